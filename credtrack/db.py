@@ -1,0 +1,155 @@
+"""Engine, session factory and unit of work; SQLite pragmas; opening (and upgrading) a database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from credtrack.errors import ConcurrentEditError, DatabaseBusyError
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and route them through psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide where transactions begin (see _sqlite_on_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+        return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+    return False
+
+
+class UnitOfWork:
+    """One user action, one transaction: rolls back unless ``commit()`` was called.
+
+    Translates a stale optimistic-lock update into ConcurrentEditError and a
+    database that stayed locked into DatabaseBusyError, so callers show a message
+    instead of a traceback.
+    """
+
+    session: Session
+
+    def __init__(self, factory: Callable[[], Session]) -> None:
+        self._factory = factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+        if exc is not None:
+            _translate(exc)
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except Exception as exc:
+            self.session.rollback()
+            _translate(exc)
+            raise
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _translate(exc: BaseException) -> None:
+    if isinstance(exc, StaleDataError):
+        raise ConcurrentEditError() from exc
+    if is_locked_error(exc):
+        raise DatabaseBusyError() from exc
+
+
+class Database:
+    """An open credtrack database: engine plus a factory for units of work."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = normalise_url(url)
+        self.engine = engine or make_engine(self.url)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.url).database
+        if not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def describe(self) -> str:
+        if self.sqlite_path is not None:
+            return f"SQLite: {self.sqlite_path}"
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def open_database(url: str, *, upgrade: bool = True, backup_dir: Path | None = None) -> Database:
+    """Open ``url``, creating or upgrading its schema (after a backup) as needed.
+
+    Refuses a database written by a newer credtrack with DatabaseTooNewError.
+    """
+    from credtrack import schema
+
+    db = Database(url)
+    try:
+        schema.ensure_current(db, upgrade=upgrade, backup_dir=backup_dir)
+    except BaseException:
+        db.dispose()
+        raise
+    return db

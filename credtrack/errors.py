@@ -1,0 +1,85 @@
+"""Errors a person can cause, each with a message they can act on."""
+
+from __future__ import annotations
+
+
+class CredtrackError(Exception):
+    """Base for every error the UI and CLI show as a plain message."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(CredtrackError):
+    """Input that cannot be accepted as it is (a future date, a missing field...)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(CredtrackError):
+    """A record named by the user does not exist."""
+
+
+class DuplicateError(CredtrackError):
+    """A record with the same unique identifier already exists."""
+
+
+class PermissionDenied(CredtrackError):
+    """The acting user's role does not allow the action."""
+
+    exit_code = 3
+
+    def __init__(self, action: str, role: str) -> None:
+        super().__init__(f"Your role ({role}) does not allow: {action}.")
+        self.action = action
+        self.role = role
+
+
+class AuthenticationError(CredtrackError):
+    """Wrong user name or password, or a locked or inactive account."""
+
+    exit_code = 4
+
+
+class AccountLocked(AuthenticationError):
+    """Too many failed log-ins; an administrator can clear the lock."""
+
+
+class ConcurrentEditError(CredtrackError):
+    """Someone else saved the same record first."""
+
+    def __init__(self, what: str = "This record") -> None:
+        super().__init__(
+            f"{what} was changed by someone else while you were editing it. "
+            "Reload it to see their change, then make yours again."
+        )
+
+
+class DatabaseBusyError(CredtrackError):
+    """The database stayed locked by another program for longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is busy (another workstation or program is writing to it). "
+            "Nothing was saved; wait a moment and try again."
+        )
+
+
+class DatabaseTooNewError(CredtrackError):
+    """The database was written by a newer credtrack than this one."""
+
+    exit_code = 5
+
+
+class DatabaseOpenError(CredtrackError):
+    """The database could not be opened or upgraded."""
+
+    exit_code = 5

@@ -1,0 +1,47 @@
+"""Typed SQLAlchemy ORM classes for the whole credtrack domain (no Qt)."""
+
+from credtrack.models.audit import AuditEvent
+from credtrack.models.base import Base, fold, utcnow
+from credtrack.models.catalog import (
+    Competency,
+    CompetencyDomain,
+    Credential,
+    CredentialRequirement,
+    Framework,
+    Module,
+    ModuleCompetency,
+    Scale,
+    ScaleLevel,
+)
+from credtrack.models.certificates import Certificate, ExternalRevocation, IssuerKey
+from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
+from credtrack.models.people import Person, Profession, Setting, User
+from credtrack.models.records import Assessment, Completion
+
+__all__ = [
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "Certificate",
+    "Cohort",
+    "CohortCredential",
+    "Competency",
+    "CompetencyDomain",
+    "Completion",
+    "Credential",
+    "CredentialRequirement",
+    "Enrolment",
+    "ExternalRevocation",
+    "Framework",
+    "IssuerKey",
+    "Module",
+    "ModuleCompetency",
+    "Person",
+    "Profession",
+    "Scale",
+    "ScaleLevel",
+    "Setting",
+    "User",
+    "fold",
+    "utcnow",
+]

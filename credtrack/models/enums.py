@@ -1,0 +1,46 @@
+"""Allowed values of enumerated columns, shared by models, services and UI."""
+
+from __future__ import annotations
+
+ROLES = ("admin", "educator", "preceptor", "viewer")
+PERSON_STATUSES = ("active", "inactive", "archived")
+MODULE_KINDS = ("e_learning", "simulation", "workshop", "shadowing", "huddle", "other")
+ASSESSMENT_METHODS = (
+    "direct_observation",
+    "simulation",
+    "case_discussion",
+    "chart_review",
+    "multisource_feedback",
+    "other",
+)
+VERIFICATION_STATES = ("not_required", "pending", "verified")
+REQUIREMENT_KINDS = ("module", "competency")
+ENROLMENT_STATUSES = ("active", "withdrawn", "completed")
+CERTIFICATE_STATUSES = ("valid", "revoked", "superseded")
+KEY_STATUSES = ("active", "retired")
+
+LABELS = {
+    "e_learning": "E-learning",
+    "simulation": "Simulation",
+    "workshop": "Workshop",
+    "shadowing": "Shadowing",
+    "huddle": "Huddle",
+    "other": "Other",
+    "direct_observation": "Direct observation",
+    "case_discussion": "Case discussion",
+    "chart_review": "Chart review",
+    "multisource_feedback": "Multisource feedback",
+    "not_required": "Not required",
+    "pending": "Awaiting verification",
+    "verified": "Verified",
+}
+
+
+def label(value: str) -> str:
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def in_list(column: str, values: tuple[str, ...]) -> str:
+    """SQL text for a CHECK constraint limiting ``column`` to ``values``."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"

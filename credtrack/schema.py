@@ -1,0 +1,89 @@
+"""Schema version checks and migrate-on-open.
+
+A current database opens without importing Alembic (it costs most of a second at
+start-up); an empty one is created by the migrations; an older one is backed up,
+then upgraded; a newer one is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from credtrack import migrations
+from credtrack.errors import DatabaseOpenError, DatabaseTooNewError
+
+
+def current_revision(db) -> str | None:
+    """The revision stamped in the database, or None for an empty database."""
+    with db.engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            tables = inspect(conn).get_table_names()
+            if tables:
+                raise DatabaseOpenError(
+                    "This database was not created by credtrack (it has tables but no credtrack "
+                    "schema version). Choose another file or an empty database."
+                )
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(db):
+    from alembic.config import Config
+
+    from credtrack import paths
+
+    config = Config()
+    config.set_main_option("script_location", str(paths.migrations_dir()))
+    config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return config
+
+
+def known_revisions(db) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(db))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def upgrade(db, target: str = "head") -> None:
+    from alembic import command
+
+    config = alembic_config(db)
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+
+
+def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) -> str | None:
+    """Bring ``db`` to the newest schema. Returns the path of a backup made first, if any."""
+    try:
+        revision = current_revision(db)
+    except SQLAlchemyError as exc:
+        raise DatabaseOpenError(f"Could not open the database {db.describe()}: {exc.orig or exc}") from exc
+    if revision == migrations.HEAD:
+        return None
+    if revision is not None and revision not in known_revisions(db):
+        raise DatabaseTooNewError(
+            f"This database uses schema version {revision}, which is newer than this copy of "
+            "credtrack understands. Install the newer credtrack that wrote it; the database was "
+            "left unchanged."
+        )
+    if not upgrade:
+        raise DatabaseOpenError(f"The database schema is at {revision or 'nothing'}; it needs an upgrade.")
+    backup_path = None
+    if revision is not None and db.sqlite_path is not None:
+        from credtrack.backup import backup_sqlite
+
+        backup_path = backup_sqlite(
+            db.sqlite_path, reason=f"before-upgrade-from-{revision}", folder=backup_dir
+        )
+    globals()["upgrade"](db)
+    return str(backup_path) if backup_path else None
+
+
+def timestamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
