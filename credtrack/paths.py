@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from importlib import resources
 from pathlib import Path
@@ -45,10 +46,8 @@ def backups_dir() -> Path:
 def keys_dir() -> Path:
     path = data_dir() / "keys"
     path.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):  # filesystems without POSIX modes
         path.chmod(0o700)
-    except OSError:  # pragma: no cover - filesystems without POSIX modes
-        pass
     return path
 
 

@@ -1,0 +1,54 @@
+"""credtrack-cli: the same services as the desktop app, headless and scriptable.
+
+Each command group lives in its own module and registers its sub-commands in
+``COMMAND_MODULES`` order. Errors a user can cause print one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from credtrack.errors import CredtrackError
+
+COMMAND_MODULES = [
+    "credtrack.cli.setup",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="credtrack-cli",
+        description="credtrack: interprofessional onboarding records and verifiable certificates.",
+    )
+    parser.add_argument("--data-dir", help="data folder (default: $CREDTRACK_HOME or the platform's)")
+    parser.add_argument("--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)")
+    parser.add_argument("--user", help="act as this user (default: $CREDTRACK_USER); the password comes from "
+                        "$CREDTRACK_PASSWORD or a prompt")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from credtrack import paths
+
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    try:
+        return int(args.handler(args) or 0)
+    except CredtrackError as exc:
+        print(f"credtrack-cli: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("credtrack-cli: interrupted; nothing half-done was kept.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""User accounts: argon2id passwords, log-in with lock-out, roles, re-authentication for e-signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from credtrack.db import UnitOfWork
+from credtrack.errors import (
+    AccountLocked,
+    AuthenticationError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
+from credtrack.models import Person, User, utcnow
+from credtrack.models.enums import ROLES
+from credtrack.services import audit
+from credtrack.services.changes import Change, Result
+from credtrack.services.permissions import SYSTEM, Actor, require
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    locked: bool
+    failed_logins: int
+    person_id: int | None
+    last_login_at: dt.datetime | None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if password.strip() != password or not password.strip():
+        raise ValidationError("A password may not begin or end with spaces.", field="password")
+
+
+def _actor(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
+                 person_id=user.person_id)
+
+
+def _row(user: User, now: dt.datetime | None = None) -> UserRow:
+    now = now or utcnow()
+    return UserRow(user.id, user.username, user.display_name, user.role, user.active,
+                   bool(user.locked_until and user.locked_until > now), user.failed_logins, user.person_id,
+                   user.last_login_at)
+
+
+def _snapshot(user: User) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "active": user.active, "person_id": user.person_id}
+
+
+def _get_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def count_users(uow: UnitOfWork) -> int:
+    with uow:
+        return uow.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    person_id: int | None = None,
+) -> Result[UserRow]:
+    """Create an account. The very first account may be created by set-up (``SYSTEM``) and must be an admin."""
+    with uow:
+        session = uow.session
+        first = (session.scalar(select(func.count()).select_from(User)) or 0) == 0
+        if not (first and actor is SYSTEM):
+            require(actor, "users.manage")
+        elif role != "admin":
+            raise ValidationError("The first account must be an administrator.", field="role")
+        username = username.strip()
+        if not username or len(username) > 64 or any(ch.isspace() for ch in username):
+            raise ValidationError("A user name needs 1–64 characters and no spaces.", field="username")
+        if role not in ROLES:
+            raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+        check_password_rules(password)
+        if _get_by_username(session, username) is not None:
+            raise DuplicateError(f"The user name {username!r} is already taken.")
+        if person_id is not None and session.get(Person, person_id) is None:
+            raise NotFoundError("The person linked to this account does not exist.")
+        user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
+                    role=role, person_id=person_id)
+        session.add(user)
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise DuplicateError(f"The user name {username!r} is already taken.") from exc
+        audit.record(session, actor, "user.create", "user", user.id, after=_snapshot(user))
+        row = _row(user)
+        uow.commit()
+        return Result(row, Change.USERS | Change.AUDIT)
+
+
+def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+    """Check a password. Five failures in a row lock the account for a while (an admin can clear it)."""
+    now = now or utcnow()
+    with uow:
+        session = uow.session
+        user = _get_by_username(session, username)
+        if user is None:
+            _hasher.hash(password)  # spend the same time as a real check, so names are not probed
+            raise AuthenticationError("Wrong user name or password.")
+        if not user.active:
+            raise AuthenticationError("This account is switched off. Ask an administrator.")
+        if user.locked_until and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            raise AccountLocked(
+                f"This account is locked after {MAX_FAILED_LOGINS} failed log-ins. Try again in about "
+                f"{minutes} minutes, or ask an administrator to unlock it."
+            )
+        if not _password_matches(user, password):
+            user.failed_logins += 1
+            actor = _actor(user)
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCKOUT
+                audit.record(session, actor, "user.locked", "user", user.id,
+                             after={"failed_logins": user.failed_logins, "locked_until": user.locked_until})
+                uow.commit()
+                raise AccountLocked(
+                    f"Wrong password. The account is now locked for {int(LOCKOUT.total_seconds() // 60)} "
+                    "minutes after repeated failures; an administrator can unlock it sooner."
+                )
+            audit.record(session, actor, "user.login_failed", "user", user.id,
+                         after={"failed_logins": user.failed_logins})
+            uow.commit()
+            left = MAX_FAILED_LOGINS - user.failed_logins
+            raise AuthenticationError(f"Wrong user name or password. {left} attempt(s) left before the account locks.")
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        actor = _actor(user)
+        audit.record(session, actor, "user.login", "user", user.id)
+        uow.commit()
+        return actor
+
+
+def _password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def reauthenticate(session: Session, actor: Actor, password: str) -> None:
+    """Confirm the acting user's password inside a transaction (an e-signature)."""
+    user = session.get(User, actor.id) if actor.id is not None else None
+    if user is None or not user.active:
+        raise AuthenticationError("Your account could not be confirmed. Sign in again.")
+    if not _password_matches(user, password):
+        raise AuthenticationError("The password you re-entered to sign is not correct. Nothing was saved.")
+
+
+def change_password(uow: UnitOfWork, actor: Actor, old_password: str, new_password: str) -> Result[None]:
+    with uow:
+        user = uow.session.get(User, actor.id)
+        if user is None:
+            raise NotFoundError("Your account no longer exists.")
+        if not _password_matches(user, old_password):
+            raise AuthenticationError("The current password is not correct; the password was not changed.")
+        check_password_rules(new_password)
+        if new_password == old_password:
+            raise ValidationError("Choose a new password different from the current one.", field="password")
+        user.password_hash = hash_password(new_password)
+        audit.record(uow.session, actor, "user.password_change", "user", user.id)
+        uow.commit()
+        return Result(None, Change.USERS | Change.AUDIT)
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, new_password: str) -> Result[None]:
+    with uow:
+        require(actor, "users.manage")
+        user = _require_user(uow.session, user_id)
+        check_password_rules(new_password)
+        user.password_hash = hash_password(new_password)
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(uow.session, actor, "user.password_reset", "user", user.id)
+        uow.commit()
+        return Result(None, Change.USERS | Change.AUDIT)
+
+
+def unlock(uow: UnitOfWork, actor: Actor, user_id: int) -> Result[UserRow]:
+    with uow:
+        require(actor, "users.manage")
+        user = _require_user(uow.session, user_id)
+        before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(uow.session, actor, "user.unlock", "user", user.id, before=before)
+        row = _row(user)
+        uow.commit()
+        return Result(row, Change.USERS | Change.AUDIT)
+
+
+def update_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    user_id: int,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    display_name: str | None = None,
+    person_id: int | None | type[...] = ...,
+    expected_version: int | None = None,
+) -> Result[UserRow]:
+    with uow:
+        require(actor, "users.manage")
+        session = uow.session
+        user = _require_user(session, user_id)
+        if expected_version is not None and user.version != expected_version:
+            from credtrack.errors import ConcurrentEditError
+
+            raise ConcurrentEditError("This account")
+        before = _snapshot(user)
+        if role is not None:
+            if role not in ROLES:
+                raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
+            user.role = role
+        if active is not None:
+            user.active = active
+        if display_name is not None:
+            user.display_name = display_name.strip()
+        if person_id is not ...:
+            if person_id is not None and session.get(Person, person_id) is None:
+                raise NotFoundError("The person linked to this account does not exist.")
+            user.person_id = person_id
+        if user.id == actor.id and (user.role != "admin" or not user.active):
+            raise ValidationError("You cannot remove your own administrator rights or switch off your own account.")
+        _ensure_an_admin_remains(session)
+        audit.record(session, actor, "user.update", "user", user.id, before=before, after=_snapshot(user))
+        row = _row(user)
+        uow.commit()
+        return Result(row, Change.USERS | Change.AUDIT)
+
+
+def _ensure_an_admin_remains(session: Session) -> None:
+    session.flush()
+    admins = session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+    )
+    if not admins:
+        raise ValidationError("At least one active administrator account must remain.")
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
+    with uow:
+        require(actor, "users.manage")
+        now = utcnow()
+        return [_row(u, now) for u in uow.session.scalars(select(User).order_by(User.username))]
+
+
+def _require_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"No user account with id {user_id}.")
+    return user

@@ -1,0 +1,66 @@
+"""Who may do what. Every service checks here; hiding a button is only a courtesy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from credtrack.errors import PermissionDenied
+
+ADMIN, EDUCATOR, PRECEPTOR, VIEWER = "admin", "educator", "preceptor", "viewer"
+STAFF = frozenset({ADMIN, EDUCATOR})
+RECORDERS = frozenset({ADMIN, EDUCATOR, PRECEPTOR})
+EVERYONE = frozenset({ADMIN, EDUCATOR, PRECEPTOR, VIEWER})
+
+# action -> (what the refusal names, roles allowed)
+ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "people.edit": ("add or edit people", STAFF),
+    "people.archive": ("archive people", STAFF),
+    "professions.edit": ("edit the list of professions", STAFF),
+    "catalog.edit": ("edit frameworks, scales, modules or credentials", STAFF),
+    "cohorts.edit": ("edit cohorts and enrolments", STAFF),
+    "records.record": ("record completions and sign-offs", RECORDERS),
+    "records.verify": ("verify module completions", RECORDERS),
+    "records.void": ("void a completion or sign-off", RECORDERS),
+    "records.import": ("import records from files", STAFF),
+    "certificates.issue": ("issue certificates", STAFF),
+    "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),
+    "certificates.revoke": ("revoke certificates", STAFF),
+    "certificates.revocations_import": ("import revocation lists", STAFF),
+    "keys.manage": ("manage the signing key", frozenset({ADMIN})),
+    "users.manage": ("manage user accounts", frozenset({ADMIN})),
+    "settings.edit": ("change institution settings", frozenset({ADMIN})),
+    "backup.manage": ("make or restore backups", frozenset({ADMIN})),
+    "read": ("view records", EVERYONE),
+    "reports.read": ("view reports", EVERYONE),
+    "audit.read": ("view the audit log", frozenset({ADMIN, EDUCATOR, VIEWER})),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, as plain data (no session attached)."""
+
+    id: int | None
+    username: str
+    role: str
+    display_name: str = ""
+    person_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+SYSTEM = Actor(id=None, username="system", role=ADMIN, display_name="credtrack (set-up)")
+
+
+def allowed(actor: Actor, action: str) -> bool:
+    return actor.role in ACTIONS[action][1]
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise PermissionDenied naming the action unless ``actor``'s role allows it."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    if not allowed(actor, action):
+        raise PermissionDenied(ACTIONS[action][0], actor.role)
