@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from credtrack import paths
 from credtrack.ui import crash, style
 from credtrack.ui.login import LoginDialog
+from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class Launcher(QObject):
         if self.db is not None:
             self.login.set_database(self.db, f"Database: {self.db.describe()}")
         self.login.show()
-        self.login_shown.emit(self.login)
+        emit(self.login_shown, self.login)
 
     def _login_cancelled(self) -> None:
         if self.window is None:
@@ -127,7 +128,7 @@ class Launcher(QObject):
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
         self.login = None
-        self.main_window_shown.emit(self.window)
+        emit(self.main_window_shown, self.window)
 
     def sign_out(self) -> None:
         if self.window is not None:

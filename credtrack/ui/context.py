@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from credtrack.config import LocalSettings
 from credtrack.ui import crash
+from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class AppContext:
         return allowed(self.actor, action)
 
     def publish(self, changes: Change) -> None:
-        self.hub.changed.emit(changes)
+        emit(self.hub.changed, changes)
 
     def run(
         self,

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt
 
 from credtrack.models.base import fold
+from credtrack.ui.signals import emit
 from credtrack.ui.table import RowTableModel, _none_last
 
 R = TypeVar("R")
@@ -70,11 +71,11 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         self._all.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
         # Keep the shown subset and the full list in the same order.
         self._visible.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
-        self.layoutAboutToBeChanged.emit()
+        emit(self.layoutAboutToBeChanged)
         old = [(ix, self._rows[ix.row()]) for ix in self.persistentIndexList() if ix.isValid()]
         self._rows = [p[1] for p in self._visible]
         if old:
             position = {id(r): i for i, r in enumerate(self._rows)}
             for ix, row in old:
                 self.changePersistentIndex(ix, self.index(position[id(row)], ix.column()))
-        self.layoutChanged.emit()
+        emit(self.layoutChanged)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from credtrack.ui import crash, style
 from credtrack.ui.context import AppContext
+from credtrack.ui.signals import emit
 
 
 class LockScreen(QWidget):
@@ -80,7 +81,7 @@ class LockScreen(QWidget):
         self.unlock_button.setEnabled(True)
         self.password.clear()
         self.message.clear()
-        self.unlocked.emit()
+        emit(self.unlocked)
 
     def _failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import crash, style
+from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class LoginDialog(QDialog):
         self.status.setText("")
         self.password.clear()
         self.sign_in_button.setEnabled(True)
-        self.signed_in.emit(actor)
+        emit(self.signed_in, actor)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -19,6 +19,7 @@ from credtrack.ui.context import AppContext
 from credtrack.ui.idle import IdleWatcher
 from credtrack.ui.lock import LockScreen
 from credtrack.ui.pages.base import Page
+from credtrack.ui.signals import emit
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
-        self._add(menu, "Sign &out", "Ctrl+Shift+Q", self.sign_out_requested.emit)
+        self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
         menu.addSeparator()
         self._add(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = self.menuBar().addMenu("&Edit")

@@ -5,10 +5,18 @@ from __future__ import annotations
 from credtrack.ui.context import AppContext
 from credtrack.ui.pages.audit import AuditPage
 from credtrack.ui.pages.base import Page
+from credtrack.ui.pages.dashboard import DashboardPage
+from credtrack.ui.pages.people import PeoplePage
 from credtrack.ui.pages.settings import SettingsPage
+from credtrack.ui.pages.signoff import SignoffPage
 from credtrack.ui.pages.users import UsersPage
+from credtrack.ui.pages.verify import VerifyPage
 
 PAGES: list[type[Page]] = [
+    DashboardPage,
+    PeoplePage,
+    SignoffPage,
+    VerifyPage,
     AuditPage,
     SettingsPage,
     UsersPage,

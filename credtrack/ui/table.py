@@ -23,6 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from credtrack.ui.signals import emit
+
 R = TypeVar("R")
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -116,14 +118,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return
         col = self.columns[column]
         key = col.sort_key or col.value
-        self.layoutAboutToBeChanged.emit()
+        emit(self.layoutAboutToBeChanged)
         old = self.persistentIndexList()
         tracked = [(ix, self._rows[ix.row()]) for ix in old if ix.isValid()]
         self._sort_rows(lambda r: _none_last(key(r)), order == Qt.SortOrder.DescendingOrder)
         position = {id(r): i for i, r in enumerate(self._rows)} if tracked else {}
         for ix, row in tracked:
             self.changePersistentIndex(ix, self.index(position[id(row)], ix.column()))
-        self.layoutChanged.emit()
+        emit(self.layoutChanged)
 
     def _sort_rows(self, key: Callable[[R], Any], reverse: bool) -> None:
         self._rows.sort(key=key, reverse=reverse)

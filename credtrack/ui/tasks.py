@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from credtrack.ui.signals import emit
+
 
 class Cancelled(Exception):
     """Raised inside work that noticed its cancel request; nothing is reported as an error."""
@@ -65,13 +67,13 @@ class _Relay(QObject):
         self._runner._forget(self)
         if self._on_done is not None:
             self._on_done(value)
-        self._runner.task_finished.emit()
+        emit(self._runner.task_finished)
 
     @Slot(object)
     def _error(self, exc: BaseException) -> None:
         self._runner._forget(self)
         (self._on_error or self._runner.error_handler)(exc)
-        self._runner.task_finished.emit()
+        emit(self._runner.task_finished)
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -83,7 +85,7 @@ class _Relay(QObject):
         self._runner._forget(self)
         if self._on_cancelled is not None:
             self._on_cancelled()
-        self._runner.task_finished.emit()
+        emit(self._runner.task_finished)
 
 
 class _Job(QRunnable):
@@ -102,14 +104,14 @@ def _execute(work: Callable[[TaskControl], Any], control: TaskControl, relay: _R
     try:
         value = work(control)
     except Cancelled:
-        relay.cancelled.emit()
+        emit(relay.cancelled)
     except BaseException as exc:  # delivered to the UI thread, which decides how to show it
-        relay.failed.emit(exc)
+        emit(relay.failed, exc)
     else:
         if control.cancelled:
-            relay.cancelled.emit()
+            emit(relay.cancelled)
         else:
-            relay.finished.emit(value)
+            emit(relay.finished, value)
 
 
 class TaskRunner(QObject):
@@ -136,7 +138,7 @@ class TaskRunner(QObject):
     ) -> TaskControl:
         relay = _Relay(self, on_done, on_error, on_progress, on_cancelled)
         self._live.add(relay)
-        control = TaskControl(relay.progressed.emit)
+        control = TaskControl(lambda done, total, text: emit(relay.progressed, done, total, text))
         if self.synchronous:
             _execute(work, control, relay)
         else:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import crash, style
+from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
 
 if TYPE_CHECKING:
@@ -188,43 +189,39 @@ class DemoPage(QWizardPage):
 
 
 def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: TaskControl) -> tuple[Database, Any]:
-    """Create the schema, the first admin, institution settings, the issuer key, and demo data if asked."""
+    """Create the schema and starter data, the first admin, institution settings, the issuer key, demo data."""
     from credtrack.db import open_database
-    from credtrack.services import accounts
+    from credtrack.services import accounts, setup
+    from credtrack.services import settings as institution
     from credtrack.services.permissions import SYSTEM
 
     control.progress(0, 0, "Creating the database…")
     db = db or open_database(url)
+    setup.load_starter_data(db.unit_of_work())
     control.progress(0, 0, "Creating the administrator account…")
     if accounts.count_users(db.unit_of_work()) == 0:  # a retried set-up keeps the account it made
         accounts.create_user(db.unit_of_work(), SYSTEM, username=answers.username, password=answers.password,
                              role="admin", display_name=answers.display_name)
     actor = accounts.log_in(db.unit_of_work(), answers.username, answers.password)
-    _save_institution(db, actor, answers)
+    institution.update_institution(
+        db.unit_of_work(), actor, institution_name=answers.institution, signatory_name=answers.signatory_name,
+        signatory_title=answers.signatory_title, logo_path=answers.logo_path,
+    )
     control.progress(0, 0, "Making the signing key…")
-    _make_key(db, actor, answers)
+    make_issuer_key(db, actor, answers.key_passphrase)
     if answers.demo_people:
-        control.progress(0, 0, f"Loading demo data for {answers.demo_people} people…")
         from credtrack import demo
 
-        demo.load_demo(db, actor, people=answers.demo_people)
+        control.progress(0, 0, f"Loading demo data for {answers.demo_people:,} people…")
+        demo.load_demo(db, answers.demo_people,
+                       progress=lambda step: control.progress(0, 0, f"Loading demo data: {step}…"))
     return db, actor
 
 
-def _save_institution(db: Database, actor: Any, answers: SetupAnswers) -> None:
-    from credtrack.services import settings as institution
-
-    institution.update_institution(
-        db.unit_of_work(), actor, name=answers.institution, signatory_name=answers.signatory_name,
-        signatory_title=answers.signatory_title,
-        logo_path=Path(answers.logo_path) if answers.logo_path else None,
-    )
-
-
-def _make_key(db: Database, actor: Any, answers: SetupAnswers) -> None:
+def make_issuer_key(db: Database, actor: Any, passphrase: str) -> None:
     from credtrack.services import keys
 
-    keys.create_issuer_key(db.unit_of_work(), actor, passphrase=answers.key_passphrase or None)
+    keys.create_issuer_key(db.unit_of_work(), actor, passphrase=passphrase or None)
 
 
 class FirstRunWizard(QWizard):
@@ -279,7 +276,7 @@ class FirstRunWizard(QWizard):
         self.db = db
         self.demo_page.progress.hide()
         super().accept()
-        self.finished_setup.emit(db, actor)
+        emit(self.finished_setup, db, actor)
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False

@@ -83,3 +83,42 @@ def activate(qtbot, window) -> None:
     qtbot.waitExposed(window)
     window.windowHandle().requestActivate()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """A demo database built once per test session; each test gets its own copy."""
+    from credtrack import demo
+    from credtrack.db import open_database
+    from credtrack.services import setup
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    db = open_database(f"sqlite:///{path}")
+    setup.load_starter_data(db.unit_of_work())
+    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin",
+                         display_name="Ada Admin")
+    demo.load_demo(db, 40, seed=11)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path):
+    import shutil
+
+    from credtrack.db import open_database
+
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    db = open_database(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def demo_ctx(demo_db, boxes):
+    def make(username: str = "admin", password: str = PASSWORD) -> AppContext:
+        actor = accounts.log_in(demo_db.unit_of_work(), username, password)
+        return AppContext(demo_db, actor, runner=TaskRunner(synchronous=True))
+
+    return make

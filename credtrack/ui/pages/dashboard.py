@@ -80,7 +80,7 @@ class DashboardPage(Page):
             cards.addWidget(card)
         self.by_profession = BarChart("Credential progress by profession", "#1f5fa8", percent=True)
         self.by_cohort = BarChart("Credential progress by cohort", "#6a4c93", percent=True)
-        self.coverage = BarChart("IPEC domain coverage (passing sign-offs)", "#1b7f3b")
+        self.coverage = BarChart("Competency domain coverage (passing sign-offs)", "#1b7f3b")
         self.expiry_cards = {days: FigureCard(f"expiring within {days} days") for days in EXPIRY_WINDOWS}
         expiring = QHBoxLayout()
         for card in self.expiry_cards.values():

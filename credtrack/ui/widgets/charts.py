@@ -32,7 +32,7 @@ class BarChart(QChartView):
         self._chart.setBackgroundRoundness(4)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(title)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(280)
         self.categories: list[str] = []
         self.values: list[float] = []
 
