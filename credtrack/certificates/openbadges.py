@@ -88,7 +88,7 @@ def build(snapshot: dict[str, Any]) -> dict[str, Any]:
         "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, issuer['id'] + '|person|' + snapshot['holder']['key'])}",
         "type": ["AchievementSubject"],
         "identifier": [
-            {"type": ["IdentityObject"], "identityHash": snapshot["holder"]["name"], "identityType": "name",
+            {"type": "IdentityObject", "identityHash": snapshot["holder"]["name"], "identityType": "name",
              "hashed": False}
         ],
         "achievement": achievement,

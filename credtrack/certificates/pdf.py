@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.colors import Color, HexColor, white
@@ -55,7 +55,7 @@ class CertificatePage:
     logo_path: str | None = None
     signature_path: str | None = None
     paper: str = "A4"
-    extra: dict[str, str] = field(default_factory=dict)
+    title: str = "Certificate of Achievement"
 
 
 def register_fonts() -> None:
@@ -163,7 +163,7 @@ def _text_blocks(page: CertificatePage, width: float) -> list[tuple[float, _Bloc
     if page.institution_name:
         blocks.append((0.0, _lines(page.institution_name.upper(), SANS_BOLD, 12, 8, width - 90 * mm, ACCENT,
                                    space=1.2)))
-    blocks.append((1.0, _lines("Certificate of Achievement", SERIF, 30, 20, width, INK, max_lines=1)))
+    blocks.append((1.0, _lines(page.title, SERIF, 30, 18, width, INK, max_lines=1)))
     blocks.append((0.5, _Block(height=0.0, rule=60 * mm, kind="rule")))
     blocks.append((0.8, _lines("This certifies that", SERIF_ITALIC, 13, 10, width, MUTED, max_lines=1)))
     blocks.append((0.5, _lines(_display(page.holder_name), SERIF_BOLD, 32, 15, width, INK, max_lines=3)))
