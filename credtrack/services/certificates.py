@@ -86,7 +86,8 @@ def _prepare(
     reason = clean(override_reason) or None
     if not progress.eligible:
         if reason is None:
-            missing = [f"{r.code} ({r.needed.lower()})" for r in progress.requirements if not r.met]
+            missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}"
+                       for r in progress.requirements if not r.met]
             if not progress.professions_ok:
                 missing.append(f"sign-offs from at least {progress.min_assessor_professions} professions")
             raise NotEligibleError(
@@ -298,3 +299,42 @@ def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_cod
         credential = by_code(session, Credential, credential_code, "credential")
         return person.id, credential.id
 
+
+
+def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
+    """Demo step: a signing key, one certificate issued, and at least one person left eligible to try issuing."""
+    from credtrack.services.permissions import SYSTEM
+
+    if not key_service.list_keys(db.unit_of_work()):
+        key_service.create_issuer_key(db.unit_of_work(), SYSTEM)
+    eligible: list[tuple[Person, Credential]] = []
+    with db.unit_of_work() as uow:
+        session = uow.session
+        day = _today()
+        credentials = list(session.scalars(select(Credential).where(Credential.active.is_(True))
+                                           .order_by(Credential.code)))
+        for person in session.scalars(select(Person).where(Person.external_id.like("DEMO-%"))
+                                      .order_by(Person.external_id)):
+            for credential in credentials:
+                if compute_person_progress(session, person.id, credential, day).status == "eligible":
+                    eligible.append((person, credential))
+            if len(eligible) >= 2:
+                break
+    if not eligible:
+        return ["No demo person is eligible yet, so no certificate was issued."]
+    person, credential = eligible[0]
+    folder = out_dir or (paths_data_dir() / "certificates")
+    cert = issue_certificate(db.unit_of_work(), SYSTEM, person.id, credential.id, out_dir=folder).value
+    lines = [f"Certificate {cert.code} issued to {cert.holder_name} ({credential.code}): {cert.pdf_path}",
+             f"  try: credtrack-cli verify {cert.code}"]
+    if len(eligible) > 1:
+        other, other_credential = eligible[1]
+        lines.append(f"Ready to issue: credtrack-cli issue --person {other.external_id} "
+                     f"--credential {other_credential.code}")
+    return lines
+
+
+def paths_data_dir() -> Path:
+    from credtrack import paths
+
+    return paths.data_dir()

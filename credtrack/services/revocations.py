@@ -22,9 +22,11 @@ from credtrack.services.permissions import Actor, require
 
 def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list[TrustedKey]:
     trusted = []
+    setting = session.get(Setting, "institution_name")
+    institution = setting.value if setting else ""
     for row in session.scalars(select(IssuerKey)):
         jwk = json.loads(row.public_jwk)
-        trusted.append(TrustedKey(row.kid, keys.public_key_from_jwk(jwk), row.issuer_name, row.status))
+        trusted.append(TrustedKey(row.kid, keys.public_key_from_jwk(jwk), row.issuer_name or institution, row.status))
     for document in extra_jwks or []:
         trusted.extend(Trust.from_jwks(document).keys)
     return trusted
