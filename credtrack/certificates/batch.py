@@ -42,15 +42,16 @@ def _render_chunk(pages: Sequence[pdf.CertificatePage], names: Sequence[str], fo
     out = Path(folder)
     for page, name in zip(pages, names, strict=True):
         pdf.render([page], out / name, title=f"Certificate {page.code}")
+    # The chunk's combined file is assembled from the single files rather than drawn twice.
     combined = out / f".chunk-{index:05}.pdf"
-    pdf.render(pages, combined, title="Certificates")
+    _join([out / name for name in names], combined, keep=True)
     return str(combined)
 
 
-def _join(chunks: list[Path], target: Path) -> None:
+def _join(chunks: list[Path], target: Path, *, keep: bool = False) -> None:
     import pypdfium2 as pdfium
 
-    if len(chunks) == 1:
+    if len(chunks) == 1 and not keep:
         chunks[0].replace(target)
         return
     joined = pdfium.PdfDocument.new()
@@ -60,8 +61,9 @@ def _join(chunks: list[Path], target: Path) -> None:
         part.close()
     joined.save(str(target))
     joined.close()
-    for chunk in chunks:
-        chunk.unlink()
+    if not keep:
+        for chunk in chunks:
+            chunk.unlink()
 
 
 def render_batch(

@@ -30,7 +30,7 @@ from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404, months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import cohort_scope, compute_person_progress
+from credtrack.services.progress import CredentialProgress, cohort_scope, compute_person_progress
 from credtrack.services.settings import InstitutionSettings
 
 
@@ -80,9 +80,10 @@ def _unique_code(session: Session) -> str:
 def _prepare(
     session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
     institution: InstitutionSettings, *, today: dt.date, override_reason: str | None,
+    progress: CredentialProgress | None = None,
 ) -> Certificate:
     """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
-    progress = compute_person_progress(session, person.id, credential, today)
+    progress = progress or compute_person_progress(session, person.id, credential, today)
     reason = clean(override_reason) or None
     if not progress.eligible:
         if reason is None:
@@ -263,11 +264,12 @@ def issue_cohort(
                 if (person.id, credential_id) in held:
                     already += 1
                     continue
-                if not compute_person_progress(session, person.id, credential, day).eligible:
+                progress_now = compute_person_progress(session, person.id, credential, day)
+                if not progress_now.eligible:
                     not_eligible += 1
                     continue
                 issued.append(_prepare(session, actor, person, credential, key, institution, today=day,
-                                       override_reason=None))
+                                       override_reason=None, progress=progress_now))
         if not issued:
             return Result(CohortIssue([], not_eligible, already, None), Change.NONE)
         pages = [_page(c, institution) for c in issued]
