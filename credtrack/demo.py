@@ -277,4 +277,6 @@ def load_demo(
 
 def after_demo_hooks(db: Database) -> list[str]:
     """Further demo steps that other parts of credtrack add (for example issuing a first certificate)."""
-    return []
+    from credtrack.services.certificates import demo_certificates
+
+    return demo_certificates(db)
