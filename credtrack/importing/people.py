@@ -41,6 +41,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         select(Person.id, Person.external_id, Person.version, *(getattr(Person, f) for f in PERSON_FIELDS)))}
     seen: dict[str, int] = {}
     now = utcnow()
+    plan.constants = {"version": 1, "created_at": now, "updated_at": now}
     for row in reader:
         external_id = reader.text("external_id", required=True, max_length=64)
         if external_id:
@@ -98,8 +99,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
             full = {"external_id": external_id, "full_name": values.get("full_name", ""),
                     "email": values.get("email"), "profession_id": values.get("profession_id"),
                     "unit": values.get("unit"), "start_date": values.get("start_date"),
-                    "end_date": values.get("end_date"), "status": values.get("status", "active"),
-                    "version": 1, "created_at": now, "updated_at": now}
+                    "end_date": values.get("end_date"), "status": values.get("status", "active")}
             full["search_key"] = f"{fold(full['full_name'])} {fold(external_id)}"
             plan.inserts.append(full)
             plan.inserted_keys.append(external_id)

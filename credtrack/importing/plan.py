@@ -35,6 +35,7 @@ class Plan:
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     inserts: list[dict[str, Any]] = field(default_factory=list)
+    constants: dict[str, Any] = field(default_factory=dict)  # columns every inserted row shares
     updates: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
     # Natural keys of the rows written, for the audit event (external ids, "id:module:date"...).
@@ -58,6 +59,7 @@ class RowReader:
         self.columns = {name: index[header] for name, header in mapping.items() if header in index}
         self.headers = dict(mapping)
         self.day_first: dict[str, bool] = {}
+        self.today = options.now()
         self.row = 0
         self._cells: list[Cell] = []
 
@@ -134,7 +136,7 @@ class RowReader:
         if value < EARLIEST_DATE:
             self.problem(name, f"impossible date: {value.isoformat()} is before 1900")
             return None
-        if not_future and value > self.options.now():
+        if not_future and value > self.today:
             self.problem(name, f"impossible date: {value.isoformat()} is in the future")
             return None
         return value

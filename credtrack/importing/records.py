@@ -44,6 +44,7 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
         select(Enrolment.id, Enrolment.cohort_id, Enrolment.person_id, Enrolment.status, Enrolment.version))}
     seen: dict[tuple[int, int], int] = {}
     now = utcnow()
+    plan.constants = {"version": 1, "updated_at": now}
     for row in reader:
         pid = _person(reader, people)
         cohort_text = reader.text("cohort", required=True)
@@ -65,8 +66,7 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
         current = existing.get(key)
         if current is None:
             plan.inserts.append({"cohort_id": cohort[0], "person_id": pid, "status": status,
-                                 "enrolled_on": enrolled_on or cohort[1] or options.now(),
-                                 "version": 1, "updated_at": now})
+                                 "enrolled_on": enrolled_on or cohort[1] or options.now()})
             plan.inserted_keys.append(f"{cohort_text}:{reader.text('external_id')}")
         elif reader.has("status") and current.status != status:
             plan.updates.append({"b_id": current.id, "b_version": current.version, "status": status,
@@ -98,6 +98,8 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         .where(Completion.voided_at.is_(None), Completion.module_id.in_(module_ids))).all()) if module_ids else set()
     seen: dict[tuple[int, int, dt.date], int] = {}
     now = utcnow()
+    plan.constants = {"source": IMPORT_SOURCE, "recorded_by_id": recorded_by, "recorded_at": now, "version": 1,
+                      "updated_at": now}
     evidence_mapped = reader.has("evidence")
     for row in reader:
         pid = _person(reader, people)
@@ -121,9 +123,6 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         if key in existing:
             plan.unchanged += 1
             continue
-        plan.inserts.append({
-            "person_id": pid, "module_id": module[0], "completed_on": completed_on, "evidence": evidence,
-            "source": IMPORT_SOURCE, "verification": "pending" if module[1] else "not_required",
-            "recorded_by_id": recorded_by, "recorded_at": now, "version": 1, "updated_at": now,
-        })
+        plan.inserts.append({"person_id": pid, "module_id": module[0], "completed_on": completed_on,
+                             "evidence": evidence, "verification": "pending" if module[1] else "not_required"})
 

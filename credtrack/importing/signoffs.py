@@ -60,7 +60,9 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
             Assessment.assessor_person_id, Assessment.assessor_name).where(Assessment.voided_at.is_(None)))
     }
     seen: dict[tuple, int] = {}
-    now = utcnow()
+    plan.constants = {"attestation_text": IMPORTED_ATTESTATION, "attestation_accepted": True,
+                      "assessor_user_id": None, "reauthenticated": False, "source": IMPORT_SOURCE,
+                      "recorded_at": utcnow(), "version": 1, "updated_at": utcnow()}
     for row in reader:
         external_id = reader.text("external_id", required=True, max_length=64)
         person = people.get(external_id) if external_id else None
@@ -88,10 +90,8 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         plan.inserts.append({
             "person_id": person[0], "competency_id": competency_id, "scale_id": scale[0], "level_id": level_id,
             "assessed_on": assessed_on, "method": method, "setting": setting, "comment": comment,
-            "attestation_text": IMPORTED_ATTESTATION, "attestation_accepted": True,
-            "assessor_user_id": None, "assessor_person_id": assessor, "assessor_name": assessor_name,
-            "assessor_profession_id": assessor_profession, "reauthenticated": False, "source": IMPORT_SOURCE,
-            "recorded_at": now, "version": 1, "updated_at": now,
+            "assessor_person_id": assessor, "assessor_name": assessor_name,
+            "assessor_profession_id": assessor_profession,
         })
 
 

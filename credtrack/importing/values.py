@@ -75,7 +75,7 @@ def infer_day_first(cells: Iterable[Cell]) -> bool | None:
     """True when some ``a/b/yyyy`` value has a > 12, False when some has b > 12, else None."""
     day_first = month_first = False
     for cell in cells:
-        if not isinstance(cell, str):
+        if not isinstance(cell, str) or (len(cell) == 10 and cell[4] == "-"):
             continue
         match = _NUMERIC.match(cell.strip())
         if not match or len(match.group(1)) == 4:

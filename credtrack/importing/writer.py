@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, update
+from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from credtrack.errors import ConcurrentEditError
@@ -29,11 +29,21 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     total = len(plan.inserts) + len(plan.updates)
     done = 0
     new_ids: list[int] = []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    sqlite = connection.dialect.name == "sqlite"
+    statement = insert(table).values(plan.constants)
+    if sqlite and plan.inserts:
+        # One writer at a time holds SQLite's write lock, so the new rows take the ids after the
+        # current largest; asking for them back would cost a statement per row.
+        before = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        new_ids = list(range(before + 1, before + 1 + len(plan.inserts)))
+    else:
+        statement = statement.returning(table.c.id, sort_by_parameter_order=True)
     for start in range(0, len(plan.inserts), CHUNK):
         _checkpoint(cancel, progress, done, total)
         chunk = plan.inserts[start : start + CHUNK]
-        new_ids.extend(connection.execute(statement, chunk).scalars())
+        result = connection.execute(statement, chunk)
+        if not sqlite:
+            new_ids.extend(result.scalars())
         done += len(chunk)
     if plan.updates:
         columns = [k for k in plan.updates[0] if not k.startswith("b_")]
