@@ -80,10 +80,9 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and detaches loaded objects without
+        # expiring them, so plain values read inside stay readable afterwards.
+        self.session.close()
         if exc is not None:
             _translate(exc)
 

@@ -15,6 +15,7 @@ from credtrack.errors import CredtrackError
 
 COMMAND_MODULES = [
     "credtrack.cli.setup",
+    "credtrack.cli.records",
 ]
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from credtrack.cli import main
+
+sys.exit(main())

@@ -1,0 +1,187 @@
+"""Set-up commands: init, demo, database backup and check, user accounts."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from credtrack.cli import context
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create (or upgrade) the database and load the starter frameworks, "
+                       "professions and scales")
+    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account "
+                   "(password from $CREDTRACK_PASSWORD or a prompt)")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="fill the database with realistic demo people, records and accounts")
+    p.add_argument("--people", type=int, default=50, help="how many learners (default 50)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--extra-modules", type=int, default=0, help=argparse_hidden())
+    p.add_argument("--extra-credentials", type=int, default=0, help=argparse_hidden())
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("db", help="database information, integrity check and backups")
+    dsub = p.add_subparsers(dest="db_command", required=True)
+    d = dsub.add_parser("info", help="which database is in use and its schema version")
+    d.set_defaults(handler=cmd_db_info)
+    d = dsub.add_parser("check", help="SQLite integrity check")
+    d.set_defaults(handler=cmd_db_check)
+    d = dsub.add_parser("backup", help="copy the SQLite database to the backups folder")
+    d.set_defaults(handler=cmd_db_backup)
+
+    p = sub.add_parser("users", help="user accounts (admin)")
+    usub = p.add_subparsers(dest="users_command", required=True)
+    u = usub.add_parser("add", help="create an account (its password from $CREDTRACK_NEW_PASSWORD or a prompt)")
+    u.add_argument("username")
+    u.add_argument("--role", required=True, choices=["admin", "educator", "preceptor", "viewer"])
+    u.add_argument("--name", default="", help="display name")
+    u.add_argument("--person", metavar="EXTERNAL_ID", help="link the account to this person")
+    u.set_defaults(handler=cmd_users_add)
+    u = usub.add_parser("list", help="list accounts")
+    u.set_defaults(handler=cmd_users_list)
+    u = usub.add_parser("unlock", help="clear a lock-out after failed log-ins")
+    u.add_argument("username")
+    u.set_defaults(handler=cmd_users_unlock)
+
+
+def argparse_hidden():
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _new_password(prompt: str, env: str) -> str:
+    password = os.environ.get(env)
+    if password is None:
+        if not sys.stdin.isatty():
+            from credtrack.errors import ValidationError
+
+            raise ValidationError(f"No password given: set {env} or run from a terminal.")
+        import getpass
+
+        password = getpass.getpass(prompt)
+        if getpass.getpass("Again: ") != password:
+            from credtrack.errors import ValidationError
+
+            raise ValidationError("The two passwords differ; nothing was created.")
+    return password
+
+
+def cmd_init(args) -> int:
+    from credtrack.services import accounts, setup
+    from credtrack.services.permissions import SYSTEM
+
+    db = context.database(args)
+    summary = setup.load_starter_data(db.unit_of_work()).value
+    print(f"Database ready: {db.describe()}")
+    print(f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
+          f"{summary.scales} scales.")
+    if args.admin:
+        password = _new_password(f"Password for {args.admin}: ", "CREDTRACK_PASSWORD")
+        accounts.create_user(db.unit_of_work(), SYSTEM, username=args.admin, password=password, role="admin",
+                             display_name=args.admin)
+        print(f"Administrator account {args.admin!r} created.")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from sqlalchemy import func, select
+
+    from credtrack import demo
+    from credtrack.errors import ValidationError
+    from credtrack.models import Person
+
+    db = context.database(args)
+    with db.unit_of_work() as uow:
+        real = uow.session.scalar(select(func.count()).select_from(Person).where(
+            ~Person.external_id.like("DEMO-%"), ~Person.external_id.like("STAFF-%")))
+    if real:
+        raise ValidationError("This database holds real people; demo data goes only into a new or demo database.")
+    summary = demo.load_demo(db, args.people, seed=args.seed, extra_modules=args.extra_modules,
+                             extra_credentials=args.extra_credentials,
+                             progress=lambda step: print(f"  {step}…", file=sys.stderr))
+    print(f"Demo loaded into {db.describe()}: {summary.people} people in {summary.cohorts} cohorts, "
+          f"{summary.completions} completions, {summary.assessments} sign-offs.")
+    print(f"Demo accounts (password {demo.DEMO_PASSWORD!r}): "
+          + ", ".join(f"{u} ({r})" for u, r, _n, _p in demo.DEMO_USERS))
+    for line in demo.after_demo_hooks(db):
+        print(line)
+    return 0
+
+
+def cmd_db_info(args) -> int:
+    from credtrack import schema
+
+    db = context.database(args)
+    print(f"Database: {db.describe()}")
+    print(f"Schema version: {schema.current_revision(db)}")
+    return 0
+
+
+def cmd_db_check(args) -> int:
+    from credtrack.backup import integrity_ok
+
+    db = context.database(args)
+    if db.sqlite_path is None:
+        print("Integrity checks are for SQLite files; PostgreSQL checks itself.")
+        return 0
+    ok, message = integrity_ok(db.sqlite_path)
+    print(f"Integrity: {message}")
+    return 0 if ok else 1
+
+
+def cmd_db_backup(args) -> int:
+    from credtrack import config
+    from credtrack.backup import backup_sqlite
+    from credtrack.errors import ValidationError
+
+    db = context.database(args)
+    if db.sqlite_path is None:
+        raise ValidationError("Backups here are for SQLite; back up PostgreSQL with pg_dump.")
+    target = backup_sqlite(db.sqlite_path, reason="manual", keep=config.LocalSettings.load().backup_keep)
+    print(f"Backup written: {target}")
+    return 0
+
+
+def cmd_users_add(args) -> int:
+    from credtrack.services import accounts, people
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    person_id = people.find_by_external_id(db.unit_of_work(), actor, args.person).id if args.person else None
+    password = _new_password(f"Password for {args.username}: ", "CREDTRACK_NEW_PASSWORD")
+    row = accounts.create_user(db.unit_of_work(), actor, username=args.username, password=password, role=args.role,
+                               display_name=args.name, person_id=person_id).value
+    print(f"Account {row.username!r} ({row.role}) created.")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from credtrack.services import accounts
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    for u in accounts.list_users(db.unit_of_work(), actor):
+        state = "locked" if u.locked else ("active" if u.active else "switched off")
+        print(f"{u.username}\t{u.role}\t{state}\t{u.display_name}")
+    return 0
+
+
+def cmd_users_unlock(args) -> int:
+    from sqlalchemy import select
+
+    from credtrack.errors import NotFoundError
+    from credtrack.models import User
+    from credtrack.services import accounts
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    with db.unit_of_work() as uow:
+        user_id = uow.session.scalar(select(User.id).where(User.username == args.username))
+    if user_id is None:
+        raise NotFoundError(f"No account {args.username!r}.")
+    accounts.unlock(db.unit_of_work(), actor, user_id)
+    print(f"Account {args.username!r} unlocked.")
+    return 0

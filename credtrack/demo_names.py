@@ -1,0 +1,37 @@
+"""Names for demo data, from many languages and scripts, so screens and certificates meet real names."""
+
+from __future__ import annotations
+
+# (given names, family names); a demo person takes both from the same group.
+NAME_GROUPS: list[tuple[list[str], list[str]]] = [
+    (["Minh", "Thu Hà", "Quốc Bảo", "Thị Lan", "Văn Hùng", "Ngọc Ánh", "Đức Anh"],
+     ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng"]),
+    (["Γιώργος", "Ελένη", "Νίκος", "Μαρία", "Δημήτρης", "Αικατερίνη"],
+     ["Παπαδόπουλος", "Κωνσταντίνου", "Γεωργίου", "Νικολάου", "Ιωάννου"]),
+    (["Анна", "Дмитрий", "Олена", "Сергей", "Наталья", "Иван"],
+     ["Смирнова", "Иванов", "Коваленко", "Петрова", "Соколов", "Волкова"]),
+    (["Zoë", "José", "Chloé", "Søren", "Björn", "Małgorzata", "Ayşe", "Siobhán", "François", "Jürgen", "İbrahim",
+      "Łucja", "Inés", "Joaquín", "Anaïs", "Mónica"],
+     ["O'Brien-Łukasiewicz", "Álvarez", "Lefèvre", "Østergaard", "Åkesson", "Wiśniewska", "Yılmaz", "Ní Bhriain",
+      "Dubois", "Müller", "Çelik", "Muñoz", "García Márquez", "Nuñez", "Brontë"]),
+    (["Maria", "James", "Aisha", "Emily", "Kwame", "Priya", "Daniel", "Fatima", "Liam", "Grace", "Samuel", "Hannah",
+      "Omar", "Ruth", "Tomás", "Leah"],
+     ["Garcia", "Okafor", "Rahman", "Chen", "Mensah", "Natarajan", "Walker", "Haddad", "Murphy", "Kim", "Adeyemi",
+      "Cohen", "Patel", "Johansson", "Silva", "Nakamura"]),
+]
+
+UNITS = ["Emergency", "Intensive care", "Medicine 4 North", "Surgery 3 West", "Paediatrics", "Oncology",
+         "Rehabilitation", "Maternity", "Community health", "Pharmacy services"]
+
+SETTINGS = ["Ward round", "Simulation centre", "Handoff at shift change", "Family meeting", "Rapid response call",
+            "Discharge planning", "Outpatient clinic"]
+
+COMMENTS = [
+    "Clear, structured handoff; invited questions from the receiving nurse.",
+    "Spoke up about a medication concern and proposed a safe alternative.",
+    "Led the debrief well; made sure every profession was heard.",
+    "Needs prompting to check understanding with the patient's family.",
+    "Good use of closed-loop communication during the simulation.",
+    "Explained own role and limits clearly to the team.",
+    "",
+]

@@ -1,0 +1,85 @@
+"""Helpers shared by the services: lookups that raise NotFoundError, date checks, text cleaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from credtrack.errors import ConcurrentEditError, NotFoundError, ValidationError
+
+T = TypeVar("T")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def required_text(value: str | None, what: str, field: str, max_length: int = 200) -> str:
+    text = clean(value)
+    if not text:
+        raise ValidationError(f"{what} is required.", field=field)
+    if len(text) > max_length:
+        raise ValidationError(f"{what} is too long (at most {max_length} characters).", field=field)
+    return text
+
+
+def parse_date(value: dt.date | str | None, what: str, field: str, *, required: bool = False) -> dt.date | None:
+    """Accept a date or an ISO ``YYYY-MM-DD`` string; refuse impossible dates with a clear message."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"{what} is required.", field=field)
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{what} {value!r} is not a real date (use YYYY-MM-DD).", field=field) from None
+
+
+def not_in_future(value: dt.date, what: str, field: str, *, now: dt.date | None = None) -> dt.date:
+    if value > (now or today()):
+        raise ValidationError(f"{what} {value.isoformat()} is in the future.", field=field)
+    return value
+
+
+def get_or_404(session: Session, model: type[T], ident: Any, what: str) -> T:
+    obj = session.get(model, ident)
+    if obj is None:
+        raise NotFoundError(f"No {what} with id {ident}.")
+    return obj
+
+
+def by_code(session: Session, model: Any, code: str, what: str, column: str = "code") -> Any:
+    col = getattr(model, column)
+    obj = session.scalar(select(model).where(func.upper(col) == clean(code).upper()))
+    if obj is None:
+        raise NotFoundError(f"No {what} with code {code!r}.")
+    return obj
+
+
+def check_version(obj: Any, expected: int | None, what: str) -> None:
+    """Refuse to save over a newer version than the one the user was editing."""
+    if expected is not None and obj.version != expected:
+        raise ConcurrentEditError(what)
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(d, day.day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

@@ -1,0 +1,239 @@
+"""Credential progress and eligibility: for one person in detail, and in bulk (in SQL) for dashboards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from credtrack.db import UnitOfWork
+from credtrack.errors import NotFoundError
+from credtrack.models import (
+    Assessment,
+    Certificate,
+    Cohort,
+    CohortCredential,
+    Completion,
+    Credential,
+    CredentialRequirement,
+    Enrolment,
+    Person,
+    ScaleLevel,
+)
+from credtrack.services.common import get_or_404
+from credtrack.services.common import today as _today
+from credtrack.services.permissions import Actor, require
+from credtrack.services.progress_rules import STATUS_LABELS, overall_status, valid_until
+
+# Requirement states
+MET, MISSING, LAPSED, BELOW = "met", "missing", "expired", "below_level"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # "completion" or "assessment"
+    record_id: int
+    on: dt.date
+    summary: str
+    valid_until: dt.date | None = None
+    assessor_profession: str | None = None
+
+
+@dataclass(frozen=True)
+class RequirementProgress:
+    requirement_id: int
+    kind: str
+    code: str
+    label: str
+    state: str
+    evidence: Evidence | None
+    needed: str
+
+    @property
+    def met(self) -> bool:
+        return self.state == MET
+
+
+@dataclass(frozen=True)
+class CredentialProgress:
+    person_id: int
+    credential_id: int
+    credential_code: str
+    credential_title: str
+    status: str
+    requirements: list[RequirementProgress]
+    met: int
+    total: int
+    assessor_professions: list[str] = field(default_factory=list)
+    min_assessor_professions: int | None = None
+    certificate_code: str | None = None
+    renewal_date: dt.date | None = None
+    expiring_band: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        if self.expiring_band:
+            return f"{STATUS_LABELS[self.status]} ({self.expiring_band} days)"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def professions_ok(self) -> bool:
+        return not self.min_assessor_professions or len(self.assessor_professions) >= self.min_assessor_professions
+
+    @property
+    def eligible(self) -> bool:
+        return self.total > 0 and self.met >= self.total and self.professions_ok
+
+
+def _credential(session: Session, credential_id: int) -> Credential:
+    credential = session.scalar(
+        select(Credential).where(Credential.id == credential_id).options(
+            selectinload(Credential.requirements).options(
+                selectinload(CredentialRequirement.module), selectinload(CredentialRequirement.competency),
+                selectinload(CredentialRequirement.min_level), selectinload(CredentialRequirement.scale)))
+    )
+    if credential is None:
+        raise NotFoundError(f"No credential with id {credential_id}.")
+    return credential
+
+
+def compute_person_progress(
+    session: Session, person_id: int, credential: Credential, today: dt.date
+) -> CredentialProgress:
+    """The rules for one person and credential, with the evidence behind each requirement."""
+    module_ids = [r.module_id for r in credential.requirements if r.kind == "module"]
+    competency_ids = [r.competency_id for r in credential.requirements if r.kind == "competency"]
+    completions: dict[int, Completion] = {}
+    if module_ids:
+        for c in session.scalars(select(Completion).where(
+                Completion.person_id == person_id, Completion.module_id.in_(module_ids),
+                Completion.voided_at.is_(None), Completion.verification != "pending")):
+            best = completions.get(c.module_id)
+            if best is None or c.completed_on > best.completed_on:
+                completions[c.module_id] = c
+    assessments: dict[int, list[Assessment]] = defaultdict(list)
+    if competency_ids:
+        for a in session.scalars(select(Assessment).where(
+                Assessment.person_id == person_id, Assessment.competency_id.in_(competency_ids),
+                Assessment.voided_at.is_(None)).options(selectinload(Assessment.level),
+                                                        selectinload(Assessment.assessor_profession))):
+            assessments[a.competency_id].append(a)
+
+    rows, met, lapsed, any_evidence = [], 0, 0, False
+    requirement_expiry: dt.date | None = None
+    professions: set[str] = set()
+    for r in credential.requirements:
+        if r.kind == "module":
+            module = r.module
+            assert module is not None
+            c = completions.get(module.id)
+            needed = f"Complete {module.code}" + (f" (valid {module.validity_months} months)"
+                                                 if module.validity_months else "")
+            if c is None:
+                rows.append(RequirementProgress(r.id, "module", module.code, module.title, MISSING, None, needed))
+                continue
+            any_evidence = True
+            until = valid_until(c.completed_on, module.validity_months)
+            ev = Evidence("completion", c.id, c.completed_on, f"Completed {c.completed_on.isoformat()}", until)
+            if until is not None and until < today:
+                lapsed += 1
+                rows.append(RequirementProgress(r.id, "module", module.code, module.title, LAPSED, ev, needed))
+            else:
+                met += 1
+                if until is not None and (requirement_expiry is None or until < requirement_expiry):
+                    requirement_expiry = until
+                rows.append(RequirementProgress(r.id, "module", module.code, module.title, MET, ev, needed))
+        else:
+            comp, min_level = r.competency, r.min_level
+            assert comp is not None and min_level is not None
+            needed = f"Signed off at {min_level.label} or above"
+            candidates = [a for a in assessments.get(comp.id, []) if a.scale_id == r.scale_id]
+            qualifying = [a for a in candidates if a.level.rank >= min_level.rank]
+            if candidates:
+                any_evidence = True
+            for a in qualifying:
+                if a.assessor_profession is not None:
+                    professions.add(a.assessor_profession.name)
+            if qualifying:
+                best = max(qualifying, key=lambda a: (a.assessed_on, a.level.rank, a.id))
+                ev = Evidence("assessment", best.id, best.assessed_on,
+                              f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
+                              assessor_profession=best.assessor_profession.name if best.assessor_profession else None)
+                met += 1
+                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, MET, ev, needed))
+            elif candidates:
+                latest = max(candidates, key=lambda a: (a.assessed_on, a.id))
+                ev = Evidence("assessment", latest.id, latest.assessed_on,
+                              f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)")
+                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, BELOW, ev, needed))
+            else:
+                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, MISSING, None, needed))
+
+    cert = session.scalar(
+        select(Certificate).where(Certificate.person_id == person_id, Certificate.credential_id == credential.id,
+                                  Certificate.status == "valid")
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc()).limit(1)
+    )
+    professions_ok = not credential.min_assessor_professions or len(professions) >= credential.min_assessor_professions
+    status, renewal, band = overall_status(
+        met=met, total=len(rows), lapsed=lapsed, any_evidence=any_evidence or cert is not None,
+        professions_ok=professions_ok, certificate_expires=cert.expires_on if cert else None,
+        has_certificate=cert is not None, requirement_expiry=requirement_expiry, today=today,
+    )
+    return CredentialProgress(person_id, credential.id, credential.code, credential.title, status, rows, met,
+                              len(rows), sorted(professions), credential.min_assessor_professions,
+                              cert.code if cert else None, renewal, band)
+
+
+def person_progress(
+    uow: UnitOfWork, actor: Actor, person_id: int, credential_id: int, today: dt.date | None = None
+) -> CredentialProgress:
+    with uow:
+        require(actor, "read")
+        get_or_404(uow.session, Person, person_id, "person")
+        return compute_person_progress(uow.session, person_id, _credential(uow.session, credential_id),
+                                       today or _today())
+
+
+def person_all_progress(
+    uow: UnitOfWork, actor: Actor, person_id: int, today: dt.date | None = None
+) -> list[CredentialProgress]:
+    """Progress on every credential the person is assigned (through a cohort), holds, or has evidence for."""
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        get_or_404(session, Person, person_id, "person")
+        ids = set(session.scalars(
+            select(CohortCredential.credential_id).join(Enrolment, Enrolment.cohort_id == CohortCredential.cohort_id)
+            .where(Enrolment.person_id == person_id, Enrolment.status != "withdrawn")))
+        ids |= set(session.scalars(select(Certificate.credential_id).where(Certificate.person_id == person_id)))
+        ids |= set(session.scalars(
+            select(CredentialRequirement.credential_id).join(
+                Completion, Completion.module_id == CredentialRequirement.module_id)
+            .where(Completion.person_id == person_id, Completion.voided_at.is_(None))))
+        ids |= set(session.scalars(
+            select(CredentialRequirement.credential_id).join(
+                Assessment, Assessment.competency_id == CredentialRequirement.competency_id)
+            .where(Assessment.person_id == person_id, Assessment.voided_at.is_(None))))
+        day = today or _today()
+        credentials = sorted((_credential(session, i) for i in ids), key=lambda c: c.code)
+        return [compute_person_progress(session, person_id, c, day) for c in credentials]
+
+
+def cohort_scope(session: Session, cohort_code: str) -> tuple[list[int], list[int]]:
+    cohort = session.scalar(select(Cohort).where(Cohort.code == cohort_code.strip().upper()))
+    if cohort is None:
+        raise NotFoundError(f"No cohort with code {cohort_code!r}.")
+    people = list(session.scalars(select(Enrolment.person_id).where(Enrolment.cohort_id == cohort.id,
+                                                                    Enrolment.status != "withdrawn")))
+    credentials = list(session.scalars(select(CohortCredential.credential_id)
+                                       .where(CohortCredential.cohort_id == cohort.id)))
+    return people, credentials
+
+
+def min_passing_rank(session: Session, scale_id: int) -> int | None:
+    return session.scalar(select(ScaleLevel.rank).where(ScaleLevel.scale_id == scale_id,
+                                                        ScaleLevel.passing.is_(True)).order_by(ScaleLevel.rank))

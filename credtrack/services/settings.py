@@ -1,0 +1,71 @@
+"""Institution-wide settings kept in the database, so every workstation prints the same certificate."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from sqlalchemy import select
+
+from credtrack.db import UnitOfWork
+from credtrack.errors import ValidationError
+from credtrack.models import Setting
+from credtrack.services import audit
+from credtrack.services.changes import Change, Result
+from credtrack.services.permissions import SYSTEM, Actor, require
+
+
+@dataclass(frozen=True)
+class InstitutionSettings:
+    institution_name: str = ""
+    institution_url: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+    logo_path: str = ""
+    signature_path: str = ""
+    certificate_title: str = "Certificate of Achievement"
+
+
+_KEYS = {f.name for f in fields(InstitutionSettings)}
+
+
+def get_institution(uow: UnitOfWork) -> InstitutionSettings:
+    """Readable by everyone, including the log-in screen and the PDF renderer."""
+    with uow:
+        stored = dict(uow.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
+        return InstitutionSettings(**{k: v for k, v in stored.items() if k in _KEYS})
+
+
+def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[InstitutionSettings]:
+    unknown = set(values) - _KEYS
+    if unknown:
+        raise ValidationError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
+    with uow:
+        if actor is not SYSTEM:
+            require(actor, "settings.edit")
+        session = uow.session
+        current = dict(session.execute(select(Setting.key, Setting.value)).all())
+        if "institution_name" in values and not (values["institution_name"] or "").strip():
+            raise ValidationError("The institution name cannot be empty.", field="institution_name")
+        before, after = {}, {}
+        for key, value in values.items():
+            value = (value or "").strip()
+            if current.get(key, "") == value:
+                continue
+            before[key], after[key] = current.get(key, ""), value
+            setting = session.get(Setting, key)
+            if setting is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                setting.value = value
+        if after:
+            session.flush()
+            audit.record(session, actor, "settings.update", "setting", ",".join(sorted(after)), before=before,
+                         after=after)
+        stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
+        settings = InstitutionSettings(**stored)
+        uow.commit()
+        return Result(settings, (Change.SETTINGS | Change.AUDIT) if after else Change.NONE)
+
+
+def as_dict(settings: InstitutionSettings) -> dict[str, str]:
+    return asdict(settings)
