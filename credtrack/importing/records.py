@@ -8,7 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.importing.plan import ImportOptions, Plan, RowReader, describe_choices, lookup_key
-from credtrack.models import Cohort, Completion, Enrolment, Module, Person, utcnow
+from credtrack.models import (
+    Cohort,
+    CohortCredential,
+    Completion,
+    CredentialRequirement,
+    Enrolment,
+    Module,
+    Person,
+    utcnow,
+)
 from credtrack.models.enums import ENROLMENT_STATUSES
 
 IMPORT_SOURCE = "import"
@@ -18,15 +27,32 @@ def person_lookup(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Person.external_id, Person.id)).all())
 
 
-def _person(reader: RowReader, people: dict[str, int], name: str = "external_id", *,
-            required: bool = True) -> int | None:
-    external_id = reader.text(name, required=required, max_length=64)
+def archived_people(session: Session) -> set[int]:
+    return set(session.scalars(select(Person.id).where(Person.status == "archived")))
+
+
+def _person(reader: RowReader, people: dict[str, int], archived: set[int] | None = None) -> int | None:
+    external_id = reader.text("external_id", required=True, max_length=64)
     if not external_id:
         return None
     pid = people.get(external_id)
     if pid is None:
-        reader.problem(name, f"unknown person {external_id!r}: import them as people first")
+        reader.problem("external_id", f"unknown person {external_id!r}: import them as people first")
+    elif archived and pid in archived:
+        reader.problem("external_id", f"person {external_id!r} is archived; records can no longer be added")
+        return None
     return pid
+
+
+def enrolled_for_module(session: Session, module_ids: list[int]) -> set[tuple[int, int]]:
+    """(person, module) pairs where the person is actively enrolled in a cohort whose credentials need the module."""
+    if not module_ids:
+        return set()
+    return {(p, m) for p, m in session.execute(
+        select(Enrolment.person_id, CredentialRequirement.module_id).distinct()
+        .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+        .join(CredentialRequirement, CredentialRequirement.credential_id == CohortCredential.credential_id)
+        .where(Enrolment.status == "active", CredentialRequirement.module_id.in_(module_ids)))}
 
 
 def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: ImportOptions) -> None:
@@ -83,15 +109,14 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         return
     reader.prepare_dates("completed_on")
     people = person_lookup(session)
-    modules: dict[str, tuple[int, bool, bool]] = {}
+    archived = archived_people(session)
+    modules: dict[str, tuple[int, bool, bool, bool]] = {}
     codes = []
-    for mid, code, verify, enrol in session.execute(
-            select(Module.id, Module.code, Module.requires_verification, Module.requires_enrolment)):
-        modules[lookup_key(code)] = (mid, verify, enrol)
+    for mid, code, verify, enrol, active in session.execute(select(
+            Module.id, Module.code, Module.requires_verification, Module.requires_enrolment, Module.active)):
+        modules[lookup_key(code)] = (mid, verify, enrol, active)
         codes.append(code)
-    enrolled: set[int] | None = None
-    if any(enrol for _, _, enrol in modules.values()):
-        enrolled = set(session.scalars(select(Enrolment.person_id).where(Enrolment.status != "withdrawn")))
+    enrolled = enrolled_for_module(session, [m[0] for m in modules.values() if m[2]])
     module_ids = [m[0] for m in modules.values()]
     existing = set(session.execute(
         select(Completion.person_id, Completion.module_id, Completion.completed_on)
@@ -102,18 +127,21 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
                       "updated_at": now}
     evidence_mapped = reader.has("evidence")
     for row in reader:
-        pid = _person(reader, people)
+        pid = _person(reader, people, archived)
         module_text = reader.text("module", required=True, max_length=40)
         module = modules.get(lookup_key(module_text)) if module_text else None
         if module_text and module is None:
             reader.problem("module", f"unknown module code {module_text!r} (known: {describe_choices(codes)})")
+        elif module is not None and not module[3]:
+            reader.problem("module", f"module {module_text!r} is retired; records can no longer be added to it")
+            module = None
         completed_on = reader.date("completed_on", required=True, not_future=True)
         evidence = reader.text("evidence", max_length=4000) if evidence_mapped else ""
         if pid is None or module is None or completed_on is None:
             continue
-        if module[2] and enrolled is not None and pid not in enrolled:
+        if module[2] and (pid, module[0]) not in enrolled:
             reader.problem("module", f"module {module_text!r} requires an enrolment, and this person is not "
-                                     "enrolled in any cohort: import their enrolment first")
+                                     "actively enrolled in a cohort that includes it: import the enrolment first")
             continue
         key = (pid, module[0], completed_on)
         if key in seen:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from credtrack.importing.people import profession_lookup
 from credtrack.importing.plan import ImportOptions, Plan, RowReader, describe_choices, lookup_key
 from credtrack.importing.problems import Problem
-from credtrack.importing.records import IMPORT_SOURCE
+from credtrack.importing.records import IMPORT_SOURCE, archived_people
 from credtrack.models import Assessment, Competency, Framework, Person, Scale, ScaleLevel, utcnow
 from credtrack.models.enums import ASSESSMENT_METHODS, label
 
@@ -53,6 +53,7 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         ext: (pid, prof, name) for pid, ext, prof, name in session.execute(
             select(Person.id, Person.external_id, Person.profession_id, Person.full_name))}
     professions, profession_codes = profession_lookup(session)
+    archived = archived_people(session)
     existing = {
         (r.person_id, r.competency_id, r.assessed_on, r.level_id, r.assessor_person_id or lookup_key(r.assessor_name))
         for r in session.execute(select(
@@ -68,6 +69,9 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         person = people.get(external_id) if external_id else None
         if external_id and person is None:
             reader.problem("external_id", f"unknown person {external_id!r}: import them as people first")
+        elif person is not None and person[0] in archived:
+            reader.problem("external_id", f"person {external_id!r} is archived; records can no longer be added")
+            person = None
         competency_id = _competency(reader, catalog)
         scale = _scale(reader, catalog, default_scale)
         level_id = _level(reader, catalog, scale)
@@ -78,6 +82,9 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         comment = reader.text("comment", max_length=4000)
         if (person is None or competency_id is None or scale is None or level_id is None or assessed_on is None
                 or method is None or assessor is False):
+            continue
+        if assessor is not None and assessor == person[0]:
+            reader.problem("assessor_external_id", "a person cannot sign off their own competencies")
             continue
         key = (person[0], competency_id, assessed_on, level_id, assessor or lookup_key(assessor_name))
         if key in seen:

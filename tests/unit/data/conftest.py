@@ -91,11 +91,14 @@ def seed(db) -> Ids:
                                   scale_id=scales["ENTRUST5"].id, min_level_id=levels[("ENTRUST5", "3")].id,
                                   sort_order=1),
         ]
-        s.add(credential)
+        huddles = Credential(code="RES-1", title="Residency huddle participant")
+        huddles.requirements = [CredentialRequirement(kind="module", module_id=modules["ENR-301"].id)]
+        s.add_all([credential, huddles])
         cohort = Cohort(code="C2024", name="Spring 2024 residents", start_date=dt.date(2024, 1, 8))
         s.add(cohort)
         s.flush()
         s.add(CohortCredential(cohort_id=cohort.id, credential_id=credential.id, due_date=dt.date(2024, 6, 30)))
+        s.add(CohortCredential(cohort_id=cohort.id, credential_id=huddles.id))
         people = {}
         for ext, name, prof in [("P001", "Nguyễn Thị Minh", "NURS"), ("P002", "Zoë O'Brien-Łukasiewicz", "MED"),
                                 ("P003", "Samuel Okafor", "PHARM"), ("R001", "Rita Preceptor", "PHARM"),
@@ -115,7 +118,7 @@ def seed(db) -> Ids:
             scales={k: v.id for k, v in scales.items()},
             levels={k: v.id for k, v in levels.items()},
             cohorts={"C2024": cohort.id},
-            credentials={"IPC-1": credential.id},
+            credentials={"IPC-1": credential.id, "RES-1": huddles.id},
         )
         uow.commit()
     return ids
