@@ -8,54 +8,11 @@ import pytest
 from sqlalchemy import update
 
 from credtrack.errors import PermissionDenied
-from credtrack.models import Assessment, Completion, Enrolment, Module, Person
+from credtrack.models import Module
 from credtrack.reports.service import ReportOptions, run_report
 from tests.unit.data.conftest import EDUCATOR, VIEWER
 
 D = dt.date
-
-
-@pytest.fixture
-def history(db, seeded):
-    """Three learners in cohort C2024 (enrolled 2024-01-08), two preceptors.
-
-    P001 (Nursing, 4 West): IPE-101 on 01-20; VE1 at 2 (01-25, by R001 Pharmacy), at 4 (02-07, by R002 Medicine)
-        -> IPC-1 achieved 02-07, 30 days.
-    P002 (Medicine, 4 West): IPE-101 on 01-18; VE1 at 3 (01-28, by R001); RR1 Met (02-03, by a visitor with
-        no profession); ENR-301 on 02-01 -> IPC-1 in 20 days, RES-1 in 24 days.
-    P003 (Pharmacy, ICU, left 2024-03-01): IPE-101 on 01-15; C1 at 3 by R001; a voided VE1 at 5.
-    R002 left 2024-09-01.
-    """
-    p, lv, c = seeded.people, seeded.levels, seeded.competencies
-    ent = seeded.scales["ENTRUST5"]
-    with db.unit_of_work() as uow:
-        s = uow.session
-        for ext, unit in [("P001", "4 West"), ("P002", "4 West"), ("P003", "ICU")]:
-            s.execute(update(Person).where(Person.id == p[ext]).values(unit=unit))
-        s.execute(update(Person).where(Person.id == p["P003"]).values(end_date=D(2024, 3, 1)))
-        s.execute(update(Person).where(Person.id == p["R002"]).values(end_date=D(2024, 9, 1)))
-        for ext in ("P001", "P002", "P003"):
-            s.add(Enrolment(cohort_id=seeded.cohorts["C2024"], person_id=p[ext], enrolled_on=D(2024, 1, 8)))
-        for ext, module, on in [("P001", "IPE-101", D(2024, 1, 20)), ("P002", "IPE-101", D(2024, 1, 18)),
-                                ("P002", "ENR-301", D(2024, 2, 1)), ("P003", "IPE-101", D(2024, 1, 15))]:
-            s.add(Completion(person_id=p[ext], module_id=seeded.modules[module], completed_on=on))
-
-        def sign(ext, comp, scale, level, on, assessor=None, name="", prof=None, voided=False):
-            s.add(Assessment(
-                person_id=p[ext], competency_id=c[comp], scale_id=scale, level_id=level, assessed_on=on,
-                method="direct_observation", attestation_accepted=True,
-                assessor_person_id=p[assessor] if assessor else None, assessor_name=name or assessor or "",
-                assessor_profession_id=seeded.professions[prof] if prof else None,
-                voided_at=dt.datetime(2024, 3, 1) if voided else None, void_reason="entered twice" if voided else None))
-
-        sign("P001", "VE1", ent, lv[("ENTRUST5", "2")], D(2024, 1, 25), "R001", prof="PHARM")
-        sign("P001", "VE1", ent, lv[("ENTRUST5", "4")], D(2024, 2, 7), "R002", prof="MED")
-        sign("P002", "VE1", ent, lv[("ENTRUST5", "3")], D(2024, 1, 28), "R001", prof="PHARM")
-        sign("P002", "RR1", seeded.scales["METNOT"], lv[("METNOT", "M")], D(2024, 2, 3), name="Dana Visiting")
-        sign("P003", "C1", ent, lv[("ENTRUST5", "3")], D(2024, 1, 30), "R001", prof="PHARM")
-        sign("P003", "VE1", ent, lv[("ENTRUST5", "5")], D(2024, 1, 31), "R002", prof="MED", voided=True)
-        uow.commit()
-    return seeded
 
 
 def report(db, name, **options):
