@@ -104,7 +104,7 @@ def cmd_export(args) -> int:
 
 def cmd_report(args) -> int:
     from credtrack.reports.service import ReportOptions, run_report
-    from credtrack.reports.tables import write_csv, write_table
+    from credtrack.reports.tables import write_csv_stream, write_table
 
     options = ReportOptions(today=_today(args), cohort=args.cohort, credential=args.credential,
                             framework=args.framework, within=args.within,
@@ -120,7 +120,7 @@ def cmd_report(args) -> int:
 
         raise ValidationError("An XLSX report needs --out FILE.")
     else:
-        write_csv(table.columns, table.rows, Path("/dev/stdout") if sys.platform != "win32" else Path("CON"))
+        write_csv_stream(table.columns, table.rows, sys.stdout)
     return 0
 
 

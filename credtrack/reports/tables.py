@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from credtrack.errors import CredtrackError
 
@@ -93,10 +93,14 @@ def _is_number(value: str) -> bool:
 def write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], path: Path) -> None:
     """UTF-8 with a byte-order mark, so spreadsheet programs show accented names correctly."""
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_value(v) for v in row])
+        write_csv_stream(columns, rows, out)
+
+
+def write_csv_stream(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
 
 
 def _xlsx_value(value: Any) -> Any:
