@@ -90,21 +90,24 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     chosen = scope.subquery("chosen")
     onboarding = (select(chosen.c.person_id, func.min(chosen.c.achieved_on).label("first_on"))
                   .group_by(chosen.c.person_id).subquery("onboarding"))
-    rows = []
+    # One pass over people for every horizon, so the achievement subquery is computed once.
+    sums = []
     for horizon in horizons:
         mark = add_days(Person.start_date, literal(horizon))
+        eligible = mark <= literal(today, Date)
         completed = and_(onboarding.c.first_on.is_not(None), onboarding.c.first_on <= mark)
         stayed = or_(Person.end_date.is_(None), Person.end_date >= mark)
-        group = case((completed, "completed onboarding"), else_="did not complete")
-        retained = func.sum(case((stayed, 1), else_=0))
-        stmt = (select(group, func.count(), retained, ratio(retained, func.count()))
-                .select_from(Person).outerjoin(onboarding, onboarding.c.person_id == Person.id)
-                .where(Person.start_date.is_not(None), mark <= literal(today, Date))
-                .group_by(group).order_by(group))
-        found = {g: (n, int(r or 0), _round(share)) for g, n, r, share in session.execute(stmt)}
-        for g in ("completed onboarding", "did not complete"):
-            n, r, share = found.get(g, (0, 0, None))
-            rows.append((horizon, g, n, r, share))
+        for group in (completed, ~completed):
+            sums.append(func.sum(case((and_(eligible, group), 1), else_=0)))
+            sums.append(func.sum(case((and_(eligible, group, stayed), 1), else_=0)))
+    stmt = (select(*sums).select_from(Person).outerjoin(onboarding, onboarding.c.person_id == Person.id)
+            .where(Person.start_date.is_not(None)))
+    values = [int(v or 0) for v in session.execute(stmt).one()]
+    rows = []
+    for i, horizon in enumerate(horizons):
+        for j, group_name in enumerate(("completed onboarding", "did not complete")):
+            people, still = values[4 * i + 2 * j], values[4 * i + 2 * j + 1]
+            rows.append((horizon, group_name, people, still, round(still / people, 3) if people else None))
     return ReportTable("Retention after onboarding", ["days", "group", "people", "still_there", "retention"], rows)
 
 
