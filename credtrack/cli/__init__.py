@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "credtrack.cli.setup",
     "credtrack.cli.records",
     "credtrack.cli.certificates",
+    "credtrack.cli.data",
 ]
 
 
