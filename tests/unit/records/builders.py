@@ -143,10 +143,10 @@ def credential(w: World, code: str, *, modules: tuple[str, ...] = (),
                                      min_assessor_professions=min_professions, requirements=specs).value.id
 
 
-def add_certificate(w: World, person_id: int, credential_id: int, issued_on: dt.date,
+def add_certificate(db: Database, person_id: int, credential_id: int, issued_on: dt.date,
                     expires_on: dt.date | None, status: str = "valid") -> None:
     """Insert an issued certificate directly (certificate issuing is a separate service)."""
-    with w.uow() as uow:
+    with db.unit_of_work() as uow:
         s = uow.session
         if s.scalar(select(IssuerKey.id).where(IssuerKey.kid == "test-kid")) is None:
             s.add(IssuerKey(kid="test-kid", public_jwk="{}", issuer_name="Test hospital"))
