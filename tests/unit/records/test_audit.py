@@ -108,6 +108,20 @@ def test_deleting_an_event_is_detected(db) -> None:
     assert "missing" in report.problem
 
 
+def test_verification_reads_the_log_in_batches_without_losing_its_place(db) -> None:
+    w = build_world(db)
+    realistic_history(w)
+    total = len(_events(w))
+    with w.uow() as uow:
+        for batch in (1, 2, 3, 7):
+            assert audit.verify_chain(uow.session, batch=batch) == audit.ChainReport(True, total)
+    with w.db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = 7"))
+    with w.uow() as uow:
+        for batch in (1, 2, 3, 6, 7):
+            assert audit.verify_chain(uow.session, batch=batch).broken_at == 7, f"batch of {batch}"
+
+
 def test_deleting_the_first_event_is_detected(db) -> None:
     w = build_world(db)
     with w.db.engine.begin() as conn:

@@ -154,6 +154,11 @@ CASES = [
 ]
 
 
+# What each service module's changes announce, so screens showing those records refresh.
+NOTICE = {"accounts": Change.USERS, "people": Change.PEOPLE, "frameworks": Change.CATALOG, "catalog": Change.CATALOG,
+          "cohorts": Change.COHORTS, "records": Change.RECORDS, "settings": Change.SETTINGS}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
 def test_every_role_is_allowed_or_refused_as_designed(db, case: Case) -> None:
     w = build_world(db)
@@ -167,6 +172,8 @@ def test_every_role_is_allowed_or_refused_as_designed(db, case: Case) -> None:
             if role in roles_allowed:
                 result = case.call(w, actor, context, role)
                 assert Change.AUDIT in result.changes, f"{role}: {case.function} reported no audit change"
+                kind = NOTICE[case.function.split(".")[0]]
+                assert kind in result.changes, f"{role}: {case.function} did not announce a {kind} change"
                 assert audit_count(db) > events, f"{role}: {case.function} wrote no audit event"
                 continue
             with pytest.raises(PermissionDenied) as refused:
