@@ -42,19 +42,29 @@ def prune(folder: Path, stem: str, reason: str, keep: int) -> list[Path]:
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:
-    """Replace ``target`` with the contents of ``backup`` (the app must have closed ``target``)."""
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    """Replace ``target`` with the contents of ``backup`` (the app must have closed ``target``).
+
+    The copy is checked first; a damaged or foreign file is refused and ``target`` is left as it was.
+    """
+    from credtrack.errors import ValidationError
+
     try:
-        result = src.execute("PRAGMA integrity_check").fetchone()
-        if not result or result[0] != "ok":
-            raise ValueError(f"{backup} is damaged ({result[0] if result else 'no answer'}); nothing was restored.")
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
-            src.backup(dst)
+            result = src.execute("PRAGMA integrity_check").fetchone()
+            if not result or result[0] != "ok":
+                raise sqlite3.DatabaseError(result[0] if result else "no answer")
+            if src.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] == 0:
+                raise sqlite3.DatabaseError("it is not a credtrack database")
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError(f"{Path(backup).name} cannot be restored ({exc}); nothing was restored.") from exc
 
 
 def integrity_ok(path: Path) -> tuple[bool, str]:
@@ -65,3 +75,16 @@ def integrity_ok(path: Path) -> tuple[bool, str]:
         conn.close()
     message = result[0] if result else "no answer"
     return message == "ok", message
+
+
+def auto_backup(source: Path, *, keep: int = 10, every_hours: float = 20, folder: Path | None = None) -> Path | None:
+    """The rotating automatic copy made when the app opens: at most one per ``every_hours``,
+    keeping the newest ``keep``. Returns the new copy, or None when a recent one exists."""
+    folder = folder or paths.backups_dir()
+    stem = Path(source).stem
+    copies = sorted(folder.glob(f"{stem}-*-auto.db"), key=lambda p: p.stat().st_mtime)
+    if copies:
+        age_hours = (dt.datetime.now().timestamp() - copies[-1].stat().st_mtime) / 3600
+        if age_hours < every_hours:
+            return None
+    return backup_sqlite(source, reason="auto", folder=folder, keep=keep)

@@ -98,8 +98,14 @@ class UnitOfWork:
         self.session.rollback()
 
 
+def _is_stale_snapshot(exc: BaseException) -> bool:
+    """SQLite (WAL) refusing a write because another connection committed since this one read."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY_SNAPSHOT
+
+
 def _translate(exc: BaseException) -> None:
-    if isinstance(exc, StaleDataError):
+    if isinstance(exc, StaleDataError) or _is_stale_snapshot(exc):
         raise ConcurrentEditError() from exc
     if is_locked_error(exc):
         raise DatabaseBusyError() from exc

@@ -98,6 +98,19 @@ def _ensure_catalog(db: Database, actor: Actor, extra_modules: int, extra_creden
                                   validity_months=24, requirements=specs)
 
 
+def _ensure_institution(db: Database) -> None:
+    """A fictional institution and signatory, unless the installation already has its own."""
+    from credtrack.services import settings
+
+    current = settings.get_institution(db.unit_of_work())
+    wanted = {"institution_name": "Riverbend Health Sciences Centre",
+              "signatory_name": "Dr. Amara Okonkwo-Lindqvist",
+              "signatory_title": "Director, Interprofessional Education"}
+    missing = {k: v for k, v in wanted.items() if not getattr(current, k)}
+    if missing:
+        settings.update_institution(db.unit_of_work(), SYSTEM, **missing)
+
+
 def _ensure_users(db: Database) -> dict[str, int]:
     """Demo accounts, each preceptor linked to a person of their profession."""
     ids = {}
@@ -155,6 +168,7 @@ def load_demo(
             raise ValidationError("This database already has demo people; make a new database for a fresh demo.")
     actor = SYSTEM
     say("catalog")
+    _ensure_institution(db)
     _ensure_catalog(db, actor, extra_modules, extra_credentials)
     users = _ensure_users(db)
     with db.unit_of_work() as uow:
@@ -277,4 +291,6 @@ def load_demo(
 
 def after_demo_hooks(db: Database) -> list[str]:
     """Further demo steps that other parts of credtrack add (for example issuing a first certificate)."""
-    return []
+    from credtrack.services.certificates import demo_certificates
+
+    return demo_certificates(db)

@@ -16,6 +16,8 @@ from credtrack.errors import CredtrackError
 COMMAND_MODULES = [
     "credtrack.cli.setup",
     "credtrack.cli.records",
+    "credtrack.cli.certificates",
+    "credtrack.cli.data",
 ]
 
 

@@ -17,6 +17,7 @@ class AuditEvent(IdMixin, Base):
     __table_args__ = (
         Index("ix_audit_event_entity", "entity_type", "entity_id"),
         Index("ix_audit_event_occurred_at", "occurred_at"),
+        Index("ix_audit_event_actor_action", "actor", "action"),
     )
 
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

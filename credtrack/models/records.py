@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,7 @@ from credtrack.models.catalog import Competency, Module, Scale, ScaleLevel
 from credtrack.models.enums import ASSESSMENT_METHODS, VERIFICATION_STATES, in_list
 from credtrack.models.people import Person, Profession, User
 
+_COMPLETION_CURRENT = "voided_at IS NULL AND verification <> 'pending'"
 _VOID_SHAPE = (
     "(voided_at IS NULL AND void_reason IS NULL) OR (voided_at IS NOT NULL AND length(trim(void_reason)) > 0)"
 )
@@ -37,6 +39,9 @@ class Completion(IdMixin, VersionedMixin, Base):
         CheckConstraint(_VOID_SHAPE, name="void"),
         Index("ix_completion_person_module", "person_id", "module_id"),
         Index("ix_completion_module_id", "module_id"),
+        # Covers the progress rules' lookups of current completions without touching the table.
+        Index("ix_completion_current", "person_id", "module_id", "completed_on",
+              sqlite_where=text(_COMPLETION_CURRENT), postgresql_where=text(_COMPLETION_CURRENT)),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -72,6 +77,9 @@ class Assessment(IdMixin, VersionedMixin, Base):
         ),
         Index("ix_assessment_person_competency", "person_id", "competency_id"),
         Index("ix_assessment_competency_id", "competency_id"),
+        # Covers the progress rules' lookups of standing sign-offs without touching the table.
+        Index("ix_assessment_current", "person_id", "competency_id", "scale_id", "level_id",
+              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))

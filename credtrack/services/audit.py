@@ -108,7 +108,7 @@ class ChainReport:
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the log in order and report the first event that does not link or hash correctly."""
     expected_prev = GENESIS
-    expected_id = None
+    expected_id = 1  # the first event ever written is number 1 (see record())
     checked = 0
     last_id = 0
     while True:
@@ -118,7 +118,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         if not rows:
             break
         for event in rows:
-            if expected_id is not None and event.id != expected_id:
+            if event.id != expected_id:
                 return ChainReport(False, checked, expected_id, f"event {expected_id} is missing")
             if event.prev_hash != expected_prev:
                 return ChainReport(

@@ -235,7 +235,7 @@ def search_people(
     with uow:
         require(actor, "read")
         stmt = search_query(query, profession_code=profession_code, cohort_code=cohort_code, status=status)
-        stmt = stmt.order_by(Person.full_name, Person.id)
+        stmt = stmt.order_by(Person.search_key, Person.id)  # alphabetical, accents aside
         if limit:
             stmt = stmt.limit(limit)
         return [person_row(p) for p in uow.session.scalars(stmt)]

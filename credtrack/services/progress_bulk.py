@@ -1,8 +1,9 @@
 """Credential progress for many people at once, computed with a few set-based SQL queries.
 
 The rules are those of ``progress_rules`` (the per-person form in ``progress`` uses the same
-ones, and a test holds the two forms equal). Pairs of person and credential with no
-enrolment, evidence or certificate are "not started" and are not listed unless a cohort asks.
+ones, and a test holds the two forms equal). The bulk form covers the credentials people are
+assigned through their cohorts and those they hold; the per-person form also shows credentials
+someone has evidence towards without being assigned.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Date, Select, and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, type_coerce, union
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.db import UnitOfWork
@@ -26,10 +27,11 @@ from credtrack.models import (
     Module,
     ScaleLevel,
 )
+from credtrack.services.common import months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
-from credtrack.services.progress_rules import STATUSES, earliest_cutoff, overall_status, valid_until
+from credtrack.services.progress_rules import STATUSES, earliest_cutoff, overall_status
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,14 @@ def compute_bulk(
     *,
     person_ids: list[int] | None = None,
     credential_ids: list[int] | None = None,
-    include_assigned: bool = True,
 ) -> list[ProgressSummary]:
+    """Progress for every (person, credential) pair in scope: credentials assigned through a cohort, and
+    credentials a person holds a certificate for.
+
+    Each requirement of each pair is answered by an index lookup (the partial indexes on current
+    completions and sign-offs cover them), then summed per pair in the database; only one row per
+    pair comes back.
+    """
     R = CredentialRequirement
     MinLevel = aliased(ScaleLevel)
     Level = aliased(ScaleLevel)
@@ -66,33 +74,50 @@ def compute_bulk(
         select(R.credential_id).where(_in(R.credential_id, credential_ids))))
     recurring = dict(session.execute(select(Module.id, Module.validity_months)
                                      .where(Module.validity_months.is_not(None))).all())
-    cutoff = case({mid: literal(earliest_cutoff(v, today), Date) for mid, v in recurring.items()},
-                  value=R.module_id, else_=None) if recurring else literal(None, Date)
 
-    done = (select(Completion.person_id, Completion.module_id, func.max(Completion.completed_on).label("last_on"))
-            .where(Completion.voided_at.is_(None), Completion.verification != "pending",
-                   _in(Completion.person_id, person_ids))
-            .group_by(Completion.person_id, Completion.module_id).subquery("done"))
-    is_current = case((cutoff.is_(None), 1), (done.c.last_on >= cutoff, 1), else_=0)
-    module_part = (select(done.c.person_id, R.credential_id, is_current.label("met"), (1 - is_current).label("lapsed"),
-                          literal(1).label("touched"))
-                   .join(R, R.module_id == done.c.module_id).where(_in(R.credential_id, credential_ids)))
+    assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
+                .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
+                       _in(CohortCredential.credential_id, credential_ids)))
+    held = select(Certificate.person_id, Certificate.credential_id).where(
+        Certificate.status == "valid", _in(Certificate.person_id, person_ids),
+        _in(Certificate.credential_id, credential_ids))
+    scope = union(assigned, held).subquery("scope")
 
-    best = (select(Assessment.person_id, Assessment.competency_id, Assessment.scale_id, func.max(Level.rank).label("best"))
-            .join(Level, Level.id == Assessment.level_id)
-            .where(Assessment.voided_at.is_(None), _in(Assessment.person_id, person_ids))
-            .group_by(Assessment.person_id, Assessment.competency_id, Assessment.scale_id).subquery("best"))
-    reaches = case((best.c.best >= MinLevel.rank, 1), else_=0)
-    competency_part = (select(best.c.person_id, R.credential_id, reaches.label("met"), literal(0).label("lapsed"),
-                              literal(1).label("touched"))
-                       .join(R, and_(R.competency_id == best.c.competency_id, R.scale_id == best.c.scale_id))
-                       .join(MinLevel, MinLevel.id == R.min_level_id).where(_in(R.credential_id, credential_ids)))
-    parts = union_all(module_part, competency_part).subquery("parts")
-    counts: dict[tuple[int, int], tuple[int, int]] = {
-        (p, c): (int(m), int(lapsed)) for p, c, m, lapsed in session.execute(
-            select(parts.c.person_id, parts.c.credential_id, func.sum(parts.c.met), func.sum(parts.c.lapsed))
-            .group_by(parts.c.person_id, parts.c.credential_id))
-    }
+    last_on = (select(func.max(Completion.completed_on))
+               .where(Completion.person_id == scope.c.person_id, Completion.module_id == R.module_id,
+                      Completion.voided_at.is_(None), Completion.verification != "pending")
+               .scalar_subquery())
+    best = (select(func.max(Level.rank)).select_from(Assessment).join(Level, Level.id == Assessment.level_id)
+            .where(Assessment.person_id == scope.c.person_id, Assessment.competency_id == R.competency_id,
+                   Assessment.scale_id == R.scale_id, Assessment.voided_at.is_(None))
+            .scalar_subquery())
+    cutoffs = {mid: earliest_cutoff(v, today) for mid, v in recurring.items()}
+    cutoff = case({mid: literal(d, Date) for mid, d in cutoffs.items()}, value=R.module_id,
+                  else_=None) if cutoffs else literal(None, Date)
+    # Materialised so each lookup runs once per requirement, however often the sums below use it.
+    per_req = (select(scope.c.person_id, scope.c.credential_id, R.kind, R.module_id,
+                      case((R.kind == "module", last_on), else_=None).label("last_on"),
+                      case((R.kind == "competency", best), else_=None).label("best"),
+                      MinLevel.rank.label("need"), cutoff.label("cutoff"))
+               .select_from(scope).join(R, R.credential_id == scope.c.credential_id)
+               .outerjoin(MinLevel, MinLevel.id == R.min_level_id).cte("per_req").prefix_with("MATERIALIZED"))
+    q = per_req.c
+    cutoff = q.cutoff
+    module_met = and_(q.kind == "module", q.last_on.is_not(None), or_(cutoff.is_(None), q.last_on >= cutoff))
+    met = case((module_met, 1), (and_(q.kind == "competency", q.best >= q.need), 1), else_=0)
+    lapsed = case((and_(q.kind == "module", q.last_on.is_not(None), cutoff.is_not(None), q.last_on < cutoff), 1),
+                  else_=0)
+    touched = case((or_(q.last_on.is_not(None), q.best.is_not(None)), 1), else_=0)
+    # For the renewal date: the oldest current completion per validity period (months_after only
+    # grows with the date, so the oldest one lapses first).
+    periods = sorted(set(recurring.values()))
+    oldest = [type_coerce(func.min(case((and_(module_met, q.module_id.in_(
+        [m for m, v in recurring.items() if v == months])), q.last_on), else_=None)), Date).label(f"oldest_{months}")
+        for months in periods]
+    rows = session.execute(
+        select(q.person_id, q.credential_id, func.sum(met), func.sum(lapsed), func.max(touched), *oldest)
+        .group_by(q.person_id, q.credential_id)).all()
 
     professions: dict[tuple[int, int], int] = {}
     with_min = [cid for cid, m in min_prof.items() if m]
@@ -106,61 +131,22 @@ def compute_bulk(
         professions = {(p, c): n for p, c, n in session.execute(stmt)}
 
     certs: dict[tuple[int, int], dt.date | None] = {}
-    for p, c, expires in session.execute(
-        select(Certificate.person_id, Certificate.credential_id, Certificate.expires_on)
-        .where(Certificate.status == "valid", _in(Certificate.person_id, person_ids),
-               _in(Certificate.credential_id, credential_ids))
-        .order_by(Certificate.issued_on, Certificate.id)
-    ):
+    for p, c, expires in session.execute(held.add_columns(Certificate.expires_on)
+                                         .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
 
-    pairs = set(counts) | set(certs)
-    if include_assigned:
-        assigned: Select = (select(Enrolment.person_id, CohortCredential.credential_id)
-                            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                            .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
-                                   _in(CohortCredential.credential_id, credential_ids)))
-        pairs |= set(session.execute(assigned).tuples())
-
-    expiry = _requirement_expiry(session, today, counts, totals, recurring, person_ids, credential_ids)
     result = []
-    for p, c in pairs:
-        if c not in min_prof:
-            continue
-        met, lapsed = counts.get((p, c), (0, 0))
-        need = min_prof[c]
+    for p, c, met_n, lapsed_n, touched_n, *oldest_dates in rows:
+        need = min_prof.get(c)
+        renew = [months_after(d, months) for d, months in zip(oldest_dates, periods, strict=True) if d]
         status, renewal, band = overall_status(
-            met=met, total=totals.get(c, 0), lapsed=lapsed, any_evidence=(p, c) in counts or (p, c) in certs,
+            met=int(met_n or 0), total=totals.get(c, 0), lapsed=int(lapsed_n or 0),
+            any_evidence=bool(touched_n) or (p, c) in certs,
             professions_ok=not need or professions.get((p, c), 0) >= need,
             certificate_expires=certs.get((p, c)), has_certificate=(p, c) in certs,
-            requirement_expiry=expiry.get((p, c)), today=today,
+            requirement_expiry=min(renew) if renew else None, today=today,
         )
-        result.append(ProgressSummary(p, c, status, met, totals.get(c, 0), renewal, band))
-    return result
-
-
-def _requirement_expiry(session, today, counts, totals, recurring, person_ids, credential_ids):
-    """For pairs with every requirement met: when the first recurring module lapses."""
-    complete = {pc for pc, (met, _lapsed) in counts.items() if met >= totals.get(pc[1], 0) > 0}
-    if not complete or not recurring:
-        return {}
-    R = CredentialRequirement
-    modules_of: dict[int, list[int]] = defaultdict(list)
-    for cid, mid in session.execute(select(R.credential_id, R.module_id).where(
-            R.module_id.in_(list(recurring)), _in(R.credential_id, credential_ids))):
-        modules_of[cid].append(mid)
-    if not any(modules_of.get(c) for _p, c in complete):
-        return {}
-    stmt = (select(Completion.person_id, Completion.module_id, func.max(Completion.completed_on))
-            .where(Completion.voided_at.is_(None), Completion.verification != "pending",
-                   Completion.module_id.in_(list(recurring)), _in(Completion.person_id, person_ids))
-            .group_by(Completion.person_id, Completion.module_id))
-    last = {(p, m): on for p, m, on in session.execute(stmt)}
-    result = {}
-    for p, c in complete:
-        dates = [valid_until(last[(p, m)], recurring[m]) for m in modules_of.get(c, []) if (p, m) in last]
-        if dates:
-            result[(p, c)] = min(d for d in dates if d is not None)
+        result.append(ProgressSummary(p, c, status, int(met_n or 0), totals.get(c, 0), renewal, band))
     return result
 
 

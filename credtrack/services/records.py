@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
-from credtrack.errors import DuplicateError, ValidationError
+from credtrack.errors import DuplicateError, PermissionDenied, ValidationError
 from credtrack.models import (
     Assessment,
     Cohort,
@@ -193,17 +193,17 @@ def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: s
 
 
 def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str) -> None:
+    """Mark a record void with a reason; it stays in history. Preceptors may void only their own."""
     reason = required_text(reason, "A reason for voiding", "reason", 1000)
+    owner = record.assessor_user_id if isinstance(record, Assessment) else record.recorded_by_id
+    if actor.role == "preceptor" and owner != actor.id:
+        raise PermissionDenied(f"void a {kind} recorded by someone else", actor.role)
     if record.voided_at is not None:
         raise ValidationError(f"This {kind} is already voided.")
-    if actor.role == "preceptor" and record.recorded_by_id != actor.id and getattr(record, "assessor_user_id", None) != actor.id:
-        from credtrack.errors import PermissionDenied
-
-        raise PermissionDenied(f"void a {kind} recorded by someone else", actor.role)
-    before = {"voided": False}
     record.voided_at, record.voided_by_id, record.void_reason = utcnow(), actor.id, reason
     session.flush()
-    audit.record(session, actor, f"{kind}.void", kind, record.id, before=before,
+    entity = "assessment" if isinstance(record, Assessment) else "completion"
+    audit.record(session, actor, f"{entity}.void", entity, record.id, before={"voided": False},
                  after={"voided": True, "void_reason": reason})
 
 
@@ -293,24 +293,10 @@ def void_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, reason: s
         require(actor, "records.void")
         session = uow.session
         assessment = get_or_404(session, Assessment, assessment_id, "sign-off")
-        if actor.role == "preceptor" and assessment.assessor_user_id != actor.id:
-            from credtrack.errors import PermissionDenied
-
-            raise PermissionDenied("void a sign-off made by someone else", actor.role)
-        _void_assessment(session, actor, assessment, reason)
+        _void(session, actor, assessment, reason, "sign-off")
         row = assessment_row(assessment)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
-
-
-def _void_assessment(session: Session, actor: Actor, a: Assessment, reason: str) -> None:
-    reason = required_text(reason, "A reason for voiding", "reason", 1000)
-    if a.voided_at is not None:
-        raise ValidationError("This sign-off is already voided.")
-    a.voided_at, a.voided_by_id, a.void_reason = utcnow(), actor.id, reason
-    session.flush()
-    audit.record(session, actor, "assessment.void", "assessment", a.id, before={"voided": False},
-                 after={"voided": True, "void_reason": reason})
 
 
 def person_records(

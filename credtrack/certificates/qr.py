@@ -1,0 +1,94 @@
+"""The QR symbol for a payload, at error correction M and no larger than version 13.
+
+zxing-cpp's encoder builds the matrix in C++ and scores all eight mask patterns,
+about a millisecond for a full-size payload, so nothing is traded away for speed.
+The matrix is returned as runs of dark modules, which the PDF draws as one path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import zxingcpp
+
+from credtrack.certificates.errors import PayloadTooLargeError
+from credtrack.certificates.keys import SigningKey
+from credtrack.certificates.payload import Claims, sign
+
+MAX_VERSION = 13
+ERROR_CORRECTION = "M"
+
+
+@dataclass(frozen=True)
+class QrMatrix:
+    """A QR symbol without its quiet zone: size in modules and the dark runs of each row."""
+
+    size: int
+    runs: tuple[tuple[int, int, int], ...]  # (row, first column, length)
+
+    @property
+    def version(self) -> int:
+        return (self.size - 17) // 4
+
+    def is_dark(self, row: int, col: int) -> bool:
+        return any(r == row and c <= col < c + n for r, c, n in self.runs)
+
+    def rows(self) -> list[str]:
+        """The matrix as text, one string of '#' and '.' per row (for tests and debugging)."""
+        grid = [["."] * self.size for _ in range(self.size)]
+        for r, c, n in self.runs:
+            for x in range(c, c + n):
+                grid[r][x] = "#"
+        return ["".join(line) for line in grid]
+
+
+def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
+    """The QR matrix for ``text``. Raises PayloadTooLargeError above ``max_version``."""
+    try:
+        symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_CORRECTION)
+    except Exception as exc:  # the encoder refuses text beyond the largest symbol
+        raise PayloadTooLargeError(_too_large_message(len(text), max_version)) from exc
+    image = symbol.to_image(scale=1, add_quiet_zones=False)
+    size = image.shape[0]
+    if (size - 17) // 4 > max_version:
+        raise PayloadTooLargeError(_too_large_message(len(text), max_version))
+    pixels = memoryview(image).tobytes()
+    runs: list[tuple[int, int, int]] = []
+    for row in range(size):
+        line = pixels[row * size : (row + 1) * size]
+        col = 0
+        while col < size:
+            if line[col] < 128:
+                start = col
+                while col < size and line[col] < 128:
+                    col += 1
+                runs.append((row, start, col - start))
+            else:
+                col += 1
+    return QrMatrix(size=size, runs=tuple(runs))
+
+
+def _too_large_message(length: int, max_version: int) -> str:
+    return (
+        f"The certificate's signed code is too long to print as a QR code that scans reliably "
+        f"({length} characters; the limit is QR version {max_version}). Shorten the holder's name "
+        "as printed, the credential title, or the number of competencies listed, then issue again."
+    )
+
+
+def sign_to_fit(claims: Claims, key: SigningKey) -> str:
+    """Sign ``claims`` for printing; a very long name or title drops the competency codes from the QR.
+
+    The competencies stay bound to the certificate through the Open Badges digest the
+    claims still carry. Raises PayloadTooLargeError when even that does not fit.
+    """
+    text = sign(claims, key)
+    try:
+        encode(text)
+        return text
+    except PayloadTooLargeError:
+        if not claims.competencies:
+            raise
+    text = sign(replace(claims, competencies=()), key)
+    encode(text)
+    return text

@@ -1,0 +1,259 @@
+"""Checking a certificate: from QR text, a typed code, a PDF or a photo, to exactly one verdict.
+
+Checks run in order: format, signature against a trusted key, revocation, then the
+validity period. The signature check needs only public keys; the database or an
+imported revocation list adds revocations and supersessions. Junk input gives the
+verdict "unreadable", never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from credtrack.certificates import codes, payload
+from credtrack.certificates.keys import cose_kid, public_key_from_jwk, thumbprint
+from credtrack.certificates.payload import Claims, PayloadFormatError
+
+
+class Verdict(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    UNKNOWN_ISSUER = "unknown_issuer"
+    ALTERED = "altered_or_forged"
+    UNREADABLE = "unreadable"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Verdict.VALID: "Valid",
+    Verdict.EXPIRED: "Expired",
+    Verdict.REVOKED: "Revoked",
+    Verdict.SUPERSEDED: "Superseded",
+    Verdict.UNKNOWN_ISSUER: "Unknown issuer",
+    Verdict.ALTERED: "Altered or forged",
+    Verdict.UNREADABLE: "Unreadable",
+}
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    kid: str
+    public_key: ec.EllipticCurvePublicKey
+    issuer_name: str = ""
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Revocation:
+    code: str
+    reason: str
+    revoked_on: dt.date | None
+    source: str = "issuer's database"
+
+
+@dataclass
+class Trust:
+    """What a verifier trusts: issuer public keys, plus known revocations and renewals."""
+
+    keys: list[TrustedKey]
+    revocations: dict[str, Revocation] = field(default_factory=dict)
+    superseded: dict[str, str] = field(default_factory=dict)  # code -> code of the renewal
+    payload_for_code: Callable[[str], str | None] | None = None
+
+    def __post_init__(self) -> None:
+        self._by_short_kid: dict[bytes, list[TrustedKey]] = {}
+        for key in self.keys:
+            self._by_short_kid.setdefault(cose_kid(key.kid), []).append(key)
+
+    def keys_for(self, short_kid: bytes) -> list[TrustedKey]:
+        return self._by_short_kid.get(short_kid, [])
+
+    @classmethod
+    def from_jwks(cls, document: dict, issuer_name: str = "") -> Trust:
+        keys = []
+        for jwk in document.get("keys", []):
+            public = public_key_from_jwk(jwk)
+            keys.append(TrustedKey(thumbprint(jwk), public, jwk.get("name", issuer_name)))
+        return cls(keys=keys)
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    verdict: Verdict
+    message: str
+    claims: Claims | None = None  # set only when the signature checked out
+    kid: str = ""
+    issuer_name: str = ""
+    revocation: Revocation | None = None
+    superseded_by: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.VALID
+
+
+def verify(source: str | bytes | os.PathLike[str], trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
+    """One verdict for QR text, a typed code, or a PDF / PNG / JPEG file (path or bytes)."""
+    try:
+        if isinstance(source, bytes):
+            return _verify_scanned(_read_qr_texts(source), trust, today)
+        if isinstance(source, os.PathLike):
+            return verify_file(Path(source), trust, today=today)
+        text = source.strip()
+        if text.upper().startswith(payload.PREFIX):
+            return verify_text(text, trust, today=today)
+        if _looks_like_file(text):
+            return verify_file(Path(text), trust, today=today)
+        return verify_code(text, trust, today=today)
+    except Exception:  # a last guard: a verifier must answer, not crash
+        return VerificationResult(Verdict.UNREADABLE, "This input could not be read as a certificate.")
+
+
+def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
+    today = today or dt.date.today()
+    try:
+        cose = payload.unwrap(text)
+    except PayloadFormatError:
+        return VerificationResult(
+            Verdict.UNREADABLE, "The code is damaged or incomplete. Scan it again, or type the certificate code."
+        )
+    try:
+        signed = payload.parse(cose)
+    except PayloadFormatError:
+        return VerificationResult(Verdict.ALTERED, "The code's signed structure has been altered.")
+    candidates = trust.keys_for(signed.kid)
+    if not candidates:
+        return VerificationResult(
+            Verdict.UNKNOWN_ISSUER,
+            "This certificate was signed by a key you do not trust. Import the issuer's public keys (JWKS) "
+            "and check again.",
+        )
+    key = next((k for k in candidates if payload.signature_valid(signed, k.public_key)), None)
+    if key is None:
+        return VerificationResult(
+            Verdict.ALTERED, "The signature does not match: this certificate was altered or forged."
+        )
+    try:
+        claims = payload.decode_claims(signed.payload)
+    except PayloadFormatError:
+        return VerificationResult(Verdict.ALTERED, "The signed content is not a credtrack certificate.")
+    common = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name}
+    revocation = trust.revocations.get(claims.code)
+    if revocation is not None:
+        when = f" on {revocation.revoked_on.isoformat()}" if revocation.revoked_on else ""
+        return VerificationResult(
+            Verdict.REVOKED, f"Revoked{when}: {revocation.reason}", revocation=revocation, **common
+        )
+    if claims.code in trust.superseded:
+        newer = trust.superseded[claims.code]
+        return VerificationResult(
+            Verdict.SUPERSEDED,
+            "This certificate was replaced by a newer one" + (f" ({newer})." if newer else "."),
+            superseded_by=newer or None,
+            **common,
+        )
+    if claims.expires_on is not None and today > claims.expires_on:
+        return VerificationResult(Verdict.EXPIRED, f"Expired on {claims.expires_on.isoformat()}.", **common)
+    return VerificationResult(Verdict.VALID, "Genuine, unaltered and in force.", **common)
+
+
+def verify_code(text: str, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
+    try:
+        code = codes.normalise(text)
+    except codes.InvalidCodeError as exc:
+        return VerificationResult(Verdict.UNREADABLE, exc.message)
+    qr_text = trust.payload_for_code(code) if trust.payload_for_code else None
+    if qr_text is None:
+        return VerificationResult(
+            Verdict.UNREADABLE,
+            f"No certificate {code} is known here. Scan the QR code or open the PDF to check it offline.",
+        )
+    return verify_text(qr_text, trust, today=today)
+
+
+def verify_file(path: Path, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return VerificationResult(Verdict.UNREADABLE, f"The file could not be opened: {exc.strerror or exc}.")
+    return _verify_scanned(_read_qr_texts(data), trust, today)
+
+
+def _verify_scanned(texts: list[str], trust: Trust, today: dt.date | None) -> VerificationResult:
+    ours = [t for t in texts if t.strip().upper().startswith(payload.PREFIX)]
+    if not ours:
+        return VerificationResult(
+            Verdict.UNREADABLE,
+            "No credtrack QR code was found. Use a sharper, evenly lit photo or scan, or type the code.",
+        )
+    results = [verify_text(t, trust, today=today) for t in ours]
+    return next((r for r in results if r.verdict is not Verdict.UNREADABLE), results[0])
+
+
+def _looks_like_file(text: str) -> bool:
+    if "\n" in text or len(text) > 4096:
+        return False
+    try:
+        return Path(text).expanduser().is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _read_qr_texts(data: bytes) -> list[str]:
+    """Every QR text found in a PDF (first pages, rasterised) or an image."""
+    import zxingcpp
+
+    images = _pdf_images(data) if data[:5] == b"%PDF-" else [_image(data)]
+    texts: list[str] = []
+    for image in images:
+        if image is None:
+            continue
+        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+            if barcode.valid and barcode.text:
+                texts.append(barcode.text)
+        if texts:
+            break
+    return texts
+
+
+def _image(data: bytes):  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image, ImageOps
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image = ImageOps.exif_transpose(image)
+        return image.convert("L")
+    except Exception:
+        return None
+
+
+def _pdf_images(data: bytes, max_pages: int = 3) -> list:  # type: ignore[type-arg]
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:
+        return []
+    images = []
+    try:
+        for index in range(min(len(document), max_pages)):
+            page = document[index]
+            images.append(page.render(scale=200 / 72, grayscale=True).to_pil())
+            page.close()
+    finally:
+        document.close()
+    return images

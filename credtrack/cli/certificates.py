@@ -1,0 +1,257 @@
+"""Certificate commands: issue, issue-cohort, revoke, verify, export-openbadge, revocations, keys."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from credtrack.cli import context
+
+# One exit code per verdict, so scripts can branch on the outcome.
+VERIFY_EXIT_CODES = {
+    "valid": 0,
+    "expired": 10,
+    "revoked": 11,
+    "superseded": 12,
+    "unknown_issuer": 13,
+    "altered_or_forged": 14,
+    "unreadable": 15,
+}
+_VERIFY_EPILOG = "exit status: " + ", ".join(f"{code} {verdict}" for verdict, code in VERIFY_EXIT_CODES.items())
+
+
+def register(sub) -> None:
+    p = sub.add_parser("issue", help="issue a credential to an eligible person and write its PDF")
+    p.add_argument("--person", required=True, metavar="EXTERNAL_ID")
+    p.add_argument("--credential", required=True, metavar="CODE")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the PDF (default: here)")
+    p.add_argument("--renew", action="store_true", help="replace the person's current certificate with a new one")
+    p.add_argument("--override-reason", metavar="TEXT",
+                   help="(admin) issue although the person is not eligible, for this written reason")
+    p.set_defaults(handler=cmd_issue)
+
+    p = sub.add_parser("issue-cohort", help="issue every eligible person in a cohort their credentials")
+    p.add_argument("cohort", metavar="COHORT")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR")
+    p.add_argument("--workers", type=int, default=None, help="processes for rendering (default: every core)")
+    p.set_defaults(handler=cmd_issue_cohort)
+
+    p = sub.add_parser("revoke", help="revoke a certificate")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.set_defaults(handler=cmd_revoke)
+
+    p = sub.add_parser("verify", help="check a certificate: QR text, typed code, PDF, PNG or JPEG",
+                       epilog=_VERIFY_EPILOG)
+    p.add_argument("source", metavar="TEXT_OR_FILE")
+    p.add_argument("--jwks", type=Path, action="append", default=[], help="also trust the keys in this JWKS file")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("export-openbadge", help="export a certificate as an Open Badges 3.0 VC-JWT")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="where to write the JWT; a name ending in .json gets the credential JSON instead")
+    p.set_defaults(handler=cmd_export_openbadge)
+
+    p = sub.add_parser("revocations", help="signed revocation lists")
+    rsub = p.add_subparsers(dest="revocations_command", required=True)
+    r = rsub.add_parser("export", help="write a signed list of every revoked certificate, as of now")
+    r.add_argument("file", type=Path, metavar="FILE")
+    r.set_defaults(handler=cmd_revocations_export)
+    r = rsub.add_parser("import", help="check and import a revocation list from an issuer")
+    r.add_argument("file", type=Path, metavar="FILE")
+    r.add_argument("--jwks", type=Path, action="append", default=[], help="the issuer's public keys (JWKS)")
+    r.set_defaults(handler=cmd_revocations_import)
+
+    p = sub.add_parser("keys", help="the certificate signing key (admin)")
+    ksub = p.add_subparsers(dest="keys_command", required=True)
+    k = ksub.add_parser("create", help="create the signing key (first set-up)")
+    k.add_argument("--passphrase-env", metavar="VAR", help="encrypt the key with the passphrase in this variable")
+    k.set_defaults(handler=cmd_keys_create)
+    k = ksub.add_parser("rotate", help="retire the signing key and create a new one; old certificates still verify")
+    k.add_argument("--passphrase-env", metavar="VAR", help="encrypt the new key with the passphrase in this variable")
+    k.set_defaults(handler=cmd_keys_rotate)
+    k = ksub.add_parser("export-jwks", help="write every public key (current and retired) as a JWKS file")
+    k.add_argument("file", type=Path, metavar="FILE")
+    k.set_defaults(handler=cmd_keys_export)
+    k = ksub.add_parser("list", help="list signing keys with their fingerprints")
+    k.set_defaults(handler=cmd_keys_list)
+
+
+def _passphrase(args: argparse.Namespace) -> str | None:
+    import os
+
+    from credtrack.errors import ValidationError
+
+    name = getattr(args, "passphrase_env", None)
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if not value:
+        raise ValidationError(f"The environment variable {name} is empty; set it to the key passphrase.")
+    return value
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    from credtrack.services import certificates
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    person_id, credential_id = certificates.find_person_and_credential(db.unit_of_work(), args.person,
+                                                                       args.credential)
+    result = certificates.issue_certificate(db.unit_of_work(), actor, person_id, credential_id, out_dir=args.out,
+                                            override_reason=args.override_reason, renew=args.renew)
+    cert = result.value
+    print(cert.code)
+    print(cert.pdf_path)
+    if cert.supersedes:
+        print(f"(replaces {cert.supersedes})", file=sys.stderr)
+    return 0
+
+
+def cmd_issue_cohort(args: argparse.Namespace) -> int:
+    from credtrack.services import certificates
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  rendered {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = certificates.issue_cohort(db, actor, args.cohort, args.out, workers=args.workers, progress=progress)
+    summary = result.value
+    print(file=sys.stderr)
+    for cert in summary.issued:
+        print(f"{cert.code}\t{cert.holder_name}\t{cert.pdf_path}")
+    print(f"Issued {len(summary.issued)}; not yet eligible {summary.skipped_not_eligible}; "
+          f"already holding {summary.skipped_already_held}.", file=sys.stderr)
+    if summary.combined_pdf:
+        print(f"All certificates in one file: {summary.combined_pdf}", file=sys.stderr)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from credtrack.services import certificates
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    cert = certificates.revoke_certificate(db.unit_of_work(), actor, args.code, args.reason).value
+    print(f"Revoked {cert.code} ({cert.holder_name}, {cert.credential_title}).")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """No log-in needed: checking a certificate uses only public keys and revocations."""
+    from credtrack.services import revocations
+
+    db = context.database(args)
+    extra = [json.loads(path.read_text(encoding="utf-8")) for path in args.jwks]
+    source = args.source
+    if Path(source).is_file():
+        source = Path(source)
+    result = revocations.verify_input(db.unit_of_work(), source, extra_jwks=extra)
+    claims = result.claims
+    if args.json:
+        out = {"verdict": result.verdict.value, "message": result.message, "issuer": result.issuer_name,
+               "kid": result.kid}
+        if claims:
+            out.update(code=claims.code, holder=claims.holder_name, credential=claims.credential_title,
+                       issued_on=claims.issued_on.isoformat(),
+                       expires_on=claims.expires_on.isoformat() if claims.expires_on else None,
+                       competencies=list(claims.competencies))
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"{result.verdict.label.upper()}: {result.message}")
+        if claims:
+            print(f"  Certificate: {claims.code}")
+            print(f"  Holder:      {claims.holder_name}")
+            print(f"  Credential:  {claims.credential_title}")
+            print(f"  Issued:      {claims.issued_on.isoformat()}")
+            print(f"  Expires:     {claims.expires_on.isoformat() if claims.expires_on else 'never'}")
+            if claims.competencies:
+                print(f"  Competencies: {', '.join(claims.competencies)}")
+            print(f"  Issuer:      {result.issuer_name or '(unnamed)'}")
+    return VERIFY_EXIT_CODES[result.verdict.value]
+
+
+def cmd_export_openbadge(args: argparse.Namespace) -> int:
+    from credtrack.services import certificates
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    token, badge = certificates.export_openbadge(db.unit_of_work(), actor, args.code)
+    if args.file.suffix.lower() == ".json":
+        args.file.write_text(json.dumps(badge, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        args.file.write_text(token + "\n", encoding="ascii")
+    print(args.file)
+    return 0
+
+
+def cmd_revocations_export(args: argparse.Namespace) -> int:
+    from credtrack.services import revocations
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    args.file.write_text(revocations.export_revocation_list(db.unit_of_work(), actor) + "\n", encoding="ascii")
+    print(args.file)
+    return 0
+
+
+def cmd_revocations_import(args: argparse.Namespace) -> int:
+    from credtrack.services import revocations
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    extra = [json.loads(path.read_text(encoding="utf-8")) for path in args.jwks]
+    summary = revocations.import_revocation_list(db.unit_of_work(), actor, args.file.read_text(encoding="utf-8"),
+                                                 extra_jwks=extra).value
+    print(f"Revocation list from {summary.issuer_name or 'the issuer'} as of {summary.as_of:%Y-%m-%d %H:%M}: "
+          f"{summary.total} revoked, {summary.new} new here.")
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from credtrack.services import keys
+    from credtrack.services.permissions import SYSTEM
+
+    db = context.database(args)
+    existing = keys.list_keys(db.unit_of_work())
+    actor = SYSTEM if not existing else context.actor(args, db)
+    info = keys.create_issuer_key(db.unit_of_work(), actor, passphrase=_passphrase(args)).value
+    print(f"Signing key created. Fingerprint: {info.fingerprint}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from credtrack.services import keys
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    info = keys.rotate_issuer_key(db.unit_of_work(), actor, passphrase=_passphrase(args)).value
+    print(f"New signing key. Fingerprint: {info.fingerprint}. Publish the new JWKS (keys export-jwks).")
+    return 0
+
+
+def cmd_keys_export(args: argparse.Namespace) -> int:
+    from credtrack.services import keys
+
+    db = context.database(args)
+    document = keys.export_jwks(db.unit_of_work())
+    args.file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(args.file)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from credtrack.services import keys
+
+    db = context.database(args)
+    for info in keys.list_keys(db.unit_of_work()):
+        where = "private key here" if info.private_key_here else "public key only"
+        lock = ", passphrase" if info.encrypted else ""
+        print(f"{info.fingerprint}\t{info.status}\t{info.created_at:%Y-%m-%d}\t{where}{lock}")
+    return 0

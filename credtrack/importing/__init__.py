@@ -1,0 +1,35 @@
+"""Importing people, enrolments, completions and sign-offs from CSV and XLSX files (no Qt)."""
+
+from credtrack.importing.fields import (
+    FIELDS,
+    KINDS,
+    MappingError,
+    canonical_kind,
+    load_mapping_file,
+)
+from credtrack.importing.plan import ImportOptions
+from credtrack.importing.problems import (
+    FileProblemError,
+    ImportCancelledError,
+    ImportRejectedError,
+    Problem,
+)
+from credtrack.importing.service import FilePreview, ImportReport, check, preview, run_import
+
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "FilePreview",
+    "FileProblemError",
+    "ImportCancelledError",
+    "ImportOptions",
+    "ImportRejectedError",
+    "ImportReport",
+    "MappingError",
+    "Problem",
+    "canonical_kind",
+    "check",
+    "load_mapping_file",
+    "preview",
+    "run_import",
+]

@@ -1,0 +1,168 @@
+"""The fields each kind of import takes, and how file headers map onto them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from credtrack.errors import CredtrackError
+
+KINDS = ("people", "enrolments", "completions", "assessments")
+KIND_ALIASES = {"preceptors": "people", "persons": "people", "staff": "people", "learners": "people",
+                "enrollments": "enrolments", "signoffs": "assessments", "sign-offs": "assessments"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+
+_PERSON_ID = Field("external_id", "External ID", True,
+                   ("id", "person id", "employee id", "employee number", "employee no", "staff id",
+                    "staff number", "student id", "student number", "learner id", "user id"))
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "people": (
+        _PERSON_ID,
+        Field("full_name", "Full name", True, ("name", "learner", "learner name", "person", "employee name")),
+        Field("first_name", "First name", False, ("given name", "forename", "first")),
+        Field("last_name", "Last name", False, ("family name", "surname", "last")),
+        Field("email", "Email", False, ("e-mail", "email address", "mail")),
+        Field("profession", "Profession", False, ("discipline", "role", "profession code", "job family")),
+        Field("unit", "Unit", False, ("department", "dept", "ward", "unit department", "service", "team")),
+        Field("start_date", "Start date", False, ("start", "hire date", "hired", "date hired", "started",
+                                                   "hire")),
+        Field("end_date", "End date", False, ("end", "left", "left on", "termination date", "leaving date",
+                                               "separation date")),
+        Field("status", "Status", False, ()),
+    ),
+    "enrolments": (
+        _PERSON_ID,
+        Field("cohort", "Cohort", True, ("cohort code", "group", "intake")),
+        Field("enrolled_on", "Enrolled on", False, ("enrolled", "enrolment date", "enrollment date",
+                                                     "date enrolled", "enrolled date")),
+        Field("status", "Status", False, ("enrolment status", "enrollment status")),
+    ),
+    "completions": (
+        _PERSON_ID,
+        Field("module", "Module", True, ("module code", "course", "course code", "course id", "activity")),
+        Field("completed_on", "Completed on", True, ("completed", "completion date", "date completed",
+                                                      "date", "completed date")),
+        Field("evidence", "Evidence", False, ("note", "notes", "comment", "evidence note")),
+    ),
+    "assessments": (
+        _PERSON_ID,
+        Field("competency", "Competency", True, ("competency code", "ipec code", "sub competency")),
+        Field("level", "Level", True, ("rating", "score", "level code", "entrustment")),
+        Field("scale", "Scale", False, ("scale code", "rating scale")),
+        Field("assessed_on", "Assessed on", True, ("date", "assessed", "assessment date", "signed off",
+                                                    "sign off date", "date assessed")),
+        Field("method", "Method", False, ("assessment method",)),
+        Field("assessor_external_id", "Assessor external ID", False, ("assessor id", "preceptor id",
+                                                                       "assessor employee id")),
+        Field("assessor_name", "Assessor name", False, ("assessor", "preceptor", "preceptor name",
+                                                         "signed by")),
+        Field("assessor_profession", "Assessor profession", False, ("preceptor profession",)),
+        Field("setting", "Setting", False, ("location", "clinical setting")),
+        Field("comment", "Comment", False, ("comments", "feedback", "notes")),
+    ),
+}
+
+
+class MappingError(CredtrackError):
+    """A column mapping that names fields or columns that do not exist."""
+
+
+def canonical_kind(kind: str) -> str:
+    key = kind.strip().lower()
+    key = KIND_ALIASES.get(key, key)
+    if key not in FIELDS:
+        raise CredtrackError(f"Unknown import kind {kind!r}; choose one of: {', '.join(KINDS)} (or preceptors).")
+    return key
+
+
+def normalise_header(header: str) -> str:
+    """'Start_Date', 'start date' and ' START-DATE ' all become 'startdate'."""
+    return re.sub(r"[\W_]+", "", header.casefold())
+
+
+def auto_mapping(kind: str, headers: list[str]) -> dict[str, str]:
+    """Field name -> header for every field whose name, label or synonym matches a header."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(normalise_header(header), header)
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for spec in FIELDS[kind]:
+        for candidate in (spec.name, spec.label, *spec.synonyms):
+            header = by_key.get(normalise_header(candidate))
+            if header is not None and header not in taken:
+                mapping[spec.name] = header
+                taken.add(header)
+                break
+    return mapping
+
+
+def resolve_mapping(
+    kind: str,
+    headers: list[str],
+    explicit: dict[str, str] | None = None,
+    remembered: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The mapping to use: explicit choices, then the remembered ones that fit this file, then automatic.
+
+    Explicit entries must name known fields and columns present in the file (MappingError
+    otherwise); a remembered entry whose column is absent is simply skipped.
+    """
+    names = {spec.name for spec in FIELDS[kind]}
+    present = set(headers)
+    mapping: dict[str, str] = {}
+    for field, header in (explicit or {}).items():
+        if field not in names:
+            raise MappingError(f"The mapping names {field!r}, which is not a field of a {kind} import "
+                               f"(fields: {', '.join(sorted(names))}).")
+        if header and header not in present:
+            raise MappingError(f"The mapping maps {field} to column {header!r}, which is not in the file.")
+        if header:
+            mapping[field] = header
+    for field, header in (remembered or {}).items():
+        if field in names and field not in mapping and header in present and header not in mapping.values():
+            mapping[field] = header
+    for field, header in auto_mapping(kind, headers).items():
+        if field not in mapping and header not in mapping.values():
+            mapping[field] = header
+    return mapping
+
+
+def load_mapping_file(path: str | Path) -> dict[str, str]:
+    """A JSON object of field name -> column header, e.g. {"external_id": "Badge number"}."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise MappingError(f"The mapping file {path} does not exist.") from None
+    except (OSError, ValueError) as exc:
+        raise MappingError(f"The mapping file {path} is not valid JSON ({exc}).") from None
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise MappingError(f"The mapping file {path} must be a JSON object of field name to column header.")
+    return raw
+
+
+def remembered_mapping(kind: str) -> dict[str, str]:
+    from credtrack.config import LocalSettings
+
+    return dict((LocalSettings.load().last_import_mappings or {}).get(kind, {}))
+
+
+def remember_mapping(kind: str, mapping: dict[str, str]) -> None:
+    from credtrack.config import LocalSettings
+
+    settings = LocalSettings.load()
+    saved = dict(settings.last_import_mappings or {})
+    saved[kind] = dict(mapping)
+    settings.last_import_mappings = saved
+    settings.save()

@@ -1,0 +1,153 @@
+"""What an import would do: rows to insert, rows to update, problems, and the helpers validators share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from credtrack.importing.fields import FIELDS
+from credtrack.importing.problems import ImportCancelledError, Problem
+from credtrack.importing.reading import Cell, Table
+from credtrack.importing.values import EARLIEST_DATE, BadValue, infer_day_first, parse_date, text
+
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+CHECK_EVERY = 5000
+
+
+@dataclass
+class ImportOptions:
+    """Choices the file cannot make by itself."""
+
+    day_first: bool = True  # how to read 03/04/2024 when no date in the column settles it
+    default_scale: str | None = None  # scale code for sign-offs when the file has no scale column
+    today: dt.date | None = None  # "now" for the future-date check (tests pin it)
+
+    def now(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+@dataclass
+class Plan:
+    kind: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    constants: dict[str, Any] = field(default_factory=dict)  # columns every inserted row shares
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    # Natural keys of the rows written, for the audit event (external ids, "id:module:date"...).
+    inserted_keys: list[str] = field(default_factory=list)
+    updated_keys: list[str] = field(default_factory=list)
+    update_diffs: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowReader:
+    """Reads mapped cells row by row and records problems against the right row and column."""
+
+    def __init__(self, kind: str, table: Table, mapping: dict[str, str], plan: Plan, options: ImportOptions,
+                 progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+        self.table = table
+        self.plan = plan
+        self.options = options
+        self.progress = progress
+        self.cancel = cancel
+        self.labels = {spec.name: spec.label for spec in FIELDS[kind]}
+        index = {header: i for i, header in enumerate(table.headers)}
+        self.columns = {name: index[header] for name, header in mapping.items() if header in index}
+        self.headers = dict(mapping)
+        self.day_first: dict[str, bool] = {}
+        self.today = options.now()
+        self.row = 0
+        self._cells: list[Cell] = []
+
+    def column_name(self, name: str) -> str:
+        return self.headers.get(name) or self.labels.get(name, name)
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def require_columns(self, *names: str) -> bool:
+        ok = True
+        for name in names:
+            if name not in self.columns:
+                self.plan.problems.append(Problem(None, self.labels.get(name, name),
+                                                  "missing required field: no column of the file is mapped to it"))
+                ok = False
+        return ok
+
+    def prepare_dates(self, *names: str) -> None:
+        for name in names:
+            column = self.columns.get(name)
+            decided = None
+            if column is not None:
+                decided = infer_day_first(r[column] if column < len(r) else None for r in self.table.rows)
+            self.day_first[name] = self.options.day_first if decided is None else decided
+
+    def __iter__(self) -> Iterator[int]:
+        total = len(self.table.rows)
+        self.plan.rows = total
+        for i, cells in enumerate(self.table.rows):
+            if i % CHECK_EVERY == 0:
+                if self.cancel is not None and self.cancel():
+                    raise ImportCancelledError()
+                if self.progress is not None:
+                    self.progress(i, total, "checking")
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            self.row = self.table.row_number(i)
+            self._cells = cells
+            yield self.row
+        if self.progress is not None:
+            self.progress(total, total, "checking")
+
+    def cell(self, name: str) -> Cell:
+        column = self.columns.get(name)
+        if column is None or column >= len(self._cells):
+            return None
+        return self._cells[column]
+
+    def problem(self, name: str | None, message: str) -> None:
+        self.plan.problems.append(Problem(self.row, self.column_name(name) if name else None, message))
+
+    def text(self, name: str, *, required: bool = False, max_length: int = 200) -> str:
+        value = text(self.cell(name))
+        if not value:
+            if required:
+                self.problem(name, "missing required field")
+            return ""
+        if len(value) > max_length:
+            self.problem(name, f"too long ({len(value)} characters; at most {max_length})")
+        return value
+
+    def date(self, name: str, *, required: bool = False, not_future: bool = False) -> dt.date | None:
+        cell = self.cell(name)
+        try:
+            value = parse_date(cell, day_first=self.day_first.get(name, self.options.day_first))
+        except BadValue as exc:
+            self.problem(name, f"impossible date: {exc}")
+            return None
+        if value is None:
+            if required:
+                self.problem(name, "missing required field")
+            return None
+        if value < EARLIEST_DATE:
+            self.problem(name, f"impossible date: {value.isoformat()} is before 1900")
+            return None
+        if not_future and value > self.today:
+            self.problem(name, f"impossible date: {value.isoformat()} is in the future")
+            return None
+        return value
+
+
+def lookup_key(value: str) -> str:
+    """Codes and names match whatever their case and spacing."""
+    return " ".join(value.split()).casefold()
+
+
+def describe_choices(values: list[str], limit: int = 12) -> str:
+    shown = sorted(values)[:limit]
+    more = len(values) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")

@@ -1,0 +1,1 @@
+"""Exports, the compliance matrix, expiring lists, outcome metrics and transcripts (no Qt)."""

@@ -1,0 +1,149 @@
+"""Outcome metrics for interprofessional onboarding, each computed in SQL and returned as plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, String, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from credtrack.errors import ValidationError
+from credtrack.models import (
+    Assessment,
+    Cohort,
+    CohortCredential,
+    Credential,
+    Enrolment,
+    Person,
+    Profession,
+)
+from credtrack.reports.achievement import achieved_subquery
+from credtrack.reports.sql import add_days, days_between, ratio
+from credtrack.reports.tables import ReportTable
+
+DIMENSIONS = ("profession", "cohort", "unit")
+NOT_RECORDED = "(not recorded)"
+
+
+def completion(session: Session, by: str = "profession") -> ReportTable:
+    """Per group and credential: people assigned, people who achieved it, the share, and days taken.
+
+    People are assigned a credential by an enrolment (not withdrawn) in a cohort working towards
+    it; days to credential run from the enrolment date to the date the last requirement was met.
+    """
+    if by not in DIMENSIONS:
+        raise ValidationError(f"Group completion by one of: {', '.join(DIMENSIONS)}.", field="by")
+    if by == "cohort":
+        assigned = (select(Enrolment.person_id, CohortCredential.credential_id, Cohort.code.label("grp"),
+                           Enrolment.enrolled_on.label("began"))
+                    .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                    .join(Cohort, Cohort.id == Enrolment.cohort_id)
+                    .where(Enrolment.status != "withdrawn").subquery("assigned"))
+    else:
+        pairs = (select(Enrolment.person_id, CohortCredential.credential_id,
+                        func.min(Enrolment.enrolled_on).label("began"))
+                 .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                 .where(Enrolment.status != "withdrawn")
+                 .group_by(Enrolment.person_id, CohortCredential.credential_id).subquery("pairs"))
+        group = Profession.name if by == "profession" else Person.unit
+        assigned = (select(pairs.c.person_id, pairs.c.credential_id,
+                           func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began)
+                    .join(Person, Person.id == pairs.c.person_id)
+                    .outerjoin(Profession, Profession.id == Person.profession_id).subquery("assigned"))
+    achieved = achieved_subquery()
+    days = days_between(assigned.c.began, achieved.c.achieved_on)
+    days = case((days < 0, 0), else_=days)
+    done = func.count(achieved.c.person_id)
+    stmt = (
+        select(assigned.c.grp, Credential.code, func.count(), done,
+               ratio(done, func.count()), func.avg(days), func.min(days), func.max(days))
+        .join(Credential, Credential.id == assigned.c.credential_id)
+        .outerjoin(achieved, and_(achieved.c.person_id == assigned.c.person_id,
+                                  achieved.c.credential_id == assigned.c.credential_id))
+        .group_by(assigned.c.grp, Credential.code)
+        .order_by(assigned.c.grp, Credential.code)
+    )
+    rows = [(g, c, n, k, _round(r), _round(avg, 1), lo, hi) for g, c, n, k, r, avg, lo, hi in session.execute(stmt)]
+    return ReportTable(f"Completion by {by}", [by, "credential", "assigned", "achieved", "achieved_share",
+                                               "mean_days_to_credential", "fewest_days", "most_days"], rows)
+
+
+def _round(value, places: int = 3):
+    return None if value is None else round(float(value), places)
+
+
+def retention(session: Session, today: dt.date, credential_codes: list[str] | None = None,
+              horizons: tuple[int, ...] = (90, 365)) -> ReportTable:
+    """Of people with a start date at least H days ago, the share still there at H days, for those who
+    achieved an onboarding credential within their first H days versus those who did not.
+
+    Someone is still there at H days when they have no end date or left on or after day H.
+    Onboarding credentials are ``credential_codes`` (default: every credential).
+    """
+    achieved = achieved_subquery()
+    scope = select(achieved.c.person_id, achieved.c.achieved_on)
+    if credential_codes:
+        ids = list(session.scalars(select(Credential.id).where(Credential.code.in_(credential_codes))))
+        if len(ids) != len(set(credential_codes)):
+            raise ValidationError("Unknown credential code among: " + ", ".join(credential_codes), field="credential")
+        scope = scope.where(achieved.c.credential_id.in_(ids))
+    chosen = scope.subquery("chosen")
+    onboarding = (select(chosen.c.person_id, func.min(chosen.c.achieved_on).label("first_on"))
+                  .group_by(chosen.c.person_id).subquery("onboarding"))
+    # One pass over people for every horizon, so the achievement subquery is computed once.
+    sums = []
+    for horizon in horizons:
+        mark = add_days(Person.start_date, literal(horizon))
+        eligible = mark <= literal(today, Date)
+        completed = and_(onboarding.c.first_on.is_not(None), onboarding.c.first_on <= mark)
+        stayed = or_(Person.end_date.is_(None), Person.end_date >= mark)
+        for group in (completed, ~completed):
+            sums.append(func.sum(case((and_(eligible, group), 1), else_=0)))
+            sums.append(func.sum(case((and_(eligible, group, stayed), 1), else_=0)))
+    stmt = (select(*sums).select_from(Person).outerjoin(onboarding, onboarding.c.person_id == Person.id)
+            .where(Person.start_date.is_not(None)))
+    values = [int(v or 0) for v in session.execute(stmt).one()]
+    rows = []
+    for i, horizon in enumerate(horizons):
+        for j, group_name in enumerate(("completed onboarding", "did not complete")):
+            people, still = values[4 * i + 2 * j], values[4 * i + 2 * j + 1]
+            rows.append((horizon, group_name, people, still, round(still / people, 3) if people else None))
+    return ReportTable("Retention after onboarding", ["days", "group", "people", "still_there", "retention"], rows)
+
+
+def interprofessionality(session: Session) -> ReportTable:
+    """Per learner with sign-offs: how many, from how many assessors and how many assessor professions."""
+    own = Person.profession_id
+    other = case((and_(Assessment.assessor_profession_id.is_not(None),
+                       or_(own.is_(None), Assessment.assessor_profession_id != own)),
+                  Assessment.assessor_profession_id), else_=None)
+    assessor = case((Assessment.assessor_person_id.is_not(None),
+                     literal("p:") + cast(Assessment.assessor_person_id, String)),
+                    else_=literal("n:") + func.lower(Assessment.assessor_name))
+    stmt = (
+        select(Person.external_id, Person.full_name, func.coalesce(Profession.name, NOT_RECORDED), Person.unit,
+               func.count(Assessment.id), func.count(distinct(assessor)),
+               func.count(distinct(Assessment.assessor_profession_id)), func.count(distinct(other)))
+        .select_from(Assessment).join(Person, Person.id == Assessment.person_id)
+        .outerjoin(Profession, Profession.id == Person.profession_id)
+        .where(Assessment.voided_at.is_(None))
+        .group_by(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
+        .order_by(Person.external_id)
+    )
+    return ReportTable("Interprofessional sign-offs per learner",
+                       ["external_id", "name", "profession", "unit", "sign_offs", "assessors",
+                        "assessor_professions", "other_professions"], [tuple(r) for r in session.execute(stmt)])
+
+
+def interprofessionality_summary(session: Session) -> ReportTable:
+    """Per learner profession: learners with sign-offs, mean distinct assessor professions, share with 2 or more."""
+    per = (select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)).label("n"))
+           .where(Assessment.voided_at.is_(None)).group_by(Assessment.person_id).subquery("per"))
+    two = func.sum(case((per.c.n >= 2, 1), else_=0))
+    name = func.coalesce(Profession.name, NOT_RECORDED)
+    stmt = (select(name, func.count(), func.avg(per.c.n), ratio(two, func.count()))
+            .select_from(per).join(Person, Person.id == per.c.person_id)
+            .outerjoin(Profession, Profession.id == Person.profession_id).group_by(name).order_by(name))
+    rows = [(p, n, _round(avg, 2), _round(share)) for p, n, avg, share in session.execute(stmt)]
+    return ReportTable("Interprofessional sign-offs by profession",
+                       ["profession", "learners", "mean_assessor_professions", "share_with_2_or_more"], rows)

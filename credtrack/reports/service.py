@@ -1,0 +1,61 @@
+"""Running a named report for the acting user: permission check, one read-only transaction, plain rows back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from credtrack.db import UnitOfWork
+from credtrack.errors import CredtrackError
+from credtrack.reports import compliance, coverage, metrics
+from credtrack.reports.tables import ReportTable
+from credtrack.services.permissions import Actor, require
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    today: dt.date | None = None
+    cohort: str | None = None
+    credential: str | None = None
+    framework: str = coverage.DEFAULT_FRAMEWORK
+    within: int = 90
+    onboarding_credentials: tuple[str, ...] = ()
+
+    def now(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+Runner = Callable[[Session, ReportOptions], ReportTable]
+
+REPORTS: dict[str, tuple[str, Runner]] = {
+    "completion-by-profession": ("Completion and time to credential by profession",
+                                 lambda s, o: metrics.completion(s, "profession")),
+    "completion-by-cohort": ("Completion and time to credential by cohort",
+                             lambda s, o: metrics.completion(s, "cohort")),
+    "completion-by-unit": ("Completion and time to credential by unit", lambda s, o: metrics.completion(s, "unit")),
+    "domain-coverage-person": ("IPEC domain coverage per person",
+                               lambda s, o: coverage.person_coverage(s, o.framework, o.cohort)),
+    "domain-coverage-cohort": ("IPEC domain coverage per cohort, with under-assessed domains",
+                               lambda s, o: coverage.cohort_coverage(s, o.framework)),
+    "interprofessionality": ("Distinct assessor professions per learner",
+                             lambda s, o: metrics.interprofessionality(s)),
+    "interprofessionality-summary": ("Distinct assessor professions by learner profession",
+                                     lambda s, o: metrics.interprofessionality_summary(s)),
+    "retention": ("Retention at 90 days and 1 year, with and without onboarding",
+                  lambda s, o: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None)),
+    "compliance": ("People × requirements: met, missing, expired",
+                   lambda s, o: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential)),
+    "expiring": ("Credentials expiring within 90/60/30/7 days",
+                 lambda s, o: compliance.expiring(s, o.now(), o.within, o.cohort)),
+}
+
+
+def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None) -> ReportTable:
+    require(actor, "reports.read")
+    if name not in REPORTS:
+        raise CredtrackError(f"Unknown report {name!r}; choose one of: {', '.join(REPORTS)}.")
+    with uow:
+        return REPORTS[name][1](uow.session, options or ReportOptions())

@@ -1,0 +1,342 @@
+"""Issuing certificates: one person, renewal, a whole cohort; revoking; reprinting; Open Badges export.
+
+Issuing needs the progress rules to say the person is eligible, unless an
+administrator overrides with a written reason that the audit log keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credtrack.certificates import batch, codes, keys, openbadges, payload, pdf, qr
+from credtrack.certificates.errors import NotEligibleError
+from credtrack.config import LocalSettings
+from credtrack.db import Database, UnitOfWork
+from credtrack.errors import NotFoundError, ValidationError
+from credtrack.models import Certificate, Credential, Person, utcnow
+from credtrack.services import audit
+from credtrack.services import keys as key_service
+from credtrack.services.certificate_snapshot import build_snapshot, page_for
+from credtrack.services.changes import Change, Result
+from credtrack.services.common import by_code, clean, get_or_404, months_after
+from credtrack.services.common import today as _today
+from credtrack.services.permissions import Actor, require
+from credtrack.services.progress import CredentialProgress, cohort_scope, compute_person_progress
+from credtrack.services.settings import InstitutionSettings
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    id: int
+    code: str
+    holder_name: str
+    credential_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    pdf_path: Path | None
+    supersedes: str | None = None
+
+
+@dataclass(frozen=True)
+class CohortIssue:
+    issued: list[IssuedCertificate]
+    skipped_not_eligible: int
+    skipped_already_held: int
+    combined_pdf: Path | None
+
+
+def certificate_by_code(session: Session, text: str) -> Certificate:
+    code = codes.normalise(text)
+    cert = session.scalar(select(Certificate).where(Certificate.code == code))
+    if cert is None:
+        raise NotFoundError(f"No certificate {code} in this database.")
+    return cert
+
+
+def _institution(session: Session) -> InstitutionSettings:
+    from credtrack.models import Setting
+    from credtrack.services.settings import _KEYS
+
+    stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
+    return InstitutionSettings(**stored)
+
+
+def _unique_code(session: Session) -> str:
+    while True:
+        code = codes.new_code()
+        if session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
+            return code
+
+
+def _prepare(
+    session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
+    institution: InstitutionSettings, *, today: dt.date, override_reason: str | None,
+    progress: CredentialProgress | None = None,
+) -> Certificate:
+    """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
+    progress = progress or compute_person_progress(session, person.id, credential, today)
+    reason = clean(override_reason) or None
+    if not progress.eligible:
+        if reason is None:
+            missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}"
+                       for r in progress.requirements if not r.met]
+            if not progress.professions_ok:
+                missing.append(f"sign-offs from at least {progress.min_assessor_professions} professions")
+            raise NotEligibleError(
+                f"{person.full_name} is not yet eligible for {credential.code}: still needed "
+                + "; ".join(missing) + ". An administrator may issue anyway with a written reason."
+            )
+        require(actor, "certificates.override")
+    code = _unique_code(session)
+    expires = months_after(today, credential.validity_months) if credential.validity_months else None
+    short = key_service.issuer_id(session)
+    issuer = openbadges.issuer_uri(short, institution.institution_url)
+    snapshot = build_snapshot(session, person, credential, progress, code=code, issued_on=today,
+                              expires_on=expires, issuer_uri=issuer, issuer_short=short, institution=institution)
+    badge = openbadges.build(snapshot)
+    digest = openbadges.digest(badge)
+    claims = payload.Claims(issuer=short, code=code, holder_name=person.full_name,
+                            credential_title=credential.title, issued_on=today, expires_on=expires,
+                            competencies=tuple(c["code"] for c in snapshot["competencies"]), openbadge_digest=digest)
+    qr_text = qr.sign_to_fit(claims, key)
+    snapshot["openbadge"] = badge
+    cert = Certificate(
+        code=code, person_id=person.id, credential_id=credential.id, holder_name=person.full_name,
+        credential_title=credential.title, snapshot_json=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+        issued_on=today, expires_on=expires, issuer_kid=key.kid, qr_payload=qr_text, openbadge_digest=digest.hex(),
+        status="valid", issued_by_id=actor.id, override_reason=reason,
+    )
+    session.add(cert)
+    session.flush()
+    audit.record(session, actor, "certificate.issue", "certificate", cert.code,
+                 after={"code": code, "person": person.external_id, "credential": credential.code,
+                        "issued_on": today, "expires_on": expires, "kid": key.kid},
+                 note=f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else "")
+    return cert
+
+
+def _row(cert: Certificate, path: Path | None, supersedes: str | None = None) -> IssuedCertificate:
+    return IssuedCertificate(cert.id, cert.code, cert.holder_name, cert.credential_title, cert.issued_on,
+                             cert.expires_on, path, supersedes)
+
+
+def _page(cert: Certificate, institution: InstitutionSettings) -> pdf.CertificatePage:
+    return page_for(cert, json.loads(cert.snapshot_json), institution, keys.fingerprint(cert.issuer_kid),
+                    LocalSettings.load().paper_size)
+
+
+def _safe_stem(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text)[:60].strip("_") or "certificate"
+
+
+def _write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return pdf.render([_page(cert, institution)], out_dir / f"{cert.code}_{_safe_stem(cert.holder_name)}.pdf",
+                      title=f"Certificate {cert.code}")
+
+
+def issue_certificate(
+    uow: UnitOfWork, actor: Actor, person_id: int, credential_id: int, *, out_dir: Path | None = None,
+    override_reason: str | None = None, passphrase: str | None = None, today: dt.date | None = None,
+    renew: bool = False,
+) -> Result[IssuedCertificate]:
+    """Issue ``credential_id`` to ``person_id`` and, with ``out_dir``, write its PDF there.
+
+    A person already holding a valid certificate for the credential gets a renewal
+    only when ``renew`` is set; the old certificate is then marked superseded.
+    """
+    with uow:
+        require(actor, "certificates.issue")
+        session = uow.session
+        person = get_or_404(session, Person, person_id, "person")
+        credential = get_or_404(session, Credential, credential_id, "credential")
+        held = session.scalar(select(Certificate).where(
+            Certificate.person_id == person.id, Certificate.credential_id == credential.id,
+            Certificate.status == "valid").order_by(Certificate.id.desc()).limit(1))
+        if held is not None and not renew:
+            raise ValidationError(f"{person.full_name} already holds {held.code} for {credential.code}. "
+                                  "Renew it instead, to issue a new certificate that replaces it.")
+        key = key_service.signing_key(session, passphrase)
+        institution = _institution(session)
+        cert = _prepare(session, actor, person, credential, key, institution, today=today or _today(),
+                        override_reason=override_reason)
+        if held is not None:
+            held.status = "superseded"
+            held.superseded_by_id = cert.id
+            cert.supersedes_id = held.id
+            audit.record(session, actor, "certificate.supersede", "certificate", held.code,
+                         before={"status": "valid"}, after={"status": "superseded", "by": cert.code})
+        path = _write_pdf(cert, institution, out_dir) if out_dir else None
+        row = _row(cert, path, held.code if held else None)
+        try:
+            uow.commit()
+        except BaseException:
+            if path is not None:
+                path.unlink(missing_ok=True)
+            raise
+        return Result(row, Change.CERTIFICATES | Change.AUDIT)
+
+
+def renew_certificate(uow: UnitOfWork, actor: Actor, code: str, **kwargs) -> Result[IssuedCertificate]:
+    """Issue a new certificate that supersedes ``code`` (eligibility is checked again)."""
+    with uow:
+        cert = certificate_by_code(uow.session, code)
+        if cert.status != "valid":
+            raise ValidationError(f"{cert.code} is {cert.status}; only a valid certificate can be renewed.")
+        person_id, credential_id = cert.person_id, cert.credential_id
+    return issue_certificate(uow, actor, person_id, credential_id, renew=True, **kwargs)
+
+
+def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> Result[IssuedCertificate]:
+    with uow:
+        require(actor, "certificates.revoke")
+        reason = clean(reason)
+        if len(reason) < 3:
+            raise ValidationError("Give the reason for revoking; verifiers will see it.", field="reason")
+        cert = certificate_by_code(uow.session, code)
+        if cert.status == "revoked":
+            raise ValidationError(f"{cert.code} was already revoked on {cert.revoked_at:%Y-%m-%d}.")
+        before = {"status": cert.status}
+        cert.status, cert.revoked_at, cert.revoked_reason, cert.revoked_by_id = "revoked", utcnow(), reason, actor.id
+        audit.record(uow.session, actor, "certificate.revoke", "certificate", cert.code, before=before,
+                     after={"status": "revoked", "reason": reason})
+        row = _row(cert, None)
+        uow.commit()
+        return Result(row, Change.CERTIFICATES | Change.AUDIT)
+
+
+def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Path:
+    """Write the PDF of an issued certificate again, exactly as issued."""
+    with uow:
+        require(actor, "read")
+        cert = certificate_by_code(uow.session, code)
+        return _write_pdf(cert, _institution(uow.session), out_dir)
+
+
+def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *, passphrase: str | None = None) -> tuple[str, dict]:
+    """The certificate as a signed VC-JWT and as the OpenBadgeCredential JSON it carries."""
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        cert = certificate_by_code(session, code)
+        badge = json.loads(cert.snapshot_json)["openbadge"]
+        if openbadges.digest(badge).hex() != cert.openbadge_digest:
+            raise ValidationError(f"The stored record of {cert.code} does not match its QR code; it was altered.")
+        token = openbadges.sign_jwt(badge, key_service.signing_key(session, passphrase))
+        return token, badge
+
+
+def issue_cohort(
+    db: Database, actor: Actor, cohort_code: str, out_dir: Path, *, passphrase: str | None = None,
+    today: dt.date | None = None, workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+) -> Result[CohortIssue]:
+    """Issue every eligible person in a cohort each credential assigned to it, in one transaction.
+
+    Files are rendered on every core into a temporary folder; only when all are
+    written does the transaction commit and the files move into ``out_dir``.
+    Cancelling (``cancelled()`` returning True) rolls everything back.
+    """
+    uow = db.unit_of_work()
+    day = today or _today()
+    with uow:
+        require(actor, "certificates.issue")
+        session = uow.session
+        people, credential_ids = cohort_scope(session, cohort_code)
+        key = key_service.signing_key(session, passphrase)
+        institution = _institution(session)
+        held = {(p, c) for p, c in session.execute(select(Certificate.person_id, Certificate.credential_id).where(
+            Certificate.status == "valid", Certificate.person_id.in_(people or [-1])))}
+        issued: list[Certificate] = []
+        not_eligible = already = 0
+        for credential_id in credential_ids:
+            credential = session.get(Credential, credential_id)
+            for person in session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)):
+                if (person.id, credential_id) in held:
+                    already += 1
+                    continue
+                progress_now = compute_person_progress(session, person.id, credential, day)
+                if not progress_now.eligible:
+                    not_eligible += 1
+                    continue
+                issued.append(_prepare(session, actor, person, credential, key, institution, today=day,
+                                       override_reason=None, progress=progress_now))
+        if not issued:
+            return Result(CohortIssue([], not_eligible, already, None), Change.NONE)
+        pages = [_page(c, institution) for c in issued]
+        names = [f"{c.code}_{_safe_stem(c.holder_name)}.pdf" for c in issued]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".credtrack-batch-", dir=out_dir))
+        combined_name = f"{_safe_stem(cohort_code)}_{day.isoformat()}_certificates.pdf"
+        try:
+            batch.render_batch(pages, staging, names=names, combined_name=combined_name, workers=workers,
+                               progress=progress, cancelled=cancelled)
+            audit.record(session, actor, "certificate.issue_cohort", "cohort", cohort_code,
+                         after={"issued": [c.code for c in issued], "not_eligible": not_eligible})
+            uow.commit()
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        for name in [*names, combined_name]:
+            (staging / name).replace(out_dir / name)
+        shutil.rmtree(staging, ignore_errors=True)
+        rows = [_row(c, out_dir / n) for c, n in zip(issued, names, strict=True)]
+        return Result(CohortIssue(rows, not_eligible, already, out_dir / combined_name),
+                      Change.CERTIFICATES | Change.AUDIT)
+
+
+def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_code: str) -> tuple[int, int]:
+    with uow:
+        session = uow.session
+        person = by_code(session, Person, external_id, "person with external id", column="external_id")
+        credential = by_code(session, Credential, credential_code, "credential")
+        return person.id, credential.id
+
+
+
+def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
+    """Demo step: a signing key, one certificate issued, and at least one person left eligible to try issuing."""
+    from credtrack.services.permissions import SYSTEM
+
+    if not key_service.list_keys(db.unit_of_work()):
+        key_service.create_issuer_key(db.unit_of_work(), SYSTEM)
+    eligible: list[tuple[Person, Credential]] = []
+    with db.unit_of_work() as uow:
+        session = uow.session
+        day = _today()
+        credentials = list(session.scalars(select(Credential).where(Credential.active.is_(True))
+                                           .order_by(Credential.code)))
+        for person in session.scalars(select(Person).where(Person.external_id.like("DEMO-%"))
+                                      .order_by(Person.external_id)):
+            for credential in credentials:
+                if compute_person_progress(session, person.id, credential, day).status == "eligible":
+                    eligible.append((person, credential))
+            if len(eligible) >= 2:
+                break
+    if not eligible:
+        return ["No demo person is eligible yet, so no certificate was issued."]
+    person, credential = eligible[0]
+    folder = out_dir or (paths_data_dir() / "certificates")
+    cert = issue_certificate(db.unit_of_work(), SYSTEM, person.id, credential.id, out_dir=folder).value
+    lines = [f"Certificate {cert.code} issued to {cert.holder_name} ({credential.code}): {cert.pdf_path}",
+             f"  try: credtrack-cli verify {cert.code}"]
+    if len(eligible) > 1:
+        other, other_credential = eligible[1]
+        lines.append(f"Ready to issue: credtrack-cli issue --person {other.external_id} "
+                     f"--credential {other_credential.code}")
+    return lines
+
+
+def paths_data_dir() -> Path:
+    from credtrack import paths
+
+    return paths.data_dir()

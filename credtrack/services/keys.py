@@ -1,0 +1,137 @@
+"""The issuer's signing key: creation at set-up, rotation, JWKS export, loading for signing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from credtrack.certificates import keys
+from credtrack.certificates.errors import SigningKeyError
+from credtrack.db import UnitOfWork
+from credtrack.errors import DuplicateError
+from credtrack.models import IssuerKey, Setting, utcnow
+from credtrack.services import audit
+from credtrack.services.changes import Change, Result
+from credtrack.services.permissions import SYSTEM, Actor, require
+
+ISSUER_ID_SETTING = "issuer_id"
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    kid: str
+    fingerprint: str
+    status: str
+    created_at: dt.datetime
+    retired_at: dt.datetime | None
+    encrypted: bool
+    private_key_here: bool
+
+
+def _info(row: IssuerKey) -> KeyInfo:
+    path = keys.private_key_path(row.kid)
+    return KeyInfo(row.kid, keys.fingerprint(row.kid), row.status, row.created_at, row.retired_at,
+                   keys.is_encrypted(row.kid), path.exists())
+
+
+def _institution_name(session: Session) -> str:
+    setting = session.get(Setting, "institution_name")
+    return setting.value if setting else ""
+
+
+def issuer_id(session: Session) -> str:
+    """The short issuer id carried in every QR (set when the first key is made)."""
+    setting = session.get(Setting, ISSUER_ID_SETTING)
+    return setting.value if setting else ""
+
+
+def _new_key(session: Session, passphrase: str | None) -> IssuerKey:
+    private = keys.generate()
+    keys.save_private_key(private, passphrase=passphrase or None)
+    jwk = keys.public_jwk(private)
+    row = IssuerKey(kid=keys.thumbprint(jwk), public_jwk=json.dumps(jwk, sort_keys=True),
+                    issuer_name=_institution_name(session), status="active")
+    session.add(row)
+    if session.get(Setting, ISSUER_ID_SETTING) is None:
+        session.add(Setting(key=ISSUER_ID_SETTING, value="CT" + row.kid[:8].upper().replace("-", "X").replace("_", "Y")))
+    session.flush()
+    return row
+
+
+def create_issuer_key(uow: UnitOfWork, actor: Actor = SYSTEM, *, passphrase: str | None = None) -> Result[KeyInfo]:
+    """Create the installation's first signing key. The first-run wizard calls this.
+
+    ``actor`` may be ``SYSTEM`` while no key exists yet (set-up); afterwards an
+    administrator is required and a second key is refused (use ``rotate_issuer_key``).
+    The private key goes to the data folder's ``keys`` directory (mode 0600),
+    encrypted when ``passphrase`` is given; the public key goes into the database.
+    Returns the new key's id and fingerprint, to show the user.
+    """
+    with uow:
+        session = uow.session
+        existing = session.scalar(select(func.count()).select_from(IssuerKey)) or 0
+        if not (existing == 0 and actor is SYSTEM):
+            require(actor, "keys.manage")
+        if session.scalar(select(IssuerKey).where(IssuerKey.status == "active")) is not None:
+            raise DuplicateError("A signing key already exists. To replace it, rotate the key instead.")
+        row = _new_key(session, passphrase)
+        audit.record(session, actor, "key.create", "issuer_key", row.kid, after={"kid": row.kid})
+        info = _info(row)
+        uow.commit()
+        return Result(info, Change.KEYS | Change.AUDIT)
+
+
+def rotate_issuer_key(uow: UnitOfWork, actor: Actor, *, passphrase: str | None = None) -> Result[KeyInfo]:
+    """Retire the active key and make a new one. Certificates signed by the old key still verify."""
+    with uow:
+        require(actor, "keys.manage")
+        session = uow.session
+        old = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
+        if old is not None:
+            old.status = "retired"
+            old.retired_at = utcnow()
+        row = _new_key(session, passphrase)
+        audit.record(session, actor, "key.rotate", "issuer_key", row.kid,
+                     before={"kid": old.kid if old else None}, after={"kid": row.kid})
+        info = _info(row)
+        uow.commit()
+        return Result(info, Change.KEYS | Change.AUDIT)
+
+
+def list_keys(uow: UnitOfWork) -> list[KeyInfo]:
+    with uow:
+        return [_info(r) for r in uow.session.scalars(select(IssuerKey).order_by(IssuerKey.created_at))]
+
+
+def active_key(uow: UnitOfWork) -> KeyInfo | None:
+    with uow:
+        row = uow.session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
+        return _info(row) if row else None
+
+
+def jwks_document(session: Session) -> dict:
+    """Every public key, active and retired, as a JWKS (public data: no permission needed)."""
+    entries = []
+    for row in session.scalars(select(IssuerKey).order_by(IssuerKey.created_at)):
+        jwk = json.loads(row.public_jwk)
+        jwk["name"] = row.issuer_name or _institution_name(session)
+        entries.append(jwk)
+    return keys.jwks(entries)
+
+
+def export_jwks(uow: UnitOfWork) -> dict:
+    with uow:
+        return jwks_document(uow.session)
+
+
+def signing_key(session: Session, passphrase: str | None = None) -> keys.SigningKey:
+    """The active private key, ready to sign. Raises SigningKeyError with what to do when it cannot."""
+    row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
+    if row is None:
+        raise SigningKeyError("No signing key has been set up yet. An administrator can create one "
+                              "(credtrack-cli keys create).")
+    return keys.SigningKey(row.kid, keys.load_private_key(row.kid, passphrase=passphrase))

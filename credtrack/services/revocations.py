@@ -1,0 +1,107 @@
+"""Verification against this database, and signed revocation lists to carry revocations elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from credtrack.certificates import keys, revocation_list, verify
+from credtrack.certificates.verify import Revocation, Trust, TrustedKey, VerificationResult
+from credtrack.db import UnitOfWork
+from credtrack.models import Certificate, ExternalRevocation, IssuerKey, Setting, utcnow
+from credtrack.services import audit
+from credtrack.services import keys as key_service
+from credtrack.services.changes import Change, Result
+from credtrack.services.permissions import Actor, require
+
+
+def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list[TrustedKey]:
+    trusted = []
+    setting = session.get(Setting, "institution_name")
+    institution = setting.value if setting else ""
+    for row in session.scalars(select(IssuerKey)):
+        jwk = json.loads(row.public_jwk)
+        trusted.append(TrustedKey(row.kid, keys.public_key_from_jwk(jwk), row.issuer_name or institution, row.status))
+    for document in extra_jwks or []:
+        trusted.extend(Trust.from_jwks(document).keys)
+    return trusted
+
+
+def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
+    """Keys, revocations (own and imported) and renewals as this database knows them."""
+    revoked: dict[str, Revocation] = {}
+    for row in session.scalars(select(ExternalRevocation)):
+        revoked[row.code] = Revocation(row.code, row.reason, row.revoked_on,
+                                       f"revocation list as of {row.list_as_of:%Y-%m-%d}")
+    for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
+                                                      Certificate.revoked_at).where(Certificate.status == "revoked")):
+        revoked[code] = Revocation(code, reason or "", when.date() if when else None)
+    newer = aliased(Certificate)
+    superseded = {old: new for old, new in session.execute(
+        select(Certificate.code, newer.code).join(newer, newer.id == Certificate.superseded_by_id)
+        .where(Certificate.status == "superseded"))}
+
+    def payload_for_code(code: str) -> str | None:
+        return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
+
+    return Trust(keys=trusted_keys(session, extra_jwks), revocations=revoked, superseded=superseded,
+                 payload_for_code=payload_for_code)
+
+
+def verify_input(uow: UnitOfWork, source: str | bytes | os.PathLike[str], *, extra_jwks: list[dict] | None = None,
+                 today: dt.date | None = None) -> VerificationResult:
+    """Verify anything a verifier holds, with what this database trusts. Open to everyone."""
+    with uow:
+        return verify.verify(source, trust_from_session(uow.session, extra_jwks), today=today)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    issuer_name: str
+    as_of: dt.datetime
+    total: int
+    new: int
+
+
+def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | None = None) -> str:
+    """A signed list of every certificate this issuer has revoked, as of now."""
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        rows = session.execute(select(Certificate.code, Certificate.revoked_reason, Certificate.revoked_at)
+                               .where(Certificate.status == "revoked")).all()
+        revoked = [Revocation(code, reason or "", when.date() if when else None) for code, reason, when in rows]
+        name = session.get(Setting, "institution_name")
+        key = key_service.signing_key(session, passphrase)
+        return revocation_list.export(revoked, issuer=key_service.issuer_id(session),
+                                      issuer_name=name.value if name else "", as_of=utcnow(), key=key)
+
+
+def import_revocation_list(uow: UnitOfWork, actor: Actor, text: str, *,
+                           extra_jwks: list[dict] | None = None) -> Result[ImportSummary]:
+    """Check a revocation list's signature and record its revocations (newer lists add, never remove)."""
+    with uow:
+        require(actor, "certificates.revocations_import")
+        session = uow.session
+        loaded = revocation_list.load(text, trusted_keys(session, extra_jwks))
+        new = 0
+        for item in loaded.revoked:
+            row = session.scalar(select(ExternalRevocation).where(
+                ExternalRevocation.issuer_kid == loaded.kid, ExternalRevocation.code == item.code))
+            if row is None:
+                session.add(ExternalRevocation(issuer_kid=loaded.kid, code=item.code, reason=item.reason,
+                                               revoked_on=item.revoked_on, list_as_of=loaded.as_of))
+                new += 1
+            elif loaded.as_of > row.list_as_of:
+                row.list_as_of = loaded.as_of
+        session.flush()
+        summary = ImportSummary(loaded.issuer_name, loaded.as_of, len(loaded.revoked), new)
+        audit.record(session, actor, "revocations.import", "revocation_list", loaded.kid,
+                     after={"as_of": loaded.as_of, "total": summary.total, "new": new})
+        uow.commit()
+        return Result(summary, Change.CERTIFICATES | Change.AUDIT)

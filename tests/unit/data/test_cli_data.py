@@ -1,0 +1,53 @@
+"""credtrack-cli import / export / report / transcript, end to end on a SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from credtrack.cli import main
+from credtrack.db import open_database
+from credtrack.services import accounts
+from credtrack.services.permissions import SYSTEM
+from tests.unit.data.conftest import FIXTURES, seed
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    db = open_database(url)
+    seed(db)
+    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password="a-long-password", role="admin")
+    db.dispose()
+    monkeypatch.setenv("CREDTRACK_DATABASE_URL", url)
+    monkeypatch.setenv("CREDTRACK_USER", "admin")
+    monkeypatch.setenv("CREDTRACK_PASSWORD", "a-long-password")
+    return url
+
+
+def test_import_prints_one_line_per_problem_and_exits_non_zero(cli_db, capsys):
+    code = main(["import", "completions", str(FIXTURES / "completions_unknown_module.csv"), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.splitlines()[0].startswith("row 3, column Module: unknown module code 'NOPE-999'")
+
+
+def test_import_dry_run_then_import_then_export_and_report(cli_db, tmp_path, capsys):
+    people = tmp_path / "people.csv"
+    people.write_text("Badge;Who;Profession\nN1;Ann Example;NURS\n", encoding="utf-8")
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"external_id": "Badge", "full_name": "Who"}', encoding="utf-8")
+    assert main(["import", "people", str(people), "--mapping", str(mapping), "--dry-run"]) == 0
+    assert "would import 1 new" in capsys.readouterr().out
+    assert main(["import", "preceptors", str(people), "--mapping", str(mapping)]) == 0
+    assert "imported 1 new" in capsys.readouterr().out
+    out = tmp_path / "people.xlsx"
+    assert main(["export", "people", "--out", str(out)]) == 0
+    assert "Wrote 6 rows" in capsys.readouterr().out
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("N1", "Ann Example")
+    assert main(["report", "interprofessionality-summary"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "profession,learners,mean_assessor_professions,share_with_2_or_more"
+    assert main(["transcript", "N1", "--out", str(tmp_path / "n1.pdf")]) == 0
+    assert (tmp_path / "n1.pdf").read_bytes().startswith(b"%PDF")

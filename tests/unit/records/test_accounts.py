@@ -1,0 +1,120 @@
+"""Accounts: argon2id hashes, lock-out and unlock, password rules, and keeping an administrator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from credtrack.errors import AccountLocked, AuthenticationError, ValidationError
+from credtrack.models import AuditEvent, User, utcnow
+from credtrack.services import accounts
+from credtrack.services.permissions import SYSTEM
+from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, snapshot
+
+
+def _hash_of(db, username: str) -> str:
+    with db.unit_of_work() as uow:
+        return uow.session.scalar(select(User.password_hash).where(User.username == username))
+
+
+def test_passwords_are_stored_as_argon2id_and_the_first_account_is_an_admin(db) -> None:
+    with pytest.raises(ValidationError, match="first account must be an administrator"):
+        accounts.create_user(db.unit_of_work(), SYSTEM, username="edu", password=PASSWORD, role="educator")
+    row = accounts.create_user(db.unit_of_work(), SYSTEM, username="Admin", password=PASSWORD, role="admin").value
+    stored = _hash_of(db, "Admin")
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    actor = accounts.log_in(db.unit_of_work(), "admin", PASSWORD)  # user names ignore case
+    assert (actor.id, actor.role) == (row.id, "admin")
+
+
+def test_five_failed_log_ins_lock_the_account_until_an_admin_unlocks_it(db) -> None:
+    w = build_world(db)
+    for attempt in range(1, 5):
+        with pytest.raises(AuthenticationError, match=f"{5 - attempt} attempt\\(s\\) left") as failed:
+            accounts.log_in(w.uow(), "preceptor", "wrong password!")
+        assert not isinstance(failed.value, AccountLocked)
+    with pytest.raises(AccountLocked, match="locked for 15 minutes"):
+        accounts.log_in(w.uow(), "preceptor", "wrong password!")
+    with pytest.raises(AccountLocked, match="ask an administrator to unlock it"):
+        accounts.log_in(w.uow(), "preceptor", PASSWORD)  # even the right password waits
+    assert [u.locked for u in accounts.list_users(w.uow(), w.admin) if u.username == "preceptor"] == [True]
+    accounts.unlock(w.uow(), w.admin, w.preceptor.id)
+    assert accounts.log_in(w.uow(), "preceptor", PASSWORD).id == w.preceptor.id
+    with w.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(w.preceptor.id),
+                                                                           AuditEvent.entity_type == "user")))
+    assert actions.count("user.login_failed") == 4 and "user.locked" in actions and "user.unlock" in actions
+
+
+def test_a_lock_wears_off_after_its_period(db) -> None:
+    w = build_world(db)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            accounts.log_in(w.uow(), "viewer", "wrong password!")
+    later = utcnow() + accounts.LOCKOUT + dt.timedelta(seconds=1)
+    assert accounts.log_in(w.uow(), "viewer", PASSWORD, now=later).role == "viewer"
+
+
+def test_a_successful_log_in_resets_the_failure_count(db) -> None:
+    w = build_world(db)
+    for _ in range(4):
+        with pytest.raises(AuthenticationError):
+            accounts.log_in(w.uow(), "viewer", "wrong password!")
+    accounts.log_in(w.uow(), "viewer", PASSWORD)
+    with pytest.raises(AuthenticationError, match="4 attempt"):
+        accounts.log_in(w.uow(), "viewer", "wrong password!")
+
+
+def test_unknown_user_and_switched_off_account_are_refused(db) -> None:
+    w = build_world(db)
+    with pytest.raises(AuthenticationError, match="Wrong user name or password"):
+        accounts.log_in(w.uow(), "nobody", PASSWORD)
+    accounts.update_user(w.uow(), w.admin, w.viewer.id, active=False)
+    with pytest.raises(AuthenticationError, match="switched off"):
+        accounts.log_in(w.uow(), "viewer", PASSWORD)
+
+
+def test_passwords_have_a_minimum_length(db) -> None:
+    w = build_world(db)
+    before = snapshot(db)
+    short = "x" * (accounts.MIN_PASSWORD_LENGTH - 1)
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        accounts.create_user(w.uow(), w.admin, username="short", password=short, role="viewer")
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        accounts.reset_password(w.uow(), w.admin, w.viewer.id, short)
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        accounts.change_password(w.uow(), w.viewer, PASSWORD, short)
+    assert snapshot(db) == before
+    with cheap_hashing():
+        accounts.create_user(w.uow(), w.admin, username="long", password="x" * 10, role="viewer")
+
+
+def test_changing_a_password_needs_the_old_one(db) -> None:
+    w = build_world(db)
+    before = snapshot(db)
+    with pytest.raises(AuthenticationError, match="current password is not correct"):
+        accounts.change_password(w.uow(), w.viewer, "not the password", "a new password 2026")
+    assert snapshot(db) == before
+    with cheap_hashing():
+        accounts.change_password(w.uow(), w.viewer, PASSWORD, "a new password 2026")
+    assert accounts.log_in(w.uow(), "viewer", "a new password 2026").id == w.viewer.id
+    with pytest.raises(AuthenticationError):
+        accounts.log_in(w.uow(), "viewer", PASSWORD)
+
+
+def test_the_last_administrator_cannot_be_demoted_or_switched_off(db) -> None:
+    w = build_world(db)
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match="your own administrator rights"):
+        accounts.update_user(w.uow(), w.admin, w.admin.id, role="educator")
+    with pytest.raises(ValidationError, match="At least one active administrator"):
+        accounts.update_user(w.uow(), SYSTEM, w.admin.id, role="educator")
+    with pytest.raises(ValidationError, match="At least one active administrator"):
+        accounts.update_user(w.uow(), SYSTEM, w.admin.id, active=False)
+    assert snapshot(db) == before
+    # With a second administrator, the first may step down.
+    accounts.update_user(w.uow(), w.admin, w.educator.id, role="admin")
+    promoted = accounts.log_in(w.uow(), "educator", PASSWORD)
+    assert accounts.update_user(w.uow(), promoted, w.admin.id, role="educator").value.role == "educator"

@@ -1,0 +1,256 @@
+"""The permission matrix: every mutating service function, called by every role.
+
+A refused call raises PermissionDenied naming the action and leaves the database exactly as it
+was; an allowed call succeeds and writes its audit event. A guard test fails when a service grows
+a new mutating function that this matrix does not cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import credtrack.services
+from credtrack.errors import PermissionDenied
+from credtrack.models import Enrolment, Module, Profession
+from credtrack.services import (
+    accounts,
+    catalog,
+    cohorts,
+    frameworks,
+    people,
+    records,
+    settings,
+)
+from credtrack.services.catalog import RequirementSpec
+from credtrack.services.changes import Change
+from credtrack.services.permissions import ACTIONS, RECORDERS, Actor
+from tests.unit.records.builders import (
+    PASSWORD,
+    ROLES,
+    TODAY,
+    World,
+    add_person,
+    audit_count,
+    build_world,
+    cheap_hashing,
+    complete,
+    signoff,
+    snapshot,
+)
+
+Setup = Callable[[World, Actor], Any]
+Call = Callable[[World, Actor, Any, str], Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    function: str  # "module.function" inside credtrack.services
+    action: str | None  # None: every signed-in user may do it (their own account)
+    call: Call
+    setup: Setup = lambda w, a: None
+
+
+def _day(tag: str) -> dt.date:
+    """A distinct past date per role, so repeated allowed calls never collide."""
+    return TODAY - dt.timedelta(days=10 + ROLES.index(tag))
+
+
+def _id(w: World, model: Any, code: str) -> int:
+    with w.uow() as uow:
+        return uow.session.scalar(select(model.id).where(model.code == code))
+
+
+def _enrolment_id(w: World, a: Actor) -> int:
+    with w.uow() as uow:
+        return uow.session.scalar(select(Enrolment.id).where(Enrolment.person_id == w.learner))
+
+
+def _own_completion(w: World, a: Actor) -> int:
+    recorder = a if a.role in RECORDERS else w.educator
+    return complete(w, "ONB-101", _day(a.role) - dt.timedelta(days=30), actor=recorder).id
+
+
+def _own_signoff(w: World, a: Actor) -> int:
+    signer = a if a.role in RECORDERS else w.preceptor
+    return signoff(w, "C1", "3", _day(a.role), actor=signer).id
+
+
+CASES = [
+    # accounts
+    Case("accounts.create_user", "users.manage", lambda w, a, c, t: accounts.create_user(
+        w.uow(), a, username=f"new.{t}", password=PASSWORD, role="viewer")),
+    Case("accounts.reset_password", "users.manage", lambda w, a, c, t: accounts.reset_password(
+        w.uow(), a, w.viewer.id, "a brand new password")),
+    Case("accounts.unlock", "users.manage", lambda w, a, c, t: accounts.unlock(w.uow(), a, w.viewer.id)),
+    Case("accounts.update_user", "users.manage", lambda w, a, c, t: accounts.update_user(
+        w.uow(), a, w.viewer.id, display_name=f"Quality office {t}")),
+    Case("accounts.change_password", None, lambda w, a, c, t: accounts.change_password(
+        w.uow(), a, PASSWORD, f"{PASSWORD} {t}")),
+    # people and professions
+    Case("people.create_person", "people.edit", lambda w, a, c, t: people.create_person(
+        w.uow(), a, external_id=f"NEW-{t}", full_name=f"New {t}")),
+    Case("people.update_person", "people.edit", lambda w, a, c, t: people.update_person(
+        w.uow(), a, w.learner2, unit=f"Ward {t}")),
+    Case("people.archive_person", "people.archive",
+         lambda w, a, c, t: people.archive_person(w.uow(), a, c, "Left the organisation"),
+         lambda w, a: add_person(w.db, w.admin, f"ARC-{a.role}", f"Leaving {a.role}")),
+    Case("people.create_profession", "professions.edit", lambda w, a, c, t: people.create_profession(
+        w.uow(), a, code=f"P-{t}", name=f"Profession {t}")),
+    Case("people.set_profession_active", "professions.edit",
+         lambda w, a, c, t: people.set_profession_active(w.uow(), a, c, False),
+         lambda w, a: _id(w, Profession, "CHAP")),
+    # frameworks, scales, modules, credentials
+    Case("frameworks.import_framework", "catalog.edit", lambda w, a, c, t: frameworks.import_framework(
+        w.uow(), a, {"code": f"FW-{t}", "name": f"Framework {t}", "competencies": [{"code": "X1", "label": "X"}]})),
+    Case("frameworks.create_scale", "catalog.edit", lambda w, a, c, t: frameworks.create_scale(
+        w.uow(), a, {"code": f"S-{t}", "name": f"Scale {t}",
+                     "levels": [{"code": "A", "label": "Not yet"}, {"code": "B", "label": "Yes"}]})),
+    Case("catalog.create_module", "catalog.edit", lambda w, a, c, t: catalog.create_module(
+        w.uow(), a, code=f"M-{t}", title=f"Module {t}")),
+    Case("catalog.update_module", "catalog.edit",
+         lambda w, a, c, t: catalog.update_module(w.uow(), a, c, title=f"Retitled {t}"),
+         lambda w, a: _id(w, Module, "ONB-101")),
+    Case("catalog.create_credential", "catalog.edit", lambda w, a, c, t: catalog.create_credential(
+        w.uow(), a, code=f"C-{t}", title=f"Credential {t}",
+        requirements=[RequirementSpec("module", module_code="ONB-101")])),
+    Case("catalog.update_credential", "catalog.edit", lambda w, a, c, t: catalog.update_credential(
+        w.uow(), a, w.credential_id, title=f"Retitled {t}")),
+    # cohorts
+    Case("cohorts.create_cohort", "cohorts.edit", lambda w, a, c, t: cohorts.create_cohort(
+        w.uow(), a, code=f"COH-{t}", name=f"Cohort {t}")),
+    Case("cohorts.assign_credential", "cohorts.edit", lambda w, a, c, t: cohorts.assign_credential(
+        w.uow(), a, "COH-A", "IPC-CORE", _day(t))),
+    Case("cohorts.enrol", "cohorts.edit", lambda w, a, c, t: cohorts.enrol(w.uow(), a, "COH-A", [c]),
+         lambda w, a: add_person(w.db, w.admin, f"ENR-{a.role}", f"Joining {a.role}")),
+    Case("cohorts.set_enrolment_status", "cohorts.edit",
+         lambda w, a, c, t: cohorts.set_enrolment_status(w.uow(), a, c, "completed"), _enrolment_id),
+    # completions and sign-offs
+    Case("records.record_completion", "records.record", lambda w, a, c, t: records.record_completion(
+        w.uow(), a, person_id=w.learner, module_code="ONB-101", completed_on=_day(t), today=TODAY)),
+    Case("records.verify_completion", "records.verify",
+         lambda w, a, c, t: records.verify_completion(w.uow(), a, c, password=PASSWORD),
+         lambda w, a: complete(w, "SIM-1", _day(a.role)).id),
+    Case("records.void_completion", "records.void",
+         lambda w, a, c, t: records.void_completion(w.uow(), a, c, "Recorded for the wrong person"),
+         _own_completion),
+    Case("records.record_signoff", "records.record", lambda w, a, c, t: records.record_signoff(
+        w.uow(), a, person_id=w.learner, competency_code="TT1", scale_code="ENTRUST5", level_code="4",
+        assessed_on=_day(t), method="simulation", password=PASSWORD, attestation_accepted=True, today=TODAY)),
+    Case("records.void_assessment", "records.void",
+         lambda w, a, c, t: records.void_assessment(w.uow(), a, c, "Wrong competency"), _own_signoff),
+    # institution settings
+    Case("settings.update_institution", "settings.edit", lambda w, a, c, t: settings.update_institution(
+        w.uow(), a, institution_name=f"Hospital {t}")),
+]
+
+
+# What each service module's changes announce, so screens showing those records refresh.
+NOTICE = {"accounts": Change.USERS, "people": Change.PEOPLE, "frameworks": Change.CATALOG, "catalog": Change.CATALOG,
+          "cohorts": Change.COHORTS, "records": Change.RECORDS, "settings": Change.SETTINGS}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
+def test_every_role_is_allowed_or_refused_as_designed(db, case: Case) -> None:
+    w = build_world(db)
+    roles_allowed = ACTIONS[case.action][1] if case.action else frozenset(ROLES)
+    # Refusals first, while the world is as built; then every allowed role succeeds in turn.
+    for role in sorted(ROLES, key=lambda r: r in roles_allowed):
+        actor = w.as_role(role)
+        context = case.setup(w, actor)
+        before, events = snapshot(db), audit_count(db)
+        with cheap_hashing():
+            if role in roles_allowed:
+                result = case.call(w, actor, context, role)
+                assert Change.AUDIT in result.changes, f"{role}: {case.function} reported no audit change"
+                kind = NOTICE[case.function.split(".")[0]]
+                assert kind in result.changes, f"{role}: {case.function} did not announce a {kind} change"
+                assert audit_count(db) > events, f"{role}: {case.function} wrote no audit event"
+                continue
+            with pytest.raises(PermissionDenied) as refused:
+                case.call(w, actor, context, role)
+        assert refused.value.action == ACTIONS[case.action][0]  # type: ignore[index]
+        assert refused.value.role == role
+        assert ACTIONS[case.action][0] in str(refused.value)  # type: ignore[index]
+        assert snapshot(db) == before, f"{role}: a refused {case.function} changed the database"
+
+
+def test_a_preceptor_may_void_only_their_own_records(db) -> None:
+    w = build_world(db)
+    by_educator = complete(w, "ONB-101", "2026-05-01").id
+    by_colleague = signoff(w, "C1", "3", "2026-05-02", actor=w.preceptor_pharm).id
+    before = snapshot(db)
+    with pytest.raises(PermissionDenied, match="recorded by someone else"):
+        records.void_completion(w.uow(), w.preceptor, by_educator, "Not mine")
+    with pytest.raises(PermissionDenied, match="made by someone else"):
+        records.void_assessment(w.uow(), w.preceptor, by_colleague, "Not mine")
+    assert snapshot(db) == before
+    # The colleague who signed may void it, and so may an educator.
+    records.void_assessment(w.uow(), w.preceptor_pharm, by_colleague, "Wrong learner")
+    records.void_completion(w.uow(), w.educator, by_educator, "Wrong date")
+
+
+def test_read_services_are_open_to_every_role_including_viewers(db) -> None:
+    w = build_world(db)
+    for role in ROLES:
+        actor = w.as_role(role)
+        assert [p.external_id for p in people.search_people(w.uow(), actor, "EMP-001")] == ["EMP-001"]
+        assert any(c.code == "IPC-CORE" for c in catalog.list_credentials(w.uow(), actor))
+        records.person_records(w.uow(), actor, w.learner)
+
+
+def test_only_admins_may_list_user_accounts(db) -> None:
+    w = build_world(db)
+    assert "viewer" in [u.username for u in accounts.list_users(w.uow(), w.admin)]
+    for role in ("educator", "preceptor", "viewer"):
+        with pytest.raises(PermissionDenied) as refused:
+            accounts.list_users(w.uow(), w.as_role(role))
+        assert refused.value.action == ACTIONS["users.manage"][0]
+
+
+# The guard: the matrix covers every mutating service function --------------------------------
+
+_REQUIRE = re.compile(r"""require\(\s*\w+\s*,\s*["']([\w.]+)["']\s*\)""")
+
+
+# Reads guarded by a management action: they change nothing, so they are checked separately.
+READS_BEHIND_MANAGEMENT = {"accounts.list_users": "users.manage"}
+
+
+def _is_read(action: str) -> bool:
+    return action == "read" or action.endswith(".read")
+
+
+def _mutating_functions() -> dict[str, set[str]]:
+    """Public functions in credtrack.services that check a non-read action, with those actions."""
+    found: dict[str, set[str]] = {}
+    for info in pkgutil.iter_modules(credtrack.services.__path__):
+        module = importlib.import_module(f"credtrack.services.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            actions = {a for a in _REQUIRE.findall(inspect.getsource(fn)) if not _is_read(a)}
+            if actions:
+                found[f"{info.name}.{name}"] = actions
+    return found
+
+
+def test_the_matrix_covers_every_mutating_service_function() -> None:
+    mutating = _mutating_functions()
+    assert mutating, "the source scan found no mutating functions at all"
+    covered = {c.function: c.action for c in CASES if c.action is not None}
+    missing = sorted(set(mutating) - set(covered) - set(READS_BEHIND_MANAGEMENT))
+    assert not missing, f"add these mutating services to the permission matrix: {missing}"
+    for function, action in covered.items():
+        assert function in mutating, f"{function} no longer checks a permission, or was renamed"
+        assert action in mutating[function], f"{function} checks {mutating[function]}, the matrix says {action}"
+        assert action in ACTIONS
