@@ -26,3 +26,25 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
     mode = QLineEdit.Password if secret else QLineEdit.Normal
     text, ok = QInputDialog.getText(parent, title, label, mode)
     return text if ok else None
+
+
+def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None
+
+
+def open_file_name(parent: QWidget | None, title: str, filters: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path or None
+
+
+def open_with_system(path: str) -> None:
+    """Open a file (a certificate PDF) in the workstation's own viewer, where it can also be printed."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from credtrack.ui.context import AppContext
 from credtrack.ui.pages.audit import AuditPage
 from credtrack.ui.pages.base import Page
+from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.dashboard import DashboardPage
 from credtrack.ui.pages.people import PeoplePage
 from credtrack.ui.pages.settings import SettingsPage
@@ -16,6 +17,7 @@ PAGES: list[type[Page]] = [
     DashboardPage,
     PeoplePage,
     SignoffPage,
+    CertificatesPage,
     VerifyPage,
     AuditPage,
     SettingsPage,

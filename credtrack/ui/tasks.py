@@ -108,10 +108,8 @@ def _execute(work: Callable[[TaskControl], Any], control: TaskControl, relay: _R
     except BaseException as exc:  # delivered to the UI thread, which decides how to show it
         emit(relay.failed, exc)
     else:
-        if control.cancelled:
-            emit(relay.cancelled)
-        else:
-            emit(relay.finished, value)
+        # Work that returned has finished, even if a cancel arrived too late to stop it.
+        emit(relay.finished, value)
 
 
 class TaskRunner(QObject):

@@ -215,6 +215,9 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
         control.progress(0, 0, f"Loading demo data for {answers.demo_people:,} people…")
         demo.load_demo(db, answers.demo_people,
                        progress=lambda step: control.progress(0, 0, f"Loading demo data: {step}…"))
+        if not answers.key_passphrase:
+            # The demo's sample certificate is signed unattended, which a passphrase-protected key rightly refuses.
+            demo.after_demo_hooks(db)
     return db, actor
 
 

@@ -27,9 +27,9 @@ FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
 
 def check(ctx: Any, source: str | Path) -> Any:
     """Verify against the keys and revocations this database knows (runs on a worker)."""
-    from credtrack.services import certificates
+    from credtrack.services import revocations
 
-    return certificates.verify(ctx.uow(), source)
+    return revocations.verify_input(ctx.uow(), source)
 
 
 class VerifyPage(Page):
