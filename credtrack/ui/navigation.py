@@ -5,6 +5,7 @@ from __future__ import annotations
 from credtrack.ui.context import AppContext
 from credtrack.ui.pages.audit import AuditPage
 from credtrack.ui.pages.base import Page
+from credtrack.ui.pages.catalog import CatalogPage
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.dashboard import DashboardPage
 from credtrack.ui.pages.people import PeoplePage
@@ -19,6 +20,7 @@ PAGES: list[type[Page]] = [
     SignoffPage,
     CertificatesPage,
     VerifyPage,
+    CatalogPage,
     AuditPage,
     SettingsPage,
     UsersPage,

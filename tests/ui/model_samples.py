@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from credtrack.services.catalog import CredentialRow, ModuleRow, RequirementRow
 from credtrack.services.certificate_queries import CertificateRow
+from credtrack.services.cohorts import AssignedCredential, CohortRow, EnrolmentRow
 from credtrack.services.people import PersonRow
 from credtrack.services.records import AssessmentRow, CompletionRow
+from credtrack.ui.models.catalog import (
+    CohortsTableModel,
+    CredentialsTableModel,
+    EnrolmentsTableModel,
+    ModulesTableModel,
+    RequirementsTableModel,
+)
 from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.models.people import (
     AssessmentsTableModel,
@@ -41,5 +51,25 @@ SAMPLES: dict[type, list[Any]] = {
                        "issued in error", "kid", "CT1:..."),
         CertificateRow(3, "CT-AAAA-BBBB-D", 2, "E-2", "Zoë", 2, "Foundations", D - dt.timedelta(days=400),
                        D - dt.timedelta(days=35), "valid", "expired", None, "kid", "CT1:..."),
+    ],
+    ModulesTableModel: [
+        ModuleRow(1, "IPE-101", "Welcome", "", "e_learning", Decimal("1.5"), None, False, False, True, ["RR1"], 1),
+        ModuleRow(2, "SIM-2", "Sim", "d", "simulation", Decimal("4"), 12, True, True, False, [], 2),
+    ],
+    CredentialsTableModel: [
+        CredentialRow(1, "IPC-FOUND", "Foundations", "", "", None, 2, "standard", True, [], 1),
+        CredentialRow(2, "IPC-SAFE", "Safety", "d", "c", 24, None, "standard", False, [], 1),
+    ],
+    RequirementsTableModel: [
+        RequirementRow(1, "module", 1, "IPE-101", "Welcome", None, None, None, None, None, None, None),
+        RequirementRow(2, "competency", None, None, None, 5, "RR1", "Include", "ENTRUST5", "3", "Indirect", 3),
+    ],
+    CohortsTableModel: [
+        CohortRow(1, "C-1", "January", "", D, None, [AssignedCredential(1, "IPC-FOUND", "F", D)], 12, 1),
+        CohortRow(2, "C-2", "February", "", None, None, [], 0, 1),
+    ],
+    EnrolmentsTableModel: [
+        EnrolmentRow(1, 1, "C-1", "January", 1, "Nguyễn Thị Minh", "E-1", D, "active"),
+        EnrolmentRow(2, 1, "C-1", "January", 2, "Zoë", "E-2", D, "withdrawn"),
     ],
 }
