@@ -21,6 +21,7 @@ from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.institution_form import InstitutionForm
+from credtrack.ui.widgets.key_panel import KeyPanel
 
 
 class SettingsPage(Page):
@@ -80,6 +81,8 @@ class SettingsPage(Page):
         self.backups.setVisible(ctx.can("backup.manage"))
         self.right = QVBoxLayout()
         self.right.addWidget(self.institution)
+        self.key_panel = KeyPanel(ctx)
+        self.right.addWidget(self.key_panel)
         self.right.addWidget(self.backups)
         self.right.addStretch(1)
         self.columns.addLayout(self.right, 1)
@@ -99,6 +102,7 @@ class SettingsPage(Page):
             return institution.get_institution(ctx.uow())
 
         ctx.run(work, self.institution.set_values, parent=self)
+        self.key_panel.reload()
         self._show_backups()
 
     def save_institution(self, values: dict[str, str]) -> None:
