@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from credtrack import paths
@@ -22,12 +22,23 @@ if TYPE_CHECKING:
     from credtrack.ui.wizard import FirstRunWizard
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+@dataclass
+class Options:
+    data_dir: str | None = None
+    database_url: str | None = None
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    """``--data-dir`` and ``--database-url``, as for credtrack-cli (argparse loads only when there are options)."""
+    if not argv:
+        return Options()
+    import argparse
+
     parser = argparse.ArgumentParser(prog="credtrack", description="credtrack desktop app")
     parser.add_argument("--data-dir", help="data folder (default: $CREDTRACK_HOME or the platform's)")
     parser.add_argument("--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)")
     args, _qt_args = parser.parse_known_args(argv)
-    return args
+    return Options(args.data_dir, args.database_url)
 
 
 def _fresh_sqlite(url: str) -> bool:
@@ -57,6 +68,7 @@ class Launcher(QObject):
         self.login: LoginDialog | None = None
         self.wizard: FirstRunWizard | None = None
         self.window: MainWindow | None = None
+        self._opening = False
 
     def start(self) -> None:
         if _fresh_sqlite(self.url):
@@ -64,7 +76,17 @@ class Launcher(QObject):
             return
         self.show_login()
         if self.db is None:
-            self.runner.run(self._open, on_done=self._opened, on_error=self._open_failed)
+            # Load the database layer only once the log-in window is on screen, so the two do not compete.
+            login = self.login
+            assert login is not None
+            login.first_painted.connect(self._open_in_background, Qt.ConnectionType.SingleShotConnection)
+            QTimer.singleShot(300, self._open_in_background)  # in case the window is never painted
+
+    def _open_in_background(self) -> None:
+        if self._opening:
+            return
+        self._opening = True
+        self.runner.run(self._open, on_done=self._opened, on_error=self._open_failed)
 
     # -- database ---------------------------------------------------------
     def _open(self, _control: Any) -> Any:
@@ -150,7 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     crash.install()
     launcher = Launcher(args.database_url)
     launcher.start()
-    return app.exec()
+    code = app.exec()
+    # Let background work (the database still opening, a save in flight) finish before Python shuts down.
+    launcher.runner.wait_idle()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

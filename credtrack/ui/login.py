@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,11 +28,13 @@ class LoginDialog(QDialog):
     """Asks for a user name and password; emits ``signed_in(actor)`` on success."""
 
     signed_in = Signal(object)
+    first_painted = Signal()
 
     def __init__(self, runner: TaskRunner, *, institution: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._db: Database | None = None
+        self._painted = False
         self.setWindowTitle("Sign in — credtrack")
         self.setMinimumWidth(420)
 
@@ -71,6 +74,12 @@ class LoginDialog(QDialog):
         self.setTabOrder(self.username, self.password)
         self.setTabOrder(self.password, self.sign_in_button)
         self.username.setFocus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            emit(self.first_painted)
 
     def set_database(self, db: Database, description: str) -> None:
         self._db = db

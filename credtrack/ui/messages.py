@@ -1,28 +1,44 @@
-"""Message boxes and small prompts, in one place so tests can replace them."""
+"""Message boxes and small prompts, in one place so tests can replace them.
+
+Qt classes load on first use: this module is imported before the log-in window shows.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.warning(parent, title, text)
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.information(parent, title, text)
 
 
 def show_apology(parent: QWidget | None, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(parent, "Something went wrong", text)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
     return answer == QMessageBox.Yes
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = False) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
     mode = QLineEdit.Password if secret else QLineEdit.Normal
     text, ok = QInputDialog.getText(parent, title, label, mode)
     return text if ok else None

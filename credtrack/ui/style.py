@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
 GOOD = "#1b7f3b"
@@ -57,6 +56,8 @@ def card(parent: QWidget | None = None) -> QFrame:
 
 
 def bold(label: QLabel, size_delta: int = 0) -> QLabel:
+    from PySide6.QtGui import QFont
+
     font = QFont(label.font())
     font.setBold(True)
     if size_delta:

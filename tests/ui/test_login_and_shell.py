@@ -71,8 +71,9 @@ def test_launcher_log_in_to_main_window_and_sign_out(qtbot, tmp_path, boxes, mon
     launcher.start()
     assert launcher.wizard is None
     login = launcher.login
-    assert login is not None and login.sign_in_button.isEnabled()
+    assert login is not None
     qtbot.addWidget(login)
+    qtbot.waitUntil(login.sign_in_button.isEnabled, timeout=5000)  # the database opens after the first paint
     with qtbot.waitSignal(launcher.main_window_shown) as shown:
         _try(qtbot, login, "admin", PASSWORD)
     window = shown.args[0]
@@ -131,3 +132,11 @@ def test_keyboard_page_shortcuts_and_find(qtbot, admin_ctx):
         assert type(window.current_page()) is page_class
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current_page().search.hasFocus(), timeout=2000)
+
+
+def test_command_line_options():
+    from credtrack.ui.app import parse_args
+
+    assert parse_args([]).data_dir is None
+    options = parse_args(["--data-dir", "/srv/ct", "--database-url", "postgresql://h/db", "-style", "fusion"])
+    assert options.data_dir == "/srv/ct" and options.database_url == "postgresql://h/db"
