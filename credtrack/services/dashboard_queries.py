@@ -38,7 +38,7 @@ class DashboardSummary:
     valid_certificates: int
     signoffs_30_days: int
     completions_30_days: int
-    by_profession: list[tuple[str, float]] = field(default_factory=list)  # % of assigned credentials done
+    by_profession: list[tuple[str, float]] = field(default_factory=list)  # current cohorts: % credentials done
     by_cohort: list[tuple[str, float]] = field(default_factory=list)
     domain_coverage: list[tuple[str, int]] = field(default_factory=list)  # passing sign-offs per domain
     expiring: dict[int, int] = field(default_factory=dict)  # window in days -> valid certificates expiring
@@ -72,13 +72,20 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
             for days in EXPIRY_WINDOWS
         }
 
-        progress = compute_bulk(s, day)
-        profession_of = dict(s.execute(
-            select(Person.id, Profession.name).join(Profession, Profession.id == Person.profession_id)).all())
+        # Progress is shown for the current intake (the most recent cohorts), which keeps the
+        # dashboard quick on a database of 100,000 people and is what an educator acts on.
+        recent = s.execute(select(Cohort.id, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id.desc())
+                           .limit(MAX_BARS)).all()
+        cohort_name = dict(recent)
         cohorts_of: dict[int, list[str]] = defaultdict(list)
-        for person_id, name in s.execute(select(Enrolment.person_id, Cohort.name).join(Cohort)
-                                         .where(Enrolment.status != "withdrawn")):
-            cohorts_of[person_id].append(name)
+        for person_id, cohort_id in s.execute(select(Enrolment.person_id, Enrolment.cohort_id).where(
+                Enrolment.cohort_id.in_(list(cohort_name) or [-1]), Enrolment.status != "withdrawn")):
+            cohorts_of[person_id].append(cohort_name[cohort_id])
+        people = list(cohorts_of)
+        progress = compute_bulk(s, day, person_ids=people) if people else []
+        profession_of = dict(s.execute(
+            select(Person.id, Profession.name).join(Profession, Profession.id == Person.profession_id)
+            .where(Person.id.in_(people or [-1]))).all())
         prof_total, prof_done, cohort_total, cohort_done = Counter(), Counter(), Counter(), Counter()
         for row in progress:
             done = row.status in DONE
@@ -94,9 +101,8 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
             rest = largest[MAX_BARS - 1:]
             by_profession.append((f"{len(rest)} other professions", _percent(
                 sum(prof_done[p] for p in rest), sum(prof_total[p] for p in rest))))
-        recent_cohorts = list(s.scalars(select(Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id.desc())
-                                        .limit(MAX_BARS)))
-        by_cohort = [(c, _percent(cohort_done[c], cohort_total[c])) for c in recent_cohorts if cohort_total[c]]
+        by_cohort = [(name, _percent(cohort_done[name], cohort_total[name])) for _id, name in recent
+                     if cohort_total[name]]
 
         coverage = s.execute(
             select(CompetencyDomain.code, CompetencyDomain.name, func.count(Assessment.id))

@@ -62,6 +62,10 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         self._rows = [p[1] for p in pairs]
         self.endResetModel()
 
+    def row_where(self, predicate: Callable[[R], bool]) -> int:
+        """The shown row number of the first row matching ``predicate``, or -1 (one pass, no Qt calls)."""
+        return next((i for i, r in enumerate(self._rows) if predicate(r)), -1)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(self.columns)):
             return

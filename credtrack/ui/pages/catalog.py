@@ -28,14 +28,14 @@ class CatalogData:
 
 
 def load_catalog(ctx: Any) -> CatalogData:
-    from credtrack.services import catalog, cohorts, frameworks, people
+    from credtrack.services import catalog, cohorts, frameworks, people_index
 
     u, a = ctx.uow, ctx.actor
     return CatalogData(
         frameworks=frameworks.list_frameworks(u(), a), competencies=frameworks.list_competencies(u(), a),
         scales=frameworks.list_scales(u(), a), modules=catalog.list_modules(u(), a),
         credentials=catalog.list_credentials(u(), a), cohorts=cohorts.list_cohorts(u(), a),
-        people=people.search_people(u(), a, status="active", limit=None) if ctx.can("cohorts.edit") else [],
+        people=people_index.all_people(u(), a, status="active") if ctx.can("cohorts.edit") else [],
     )
 
 

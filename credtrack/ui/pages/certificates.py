@@ -155,10 +155,10 @@ class CertificatesPage(Page):
     def new_item(self) -> None:
         if not self.ctx.can("certificates.issue"):
             return
-        from credtrack.services import catalog, people
+        from credtrack.services import catalog, people_index
 
         ctx = self.ctx
-        dialog = IssueDialog(ctx, people.search_people(ctx.uow(), ctx.actor, status="active", limit=None),
+        dialog = IssueDialog(ctx, people_index.all_people(ctx.uow(), ctx.actor, status="active"),
                              catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False), self)
         if self._exec(dialog) != QDialog.DialogCode.Accepted:
             return

@@ -78,8 +78,8 @@ class DashboardPage(Page):
         cards = QHBoxLayout()
         for card in self.cards:
             cards.addWidget(card)
-        self.by_profession = BarChart("Credential progress by profession", "#1f5fa8", percent=True)
-        self.by_cohort = BarChart("Credential progress by cohort", "#6a4c93", percent=True)
+        self.by_profession = BarChart("Current cohorts: credentials done, by profession", "#1f5fa8", percent=True)
+        self.by_cohort = BarChart("Most recent cohorts: credentials done", "#6a4c93", percent=True)
         self.coverage = BarChart("Competency domain coverage (passing sign-offs)", "#1b7f3b")
         self.expiry_cards = {days: FigureCard(f"expiring within {days} days") for days in EXPIRY_WINDOWS}
         expiring = QHBoxLayout()

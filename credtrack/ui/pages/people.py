@@ -30,9 +30,9 @@ ALL = None
 
 
 def load_people(ctx: Any) -> tuple[list[Any], list[Any], list[Any]]:
-    from credtrack.services import cohorts, people
+    from credtrack.services import cohorts, people, people_index
 
-    rows = people.search_people(ctx.uow(), ctx.actor, limit=None)
+    rows = people_index.all_people(ctx.uow(), ctx.actor)
     return rows, people.list_professions(ctx.uow(), ctx.actor), cohorts.list_cohorts(ctx.uow(), ctx.actor)
 
 
@@ -191,11 +191,11 @@ class PeoplePage(Page):
 
     # -- selection and detail ---------------------------------------------
     def select_person(self, person_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.row_at(row).id == person_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = self.model.row_where(lambda r: r.id == person_id)
+        if row < 0:
+            return False
+        self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+        return True
 
     def _selection_changed(self) -> None:
         row = selected_row(self.table)

@@ -44,13 +44,13 @@ class SignoffCatalog:
 
 
 def load_catalog(ctx: Any) -> SignoffCatalog:
-    from credtrack.services import catalog, frameworks, people, records
+    from credtrack.services import catalog, frameworks, people_index, records
 
     return SignoffCatalog(
         frameworks=frameworks.list_frameworks(ctx.uow(), ctx.actor),
         scales=frameworks.list_scales(ctx.uow(), ctx.actor),
         modules=catalog.list_modules(ctx.uow(), ctx.actor, include_inactive=False),
-        people=people.search_people(ctx.uow(), ctx.actor, status="active", limit=None),
+        people=people_index.all_people(ctx.uow(), ctx.actor, status="active"),
         attestation=records.DEFAULT_ATTESTATION,
     )
 

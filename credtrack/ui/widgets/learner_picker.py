@@ -72,10 +72,9 @@ class LearnerPicker(QWidget):
         self.model.set_filter(self.search.text())
 
     def select(self, person_id: int) -> None:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.row_at(row).id == person_id:
-                self.table.selectRow(row)
-                return
+        row = self.model.row_where(lambda r: r.id == person_id)
+        if row >= 0:
+            self.table.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
 
     def person(self) -> Any:
         return selected_row(self.table)
