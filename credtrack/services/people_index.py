@@ -18,7 +18,7 @@ def all_people(uow: UnitOfWork, actor: Actor, *, status: str | None = None) -> l
                        Profession.name, Person.unit, Person.start_date, Person.end_date, Person.status,
                        Person.version)
                 .outerjoin(Profession, Profession.id == Person.profession_id)
-                .order_by(Person.full_name, Person.id))
+                .order_by(Person.search_key, Person.id))  # alphabetical, accents aside, as people.search_people
         if status:
             stmt = stmt.where(Person.status == status)
         return [PersonRow(*row) for row in uow.session.execute(stmt)]
