@@ -69,6 +69,7 @@ class Launcher(QObject):
         self.wizard: FirstRunWizard | None = None
         self.window: MainWindow | None = None
         self._opening = False
+        self.institution = ""
 
     def start(self) -> None:
         if _fresh_sqlite(self.url):
@@ -91,9 +92,10 @@ class Launcher(QObject):
     # -- database ---------------------------------------------------------
     def _open(self, _control: Any) -> Any:
         from credtrack.db import open_database
-        from credtrack.services import accounts
+        from credtrack.services import accounts, settings
 
         db = open_database(self.url)
+        self.institution = settings.get_institution(db.unit_of_work()).institution_name
         return db, accounts.count_users(db.unit_of_work())
 
     def _opened(self, result: tuple[Database, int]) -> None:
@@ -105,6 +107,8 @@ class Launcher(QObject):
             self.show_wizard()
         elif self.login is not None:
             self.login.set_database(self.db, f"Database: {self.db.describe()}")
+            if self.institution:
+                self.login.institution_label.setText(self.institution)
 
     def _open_failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError
@@ -121,6 +125,8 @@ class Launcher(QObject):
         self.login.rejected.connect(self._login_cancelled)
         if self.db is not None:
             self.login.set_database(self.db, f"Database: {self.db.describe()}")
+        if self.institution:
+            self.login.institution_label.setText(self.institution)
         self.login.show()
         emit(self.login_shown, self.login)
 

@@ -183,6 +183,24 @@ class DemoPage(QWizardPage):
         row.addWidget(self.people)
         row.addStretch(1)
         layout.addLayout(row)
+        accounts = QLabel()
+        accounts.setWordWrap(True)
+        accounts.setProperty("role", "subtitle")
+        accounts.setVisible(False)
+
+        def explain(checked: bool) -> None:
+            from credtrack import demo
+
+            names = ", ".join(user for user, _role, _name, _prof in demo.DEMO_USERS)
+            accounts.setText(
+                f"Demo data also adds sample accounts to sign in with — {names} — all with the password "
+                f"“{demo.DEMO_PASSWORD}”, and a sample certificate when the key has no passphrase. "
+                "Use demo data in a separate data folder, never beside real records.")
+            accounts.setVisible(checked)
+
+        self.load_demo.toggled.connect(explain)
+        layout.addSpacing(12)
+        layout.addWidget(accounts)
         layout.addStretch(1)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)

@@ -12,10 +12,10 @@ from credtrack.ui.table import Column, RowTableModel
 
 class PeopleTableModel(FilterableTableModel[Any]):
     columns = (
-        Column("Name", lambda r: r.full_name, sort_key=lambda r: r.full_name.casefold(), width=210),
-        Column("ID", lambda r: r.external_id, width=110),
-        Column("Profession", lambda r: r.profession_name or "", width=140),
-        Column("Unit", lambda r: r.unit or "", width=140),
+        Column("Name", lambda r: r.full_name, sort_key=lambda r: r.full_name.casefold(), width=190),
+        Column("ID", lambda r: r.external_id, width=100),
+        Column("Profession", lambda r: r.profession_name or "", width=130),
+        Column("Unit", lambda r: r.unit or "", width=125),
         Column("Started", lambda r: r.start_date, width=90),
         Column("Status", lambda r: r.status.capitalize(), colour=lambda r: None if r.status == "active" else MUTED),
     )

@@ -57,8 +57,6 @@ class ProgressChecklist(QTreeWidget):
             for req in progress.requirements:
                 mark = MARK.get(req.state, "•")
                 detail = req.evidence.summary if req.evidence is not None and req.state == "met" else req.needed
-                if req.evidence is not None and req.state == "met":
-                    detail = f"{req.evidence.on:%d %b %Y}: {detail}"
                 child = QTreeWidgetItem([f"{mark}  {req.code} · {req.label}", detail])
                 child.setForeground(0, QBrush(QColor(MARK_TONE.get(req.state, MUTED))))
                 child.setToolTip(0, f"{req.code} · {req.label}")
