@@ -15,8 +15,8 @@ class PeopleTableModel(FilterableTableModel[Any]):
         Column("Name", lambda r: r.full_name, sort_key=lambda r: r.full_name.casefold(), width=190),
         Column("ID", lambda r: r.external_id, width=100),
         Column("Profession", lambda r: r.profession_name or "", width=130),
-        Column("Unit", lambda r: r.unit or "", width=125),
-        Column("Started", lambda r: r.start_date, width=90),
+        Column("Unit", lambda r: r.unit or "", width=120),
+        Column("Started", lambda r: r.start_date, width=85),
         Column("Status", lambda r: r.status.capitalize(), colour=lambda r: None if r.status == "active" else MUTED),
     )
 

@@ -31,7 +31,7 @@ class ProgressChecklist(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.header().resizeSection(0, 330)
+        self.header().resizeSection(0, 270)
         self.header().setStretchLastSection(True)
 
     def set_progress(self, items: list[Any]) -> None:
