@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
     from credtrack.db import Database
     from credtrack.ui.main_window import MainWindow
     from credtrack.ui.wizard import FirstRunWizard
+
+
+WARM_UP = tuple(f"credtrack.services.{name}" for name in (
+    "people", "people_index", "records", "progress", "progress_bulk", "catalog", "cohorts", "frameworks",
+    "certificates", "certificate_queries", "revocations", "keys", "dashboard_queries", "audit_queries",
+))
 
 
 @dataclass
@@ -96,7 +103,11 @@ class Launcher(QObject):
 
         db = open_database(self.url)
         self.institution = settings.get_institution(db.unit_of_work()).institution_name
-        return db, accounts.count_users(db.unit_of_work())
+        users = accounts.count_users(db.unit_of_work())
+        # While the person types their password, load the (Qt-free) services the pages use.
+        for name in WARM_UP:
+            importlib.import_module(name)
+        return db, users
 
     def _opened(self, result: tuple[Database, int]) -> None:
         self.db, users = result

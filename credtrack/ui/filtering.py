@@ -31,8 +31,15 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         """The text a search matches against; override per model."""
         return " ".join(str(c.value(row) or "") for c in self.columns)
 
+    def prepare(self, rows: Sequence[R]) -> list[tuple[str, R]]:
+        """Fold every row's search text; pure, so a worker can do it (about 1 s for 100,000 people)."""
+        return [(fold(self.search_text(r)), r) for r in rows]
+
     def set_rows(self, rows: Sequence[R]) -> None:
-        self._all = [(fold(self.search_text(r)), r) for r in rows]
+        self.set_prepared(self.prepare(rows))
+
+    def set_prepared(self, pairs: list[tuple[str, R]]) -> None:
+        self._all = pairs
         self._visible = self._all
         self._refilter(narrowing=False)
 

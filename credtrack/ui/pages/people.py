@@ -29,10 +29,10 @@ from credtrack.ui.widgets.person_detail import PersonDetailPane, load_detail
 ALL = None
 
 
-def load_people(ctx: Any) -> tuple[list[Any], list[Any], list[Any]]:
+def load_people(ctx: Any, model: PeopleTableModel) -> tuple[list[Any], list[Any], list[Any]]:
     from credtrack.services import cohorts, people, people_index
 
-    rows = people_index.all_people(ctx.uow(), ctx.actor)
+    rows = model.prepare(people_index.all_people(ctx.uow(), ctx.actor))
     return rows, people.list_professions(ctx.uow(), ctx.actor), cohorts.list_cohorts(ctx.uow(), ctx.actor)
 
 
@@ -120,13 +120,14 @@ class PeoplePage(Page):
     def reload(self) -> None:
         ctx = self.ctx
         self.count.setText("Loading people…")
-        ctx.run(lambda _c: load_people(ctx), self._loaded, parent=self)
+        model = self.model
+        ctx.run(lambda _c: load_people(ctx, model), self._loaded, parent=self)
 
     def _loaded(self, result: tuple[list[Any], list[Any], list[Any]]) -> None:
         rows, professions, cohorts = result
         self._fill(self.profession, "Any profession", [(p.name, p.code) for p in professions])
         self._fill(self.cohort, "Any cohort", [(c.name, c.code) for c in cohorts])
-        self.model.set_rows(rows)
+        self.model.set_prepared(rows)
         self.apply_filter()
         if self._selected_id is not None:
             self.select_person(self._selected_id)
