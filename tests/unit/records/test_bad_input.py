@@ -17,7 +17,7 @@ from credtrack.errors import (
     NotFoundError,
     ValidationError,
 )
-from credtrack.services import cohorts, people, records
+from credtrack.services import catalog, cohorts, people, records
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,
@@ -94,6 +94,10 @@ BAD = [
                                           profession_code="DENTISTRY")),
     Bad("unknown module", NotFoundError, r"No module with code 'NOPE-1'",
         lambda w, c: _complete(w, module_code="NOPE-1")),
+    Bad("retired module", ValidationError, r"module BLS is retired; choose a current module",
+        lambda w, c: _complete(w, module_code="BLS"),
+        lambda w: catalog.update_module(w.uow(), w.educator, next(
+            m.id for m in catalog.list_modules(w.uow(), w.educator) if m.code == "BLS"), active=False)),
     Bad("unknown competency", NotFoundError, r"No competency with code 'ZZ9'",
         lambda w, c: _signoff(w, competency_code="ZZ9")),
     Bad("unknown method", ValidationError, r"Method must be one of: Direct observation",
