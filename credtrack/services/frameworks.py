@@ -144,7 +144,26 @@ def import_framework(
         return Result(row, Change.CATALOG | Change.AUDIT)
 
 
+def _check_shape(data: dict[str, Any]) -> None:
+    """Refuse a framework whose parts are not the objects and texts expected, before anything is written."""
+    domains, competencies = data.get("domains") or [], data.get("competencies")
+    if not isinstance(competencies, list) or not isinstance(domains, list):
+        raise ValidationError("This framework's 'competencies' and 'domains' must be lists.")
+    for kind, items in (("domain", domains), ("competency", competencies)):
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise ValidationError(f"This framework's {kind} {number} is not an object with a code and a label.")
+            for key in ("code", "name", "label", "domain", "description"):
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    raise ValidationError(
+                        f"This framework's {kind} {number} has a {key} that is not text ({item[key]!r}).")
+    for key in ("code", "name", "version_label", "description", "source"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValidationError(f"This framework's {key} is not text ({data[key]!r}).")
+
+
 def _create_framework(session: Session, data: dict[str, Any], *, code: str | None, name: str | None) -> Framework:
+    _check_shape(data)
     fw_code = required_text(code or data.get("code"), "A framework code", "code", 40)
     if session.scalar(select(Framework.id).where(Framework.code == fw_code)) is not None:
         raise DuplicateError(f"A framework with code {fw_code!r} already exists.")
