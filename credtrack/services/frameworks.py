@@ -17,7 +17,7 @@ from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import Competency, CompetencyDomain, Framework, Scale, ScaleLevel
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import clean, required_text
+from credtrack.services.common import clean, limited_text, required_text
 from credtrack.services.permissions import Actor, require
 
 
@@ -168,7 +168,7 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
     if session.scalar(select(Framework.id).where(Framework.code == fw_code)) is not None:
         raise DuplicateError(f"A framework with code {fw_code!r} already exists.")
     framework = Framework(code=fw_code, name=required_text(name or data.get("name"), "A framework name", "name"),
-                          version_label=clean(data.get("version_label")), description=data.get("description", ""),
+                          version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40), description=data.get("description", ""),
                           source=data.get("source", ""))
     session.add(framework)
     session.flush()
@@ -177,7 +177,7 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
         dcode = required_text(d.get("code"), "A domain code", "domain", 20)
         if dcode in domains:
             raise ValidationError(f"The domain {dcode} appears twice.")
-        domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=clean(d.get("name")) or dcode,
+        domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=limited_text(d.get("name"), "A domain name", "domain", 200) or dcode,
                                           description=d.get("description", ""), sort_order=order)
         session.add(domains[dcode])
     session.flush()
@@ -257,7 +257,7 @@ def _create_scale(session: Session, data: dict[str, Any]) -> Scale:
     levels = data.get("levels") or []
     if len(levels) < 2:
         raise ValidationError("A scale needs at least two levels.", field="levels")
-    codes = [clean(lv.get("code")) for lv in levels]
+    codes = [limited_text(lv.get("code"), "A level code", "levels", 20) for lv in levels]
     if len(set(codes)) != len(codes) or not all(codes):
         raise ValidationError("Every level needs its own, non-empty code.", field="levels")
     scale = Scale(code=code, name=required_text(data.get("name"), "A scale name", "name"),
