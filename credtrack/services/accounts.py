@@ -23,6 +23,7 @@ from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
+from credtrack.services.common import limited_text
 from credtrack.services.permissions import SYSTEM, Actor, require
 
 MIN_PASSWORD_LENGTH = 10
@@ -110,7 +111,8 @@ def create_user(
             raise DuplicateError(f"The user name {username!r} is already taken.")
         if person_id is not None and session.get(Person, person_id) is None:
             raise NotFoundError("The person linked to this account does not exist.")
-        user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
+        user = User(username=username, display_name=limited_text(display_name, "A display name", "display_name", 200),
+                    password_hash=hash_password(password),
                     role=role, person_id=person_id)
         session.add(user)
         try:
@@ -253,7 +255,7 @@ def update_user(
         if active is not None:
             user.active = active
         if display_name is not None:
-            user.display_name = display_name.strip()
+            user.display_name = limited_text(display_name, "A display name", "display_name", 200)
         if person_id is not ...:
             if person_id is not None and session.get(Person, person_id) is None:
                 raise NotFoundError("The person linked to this account does not exist.")

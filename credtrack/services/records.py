@@ -34,6 +34,7 @@ from credtrack.services.common import (
     by_code,
     clean,
     get_or_404,
+    limited_text,
     not_in_future,
     parse_date,
     required_text,
@@ -273,7 +274,7 @@ def record_signoff(
         profession: Profession | None = assessor_person.profession if assessor_person else None
         assessment = Assessment(
             person_id=person.id, competency_id=competency.id, scale_id=scale.id, level_id=level.id, assessed_on=day,
-            method=method, setting=clean(setting), comment=(comment or "").strip(),
+            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=(comment or "").strip(),
             attestation_text=attestation_text, attestation_accepted=True, assessor_user_id=actor.id,
             assessor_person_id=assessor_person.id if assessor_person else None,
             assessor_name=assessor_person.full_name if assessor_person else actor.label,
