@@ -177,13 +177,44 @@ def _password_matches(user: User, password: str) -> bool:
         return False
 
 
-def reauthenticate(session: Session, actor: Actor, password: str) -> None:
-    """Confirm the acting user's password inside a transaction (an e-signature)."""
+def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.datetime | None = None) -> None:
+    """Confirm the acting user's password inside a transaction (an e-signature).
+
+    A wrong password counts towards the log-in lock-out like a failed log-in (recorded in a
+    transaction of its own, since the caller's action is abandoned), and a locked account
+    cannot sign.
+    """
+    now = now or utcnow()
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None or not user.active:
         raise AuthenticationError("Your account could not be confirmed. Sign in again.")
+    if user.locked_until and user.locked_until > now:
+        raise AccountLocked("Your account is locked after repeated wrong passwords; nothing was saved. "
+                            "Ask an administrator to unlock it.")
     if not _password_matches(user, password):
+        locked = _count_signing_failure(session, actor, now)
+        if locked:
+            raise AccountLocked("Wrong password again: your account is now locked and nothing was saved. "
+                                "Ask an administrator to unlock it.")
         raise AuthenticationError("The password you re-entered to sign is not correct. Nothing was saved.")
+
+
+def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> bool:
+    """Record a failed signature outside the caller's transaction; True when the account is now locked."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    with OrmSession(session.get_bind(), expire_on_commit=False) as own:
+        user = own.get(User, actor.id)
+        if user is None:
+            return False
+        user.failed_logins += 1
+        locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if locked:
+            user.locked_until = now + LOCKOUT
+        audit.record(own, actor, "user.locked" if locked else "user.signature_failed", "user", user.id,
+                     after={"failed_logins": user.failed_logins})
+        own.commit()
+        return locked
 
 
 def change_password(uow: UnitOfWork, actor: Actor, old_password: str, new_password: str) -> Result[None]:

@@ -165,6 +165,8 @@ def update_person(
         if end_date is not _UNSET:
             person.end_date = parse_date(end_date, "The end date", "end_date")  # type: ignore[arg-type]
         _check_dates(person.start_date, person.end_date)
+        if end_date is not _UNSET and person.end_date and status is None and person.status == "active":
+            person.status = "inactive"  # an end date means they have left, as at creation
         if status is not None:
             if status not in PERSON_STATUSES:
                 raise ValidationError(f"Status must be one of: {', '.join(PERSON_STATUSES)}.", field="status")

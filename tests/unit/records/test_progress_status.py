@@ -116,7 +116,12 @@ def test_bulk_matches_per_person_progress_for_everyone_in_a_demo(db) -> None:
     seen_statuses: set[str] = set()
     for day in (DEMO_TODAY, DEMO_TODAY + dt.timedelta(days=200), DEMO_TODAY + dt.timedelta(days=500)):
         with db.unit_of_work() as uow:
-            bulk = {(r.person_id, r.credential_id): r for r in compute_bulk(uow.session, day)}
+            bulk = {(r.person_id, r.credential_id): r
+                    for r in compute_bulk(uow.session, day, person_ids=person_ids, credential_ids=cred_ids)}
+            assert len(bulk) == len(person_ids) * len(cred_ids)
+            # The whole-database form covers assigned and held credentials, with the same answers.
+            for r in compute_bulk(uow.session, day):
+                assert r == bulk[(r.person_id, r.credential_id)]
             for pid in person_ids:
                 for cred in credentials:
                     detail = progress.compute_person_progress(
