@@ -1,0 +1,157 @@
+"""Starting the desktop app: the log-in window appears first, while the database layer loads behind it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from credtrack import paths
+from credtrack.ui import crash, style
+from credtrack.ui.login import LoginDialog
+from credtrack.ui.signals import emit
+from credtrack.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from credtrack.db import Database
+    from credtrack.ui.main_window import MainWindow
+    from credtrack.ui.wizard import FirstRunWizard
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="credtrack", description="credtrack desktop app")
+    parser.add_argument("--data-dir", help="data folder (default: $CREDTRACK_HOME or the platform's)")
+    parser.add_argument("--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def _fresh_sqlite(url: str) -> bool:
+    """True when the URL names a SQLite file that does not exist yet (no SQLAlchemy needed)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return False
+    from pathlib import Path
+
+    return not Path(url[len(prefix):]).exists()
+
+
+class Launcher(QObject):
+    """Drives first run, log-in, the main window and signing out."""
+
+    main_window_shown = Signal(object)
+    login_shown = Signal(object)
+
+    def __init__(self, database_url: str | None = None, *, runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        from credtrack import config
+
+        self.url = config.database_url(database_url)
+        self.runner = runner or TaskRunner()
+        self.runner.error_handler = crash.report
+        self.db: Database | None = None
+        self.login: LoginDialog | None = None
+        self.wizard: FirstRunWizard | None = None
+        self.window: MainWindow | None = None
+
+    def start(self) -> None:
+        if _fresh_sqlite(self.url):
+            self.show_wizard()
+            return
+        self.show_login()
+        if self.db is None:
+            self.runner.run(self._open, on_done=self._opened, on_error=self._open_failed)
+
+    # -- database ---------------------------------------------------------
+    def _open(self, _control: Any) -> Any:
+        from credtrack.db import open_database
+        from credtrack.services import accounts
+
+        db = open_database(self.url)
+        return db, accounts.count_users(db.unit_of_work())
+
+    def _opened(self, result: tuple[Database, int]) -> None:
+        self.db, users = result
+        if users == 0:
+            if self.login is not None:
+                self.login.close()
+                self.login = None
+            self.show_wizard()
+        elif self.login is not None:
+            self.login.set_database(self.db, f"Database: {self.db.describe()}")
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from credtrack.errors import CredtrackError
+
+        if self.login is not None and isinstance(exc, CredtrackError):
+            self.login.set_unavailable(exc.message)
+        else:
+            crash.report(exc, self.login)
+
+    # -- windows ----------------------------------------------------------
+    def show_login(self) -> None:
+        self.login = LoginDialog(self.runner)
+        self.login.signed_in.connect(self.show_main_window)
+        self.login.rejected.connect(self._login_cancelled)
+        if self.db is not None:
+            self.login.set_database(self.db, f"Database: {self.db.describe()}")
+        self.login.show()
+        emit(self.login_shown, self.login)
+
+    def _login_cancelled(self) -> None:
+        if self.window is None:
+            QApplication.instance().quit()
+
+    def show_wizard(self) -> None:
+        from credtrack.ui.wizard import FirstRunWizard
+
+        self.wizard = FirstRunWizard(self.url, self.runner, db=self.db)
+        self.wizard.finished_setup.connect(self._set_up)
+        self.wizard.show()
+
+    def _set_up(self, db: Database, actor: Any) -> None:
+        self.db = db
+        self.wizard = None
+        self.show_main_window(actor)
+
+    def show_main_window(self, actor: Any) -> None:
+        from credtrack.ui.context import AppContext
+        from credtrack.ui.main_window import MainWindow
+
+        assert self.db is not None
+        ctx = AppContext(self.db, actor, runner=self.runner)
+        self.window = MainWindow(ctx)
+        self.window.sign_out_requested.connect(self.sign_out)
+        self.window.show()
+        self.login = None
+        emit(self.main_window_shown, self.window)
+
+    def sign_out(self) -> None:
+        if self.window is not None:
+            window, self.window = self.window, None
+            window.idle.stop()
+            window.close()
+            window.deleteLater()
+        self.show_login()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("credtrack")
+    app.setApplicationDisplayName("credtrack")
+    style.apply(app)
+    crash.install()
+    launcher = Launcher(args.database_url)
+    launcher.start()
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The tabs of the Catalog page, one module each."""

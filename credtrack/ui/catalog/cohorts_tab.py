@@ -1,0 +1,180 @@
+"""Cohorts: who is enrolled together, and which credentials they are due to earn by when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.ui import messages, style
+from credtrack.ui.models.catalog import CohortsTableModel, EnrolmentsTableModel
+from credtrack.ui.table import TableProxy, make_table, selected_row
+from credtrack.ui.widgets.learner_picker import LearnerPicker
+
+
+class NewCohortDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New cohort")
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("e.g. 2026-SEPT-NURS")
+        self.name = QLineEdit()
+        self.start = QDateEdit(QDate.currentDate())
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("yyyy-MM-dd")
+        form = QFormLayout(self)
+        form.addRow("&Code", self.code)
+        form.addRow("&Name", self.name)
+        form.addRow("&Starts", self.start)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class CohortsTab(QWidget):
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.people: list[Any] = []
+        self.model = CohortsTableModel(self)
+        self.table = make_table(TableProxy(self.model, self), "Cohorts")
+        self.table.selectionModel().selectionChanged.connect(self.load_enrolments)
+        self.enrolments = EnrolmentsTableModel(self)
+        self.enrolments_view = make_table(TableProxy(self.enrolments, self), "Enrolments")
+        self.heading = style.bold(QLabel("Enrolled people"))
+        self.credential = QComboBox()
+        self.credential.setAccessibleName("Credential to assign")
+        self.due = QDateEdit(QDate.currentDate().addMonths(4))
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setAccessibleName("Due date")
+        self.assign_button = QPushButton("Assign credential")
+        self.assign_button.clicked.connect(self.assign)
+        self.new_button = QPushButton("New cohort…")
+        self.new_button.clicked.connect(self.new)
+        self.enrol_button = QPushButton("Enrol a person…")
+        self.enrol_button.clicked.connect(self.enrol)
+        self.withdraw_button = QPushButton("Withdraw selected")
+        self.withdraw_button.clicked.connect(self.withdraw)
+        editable = ctx.can("cohorts.edit")
+        for w in (self.credential, self.due, self.assign_button, self.new_button, self.enrol_button,
+                  self.withdraw_button):
+            w.setVisible(editable)
+        top = QHBoxLayout()
+        top.addWidget(self.credential, 2)
+        top.addWidget(QLabel("due"))
+        top.addWidget(self.due)
+        top.addWidget(self.assign_button)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.enrol_button)
+        head.addWidget(self.withdraw_button)
+        lower_layout.addLayout(head)
+        lower_layout.addWidget(self.enrolments_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+    def set_data(self, cohorts: list[Any], credentials: list[Any], people: list[Any]) -> None:
+        selected = selected_row(self.table)
+        self.model.set_rows(cohorts)
+        self.people = people
+        self.credential.clear()
+        for c in credentials:
+            self.credential.addItem(f"{c.title} ({c.code})", c.code)
+        if cohorts:
+            codes = [c.code for c in cohorts]
+            self.table.selectRow(codes.index(selected.code) if selected and selected.code in codes else 0)
+
+    def load_enrolments(self) -> None:
+        cohort, ctx = selected_row(self.table), self.ctx
+        if cohort is None:
+            self.enrolments.set_rows([])
+            return
+
+        def work(_c: Any) -> Any:
+            from credtrack.services import cohorts
+
+            return cohorts.list_enrolments(ctx.uow(), ctx.actor, cohort_code=cohort.code)
+
+        def done(rows: list[Any]) -> None:
+            self.enrolments.set_rows(rows)
+            self.heading.setText(f"Enrolled in {cohort.name}: {sum(r.status == 'active' for r in rows)} active")
+
+        ctx.run(work, done, parent=self)
+
+    def new(self) -> None:
+        from credtrack.services import cohorts
+
+        dialog = NewCohortDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        ctx, code, name, start = self.ctx, dialog.code.text(), dialog.name.text(), dialog.start.date().toPython()
+        ctx.mutate(lambda: cohorts.create_cohort(ctx.uow(), ctx.actor, code=code, name=name, start_date=start),
+                   parent=self)
+
+    def assign(self) -> None:
+        from credtrack.services import cohorts
+
+        cohort, ctx = selected_row(self.table), self.ctx
+        credential, due = self.credential.currentData(), self.due.date().toPython()
+        if cohort is not None and credential:
+            ctx.mutate(lambda: cohorts.assign_credential(ctx.uow(), ctx.actor, cohort.code, credential, due),
+                       parent=self)
+
+    def enrol(self) -> None:
+        from credtrack.services import cohorts
+
+        cohort, ctx = selected_row(self.table), self.ctx
+        if cohort is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Enrol in {cohort.name}")
+        dialog.resize(560, 480)
+        picker = LearnerPicker()
+        picker.set_people(self.people)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        picker.chosen.connect(dialog.accept)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(picker)
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted or picker.person() is None:
+            return
+        person_id = picker.person().id
+        ctx.mutate(lambda: cohorts.enrol(ctx.uow(), ctx.actor, cohort.code, [person_id]),
+                   lambda added: messages.show_info(self, "Enrolled", "Enrolled." if added else "Already enrolled."),
+                   parent=self)
+
+    def withdraw(self) -> None:
+        from credtrack.services import cohorts
+
+        enrolment, ctx = selected_row(self.enrolments_view), self.ctx
+        if enrolment is not None:
+            ctx.mutate(lambda: cohorts.set_enrolment_status(ctx.uow(), ctx.actor, enrolment.id, "withdrawn"),
+                       parent=self)

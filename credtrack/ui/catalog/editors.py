@@ -1,0 +1,213 @@
+"""Dialogs that create or edit modules and credentials (with their requirements)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.models.enums import MODULE_KINDS, label
+from credtrack.ui.models.catalog import RequirementsTableModel
+from credtrack.ui.table import TableProxy, make_table, selected_row
+
+
+def _months(spin: QSpinBox, value: int | None) -> QSpinBox:
+    spin.setRange(0, 240)
+    spin.setSpecialValueText("does not expire")
+    spin.setSuffix(" months")
+    spin.setValue(value or 0)
+    return spin
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ModuleDialog(QDialog):
+    def __init__(self, module: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.module = module
+        self.setWindowTitle(f"Module {module.code}" if module else "New module")
+        self.setMinimumWidth(520)
+        self.code = QLineEdit(module.code if module else "")
+        self.code.setEnabled(module is None)
+        self.title = QLineEdit(module.title if module else "")
+        self.description = QPlainTextEdit(module.description if module else "")
+        self.description.setFixedHeight(70)
+        self.kind = QComboBox()
+        for kind in MODULE_KINDS:
+            self.kind.addItem(label(kind), kind)
+        if module:
+            self.kind.setCurrentIndex(self.kind.findData(module.kind))
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0, 500)
+        self.hours.setSingleStep(0.5)
+        self.hours.setValue(float(module.contact_hours) if module else 1.0)
+        self.validity = _months(QSpinBox(), module.validity_months if module else None)
+        self.verify = QCheckBox("A preceptor must verify completion")
+        self.verify.setChecked(bool(module and module.requires_verification))
+        self.enrolment = QCheckBox("Only for people enrolled in a cohort that includes it")
+        self.enrolment.setChecked(bool(module and module.requires_enrolment))
+        self.competencies = QLineEdit(", ".join(module.competency_codes) if module else "")
+        self.competencies.setPlaceholderText("e.g. RR1, C4, TT10")
+        self.active = QCheckBox("Active (offered for new completions)")
+        self.active.setChecked(module.active if module else True)
+        form = QFormLayout()
+        for text, widget in (("&Code", self.code), ("&Title", self.title), ("&Description", self.description),
+                             ("&Kind", self.kind), ("Contact &hours", self.hours), ("&Valid for", self.validity),
+                             ("", self.verify), ("", self.enrolment), ("Co&mpetencies", self.competencies),
+                             ("", self.active)):
+            widget.setAccessibleName(text.replace("&", "") or getattr(widget, "text", lambda: "")())
+            form.addRow(text, widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(_buttons(self))
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "title": self.title.text(), "description": self.description.toPlainText(),
+            "kind": self.kind.currentData(), "contact_hours": self.hours.value(),
+            "validity_months": self.validity.value() or None, "requires_verification": self.verify.isChecked(),
+            "requires_enrolment": self.enrolment.isChecked(),
+            "competency_codes": [c.strip() for c in self.competencies.text().split(",") if c.strip()],
+        }
+        if self.module is None:
+            values["code"] = self.code.text()
+        else:
+            values["active"] = self.active.isChecked()
+        return values
+
+
+class CredentialDialog(QDialog):
+    """Title, criteria, validity and the requirements: modules to complete, competencies at a level."""
+
+    def __init__(self, modules: list[Any], competencies: list[Any], scales: list[Any], credential: Any = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.credential = credential
+        self.setWindowTitle(f"Credential {credential.code}" if credential else "New credential")
+        self.resize(760, 640)
+        self.code = QLineEdit(credential.code if credential else "")
+        self.code.setEnabled(credential is None)
+        self.code.setAccessibleName("Code")
+        self.title = QLineEdit(credential.title if credential else "")
+        self.title.setAccessibleName("Title")
+        self.description = QPlainTextEdit(credential.description if credential else "")
+        self.description.setFixedHeight(60)
+        self.criteria = QPlainTextEdit(credential.criteria if credential else "")
+        self.criteria.setFixedHeight(60)
+        self.validity = _months(QSpinBox(), credential.validity_months if credential else None)
+        self.professions = QSpinBox()
+        self.professions.setRange(0, 10)
+        self.professions.setSpecialValueText("no minimum")
+        self.professions.setValue((credential.min_assessor_professions or 0) if credential else 0)
+        form = QFormLayout()
+        form.addRow("&Code", self.code)
+        form.addRow("&Title", self.title)
+        form.addRow("&Description", self.description)
+        form.addRow("C&riteria", self.criteria)
+        form.addRow("&Valid for", self.validity)
+        form.addRow("Assessors from at least", self.professions)
+
+        self.requirements = RequirementsTableModel(self)
+        self.requirements.set_rows(list(credential.requirements) if credential else [])
+        self.table = make_table(TableProxy(self.requirements, self), "Requirements")
+        self.module = QComboBox()
+        self.module.setAccessibleName("Module to require")
+        for m in modules:
+            self.module.addItem(f"{m.code} · {m.title}", m)
+        self.add_module = QPushButton("Add module")
+        self.add_module.clicked.connect(self._add_module)
+        self.competency = QComboBox()
+        self.competency.setAccessibleName("Competency to require")
+        for c in competencies:
+            self.competency.addItem(f"{c.code} · {c.label}", c)
+        self.level = QComboBox()
+        self.level.setAccessibleName("Minimum level")
+        for s in scales:
+            for lv in s.levels:
+                if lv.passing:
+                    self.level.addItem(f"{s.code}: at least {lv.code} · {lv.label}", (s, lv))
+        self.add_competency = QPushButton("Add competency")
+        self.add_competency.clicked.connect(self._add_competency)
+        self.remove = QPushButton("Remove selected")
+        self.remove.clicked.connect(self._remove)
+        row1 = QHBoxLayout()
+        row1.addWidget(self.module, 1)
+        row1.addWidget(self.add_module)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.competency, 1)
+        row2.addWidget(self.level, 1)
+        row2.addWidget(self.add_competency)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.remove)
+        layout.addWidget(_buttons(self))
+
+    def _add(self, row: Any) -> None:
+        self.requirements.set_rows([*self.requirements.rows(), row])
+
+    def _add_module(self) -> None:
+        from credtrack.services.catalog import RequirementRow
+
+        m = self.module.currentData()
+        if m is not None:
+            self._add(RequirementRow(0, "module", m.id, m.code, m.title, None, None, None, None, None, None, None))
+
+    def _add_competency(self) -> None:
+        from credtrack.services.catalog import RequirementRow
+
+        c, choice = self.competency.currentData(), self.level.currentData()
+        if c is not None and choice is not None:
+            scale, level = choice
+            self._add(RequirementRow(0, "competency", None, None, None, c.id, c.code, c.label, scale.code,
+                                     level.code, level.label, level.rank))
+            self._frameworks = getattr(self, "_frameworks", {})
+            self._frameworks[c.code] = c.framework_code
+
+    def _remove(self) -> None:
+        row = selected_row(self.table)
+        if row is not None:
+            self.requirements.set_rows([r for r in self.requirements.rows() if r is not row])
+
+    def specs(self) -> list[Any]:
+        from credtrack.services.catalog import RequirementSpec
+
+        frameworks = getattr(self, "_frameworks", {})
+        return [
+            RequirementSpec(kind="module", module_code=r.module_code) if r.kind == "module" else
+            RequirementSpec(kind="competency", competency_code=r.competency_code,
+                            framework_code=frameworks.get(r.competency_code), scale_code=r.scale_code,
+                            min_level_code=r.min_level_code)
+            for r in self.requirements.rows()
+        ]
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "title": self.title.text(), "description": self.description.toPlainText(),
+            "criteria": self.criteria.toPlainText(), "validity_months": self.validity.value() or None,
+            "min_assessor_professions": self.professions.value() or None,
+        }
+        if self.credential is None:
+            values["code"] = self.code.text()
+        return values

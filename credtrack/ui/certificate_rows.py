@@ -1,0 +1,11 @@
+"""Certificate lists for pages other than Certificates (the person detail pane)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def for_person(ctx: Any, person_id: int) -> list[Any]:
+    from credtrack.services import certificate_queries
+
+    return certificate_queries.list_certificates(ctx.uow(), ctx.actor, person_id=person_id)

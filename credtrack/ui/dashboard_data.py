@@ -1,0 +1,35 @@
+"""Turns the dashboard service's summary and the latest audit events into what the page draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _short(name: str, limit: int = 34) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def collect(ctx: Any) -> Any:
+    from credtrack.services import audit_queries, dashboard_queries
+    from credtrack.ui.pages.dashboard import DashboardFigures
+
+    s = dashboard_queries.dashboard_summary(ctx.uow(), ctx.actor)
+    recent = []
+    if ctx.can("audit.read"):
+        for event in audit_queries.list_events(ctx.uow(), ctx.actor, limit=40):
+            if event.action in ("user.login", "user.login_failed"):
+                continue
+            recent.append((event.occurred_at, f"{event.actor}: {event.action.replace('.', ' ').replace('_', ' ')} "
+                           f"({event.entity})"))
+            if len(recent) == 12:
+                break
+    return DashboardFigures(
+        headline=[("active people", s.active_people), ("certificates issued this month", s.earned_this_month),
+                  ("valid certificates", s.valid_certificates),
+                  ("sign-offs in the last 30 days", s.signoffs_30_days)],
+        by_profession=[(_short(n), v) for n, v in s.by_profession],
+        by_cohort=[(_short(n), v) for n, v in s.by_cohort],
+        domain_coverage=[(_short(n), float(v)) for n, v in s.domain_coverage],
+        expiring=s.expiring,
+        recent=recent,
+    )

@@ -1,0 +1,79 @@
+"""Issue certificates to a whole cohort: a progress dialog that can be cancelled, leaving nothing half-done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from credtrack.ui import crash
+from credtrack.ui.signals import emit
+from credtrack.ui.tasks import Cancelled, TaskControl
+
+
+class CohortIssueProgress(QProgressDialog):
+    """Runs the batch on a worker; Cancel asks the batch to stop and roll back."""
+
+    finished_batch = Signal(object)  # the CohortIssue result
+    cancelled_batch = Signal()
+
+    def __init__(self, ctx: Any, cohort_code: str, out_dir: Path, passphrase: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(f"Preparing certificates for {cohort_code}…", "Cancel", 0, 0, parent)
+        self.ctx = ctx
+        self.setWindowTitle("Issuing certificates")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(420)
+        self.canceled.connect(self._cancel)
+        self.control: TaskControl | None = None
+        self.cancel_requested = False  # read by the worker; set before ``control`` exists in synchronous runs
+        self.cohort_code, self.out_dir, self.passphrase = cohort_code, out_dir, passphrase
+
+    def start(self) -> None:
+        self.show()
+        ctx, code, out_dir, passphrase = self.ctx, self.cohort_code, self.out_dir, self.passphrase
+
+        def work(control: TaskControl) -> Any:
+            from credtrack.certificates.batch import BatchCancelled
+            from credtrack.services import certificates
+
+            try:
+                return certificates.issue_cohort(
+                    ctx.db, ctx.actor, code, out_dir, passphrase=passphrase,
+                    progress=lambda done, total: control.progress(done, total, ""),
+                    cancelled=lambda: control.cancelled or self.cancel_requested)
+            except BatchCancelled as exc:
+                raise Cancelled() from exc
+
+        self.control = ctx.runner.run(work, on_done=self._done, on_error=self._failed,
+                                      on_progress=self._progress, on_cancelled=self._was_cancelled)
+
+    def _progress(self, done: int, total: int, _text: str) -> None:
+        self.setMaximum(total)
+        self.setValue(done)
+        self.setLabelText(f"Rendering certificate {done:,} of {total:,} for {self.cohort_code}…")
+
+    def _cancel(self) -> None:
+        self.cancel_requested = True
+        if self.control is not None:
+            self.control.cancel()
+        self.setLabelText("Cancelling — nothing will be kept…")
+
+    def _done(self, result: Any) -> None:
+        self.close()
+        if result.changes:
+            self.ctx.publish(result.changes)
+        emit(self.finished_batch, result.value)
+
+    def _was_cancelled(self) -> None:
+        self.close()
+        emit(self.cancelled_batch)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.close()
+        crash.report(exc, self.parentWidget())

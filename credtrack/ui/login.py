@@ -1,0 +1,120 @@
+"""The log-in dialog; shown before the database layer has finished loading."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.ui import crash, style
+from credtrack.ui.signals import emit
+from credtrack.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from credtrack.db import Database
+
+
+class LoginDialog(QDialog):
+    """Asks for a user name and password; emits ``signed_in(actor)`` on success."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, runner: TaskRunner, *, institution: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._db: Database | None = None
+        self.setWindowTitle("Sign in — credtrack")
+        self.setMinimumWidth(420)
+
+        heading = style.title("credtrack")
+        self.institution_label = style.subtitle(institution or "Interprofessional onboarding and credentials")
+        self.username = QLineEdit()
+        self.username.setAccessibleName("User name")
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.password.setObjectName("password")
+        form = QFormLayout()
+        form.addRow("&User name", self.username)
+        form.addRow("&Password", self.password)
+
+        self.message = style.error_label()
+        self.message.setObjectName("login_message")
+        self.status = QLabel("Opening the database…")
+        self.status.setProperty("role", "subtitle")
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setEnabled(False)
+        self.buttons.accepted.connect(self.try_sign_in)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.institution_label)
+        layout.addSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.setTabOrder(self.username, self.password)
+        self.setTabOrder(self.password, self.sign_in_button)
+        self.username.setFocus()
+
+    def set_database(self, db: Database, description: str) -> None:
+        self._db = db
+        self.status.setText(description)
+        self.sign_in_button.setEnabled(True)
+
+    def set_unavailable(self, message: str) -> None:
+        self.status.setText("")
+        self.message.setText(message)
+
+    def try_sign_in(self) -> None:
+        if self._db is None:
+            return
+        username, password = self.username.text().strip(), self.password.text()
+        if not username or not password:
+            self.message.setText("Enter your user name and password.")
+            return
+        self.sign_in_button.setEnabled(False)
+        self.message.setText("")
+        self.status.setText("Checking…")
+        db = self._db
+
+        def work(_control: Any) -> Any:
+            from credtrack.services import accounts
+
+            return accounts.log_in(db.unit_of_work(), username, password)
+
+        self._runner.run(work, on_done=self._signed_in, on_error=self._failed)
+
+    def _signed_in(self, actor: Any) -> None:
+        self.status.setText("")
+        self.password.clear()
+        self.sign_in_button.setEnabled(True)
+        emit(self.signed_in, actor)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from credtrack.errors import CredtrackError
+
+        self.sign_in_button.setEnabled(True)
+        self.status.setText("")
+        self.password.clear()
+        self.password.setFocus()
+        if isinstance(exc, CredtrackError):
+            self.message.setText(exc.message)
+        else:
+            crash.report(exc, self)

@@ -1,0 +1,1 @@
+"""Table models, one module per kind of record; each ends in ``TableModel``."""

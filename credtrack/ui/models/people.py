@@ -1,0 +1,52 @@
+"""Table models for people and their records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credtrack.models.enums import label
+from credtrack.ui.filtering import FilterableTableModel
+from credtrack.ui.style import BAD, GOOD, MUTED, WARN
+from credtrack.ui.table import Column, RowTableModel
+
+
+class PeopleTableModel(FilterableTableModel[Any]):
+    columns = (
+        Column("Name", lambda r: r.full_name, sort_key=lambda r: r.full_name.casefold(), width=210),
+        Column("ID", lambda r: r.external_id, width=110),
+        Column("Profession", lambda r: r.profession_name or "", width=140),
+        Column("Unit", lambda r: r.unit or "", width=140),
+        Column("Started", lambda r: r.start_date, width=90),
+        Column("Status", lambda r: r.status.capitalize(), colour=lambda r: None if r.status == "active" else MUTED),
+    )
+
+    def search_text(self, row: Any) -> str:
+        return f"{row.full_name} {row.external_id}"
+
+
+class CompletionsTableModel(RowTableModel[Any]):
+    columns = (
+        Column("Completed", lambda r: r.completed_on, width=100),
+        Column("Module", lambda r: f"{r.module_code} — {r.module_title}", width=280),
+        Column("Verification", lambda r: "Voided" if r.voided else label(r.verification), width=150,
+               colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
+               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else ""),
+        Column("Recorded by", lambda r: r.recorded_by, width=150),
+        Column("Evidence", lambda r: r.evidence),
+    )
+
+
+class AssessmentsTableModel(RowTableModel[Any]):
+    columns = (
+        Column("Assessed", lambda r: r.assessed_on, width=100),
+        Column("Competency", lambda r: f"{r.competency_code} — {r.competency_label}", width=280,
+               tooltip=lambda r: r.competency_label),
+        Column("Level", lambda r: f"{r.level_code} · {r.level_label}", sort_key=lambda r: r.level_rank, width=170,
+               colour=lambda r: MUTED if r.voided else (GOOD if r.passing else BAD)),
+        Column("Method", lambda r: label(r.method), width=140),
+        Column("Assessor", lambda r: r.assessor_name + (f" ({r.assessor_profession})" if r.assessor_profession else ""),
+               width=200),
+        Column("State", lambda r: "Voided" if r.voided else ("Signed" if r.reauthenticated else "Recorded"),
+               colour=lambda r: MUTED if r.voided else None,
+               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else ""),
+    )

@@ -1,0 +1,1 @@
+"""One module per page of the main window; ``credtrack.ui.navigation`` lists them in order."""

@@ -1,0 +1,55 @@
+"""What every page shares: the injected context, lazy loading, and reacting to the change broadcast."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtWidgets import QWidget
+
+from credtrack.services.changes import Change
+from credtrack.ui.context import AppContext
+
+
+class Page(QWidget):
+    """One screen of the main window.
+
+    ``action`` names the permission needed to see the page; ``watches`` the kinds of
+    change that make its data stale. Data loads when the page is first shown and
+    again when a watched change arrives (at once if visible, else on next show).
+    """
+
+    title: ClassVar[str] = ""
+    action: ClassVar[str] = "read"
+    watches: ClassVar[Change] = Change.NONE
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        self.setAccessibleName(self.title)
+        ctx.hub.changed.connect(self._on_changes)
+
+    def activate(self) -> None:
+        """Called by the main window when the page comes to the front."""
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def reload(self) -> None:
+        """Fetch this page's data (in the background) and show it."""
+
+    def _on_changes(self, changes: Change) -> None:
+        if changes & self.watches:
+            self._stale = True
+            if self.isVisible():
+                self.activate()
+
+    # Keyboard commands the main window routes to the page in front; pages override what applies.
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+
+    def new_item(self) -> None:
+        """Ctrl+N."""
+
+    def save(self) -> None:
+        """Ctrl+S."""

@@ -1,0 +1,210 @@
+"""Certificates page: the issued certificates, and issuing, renewing, revoking, exporting and printing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.services.changes import Change
+from credtrack.ui import messages, style
+from credtrack.ui.dialogs.cohort_issue import CohortIssueProgress
+from credtrack.ui.dialogs.issue_dialog import IssueDialog
+from credtrack.ui.models.certificates import CertificatesTableModel
+from credtrack.ui.pages.base import Page
+from credtrack.ui.table import TableProxy, make_table, selected_row
+from credtrack.ui.widgets.certificate_actions import CertificateActions
+
+STATUSES = [("Any status", None), ("Valid", "valid"), ("Expired", "expired"), ("Revoked", "revoked"),
+            ("Superseded", "superseded")]
+
+
+def output_folder() -> Path:
+    from credtrack import paths
+
+    folder = paths.data_dir() / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class CertificatesPage(Page):
+    title = "Certificates"
+    watches = Change.CERTIFICATES | Change.KEYS | Change.PEOPLE
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search code, holder or credential  (Ctrl+F)")
+        self.search.setAccessibleName("Search certificates")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status filter")
+        for text, value in STATUSES:
+            self.status.addItem(text, value)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status.currentIndexChanged.connect(self.reload)
+
+        self.model = CertificatesTableModel(self)
+        self.proxy = TableProxy(self.model, self)
+        self.table = make_table(self.proxy, "Certificates")
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _ix: self.actions.open_pdf())
+        self.count = QLabel()
+        self.count.setProperty("role", "subtitle")
+        self.actions = CertificateActions(ctx, self, lambda: selected_row(self.table))
+
+        self.issue_button = QPushButton("Issue…")
+        self.issue_button.clicked.connect(self.new_item)
+        self.cohort_box = QComboBox()
+        self.cohort_box.setAccessibleName("Cohort to issue for")
+        self.cohort_box.setMinimumContentsLength(20)
+        self.cohort_button = QPushButton("Issue for cohort…")
+        self.cohort_button.clicked.connect(self.issue_cohort)
+        can_issue = ctx.can("certificates.issue")
+        for widget in (self.issue_button, self.cohort_box, self.cohort_button):
+            widget.setVisible(can_issue)
+
+        self.lists_button = QToolButton()
+        self.lists_button.setText("Revocation lists")
+        self.lists_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.lists_button)
+        menu.addAction("Export signed revocation list…", self.actions.export_revocations)
+        if ctx.can("certificates.revocations_import"):
+            menu.addAction("Import revocation list…", self.actions.import_revocations)
+        self.lists_button.setMenu(menu)
+
+        top = QHBoxLayout()
+        top.addWidget(style.title(self.title))
+        top.addStretch(1)
+        top.addWidget(self.cohort_box)
+        top.addWidget(self.cohort_button)
+        top.addWidget(self.issue_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.status)
+        filters.addWidget(self.lists_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        for button in self.actions.buttons():
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def reload(self) -> None:
+        ctx, text, status = self.ctx, self.search.text(), self.status.currentData()
+
+        def work(_c: Any) -> Any:
+            from credtrack.services import certificate_queries, cohorts
+
+            rows = certificate_queries.list_certificates(ctx.uow(), ctx.actor, text=text, status=status)
+            return rows, cohorts.list_cohorts(ctx.uow(), ctx.actor)
+
+        ctx.run(work, self._loaded, parent=self)
+
+    def _loaded(self, result: tuple[list[Any], list[Any]]) -> None:
+        rows, cohorts = result
+        selected = selected_row(self.table)
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows):,} certificates")
+        current = self.cohort_box.currentData()
+        self.cohort_box.clear()
+        for c in cohorts:
+            self.cohort_box.addItem(f"{c.name} ({c.active_enrolments})", c.code)
+        if current:
+            self.cohort_box.setCurrentIndex(max(0, self.cohort_box.findData(current)))
+        if selected is not None:
+            self.select_code(selected.code)
+        self._update_buttons()
+
+    def select_code(self, code: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.row_at(row).code == code:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        self.actions.update(selected_row(self.table))
+
+    # -- issuing ------------------------------------------------------------
+    def new_item(self) -> None:
+        if not self.ctx.can("certificates.issue"):
+            return
+        from credtrack.services import catalog, people
+
+        ctx = self.ctx
+        dialog = IssueDialog(ctx, people.search_people(ctx.uow(), ctx.actor, status="active", limit=None),
+                             catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False), self)
+        if self._exec(dialog) != QDialog.DialogCode.Accepted:
+            return
+        person_id, credential_id, reason = dialog.person_id(), dialog.credential_id(), dialog.override_reason()
+        passphrase = self.actions.passphrase()
+        if passphrase is False or person_id is None or credential_id is None:
+            return
+
+        def work() -> Any:
+            from credtrack.services import certificates
+
+            return certificates.issue_certificate(ctx.uow(), ctx.actor, person_id, credential_id,
+                                                  out_dir=output_folder(), override_reason=reason,
+                                                  passphrase=passphrase or None)
+
+        def done(issued: Any) -> None:
+            self.select_code(issued.code)
+            messages.show_info(self, "Certificate issued",
+                               f"{issued.code} issued to {issued.holder_name}.\nPDF: {issued.pdf_path}")
+
+        ctx.mutate(work, done, parent=self)
+
+    def _exec(self, dialog: QDialog) -> int:
+        return dialog.exec()
+
+    def issue_cohort(self) -> None:
+        code = self.cohort_box.currentData()
+        if not code:
+            messages.show_error(self, "Issue for cohort", "Choose a cohort first.")
+            return
+        passphrase = self.actions.passphrase()
+        if passphrase is False:
+            return
+        self.batch = CohortIssueProgress(self.ctx, code, output_folder(), passphrase or None, self)
+        self.batch.finished_batch.connect(self._batch_done)
+        self.batch.cancelled_batch.connect(
+            lambda: messages.show_info(self, "Cancelled", "Issuing was cancelled; no certificate was kept."))
+        self.batch.start()
+
+    def _batch_done(self, outcome: Any) -> None:
+        lines = [f"{len(outcome.issued)} certificates issued."]
+        if outcome.skipped_already_held:
+            lines.append(f"{outcome.skipped_already_held} already held a valid certificate.")
+        if outcome.skipped_not_eligible:
+            lines.append(f"{outcome.skipped_not_eligible} are not yet eligible.")
+        if outcome.combined_pdf:
+            lines.append(f"All pages in one PDF for printing: {outcome.combined_pdf}")
+        messages.show_info(self, "Cohort issued", "\n".join(lines))
+

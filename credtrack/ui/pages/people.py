@@ -1,0 +1,269 @@
+"""People page: search-as-you-type over every person, filters, and a detail pane with their checklist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.models.enums import PERSON_STATUSES
+from credtrack.services.changes import Change
+from credtrack.ui import messages, style
+from credtrack.ui.dialogs.person_dialog import PersonDialog
+from credtrack.ui.models.people import PeopleTableModel
+from credtrack.ui.pages.base import Page
+from credtrack.ui.table import TableProxy, make_table, selected_row
+from credtrack.ui.widgets.person_detail import PersonDetailPane, load_detail
+
+ALL = None
+
+
+def load_people(ctx: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    from credtrack.services import cohorts, people
+
+    rows = people.search_people(ctx.uow(), ctx.actor, limit=None)
+    return rows, people.list_professions(ctx.uow(), ctx.actor), cohorts.list_cohorts(ctx.uow(), ctx.actor)
+
+
+class PeoplePage(Page):
+    title = "People"
+    watches = Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.COHORTS
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name or ID — accents and case do not matter  (Ctrl+F)")
+        self.search.setAccessibleName("Search people")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.apply_filter)
+        self.profession = QComboBox()
+        self.profession.setAccessibleName("Profession filter")
+        self.cohort = QComboBox()
+        self.cohort.setAccessibleName("Cohort filter")
+        self.profession.setMinimumContentsLength(14)
+        self.cohort.setMinimumContentsLength(16)
+        for combo in (self.profession, self.cohort):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status filter")
+        self.status.addItem("Any status", ALL)
+        for value in PERSON_STATUSES:
+            self.status.addItem(value.capitalize(), value)
+        self.status.setCurrentIndex(1)
+        for combo in (self.profession, self.status):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.cohort.currentIndexChanged.connect(self._cohort_changed)
+        self._cohort_members: set[int] | None = None
+
+        self.model = PeopleTableModel(self)
+        self.proxy = TableProxy(self.model, self)
+        self.table = make_table(self.proxy, "People")
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.count = QLabel()
+        self.count.setProperty("role", "subtitle")
+        self.detail = PersonDetailPane()
+
+        self.new_button = QPushButton("New person…")
+        self.new_button.clicked.connect(self.new_item)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_person)
+        self.archive_button = QPushButton("Archive…")
+        self.archive_button.clicked.connect(self.archive_person)
+        can_edit = ctx.can("people.edit")
+        for button in (self.new_button, self.edit_button, self.archive_button):
+            button.setVisible(can_edit)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.profession, 1)
+        filters.addWidget(self.cohort, 1)
+        filters.addWidget(self.status)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.new_button)
+        bottom.addWidget(self.edit_button)
+        bottom.addWidget(self.archive_button)
+        left_layout.addLayout(bottom)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(style.title(self.title))
+        layout.addWidget(splitter, 1)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(120)
+        self._detail_timer.timeout.connect(self._load_detail)
+        self._selected_id: int | None = None
+        self._update_buttons()
+
+    # -- loading ----------------------------------------------------------
+    def reload(self) -> None:
+        ctx = self.ctx
+        self.count.setText("Loading people…")
+        ctx.run(lambda _c: load_people(ctx), self._loaded, parent=self)
+
+    def _loaded(self, result: tuple[list[Any], list[Any], list[Any]]) -> None:
+        rows, professions, cohorts = result
+        self._fill(self.profession, "Any profession", [(p.name, p.code) for p in professions])
+        self._fill(self.cohort, "Any cohort", [(c.name, c.code) for c in cohorts])
+        self.model.set_rows(rows)
+        self.apply_filter()
+        if self._selected_id is not None:
+            self.select_person(self._selected_id)
+
+    @staticmethod
+    def _fill(combo: QComboBox, any_text: str, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(any_text, ALL)
+        for text, code in items:
+            combo.addItem(text, code)
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
+        combo.blockSignals(False)
+
+    # -- filtering --------------------------------------------------------
+    def _cohort_changed(self) -> None:
+        code = self.cohort.currentData()
+        if code is None:
+            self._cohort_members = None
+            self.apply_filter()
+            return
+        ctx = self.ctx
+
+        def work(_c: Any) -> set[int]:
+            from credtrack.services import cohorts
+
+            return {e.person_id for e in cohorts.list_enrolments(ctx.uow(), ctx.actor, cohort_code=code)}
+
+        def done(members: set[int]) -> None:
+            self._cohort_members = members
+            self.apply_filter()
+
+        ctx.run(work, done, parent=self)
+
+    def _predicate(self) -> Any:
+        profession, status, members = self.profession.currentData(), self.status.currentData(), self._cohort_members
+        if profession is None and status is None and members is None:
+            return None
+        key = (profession, status, id(members))
+        if getattr(self, "_predicate_key", None) == key:
+            return self._cached_predicate  # the same object lets the model narrow instead of refilter
+
+        def keep(row: Any) -> bool:
+            return ((profession is None or row.profession_code == profession)
+                    and (status is None or row.status == status)
+                    and (members is None or row.id in members))
+
+        self._predicate_key, self._cached_predicate = key, keep
+        return keep
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.search.text(), self._predicate())
+        shown, total = self.model.rowCount(), self.model.total()
+        self.count.setText(f"{shown:,} of {total:,} people" if shown != total else f"{total:,} people")
+        if self._selected_id is not None:
+            self.select_person(self._selected_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- selection and detail ---------------------------------------------
+    def select_person(self, person_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.row_at(row).id == person_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        row = selected_row(self.table)
+        self._update_buttons()
+        if row is None:
+            return
+        self._selected_id = row.id
+        self._detail_timer.start()
+
+    def _load_detail(self) -> None:
+        person_id, ctx = self._selected_id, self.ctx
+        if person_id is None:
+            return
+
+        def done(detail: Any) -> None:
+            if detail.person.id == self._selected_id:
+                self.detail.show_detail(detail)
+
+        ctx.run(lambda _c: load_detail(ctx, person_id), done, parent=self)
+
+    def _update_buttons(self) -> None:
+        row = selected_row(self.table)
+        self.edit_button.setEnabled(row is not None)
+        self.archive_button.setEnabled(row is not None and row.status != "archived")
+
+    # -- editing ----------------------------------------------------------
+    def _professions(self) -> list[Any]:
+        from credtrack.services import people
+
+        return people.list_professions(self.ctx.uow(), self.ctx.actor)
+
+    def new_item(self) -> None:
+        if self.ctx.can("people.edit"):
+            self._edit(None)
+
+    def edit_person(self) -> None:
+        row = selected_row(self.table)
+        if row is not None:
+            self._edit(row)
+
+    def _edit(self, person: Any) -> None:
+        from credtrack.services import people
+
+        dialog = PersonDialog(self._professions(), person, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        values, ctx = dialog.values(), self.ctx
+        if person is None:
+            work = lambda: people.create_person(ctx.uow(), ctx.actor, **values)  # noqa: E731
+        else:
+            work = lambda: people.update_person(ctx.uow(), ctx.actor, person.id,  # noqa: E731
+                                                expected_version=person.version, **values)
+
+        def done(row: Any) -> None:
+            self._selected_id = row.id
+            if not self.isVisible():
+                self.activate()
+
+        ctx.mutate(work, done, parent=self)
+
+    def archive_person(self) -> None:
+        from credtrack.services import people
+
+        row = selected_row(self.table)
+        if row is None:
+            return
+        reason = messages.ask_text(self, "Archive person",
+                                   f"Why is {row.full_name} being archived? Their records and certificates stay.")
+        if reason:
+            ctx = self.ctx
+            ctx.mutate(lambda: people.archive_person(ctx.uow(), ctx.actor, row.id, reason), parent=self)

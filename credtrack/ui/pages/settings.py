@@ -1,0 +1,165 @@
+"""Settings page: this workstation's preferences and your own password; institution details for admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.services.changes import Change
+from credtrack.ui import messages, style
+from credtrack.ui.pages.base import Page
+from credtrack.ui.widgets.institution_form import InstitutionForm
+from credtrack.ui.widgets.key_panel import KeyPanel
+
+
+class SettingsPage(Page):
+    title = "Settings"
+    watches = Change.SETTINGS | Change.KEYS
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "Letter"])
+        self.paper.setAccessibleName("Paper size")
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, 240)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setSpecialValueText("Never")
+        self.idle_minutes.setAccessibleName("Lock after minutes without use")
+        self.save_local_button = QPushButton("Save workstation settings")
+        self.save_local_button.clicked.connect(self.save)
+        local = QGroupBox("This workstation")
+        local_form = QFormLayout(local)
+        local_form.addRow("Paper size for certificates", self.paper)
+        local_form.addRow("Lock after no use for", self.idle_minutes)
+        local_form.addRow("", self.save_local_button)
+
+        self.old_password = QLineEdit()
+        self.new_password = QLineEdit()
+        self.repeat_password = QLineEdit()
+        for field, name in ((self.old_password, "Current password"), (self.new_password, "New password"),
+                            (self.repeat_password, "Repeat new password")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(name)
+        self.password_button = QPushButton("Change password")
+        self.password_button.clicked.connect(self.change_password)
+        mine = QGroupBox(f"Your account ({ctx.actor.username})")
+        mine_form = QFormLayout(mine)
+        mine_form.addRow("Current password", self.old_password)
+        mine_form.addRow("New password", self.new_password)
+        mine_form.addRow("Repeat new password", self.repeat_password)
+        mine_form.addRow("", self.password_button)
+
+        self.columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(local)
+        left.addWidget(mine)
+        left.addStretch(1)
+        self.columns.addLayout(left, 1)
+        self.institution = InstitutionForm(ctx.can("settings.edit"))
+        self.institution.save_requested.connect(self.save_institution)
+        self.backups = QGroupBox("Backups")
+        backup_form = QFormLayout(self.backups)
+        self.backup_info = QLabel()
+        self.backup_info.setWordWrap(True)
+        self.backup_button = QPushButton("Back up now")
+        self.backup_button.clicked.connect(self.back_up)
+        backup_form.addRow(self.backup_info)
+        backup_form.addRow("", self.backup_button)
+        self.backups.setVisible(ctx.can("backup.manage"))
+        self.right = QVBoxLayout()
+        self.right.addWidget(self.institution)
+        self.key_panel = KeyPanel(ctx)
+        self.right.addWidget(self.key_panel)
+        self.right.addWidget(self.backups)
+        self.right.addStretch(1)
+        self.columns.addLayout(self.right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(style.title(self.title))
+        layout.addLayout(self.columns, 1)
+
+    def reload(self) -> None:
+        settings = self.ctx.settings
+        self.paper.setCurrentText(settings.paper_size)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        ctx = self.ctx
+
+        def work(_c: Any) -> Any:
+            from credtrack.services import settings as institution
+
+            return institution.get_institution(ctx.uow())
+
+        ctx.run(work, self.institution.set_values, parent=self)
+        self.key_panel.reload()
+        self._show_backups()
+
+    def save_institution(self, values: dict[str, str]) -> None:
+        from credtrack.services import settings as institution
+
+        ctx = self.ctx
+        ctx.mutate(lambda: institution.update_institution(ctx.uow(), ctx.actor, **values),
+                   lambda _v: messages.show_info(self, "Saved", "The institution details were saved."), parent=self)
+
+    def _show_backups(self) -> None:
+        from credtrack import paths
+
+        path = self.ctx.db.sqlite_path
+        if path is None:
+            self.backup_info.setText("This workstation uses a shared PostgreSQL database; back it up on the server.")
+            self.backup_button.setEnabled(False)
+            return
+        copies = sorted(paths.backups_dir().glob(f"{path.stem}-*.db"))
+        latest = f"Latest: {copies[-1].name}" if copies else "No backups yet."
+        self.backup_info.setText(f"Copies are kept in {paths.backups_dir()} ({len(copies)} there). {latest}")
+
+    def back_up(self) -> None:
+        from credtrack.backup import backup_sqlite
+
+        path, keep = self.ctx.db.sqlite_path, self.ctx.settings.backup_keep
+        if path is None:
+            return
+
+        def done(target: Any) -> None:
+            self._show_backups()
+            messages.show_info(self, "Backup made", f"The database was copied to {target}.")
+
+        self.ctx.run(lambda _c: backup_sqlite(path, reason="manual", keep=keep), done, parent=self)
+
+    def save(self) -> None:
+        settings = self.ctx.settings
+        settings.paper_size = self.paper.currentText()
+        settings.idle_lock_minutes = self.idle_minutes.value()
+        settings.save()
+        window = self.window()
+        idle = getattr(window, "idle", None)
+        if idle is not None:
+            idle.set_minutes(settings.idle_lock_minutes)
+        messages.show_info(self, "Settings saved", "This workstation's settings were saved.")
+
+    def change_password(self) -> None:
+        from credtrack.services import accounts
+
+        old, new = self.old_password.text(), self.new_password.text()
+        if new != self.repeat_password.text():
+            messages.show_error(self, "Change password", "The two new passwords are not the same.")
+            return
+        ctx = self.ctx
+
+        def done(_value: Any) -> None:
+            for field in (self.old_password, self.new_password, self.repeat_password):
+                field.clear()
+            messages.show_info(self, "Password changed", "Your password was changed.")
+
+        ctx.mutate(lambda: accounts.change_password(ctx.uow(), ctx.actor, old, new), done, parent=self)

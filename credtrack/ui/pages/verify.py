@@ -1,0 +1,118 @@
+"""Verify page: paste QR text, type a code, or drop/open a PDF or photo, and get one unambiguous verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.services.changes import Change
+from credtrack.ui import style
+from credtrack.ui.pages.base import Page
+from credtrack.ui.widgets.verdict import VerdictView
+
+FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
+
+
+def check(ctx: Any, source: str | Path) -> Any:
+    """Verify against the keys and revocations this database knows (runs on a worker)."""
+    from credtrack.services import revocations
+
+    return revocations.verify_input(ctx.uow(), source)
+
+
+class VerifyPage(Page):
+    title = "Verify"
+    watches = Change.CERTIFICATES | Change.KEYS
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setAcceptDrops(True)
+        self.input = QPlainTextEdit()
+        self.input.setPlaceholderText(
+            "Paste the text from a scanned QR code (it starts with CT1:), or type a certificate code "
+            "such as CT-7K3F-9QXM-4."
+        )
+        self.input.setAccessibleName("QR text or certificate code")
+        self.input.setMaximumHeight(110)
+        self.check_button = QPushButton("Check")
+        self.check_button.setDefault(True)
+        self.check_button.setAccessibleName("Check certificate")
+        self.check_button.clicked.connect(self.check_text)
+        self.open_button = QPushButton("Open PDF or photo…")
+        self.open_button.clicked.connect(self.open_file)
+        self.drop_hint = QLabel("…or drop a certificate PDF or a photo of a printed certificate anywhere on this page.")
+        self.drop_hint.setProperty("role", "subtitle")
+        self.result = VerdictView()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.drop_hint, 1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.check_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(style.title(self.title))
+        layout.addWidget(style.subtitle(
+            "Checks the signature against this institution's keys, then revocations and the validity period. "
+            "Works offline."
+        ))
+        layout.addWidget(self.input)
+        layout.addLayout(buttons)
+        layout.addSpacing(8)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+    def focus_search(self) -> None:
+        self.input.setFocus()
+        self.input.selectAll()
+
+    def check_text(self) -> None:
+        text = self.input.toPlainText().strip()
+        if text:
+            self.verify(text)
+
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a certificate", "", FILE_TYPES)
+        if path:
+            self.verify(Path(path))
+
+    def verify(self, source: str | Path) -> None:
+        ctx = self.ctx
+        self.check_button.setEnabled(False)
+        self.result.clear()
+
+        def done(result: Any) -> None:
+            self.check_button.setEnabled(True)
+            self.result.show_result(result)
+
+        def failed(exc: BaseException) -> None:
+            from credtrack.ui import crash
+
+            self.check_button.setEnabled(True)
+            crash.report(exc, self)
+
+        ctx.run(lambda _c: check(ctx, source), done, on_error=failed)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        data = event.mimeData()
+        if data.hasUrls() and data.urls()[0].isLocalFile():
+            self.verify(Path(data.urls()[0].toLocalFile()))
+        elif data.hasText():
+            self.input.setPlainText(data.text())
+            self.check_text()
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()

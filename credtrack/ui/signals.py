@@ -1,0 +1,43 @@
+"""Emitting Qt signals from Python without unbalancing the interpreter.
+
+PySide6 6.12.0 returns ``True`` from ``SignalInstance.emit()`` without taking a
+reference to it, so every emit from Python lowers ``True``'s reference count; after
+some thousands of emits the interpreter aborts ("deallocating True or False"). Every
+emit in credtrack goes through ``emit()`` here, which gives the reference back when,
+and only when, the installed PySide6 is found to drop it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+_drops_reference: bool | None = None
+
+
+class _Probe(QObject):
+    fired = Signal()
+
+
+def _measure() -> bool:
+    probe = _Probe()
+    rounds = 8
+    before = sys.getrefcount(True)
+    for _ in range(rounds):
+        probe.fired.emit()
+    dropped = before - sys.getrefcount(True) >= rounds
+    if dropped:
+        for _ in range(rounds):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    return dropped
+
+
+def emit(signal: Any, *args: Any) -> None:
+    global _drops_reference
+    if _drops_reference is None:
+        _drops_reference = _measure()
+    if signal.emit(*args) is True and _drops_reference:
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))

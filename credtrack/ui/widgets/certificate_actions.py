@@ -1,0 +1,182 @@
+"""What can be done with one issued certificate, and with revocation lists; shared by the Certificates page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from credtrack.ui import messages
+
+
+class CertificateActions:
+    def __init__(self, ctx: Any, parent: QWidget, selected: Callable[[], Any]) -> None:
+        self.ctx, self.parent, self.selected = ctx, parent, selected
+        self.open_button = QPushButton("Open / print PDF")
+        self.open_button.setToolTip("Writes the PDF exactly as issued and opens it in your PDF viewer to print.")
+        self.open_button.clicked.connect(self.open_pdf)
+        self.save_button = QPushButton("Save PDF as…")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.badge_button = QPushButton("Export Open Badge…")
+        self.badge_button.clicked.connect(self.export_badge)
+        self.renew_button = QPushButton("Renew")
+        self.renew_button.clicked.connect(self.renew)
+        self.revoke_button = QPushButton("Revoke…")
+        self.revoke_button.clicked.connect(self.revoke)
+        self.renew_button.setVisible(ctx.can("certificates.issue"))
+        self.revoke_button.setVisible(ctx.can("certificates.revoke"))
+
+    def buttons(self) -> list[QPushButton]:
+        return [self.open_button, self.save_button, self.badge_button, self.renew_button, self.revoke_button]
+
+    def update(self, row: Any) -> None:
+        has = row is not None
+        for button in (self.open_button, self.save_button, self.badge_button):
+            button.setEnabled(has)
+        self.renew_button.setEnabled(has and row.status == "valid")
+        self.revoke_button.setEnabled(has and row.status != "revoked")
+
+    def passphrase(self) -> str | bool | None:
+        """The key's passphrase if it has one; None if not needed; False if the user cancelled."""
+        from credtrack.services import keys
+
+        key = keys.active_key(self.ctx.uow())
+        if key is None or not key.encrypted:
+            return None
+        answer = messages.ask_text(self.parent, "Signing key passphrase",
+                                   "The signing key is protected. Enter its passphrase:", secret=True)
+        return False if answer is None else answer
+
+    # -- one certificate -------------------------------------------------------
+    def _reprint(self, then: Callable[[Path], None]) -> None:
+        from credtrack.ui.pages.certificates import output_folder
+
+        row, ctx = self.selected(), self.ctx
+        if row is None:
+            return
+
+        def work(_c: Any) -> Path:
+            from credtrack.services import certificates
+
+            return certificates.reprint(ctx.uow(), ctx.actor, row.code, output_folder())
+
+        ctx.run(work, then, parent=self.parent)
+
+    def open_pdf(self) -> None:
+        self._reprint(lambda path: messages.open_with_system(str(path)))
+
+    def save_pdf(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        target = messages.save_file_name(self.parent, "Save certificate PDF", f"{row.code}.pdf", "PDF (*.pdf)")
+        if target:
+            self._reprint(lambda path: shutil.copyfile(path, target))
+
+    def export_badge(self) -> None:
+        row, ctx = self.selected(), self.ctx
+        if row is None:
+            return
+        target = messages.save_file_name(self.parent, "Export Open Badge", f"{row.code}.json",
+                                         "Open Badge credential (*.json)")
+        if not target:
+            return
+        passphrase = self.passphrase()
+        if passphrase is False:
+            return
+
+        def work(_c: Any) -> Path:
+            from credtrack.services import certificates
+
+            token, badge = certificates.export_openbadge(ctx.uow(), ctx.actor, row.code,
+                                                         passphrase=passphrase or None)
+            json_path = Path(target)
+            json_path.write_text(json.dumps(badge, indent=2, ensure_ascii=False), encoding="utf-8")
+            json_path.with_suffix(".jwt").write_text(token, encoding="ascii")
+            return json_path
+
+        ctx.run(work, lambda path: messages.show_info(
+            self.parent, "Open Badge exported",
+            f"Saved {path.name} (the credential) and {path.with_suffix('.jwt').name} (signed VC-JWT)."),
+            parent=self.parent)
+
+    def renew(self) -> None:
+        from credtrack.ui.pages.certificates import output_folder
+
+        row, ctx = self.selected(), self.ctx
+        if row is None or not messages.confirm(
+                self.parent, "Renew certificate",
+                f"Issue a new certificate to {row.holder_name} that replaces {row.code}? "
+                "Eligibility is checked again; the old one is marked superseded."):
+            return
+        passphrase = self.passphrase()
+        if passphrase is False:
+            return
+
+        def work() -> Any:
+            from credtrack.services import certificates
+
+            return certificates.renew_certificate(ctx.uow(), ctx.actor, row.code, out_dir=output_folder(),
+                                                  passphrase=passphrase or None)
+
+        ctx.mutate(work, lambda new: messages.show_info(self.parent, "Renewed",
+                                                        f"{new.code} replaces {row.code}."), parent=self.parent)
+
+    def revoke(self) -> None:
+        row, ctx = self.selected(), self.ctx
+        if row is None:
+            return
+        reason = messages.ask_text(self.parent, "Revoke certificate",
+                                   f"Why is {row.code} ({row.holder_name}) being revoked? Verifiers will see this.")
+        if not reason:
+            return
+
+        def work() -> Any:
+            from credtrack.services import certificates
+
+            return certificates.revoke_certificate(ctx.uow(), ctx.actor, row.code, reason)
+
+        ctx.mutate(work, parent=self.parent)
+
+    # -- revocation lists -----------------------------------------------------
+    def export_revocations(self) -> None:
+        ctx = self.ctx
+        target = messages.save_file_name(self.parent, "Export revocation list", "revocations.ctrl",
+                                         "Signed revocation list (*.ctrl);;All files (*)")
+        if not target:
+            return
+        passphrase = self.passphrase()
+        if passphrase is False:
+            return
+
+        def work(_c: Any) -> str:
+            from credtrack.services import revocations
+
+            text = revocations.export_revocation_list(ctx.uow(), ctx.actor, passphrase=passphrase or None)
+            Path(target).write_text(text, encoding="utf-8")
+            return target
+
+        ctx.run(work, lambda path: messages.show_info(self.parent, "Exported", f"Revocation list saved to {path}."),
+                parent=self.parent)
+
+    def import_revocations(self) -> None:
+        ctx = self.ctx
+        source = messages.open_file_name(self.parent, "Import revocation list",
+                                         "Signed revocation list (*.ctrl);;All files (*)")
+        if not source:
+            return
+
+        def work() -> Any:
+            from credtrack.services import revocations
+
+            text = Path(source).read_text(encoding="utf-8")
+            return revocations.import_revocation_list(ctx.uow(), ctx.actor, text)
+
+        ctx.mutate(work, lambda s: messages.show_info(
+            self.parent, "Revocation list imported",
+            f"{s.issuer_name or 'Issuer'}: {s.total} revocations as of {s.as_of:%Y-%m-%d %H:%M}, {s.new} new."),
+            parent=self.parent)

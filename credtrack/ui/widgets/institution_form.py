@@ -1,0 +1,68 @@
+"""The institution's details printed on certificates: name, logo, signatory and signature image."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from credtrack.ui.signals import emit
+
+IMAGES = "Images (*.png *.jpg *.jpeg)"
+
+
+class InstitutionForm(QGroupBox):
+    save_requested = Signal(dict)
+
+    def __init__(self, editable: bool, parent: QWidget | None = None) -> None:
+        super().__init__("Institution (printed on every certificate)", parent)
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout(self)
+        for key, label, browse in (
+            ("institution_name", "Institution name", False),
+            ("institution_url", "Web address", False),
+            ("certificate_title", "Certificate heading", False),
+            ("signatory_name", "Signatory", False),
+            ("signatory_title", "Signatory's title", False),
+            ("logo_path", "Logo image", True),
+            ("signature_path", "Signature image", True),
+        ):
+            field = QLineEdit()
+            field.setAccessibleName(label)
+            field.setReadOnly(not editable)
+            self.fields[key] = field
+            if browse and editable:
+                row = QHBoxLayout()
+                row.addWidget(field, 1)
+                button = QPushButton("Choose…")
+                button.setAccessibleName(f"Choose {label.lower()}")
+                button.clicked.connect(lambda _=False, f=field, t=label: self._choose(f, t))
+                row.addWidget(button)
+                form.addRow(label, row)
+            else:
+                form.addRow(label, field)
+        self.save_button = QPushButton("Save institution details")
+        self.save_button.clicked.connect(lambda: emit(self.save_requested, self.values()))
+        self.save_button.setVisible(editable)
+        form.addRow("", self.save_button)
+
+    def _choose(self, field: QLineEdit, title: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Choose the {title.lower()}", field.text(), IMAGES)
+        if path:
+            field.setText(path)
+
+    def set_values(self, settings: Any) -> None:
+        for key, field in self.fields.items():
+            field.setText(str(getattr(settings, key, "") or ""))
+
+    def values(self) -> dict[str, str]:
+        return {key: field.text().strip() for key, field in self.fields.items()}

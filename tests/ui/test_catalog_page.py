@@ -1,0 +1,112 @@
+"""Catalog page: the competency tree, a new module, a new credential with requirements, a cohort and enrolment."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from credtrack.services import catalog, cohorts
+from credtrack.ui.catalog.cohorts_tab import NewCohortDialog
+from credtrack.ui.catalog.editors import CredentialDialog, ModuleDialog
+from credtrack.ui.pages.catalog import CatalogPage
+
+
+def _page(qtbot, ctx) -> CatalogPage:
+    page = CatalogPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    return page
+
+
+def test_competency_tree_and_scales(qtbot, demo_ctx):
+    page = _page(qtbot, demo_ctx())
+    tree = page.frameworks.tree
+    assert tree.topLevelItemCount() >= 1
+    domain = tree.topLevelItem(0).child(0)
+    assert domain.childCount() >= 5
+    tree.setCurrentItem(domain.child(0))
+    assert domain.child(0).text(0) in page.frameworks.description.text()
+    assert page.frameworks.scales.topLevelItemCount() == 3
+
+
+def test_new_module_and_credential_with_requirements(qtbot, demo_ctx, monkeypatch):
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+
+    def fill_module(dialog: ModuleDialog):
+        dialog.code.setText("SIM-900")
+        dialog.title.setText("Rapid response simulation")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("simulation"))
+        dialog.competencies.setText("RR1, TT2")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ModuleDialog, "exec", fill_module)
+    page.tabs.setCurrentWidget(page.modules)
+    qtbot.mouseClick(page.modules.new_button, Qt.MouseButton.LeftButton)
+    codes = [m.code for m in page.modules.model.rows()]
+    assert "SIM-900" in codes
+
+    def fill_credential(dialog: CredentialDialog):
+        dialog.code.setText("RRT-READY")
+        dialog.title.setText("Rapid response team ready")
+        dialog.module.setCurrentIndex(dialog.module.findText("SIM-900", Qt.MatchFlag.MatchStartsWith))
+        qtbot.mouseClick(dialog.add_module, Qt.MouseButton.LeftButton)
+        dialog.competency.setCurrentIndex(dialog.competency.findText("RR1", Qt.MatchFlag.MatchStartsWith))
+        dialog.level.setCurrentIndex(0)
+        qtbot.mouseClick(dialog.add_competency, Qt.MouseButton.LeftButton)
+        assert dialog.requirements.rowCount() == 2
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CredentialDialog, "exec", fill_credential)
+    page.tabs.setCurrentWidget(page.credentials)
+    qtbot.mouseClick(page.credentials.new_button, Qt.MouseButton.LeftButton)
+    created = catalog.get_credential(ctx.uow(), ctx.actor, "RRT-READY")
+    assert [r.kind for r in created.requirements] == ["module", "competency"]
+    assert created.requirements[1].competency_code == "RR1"
+
+
+def test_new_cohort_assign_and_enrol(qtbot, demo_ctx, monkeypatch):
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    page.tabs.setCurrentWidget(page.cohorts)
+
+    def fill(dialog: NewCohortDialog):
+        dialog.code.setText("2027-JAN-IPE")
+        dialog.name.setText("January 2027 interprofessional intake")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewCohortDialog, "exec", fill)
+    qtbot.mouseClick(page.cohorts.new_button, Qt.MouseButton.LeftButton)
+    tab = page.cohorts
+    row = next(i for i in range(tab.model.rowCount()) if tab.model.row_at(i).code == "2027-JAN-IPE")
+    proxy_row = next(r for r in range(tab.table.model().rowCount()) if tab.table.model().row_at(r).code ==
+                     "2027-JAN-IPE")
+    tab.table.selectRow(proxy_row)
+    assert tab.model.row_at(row).active_enrolments == 0
+    qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)
+    assert cohorts.list_cohorts(ctx.uow(), ctx.actor)
+    assigned = next(c for c in cohorts.list_cohorts(ctx.uow(), ctx.actor) if c.code == "2027-JAN-IPE")
+    assert len(assigned.credentials) == 1
+
+    person = tab.people[0]
+    monkeypatch.setattr(QDialog, "exec", lambda self: _choose(self, person.id))
+    qtbot.mouseClick(tab.enrol_button, Qt.MouseButton.LeftButton)
+    enrolled = cohorts.list_enrolments(ctx.uow(), ctx.actor, cohort_code="2027-JAN-IPE")
+    assert [e.person_id for e in enrolled] == [person.id]
+
+
+def _choose(dialog: QDialog, person_id: int) -> int:
+    from credtrack.ui.widgets.learner_picker import LearnerPicker
+
+    dialog.findChild(LearnerPicker).select(person_id)
+    return QDialog.DialogCode.Accepted
+
+
+def test_viewer_cannot_edit_catalog(qtbot, demo_ctx):
+    from credtrack.demo import DEMO_PASSWORD
+
+    page = _page(qtbot, demo_ctx("viewer", DEMO_PASSWORD))
+    assert not page.modules.new_button.isVisible()
+    assert not page.credentials.edit_button.isVisible()
+    assert not page.cohorts.enrol_button.isVisible()

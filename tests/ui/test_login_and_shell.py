@@ -1,0 +1,133 @@
+"""Log-in, lock-out, the main window's role-based pages, idle lock and sign-out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from credtrack.ui.app import Launcher
+from credtrack.ui.login import LoginDialog
+from credtrack.ui.main_window import MainWindow
+from credtrack.ui.pages.audit import AuditPage
+from credtrack.ui.pages.users import UsersPage
+from credtrack.ui.signals import emit
+from credtrack.ui.tasks import TaskRunner
+from tests.ui.conftest import PASSWORD, activate, add_user
+
+
+def _login(qtbot, db) -> LoginDialog:
+    dialog = LoginDialog(TaskRunner(synchronous=True))
+    qtbot.addWidget(dialog)
+    dialog.set_database(db, "test database")
+    return dialog
+
+
+def _try(qtbot, dialog: LoginDialog, username: str, password: str) -> None:
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+
+
+def test_wrong_password_then_lockout_then_right_password_refused(qtbot, sqlite_db, admin, boxes):
+    dialog = _login(qtbot, sqlite_db)
+    signed_in = []
+    dialog.signed_in.connect(signed_in.append)
+    _try(qtbot, dialog, "admin", "not the password")
+    assert "Wrong user name or password. 4 attempt(s) left" in dialog.message.text()
+    assert dialog.password.text() == ""
+    for _ in range(4):
+        _try(qtbot, dialog, "admin", "still wrong")
+    assert "locked" in dialog.message.text()
+    _try(qtbot, dialog, "admin", PASSWORD)
+    assert "locked after 5 failed log-ins" in dialog.message.text()
+    assert signed_in == []
+
+
+def test_right_password_signs_in(qtbot, sqlite_db, admin, boxes):
+    dialog = _login(qtbot, sqlite_db)
+    with qtbot.waitSignal(dialog.signed_in) as blocker:
+        _try(qtbot, dialog, "ADMIN", PASSWORD)
+    assert blocker.args[0].username == "admin"
+    assert boxes.shown == []
+
+
+def test_sign_in_waits_for_the_database(qtbot):
+    dialog = LoginDialog(TaskRunner(synchronous=True))
+    qtbot.addWidget(dialog)
+    assert not dialog.sign_in_button.isEnabled()
+    assert "Opening the database" in dialog.status.text()
+
+
+def test_launcher_log_in_to_main_window_and_sign_out(qtbot, tmp_path, boxes, monkeypatch):
+    from credtrack.db import open_database
+    from credtrack.services import accounts
+    from credtrack.services.permissions import SYSTEM
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    db = open_database(url)
+    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin")
+    db.dispose()
+
+    launcher = Launcher(url, runner=TaskRunner(synchronous=True))
+    launcher.start()
+    assert launcher.wizard is None
+    login = launcher.login
+    assert login is not None and login.sign_in_button.isEnabled()
+    qtbot.addWidget(login)
+    with qtbot.waitSignal(launcher.main_window_shown) as shown:
+        _try(qtbot, login, "admin", PASSWORD)
+    window = shown.args[0]
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert "admin" in window.user_label.text() and "app.db" in window.database_label.text()
+    emit(window.sign_out_requested)
+    assert launcher.window is None and launcher.login is not None and launcher.login.isVisible()
+    qtbot.addWidget(launcher.login)
+    launcher.db.dispose()
+
+
+def _titles(window: MainWindow) -> list[str]:
+    return [window.nav.item(i).text() for i in range(window.nav.count())]
+
+
+def test_pages_follow_the_role(qtbot, sqlite_db, admin, make_ctx):
+    preceptor = add_user(sqlite_db, admin, "pat", "preceptor")
+    viewer = add_user(sqlite_db, admin, "vic", "viewer")
+    admin_window = MainWindow(make_ctx(admin))
+    preceptor_window = MainWindow(make_ctx(preceptor))
+    viewer_window = MainWindow(make_ctx(viewer))
+    for w in (admin_window, preceptor_window, viewer_window):
+        qtbot.addWidget(w)
+    assert UsersPage.title in _titles(admin_window)
+    assert UsersPage.title not in _titles(preceptor_window)
+    assert AuditPage.title not in _titles(preceptor_window)
+    assert AuditPage.title in _titles(viewer_window)
+    assert UsersPage.title not in _titles(viewer_window)
+
+
+def test_idle_lock_hides_the_work_and_only_the_password_opens_it(qtbot, admin_ctx, boxes):
+    admin_ctx.settings.idle_lock_minutes = 0.001  # 60 ms
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert not window.menuBar().isEnabled()
+    window.lock_screen.password.setText("wrong password!")
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert window.locked and "Wrong" in window.lock_screen.message.text()
+    window.lock_screen.password.setText(PASSWORD)
+    qtbot.mouseClick(window.lock_screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not window.locked
+    window.idle.set_minutes(0)
+    assert not window.idle.active
+
+
+def test_keyboard_page_shortcuts_and_find(qtbot, admin_ctx):
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    for page_class in (UsersPage, AuditPage):
+        index = [type(p) for p in window.page_list].index(page_class)
+        qtbot.keyClick(window.nav, str(index + 1), Qt.KeyboardModifier.ControlModifier)
+        assert type(window.current_page()) is page_class
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page().search.hasFocus(), timeout=2000)

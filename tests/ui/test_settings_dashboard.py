@@ -1,0 +1,89 @@
+"""Settings (workstation, institution, key, backups), the Dashboard, and the apology for unexpected errors."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from credtrack import paths
+from credtrack.config import LocalSettings
+from credtrack.services import keys
+from credtrack.services import settings as institution
+from credtrack.services.permissions import SYSTEM
+from credtrack.ui import crash
+from credtrack.ui.pages.dashboard import DashboardPage
+from credtrack.ui.pages.settings import SettingsPage
+
+
+def _page(qtbot, page_class, ctx):
+    page = page_class(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    return page
+
+
+def test_settings_save_workstation_and_institution(qtbot, demo_ctx, demo_db, boxes, monkeypatch, tmp_path):
+    keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
+    ctx = demo_ctx()
+    page = _page(qtbot, SettingsPage, ctx)
+    assert len(page.key_panel.fingerprint.text()) > 10 and "no passphrase" in page.key_panel.state.text()
+    page.paper.setCurrentText("Letter")
+    page.idle_minutes.setValue(3)
+    qtbot.mouseClick(page.save_local_button, Qt.MouseButton.LeftButton)
+    assert LocalSettings.load().paper_size == "Letter" and LocalSettings.load().idle_lock_minutes == 3
+
+    page.institution.fields["institution_name"].setText("Lakeside University Hospital")
+    page.institution.fields["signatory_name"].setText("Prof. Ingrid Solberg")
+    qtbot.mouseClick(page.institution.save_button, Qt.MouseButton.LeftButton)
+    saved = institution.get_institution(demo_db.unit_of_work())
+    assert saved.institution_name == "Lakeside University Hospital" and saved.signatory_name == "Prof. Ingrid Solberg"
+
+    target = tmp_path / "issuer.jwks.json"
+    monkeypatch.setattr("credtrack.ui.messages.save_file_name", lambda *a: str(target))
+    qtbot.mouseClick(page.key_panel.export_button, Qt.MouseButton.LeftButton)
+    assert json.loads(target.read_text())["keys"]
+
+    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
+    assert list(paths.backups_dir().glob("*-manual.db"))
+    assert "1 there" in page.backup_info.text()
+
+
+def test_settings_for_a_preceptor_are_read_only_where_it_matters(qtbot, demo_ctx):
+    from credtrack.demo import DEMO_PASSWORD
+
+    page = _page(qtbot, SettingsPage, demo_ctx("preceptor", DEMO_PASSWORD))
+    assert not page.institution.save_button.isVisible()
+    assert page.institution.fields["institution_name"].isReadOnly()
+    assert not page.backups.isVisible()
+
+
+def test_dashboard_shows_counts_charts_and_activity(qtbot, demo_ctx):
+    page = _page(qtbot, DashboardPage, demo_ctx())
+    figures = page.figures
+    assert figures.headline[0][0] == "active people" and figures.headline[0][1] >= 40
+    assert page.cards[0].value.text() == f"{figures.headline[0][1]:,}"
+    assert page.by_profession.categories and all(0 <= v <= 100 for v in page.by_profession.values)
+    assert page.by_cohort.categories
+    assert sum(page.coverage.values) > 0
+    assert set(page.expiry_cards) == {90, 60, 30, 7}
+    assert page.recent.count() >= 1 and "demo" in page.recent.item(0).text()
+
+
+def test_unexpected_error_is_logged_and_apologised_for(boxes):
+    try:
+        raise RuntimeError("a bug nobody expected")
+    except RuntimeError as exc:
+        crash._excepthook(RuntimeError, exc, exc.__traceback__)
+    assert boxes.kinds() == ["apology"]
+    log = crash.log_file()
+    assert str(log) in boxes.texts()
+    assert "a bug nobody expected" in log.read_text(encoding="utf-8")
+
+
+def test_errors_people_can_fix_are_shown_plainly(boxes):
+    from credtrack.errors import ValidationError
+
+    crash.report(ValidationError("The completion date is in the future."))
+    assert boxes.shown == [("error", "credtrack", "The completion date is in the future.")]
