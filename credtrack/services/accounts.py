@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credtrack.db import UnitOfWork
+from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import (
     AccountLocked,
     AuthenticationError,
@@ -95,6 +95,7 @@ def create_user(
 ) -> Result[UserRow]:
     """Create an account. The very first account may be created by set-up (``SYSTEM``) and must be an admin."""
     with uow:
+        intend_to_write()
         session = uow.session
         first = (session.scalar(select(func.count()).select_from(User)) or 0) == 0
         if not (first and actor is SYSTEM):
@@ -129,6 +130,7 @@ def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | 
     """Check a password. Five failures in a row lock the account for a while (an admin can clear it)."""
     now = now or utcnow()
     with uow:
+        intend_to_write()  # a log-in records its outcome
         session = uow.session
         user = _get_by_username(session, username)
         if user is None:
@@ -200,21 +202,24 @@ def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.dat
 
 
 def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> bool:
-    """Record a failed signature outside the caller's transaction; True when the account is now locked."""
-    from sqlalchemy.orm import Session as OrmSession
+    """Record a failed signature and commit it on its own; True when the account is now locked.
 
-    with OrmSession(session.get_bind(), expire_on_commit=False) as own:
-        user = own.get(User, actor.id)
-        if user is None:
-            return False
-        user.failed_logins += 1
-        locked = user.failed_logins >= MAX_FAILED_LOGINS
-        if locked:
-            user.locked_until = now + LOCKOUT
-        audit.record(own, actor, "user.locked" if locked else "user.signature_failed", "user", user.id,
-                     after={"failed_logins": user.failed_logins})
-        own.commit()
-        return locked
+    The action being signed is abandoned, so anything it had staged is dropped first and only the
+    failure is kept.
+    """
+    if session.new or session.dirty or session.deleted:
+        session.rollback()
+    user = session.get(User, actor.id)
+    if user is None:
+        return False
+    user.failed_logins += 1
+    locked = user.failed_logins >= MAX_FAILED_LOGINS
+    if locked:
+        user.locked_until = now + LOCKOUT
+    audit.record(session, actor, "user.locked" if locked else "user.signature_failed", "user", user.id,
+                 after={"failed_logins": user.failed_logins})
+    session.commit()
+    return locked
 
 
 def change_password(uow: UnitOfWork, actor: Actor, old_password: str, new_password: str) -> Result[None]:

@@ -65,3 +65,7 @@ def require(actor: Actor, action: str) -> None:
         raise KeyError(f"unknown action {action!r}")
     if not allowed(actor, action):
         raise PermissionDenied(ACTIONS[action][0], actor.role)
+    if action != "read" and not action.endswith(".read"):
+        from credtrack.db import intend_to_write
+
+        intend_to_write()
