@@ -7,6 +7,7 @@ The matrix is returned as runs of dark modules, which the PDF draws as one path.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import zxingcpp
@@ -17,6 +18,8 @@ from credtrack.certificates.payload import Claims, sign
 
 MAX_VERSION = 13
 ERROR_CORRECTION = "M"
+_DARK = bytes(35 if value < 128 else 46 for value in range(256))  # b"#" for dark, b"." for light
+_RUN = re.compile(rb"#+")
 
 
 @dataclass(frozen=True)
@@ -52,19 +55,13 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
     size = image.shape[0]
     if (size - 17) // 4 > max_version:
         raise PayloadTooLargeError(_too_large_message(len(text), max_version))
-    pixels = memoryview(image).tobytes()
+    # Dark pixels (below mid-grey) become b"#", the rest b".", and each row's runs are found by regex.
+    marks = memoryview(image).tobytes().translate(_DARK)
     runs: list[tuple[int, int, int]] = []
     for row in range(size):
-        line = pixels[row * size : (row + 1) * size]
-        col = 0
-        while col < size:
-            if line[col] < 128:
-                start = col
-                while col < size and line[col] < 128:
-                    col += 1
-                runs.append((row, start, col - start))
-            else:
-                col += 1
+        offset = row * size
+        runs.extend((row, m.start() - offset, m.end() - m.start())
+                    for m in _RUN.finditer(marks, offset, offset + size))
     return QrMatrix(size=size, runs=tuple(runs))
 
 
