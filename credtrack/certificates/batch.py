@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +37,17 @@ def file_name(page: pdf.CertificatePage, stem: str) -> str:
     return f"{page.code}_{stem}.pdf"
 
 
-def _render_chunk(pages: Sequence[pdf.CertificatePage], names: Sequence[str], folder: str, index: int) -> str:
+Chunk = Sequence[tuple[pdf.CertificatePage, str]]  # pages with their file names
+
+
+def _render_chunk(items: Chunk, folder: str, index: int) -> str:
     """Worker: each page to its own file, and the chunk to one combined file; returns the combined path."""
     out = Path(folder)
-    for page, name in zip(pages, names, strict=True):
+    for page, name in items:
         pdf.render([page], out / name, title=f"Certificate {page.code}")
     # The chunk's combined file is assembled from the single files rather than drawn twice.
     combined = out / f".chunk-{index:05}.pdf"
-    _join([out / name for name in names], combined, keep=True)
+    _join([out / name for _, name in items], combined, keep=True)
     return str(combined)
 
 
@@ -67,50 +70,61 @@ def _join(chunks: list[Path], target: Path, *, keep: bool = False) -> None:
 
 
 def render_batch(
-    pages: Sequence[pdf.CertificatePage],
+    chunks: Iterable[Chunk],
     folder: Path,
     *,
-    names: Sequence[str],
+    total: int,
     combined_name: str,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> BatchOutput:
-    """Render ``pages`` into ``folder``; ``workers`` defaults to every core."""
+    """Render the pages of ``chunks`` (``total`` in all) into ``folder``; ``workers`` defaults to every core.
+
+    ``chunks`` may be a generator that prepares each chunk as it is asked for: with
+    several workers, a chunk is rendered while the caller prepares the next one.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    total = len(pages)
-    chunks = [(pages[i : i + CHUNK], names[i : i + CHUNK]) for i in range(0, total, CHUNK)]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
+    workers = max(1, min(workers or os.cpu_count() or 1, -(-total // CHUNK)))
     results: dict[int, str] = {}
+    names: list[str] = []
     done = 0
+
+    def finished(index: int, combined: str, size: int) -> None:
+        nonlocal done
+        results[index] = combined
+        done += size
+        if progress:
+            progress(done, total)
+
     if workers == 1:
-        for index, (chunk, chunk_names) in enumerate(chunks):
+        for index, chunk in enumerate(chunks):
             if cancelled and cancelled():
                 raise BatchCancelled()
-            results[index] = _render_chunk(chunk, chunk_names, str(folder), index)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
+            names.extend(name for _, name in chunk)
+            finished(index, _render_chunk(chunk, str(folder), index), len(chunk))
     else:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["credtrack.certificates.batch"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: dict[Future[str], tuple[int, int]] = {
-                pool.submit(_render_chunk, chunk, chunk_names, str(folder), index): (index, len(chunk))
-                for index, (chunk, chunk_names) in enumerate(chunks)
-            }
-            while pending:
-                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pdf.register_fonts) as pool:
+            pending: dict[Future[str], tuple[int, int]] = {}
+
+            def collect(timeout: float) -> None:
+                ready, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
                 if cancelled and cancelled():
                     for future in pending:
                         future.cancel()
                     raise BatchCancelled()
-                for future in finished:
+                for future in ready:
                     index, size = pending.pop(future)
-                    results[index] = future.result()
-                    done += size
-                    if progress:
-                        progress(done, total)
+                    finished(index, future.result(), size)
+
+            for index, chunk in enumerate(chunks):
+                names.extend(name for _, name in chunk)
+                pending[pool.submit(_render_chunk, list(chunk), str(folder), index)] = (index, len(chunk))
+                collect(0)
+            while pending:
+                collect(0.2)
     combined = folder / combined_name
-    _join([Path(results[i]) for i in range(len(chunks))], combined)
+    _join([Path(results[i]) for i in range(len(results))], combined)
     return BatchOutput(combined, [folder / name for name in names])
