@@ -20,6 +20,11 @@ MAX_VERSION = 13
 ERROR_CORRECTION = "M"
 _DARK = bytes(35 if value < 128 else 46 for value in range(256))  # b"#" for dark, b"." for light
 _RUN = re.compile(rb"#+")
+# Characters of QR alphanumeric mode, and how many of them version 13 holds at level M (ISO/IEC 18004).
+# The signed payload (``CT1:`` + base45) uses only these, so any payload this long or shorter fits:
+# the encoder never needs more bits than alphanumeric mode for such text.
+ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+ALPHANUMERIC_CAPACITY = 483
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,18 @@ def sign_to_fit(claims: Claims, key: SigningKey) -> str:
     """
     text = sign(claims, key)
     try:
-        encode(text)
+        _check_fits(text)
         return text
     except PayloadTooLargeError:
         if not claims.competencies:
             raise
     text = sign(replace(claims, competencies=()), key)
-    encode(text)
+    _check_fits(text)
     return text
+
+
+def _check_fits(text: str) -> None:
+    """Raise PayloadTooLargeError unless ``text`` fits the largest symbol allowed, encoding only when in doubt."""
+    if len(text) <= ALPHANUMERIC_CAPACITY and ALPHANUMERIC.issuperset(text):
+        return
+    encode(text)
