@@ -82,19 +82,25 @@ def plain_person_progress(conn: sqlite3.Connection, person_id: int) -> int:
 
 
 def plain_summary(conn: sqlite3.Connection) -> int:
+    """The same summary as one plain SQL statement: assigned pairs, each requirement looked up."""
     rows = conn.execute("""
-        WITH done AS (SELECT person_id, module_id, max(completed_on) AS last_on FROM completion
-                      WHERE voided_at IS NULL AND verification <> 'pending' GROUP BY person_id, module_id),
-             best AS (SELECT a.person_id, a.competency_id, a.scale_id, max(l.rank) AS best FROM assessment a
-                      JOIN scale_level l ON l.id = a.level_id WHERE a.voided_at IS NULL
-                      GROUP BY a.person_id, a.competency_id, a.scale_id),
-             parts AS (SELECT d.person_id, r.credential_id, 1 AS met FROM done d
-                       JOIN credential_requirement r ON r.module_id = d.module_id
-                       UNION ALL
-                       SELECT b.person_id, r.credential_id, CASE WHEN b.best >= l.rank THEN 1 ELSE 0 END
-                       FROM best b JOIN credential_requirement r ON r.competency_id = b.competency_id
-                       AND r.scale_id = b.scale_id JOIN scale_level l ON l.id = r.min_level_id)
-        SELECT person_id, credential_id, sum(met) FROM parts GROUP BY person_id, credential_id""").fetchall()
+        WITH scope AS (SELECT e.person_id, cc.credential_id FROM enrolment e
+                       JOIN cohort_credential cc ON cc.cohort_id = e.cohort_id WHERE e.status <> 'withdrawn'
+                       UNION SELECT person_id, credential_id FROM certificate WHERE status = 'valid'),
+             per_req AS MATERIALIZED (
+               SELECT s.person_id, s.credential_id, r.kind,
+                 CASE WHEN r.kind = 'module' THEN (SELECT max(c.completed_on) FROM completion c
+                   WHERE c.person_id = s.person_id AND c.module_id = r.module_id AND c.voided_at IS NULL
+                   AND c.verification <> 'pending') END AS last_on,
+                 CASE WHEN r.kind = 'competency' THEN (SELECT max(l.rank) FROM assessment a
+                   JOIN scale_level l ON l.id = a.level_id WHERE a.person_id = s.person_id
+                   AND a.competency_id = r.competency_id AND a.scale_id = r.scale_id AND a.voided_at IS NULL) END AS best,
+                 ml.rank AS need
+               FROM scope s JOIN credential_requirement r ON r.credential_id = s.credential_id
+               LEFT JOIN scale_level ml ON ml.id = r.min_level_id)
+        SELECT person_id, credential_id,
+               sum(CASE WHEN last_on IS NOT NULL OR best >= need THEN 1 ELSE 0 END)
+        FROM per_req GROUP BY person_id, credential_id""").fetchall()
     return len(rows)
 
 

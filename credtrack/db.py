@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,8 +39,21 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+_write_intent: ContextVar[bool] = ContextVar("credtrack_write_intent", default=False)
+
+
+def intend_to_write() -> None:
+    """Mark the current unit of work as one that will write.
+
+    On SQLite its transaction then opens with BEGIN IMMEDIATE, taking the write lock before the
+    first read: two workstations saving at once queue behind the busy timeout, instead of the
+    second failing after it read a snapshot the first has since replaced. Reads are unaffected.
+    """
+    _write_intent.set(True)
+
+
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -75,6 +89,7 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        self._intent: Token[bool] = _write_intent.set(False)
         return self
 
     def __exit__(
@@ -83,6 +98,7 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so plain values read inside stay readable afterwards.
         self.session.close()
+        _write_intent.reset(self._intent)
         if exc is not None:
             _translate(exc)
 

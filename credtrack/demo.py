@@ -184,7 +184,8 @@ def load_demo(
     n_cohorts = max(1, min(people // 25, 400))
     cohort_codes = []
     for i in range(n_cohorts):
-        start = today - dt.timedelta(days=30 * (n_cohorts - i) // max(1, n_cohorts // 12) + 20)
+        # Cohorts started over the last ~33 months, so the demo has certificates at every age.
+        start = today - dt.timedelta(days=20 + (n_cohorts - 1 - i) * 1000 // max(1, n_cohorts - 1))
         code = f"DEMO-{start:%Y-%m}-{i + 1:03d}"
         cohorts.create_cohort(db.unit_of_work(), actor, code=code, name=f"Onboarding {start:%B %Y} group {i + 1}",
                               start_date=start)
@@ -232,7 +233,8 @@ def load_demo(
         for r in person_rows:
             pid = ids[r["external_id"]]
             started = r["start_date"]
-            horizon = max(1, (min(today, r["end_date"] or today) - started).days)
+            # Most onboarding work happens in the first months after someone starts.
+            horizon = max(1, min((min(today, r["end_date"] or today) - started).days, 150))
             diligence = rng.random()
             chosen = list(targets) + (rng.sample(extra_targets, k=min(len(extra_targets), 3)) if extra_targets else [])
             for cred in chosen:
@@ -290,7 +292,43 @@ def load_demo(
 
 
 def after_demo_hooks(db: Database) -> list[str]:
-    """Further demo steps that other parts of credtrack add (for example issuing a first certificate)."""
+    """Further demo steps: a signing key, certificates issued over the demo's history, one left to issue."""
     from credtrack.services.certificates import demo_certificates
 
-    return demo_certificates(db)
+    lines = demo_certificates(db)
+    lines += _certificate_history(db)
+    return lines
+
+
+def _certificate_history(db: Database, limit: int = 60) -> list[str]:
+    """Issue certificates to people who became eligible, each on the day they did (so some have
+    since lapsed or are about to), then revoke one and renew one, as a real program's history has."""
+    from credtrack.services import certificates, progress
+    from credtrack.services.progress_bulk import compute_bulk
+
+    today = dt.date.today()
+    with db.unit_of_work() as uow:
+        s = uow.session
+        earned_on: list[tuple[dt.date, int, int]] = []
+        for row in compute_bulk(s, today):
+            if row.status != "eligible" or len(earned_on) >= limit * 2:
+                continue
+            detail = progress.compute_person_progress(s, row.person_id, progress._credential(s, row.credential_id),
+                                                      today)
+            dates = [r.evidence.on for r in detail.requirements if r.evidence]
+            if dates:
+                earned_on.append((max(dates) + dt.timedelta(days=7), row.person_id, row.credential_id))
+    earned_on.sort()
+    issued = []
+    for n, (day, person_id, credential_id) in enumerate(earned_on):
+        if n % 3 == 2 or len(issued) >= limit:
+            continue  # leave some eligible people for the educator to issue
+        try:
+            issued.append(certificates.issue_certificate(db.unit_of_work(), SYSTEM, person_id, credential_id,
+                                                         today=min(day, today)).value.code)
+        except Exception:  # noqa: BLE001 - a demo certificate that cannot be issued is simply skipped
+            continue
+    if len(issued) >= 3:
+        certificates.revoke_certificate(db.unit_of_work(), SYSTEM, issued[1],
+                                        "Issued before the learner's final sign-off was confirmed")
+    return [f"Certificate history: {len(issued)} earlier certificates issued on the days they were earned."]

@@ -12,22 +12,20 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from credtrack.certificates import qr, textfit
-from credtrack.paths import resource_path
+from credtrack.certificates.fonts import (
+    SANS,
+    SANS_BOLD,
+    SERIF,
+    SERIF_BOLD,
+    SERIF_ITALIC,
+    register_fonts,
+)
 
-SERIF, SERIF_BOLD, SERIF_ITALIC = "CTSerif", "CTSerif-Bold", "CTSerif-Italic"
-SANS, SANS_BOLD = "CTSans", "CTSans-Bold"
-_FONT_FILES = {
-    SERIF: "NotoSerif-Regular.ttf",
-    SERIF_BOLD: "NotoSerif-Bold.ttf",
-    SERIF_ITALIC: "NotoSerif-Italic.ttf",
-    SANS: "NotoSans-Regular.ttf",
-    SANS_BOLD: "NotoSans-Bold.ttf",
-}
+__all__ = ["SANS", "SANS_BOLD", "SERIF", "SERIF_BOLD", "SERIF_ITALIC", "CertificatePage", "draw_page",
+           "register_fonts", "render"]
 INK = HexColor("#1C2B39")
 ACCENT = HexColor("#1F4E79")
 GOLD = HexColor("#A8843E")
@@ -56,14 +54,6 @@ class CertificatePage:
     signature_path: str | None = None
     paper: str = "A4"
     title: str = "Certificate of Achievement"
-
-
-def register_fonts() -> None:
-    """Register the shipped fonts once per process (reportlab embeds the used subset)."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, filename in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", filename))))
 
 
 def format_date(day: dt.date) -> str:
@@ -302,17 +292,24 @@ def _qr(c: Canvas, page: CertificatePage, x: float, y: float) -> None:
     matrix = qr.encode(page.qr_text)
     module = QR_SIZE / matrix.size
     top = y + QR_SIZE
-    path = c.beginPath()
-    for row, col, length in matrix.runs:
-        path.rect(x + col * module, top - (row + 1) * module, length * module, module)
+    c.saveState()
     c.setFillColor(Color(0, 0, 0))
-    c.drawPath(path, stroke=0, fill=1)
+    # In module units with the origin at the symbol's top left: every run is "column row length 1 re",
+    # written in whole numbers, and the whole symbol is filled by one operator as one path.
+    c.transform(module, 0, 0, -module, x, top)
+    c.addLiteral(qr_path(matrix))
+    c.restoreState()
     c.setFont(SANS_BOLD, 10)
     c.setFillColor(INK)
     c.drawCentredString(x + QR_SIZE / 2, y - 5 * mm, page.code, charSpace=0.6)
     c.setFont(SANS, 6.5)
     c.setFillColor(MUTED)
     c.drawCentredString(x + QR_SIZE / 2, top + 2.5 * mm, "Scan to verify")
+
+
+def qr_path(matrix: qr.QrMatrix) -> str:
+    """PDF path operators for the dark runs of ``matrix`` (y grows downwards), filled once at the end."""
+    return "\n".join([f"{col} {row} {length} 1 re" for row, col, length in matrix.runs]) + "\nf"
 
 
 def _small_print(c: Canvas, page: CertificatePage, centre: float, y: float) -> None:

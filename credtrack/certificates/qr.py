@@ -7,6 +7,7 @@ The matrix is returned as runs of dark modules, which the PDF draws as one path.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import zxingcpp
@@ -17,6 +18,13 @@ from credtrack.certificates.payload import Claims, sign
 
 MAX_VERSION = 13
 ERROR_CORRECTION = "M"
+_DARK = bytes(35 if value < 128 else 46 for value in range(256))  # b"#" for dark, b"." for light
+_RUN = re.compile(rb"#+")
+# Characters of QR alphanumeric mode, and how many of them version 13 holds at level M (ISO/IEC 18004).
+# The signed payload (``CT1:`` + base45) uses only these, so any payload this long or shorter fits:
+# the encoder never needs more bits than alphanumeric mode for such text.
+ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+ALPHANUMERIC_CAPACITY = 483
 
 
 @dataclass(frozen=True)
@@ -52,19 +60,13 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
     size = image.shape[0]
     if (size - 17) // 4 > max_version:
         raise PayloadTooLargeError(_too_large_message(len(text), max_version))
-    pixels = memoryview(image).tobytes()
+    # Dark pixels (below mid-grey) become b"#", the rest b".", and each row's runs are found by regex.
+    marks = memoryview(image).tobytes().translate(_DARK)
     runs: list[tuple[int, int, int]] = []
     for row in range(size):
-        line = pixels[row * size : (row + 1) * size]
-        col = 0
-        while col < size:
-            if line[col] < 128:
-                start = col
-                while col < size and line[col] < 128:
-                    col += 1
-                runs.append((row, start, col - start))
-            else:
-                col += 1
+        offset = row * size
+        runs.extend((row, m.start() - offset, m.end() - m.start())
+                    for m in _RUN.finditer(marks, offset, offset + size))
     return QrMatrix(size=size, runs=tuple(runs))
 
 
@@ -84,11 +86,18 @@ def sign_to_fit(claims: Claims, key: SigningKey) -> str:
     """
     text = sign(claims, key)
     try:
-        encode(text)
+        _check_fits(text)
         return text
     except PayloadTooLargeError:
         if not claims.competencies:
             raise
     text = sign(replace(claims, competencies=()), key)
-    encode(text)
+    _check_fits(text)
     return text
+
+
+def _check_fits(text: str) -> None:
+    """Raise PayloadTooLargeError unless ``text`` fits the largest symbol allowed, encoding only when in doubt."""
+    if len(text) <= ALPHANUMERIC_CAPACITY and ALPHANUMERIC.issuperset(text):
+        return
+    encode(text)

@@ -138,8 +138,10 @@ def cmd_complete(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
+    password = _signing_password() if args.verify else None
     row = records.record_completion(db.unit_of_work(), actor, person_id=person.id, module_code=args.module,
-                                    completed_on=args.date, evidence=args.evidence, verify=args.verify).value
+                                    completed_on=args.date, evidence=args.evidence, verify=args.verify,
+                                    password=password).value
     note = " (awaiting verification)" if row.verification == "pending" else ""
     print(f"Recorded {row.module_code} for {person.full_name} on {row.completed_on.isoformat()}{note}.")
     return 0
@@ -151,11 +153,7 @@ def cmd_signoff(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
-    password = os.environ.get("CREDTRACK_PASSWORD")
-    if password is None:
-        import getpass
-
-        password = getpass.getpass("Re-enter your password to sign: ")
+    password = _signing_password()
     row = records.record_signoff(
         db.unit_of_work(), actor, person_id=person.id, competency_code=args.competency, scale_code=args.scale,
         level_code=args.level, assessed_on=args.date, method=args.method, setting=args.setting,
@@ -164,6 +162,15 @@ def cmd_signoff(args) -> int:
     print(f"Signed off {row.competency_code} for {person.full_name}: {row.level_label} ({row.scale_code}) "
           f"on {row.assessed_on.isoformat()}.")
     return 0
+
+
+def _signing_password() -> str:
+    password = os.environ.get("CREDTRACK_PASSWORD")
+    if password is None:
+        import getpass
+
+        password = getpass.getpass("Re-enter your password to sign: ")
+    return password
 
 
 def cmd_progress(args) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credtrack.db import UnitOfWork
+from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import (
     AccountLocked,
     AuthenticationError,
@@ -23,6 +23,7 @@ from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
+from credtrack.services.common import limited_text
 from credtrack.services.permissions import SYSTEM, Actor, require
 
 MIN_PASSWORD_LENGTH = 10
@@ -94,6 +95,7 @@ def create_user(
 ) -> Result[UserRow]:
     """Create an account. The very first account may be created by set-up (``SYSTEM``) and must be an admin."""
     with uow:
+        intend_to_write()
         session = uow.session
         first = (session.scalar(select(func.count()).select_from(User)) or 0) == 0
         if not (first and actor is SYSTEM):
@@ -110,7 +112,8 @@ def create_user(
             raise DuplicateError(f"The user name {username!r} is already taken.")
         if person_id is not None and session.get(Person, person_id) is None:
             raise NotFoundError("The person linked to this account does not exist.")
-        user = User(username=username, display_name=display_name.strip(), password_hash=hash_password(password),
+        user = User(username=username, display_name=limited_text(display_name, "A display name", "display_name", 200),
+                    password_hash=hash_password(password),
                     role=role, person_id=person_id)
         session.add(user)
         try:
@@ -127,6 +130,7 @@ def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | 
     """Check a password. Five failures in a row lock the account for a while (an admin can clear it)."""
     now = now or utcnow()
     with uow:
+        intend_to_write()  # a log-in records its outcome
         session = uow.session
         user = _get_by_username(session, username)
         if user is None:
@@ -175,13 +179,47 @@ def _password_matches(user: User, password: str) -> bool:
         return False
 
 
-def reauthenticate(session: Session, actor: Actor, password: str) -> None:
-    """Confirm the acting user's password inside a transaction (an e-signature)."""
+def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.datetime | None = None) -> None:
+    """Confirm the acting user's password inside a transaction (an e-signature).
+
+    A wrong password counts towards the log-in lock-out like a failed log-in (recorded in a
+    transaction of its own, since the caller's action is abandoned), and a locked account
+    cannot sign.
+    """
+    now = now or utcnow()
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None or not user.active:
         raise AuthenticationError("Your account could not be confirmed. Sign in again.")
+    if user.locked_until and user.locked_until > now:
+        raise AccountLocked("Your account is locked after repeated wrong passwords; nothing was saved. "
+                            "Ask an administrator to unlock it.")
     if not _password_matches(user, password):
+        locked = _count_signing_failure(session, actor, now)
+        if locked:
+            raise AccountLocked("Wrong password again: your account is now locked and nothing was saved. "
+                                "Ask an administrator to unlock it.")
         raise AuthenticationError("The password you re-entered to sign is not correct. Nothing was saved.")
+
+
+def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> bool:
+    """Record a failed signature and commit it on its own; True when the account is now locked.
+
+    The action being signed is abandoned, so anything it had staged is dropped first and only the
+    failure is kept.
+    """
+    if session.new or session.dirty or session.deleted:
+        session.rollback()
+    user = session.get(User, actor.id)
+    if user is None:
+        return False
+    user.failed_logins += 1
+    locked = user.failed_logins >= MAX_FAILED_LOGINS
+    if locked:
+        user.locked_until = now + LOCKOUT
+    audit.record(session, actor, "user.locked" if locked else "user.signature_failed", "user", user.id,
+                 after={"failed_logins": user.failed_logins})
+    session.commit()
+    return locked
 
 
 def change_password(uow: UnitOfWork, actor: Actor, old_password: str, new_password: str) -> Result[None]:
@@ -253,7 +291,7 @@ def update_user(
         if active is not None:
             user.active = active
         if display_name is not None:
-            user.display_name = display_name.strip()
+            user.display_name = limited_text(display_name, "A display name", "display_name", 200)
         if person_id is not ...:
             if person_id is not None and session.get(Person, person_id) is None:
                 raise NotFoundError("The person linked to this account does not exist.")

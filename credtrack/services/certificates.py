@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +25,17 @@ from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
 from credtrack.services import audit
 from credtrack.services import keys as key_service
-from credtrack.services.certificate_snapshot import build_snapshot, page_for
+from credtrack.services.certificate_snapshot import build_snapshot, load_records_for, page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404, months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import CredentialProgress, cohort_scope, compute_person_progress
+from credtrack.services.progress import (
+    CredentialProgress,
+    cohort_scope,
+    compute_person_progress,
+    load_rules,
+)
 from credtrack.services.settings import InstitutionSettings
 
 
@@ -70,41 +75,47 @@ def _institution(session: Session) -> InstitutionSettings:
     return InstitutionSettings(**stored)
 
 
+def _unique_codes(session: Session, count: int) -> list[str]:
+    """``count`` fresh certificate codes, distinct from each other and from every stored one."""
+    chosen: list[str] = []
+    while len(chosen) < count:
+        fresh = {codes.new_code() for _ in range(count - len(chosen))} - set(chosen)
+        for start in range(0, len(fresh), 500):
+            batch_codes = sorted(fresh)[start : start + 500]
+            fresh -= set(session.scalars(select(Certificate.code).where(Certificate.code.in_(batch_codes))))
+        chosen.extend(sorted(fresh))
+    return chosen
+
+
 def _unique_code(session: Session) -> str:
-    while True:
-        code = codes.new_code()
-        if session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
-            return code
+    return _unique_codes(session, 1)[0]
 
 
-def _prepare(
+def _not_eligible(person: Person, credential: Credential, progress: CredentialProgress) -> NotEligibleError:
+    missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}"
+               for r in progress.requirements if not r.met]
+    if not progress.professions_ok:
+        missing.append(f"sign-offs from at least {progress.min_assessor_professions} professions")
+    return NotEligibleError(
+        f"{person.full_name} is not yet eligible for {credential.code}: still needed "
+        + "; ".join(missing) + ". An administrator may issue anyway with a written reason."
+    )
+
+
+def _build(
     session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
-    institution: InstitutionSettings, *, today: dt.date, override_reason: str | None,
-    progress: CredentialProgress | None = None,
-) -> Certificate:
-    """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
-    progress = progress or compute_person_progress(session, person.id, credential, today)
-    reason = clean(override_reason) or None
-    if not progress.eligible:
-        if reason is None:
-            missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}"
-                       for r in progress.requirements if not r.met]
-            if not progress.professions_ok:
-                missing.append(f"sign-offs from at least {progress.min_assessor_professions} professions")
-            raise NotEligibleError(
-                f"{person.full_name} is not yet eligible for {credential.code}: still needed "
-                + "; ".join(missing) + ". An administrator may issue anyway with a written reason."
-            )
-        require(actor, "certificates.override")
-    code = _unique_code(session)
+    institution: InstitutionSettings, *, today: dt.date, code: str, issuer_short: str,
+    progress: CredentialProgress, reason: str | None,
+) -> tuple[Certificate, dict, audit.Entry]:
+    """One signed certificate (not yet added to the session), its snapshot, and its audit entry."""
     expires = months_after(today, credential.validity_months) if credential.validity_months else None
-    short = key_service.issuer_id(session)
-    issuer = openbadges.issuer_uri(short, institution.institution_url)
+    issuer = openbadges.issuer_uri(issuer_short, institution.institution_url)
     snapshot = build_snapshot(session, person, credential, progress, code=code, issued_on=today,
-                              expires_on=expires, issuer_uri=issuer, issuer_short=short, institution=institution)
+                              expires_on=expires, issuer_uri=issuer, issuer_short=issuer_short,
+                              institution=institution)
     badge = openbadges.build(snapshot)
     digest = openbadges.digest(badge)
-    claims = payload.Claims(issuer=short, code=code, holder_name=person.full_name,
+    claims = payload.Claims(issuer=issuer_short, code=code, holder_name=person.full_name,
                             credential_title=credential.title, issued_on=today, expires_on=expires,
                             competencies=tuple(c["code"] for c in snapshot["competencies"]), openbadge_digest=digest)
     qr_text = qr.sign_to_fit(claims, key)
@@ -115,12 +126,30 @@ def _prepare(
         issued_on=today, expires_on=expires, issuer_kid=key.kid, qr_payload=qr_text, openbadge_digest=digest.hex(),
         status="valid", issued_by_id=actor.id, override_reason=reason,
     )
+    entry = audit.Entry("certificate.issue", "certificate", code,
+                        after={"code": code, "person": person.external_id, "credential": credential.code,
+                               "issued_on": today, "expires_on": expires, "kid": key.kid},
+                        note=f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else "")
+    return cert, snapshot, entry
+
+
+def _prepare(
+    session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
+    institution: InstitutionSettings, *, today: dt.date, override_reason: str | None,
+) -> Certificate:
+    """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
+    progress = compute_person_progress(session, person.id, credential, today)
+    reason = clean(override_reason) or None
+    if not progress.eligible:
+        if reason is None:
+            raise _not_eligible(person, credential, progress)
+        require(actor, "certificates.override")
+    cert, _, entry = _build(session, actor, person, credential, key, institution, today=today,
+                            code=_unique_code(session), issuer_short=key_service.issuer_id(session),
+                            progress=progress, reason=reason)
     session.add(cert)
     session.flush()
-    audit.record(session, actor, "certificate.issue", "certificate", cert.code,
-                 after={"code": code, "person": person.external_id, "credential": credential.code,
-                        "issued_on": today, "expires_on": expires, "kid": key.kid},
-                 note=f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else "")
+    audit.record_many(session, actor, [entry])
     return cert
 
 
@@ -242,9 +271,11 @@ def issue_cohort(
 ) -> Result[CohortIssue]:
     """Issue every eligible person in a cohort each credential assigned to it, in one transaction.
 
-    Files are rendered on every core into a temporary folder; only when all are
-    written does the transaction commit and the files move into ``out_dir``.
-    Cancelling (``cancelled()`` returning True) rolls everything back.
+    Eligibility is decided for everyone from records read in a few queries. Certificates
+    are then signed in chunks, each chunk handed to the renderers on every core while
+    the next is signed. Files go to a temporary folder; only when all are written does
+    the transaction commit and the files move into ``out_dir``. Cancelling
+    (``cancelled()`` returning True) rolls everything back and keeps no file.
     """
     uow = db.unit_of_work()
     day = today or _today()
@@ -254,34 +285,57 @@ def issue_cohort(
         people, credential_ids = cohort_scope(session, cohort_code)
         key = key_service.signing_key(session, passphrase)
         institution = _institution(session)
-        held = {(p, c) for p, c in session.execute(select(Certificate.person_id, Certificate.credential_id).where(
-            Certificate.status == "valid", Certificate.person_id.in_(people or [-1])))}
-        issued: list[Certificate] = []
+        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)))
+        records = load_records_for(session, [p.id for p in persons])
+        rules = load_rules(session, credential_ids)
+        todo: list[tuple[Person, Credential, CredentialProgress]] = []
         not_eligible = already = 0
         for credential_id in credential_ids:
-            credential = session.get(Credential, credential_id)
-            for person in session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)):
-                if (person.id, credential_id) in held:
+            credential = session.get_one(Credential, credential_id)
+            for person in persons:
+                if credential_id in records[person.id].certificates:
                     already += 1
                     continue
-                progress_now = compute_person_progress(session, person.id, credential, day)
+                progress_now = compute_person_progress(session, person.id, rules[credential_id], day,
+                                                       records[person.id])
                 if not progress_now.eligible:
                     not_eligible += 1
                     continue
-                issued.append(_prepare(session, actor, person, credential, key, institution, today=day,
-                                       override_reason=None, progress=progress_now))
-        if not issued:
+                todo.append((person, credential, progress_now))
+        if not todo:
             return Result(CohortIssue([], not_eligible, already, None), Change.NONE)
-        pages = [_page(c, institution) for c in issued]
-        names = [f"{c.code}_{_safe_stem(c.holder_name)}.pdf" for c in issued]
+        fresh_codes = _unique_codes(session, len(todo))
+        short, fingerprint = key_service.issuer_id(session), keys.fingerprint(key.kid)
+        paper = LocalSettings.load().paper_size
+        issued: list[Certificate] = []
+        entries: list[audit.Entry] = []
+        names: list[str] = []
+
+        def chunks() -> Iterator[list[tuple[pdf.CertificatePage, str]]]:
+            for first in range(0, len(todo), batch.CHUNK):
+                chunk: list[tuple[pdf.CertificatePage, str]] = []
+                for (person, credential, progress_now), code in zip(
+                        todo[first : first + batch.CHUNK], fresh_codes[first : first + batch.CHUNK], strict=True):
+                    cert, snapshot, entry = _build(session, actor, person, credential, key, institution, today=day,
+                                                   code=code, issuer_short=short, progress=progress_now, reason=None)
+                    name = f"{code}_{_safe_stem(cert.holder_name)}.pdf"
+                    issued.append(cert)
+                    entries.append(entry)
+                    names.append(name)
+                    chunk.append((page_for(cert, snapshot, institution, fingerprint, paper), name))
+                yield chunk
+
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".credtrack-batch-", dir=out_dir))
         combined_name = f"{_safe_stem(cohort_code)}_{day.isoformat()}_certificates.pdf"
         try:
-            batch.render_batch(pages, staging, names=names, combined_name=combined_name, workers=workers,
+            batch.render_batch(chunks(), staging, total=len(todo), combined_name=combined_name, workers=workers,
                                progress=progress, cancelled=cancelled)
-            audit.record(session, actor, "certificate.issue_cohort", "cohort", cohort_code,
-                         after={"issued": [c.code for c in issued], "not_eligible": not_eligible})
+            session.add_all(issued)
+            session.flush()
+            entries.append(audit.Entry("certificate.issue_cohort", "cohort", cohort_code,
+                                       after={"issued": [c.code for c in issued], "not_eligible": not_eligible}))
+            audit.record_many(session, actor, entries)
             uow.commit()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

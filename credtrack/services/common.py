@@ -30,6 +30,14 @@ def required_text(value: str | None, what: str, field: str, max_length: int = 20
     return text
 
 
+def limited_text(value: str | None, what: str, field: str, max_length: int) -> str:
+    """Optional text, cleaned; refused when longer than the database column holds."""
+    text = clean(value)
+    if len(text) > max_length:
+        raise ValidationError(f"{what} is too long (at most {max_length} characters).", field=field)
+    return text
+
+
 def parse_date(value: dt.date | str | None, what: str, field: str, *, required: bool = False) -> dt.date | None:
     """Accept a date or an ISO ``YYYY-MM-DD`` string; refuse impossible dates with a clear message."""
     if value is None or value == "":

@@ -17,7 +17,7 @@ from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import Competency, CompetencyDomain, Framework, Scale, ScaleLevel
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import clean, required_text
+from credtrack.services.common import clean, limited_text, required_text
 from credtrack.services.permissions import Actor, require
 
 
@@ -144,12 +144,31 @@ def import_framework(
         return Result(row, Change.CATALOG | Change.AUDIT)
 
 
+def _check_shape(data: dict[str, Any]) -> None:
+    """Refuse a framework whose parts are not the objects and texts expected, before anything is written."""
+    domains, competencies = data.get("domains") or [], data.get("competencies")
+    if not isinstance(competencies, list) or not isinstance(domains, list):
+        raise ValidationError("This framework's 'competencies' and 'domains' must be lists.")
+    for kind, items in (("domain", domains), ("competency", competencies)):
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise ValidationError(f"This framework's {kind} {number} is not an object with a code and a label.")
+            for key in ("code", "name", "label", "domain", "description"):
+                if item.get(key) is not None and not isinstance(item[key], str):
+                    raise ValidationError(
+                        f"This framework's {kind} {number} has a {key} that is not text ({item[key]!r}).")
+    for key in ("code", "name", "version_label", "description", "source"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValidationError(f"This framework's {key} is not text ({data[key]!r}).")
+
+
 def _create_framework(session: Session, data: dict[str, Any], *, code: str | None, name: str | None) -> Framework:
+    _check_shape(data)
     fw_code = required_text(code or data.get("code"), "A framework code", "code", 40)
     if session.scalar(select(Framework.id).where(Framework.code == fw_code)) is not None:
         raise DuplicateError(f"A framework with code {fw_code!r} already exists.")
     framework = Framework(code=fw_code, name=required_text(name or data.get("name"), "A framework name", "name"),
-                          version_label=clean(data.get("version_label")), description=data.get("description", ""),
+                          version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40), description=data.get("description", ""),
                           source=data.get("source", ""))
     session.add(framework)
     session.flush()
@@ -158,7 +177,7 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
         dcode = required_text(d.get("code"), "A domain code", "domain", 20)
         if dcode in domains:
             raise ValidationError(f"The domain {dcode} appears twice.")
-        domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=clean(d.get("name")) or dcode,
+        domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=limited_text(d.get("name"), "A domain name", "domain", 200) or dcode,
                                           description=d.get("description", ""), sort_order=order)
         session.add(domains[dcode])
     session.flush()
@@ -238,7 +257,7 @@ def _create_scale(session: Session, data: dict[str, Any]) -> Scale:
     levels = data.get("levels") or []
     if len(levels) < 2:
         raise ValidationError("A scale needs at least two levels.", field="levels")
-    codes = [clean(lv.get("code")) for lv in levels]
+    codes = [limited_text(lv.get("code"), "A level code", "levels", 20) for lv in levels]
     if len(set(codes)) != len(codes) or not all(codes):
         raise ValidationError("Every level needs its own, non-empty code.", field="levels")
     scale = Scale(code=code, name=required_text(data.get("name"), "A scale name", "name"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.certificates import keys
 from credtrack.certificates.errors import SigningKeyError
-from credtrack.db import UnitOfWork
+from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import DuplicateError
 from credtrack.models import IssuerKey, Setting, utcnow
 from credtrack.services import audit
@@ -72,6 +72,7 @@ def create_issuer_key(uow: UnitOfWork, actor: Actor = SYSTEM, *, passphrase: str
     Returns the new key's id and fingerprint, to show the user.
     """
     with uow:
+        intend_to_write()
         session = uow.session
         existing = session.scalar(select(func.count()).select_from(IssuerKey)) or 0
         if not (existing == 0 and actor is SYSTEM):

@@ -21,6 +21,7 @@ from credtrack.services.common import (
     check_version,
     clean,
     get_or_404,
+    limited_text,
     parse_date,
     required_text,
 )
@@ -75,7 +76,7 @@ def _profession_id(session: Session, code: str | None) -> int | None:
 
 
 def _email(value: str | None) -> str | None:
-    email = clean(value) or None
+    email = limited_text(value, "An e-mail address", "email", 254) or None
     if email and not _EMAIL.match(email):
         raise ValidationError(f"{email!r} is not an e-mail address.", field="email")
     return email
@@ -109,7 +110,7 @@ def create_person(
         if session.scalar(select(Person.id).where(Person.external_id == ext)) is not None:
             raise DuplicateError(f"Someone with the external id {ext!r} already exists.")
         person = Person(external_id=ext, full_name=name, email=_email(email),
-                        profession_id=_profession_id(session, profession_code), unit=clean(unit) or None,
+                        profession_id=_profession_id(session, profession_code), unit=limited_text(unit, "A unit", "unit", 120) or None,
                         start_date=start, end_date=end, status="inactive" if end else "active")
         person.refresh_search_key()
         session.add(person)
@@ -158,12 +159,14 @@ def update_person(
         if profession_code is not _UNSET:
             person.profession_id = _profession_id(session, profession_code)  # type: ignore[arg-type]
         if unit is not _UNSET:
-            person.unit = clean(unit) or None  # type: ignore[arg-type]
+            person.unit = limited_text(unit, "A unit", "unit", 120) or None  # type: ignore[arg-type]
         if start_date is not _UNSET:
             person.start_date = parse_date(start_date, "The start date", "start_date")  # type: ignore[arg-type]
         if end_date is not _UNSET:
             person.end_date = parse_date(end_date, "The end date", "end_date")  # type: ignore[arg-type]
         _check_dates(person.start_date, person.end_date)
+        if end_date is not _UNSET and person.end_date and status is None and person.status == "active":
+            person.status = "inactive"  # an end date means they have left, as at creation
         if status is not None:
             if status not in PERSON_STATUSES:
                 raise ValidationError(f"Status must be one of: {', '.join(PERSON_STATUSES)}.", field="status")

@@ -26,6 +26,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),
     "certificates.revoke": ("revoke certificates", STAFF),
     "certificates.revocations_import": ("import revocation lists", STAFF),
+    "certificates.revocations_export": ("export a signed revocation list", STAFF),
     "keys.manage": ("manage the signing key", frozenset({ADMIN})),
     "users.manage": ("manage user accounts", frozenset({ADMIN})),
     "settings.edit": ("change institution settings", frozenset({ADMIN})),
@@ -64,3 +65,7 @@ def require(actor: Actor, action: str) -> None:
         raise KeyError(f"unknown action {action!r}")
     if not allowed(actor, action):
         raise PermissionDenied(ACTIONS[action][0], actor.role)
+    if action != "read" and not action.endswith(".read"):
+        from credtrack.db import intend_to_write
+
+        intend_to_write()

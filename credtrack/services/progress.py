@@ -16,10 +16,12 @@ from credtrack.models import (
     Certificate,
     Cohort,
     CohortCredential,
+    Competency,
     Completion,
     Credential,
     CredentialRequirement,
     Enrolment,
+    Module,
     Person,
     ScaleLevel,
 )
@@ -88,70 +90,126 @@ class CredentialProgress:
         return self.total > 0 and self.met >= self.total and self.professions_ok
 
 
-def _credential(session: Session, credential_id: int) -> Credential:
-    credential = session.scalar(
-        select(Credential).where(Credential.id == credential_id).options(
-            selectinload(Credential.requirements).options(
-                selectinload(CredentialRequirement.module), selectinload(CredentialRequirement.competency),
-                selectinload(CredentialRequirement.min_level), selectinload(CredentialRequirement.scale)))
-    )
-    if credential is None:
+@dataclass(frozen=True)
+class RequirementRule:
+    """One requirement as plain data: a module (target = module id) or a competency (target = competency id)."""
+
+    id: int
+    kind: str
+    target_id: int
+    code: str
+    label: str
+    validity_months: int | None = None
+    scale_id: int | None = None
+    min_rank: int | None = None
+    min_label: str | None = None
+
+
+@dataclass(frozen=True)
+class CredentialRules:
+    id: int
+    code: str
+    title: str
+    min_assessor_professions: int | None
+    requirements: tuple[RequirementRule, ...]
+
+
+def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[int, CredentialRules]:
+    """The requirements of the given credentials, read in two queries."""
+    ids = list(credential_ids)
+    if not ids:
+        return {}
+    R = CredentialRequirement
+    reqs: dict[int, list[RequirementRule]] = defaultdict(list)
+    stmt = (select(R.id, R.credential_id, R.kind, R.module_id, Module.code, Module.title, Module.validity_months,
+                   R.competency_id, Competency.code, Competency.label, R.scale_id, ScaleLevel.rank, ScaleLevel.label)
+            .outerjoin(Module, Module.id == R.module_id).outerjoin(Competency, Competency.id == R.competency_id)
+            .outerjoin(ScaleLevel, ScaleLevel.id == R.min_level_id)
+            .where(R.credential_id.in_(ids)).order_by(R.credential_id, R.sort_order, R.id))
+    for (rid, cid, kind, mid, mcode, mtitle, validity, comp_id, ccode, clabel, scale_id, rank,
+         level_label) in session.execute(stmt):
+        if kind == "module":
+            reqs[cid].append(RequirementRule(rid, kind, mid, mcode, mtitle, validity))
+        else:
+            reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
+    return {
+        cid: CredentialRules(cid, code, title, minimum, tuple(reqs.get(cid, ())))
+        for cid, code, title, minimum in session.execute(
+            select(Credential.id, Credential.code, Credential.title, Credential.min_assessor_professions)
+            .where(Credential.id.in_(ids)))
+    }
+
+
+def _credential(session: Session, credential_id: int) -> CredentialRules:
+    rules = load_rules(session, [credential_id]).get(credential_id)
+    if rules is None:
         raise NotFoundError(f"No credential with id {credential_id}.")
-    return credential
+    return rules
+
+
+@dataclass
+class PersonRecords:
+    """A person's standing records, loaded once and shared by every credential's rules."""
+
+    completions: dict[int, Completion]  # module id -> latest current completion
+    assessments: dict[int, list[Assessment]]  # competency id -> standing sign-offs
+    certificates: dict[int, Certificate]  # credential id -> latest valid certificate
+
+
+def load_person_records(session: Session, person_id: int) -> PersonRecords:
+    completions: dict[int, Completion] = {}
+    for c in session.scalars(select(Completion).where(
+            Completion.person_id == person_id, Completion.voided_at.is_(None), Completion.verification != "pending")):
+        best = completions.get(c.module_id)
+        if best is None or c.completed_on > best.completed_on:
+            completions[c.module_id] = c
+    assessments: dict[int, list[Assessment]] = defaultdict(list)
+    for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None))
+                             .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession))):
+        assessments[a.competency_id].append(a)
+    certificates: dict[int, Certificate] = {}
+    for cert in session.scalars(select(Certificate).where(Certificate.person_id == person_id,
+                                                          Certificate.status == "valid")
+                                .order_by(Certificate.issued_on, Certificate.id)):
+        certificates[cert.credential_id] = cert  # the latest issue wins
+    return PersonRecords(completions, assessments, certificates)
 
 
 def compute_person_progress(
-    session: Session, person_id: int, credential: Credential, today: dt.date
+    session: Session, person_id: int, credential: Credential | CredentialRules, today: dt.date,
+    records: PersonRecords | None = None,
 ) -> CredentialProgress:
     """The rules for one person and credential, with the evidence behind each requirement."""
-    module_ids = [r.module_id for r in credential.requirements if r.kind == "module"]
-    competency_ids = [r.competency_id for r in credential.requirements if r.kind == "competency"]
-    completions: dict[int, Completion] = {}
-    if module_ids:
-        for c in session.scalars(select(Completion).where(
-                Completion.person_id == person_id, Completion.module_id.in_(module_ids),
-                Completion.voided_at.is_(None), Completion.verification != "pending")):
-            best = completions.get(c.module_id)
-            if best is None or c.completed_on > best.completed_on:
-                completions[c.module_id] = c
-    assessments: dict[int, list[Assessment]] = defaultdict(list)
-    if competency_ids:
-        for a in session.scalars(select(Assessment).where(
-                Assessment.person_id == person_id, Assessment.competency_id.in_(competency_ids),
-                Assessment.voided_at.is_(None)).options(selectinload(Assessment.level),
-                                                        selectinload(Assessment.assessor_profession))):
-            assessments[a.competency_id].append(a)
+    if isinstance(credential, Credential):
+        credential = load_rules(session, [credential.id])[credential.id]
+    records = records or load_person_records(session, person_id)
+    completions, assessments = records.completions, records.assessments
 
     rows, met, lapsed, any_evidence = [], 0, 0, False
     requirement_expiry: dt.date | None = None
     professions: set[str] = set()
     for r in credential.requirements:
         if r.kind == "module":
-            module = r.module
-            assert module is not None
-            c = completions.get(module.id)
-            needed = f"Complete {module.code}" + (f" (valid {module.validity_months} months)"
-                                                 if module.validity_months else "")
+            c = completions.get(r.target_id)
+            needed = f"Complete {r.code}" + (f" (valid {r.validity_months} months)" if r.validity_months else "")
             if c is None:
-                rows.append(RequirementProgress(r.id, "module", module.code, module.title, MISSING, None, needed))
+                rows.append(RequirementProgress(r.id, "module", r.code, r.label, MISSING, None, needed))
                 continue
             any_evidence = True
-            until = valid_until(c.completed_on, module.validity_months)
+            until = valid_until(c.completed_on, r.validity_months)
             ev = Evidence("completion", c.id, c.completed_on, f"Completed {c.completed_on.isoformat()}", until)
             if until is not None and until < today:
                 lapsed += 1
-                rows.append(RequirementProgress(r.id, "module", module.code, module.title, LAPSED, ev, needed))
+                rows.append(RequirementProgress(r.id, "module", r.code, r.label, LAPSED, ev, needed))
             else:
                 met += 1
                 if until is not None and (requirement_expiry is None or until < requirement_expiry):
                     requirement_expiry = until
-                rows.append(RequirementProgress(r.id, "module", module.code, module.title, MET, ev, needed))
+                rows.append(RequirementProgress(r.id, "module", r.code, r.label, MET, ev, needed))
         else:
-            comp, min_level = r.competency, r.min_level
-            assert comp is not None and min_level is not None
-            needed = f"Signed off at {min_level.label} or above"
-            candidates = [a for a in assessments.get(comp.id, []) if a.scale_id == r.scale_id]
-            qualifying = [a for a in candidates if a.level.rank >= min_level.rank]
+            needed = f"Signed off at {r.min_label} or above"
+            candidates = [a for a in assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
+            qualifying = [a for a in candidates if a.level.rank >= (r.min_rank or 0)]
             if candidates:
                 any_evidence = True
             for a in qualifying:
@@ -163,20 +221,16 @@ def compute_person_progress(
                               f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
                               assessor_profession=best.assessor_profession.name if best.assessor_profession else None)
                 met += 1
-                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, MET, ev, needed))
+                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, MET, ev, needed))
             elif candidates:
                 latest = max(candidates, key=lambda a: (a.assessed_on, a.id))
                 ev = Evidence("assessment", latest.id, latest.assessed_on,
                               f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)")
-                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, BELOW, ev, needed))
+                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, BELOW, ev, needed))
             else:
-                rows.append(RequirementProgress(r.id, "competency", comp.code, comp.label, MISSING, None, needed))
+                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, MISSING, None, needed))
 
-    cert = session.scalar(
-        select(Certificate).where(Certificate.person_id == person_id, Certificate.credential_id == credential.id,
-                                  Certificate.status == "valid")
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc()).limit(1)
-    )
+    cert = records.certificates.get(credential.id)
     professions_ok = not credential.min_assessor_professions or len(professions) >= credential.min_assessor_professions
     status, renewal, band = overall_status(
         met=met, total=len(rows), lapsed=lapsed, any_evidence=any_evidence or cert is not None,
@@ -206,21 +260,18 @@ def person_all_progress(
         require(actor, "read")
         session = uow.session
         get_or_404(session, Person, person_id, "person")
+        records = load_person_records(session, person_id)
         ids = set(session.scalars(
             select(CohortCredential.credential_id).join(Enrolment, Enrolment.cohort_id == CohortCredential.cohort_id)
             .where(Enrolment.person_id == person_id, Enrolment.status != "withdrawn")))
-        ids |= set(session.scalars(select(Certificate.credential_id).where(Certificate.person_id == person_id)))
-        ids |= set(session.scalars(
-            select(CredentialRequirement.credential_id).join(
-                Completion, Completion.module_id == CredentialRequirement.module_id)
-            .where(Completion.person_id == person_id, Completion.voided_at.is_(None))))
-        ids |= set(session.scalars(
-            select(CredentialRequirement.credential_id).join(
-                Assessment, Assessment.competency_id == CredentialRequirement.competency_id)
-            .where(Assessment.person_id == person_id, Assessment.voided_at.is_(None))))
+        ids |= set(records.certificates)
+        if records.completions or records.assessments:
+            ids |= set(session.scalars(select(CredentialRequirement.credential_id).where(
+                CredentialRequirement.module_id.in_(list(records.completions))
+                | CredentialRequirement.competency_id.in_(list(records.assessments)))))
         day = today or _today()
-        credentials = sorted((_credential(session, i) for i in ids), key=lambda c: c.code)
-        return [compute_person_progress(session, person_id, c, day) for c in credentials]
+        rules = sorted(load_rules(session, ids).values(), key=lambda c: c.code)
+        return [compute_person_progress(session, person_id, c, day, records) for c in rules]
 
 
 def cohort_scope(session: Session, cohort_code: str) -> tuple[list[int], list[int]]:

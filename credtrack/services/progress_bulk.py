@@ -12,7 +12,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Date, and_, case, distinct, func, literal, or_, select, type_coerce, union
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.db import UnitOfWork
@@ -25,6 +37,7 @@ from credtrack.models import (
     CredentialRequirement,
     Enrolment,
     Module,
+    Person,
     ScaleLevel,
 )
 from credtrack.services.common import months_after
@@ -56,8 +69,11 @@ def compute_bulk(
     person_ids: list[int] | None = None,
     credential_ids: list[int] | None = None,
 ) -> list[ProgressSummary]:
-    """Progress for every (person, credential) pair in scope: credentials assigned through a cohort, and
-    credentials a person holds a certificate for.
+    """Progress for every (person, credential) pair in scope.
+
+    With both ``person_ids`` and ``credential_ids`` the caller names the pairs: every combination is
+    answered, "not started" included. Otherwise the scope is the credentials people are assigned
+    through a cohort and those they hold a certificate for.
 
     Each requirement of each pair is answered by an index lookup (the partial indexes on current
     completions and sign-offs cover them), then summed per pair in the database; only one row per
@@ -75,14 +91,19 @@ def compute_bulk(
     recurring = dict(session.execute(select(Module.id, Module.validity_months)
                                      .where(Module.validity_months.is_not(None))).all())
 
-    assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
-                .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
-                       _in(CohortCredential.credential_id, credential_ids)))
     held = select(Certificate.person_id, Certificate.credential_id).where(
         Certificate.status == "valid", _in(Certificate.person_id, person_ids),
         _in(Certificate.credential_id, credential_ids))
-    scope = union(assigned, held).subquery("scope")
+    if person_ids is not None and credential_ids is not None:
+        scope = (select(Person.id.label("person_id"), Credential.id.label("credential_id"))
+                 .select_from(Person).join(Credential, true())  # every named pair
+                 .where(Person.id.in_(person_ids), Credential.id.in_(credential_ids)).subquery("scope"))
+    else:
+        assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
+                    .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                    .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
+                           _in(CohortCredential.credential_id, credential_ids)))
+        scope = union(assigned, held).subquery("scope")
 
     last_on = (select(func.max(Completion.completed_on))
                .where(Completion.person_id == scope.c.person_id, Completion.module_id == R.module_id,

@@ -34,6 +34,7 @@ from credtrack.services.common import (
     by_code,
     clean,
     get_or_404,
+    limited_text,
     not_in_future,
     parse_date,
     required_text,
@@ -120,10 +121,11 @@ def record_completion(
     completed_on: dt.date | str,
     evidence: str = "",
     verify: bool = False,
+    password: str | None = None,
     today: dt.date | None = None,
 ) -> Result[CompletionRow]:
     """Record that a person completed a module. Modules that need verification start as pending
-    unless the recorder verifies at once (``verify=True``)."""
+    unless the recorder verifies at once (``verify=True``, signed with their re-entered ``password``)."""
     with uow:
         require(actor, "records.record")
         session = uow.session
@@ -147,6 +149,9 @@ def record_completion(
         state = "not_required"
         if module.requires_verification:
             state = "verified" if verify else "pending"
+        if state == "verified":
+            require(actor, "records.verify")
+            reauthenticate(session, actor, password or "")
         completion = Completion(person_id=person.id, module_id=module.id, completed_on=day, evidence=clean(evidence),
                                 verification=state, recorded_by_id=actor.id, recorded_at=utcnow())
         if state == "verified":
@@ -154,7 +159,7 @@ def record_completion(
         session.add(completion)
         session.flush()
         audit.record(session, actor, "completion.record", "completion", completion.id,
-                     after=_completion_snapshot(completion))
+                     after=_completion_snapshot(completion), reauthenticated=state == "verified")
         row = completion_row(completion, actor.label)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
@@ -197,7 +202,8 @@ def _void(session: Session, actor: Actor, record: Completion | Assessment, reaso
     reason = required_text(reason, "A reason for voiding", "reason", 1000)
     owner = record.assessor_user_id if isinstance(record, Assessment) else record.recorded_by_id
     if actor.role == "preceptor" and owner != actor.id:
-        raise PermissionDenied(f"void a {kind} recorded by someone else", actor.role)
+        verb = "made" if isinstance(record, Assessment) else "recorded"
+        raise PermissionDenied(f"void a {kind} {verb} by someone else", actor.role)
     if record.voided_at is not None:
         raise ValidationError(f"This {kind} is already voided.")
     record.voided_at, record.voided_by_id, record.void_reason = utcnow(), actor.id, reason
@@ -273,7 +279,7 @@ def record_signoff(
         profession: Profession | None = assessor_person.profession if assessor_person else None
         assessment = Assessment(
             person_id=person.id, competency_id=competency.id, scale_id=scale.id, level_id=level.id, assessed_on=day,
-            method=method, setting=clean(setting), comment=(comment or "").strip(),
+            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=(comment or "").strip(),
             attestation_text=attestation_text, attestation_accepted=True, assessor_user_id=actor.id,
             assessor_person_id=assessor_person.id if assessor_person else None,
             assessor_name=assessor_person.full_name if assessor_person else actor.label,

@@ -71,7 +71,7 @@ class ImportSummary:
 def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | None = None) -> str:
     """A signed list of every certificate this issuer has revoked, as of now."""
     with uow:
-        require(actor, "read")
+        require(actor, "certificates.revocations_export")
         session = uow.session
         rows = session.execute(select(Certificate.code, Certificate.revoked_reason, Certificate.revoked_at)
                                .where(Certificate.status == "revoked")).all()

@@ -59,8 +59,8 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
                 setting.value = value
         if after:
             session.flush()
-            audit.record(session, actor, "settings.update", "setting", ",".join(sorted(after)), before=before,
-                         after=after)
+            # The changed keys are in before/after; listing them as the entity id overflowed its column.
+            audit.record(session, actor, "settings.update", "setting", "institution", before=before, after=after)
         stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
         settings = InstitutionSettings(**stored)
         uow.commit()

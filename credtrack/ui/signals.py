@@ -2,9 +2,11 @@
 
 PySide6 6.12.0 returns ``True`` from ``SignalInstance.emit()`` without taking a
 reference to it, so every emit from Python lowers ``True``'s reference count; after
-some thousands of emits the interpreter aborts ("deallocating True or False"). Every
-emit in credtrack goes through ``emit()`` here, which gives the reference back when,
-and only when, the installed PySide6 is found to drop it.
+some thousands of emits the interpreter aborts ("deallocating True or False").
+pyproject.toml keeps PySide6 below 6.12 for that reason (emits made by other code,
+pytest-qt for one, are not covered by this module). Should a PySide6 with the same
+fault be installed anyway, ``emit()`` gives the reference back when, and only when,
+the installed PySide6 is found to drop it.
 """
 
 from __future__ import annotations

@@ -98,6 +98,13 @@ def test_refusals_exit_non_zero_with_a_message(cli) -> None:
     assert "Traceback" not in err
 
 
+def test_a_signoff_without_the_attestation_is_refused_before_anything_happens(cli, db) -> None:
+    assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    with pytest.raises(SystemExit) as refused:
+        cli("signoff", "EMP-1", "C1", "--scale", "ENTRUST5", "--level", "3", "--date", YESTERDAY)
+    assert refused.value.code == 2
+
+
 def test_a_viewer_may_look_but_not_add(cli) -> None:
     assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
     assert cli("demo", "--people", "20")[0] == 0

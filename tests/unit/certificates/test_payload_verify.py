@@ -74,13 +74,21 @@ def test_every_single_byte_change_is_refused(key):
 
 
 def test_every_single_character_change_of_the_qr_text_is_refused(key):
+    """Any change that alters the signed message is refused. The one kind of change that is not is a
+    flip of the unused padding bits in the last compressed byte: the message read back is then
+    byte-for-byte the one that was signed, so it is rightly still genuine."""
     trust = trust_for(key)
     text = payload.sign(claims(), key)
+    signed = payload.unwrap(text)
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
     rng = random.Random(4)
     for i in range(len("CT1:"), len(text)):
         ch = rng.choice([a for a in alphabet if a != text[i]])
-        result = verify.verify(text[:i] + ch + text[i + 1:], trust, today=TODAY)
+        changed = text[:i] + ch + text[i + 1:]
+        result = verify.verify(changed, trust, today=TODAY)
+        if result.verdict is Verdict.VALID:
+            assert payload.unwrap(changed) == signed, (i, "a changed message verified")
+            continue
         assert result.verdict in (Verdict.UNREADABLE, Verdict.ALTERED, Verdict.UNKNOWN_ISSUER), (i, result)
 
 

@@ -127,10 +127,10 @@ def complete(w: World, module: str, on: dt.date | str, person: int | None = None
 
 
 def signoff(w: World, competency: str, level: str, on: dt.date | str, *, person: int | None = None,
-            actor: Actor | None = None, scale: str = "ENTRUST5") -> records.AssessmentRow:
+            actor: Actor | None = None, scale: str = "ENTRUST5", password: str = PASSWORD) -> records.AssessmentRow:
     return records.record_signoff(w.uow(), actor or w.preceptor, person_id=person or w.learner,
                                   competency_code=competency, scale_code=scale, level_code=level, assessed_on=on,
-                                  method="direct_observation", password=PASSWORD, attestation_accepted=True,
+                                  method="direct_observation", password=password, attestation_accepted=True,
                                   today=TODAY).value
 
 

@@ -17,7 +17,7 @@ from credtrack.errors import (
     NotFoundError,
     ValidationError,
 )
-from credtrack.services import cohorts, people, records
+from credtrack.services import accounts, catalog, cohorts, people, records
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,
@@ -94,6 +94,10 @@ BAD = [
                                           profession_code="DENTISTRY")),
     Bad("unknown module", NotFoundError, r"No module with code 'NOPE-1'",
         lambda w, c: _complete(w, module_code="NOPE-1")),
+    Bad("retired module", ValidationError, r"module BLS is retired; choose a current module",
+        lambda w, c: _complete(w, module_code="BLS"),
+        lambda w: catalog.update_module(w.uow(), w.educator, next(
+            m.id for m in catalog.list_modules(w.uow(), w.educator) if m.code == "BLS"), active=False)),
     Bad("unknown competency", NotFoundError, r"No competency with code 'ZZ9'",
         lambda w, c: _signoff(w, competency_code="ZZ9")),
     Bad("unknown method", ValidationError, r"Method must be one of: Direct observation",
@@ -135,6 +139,14 @@ BAD = [
                                           email="nurse.example.org")),
     Bad("duplicate profession", DuplicateError, r"The profession Nursing \(NURS\) already exists",
         lambda w, c: people.create_profession(w.uow(), w.admin, code="RN", name="nursing")),
+    Bad("over-long unit", ValidationError, r"A unit is too long \(at most 120 characters\)",
+        lambda w, c: people.create_person(w.uow(), w.educator, external_id="EMP-9", full_name="A B", unit="U" * 121)),
+    Bad("over-long e-mail", ValidationError, r"e-mail address is too long",
+        lambda w, c: people.update_person(w.uow(), w.educator, w.learner, email="a" * 250 + "@example.org")),
+    Bad("over-long sign-off setting", ValidationError, r"The setting is too long \(at most 200 characters\)",
+        lambda w, c: _signoff(w, setting="Ward 5 " * 40)),
+    Bad("over-long display name", ValidationError, r"A display name is too long",
+        lambda w, c: accounts.update_user(w.uow(), w.admin, w.viewer.id, display_name="D" * 201)),
     Bad("signing off oneself", ValidationError, r"cannot sign off your own competencies",
         lambda w, c: _signoff(w, person_id=w.preceptor_person)),
     Bad("completion for an archived person", ValidationError, r"José Álvarez is archived",
@@ -157,4 +169,9 @@ def test_bad_input_is_refused_and_nothing_changes(db, bad: Bad) -> None:
         bad.call(w, context)
     assert type(refused.value) is bad.error
     assert "Traceback" not in str(refused.value) and "SELECT" not in str(refused.value)
-    assert snapshot(db) == before, f"{bad.name}: the database changed although the input was refused"
+    after = snapshot(db)
+    if bad.name.startswith("wrong password"):
+        # The failed signature is counted towards the lock-out, and logged; nothing else changes.
+        for table in ("user_account", "audit_event"):
+            assert after.pop(table) != before.pop(table), f"{bad.name}: the failed signature was not recorded"
+    assert after == before, f"{bad.name}: the database changed although the input was refused"

@@ -57,6 +57,22 @@ def test_a_bad_framework_file_is_refused_whole(db, tmp_path: Path, content: str,
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize(("data", "message"), [
+    ({"code": "X", "name": "X", "competencies": ["A1", "A2"]}, r"competency 1 is not an object"),
+    ({"code": "X", "name": "X", "competencies": [{"code": 5, "label": "Five"}]}, r"competency 1 has a code that is not text"),
+    ({"code": "X", "name": "X", "domains": "VE", "competencies": [{"code": "A1", "label": "A"}]}, r"must be lists"),
+    ({"code": "X", "name": "X", "domains": [["VE"]], "competencies": []}, r"domain 1 is not an object"),
+])
+def test_a_malformed_framework_json_is_refused_with_a_message(db, tmp_path: Path, data: dict, message: str) -> None:
+    w = build_world(db)
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), "utf-8")
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match=message):
+        frameworks.import_framework(w.uow(), w.educator, path)
+    assert snapshot(db) == before
+
+
 def test_module_validity_and_hours_are_checked(db) -> None:
     w = build_world(db)
     before = snapshot(db)

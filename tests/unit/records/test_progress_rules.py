@@ -115,7 +115,7 @@ def test_a_completion_awaiting_verification_does_not_count_until_verified(db) ->
 def test_a_completion_verified_when_recorded_counts_at_once(db) -> None:
     w = build_world(db)
     cid = credential(w, "SIM-NOW", modules=("SIM-1",))
-    assert complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True).verification == "verified"
+    assert complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True, password=PASSWORD).verification == "verified"
     assert progress_of(w, cid).status == "eligible"
 
 

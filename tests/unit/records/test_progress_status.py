@@ -11,11 +11,12 @@ from sqlalchemy import select, update
 from credtrack import demo
 from credtrack.errors import NotFoundError
 from credtrack.models import Assessment, Completion, Credential, Person
-from credtrack.services import progress
-from credtrack.services.progress_bulk import bulk_progress, compute_bulk
+from credtrack.services import cohorts, progress
+from credtrack.services.progress_bulk import bulk_progress, compute_bulk, status_counts
 from tests.unit.records.builders import (
     TODAY,
     add_certificate,
+    add_person,
     build_world,
     complete,
     credential,
@@ -115,7 +116,12 @@ def test_bulk_matches_per_person_progress_for_everyone_in_a_demo(db) -> None:
     seen_statuses: set[str] = set()
     for day in (DEMO_TODAY, DEMO_TODAY + dt.timedelta(days=200), DEMO_TODAY + dt.timedelta(days=500)):
         with db.unit_of_work() as uow:
-            bulk = {(r.person_id, r.credential_id): r for r in compute_bulk(uow.session, day)}
+            bulk = {(r.person_id, r.credential_id): r
+                    for r in compute_bulk(uow.session, day, person_ids=person_ids, credential_ids=cred_ids)}
+            assert len(bulk) == len(person_ids) * len(cred_ids)
+            # The whole-database form covers assigned and held credentials, with the same answers.
+            for r in compute_bulk(uow.session, day):
+                assert r == bulk[(r.person_id, r.credential_id)]
             for pid in person_ids:
                 for cred in credentials:
                     detail = progress.compute_person_progress(
@@ -137,6 +143,16 @@ def test_bulk_progress_for_a_cohort_lists_its_people_and_credentials(db) -> None
     w = build_world(db)
     rows = bulk_progress(w.uow(), w.viewer, cohort_code="coh-a", today=TODAY)
     assert [(r.person_id, r.credential_id, r.status) for r in rows] == [(w.learner, w.credential_id, "not_started")]
+
+
+def test_the_dashboard_counts_each_status_per_credential(db) -> None:
+    w = build_world(db)
+    other = add_person(db, w.admin, "EMP-010", "Åsa Lindqvist", "PT")
+    cohorts.enrol(w.uow(), w.educator, "COH-A", [other])
+    complete(w, "ONB-101", "2026-02-01", person=other)
+    counts = status_counts(w.uow(), w.viewer, cohort_code="COH-A", today=TODAY)
+    assert set(counts) == {w.credential_id}
+    assert {k: v for k, v in counts[w.credential_id].items() if v} == {"not_started": 1, "in_progress": 1}
 
 
 def test_bulk_progress_for_an_unknown_cohort_says_so(db) -> None:

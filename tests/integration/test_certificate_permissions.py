@@ -1,0 +1,94 @@
+"""The permission matrix for certificates, keys and revocation lists: every role, allowed or refused.
+
+A refused call raises PermissionDenied naming the action and changes nothing in the database.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from credtrack.errors import DuplicateError, PermissionDenied
+from credtrack.models import Person
+from credtrack.services import accounts, certificates, keys, revocations
+from credtrack.services.permissions import ACTIONS, SYSTEM
+from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
+from tests.unit.records.builders import snapshot
+
+ROLES = ("admin", "educator", "preceptor", "viewer")
+# function name (as the records matrix guard names it) -> action it checks
+CERTIFICATE_FUNCTIONS = {
+    "certificates.issue_certificate": "certificates.issue",
+    "certificates.issue_cohort": "certificates.issue",
+    "certificates.revoke_certificate": "certificates.revoke",
+    "keys.create_issuer_key": "keys.manage",
+    "keys.rotate_issuer_key": "keys.manage",
+    "revocations.import_revocation_list": "certificates.revocations_import",
+    "revocations.export_revocation_list": "certificates.revocations_export",
+}
+
+
+@pytest.fixture
+def world(db):
+    w = build_world(db, names=("Nguyễn Thị Minh Khai", "Γιώργος Ιωάννου", "Анна Коваленко"))
+    actors = {"admin": w.admin, "educator": w.educator}
+    for role in ("preceptor", "viewer"):
+        accounts.create_user(db.unit_of_work(), w.admin, username=role, password=PASSWORD, role=role)
+        actors[role] = accounts.log_in(db.unit_of_work(), role, PASSWORD)
+    with db.unit_of_work() as uow:
+        eligible = list(uow.session.scalars(select(Person.id).where(Person.external_id.like("E%"))
+                                            .order_by(Person.external_id)))
+    return w, actors, eligible
+
+
+def _expect(db, role: str, action: str, call):
+    """Run ``call`` as ``role``: refused roles must leave every table as it was."""
+    if role in ACTIONS[action][1]:
+        return call()
+    before = snapshot(db)
+    with pytest.raises(PermissionDenied) as refused:
+        call()
+    assert refused.value.action == ACTIONS[action][0]
+    assert snapshot(db) == before
+    return None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_issuing_revoking_and_revocation_lists_by_role(db, world, role, tmp_path):
+    w, actors, eligible = world
+    actor = actors[role]
+    issued = _expect(db, role, "certificates.issue", lambda: certificates.issue_certificate(
+        db.unit_of_work(), actor, eligible[0], w.credential_id, today=DAY))
+    # A certificate to revoke exists whoever is acting: the set-up admin issues one.
+    code = issued.value.code if issued else certificates.issue_certificate(
+        db.unit_of_work(), actors["admin"], eligible[0], w.credential_id, today=DAY).value.code
+    _expect(db, role, "certificates.revoke", lambda: certificates.revoke_certificate(
+        db.unit_of_work(), actor, code, "Issued to the wrong person"))
+    batch = _expect(db, role, "certificates.issue", lambda: certificates.issue_cohort(
+        db, actor, "2026-JAN", tmp_path / "batch", today=DAY, workers=1))
+    if batch is not None:
+        assert batch.changes
+    exported = _expect(db, role, "certificates.revocations_export", lambda: revocations.export_revocation_list(
+        db.unit_of_work(), actor))
+    listing = exported or revocations.export_revocation_list(db.unit_of_work(), actors["admin"])
+    _expect(db, role, "certificates.revocations_import", lambda: revocations.import_revocation_list(
+        db.unit_of_work(), actor, listing))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_manage_the_signing_key(db, world, role):
+    _w, actors, _eligible = world
+    actor = actors[role]
+    _expect(db, role, "keys.manage", lambda: keys.rotate_issuer_key(db.unit_of_work(), actor))
+    if role == "admin":
+        with pytest.raises(DuplicateError):  # allowed, but a second key is made by rotating
+            keys.create_issuer_key(db.unit_of_work(), actor)
+    else:
+        _expect(db, role, "keys.manage", lambda: keys.create_issuer_key(db.unit_of_work(), actor))
+
+
+def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
+    with pytest.raises(PermissionDenied):
+        keys.create_issuer_key(db.unit_of_work(), world[1]["viewer"])
+    with pytest.raises(DuplicateError):
+        keys.create_issuer_key(db.unit_of_work(), SYSTEM)

@@ -1,0 +1,60 @@
+"""E-signatures: re-entered passwords, lock-out through the signing prompt, verification at record time."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from credtrack.errors import AccountLocked, AuthenticationError
+from credtrack.models import Assessment, AuditEvent, Completion
+from credtrack.services import accounts, people
+from credtrack.services.accounts import MAX_FAILED_LOGINS
+from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
+
+
+def _count(db, model) -> int:
+    with db.unit_of_work() as uow:
+        return uow.session.scalar(select(func.count()).select_from(model))
+
+
+def test_wrong_signing_passwords_lock_the_account_and_save_nothing(db):
+    with cheap_hashing():
+        w = build_world(db)
+        for attempt in range(1, MAX_FAILED_LOGINS + 1):
+            expected = AccountLocked if attempt == MAX_FAILED_LOGINS else AuthenticationError
+            with pytest.raises(expected):
+                signoff(w, "TT1", "4", "2026-03-02", password="not my password")
+        assert _count(db, Assessment) == 0
+        with db.unit_of_work() as uow:
+            actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "preceptor")
+                                          .order_by(AuditEvent.id)))
+        assert actions.count("user.signature_failed") == MAX_FAILED_LOGINS - 1
+        assert actions[-1] == "user.locked"
+        # Locked: even the right password cannot sign, nor log in, until an admin unlocks.
+        with pytest.raises(AccountLocked):
+            signoff(w, "TT1", "4", "2026-03-02", password=PASSWORD)
+        with pytest.raises(AccountLocked):
+            accounts.log_in(w.uow(), "preceptor", PASSWORD)
+        accounts.unlock(w.uow(), w.admin, w.preceptor.id)
+        assert signoff(w, "TT1", "4", "2026-03-02", password=PASSWORD).reauthenticated
+        assert _count(db, Assessment) == 1
+
+
+def test_verifying_while_recording_needs_the_password_and_is_marked_signed(db):
+    with cheap_hashing():
+        w = build_world(db)
+        with pytest.raises(AuthenticationError):
+            complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True)
+        assert _count(db, Completion) == 0
+        row = complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True, password=PASSWORD)
+        assert row.verification == "verified"
+        with db.unit_of_work() as uow:
+            event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "completion.record"))
+        assert event.reauthenticated
+
+
+def test_giving_an_end_date_marks_the_person_as_left(db):
+    with cheap_hashing():
+        w = build_world(db)
+        row = people.update_person(w.uow(), w.educator, w.learner2, end_date="2026-02-28").value
+        assert (row.end_date.isoformat(), row.status) == ("2026-02-28", "inactive")
