@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from importlib import resources
 from pathlib import Path
 
 HOME_ENV = "CREDTRACK_HOME"
@@ -63,9 +62,13 @@ def settings_file() -> Path:
 
 def resource_path(*parts: str) -> Path:
     """A file shipped inside the package under ``credtrack/resources``."""
+    from importlib import resources  # loaded on demand: the log-in window shows before it is needed
+
     base = resources.files("credtrack").joinpath("resources")
     return Path(str(base.joinpath(*parts)))
 
 
 def migrations_dir() -> Path:
+    from importlib import resources
+
     return Path(str(resources.files("credtrack").joinpath("migrations")))

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
 from pathlib import Path
 from types import TracebackType
 
 from credtrack import paths
 from credtrack.ui import messages
 
-log = logging.getLogger("credtrack.ui")
 _log_file: Path | None = None
 
 
 def log_file() -> Path:
+    """The log in the data folder; logging is set up on first use, not at start-up."""
+    import logging
+
     global _log_file
     if _log_file is None:
         _log_file = paths.logs_dir() / "credtrack.log"
@@ -34,8 +34,12 @@ def report(exc: BaseException, parent=None) -> None:
     if isinstance(exc, CredtrackError):
         messages.show_error(parent, "credtrack", exc.message)
         return
+    import logging
+    import traceback
+
     path = log_file()
-    log.error("Unexpected error\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    logging.getLogger("credtrack.ui").error(
+        "Unexpected error\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     messages.show_apology(
         parent,
         "Sorry — credtrack ran into a problem it did not expect, and that action did not finish.\n\n"
@@ -56,5 +60,4 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
 
 
 def install() -> None:
-    log_file()
     sys.excepthook = _excepthook

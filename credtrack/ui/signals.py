@@ -11,7 +11,6 @@ the installed PySide6 is found to drop it.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from typing import Any
 
@@ -33,8 +32,14 @@ def _measure() -> bool:
     dropped = before - sys.getrefcount(True) >= rounds
     if dropped:
         for _ in range(rounds):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+            _give_back()
     return dropped
+
+
+def _give_back() -> None:
+    import ctypes
+
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
 
 
 def emit(signal: Any, *args: Any) -> None:
@@ -42,4 +47,4 @@ def emit(signal: Any, *args: Any) -> None:
     if _drops_reference is None:
         _drops_reference = _measure()
     if signal.emit(*args) is True and _drops_reference:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+        _give_back()
