@@ -26,6 +26,7 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         self._words: list[str] = []
         self._predicate: Callable[[R], bool] | None = None
         self._visible: list[tuple[str, R]] = []
+        self._base: list[tuple[str, R]] = []  # rows passing the predicate; text filters run over these
 
     def search_text(self, row: R) -> str:
         """The text a search matches against; override per model."""
@@ -40,8 +41,12 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
 
     def set_prepared(self, pairs: list[tuple[str, R]]) -> None:
         self._all = pairs
-        self._visible = self._all
+        self._rebase()
         self._refilter(narrowing=False)
+
+    def _rebase(self) -> None:
+        keep = self._predicate
+        self._base = self._all if keep is None else [p for p in self._all if keep(p[1])]
 
     def total(self) -> int:
         return len(self._all)
@@ -54,16 +59,15 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
             and all(new.find(old) >= 0 for old, new in zip(self._words, words, strict=False))
         )
         self._words = words
-        self._predicate = predicate
+        if predicate is not self._predicate:
+            self._predicate = predicate
+            self._rebase()  # the predicate runs once per change of filters, never per keystroke
         self._refilter(narrowing=narrowing)
 
     def _refilter(self, *, narrowing: bool) -> None:
-        pairs = self._visible if narrowing else self._all
+        pairs = self._visible if narrowing else self._base
         for word in self._words:
             pairs = [p for p in pairs if word in p[0]]
-        if self._predicate is not None and not narrowing:
-            keep = self._predicate
-            pairs = [p for p in pairs if keep(p[1])]
         self._visible = pairs
         self.beginResetModel()
         self._rows = [p[1] for p in pairs]
@@ -80,6 +84,7 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         key: Callable[[Any], Any] = col.sort_key or col.value
         reverse = order == Qt.SortOrder.DescendingOrder
         self._all.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
+        self._rebase()
         # Keep the shown subset and the full list in the same order.
         self._visible.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
         emit(self.layoutAboutToBeChanged)
