@@ -8,7 +8,7 @@ groups without sorting), and packing each person's rows into a delimited string 
 cheaper; the rules then test the strings with substring searches in Python.
 
 * completions: ``",12:2026-03-01,40:2025-11-30,"`` — module id and completion date per row.
-* sign-offs: ``",300007,500008,"`` — ``competency id × LEVEL_BASE + level id`` per row (a level
+* sign-offs: ``",300007,500008,"`` (or ``",300007:2026-02-01,"`` with dates) — ``competency id × LEVEL_BASE + level id`` per row (a level
   belongs to one scale, so the level also names the scale); whole numbers cost the database far
   less to turn into text than joined pieces.
 
@@ -31,6 +31,9 @@ _SQL = {
         "assessment": "SELECT person_id, group_concat(competency_id * {base} + level_id, ',') "
                       "FROM assessment INDEXED BY ix_assessment_current WHERE voided_at IS NULL{people} "
                       "GROUP BY person_id",
+        "assessment_dated": "SELECT person_id, group_concat((competency_id * {base} + level_id) || ':' || assessed_on, "
+                            "',') FROM assessment INDEXED BY ix_assessment_dated WHERE voided_at IS NULL{people} "
+                            "GROUP BY person_id",
     },
     "default": {
         "completion": "SELECT person_id, string_agg(module_id || ':' || CAST(completed_on AS VARCHAR), ',') "
@@ -38,6 +41,9 @@ _SQL = {
                       "GROUP BY person_id",
         "assessment": "SELECT person_id, string_agg(CAST(competency_id * {base} + level_id AS VARCHAR), ',') "
                       "FROM assessment WHERE voided_at IS NULL{people} GROUP BY person_id",
+        "assessment_dated": "SELECT person_id, string_agg((competency_id * {base} + level_id) || ':' "
+                            "|| CAST(assessed_on AS VARCHAR), ',') FROM assessment WHERE voided_at IS NULL{people} "
+                            "GROUP BY person_id",
     },
 }
 
@@ -67,6 +73,11 @@ def level_base(session: Session) -> int:
 def assessment_texts(session: Session, person_ids: list[int] | None, base: int) -> dict[int, str]:
     """Per person: every standing sign-off (not voided) as ``,competency*base+level``."""
     return _texts(session, "assessment", person_ids, base)
+
+
+def assessment_dated_texts(session: Session, base: int) -> dict[int, str]:
+    """Per person: every standing sign-off with its date, as ``,competency*base+level:date``."""
+    return _texts(session, "assessment_dated", None, base)
 
 
 def latest_completion(text: str, module_id: int) -> str | None:
