@@ -17,7 +17,7 @@ Every token sits between commas, so ``",12:" in text`` asks "has a completion of
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, scan everyone and filter in Python
@@ -49,14 +49,24 @@ _SQL = {
 
 
 def _texts(session: Session, kind: str, person_ids: list[int] | None, base: int = 0) -> dict[int, str]:
-    dialect = session.get_bind().dialect.name
-    sql = _SQL.get(dialect, _SQL["default"])[kind]
+    """Run one evidence scan straight on the driver's cursor: a hundred thousand rows of (id, text) need
+    no result processing, and skipping it is a good part of the time saved."""
+    connection = session.connection()
+    dialect = connection.dialect
+    sql = _SQL.get(dialect.name, _SQL["default"])[kind]
+    params: tuple = ()
+    people = ""
     if person_ids is not None and len(person_ids) <= PERSON_FILTER_LIMIT:
-        stmt = text(sql.format(people=" AND person_id IN :people", base=base)).bindparams(
-            bindparam("people", list(person_ids), expanding=True))
-    else:
-        stmt = text(sql.format(people="", base=base))
-    return {pid: f",{joined}," for pid, joined in session.connection().execute(stmt).all()}
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        people = f" AND person_id IN ({', '.join([mark] * len(person_ids))})" if person_ids else " AND 1 = 0"
+        params = tuple(person_ids)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql.format(people=people, base=int(base)), params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return {pid: f",{joined}," for pid, joined in rows}
 
 
 def completion_texts(session: Session, person_ids: list[int] | None) -> dict[int, str]:
