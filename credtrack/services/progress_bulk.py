@@ -65,6 +65,20 @@ class _CredentialRules:
     min_professions: int = 0
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Everyone's (or the named people's) current completions and standing sign-offs, one text each."""
+
+    completions: dict[int, str]
+    sign_offs: dict[int, str]
+    base: int
+
+
+def load_evidence(session: Session, person_ids: list[int] | None = None) -> Evidence:
+    base = level_base(session)
+    return Evidence(completion_texts(session, person_ids), assessment_texts(session, person_ids, base), base)
+
+
 def _scope_pairs(session: Session, person_ids: list[int] | None,
                  credential_ids: list[int] | None, held) -> list[tuple[int, int]]:
     if person_ids is not None and credential_ids is not None:
@@ -84,6 +98,7 @@ def compute_bulk(
     *,
     person_ids: list[int] | None = None,
     credential_ids: list[int] | None = None,
+    evidence: Evidence | None = None,
 ) -> list[ProgressSummary]:
     """Progress for every (person, credential) pair in scope.
 
@@ -93,7 +108,8 @@ def compute_bulk(
 
     Everyone's evidence comes from one ordered scan of each partial index, packed into one text
     row per person (see ``progress_evidence``); each pair's requirements are then checked on that
-    text, so the database never builds a row per requirement.
+    text, so the database never builds a row per requirement. A caller that reads the same evidence
+    for its own purposes passes it in as ``evidence`` (from ``load_evidence`` with the same people).
     """
     R = CredentialRequirement
     MinLevel = aliased(ScaleLevel)
@@ -110,7 +126,8 @@ def compute_bulk(
     reqs = session.execute(select(R.credential_id, R.kind, R.module_id, R.competency_id, R.scale_id, MinLevel.rank)
                            .outerjoin(MinLevel, MinLevel.id == R.min_level_id)
                            .where(_in(R.credential_id, credential_ids)).order_by(R.id)).all()
-    base = level_base(session)
+    evidence = evidence or load_evidence(session, person_ids)
+    base = evidence.base
     for cid, kind, mid, comp, scale, need in reqs:
         rule = rules.setdefault(cid, _CredentialRules())
         rule.total += 1
@@ -127,8 +144,7 @@ def compute_bulk(
         Certificate.status == "valid", _in(Certificate.person_id, person_ids),
         _in(Certificate.credential_id, credential_ids))
     pairs = _scope_pairs(session, person_ids, credential_ids, held)
-    completions = completion_texts(session, person_ids)
-    sign_offs = assessment_texts(session, person_ids, base)
+    completions, sign_offs = evidence.completions, evidence.sign_offs
 
     certs: dict[tuple[int, int], dt.date | None] = {}
     for p, c, expires in session.execute(held.add_columns(Certificate.expires_on)
