@@ -185,7 +185,8 @@ def compute_bulk(
         expiry = None
         if met >= rule.total and renewals:
             expiry = min(months_after(dt.date.fromisoformat(d[:10]), m) for d, m in renewals)
-        if met >= rule.total and rule.min_professions:
+        current_cert = (p, c) in certs and (certs[(p, c)] is None or certs[(p, c)] >= today)
+        if met >= rule.total and rule.min_professions and not current_cert:  # a current certificate decides alone
             deferred.append((len(result), p, c, rule, met, lapsed, touched, expiry))
         result.append(_summary(p, c, rule, met, lapsed, touched, expiry, True, certs, today))
 
@@ -224,7 +225,7 @@ def _professions(session: Session, deferred: list) -> dict[tuple[int, int], int]
                     .where(Assessment.voided_at.is_(None), Level.rank >= MinLevel.rank, R.credential_id == cid,
                            Assessment.person_id.in_(ids[start:start + 5000]))
                     .group_by(Assessment.person_id))
-            found.update(((p, cid), n) for p, n in session.connection().execute(stmt))
+            found.update(((p, cid), n) for p, n in session.connection().execute(stmt).all())
     return found
 
 
