@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from credtrack.errors import ValidationError
 from credtrack.models import (
@@ -119,26 +119,32 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
 
 def interprofessionality(session: Session) -> ReportTable:
     """Per learner with sign-offs: how many, from how many assessors and how many assessor professions."""
-    own = Person.profession_id
+    learner = aliased(Person)
+    own = learner.profession_id
     other = case((and_(Assessment.assessor_profession_id.is_not(None),
                        or_(own.is_(None), Assessment.assessor_profession_id != own)),
                   Assessment.assessor_profession_id), else_=None)
     assessor = case((Assessment.assessor_person_id.is_not(None),
                      literal("p:") + cast(Assessment.assessor_person_id, String)),
                     else_=literal("n:") + func.lower(Assessment.assessor_name))
+    # Counted per person first (in person order, without sorting), then joined to the names.
+    per = (select(Assessment.person_id, func.count(Assessment.id).label("n"),
+                  func.count(distinct(assessor)).label("assessors"),
+                  func.count(distinct(Assessment.assessor_profession_id)).label("professions"),
+                  func.count(distinct(other)).label("others"))
+           .join(learner, learner.id == Assessment.person_id)
+           .where(Assessment.voided_at.is_(None)).group_by(Assessment.person_id).subquery("per"))
     stmt = (
         select(Person.external_id, Person.full_name, func.coalesce(Profession.name, NOT_RECORDED), Person.unit,
-               func.count(Assessment.id), func.count(distinct(assessor)),
-               func.count(distinct(Assessment.assessor_profession_id)), func.count(distinct(other)))
-        .select_from(Assessment).join(Person, Person.id == Assessment.person_id)
+               per.c.n, per.c.assessors, per.c.professions, per.c.others)
+        .select_from(per).join(Person, Person.id == per.c.person_id)
         .outerjoin(Profession, Profession.id == Person.profession_id)
-        .where(Assessment.voided_at.is_(None))
-        .group_by(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
         .order_by(Person.external_id)
     )
     return ReportTable("Interprofessional sign-offs per learner",
                        ["external_id", "name", "profession", "unit", "sign_offs", "assessors",
-                        "assessor_professions", "other_professions"], [tuple(r) for r in session.execute(stmt)])
+                        "assessor_professions", "other_professions"],
+                       [tuple(r) for r in session.connection().execute(stmt).all()])
 
 
 def interprofessionality_summary(session: Session) -> ReportTable:
