@@ -35,9 +35,20 @@ from credtrack.services.progress_evidence import (
     completion_texts,
     latest_completion,
     level_base,
+    plain_rows,
     sign_off_tokens,
 )
-from credtrack.services.progress_rules import STATUSES, earliest_cutoff, overall_status
+from credtrack.services.progress_rules import (
+    ELIGIBLE,
+    EXPIRED,
+    EXPIRING_SOON,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STATUSES,
+    earliest_cutoff,
+    expiry_band,
+    overall_status,
+)
 
 
 @dataclass(frozen=True)
@@ -88,8 +99,7 @@ def _scope_pairs(session: Session, person_ids: list[int] | None,
                 .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
                        _in(CohortCredential.credential_id, credential_ids)))
     # Plain tuples through the connection: no ORM row handling for a hundred thousand pairs.
-    rows = session.connection().execute(union(assigned, held).order_by("person_id", "credential_id")).all()
-    return [(p, c) for p, c in rows]
+    return [(p, c) for p, c in plain_rows(session, union(assigned, held).order_by("person_id", "credential_id"))]
 
 
 def compute_bulk(
@@ -188,7 +198,16 @@ def compute_bulk(
         current_cert = (p, c) in certs and (certs[(p, c)] is None or certs[(p, c)] >= today)
         if met >= rule.total and rule.min_professions and not current_cert:  # a current certificate decides alone
             deferred.append((len(result), p, c, rule, met, lapsed, touched, expiry))
-        result.append(_summary(p, c, rule, met, lapsed, touched, expiry, True, certs, today))
+        if (p, c) in certs:
+            result.append(_summary(p, c, rule, met, lapsed, touched, expiry, True, certs, today))
+            continue
+        # overall_status without a certificate, inline: this loop runs once per pair in the database.
+        if met >= rule.total:
+            band = expiry_band(expiry, today)
+            result.append(ProgressSummary(p, c, EXPIRING_SOON if band else ELIGIBLE, met, rule.total, expiry, band))
+        else:
+            status = EXPIRED if lapsed else IN_PROGRESS if touched else NOT_STARTED
+            result.append(ProgressSummary(p, c, status, met, rule.total, None, None))
 
     if deferred:
         professions = _professions(session, deferred)

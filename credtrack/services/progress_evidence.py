@@ -69,6 +69,19 @@ def _texts(session: Session, kind: str, person_ids: list[int] | None, base: int 
     return {pid: f",{joined}," for pid, joined in rows}
 
 
+def plain_rows(session: Session, stmt) -> list[tuple]:
+    """A Core statement's rows as plain tuples from the driver's cursor (its parameters written inline;
+    only for statements whose parameters are numbers and fixed words)."""
+    connection = session.connection()
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def completion_texts(session: Session, person_ids: list[int] | None) -> dict[int, str]:
     """Per person: every current completion (not voided, not awaiting verification) as ``,module:date``."""
     return _texts(session, "completion", person_ids)
