@@ -104,6 +104,17 @@ def plain_summary(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
+def plain_evidence_scans(conn: sqlite3.Connection) -> int:
+    """The database half of credtrack's summary: one ordered scan of each partial index, a text per person."""
+    done = conn.execute(
+        "SELECT person_id, group_concat(module_id || ':' || completed_on, ',') FROM completion "
+        "WHERE voided_at IS NULL AND verification <> 'pending' GROUP BY person_id").fetchall()
+    signed = conn.execute(
+        "SELECT person_id, group_concat(competency_id * 1000 + level_id, ',') FROM assessment "
+        "INDEXED BY ix_assessment_current WHERE voided_at IS NULL GROUP BY person_id").fetchall()
+    return len(done) + len(signed)
+
+
 def plain_search(conn: sqlite3.Connection, word: str) -> int:
     return len(conn.execute("SELECT * FROM person WHERE search_key LIKE ? ORDER BY full_name, id LIMIT 200",
                             (f"%{word}%",)).fetchall())
@@ -134,9 +145,13 @@ def main() -> None:
           f"ratio {statistics.median(ours) / statistics.median(plain):.1f}x   target <= 10 ms")
 
     ours = timed(lambda: progress_bulk.status_counts(db.unit_of_work(), EDUCATOR, today=TODAY), 3)
-    plain = timed(lambda: plain_summary(conn), 3)
-    print(f"all-people progress summary:  credtrack {min(ours):8.0f} ms   plain SQL {min(plain):8.0f} ms   "
-          f"ratio {min(ours) / min(plain):.1f}x   target <= 2000 ms")
+    lookups = timed(lambda: plain_summary(conn), 3)
+    scans = timed(lambda: plain_evidence_scans(conn), 3)
+    print(f"all-people progress summary:  credtrack best {min(ours):6.0f} ms (median {statistics.median(ours):.0f})   "
+          f"target <= 2000 ms")
+    print(f"   plain SQL, a lookup per requirement: best {min(lookups):6.0f} ms   ratio {min(ours) / min(lookups):.2f}x")
+    print(f"   plain SQL, the two evidence scans credtrack runs (no rules applied): best {min(scans):6.0f} ms   "
+          f"ratio {min(ours) / min(scans):.2f}x")
 
     words = ["nguyen", "jose", "smirnova", "okafor", "muller", "demo-0042", "ann", "παπαδ"]
     ours = [min(timed(lambda w=w: people.search_people(db.unit_of_work(), EDUCATOR, w), 3)) for w in words]

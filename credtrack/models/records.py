@@ -80,6 +80,9 @@ class Assessment(IdMixin, VersionedMixin, Base):
         # Covers the progress rules' lookups of standing sign-offs without touching the table.
         Index("ix_assessment_current", "person_id", "competency_id", "scale_id", "level_id",
               sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+        # Covers the reports' "first met on" dates of standing sign-offs, read in person order.
+        Index("ix_assessment_dated", "person_id", "competency_id", "level_id", "assessed_on",
+              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))

@@ -9,11 +9,9 @@ from sqlalchemy.orm import Session
 
 from credtrack.errors import NotFoundError
 from credtrack.models import (
-    Assessment,
     Cohort,
     CohortCredential,
     Competency,
-    Completion,
     Credential,
     CredentialRequirement,
     Enrolment,
@@ -23,7 +21,12 @@ from credtrack.models import (
     ScaleLevel,
 )
 from credtrack.reports.tables import ReportTable
-from credtrack.services.progress_bulk import compute_bulk
+from credtrack.services.progress_bulk import compute_bulk, load_evidence
+from credtrack.services.progress_evidence import (
+    PERSON_FILTER_LIMIT,
+    latest_completion,
+    sign_off_tokens,
+)
 from credtrack.services.progress_rules import STATUS_LABELS, earliest_cutoff
 
 MET, MISSING, EXPIRED = "met", "missing", "expired"
@@ -31,6 +34,13 @@ MET, MISSING, EXPIRED = "met", "missing", "expired"
 
 def _scope(session: Session, cohort_code: str | None, credential_code: str | None) -> tuple[list[int], list[int]]:
     """(person ids, credential ids): a cohort's members and credentials, or everyone assigned a credential."""
+    people, credentials, _pairs = _assigned(session, cohort_code, credential_code)
+    return sorted(people), sorted(credentials)
+
+
+def _assigned(session: Session, cohort_code: str | None,
+              credential_code: str | None) -> tuple[set[int], set[int], set[tuple[int, int]]]:
+    """People, credentials and the (person, credential) pairs assigned through enrolments."""
     cohort_id = None
     if cohort_code:
         cohort_id = session.scalar(select(Cohort.id).where(func.upper(Cohort.code) == cohort_code.upper()))
@@ -47,18 +57,15 @@ def _scope(session: Session, cohort_code: str | None, credential_code: str | Non
         if credential_id is None:
             raise NotFoundError(f"No credential with code {credential_code!r}.")
         assigned = assigned.where(CohortCredential.credential_id == credential_id)
-    people: set[int] = set()
-    credentials: set[int] = set()
-    for pid, cid in session.execute(assigned):
-        people.add(pid)
-        credentials.add(cid)
-    return sorted(people), sorted(credentials)
+    pairs = {(p, c) for p, c in session.connection().execute(assigned).all()}
+    return {p for p, _c in pairs}, {c for _p, c in pairs}, pairs
 
 
 def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None = None,
                       credential_code: str | None = None) -> ReportTable:
     """One row per person; per credential its status, then each requirement met, missing or expired."""
-    person_ids, credential_ids = _scope(session, cohort_code, credential_code)
+    people_set, credential_set, assigned = _assigned(session, cohort_code, credential_code)
+    person_ids, credential_ids = sorted(people_set), sorted(credential_set)
     R = CredentialRequirement
     minimum = ScaleLevel
     reqs = session.execute(
@@ -69,72 +76,69 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
         .outerjoin(minimum, minimum.id == R.min_level_id)
         .where(R.credential_id.in_(credential_ids) if credential_ids else R.id.is_(None))
         .order_by(Credential.code, R.sort_order, R.id)).all()
-    wanted = set(person_ids)
-    module_ids = sorted({r[4] for r in reqs if r[4] is not None})
-    last_done: dict[tuple[int, int], dt.date] = {}
-    if module_ids:
-        for pid, mid, last in session.execute(
-                select(Completion.person_id, Completion.module_id, func.max(Completion.completed_on))
-                .where(Completion.voided_at.is_(None), Completion.verification != "pending",
-                       Completion.module_id.in_(module_ids))
-                .group_by(Completion.person_id, Completion.module_id)):
-            if pid in wanted:
-                last_done[(pid, mid)] = last
-    competency_ids = sorted({r[7] for r in reqs if r[7] is not None})
-    best: dict[tuple[int, int, int], int] = {}
-    if competency_ids:
-        for pid, cid, sid, rank in session.execute(
-                select(Assessment.person_id, Assessment.competency_id, Assessment.scale_id, func.max(ScaleLevel.rank))
-                .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-                .where(Assessment.voided_at.is_(None), Assessment.competency_id.in_(competency_ids))
-                .group_by(Assessment.person_id, Assessment.competency_id, Assessment.scale_id)):
-            if pid in wanted:
-                best[(pid, cid, sid)] = rank
-    cutoffs = {r[4]: earliest_cutoff(r[6], today) for r in reqs if r[6]}
-    status = {(p.person_id, p.credential_id): p.status for p in
-              compute_bulk(session, today, person_ids=person_ids, credential_ids=credential_ids)}
-    assigned = set(session.execute(
-        select(Enrolment.person_id, CohortCredential.credential_id)
-        .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-        .where(Enrolment.status != "withdrawn", CohortCredential.credential_id.in_(credential_ids or [-1]))).all())
+    # Everyone's evidence is read once, for the statuses and for each requirement's state.
+    named = person_ids if len(person_ids) <= PERSON_FILTER_LIMIT else None
+    evidence = load_evidence(session, named)
+    levels: dict[int, list[tuple[int, int]]] = {}
+    for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
+        levels.setdefault(scale_id, []).append((level_id, rank))
+    if cohort_code or credential_code:
+        summaries = compute_bulk(session, today, person_ids=person_ids, credential_ids=credential_ids,
+                                 evidence=evidence)
+    else:  # everyone assigned: the whole-database scope answers the same for each assigned pair
+        summaries = compute_bulk(session, today, evidence=evidence)
+    status = {(s.person_id, s.credential_id): STATUS_LABELS.get(s.status, "") for s in summaries}
+    not_started = STATUS_LABELS.get("not_started", "")
 
     credential_codes = {r[1]: r[2] for r in reqs}
+    ordered = sorted(credential_codes, key=credential_codes.get)
+    checks = {cid: [_check(r, today, evidence.base, levels) for r in reqs if r[1] == cid] for cid in ordered}
     columns = ["external_id", "name", "profession", "unit"]
-    for cid in sorted(credential_codes, key=credential_codes.get):
+    for cid in ordered:
         columns.append(f"{credential_codes[cid]} status")
         columns.extend(f"{credential_codes[cid]}: {r[5] or r[8]}" for r in reqs if r[1] == cid)
+    blanks = {cid: [""] * (1 + len(checks[cid])) for cid in ordered}
     rows = []
-    people = session.execute(
+    completions, sign_offs = evidence.completions, evidence.sign_offs
+    people = session.connection().execute(
         select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
         .outerjoin(Profession, Profession.id == Person.profession_id)
         .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
-        .order_by(Person.external_id))
+        .order_by(Person.external_id)).all()
     for pid, ext, name, profession, unit in people:
-        if pid not in wanted:
+        if pid not in people_set:
             continue
         row: list[object] = [ext, name, profession, unit]
-        for cid in sorted(credential_codes, key=credential_codes.get):
+        done, signed = completions.get(pid, ""), sign_offs.get(pid, "")
+        for cid in ordered:
             if (pid, cid) not in assigned:
-                row.extend([""] * (1 + sum(1 for r in reqs if r[1] == cid)))
+                row.extend(blanks[cid])
                 continue
-            row.append(STATUS_LABELS.get(status.get((pid, cid), "not_started"), ""))
-            for r in reqs:
-                if r[1] == cid:
-                    row.append(_state(r, pid, last_done, best, cutoffs))
+            row.append(status.get((pid, cid), not_started))
+            row.extend([check(done, signed) for check in checks[cid]])
         rows.append(tuple(row))
     title = f"Compliance matrix{f' — {cohort_code}' if cohort_code else ''}"
     return ReportTable(title, columns, rows)
 
 
-def _state(req, pid: int, last_done, best, cutoffs) -> str:
+def _check(req, today: dt.date, base: int, levels: dict[int, list[tuple[int, int]]]):
+    """A requirement as a test on a person's evidence texts, answering met, missing or expired."""
     if req[3] == "module":
-        last = last_done.get((pid, req[4]))
-        if last is None:
-            return MISSING
-        cutoff = cutoffs.get(req[4])
-        return EXPIRED if cutoff is not None and last < cutoff else MET
-    rank = best.get((pid, req[7], req[9]))
-    return MET if rank is not None and rank >= req[10] else MISSING
+        module_id, key = req[4], f",{req[4]}:"
+        cutoff = earliest_cutoff(req[6], today).isoformat() if req[6] else None
+
+        def module_state(done: str, _signed: str) -> str:
+            if key not in done:
+                return MISSING
+            if cutoff is None:
+                return MET
+            return MET if (latest_completion(done, module_id) or "") >= cutoff else EXPIRED
+        return module_state
+    passing = sign_off_tokens(base, req[7], [level for level, rank in levels.get(req[9], []) if rank >= req[10]])
+
+    def competency_state(_done: str, signed: str) -> str:
+        return MET if any(token in signed for token in passing) else MISSING
+    return competency_state
 
 
 def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: str | None = None) -> ReportTable:
@@ -147,7 +151,7 @@ def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: st
     ids = sorted({s.person_id for s in summaries})
     people = {}
     for start in range(0, len(ids), 5000):
-        for pid, ext, name, profession, unit in session.execute(
+        for pid, ext, name, profession, unit in session.connection().execute(
                 select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
                 .outerjoin(Profession, Profession.id == Person.profession_id)
                 .where(Person.id.in_(ids[start:start + 5000]))):

@@ -54,7 +54,8 @@ def person_coverage(session: Session, framework_code: str = DEFAULT_FRAMEWORK,
     framework_id, domains = _domains(session, framework_code)
     covered = _covered(framework_id)
     counts: dict[int, dict[int, int]] = {}
-    for pid, did, n in session.execute(select(covered.c.person_id, covered.c.domain_id, covered.c.competencies)):
+    for pid, did, n in session.connection().execute(
+            select(covered.c.person_id, covered.c.domain_id, covered.c.competencies)).all():
         counts.setdefault(pid, {})[did] = n
     people = (select(Person.id, Person.external_id, Person.full_name, Profession.name)
               .outerjoin(Profession, Profession.id == Person.profession_id).order_by(Person.external_id))
@@ -64,7 +65,7 @@ def person_coverage(session: Session, framework_code: str = DEFAULT_FRAMEWORK,
     else:
         people = people.where(Person.status != "archived")
     rows = []
-    for pid, ext, name, profession in session.execute(people):
+    for pid, ext, name, profession in session.connection().execute(people).all():
         mine = counts.get(pid, {})
         shares = [round(mine.get(did, 0) / total, 3) if total else None for did, _code, total in domains]
         missing = [code for did, code, total in domains if total and not mine.get(did)]

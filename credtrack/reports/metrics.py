@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, String, and_, case, cast, distinct, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from credtrack.errors import ValidationError
 from credtrack.models import (
@@ -17,8 +17,8 @@ from credtrack.models import (
     Person,
     Profession,
 )
-from credtrack.reports.achievement import achieved_subquery
-from credtrack.reports.sql import add_days, days_between, ratio
+from credtrack.reports.achievement import Achievements
+from credtrack.reports.sql import ratio
 from credtrack.reports.tables import ReportTable
 
 DIMENSIONS = ("profession", "cohort", "unit")
@@ -50,22 +50,30 @@ def completion(session: Session, by: str = "profession") -> ReportTable:
                            func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began)
                     .join(Person, Person.id == pairs.c.person_id)
                     .outerjoin(Profession, Profession.id == Person.profession_id).subquery("assigned"))
-    achieved = achieved_subquery()
-    days = days_between(assigned.c.began, achieved.c.achieved_on)
-    days = case((days < 0, 0), else_=days)
-    done = func.count(achieved.c.person_id)
-    stmt = (
-        select(assigned.c.grp, Credential.code, func.count(), done,
-               ratio(done, func.count()), func.avg(days), func.min(days), func.max(days))
-        .join(Credential, Credential.id == assigned.c.credential_id)
-        .outerjoin(achieved, and_(achieved.c.person_id == assigned.c.person_id,
-                                  achieved.c.credential_id == assigned.c.credential_id))
-        .group_by(assigned.c.grp, Credential.code)
-        .order_by(assigned.c.grp, Credential.code)
-    )
-    rows = [(g, c, n, k, _round(r), _round(avg, 1), lo, hi) for g, c, n, k, r, avg, lo, hi in session.execute(stmt)]
+    rows = session.connection().execute(
+        select(assigned.c.grp, Credential.code, assigned.c.person_id, assigned.c.credential_id, assigned.c.began)
+        .join(Credential, Credential.id == assigned.c.credential_id)).all()
+    achievements = Achievements(session, sorted({r[3] for r in rows}))
+    groups: dict[tuple[str, str], list] = {}
+    for grp, code, pid, cid, began in rows:
+        entry = groups.setdefault((grp, code), [0, []])
+        entry[0] += 1
+        achieved_on = achievements.achieved_on(pid, cid)
+        if achieved_on is not None:
+            entry[1].append(max((achieved_on - _day(began)).days, 0))
+    out = []
+    for (grp, code), (n, days) in sorted(groups.items()):
+        done = len(days)
+        mean = _round(sum(days) / done, 1) if done else None
+        out.append((grp, code, n, done, _round(done / n) if n else None, mean,
+                    min(days) if days else None, max(days) if days else None))
     return ReportTable(f"Completion by {by}", [by, "credential", "assigned", "achieved", "achieved_share",
-                                               "mean_days_to_credential", "fewest_days", "most_days"], rows)
+                                               "mean_days_to_credential", "fewest_days", "most_days"], out)
+
+
+def _day(value) -> dt.date:
+    """A date column read without the ORM's type handling (SQLite gives ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _round(value, places: int = 3):
@@ -80,59 +88,63 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     Someone is still there at H days when they have no end date or left on or after day H.
     Onboarding credentials are ``credential_codes`` (default: every credential).
     """
-    achieved = achieved_subquery()
-    scope = select(achieved.c.person_id, achieved.c.achieved_on)
     if credential_codes:
         ids = list(session.scalars(select(Credential.id).where(Credential.code.in_(credential_codes))))
         if len(ids) != len(set(credential_codes)):
             raise ValidationError("Unknown credential code among: " + ", ".join(credential_codes), field="credential")
-        scope = scope.where(achieved.c.credential_id.in_(ids))
-    chosen = scope.subquery("chosen")
-    onboarding = (select(chosen.c.person_id, func.min(chosen.c.achieved_on).label("first_on"))
-                  .group_by(chosen.c.person_id).subquery("onboarding"))
-    # One pass over people for every horizon, so the achievement subquery is computed once.
-    sums = []
-    for horizon in horizons:
-        mark = add_days(Person.start_date, literal(horizon))
-        eligible = mark <= literal(today, Date)
-        completed = and_(onboarding.c.first_on.is_not(None), onboarding.c.first_on <= mark)
-        stayed = or_(Person.end_date.is_(None), Person.end_date >= mark)
-        for group in (completed, ~completed):
-            sums.append(func.sum(case((and_(eligible, group), 1), else_=0)))
-            sums.append(func.sum(case((and_(eligible, group, stayed), 1), else_=0)))
-    stmt = (select(*sums).select_from(Person).outerjoin(onboarding, onboarding.c.person_id == Person.id)
-            .where(Person.start_date.is_not(None)))
-    values = [int(v or 0) for v in session.execute(stmt).one()]
+    else:
+        ids = list(session.scalars(select(Credential.id)))
+    achievements = Achievements(session, ids)
+    counts = [[0, 0, 0, 0] for _ in horizons]  # per horizon: completed, still there; did not, still there
+    people = session.connection().execute(
+        select(Person.id, Person.start_date, Person.end_date).where(Person.start_date.is_not(None))).all()
+    for pid, start, end in people:
+        start_day = _day(start)
+        end_day = _day(end) if end is not None else None
+        first_on = achievements.first_of(pid, ids)
+        for i, horizon in enumerate(horizons):
+            mark = start_day + dt.timedelta(days=horizon)
+            if mark > today:
+                continue
+            j = 0 if first_on is not None and first_on <= mark else 2
+            counts[i][j] += 1
+            counts[i][j + 1] += end_day is None or end_day >= mark
     rows = []
     for i, horizon in enumerate(horizons):
         for j, group_name in enumerate(("completed onboarding", "did not complete")):
-            people, still = values[4 * i + 2 * j], values[4 * i + 2 * j + 1]
-            rows.append((horizon, group_name, people, still, round(still / people, 3) if people else None))
+            people_n, still = counts[i][2 * j], counts[i][2 * j + 1]
+            rows.append((horizon, group_name, people_n, still, round(still / people_n, 3) if people_n else None))
     return ReportTable("Retention after onboarding", ["days", "group", "people", "still_there", "retention"], rows)
 
 
 def interprofessionality(session: Session) -> ReportTable:
     """Per learner with sign-offs: how many, from how many assessors and how many assessor professions."""
-    own = Person.profession_id
+    learner = aliased(Person)
+    own = learner.profession_id
     other = case((and_(Assessment.assessor_profession_id.is_not(None),
                        or_(own.is_(None), Assessment.assessor_profession_id != own)),
                   Assessment.assessor_profession_id), else_=None)
     assessor = case((Assessment.assessor_person_id.is_not(None),
                      literal("p:") + cast(Assessment.assessor_person_id, String)),
                     else_=literal("n:") + func.lower(Assessment.assessor_name))
+    # Counted per person first (in person order, without sorting), then joined to the names.
+    per = (select(Assessment.person_id, func.count(Assessment.id).label("n"),
+                  func.count(distinct(assessor)).label("assessors"),
+                  func.count(distinct(Assessment.assessor_profession_id)).label("professions"),
+                  func.count(distinct(other)).label("others"))
+           .join(learner, learner.id == Assessment.person_id)
+           .where(Assessment.voided_at.is_(None)).group_by(Assessment.person_id).subquery("per"))
     stmt = (
         select(Person.external_id, Person.full_name, func.coalesce(Profession.name, NOT_RECORDED), Person.unit,
-               func.count(Assessment.id), func.count(distinct(assessor)),
-               func.count(distinct(Assessment.assessor_profession_id)), func.count(distinct(other)))
-        .select_from(Assessment).join(Person, Person.id == Assessment.person_id)
+               per.c.n, per.c.assessors, per.c.professions, per.c.others)
+        .select_from(per).join(Person, Person.id == per.c.person_id)
         .outerjoin(Profession, Profession.id == Person.profession_id)
-        .where(Assessment.voided_at.is_(None))
-        .group_by(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
         .order_by(Person.external_id)
     )
     return ReportTable("Interprofessional sign-offs per learner",
                        ["external_id", "name", "profession", "unit", "sign_offs", "assessors",
-                        "assessor_professions", "other_professions"], [tuple(r) for r in session.execute(stmt)])
+                        "assessor_professions", "other_professions"],
+                       [tuple(r) for r in session.connection().execute(stmt).all()])
 
 
 def interprofessionality_summary(session: Session) -> ReportTable:

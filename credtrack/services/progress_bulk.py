@@ -1,4 +1,4 @@
-"""Credential progress for many people at once, computed with a few set-based SQL queries.
+"""Credential progress for many people at once, from a few set-based SQL scans.
 
 The rules are those of ``progress_rules`` (the per-person form in ``progress`` uses the same
 ones, and a test holds the two forms equal). The bulk form covers the credentials people are
@@ -9,22 +9,10 @@ someone has evidence towards without being assigned.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Date,
-    and_,
-    case,
-    distinct,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    type_coerce,
-    union,
-)
+from sqlalchemy import and_, distinct, func, literal, select, union
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.db import UnitOfWork
@@ -32,19 +20,35 @@ from credtrack.models import (
     Assessment,
     Certificate,
     CohortCredential,
-    Completion,
     Credential,
     CredentialRequirement,
     Enrolment,
     Module,
-    Person,
     ScaleLevel,
 )
 from credtrack.services.common import months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
-from credtrack.services.progress_rules import STATUSES, earliest_cutoff, overall_status
+from credtrack.services.progress_evidence import (
+    assessment_texts,
+    completion_texts,
+    latest_completion,
+    level_base,
+    plain_rows,
+    sign_off_tokens,
+)
+from credtrack.services.progress_rules import (
+    ELIGIBLE,
+    EXPIRED,
+    EXPIRING_SOON,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STATUSES,
+    earliest_cutoff,
+    expiry_band,
+    overall_status,
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +66,49 @@ def _in(column, ids: list[int] | None):
     return column.in_(ids) if ids is not None else literal(True)
 
 
+@dataclass
+class _CredentialRules:
+    """One credential's requirements in the shape the per-person evidence text is read with."""
+
+    total: int = 0
+    modules: list[tuple[int, str, str | None, int | None]] = field(default_factory=list)  # id, key, cutoff, months
+    competencies: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # any, passing
+    min_professions: int = 0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everyone's (or the named people's) current completions and standing sign-offs, one text each."""
+
+    completions: dict[int, str]
+    sign_offs: dict[int, str]
+    base: int
+
+
+def load_evidence(session: Session, person_ids: list[int] | None = None) -> Evidence:
+    base = level_base(session)
+    return Evidence(completion_texts(session, person_ids), assessment_texts(session, person_ids, base), base)
+
+
+def _scope_pairs(session: Session, person_ids: list[int] | None,
+                 credential_ids: list[int] | None, held) -> list[tuple[int, int]]:
+    if person_ids is not None and credential_ids is not None:
+        return sorted({(p, c) for p in person_ids for c in credential_ids})
+    assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
+                .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
+                       _in(CohortCredential.credential_id, credential_ids)))
+    # Plain tuples through the connection: no ORM row handling for a hundred thousand pairs.
+    return [(p, c) for p, c in plain_rows(session, union(assigned, held).order_by("person_id", "credential_id"))]
+
+
 def compute_bulk(
     session: Session,
     today: dt.date,
     *,
     person_ids: list[int] | None = None,
     credential_ids: list[int] | None = None,
+    evidence: Evidence | None = None,
 ) -> list[ProgressSummary]:
     """Progress for every (person, credential) pair in scope.
 
@@ -75,100 +116,136 @@ def compute_bulk(
     answered, "not started" included. Otherwise the scope is the credentials people are assigned
     through a cohort and those they hold a certificate for.
 
-    Each requirement of each pair is answered by an index lookup (the partial indexes on current
-    completions and sign-offs cover them), then summed per pair in the database; only one row per
-    pair comes back.
+    Everyone's evidence comes from one ordered scan of each partial index, packed into one text
+    row per person (see ``progress_evidence``); each pair's requirements are then checked on that
+    text, so the database never builds a row per requirement. A caller that reads the same evidence
+    for its own purposes passes it in as ``evidence`` (from ``load_evidence`` with the same people).
     """
     R = CredentialRequirement
     MinLevel = aliased(ScaleLevel)
-    Level = aliased(ScaleLevel)
 
-    creds = session.execute(select(Credential.id, Credential.min_assessor_professions)
-                            .where(_in(Credential.id, credential_ids))).all()
-    min_prof = {cid: m for cid, m in creds}
-    totals = Counter(cid for (cid,) in session.execute(
-        select(R.credential_id).where(_in(R.credential_id, credential_ids))))
+    rules: dict[int, _CredentialRules] = {
+        cid: _CredentialRules(min_professions=m or 0)
+        for cid, m in session.execute(select(Credential.id, Credential.min_assessor_professions)
+                                      .where(_in(Credential.id, credential_ids)))}
     recurring = dict(session.execute(select(Module.id, Module.validity_months)
                                      .where(Module.validity_months.is_not(None))).all())
+    levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
+        levels[scale_id].append((level_id, rank))
+    reqs = session.execute(select(R.credential_id, R.kind, R.module_id, R.competency_id, R.scale_id, MinLevel.rank)
+                           .outerjoin(MinLevel, MinLevel.id == R.min_level_id)
+                           .where(_in(R.credential_id, credential_ids)).order_by(R.id)).all()
+    evidence = evidence or load_evidence(session, person_ids)
+    base = evidence.base
+    for cid, kind, mid, comp, scale, need in reqs:
+        rule = rules.setdefault(cid, _CredentialRules())
+        rule.total += 1
+        if kind == "module":
+            months = recurring.get(mid)
+            cut = earliest_cutoff(months, today).isoformat() if months else None
+            rule.modules.append((mid, f",{mid}:", cut, months))
+        else:
+            rule.competencies.append((sign_off_tokens(base, comp, [level for level, _rank in levels[scale]]),
+                                      sign_off_tokens(base, comp, [level for level, rank in levels[scale]
+                                                                   if rank >= need])))
 
     held = select(Certificate.person_id, Certificate.credential_id).where(
         Certificate.status == "valid", _in(Certificate.person_id, person_ids),
         _in(Certificate.credential_id, credential_ids))
-    if person_ids is not None and credential_ids is not None:
-        scope = (select(Person.id.label("person_id"), Credential.id.label("credential_id"))
-                 .select_from(Person).join(Credential, true())  # every named pair
-                 .where(Person.id.in_(person_ids), Credential.id.in_(credential_ids)).subquery("scope"))
-    else:
-        assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
-                    .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                    .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
-                           _in(CohortCredential.credential_id, credential_ids)))
-        scope = union(assigned, held).subquery("scope")
-
-    last_on = (select(func.max(Completion.completed_on))
-               .where(Completion.person_id == scope.c.person_id, Completion.module_id == R.module_id,
-                      Completion.voided_at.is_(None), Completion.verification != "pending")
-               .scalar_subquery())
-    best = (select(func.max(Level.rank)).select_from(Assessment).join(Level, Level.id == Assessment.level_id)
-            .where(Assessment.person_id == scope.c.person_id, Assessment.competency_id == R.competency_id,
-                   Assessment.scale_id == R.scale_id, Assessment.voided_at.is_(None))
-            .scalar_subquery())
-    cutoffs = {mid: earliest_cutoff(v, today) for mid, v in recurring.items()}
-    cutoff = case({mid: literal(d, Date) for mid, d in cutoffs.items()}, value=R.module_id,
-                  else_=None) if cutoffs else literal(None, Date)
-    # Materialised so each lookup runs once per requirement, however often the sums below use it.
-    per_req = (select(scope.c.person_id, scope.c.credential_id, R.kind, R.module_id,
-                      case((R.kind == "module", last_on), else_=None).label("last_on"),
-                      case((R.kind == "competency", best), else_=None).label("best"),
-                      MinLevel.rank.label("need"), cutoff.label("cutoff"))
-               .select_from(scope).join(R, R.credential_id == scope.c.credential_id)
-               .outerjoin(MinLevel, MinLevel.id == R.min_level_id).cte("per_req").prefix_with("MATERIALIZED"))
-    q = per_req.c
-    cutoff = q.cutoff
-    module_met = and_(q.kind == "module", q.last_on.is_not(None), or_(cutoff.is_(None), q.last_on >= cutoff))
-    met = case((module_met, 1), (and_(q.kind == "competency", q.best >= q.need), 1), else_=0)
-    lapsed = case((and_(q.kind == "module", q.last_on.is_not(None), cutoff.is_not(None), q.last_on < cutoff), 1),
-                  else_=0)
-    touched = case((or_(q.last_on.is_not(None), q.best.is_not(None)), 1), else_=0)
-    # For the renewal date: the oldest current completion per validity period (months_after only
-    # grows with the date, so the oldest one lapses first).
-    periods = sorted(set(recurring.values()))
-    oldest = [type_coerce(func.min(case((and_(module_met, q.module_id.in_(
-        [m for m, v in recurring.items() if v == months])), q.last_on), else_=None)), Date).label(f"oldest_{months}")
-        for months in periods]
-    rows = session.execute(
-        select(q.person_id, q.credential_id, func.sum(met), func.sum(lapsed), func.max(touched), *oldest)
-        .group_by(q.person_id, q.credential_id)).all()
-
-    professions: dict[tuple[int, int], int] = {}
-    with_min = [cid for cid, m in min_prof.items() if m]
-    if with_min:
-        stmt = (select(Assessment.person_id, R.credential_id, func.count(distinct(Assessment.assessor_profession_id)))
-                .join(R, and_(R.competency_id == Assessment.competency_id, R.scale_id == Assessment.scale_id))
-                .join(Level, Level.id == Assessment.level_id).join(MinLevel, MinLevel.id == R.min_level_id)
-                .where(Assessment.voided_at.is_(None), Level.rank >= MinLevel.rank, R.credential_id.in_(with_min),
-                       _in(Assessment.person_id, person_ids))
-                .group_by(Assessment.person_id, R.credential_id))
-        professions = {(p, c): n for p, c, n in session.execute(stmt)}
+    pairs = _scope_pairs(session, person_ids, credential_ids, held)
+    completions, sign_offs = evidence.completions, evidence.sign_offs
 
     certs: dict[tuple[int, int], dt.date | None] = {}
     for p, c, expires in session.execute(held.add_columns(Certificate.expires_on)
                                          .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
 
-    result = []
-    for p, c, met_n, lapsed_n, touched_n, *oldest_dates in rows:
-        need = min_prof.get(c)
-        renew = [months_after(d, months) for d, months in zip(oldest_dates, periods, strict=True) if d]
-        status, renewal, band = overall_status(
-            met=int(met_n or 0), total=totals.get(c, 0), lapsed=int(lapsed_n or 0),
-            any_evidence=bool(touched_n) or (p, c) in certs,
-            professions_ok=not need or professions.get((p, c), 0) >= need,
-            certificate_expires=certs.get((p, c)), has_certificate=(p, c) in certs,
-            requirement_expiry=min(renew) if renew else None, today=today,
-        )
-        result.append(ProgressSummary(p, c, status, int(met_n or 0), totals.get(c, 0), renewal, band))
+    result: list[ProgressSummary] = []
+    deferred = []  # pairs meeting every requirement of a credential that also asks for assessor professions
+    for p, c in pairs:
+        rule = rules.get(c)
+        if rule is None or not rule.total:
+            continue  # a credential without requirements has nothing to report progress on
+        done, signed = completions.get(p, ""), sign_offs.get(p, "")
+        met = lapsed = 0
+        touched = False
+        renewals: list[tuple[str, int]] = []
+        for mid, key, cut, months in rule.modules:
+            if key in done:
+                touched = True
+                if cut is None:
+                    met += 1
+                    continue
+                last = latest_completion(done, mid) or ""
+                if last >= cut:
+                    met += 1
+                    renewals.append((last, months or 0))
+                else:
+                    lapsed += 1
+        for any_level, passing in rule.competencies:
+            for token in passing:
+                if token in signed:
+                    met += 1
+                    touched = True
+                    break
+            else:
+                if not touched:
+                    touched = any(token in signed for token in any_level)
+        expiry = None
+        if met >= rule.total and renewals:
+            expiry = min(months_after(dt.date.fromisoformat(d[:10]), m) for d, m in renewals)
+        current_cert = (p, c) in certs and (certs[(p, c)] is None or certs[(p, c)] >= today)
+        if met >= rule.total and rule.min_professions and not current_cert:  # a current certificate decides alone
+            deferred.append((len(result), p, c, rule, met, lapsed, touched, expiry))
+        if (p, c) in certs:
+            result.append(_summary(p, c, rule, met, lapsed, touched, expiry, True, certs, today))
+            continue
+        # overall_status without a certificate, inline: this loop runs once per pair in the database.
+        if met >= rule.total:
+            band = expiry_band(expiry, today)
+            result.append(ProgressSummary(p, c, EXPIRING_SOON if band else ELIGIBLE, met, rule.total, expiry, band))
+        else:
+            status = EXPIRED if lapsed else IN_PROGRESS if touched else NOT_STARTED
+            result.append(ProgressSummary(p, c, status, met, rule.total, None, None))
+
+    if deferred:
+        professions = _professions(session, deferred)
+        for i, p, c, rule, met, lapsed, touched, expiry in deferred:
+            ok = professions.get((p, c), 0) >= rule.min_professions
+            result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)
     return result
+
+
+def _summary(p: int, c: int, rule: _CredentialRules, met: int, lapsed: int, touched: bool,
+             expiry: dt.date | None, professions_ok: bool, certs: dict, today: dt.date) -> ProgressSummary:
+    cert = (p, c) in certs
+    status, renewal, band = overall_status(
+        met=met, total=rule.total, lapsed=lapsed, any_evidence=touched or cert, professions_ok=professions_ok,
+        certificate_expires=certs.get((p, c)), has_certificate=cert, requirement_expiry=expiry, today=today)
+    return ProgressSummary(p, c, status, met, rule.total, renewal, band)
+
+
+def _professions(session: Session, deferred: list) -> dict[tuple[int, int], int]:
+    """Distinct assessor professions on the qualifying sign-offs, for the people meeting every requirement."""
+    R = CredentialRequirement
+    MinLevel = aliased(ScaleLevel)
+    Level = aliased(ScaleLevel)
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for _i, p, c, *_rest in deferred:
+        wanted[c].add(p)
+    found: dict[tuple[int, int], int] = {}
+    for cid, people in wanted.items():
+        ids = sorted(people)
+        for start in range(0, len(ids), 5000):
+            stmt = (select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)))
+                    .join(R, and_(R.competency_id == Assessment.competency_id, R.scale_id == Assessment.scale_id))
+                    .join(Level, Level.id == Assessment.level_id).join(MinLevel, MinLevel.id == R.min_level_id)
+                    .where(Assessment.voided_at.is_(None), Level.rank >= MinLevel.rank, R.credential_id == cid,
+                           Assessment.person_id.in_(ids[start:start + 5000]))
+                    .group_by(Assessment.person_id))
+            found.update(((p, cid), n) for p, n in session.connection().execute(stmt).all())
+    return found
 
 
 def bulk_progress(
