@@ -76,7 +76,9 @@ class InstitutionPage(QWizardPage):
         self.signatory_title.setPlaceholderText("e.g. Director of Interprofessional Education")
         form = QFormLayout(self)
         form.addRow("Institution &name", self.name)
-        form.addRow("&Logo", logo_row)
+        logo_label = QLabel("&Logo")
+        logo_label.setBuddy(self.logo)  # a row holding a layout gets no buddy, so name it here
+        form.addRow(logo_label, logo_row)
         form.addRow("&Signatory", self.signatory)
         form.addRow("Signatory &title", self.signatory_title)
         self.registerField("institution*", self.name)

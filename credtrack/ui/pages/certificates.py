@@ -131,7 +131,7 @@ class CertificatesPage(Page):
         rows, cohorts = result
         selected = selected_row(self.table)
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows):,} certificates")
+        self.count.setText(f"{len(rows):,} certificate" + ("" if len(rows) == 1 else "s"))
         current = self.cohort_box.currentData()
         self.cohort_box.clear()
         for c in cohorts:
