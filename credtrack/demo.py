@@ -313,8 +313,8 @@ def _certificate_history(db: Database, limit: int = 60) -> list[str]:
         for row in compute_bulk(s, today):
             if row.status != "eligible" or len(earned_on) >= limit * 2:
                 continue
-            detail = progress.compute_person_progress(s, row.person_id, progress._credential(s, row.credential_id),
-                                                      today)
+            rules = progress.load_rules(s, [row.credential_id])[row.credential_id]
+            detail = progress.compute_person_progress(s, row.person_id, rules, today)
             dates = [r.evidence.on for r in detail.requirements if r.evidence]
             if dates:
                 earned_on.append((max(dates) + dt.timedelta(days=7), row.person_id, row.credential_id))

@@ -7,7 +7,6 @@ then upgraded; a newer one is refused.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -49,7 +48,7 @@ def known_revisions(db) -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def upgrade(db, target: str = "head") -> None:
+def run_upgrade(db, target: str = "head") -> None:
     from alembic import command
 
     config = alembic_config(db)
@@ -81,9 +80,5 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
         backup_path = backup_sqlite(
             db.sqlite_path, reason=f"before-upgrade-from-{revision}", folder=backup_dir
         )
-    globals()["upgrade"](db)
+    run_upgrade(db)
     return str(backup_path) if backup_path else None
-
-
-def timestamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -23,7 +23,7 @@ from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import limited_text
+from credtrack.services.common import check_version, limited_text
 from credtrack.services.permissions import SYSTEM, Actor, require
 
 MIN_PASSWORD_LENGTH = 10
@@ -279,10 +279,7 @@ def update_user(
         require(actor, "users.manage")
         session = uow.session
         user = _require_user(session, user_id)
-        if expected_version is not None and user.version != expected_version:
-            from credtrack.errors import ConcurrentEditError
-
-            raise ConcurrentEditError("This account")
+        check_version(user, expected_version, "This account")
         before = _snapshot(user)
         if role is not None:
             if role not in ROLES:

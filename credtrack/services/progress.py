@@ -283,8 +283,3 @@ def cohort_scope(session: Session, cohort_code: str) -> tuple[list[int], list[in
     credentials = list(session.scalars(select(CohortCredential.credential_id)
                                        .where(CohortCredential.cohort_id == cohort.id)))
     return people, credentials
-
-
-def min_passing_rank(session: Session, scale_id: int) -> int | None:
-    return session.scalar(select(ScaleLevel.rank).where(ScaleLevel.scale_id == scale_id,
-                                                        ScaleLevel.passing.is_(True)).order_by(ScaleLevel.rank))

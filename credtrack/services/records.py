@@ -12,7 +12,6 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, PermissionDenied, ValidationError
 from credtrack.models import (
     Assessment,
-    Cohort,
     CohortCredential,
     Completion,
     CredentialRequirement,
@@ -321,7 +320,3 @@ def person_records(
             select(Assessment).where(Assessment.person_id == person_id)
             .order_by(Assessment.assessed_on.desc(), Assessment.id.desc()))]
         return completions, assessments
-
-
-def cohorts_of(session: Session, person_id: int) -> list[str]:
-    return list(session.scalars(select(Cohort.code).join(Enrolment).where(Enrolment.person_id == person_id)))
