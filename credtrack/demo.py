@@ -29,6 +29,7 @@ from credtrack.models import (
     Profession,
     ScaleLevel,
     User,
+    evidence,
     fold,
     utcnow,
 )
@@ -282,6 +283,7 @@ def load_demo(
             s.execute(insert(Completion), completions)
         if assessments:
             s.execute(insert(Assessment), assessments)
+        evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0
         summary = DemoSummary(people, n_comp, n_assess, len(cohort_codes))

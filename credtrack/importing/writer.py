@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
 from credtrack.importing.problems import ImportCancelledError
-from credtrack.models import Assessment, Completion, Enrolment, Person
+from credtrack.models import Assessment, Completion, Enrolment, Person, evidence
 
 CHUNK = 5000
 TABLES: dict[str, Table] = {
@@ -60,7 +60,22 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
                 raise ConcurrentEditError("Some of the records in this file")
             done += len(chunk)
     _checkpoint(cancel, progress, done, total)
+    _repack_evidence(connection, plan, table, new_ids)
     return new_ids
+
+
+def _repack_evidence(connection, plan: Plan, table: Table, new_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Keep the packed evidence rows in step: new records are appended, changed ones re-packed."""
+    kind = {"completions": "completions", "assessments": "sign_offs"}.get(plan.kind)
+    if kind is None:
+        return
+    evidence.append_rows(connection, kind, id_ranges(new_ids))
+    changed = [u["b_id"] for u in plan.updates]
+    people: set[int] = set()
+    for start in range(0, len(changed), CHUNK):
+        people.update(connection.execute(select(table.c.person_id).where(
+            table.c.id.in_(changed[start:start + CHUNK]))).scalars())
+    evidence.refresh(connection, people)
 
 
 def _checkpoint(cancel: Cancel | None, progress: Progress | None, done: int, total: int) -> None:

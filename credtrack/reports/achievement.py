@@ -6,8 +6,8 @@ required level. A credential is achieved on the latest of those dates once every
 is met. Recurring modules lapsing later and the assessor-profession minimum do not move this
 first-achievement date (the progress service judges those for the current status).
 
-Everyone's dated evidence is read with one ordered scan of each partial index, one text row per
-person (see ``credtrack.services.progress_evidence``); the dates are then picked out of that text
+Everyone's dated evidence is read from the packed rows, one text row per person (see
+``credtrack.models.evidence``); the dates are then picked out of that text
 for the pairs a report asks about, so no per-requirement rows are built in the database.
 """
 
@@ -20,23 +20,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.models import CredentialRequirement, ScaleLevel
-from credtrack.services.progress_evidence import (
-    assessment_dated_texts,
-    completion_texts,
-    level_base,
-)
+from credtrack.services.progress_evidence import evidence_texts
 
 
 def _earliest(text: str, key: str) -> str | None:
     """The earliest date among the ``key`` tokens (``,id:``) of a person's evidence text."""
     first = None
+    width = len(key)
     at = text.find(key)
     while at >= 0:
-        start = at + len(key)
-        day = text[start:text.index(",", start)]
+        day = text[at + width:at + width + 10]  # dates are ISO, ten characters
         if first is None or day < first:
             first = day
-        at = text.find(key, start)
+        at = text.find(key, at + width)
     return first
 
 
@@ -49,7 +45,6 @@ class Achievements:
         levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
             levels[scale_id].append((level_id, rank))
-        base = level_base(session)
         stmt = (select(R.credential_id, R.kind, R.module_id, R.competency_id, R.scale_id, minimum.rank)
                 .outerjoin(minimum, minimum.id == R.min_level_id).order_by(R.id))
         if credential_ids is not None:
@@ -60,10 +55,9 @@ class Achievements:
             if kind == "module":
                 self.rules[cid].append((True, (f",{mid}:",)))
             else:
-                keys = tuple(f",{comp * base + level}:" for level, rank in levels[scale] if rank >= need)
+                keys = tuple(f",{comp}.{level}:" for level, rank in levels[scale] if rank >= need)
                 self.rules[cid].append((False, keys))
-        self.completions = completion_texts(session, None)
-        self.sign_offs = assessment_dated_texts(session, base)
+        self.completions, self.sign_offs = evidence_texts(session, None)
         self._rarest_first()
 
     def _rarest_first(self, sample_size: int = 1000) -> None:

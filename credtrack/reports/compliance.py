@@ -92,7 +92,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
 
     credential_codes = {r[1]: r[2] for r in reqs}
     ordered = sorted(credential_codes, key=credential_codes.get)
-    checks = {cid: [_check(r, today, evidence.base, levels) for r in reqs if r[1] == cid] for cid in ordered}
+    checks = {cid: [_check(r, today, levels) for r in reqs if r[1] == cid] for cid in ordered}
     columns = ["external_id", "name", "profession", "unit"]
     for cid in ordered:
         columns.append(f"{credential_codes[cid]} status")
@@ -121,7 +121,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
     return ReportTable(title, columns, rows)
 
 
-def _check(req, today: dt.date, base: int, levels: dict[int, list[tuple[int, int]]]):
+def _check(req, today: dt.date, levels: dict[int, list[tuple[int, int]]]):
     """A requirement as a test on a person's evidence texts, answering met, missing or expired."""
     if req[3] == "module":
         module_id, key = req[4], f",{req[4]}:"
@@ -134,7 +134,7 @@ def _check(req, today: dt.date, base: int, levels: dict[int, list[tuple[int, int
                 return MET
             return MET if (latest_completion(done, module_id) or "") >= cutoff else EXPIRED
         return module_state
-    passing = sign_off_tokens(base, req[7], [level for level, rank in levels.get(req[9], []) if rank >= req[10]])
+    passing = sign_off_tokens(req[7], [level for level, rank in levels.get(req[9], []) if rank >= req[10]])
 
     def competency_state(_done: str, signed: str) -> str:
         return MET if any(token in signed for token in passing) else MISSING

@@ -9,15 +9,17 @@ someone has evidence towards without being assigned.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import NamedTuple
 
-from sqlalchemy import and_, distinct, func, literal, select, union
+from sqlalchemy import literal, select, union
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.db import UnitOfWork
 from credtrack.models import (
-    Assessment,
     Certificate,
     CohortCredential,
     Credential,
@@ -31,10 +33,9 @@ from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
 from credtrack.services.progress_evidence import (
-    assessment_texts,
-    completion_texts,
+    assessor_professions,
+    evidence_texts,
     latest_completion,
-    level_base,
     plain_rows,
     sign_off_tokens,
 )
@@ -51,8 +52,9 @@ from credtrack.services.progress_rules import (
 )
 
 
-@dataclass(frozen=True)
-class ProgressSummary:
+class ProgressSummary(NamedTuple):
+    """One person's standing on one credential (a tuple: a hundred thousand are made per summary)."""
+
     person_id: int
     credential_id: int
     status: str
@@ -75,6 +77,11 @@ class _CredentialRules:
     competencies: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # any, passing
     min_professions: int = 0
 
+    @cached_property
+    def passing_tokens(self) -> tuple[str, ...]:
+        """Every sign-off token meeting any of the credential's competency requirements."""
+        return tuple(dict.fromkeys(token for _any, passing in self.competencies for token in passing))
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -82,12 +89,10 @@ class Evidence:
 
     completions: dict[int, str]
     sign_offs: dict[int, str]
-    base: int
 
 
 def load_evidence(session: Session, person_ids: list[int] | None = None) -> Evidence:
-    base = level_base(session)
-    return Evidence(completion_texts(session, person_ids), assessment_texts(session, person_ids, base), base)
+    return Evidence(*evidence_texts(session, person_ids))
 
 
 def _scope_pairs(session: Session, person_ids: list[int] | None,
@@ -137,7 +142,6 @@ def compute_bulk(
                            .outerjoin(MinLevel, MinLevel.id == R.min_level_id)
                            .where(_in(R.credential_id, credential_ids)).order_by(R.id)).all()
     evidence = evidence or load_evidence(session, person_ids)
-    base = evidence.base
     for cid, kind, mid, comp, scale, need in reqs:
         rule = rules.setdefault(cid, _CredentialRules())
         rule.total += 1
@@ -146,9 +150,8 @@ def compute_bulk(
             cut = earliest_cutoff(months, today).isoformat() if months else None
             rule.modules.append((mid, f",{mid}:", cut, months))
         else:
-            rule.competencies.append((sign_off_tokens(base, comp, [level for level, _rank in levels[scale]]),
-                                      sign_off_tokens(base, comp, [level for level, rank in levels[scale]
-                                                                   if rank >= need])))
+            rule.competencies.append((sign_off_tokens(comp, [level for level, _rank in levels[scale]]),
+                                      sign_off_tokens(comp, [level for level, rank in levels[scale] if rank >= need])))
 
     held = select(Certificate.person_id, Certificate.credential_id).where(
         Certificate.status == "valid", _in(Certificate.person_id, person_ids),
@@ -160,6 +163,25 @@ def compute_bulk(
     for p, c, expires in session.execute(held.add_columns(Certificate.expires_on)
                                          .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
+
+    gc.disable()  # the loop makes a tuple per pair; collection passes over them would find nothing to free
+    try:
+        result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today)
+    finally:
+        gc.enable()
+    for i, p, c, rule, met, lapsed, touched, expiry in deferred:
+        ok = len(assessor_professions(sign_offs.get(p, ""), rule.passing_tokens)) >= rule.min_professions
+        result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)
+    return result
+
+
+def _judge(pairs: list[tuple[int, int]], rules: dict[int, _CredentialRules], completions: dict[int, str],
+           sign_offs: dict[int, str], certs: dict, today: dt.date) -> tuple[list[ProgressSummary], list]:
+    """Each pair's summary, and the pairs whose assessor-profession rule is still to be judged."""
+
+    @cache
+    def renewal(day: str, months: int) -> dt.date:  # people share completion days: each is worked out once
+        return months_after(dt.date.fromisoformat(day), months)
 
     result: list[ProgressSummary] = []
     deferred = []  # pairs meeting every requirement of a credential that also asks for assessor professions
@@ -194,7 +216,7 @@ def compute_bulk(
                     touched = any(token in signed for token in any_level)
         expiry = None
         if met >= rule.total and renewals:
-            expiry = min(months_after(dt.date.fromisoformat(d[:10]), m) for d, m in renewals)
+            expiry = min(renewal(d, m) for d, m in renewals)
         current_cert = (p, c) in certs and (certs[(p, c)] is None or certs[(p, c)] >= today)
         if met >= rule.total and rule.min_professions and not current_cert:  # a current certificate decides alone
             deferred.append((len(result), p, c, rule, met, lapsed, touched, expiry))
@@ -209,12 +231,7 @@ def compute_bulk(
             status = EXPIRED if lapsed else IN_PROGRESS if touched else NOT_STARTED
             result.append(ProgressSummary(p, c, status, met, rule.total, None, None))
 
-    if deferred:
-        professions = _professions(session, deferred)
-        for i, p, c, rule, met, lapsed, touched, expiry in deferred:
-            ok = professions.get((p, c), 0) >= rule.min_professions
-            result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)
-    return result
+    return result, deferred
 
 
 def _summary(p: int, c: int, rule: _CredentialRules, met: int, lapsed: int, touched: bool,
@@ -224,28 +241,6 @@ def _summary(p: int, c: int, rule: _CredentialRules, met: int, lapsed: int, touc
         met=met, total=rule.total, lapsed=lapsed, any_evidence=touched or cert, professions_ok=professions_ok,
         certificate_expires=certs.get((p, c)), has_certificate=cert, requirement_expiry=expiry, today=today)
     return ProgressSummary(p, c, status, met, rule.total, renewal, band)
-
-
-def _professions(session: Session, deferred: list) -> dict[tuple[int, int], int]:
-    """Distinct assessor professions on the qualifying sign-offs, for the people meeting every requirement."""
-    R = CredentialRequirement
-    MinLevel = aliased(ScaleLevel)
-    Level = aliased(ScaleLevel)
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for _i, p, c, *_rest in deferred:
-        wanted[c].add(p)
-    found: dict[tuple[int, int], int] = {}
-    for cid, people in wanted.items():
-        ids = sorted(people)
-        for start in range(0, len(ids), 5000):
-            stmt = (select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)))
-                    .join(R, and_(R.competency_id == Assessment.competency_id, R.scale_id == Assessment.scale_id))
-                    .join(Level, Level.id == Assessment.level_id).join(MinLevel, MinLevel.id == R.min_level_id)
-                    .where(Assessment.voided_at.is_(None), Level.rank >= MinLevel.rank, R.credential_id == cid,
-                           Assessment.person_id.in_(ids[start:start + 5000]))
-                    .group_by(Assessment.person_id))
-            found.update(((p, cid), n) for p, n in session.connection().execute(stmt).all())
-    return found
 
 
 def bulk_progress(

@@ -1,72 +1,36 @@
-"""Everyone's standing evidence from one ordered scan of each partial index, as one text row per person.
+"""Reading everyone's (or some people's) standing evidence, packed one text row per person.
 
-The bulk progress form needs, per person, the latest current completion of each required module
-and the levels signed off on each required competency. Looking each requirement up separately
-costs an index seek per (person, credential, requirement). Scanning ``ix_completion_current`` and
-``ix_assessment_current`` once, grouped by person (the index order, so the database streams the
-groups without sorting), and packing each person's rows into a delimited string is several times
-cheaper; the rules then test the strings with substring searches in Python.
-
-* completions: ``",12:2026-03-01,40:2025-11-30,"`` — module id and completion date per row.
-* sign-offs: ``",300007,500008,"`` (or ``",300007:2026-02-01,"`` with dates) — ``competency id × LEVEL_BASE + level id`` per row (a level
-  belongs to one scale, so the level also names the scale); whole numbers cost the database far
-  less to turn into text than joined pieces.
-
-Every token sits between commas, so ``",12:" in text`` asks "has a completion of module 12".
+The packed rows live in ``person_evidence`` (see ``credtrack.models.evidence`` for how they are
+kept in step and their format). The bulk progress form and the reports test requirements on that
+text with substring searches — ``",12:" in completions``, ``",7.3:" in sign_offs`` — so the
+database never builds a row per (person, credential, requirement).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-PERSON_FILTER_LIMIT = 2000  # above this many named people, scan everyone and filter in Python
-
-# Written out per dialect: SQLite joins numbers to text by itself (a CAST per value costs time on
-# two million rows) and has to be told to read the covering partial index for sign-offs.
-_SQL = {
-    "sqlite": {
-        "completion": "SELECT person_id, group_concat(module_id || ':' || completed_on, ',') FROM completion "
-                      "WHERE voided_at IS NULL AND verification <> 'pending'{people} GROUP BY person_id",
-        "assessment": "SELECT person_id, group_concat(competency_id * {base} + level_id, ',') "
-                      "FROM assessment INDEXED BY ix_assessment_current WHERE voided_at IS NULL{people} "
-                      "GROUP BY person_id",
-        "assessment_dated": "SELECT person_id, group_concat((competency_id * {base} + level_id) || ':' || assessed_on, "
-                            "',') FROM assessment INDEXED BY ix_assessment_dated WHERE voided_at IS NULL{people} "
-                            "GROUP BY person_id",
-    },
-    "default": {
-        "completion": "SELECT person_id, string_agg(module_id || ':' || CAST(completed_on AS VARCHAR), ',') "
-                      "FROM completion WHERE voided_at IS NULL AND verification <> 'pending'{people} "
-                      "GROUP BY person_id",
-        "assessment": "SELECT person_id, string_agg(CAST(competency_id * {base} + level_id AS VARCHAR), ',') "
-                      "FROM assessment WHERE voided_at IS NULL{people} GROUP BY person_id",
-        "assessment_dated": "SELECT person_id, string_agg((competency_id * {base} + level_id) || ':' "
-                            "|| CAST(assessed_on AS VARCHAR), ',') FROM assessment WHERE voided_at IS NULL{people} "
-                            "GROUP BY person_id",
-    },
-}
+PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
 
-def _texts(session: Session, kind: str, person_ids: list[int] | None, base: int = 0) -> dict[int, str]:
-    """Run one evidence scan straight on the driver's cursor: a hundred thousand rows of (id, text) need
-    no result processing, and skipping it is a good part of the time saved."""
+def evidence_texts(session: Session, person_ids: list[int] | None) -> tuple[dict[int, str], dict[int, str]]:
+    """(completions, sign-offs) per person, straight off the driver's cursor: a hundred thousand rows
+    of (id, text, text) need no result processing."""
     connection = session.connection()
-    dialect = connection.dialect
-    sql = _SQL.get(dialect.name, _SQL["default"])[kind]
+    sql = "SELECT person_id, completions, sign_offs FROM person_evidence"
     params: tuple = ()
-    people = ""
     if person_ids is not None and len(person_ids) <= PERSON_FILTER_LIMIT:
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        people = f" AND person_id IN ({', '.join([mark] * len(person_ids))})" if person_ids else " AND 1 = 0"
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql += f" WHERE person_id IN ({', '.join([mark] * len(person_ids))})" if person_ids else " WHERE 1 = 0"
         params = tuple(person_ids)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(sql.format(people=people, base=int(base)), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    return {pid: f",{joined}," for pid, joined in rows}
+    ids = [r[0] for r in rows]
+    return dict(zip(ids, [r[1] for r in rows], strict=True)), dict(zip(ids, [r[2] for r in rows], strict=True))
 
 
 def plain_rows(session: Session, stmt) -> list[tuple]:
@@ -82,41 +46,33 @@ def plain_rows(session: Session, stmt) -> list[tuple]:
         cursor.close()
 
 
-def completion_texts(session: Session, person_ids: list[int] | None) -> dict[int, str]:
-    """Per person: every current completion (not voided, not awaiting verification) as ``,module:date``."""
-    return _texts(session, "completion", person_ids)
-
-
-def level_base(session: Session) -> int:
-    """The multiplier that keeps competency and level apart in a sign-off token."""
-    top = session.execute(text("SELECT max(id) FROM scale_level")).scalar()
-    return 10 ** len(str(int(top or 0) + 1))
-
-
-def assessment_texts(session: Session, person_ids: list[int] | None, base: int) -> dict[int, str]:
-    """Per person: every standing sign-off (not voided) as ``,competency*base+level``."""
-    return _texts(session, "assessment", person_ids, base)
-
-
-def assessment_dated_texts(session: Session, base: int) -> dict[int, str]:
-    """Per person: every standing sign-off with its date, as ``,competency*base+level:date``."""
-    return _texts(session, "assessment_dated", None, base)
-
-
 def latest_completion(text: str, module_id: int) -> str | None:
     """The latest completion date (ISO text) of ``module_id`` in a person's completion text."""
     key = f",{module_id}:"
+    width = len(key)
     latest = None
     at = text.find(key)
     while at >= 0:
-        start = at + len(key)
-        day = text[start:text.index(",", start)]
+        day = text[at + width:at + width + 10]
         if latest is None or day > latest:
             latest = day
-        at = text.find(key, start)
+        at = text.find(key, at + width)
     return latest
 
 
-def sign_off_tokens(base: int, competency_id: int, level_ids: list[int]) -> tuple[str, ...]:
+def assessor_professions(text: str, tokens: tuple[str, ...]) -> set[str]:
+    """The assessor professions (ids as text) on the sign-offs in ``text`` that match any of ``tokens``."""
+    found: set[str] = set()
+    for token in tokens:
+        at = text.find(token)
+        while at >= 0:
+            start = at + len(token) + 11  # past the date and its colon
+            found.add(text[start:text.index(",", start)])
+            at = text.find(token, start)
+    found.discard("")
+    return found
+
+
+def sign_off_tokens(competency_id: int, level_ids: list[int]) -> tuple[str, ...]:
     """The substrings that stand for a sign-off on ``competency_id`` at any of ``level_ids``."""
-    return tuple(f",{competency_id * base + level}," for level in level_ids)
+    return tuple(f",{competency_id}.{level}:" for level in level_ids)

@@ -9,7 +9,15 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from credtrack.importing import check, preview, run_import
-from credtrack.models import Assessment, AuditEvent, Completion, Enrolment, Person, Profession
+from credtrack.models import (
+    Assessment,
+    AuditEvent,
+    Completion,
+    Enrolment,
+    Person,
+    Profession,
+    evidence,
+)
 from credtrack.services.audit import verify_chain
 from tests.unit.data.conftest import EDUCATOR
 
@@ -118,6 +126,12 @@ def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, 
         assert rita.assessor_name == "Rita Preceptor"
         assert rita.assessor_profession_id == seeded.professions["PHARM"]
         assert verify_chain(s).intact
+        # Imported records reach the packed evidence that progress and reports read (pending ones do not).
+        assert evidence.stale_people(s.connection()) == []
+        n100 = s.scalar(select(evidence.PersonEvidence.completions).where(
+            evidence.PersonEvidence.person_id == s.scalar(select(Person.id).where(Person.external_id == "N100"))))
+        assert f",{seeded.modules['IPE-101']}:2024-02-01," in n100
+        assert f",{seeded.modules['SIM-201']}:" not in n100
 
 
 def test_reimport_with_changes_updates_people_and_records_the_difference(db, seeded, tmp_path):

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from credtrack import migrations, schema
 from credtrack.db import Database, open_database
 from credtrack.errors import DatabaseOpenError, DatabaseTooNewError
-from credtrack.models import Base
+from credtrack.models import Base, evidence
 from credtrack.services import people
 from credtrack.services.accounts import log_in
 
@@ -79,6 +79,9 @@ def test_database_from_the_first_revision_opens_upgrades_and_keeps_its_records(t
         actor = log_in(db.unit_of_work(), "educator", "demo-password")
         found = people.search_people(db.unit_of_work(), actor, "")
         assert len([p for p in found if p.external_id.startswith("DEMO-")]) == 8
+        with db.unit_of_work() as uow:  # the upgrade packed everyone's evidence from their records
+            assert uow.session.scalar(text("SELECT count(*) FROM person_evidence")) > 0
+            assert evidence.stale_people(uow.session.connection()) == []
     finally:
         db.dispose()
     copies = list(backups.glob("schema-0001-*-before-upgrade-from-0001.db"))

@@ -1,0 +1,134 @@
+"""Each person's standing evidence packed into one text row, kept in step with completions and sign-offs.
+
+Bulk progress, the compliance matrix and the outcome reports read everyone's evidence at once.
+Grouping two million completion and sign-off rows by person on every read costs about a second on
+a workstation; reading a hundred thousand packed rows costs a tenth of that. So ``person_evidence``
+holds the packed form, and it changes in the same transaction as the records it is made from:
+
+* every ORM flush that adds or changes a completion or an assessment re-packs that person's row
+  (``after_flush`` below: recording, verifying and voiding all pass through it);
+* bulk writers that bypass the ORM (imports, demo data) call ``append_rows`` or ``refresh`` themselves.
+
+Formats — every token sits between commas, so ``",12:" in text`` asks "has a current completion of
+module 12" and ``",7.3:" in text`` "has a standing sign-off on competency 7 at level 3":
+
+* ``completions``: ``,12:2026-03-01,40:2025-11-30,`` — module id and date of each current completion
+  (not voided, not awaiting verification);
+* ``sign_offs``: ``,7.3:2026-02-01:5,`` — competency id, level id, date and assessor profession id
+  (empty when not recorded) of each standing sign-off (not voided).
+
+Dates are always ten characters (ISO), so a date is read as the ten characters after its key.
+
+Someone with neither has no row. ``stale_people`` compares the table with the records it is made
+from, for tests and for ``credtrack-cli`` checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ForeignKey, Text, bindparam, event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from credtrack.models.base import Base
+from credtrack.models.records import Assessment, Completion
+
+
+class PersonEvidence(Base):
+    __tablename__ = "person_evidence"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    completions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sign_offs: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+CHUNK = 500  # people per statement when re-packing named people
+
+_COMPLETION_TOKEN = "module_id || ':' || {day}"
+_SIGN_OFF_TOKEN = ("competency_id || '.' || level_id || ':' || {day} || ':' "
+                   "|| COALESCE(CAST(assessor_profession_id AS VARCHAR), '')")
+_CURRENT_COMPLETION = "voided_at IS NULL AND verification <> 'pending'"
+_STANDING_SIGN_OFF = "voided_at IS NULL"
+
+
+def _sql(connection: Connection) -> dict[str, str]:
+    """The packing expressions in this database's words: SQLite's group_concat reads stored ISO
+    dates as they are; PostgreSQL's string_agg needs the date turned into text."""
+    if connection.dialect.name == "sqlite":
+        agg, completed, assessed = "group_concat({}, ',')", "completed_on", "assessed_on"
+    else:
+        agg, completed, assessed = "string_agg({}, ',')", "CAST(completed_on AS VARCHAR)", "CAST(assessed_on AS VARCHAR)"
+    return {
+        "completions": "',' || " + agg.format(_COMPLETION_TOKEN.format(day=completed)) + " || ','",
+        "sign_offs": "',' || " + agg.format(_SIGN_OFF_TOKEN.format(day=assessed)) + " || ','",
+    }
+
+
+def _packed_select(connection: Connection, people: str) -> str:
+    """person_id, completions, sign_offs for the people matched by the ``people`` condition on ``person_id``."""
+    sql = _sql(connection)
+    return (
+        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, '') FROM "
+        f"(SELECT person_id FROM completion WHERE {_CURRENT_COMPLETION} AND {people} "
+        f" UNION SELECT person_id FROM assessment WHERE {_STANDING_SIGN_OFF} AND {people}) ids "
+        f"LEFT JOIN (SELECT person_id, {sql['completions']} AS packed FROM completion "
+        f"           WHERE {_CURRENT_COMPLETION} AND {people} GROUP BY person_id) c ON c.person_id = ids.person_id "
+        f"LEFT JOIN (SELECT person_id, {sql['sign_offs']} AS packed FROM assessment "
+        f"           WHERE {_STANDING_SIGN_OFF} AND {people} GROUP BY person_id) a ON a.person_id = ids.person_id"
+    )
+
+
+_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs) "
+
+
+def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
+    """Re-pack the named people's rows from their records."""
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        connection.execute(text("DELETE FROM person_evidence WHERE person_id IN :ids")
+                           .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
+        connection.execute(text(_INSERT + _packed_select(connection, "person_id IN :ids"))
+                           .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
+
+
+def rebuild(connection: Connection) -> None:
+    """Re-pack everyone's rows (after a schema upgrade or loading demo data)."""
+    connection.execute(text("DELETE FROM person_evidence"))
+    connection.execute(text(_INSERT + _packed_select(connection, "1 = 1")))
+
+
+def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int, int] | list[int]]) -> None:
+    """Add newly inserted completions (``kind="completions"``) or assessments (``"sign_offs"``) with ids in
+    ``id_ranges`` to their people's rows, without re-reading what those people already had."""
+    table, condition = ("completion", _CURRENT_COMPLETION) if kind == "completions" else \
+        ("assessment", _STANDING_SIGN_OFF)
+    packed = _sql(connection)[kind]
+    other = "sign_offs" if kind == "completions" else "completions"
+    statement = text(
+        f"INSERT INTO person_evidence (person_id, {kind}, {other}) SELECT person_id, {packed}, '' FROM {table} WHERE id BETWEEN :low AND :high AND {condition} "
+        f"GROUP BY person_id "
+        f"ON CONFLICT (person_id) DO UPDATE SET {kind} = CASE WHEN person_evidence.{kind} = '' "
+        f"THEN excluded.{kind} ELSE person_evidence.{kind} || substr(excluded.{kind}, 2) END"
+    )
+    for low, high in id_ranges:
+        connection.execute(statement, {"low": low, "high": high})
+
+
+def stale_people(connection: Connection) -> list[int]:
+    """People whose packed row differs from their records (token order aside); empty when in step."""
+    stored = {pid: (set(c.strip(",").split(",")) - {""}, set(s.strip(",").split(",")) - {""})
+              for pid, c, s in connection.execute(text("SELECT person_id, completions, sign_offs FROM person_evidence"))}
+    fresh = {pid: (set(c.strip(",").split(",")) - {""}, set(s.strip(",").split(",")) - {""})
+             for pid, c, s in connection.execute(text(_packed_select(connection, "1 = 1")))}
+    return sorted(pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid))
+
+
+@event.listens_for(Session, "after_flush")
+def _repack_changed_people(session: Session, _context: object) -> None:
+    """Re-pack the rows of people whose completions or assessments this flush added or changed."""
+    people = {obj.person_id for obj in (*session.new, *session.dirty, *session.deleted)
+              if isinstance(obj, Completion | Assessment) and obj.person_id is not None}
+    if people:
+        refresh(session.connection(), people)
