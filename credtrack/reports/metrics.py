@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -20,6 +21,7 @@ from credtrack.models import (
 from credtrack.reports.achievement import Achievements
 from credtrack.reports.sql import ratio
 from credtrack.reports.tables import ReportTable
+from credtrack.services.progress_evidence import plain_rows
 
 DIMENSIONS = ("profession", "cohort", "unit")
 NOT_RECORDED = "(not recorded)"
@@ -50,19 +52,22 @@ def completion(session: Session, by: str = "profession") -> ReportTable:
                            func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began)
                     .join(Person, Person.id == pairs.c.person_id)
                     .outerjoin(Profession, Profession.id == Person.profession_id).subquery("assigned"))
-    rows = session.connection().execute(
-        select(assigned.c.grp, Credential.code, assigned.c.person_id, assigned.c.credential_id, assigned.c.began)
-        .join(Credential, Credential.id == assigned.c.credential_id)).all()
-    achievements = Achievements(session, sorted({r[3] for r in rows}))
-    groups: dict[tuple[str, str], list] = {}
-    for grp, code, pid, cid, began in rows:
-        entry = groups.setdefault((grp, code), [0, []])
+    codes = dict(session.execute(select(Credential.id, Credential.code)).all())
+    rows = plain_rows(session, select(assigned.c.grp, assigned.c.credential_id, assigned.c.person_id, assigned.c.began))
+    rows.sort(key=lambda r: r[2])  # person by person: each person's evidence is read once
+    achievements = Achievements(session, sorted({r[1] for r in rows}))
+    groups: dict[tuple[str, int], list] = {}
+    achieved_day = achievements.achieved_day
+    for grp, cid, pid, began in rows:
+        entry = groups.get((grp, cid))
+        if entry is None:
+            entry = groups[(grp, cid)] = [0, []]
         entry[0] += 1
-        achieved_on = achievements.achieved_on(pid, cid)
-        if achieved_on is not None:
-            entry[1].append(max((achieved_on - _day(began)).days, 0))
+        day = achieved_day(pid, cid)
+        if day:
+            entry[1].append(max((_day(day) - _day(began)).days, 0))
     out = []
-    for (grp, code), (n, days) in sorted(groups.items()):
+    for (grp, code), (n, days) in sorted(((grp, codes[cid]), entry) for (grp, cid), entry in groups.items()):
         done = len(days)
         mean = _round(sum(days) / done, 1) if done else None
         out.append((grp, code, n, done, _round(done / n) if n else None, mean,
@@ -71,8 +76,10 @@ def completion(session: Session, by: str = "profession") -> ReportTable:
                                                "mean_days_to_credential", "fewest_days", "most_days"], out)
 
 
+@cache
 def _day(value) -> dt.date:
-    """A date column read without the ORM's type handling (SQLite gives ISO text)."""
+    """A date column read without the ORM's type handling (SQLite gives ISO text); days repeat, so each
+    is worked out once."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
@@ -95,13 +102,17 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     else:
         ids = list(session.scalars(select(Credential.id)))
     achievements = Achievements(session, ids)
+    among = set(ids)
     counts = [[0, 0, 0, 0] for _ in horizons]  # per horizon: completed, still there; did not, still there
-    people = session.connection().execute(
-        select(Person.id, Person.start_date, Person.end_date).where(Person.start_date.is_not(None))).all()
+    people = plain_rows(session, select(Person.id, Person.start_date, Person.end_date)
+                        .where(Person.start_date.is_not(None)))
     for pid, start, end in people:
         start_day = _day(start)
         end_day = _day(end) if end is not None else None
-        first_on = achievements.first_of(pid, ids)
+        marks = [start_day + dt.timedelta(days=h) for h in horizons if start_day + dt.timedelta(days=h) <= today]
+        if not marks:
+            continue  # too recent for any horizon
+        first_on = achievements.first_of(pid, among, by=max(marks))  # later achievements change no count
         for i, horizon in enumerate(horizons):
             mark = start_day + dt.timedelta(days=horizon)
             if mark > today:
