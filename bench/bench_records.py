@@ -104,14 +104,19 @@ def plain_summary(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
+def plain_evidence_read(conn: sqlite3.Connection) -> int:
+    """The database half of credtrack's summary: everyone's packed evidence rows (``person_evidence``)."""
+    return len(conn.execute("SELECT person_id, completions, sign_offs FROM person_evidence").fetchall())
+
+
 def plain_evidence_scans(conn: sqlite3.Connection) -> int:
-    """The database half of credtrack's summary: one ordered scan of each partial index, a text per person."""
+    """What reading everyone's evidence cost before it was kept packed: a grouped scan of each partial index."""
     done = conn.execute(
         "SELECT person_id, group_concat(module_id || ':' || completed_on, ',') FROM completion "
         "WHERE voided_at IS NULL AND verification <> 'pending' GROUP BY person_id").fetchall()
     signed = conn.execute(
-        "SELECT person_id, group_concat(competency_id * 1000 + level_id, ',') FROM assessment "
-        "INDEXED BY ix_assessment_current WHERE voided_at IS NULL GROUP BY person_id").fetchall()
+        "SELECT person_id, group_concat(competency_id || '.' || level_id || ':' || assessed_on, ',') FROM assessment "
+        "WHERE voided_at IS NULL GROUP BY person_id").fetchall()
     return len(done) + len(signed)
 
 
@@ -147,11 +152,13 @@ def main() -> None:
     ours = timed(lambda: progress_bulk.status_counts(db.unit_of_work(), EDUCATOR, today=TODAY), 3)
     lookups = timed(lambda: plain_summary(conn), 3)
     scans = timed(lambda: plain_evidence_scans(conn), 3)
+    packed = timed(lambda: plain_evidence_read(conn), 3)
     print(f"all-people progress summary:  credtrack best {min(ours):6.0f} ms (median {statistics.median(ours):.0f})   "
           f"target <= 2000 ms")
     print(f"   plain SQL, a lookup per requirement: best {min(lookups):6.0f} ms   ratio {min(ours) / min(lookups):.2f}x")
-    print(f"   plain SQL, the two evidence scans credtrack runs (no rules applied): best {min(scans):6.0f} ms   "
-          f"ratio {min(ours) / min(scans):.2f}x")
+    print(f"   plain SQL, reading the packed evidence rows credtrack reads (no rules applied): "
+          f"best {min(packed):6.0f} ms   ratio {min(ours) / min(packed):.2f}x")
+    print(f"   plain SQL, grouping every completion and sign-off by person instead: best {min(scans):6.0f} ms")
 
     words = ["nguyen", "jose", "smirnova", "okafor", "muller", "demo-0042", "ann", "παπαδ"]
     ours = [min(timed(lambda w=w: people.search_people(db.unit_of_work(), EDUCATOR, w), 3)) for w in words]
