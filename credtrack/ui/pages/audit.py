@@ -58,7 +58,7 @@ class AuditPage(Page):
         self.verify_button.setAccessibleName("Verify the audit chain")
         self.verify_button.clicked.connect(self.verify_chain)
         self.count_label = QLabel()
-        self.count_label.setProperty("role", "subtitle")
+        style.set_role(self.count_label, "subtitle")
 
         self.model = AuditTableModel(self)
         self.proxy = TableProxy(self.model, self)

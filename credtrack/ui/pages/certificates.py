@@ -67,7 +67,7 @@ class CertificatesPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _ix: self.actions.open_pdf())
         self.count = QLabel()
-        self.count.setProperty("role", "subtitle")
+        style.set_role(self.count, "subtitle")
         self.actions = CertificateActions(ctx, self, lambda: selected_row(self.table))
 
         self.issue_button = QPushButton("Issue…")

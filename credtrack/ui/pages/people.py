@@ -71,7 +71,7 @@ class PeoplePage(Page):
         self.table = make_table(self.proxy, "People")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count = QLabel()
-        self.count.setProperty("role", "subtitle")
+        style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
 
         self.new_button = QPushButton("New person…")

@@ -124,7 +124,7 @@ class SignoffPage(Page):
         self.sign_button.setDefault(True)
         self.sign_button.clicked.connect(self.save)
         self.missing = QLabel()
-        self.missing.setProperty("role", "subtitle")
+        style.set_role(self.missing, "subtitle")
         self.missing.setWordWrap(True)
         self.banner = Banner()
         sign = QWidget()

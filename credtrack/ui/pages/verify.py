@@ -53,7 +53,7 @@ class VerifyPage(Page):
         self.open_button = QPushButton("Open PDF or photo…")
         self.open_button.clicked.connect(self.open_file)
         self.drop_hint = QLabel("…or drop a certificate PDF or a photo of a printed certificate anywhere on this page.")
-        self.drop_hint.setProperty("role", "subtitle")
+        style.set_role(self.drop_hint, "subtitle")
         self.result = VerdictView()
 
         buttons = QHBoxLayout()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from credtrack.ui.signals import emit
-from credtrack.ui.style import GOOD, MUTED
+from credtrack.ui.style import GOOD, MUTED, colour
 
 
 class LevelPicker(QWidget):
@@ -65,9 +65,9 @@ class LevelPicker(QWidget):
             description = QLabel(level.description)
             description.setWordWrap(True)
             description.setIndent(24)
-            description.setStyleSheet(f"color: {MUTED};")
+            colour(description, MUTED)
             if level.passing:
-                button.setStyleSheet(f"QRadioButton {{ color: {GOOD}; }}")
+                colour(button, GOOD)
             self.group.addButton(button, i)
             self.buttons.append(button)
             self.levels_layout.addWidget(button)
