@@ -44,7 +44,6 @@ class MainWindow(QMainWindow):
         self.page_classes = navigation.pages_for(ctx)
         self._built: dict[int, Page] = {}
         for page_class in self.page_classes:
-            self.pages.addWidget(QWidget())  # stands in for the page until it is first shown
             item = QListWidgetItem(page_class.title)
             item.setToolTip(page_class.title)
             self.nav.addItem(item)
@@ -81,6 +80,8 @@ class MainWindow(QMainWindow):
     # -- actions are declared here, in one place ---------------------------
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
+        self._add(menu, "&Print…", QKeySequence.StandardKey.Print, lambda: self.current_page().print_current())
+        menu.addSeparator()
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
         self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
         menu.addSeparator()
@@ -113,10 +114,7 @@ class MainWindow(QMainWindow):
         page = self._built.get(row)
         if page is None:
             page = self._built[row] = self.page_classes[row](self.ctx)
-            placeholder = self.pages.widget(row)
-            self.pages.insertWidget(row, page)
-            self.pages.removeWidget(placeholder)
-            placeholder.deleteLater()
+            self.pages.addWidget(page)
         return page
 
     @property

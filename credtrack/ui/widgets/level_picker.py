@@ -72,6 +72,11 @@ class LevelPicker(QWidget):
             self.buttons.append(button)
             self.levels_layout.addWidget(button)
             self.levels_layout.addWidget(description)
+        # New buttons join the end of the window's focus chain; put them straight after the scale instead.
+        previous: QWidget = self.scale
+        for button in self.buttons:
+            QWidget.setTabOrder(previous, button)
+            previous = button
 
     def current_scale(self) -> Any:
         code = self.scale.currentData()
