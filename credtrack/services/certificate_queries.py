@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
+from credtrack.certificates import codes
 from credtrack.db import UnitOfWork
-from credtrack.models import Certificate, Person, fold
+from credtrack.errors import NotFoundError
+from credtrack.models import Certificate, IssuerKey, Person, User, fold
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 
@@ -31,10 +35,66 @@ class CertificateRow:
     qr_payload: str
 
 
+@dataclass(frozen=True)
+class CertificateDetail:
+    """One certificate as its detail pane shows it: the list row plus what it certified and who signed it."""
+
+    row: CertificateRow
+    competencies: list[tuple[str, str]]  # (code, label), as frozen at issue
+    revoked_at: dt.datetime | None
+    superseded_by: str | None  # the code of the renewal that replaced it
+    supersedes: str | None
+    issuer_name: str
+    key_fingerprint: str
+    issued_by: str | None
+
+
 def _display(cert: Certificate, today: dt.date) -> str:
     if cert.status == "valid" and cert.expires_on is not None and cert.expires_on < today:
         return "expired"
     return cert.status
+
+
+def _row(c: Certificate, external_id: str, day: dt.date) -> CertificateRow:
+    return CertificateRow(c.id, c.code, c.person_id, external_id, c.holder_name, c.credential_id, c.credential_title,
+                          c.issued_on, c.expires_on, c.status, _display(c, day), c.revoked_reason, c.issuer_kid,
+                          c.qr_payload)
+
+
+def certificate_by_code(session: Session, text: str) -> Certificate:
+    code = codes.normalise(text)
+    cert = session.scalar(select(Certificate).where(Certificate.code == code))
+    if cert is None:
+        raise NotFoundError(f"No certificate {code} in this database.")
+    return cert
+
+
+def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.date | None = None) -> CertificateDetail:
+    """Everything the Certificates page shows about one certificate. Raises NotFoundError for an unknown code."""
+    from credtrack.certificates.keys import fingerprint
+
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        cert = certificate_by_code(session, code)
+        snapshot = json.loads(cert.snapshot_json or "{}")
+        competencies = [(c.get("code", ""), c.get("label", "")) for c in snapshot.get("competencies", [])]
+        key = session.scalar(select(IssuerKey).where(IssuerKey.kid == cert.issuer_kid))
+
+        def code_of(cert_id: int | None) -> str | None:
+            return session.scalar(select(Certificate.code).where(Certificate.id == cert_id)) if cert_id else None
+
+        issuer = session.get(User, cert.issued_by_id) if cert.issued_by_id else None
+        return CertificateDetail(
+            row=_row(cert, cert.person.external_id, today or _today()),
+            competencies=competencies,
+            revoked_at=cert.revoked_at,
+            superseded_by=code_of(cert.superseded_by_id),
+            supersedes=code_of(cert.supersedes_id),
+            issuer_name=(key.issuer_name if key is not None else "") or snapshot.get("issuer", {}).get("name", ""),
+            key_fingerprint=fingerprint(cert.issuer_kid),
+            issued_by=(issuer.display_name or issuer.username) if issuer is not None else None,
+        )
 
 
 def list_certificates(
@@ -68,9 +128,4 @@ def list_certificates(
                               or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day))
         if limit:
             stmt = stmt.limit(limit)
-        return [
-            CertificateRow(c.id, c.code, c.person_id, ext, c.holder_name, c.credential_id, c.credential_title,
-                           c.issued_on, c.expires_on, c.status, _display(c, day), c.revoked_reason, c.issuer_kid,
-                           c.qr_payload)
-            for c, ext in uow.session.execute(stmt)
-        ]
+        return [_row(c, ext, day) for c, ext in uow.session.execute(stmt)]

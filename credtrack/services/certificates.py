@@ -21,10 +21,11 @@ from credtrack.certificates import batch, codes, keys, openbadges, payload, pdf,
 from credtrack.certificates.errors import NotEligibleError
 from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
-from credtrack.errors import NotFoundError, ValidationError
+from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
 from credtrack.services import audit
 from credtrack.services import keys as key_service
+from credtrack.services.certificate_queries import certificate_by_code
 from credtrack.services.certificate_snapshot import build_snapshot, load_records_for, page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404, months_after
@@ -57,14 +58,6 @@ class CohortIssue:
     skipped_not_eligible: int
     skipped_already_held: int
     combined_pdf: Path | None
-
-
-def certificate_by_code(session: Session, text: str) -> Certificate:
-    code = codes.normalise(text)
-    cert = session.scalar(select(Certificate).where(Certificate.code == code))
-    if cert is None:
-        raise NotFoundError(f"No certificate {code} in this database.")
-    return cert
 
 
 def _institution(session: Session) -> InstitutionSettings:

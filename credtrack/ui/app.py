@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from credtrack import paths
@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from credtrack.ui.wizard import FirstRunWizard
 
 
-WARM_UP = tuple(f"credtrack.services.{name}" for name in (
-    "people", "people_index", "records", "progress", "progress_bulk", "catalog", "cohorts", "frameworks",
-    "certificates", "certificate_queries", "revocations", "keys", "dashboard_queries", "audit_queries",
-))
+# Loaded in the background once the log-in window can sign in, while the person types their password:
+# first what the main window needs the moment sign-in succeeds, then the services its pages call.
+WARM_UP = ("credtrack.ui.main_window", "credtrack.ui.context", "credtrack.ui.pages.dashboard",
+           "credtrack.ui.dashboard_data") + tuple(f"credtrack.services.{name}" for name in (
+               "dashboard_queries", "people", "people_index", "records", "progress", "progress_bulk", "catalog",
+               "cohorts", "frameworks", "certificates", "certificate_queries", "revocations", "keys",
+               "audit_queries"))
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Launcher(QObject):
             # Load the database layer only once the log-in window is on screen, so the two do not compete.
             login = self.login
             assert login is not None
-            login.first_painted.connect(self._open_in_background, Qt.ConnectionType.SingleShotConnection)
+            login.first_painted.connect(self._open_in_background)
             QTimer.singleShot(300, self._open_in_background)  # in case the window is never painted
 
     def _open_in_background(self) -> None:
@@ -104,10 +107,12 @@ class Launcher(QObject):
         db = open_database(self.url)
         self.institution = settings.get_institution(db.unit_of_work()).institution_name
         users = accounts.count_users(db.unit_of_work())
-        # While the person types their password, load the (Qt-free) services the pages use.
+        return db, users
+
+    @staticmethod
+    def _warm_up(_control: Any) -> None:
         for name in WARM_UP:
             importlib.import_module(name)
-        return db, users
 
     def _opened(self, result: tuple[Database, int]) -> None:
         self.db, users = result
@@ -120,6 +125,7 @@ class Launcher(QObject):
             self.login.set_database(self.db, f"Database: {self.db.describe()}")
             if self.institution:
                 self.login.institution_label.setText(self.institution)
+            self.runner.run(self._warm_up)
 
     def _open_failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError

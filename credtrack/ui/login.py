@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +20,8 @@ from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
+
     from credtrack.db import Database
 
 
@@ -51,12 +52,15 @@ class LoginDialog(QDialog):
         form.addRow("&User name", self.username)
         form.addRow("&Password", self.password)
 
-        self.message = style.error_label()
+        self.message = style.error_label(selectable=False)  # made selectable when it has something to copy
         self.message.setObjectName("login_message")
         self.status = QLabel("Opening the database…")
-        self.status.setProperty("role", "subtitle")
+        style.set_role(self.status, "subtitle")
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        # setStandardButtons, not the constructor: resolving the constructor's overloads makes PySide6 build
+        # every Qt enum, a sixth of a bare window's start-up.
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.sign_in_button.setText("Sign in")
         self.sign_in_button.setEnabled(False)
@@ -87,8 +91,11 @@ class LoginDialog(QDialog):
         self.sign_in_button.setEnabled(True)
 
     def set_unavailable(self, message: str) -> None:
+        from PySide6.QtCore import Qt
+
         self.status.setText("")
         self.message.setText(message)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def try_sign_in(self) -> None:
         if self._db is None:

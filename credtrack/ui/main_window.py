@@ -1,4 +1,8 @@
-"""The main window: a navigation list beside one page at a time. It composes pages and owns nothing else."""
+"""The main window: a navigation list beside one page at a time. It composes pages and owns nothing else.
+
+A page is built the first time it is shown, so the window appears at once after sign-in
+however many pages the user may open.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from credtrack.ui import navigation
+from credtrack.ui import navigation, style
 from credtrack.ui.context import AppContext
 from credtrack.ui.idle import IdleWatcher
 from credtrack.ui.lock import LockScreen
@@ -33,16 +37,15 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(style.NAVIGATION_STYLE)
         self.nav.setAccessibleName("Pages")
         self.nav.setFixedWidth(190)
         self.pages = QStackedWidget()
-        self.page_list: list[Page] = []
-        for page_class in navigation.pages_for(ctx):
-            page = page_class(ctx)
-            self.page_list.append(page)
-            self.pages.addWidget(page)
-            item = QListWidgetItem(page.title)
-            item.setToolTip(page.title)
+        self.page_classes = navigation.pages_for(ctx)
+        self._built: dict[int, Page] = {}
+        for page_class in self.page_classes:
+            item = QListWidgetItem(page_class.title)
+            item.setToolTip(page_class.title)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.show_page_at)
 
@@ -71,12 +74,14 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.idle = IdleWatcher(ctx.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
-        if self.page_list:
+        if self.page_classes:
             self.nav.setCurrentRow(0)
 
     # -- actions are declared here, in one place ---------------------------
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
+        self._add(menu, "&Print…", QKeySequence.StandardKey.Print, lambda: self.current_page().print_current())
+        menu.addSeparator()
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
         self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
         menu.addSeparator()
@@ -86,9 +91,9 @@ class MainWindow(QMainWindow):
         self._add(edit, "&New", QKeySequence.StandardKey.New, lambda: self.current_page().new_item())
         self._add(edit, "&Save", QKeySequence.StandardKey.Save, lambda: self.current_page().save())
         go = self.menuBar().addMenu("&Go")
-        for i, page in enumerate(self.page_list):
+        for i, page_class in enumerate(self.page_classes):
             shortcut = f"Ctrl+{i + 1}" if i < 9 else None
-            self._add(go, page.title, shortcut, lambda _=False, row=i: self.nav.setCurrentRow(row))
+            self._add(go, page_class.title, shortcut, lambda _=False, row=i: self.nav.setCurrentRow(row))
 
     def _add(self, menu, text, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -104,20 +109,36 @@ class MainWindow(QMainWindow):
         assert isinstance(widget, Page)
         return widget
 
+    def page_at(self, row: int) -> Page:
+        """The page in navigation row ``row``, built now if it has not been shown yet."""
+        page = self._built.get(row)
+        if page is None:
+            page = self._built[row] = self.page_classes[row](self.ctx)
+            self.pages.addWidget(page)
+        return page
+
+    @property
+    def page_list(self) -> list[Page]:
+        """Every page this user may open (building any not yet shown)."""
+        return [self.page_at(row) for row in range(len(self.page_classes))]
+
     def show_page_at(self, row: int) -> None:
-        if 0 <= row < len(self.page_list):
-            self.pages.setCurrentIndex(row)
-            self.page_list[row].activate()
+        if 0 <= row < len(self.page_classes):
+            page = self.page_at(row)
+            self.pages.setCurrentWidget(page)
+            page.activate()
 
     def show_page(self, page_class: type[Page]) -> Page:
-        for row, page in enumerate(self.page_list):
-            if type(page) is page_class:
-                self.nav.setCurrentRow(row)
-                return page
-        raise LookupError(f"{page_class.__name__} is not available to this user")
+        if page_class not in self.page_classes:
+            raise LookupError(f"{page_class.__name__} is not available to this user")
+        row = self.page_classes.index(page_class)
+        self.nav.setCurrentRow(row)
+        return self.page_at(row)
 
     def page(self, page_class: type[Page]) -> Page | None:
-        return next((p for p in self.page_list if type(p) is page_class), None)
+        if page_class not in self.page_classes:
+            return None
+        return self.page_at(self.page_classes.index(page_class))
 
     # -- locking ----------------------------------------------------------
     @property

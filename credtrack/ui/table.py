@@ -163,6 +163,7 @@ def make_table(proxy: TableProxy, name: str, parent: QWidget | None = None) -> Q
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # rows are chosen with the arrow keys; Tab moves on to the next control
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setStretchLastSection(True)

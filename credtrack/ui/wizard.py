@@ -187,7 +187,7 @@ class DemoPage(QWizardPage):
         layout.addLayout(row)
         accounts = QLabel()
         accounts.setWordWrap(True)
-        accounts.setProperty("role", "subtitle")
+        style.set_role(accounts, "subtitle")
         accounts.setVisible(False)
 
         def explain(checked: bool) -> None:

@@ -34,7 +34,7 @@ class CredentialsTab(QWidget):
         self.requirements_view = make_table(TableProxy(self.requirements, self), "Requirements of the credential")
         self.criteria = QLabel()
         self.criteria.setWordWrap(True)
-        self.criteria.setProperty("role", "subtitle")
+        style.set_role(self.criteria, "subtitle")
         self.new_button = QPushButton("New credential…")
         self.new_button.clicked.connect(self.new)
         self.edit_button = QPushButton("Edit credential and requirements…")

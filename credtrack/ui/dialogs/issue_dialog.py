@@ -83,14 +83,14 @@ class IssueDialog(QDialog):
         missing = [f"{r.code} ({r.needed})" for r in progress.requirements if r.state != "met"]
         if self.eligible:
             self.eligibility.setText(f"✔ Eligible: all {progress.total} requirements met.")
-            self.eligibility.setStyleSheet(f"color: {style.GOOD};")
+            style.colour(self.eligibility, style.GOOD)
         elif progress.status in ("earned", "expiring_soon"):
             self.eligibility.setText(f"Already holds {progress.certificate_code}; use Renew on that certificate.")
-            self.eligibility.setStyleSheet(f"color: {style.WARN};")
+            style.colour(self.eligibility, style.WARN)
         else:
             self.eligibility.setText(f"Not yet eligible — {progress.met} of {progress.total} met. Missing: "
                                      + "; ".join(missing[:6]) + ("…" if len(missing) > 6 else ""))
-            self.eligibility.setStyleSheet(f"color: {style.BAD};")
+            style.colour(self.eligibility, style.BAD)
         self.issue_button.setEnabled(self.eligible or self.ctx.can("certificates.override"))
 
     def override_reason(self) -> str | None:

@@ -16,11 +16,11 @@ def _status(row: Any) -> str:
 
 class CertificatesTableModel(RowTableModel[Any]):
     columns = (
-        Column("Code", lambda r: r.code, width=150),
-        Column("Holder", lambda r: r.holder_name, width=220),
-        Column("Credential", lambda r: r.credential_title, width=260),
-        Column("Issued", lambda r: r.issued_on, width=100),
-        Column("Expires", lambda r: r.expires_on, width=100),
+        Column("Code", lambda r: r.code, width=135),
+        Column("Holder", lambda r: r.holder_name, width=180),
+        Column("Credential", lambda r: r.credential_title, width=215),
+        Column("Issued", lambda r: r.issued_on, width=90),
+        Column("Expires", lambda r: r.expires_on, width=90),
         Column("Status", _status,
                colour=lambda r: STATUS_TONE.get(str(getattr(r, "display_status", None) or r.status)),
                tooltip=lambda r: getattr(r, "revoked_reason", None) or ""),

@@ -58,13 +58,14 @@ class AuditPage(Page):
         self.verify_button.setAccessibleName("Verify the audit chain")
         self.verify_button.clicked.connect(self.verify_chain)
         self.count_label = QLabel()
-        self.count_label.setProperty("role", "subtitle")
+        style.set_role(self.count_label, "subtitle")
 
         self.model = AuditTableModel(self)
         self.proxy = TableProxy(self.model, self)
         self.table = make_table(self.proxy, "Audit events")
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.detail = QPlainTextEdit()
+        self.detail.setTabChangesFocus(True)
         self.detail.setReadOnly(True)
         self.detail.setAccessibleName("Event details")
         self.detail.setPlaceholderText("Select an event to see what changed.")
@@ -91,6 +92,8 @@ class AuditPage(Page):
         layout.addLayout(filters)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
+        self.set_tab_order(self.search, self.action_filter, self.actor_filter, self.verify_button, self.table,
+                           self.detail)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

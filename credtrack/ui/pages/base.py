@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
@@ -26,8 +27,15 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self.tab_stops: list[QWidget] = []
         self.setAccessibleName(self.title)
         ctx.hub.changed.connect(self._on_changes)
+
+    def set_tab_order(self, *widgets: QWidget) -> None:
+        """Tab visits ``widgets`` in this order: the page's main widgets in reading order."""
+        self.tab_stops = list(widgets)
+        for first, second in pairwise(widgets):
+            QWidget.setTabOrder(first, second)
 
     def activate(self) -> None:
         """Called by the main window when the page comes to the front."""
@@ -53,3 +61,6 @@ class Page(QWidget):
 
     def save(self) -> None:
         """Ctrl+S."""
+
+    def print_current(self) -> None:
+        """Ctrl+P."""

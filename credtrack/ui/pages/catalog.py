@@ -57,6 +57,8 @@ class CatalogPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
         layout.addWidget(self.tabs, 1)
+        self.tabs.setAccessibleName("Catalog sections")
+        self.set_tab_order(self.tabs)
 
     def reload(self) -> None:
         ctx = self.ctx

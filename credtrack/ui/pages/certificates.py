@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.certificate_actions import CertificateActions
+from credtrack.ui.widgets.certificate_detail import CertificateDetailPane, load_detail
 
 STATUSES = [("Any status", None), ("Valid", "valid"), ("Expired", "expired"), ("Revoked", "revoked"),
             ("Superseded", "superseded")]
@@ -64,11 +66,12 @@ class CertificatesPage(Page):
         self.model = CertificatesTableModel(self)
         self.proxy = TableProxy(self.model, self)
         self.table = make_table(self.proxy, "Certificates")
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _ix: self.actions.open_pdf())
         self.count = QLabel()
-        self.count.setProperty("role", "subtitle")
+        style.set_role(self.count, "subtitle")
         self.actions = CertificateActions(ctx, self, lambda: selected_row(self.table))
+        self.detail = CertificateDetailPane()
 
         self.issue_button = QPushButton("Issue…")
         self.issue_button.clicked.connect(self.new_item)
@@ -108,8 +111,17 @@ class CertificatesPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([800, 360])
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
+        self.set_tab_order(self.cohort_box, self.cohort_button, self.issue_button, self.search, self.status,
+                           self.lists_button, self.table, *self.actions.buttons())
         self._update_buttons()
 
     def focus_search(self) -> None:
@@ -140,6 +152,8 @@ class CertificatesPage(Page):
             self.cohort_box.setCurrentIndex(max(0, self.cohort_box.findData(current)))
         if selected is not None:
             self.select_code(selected.code)
+        if selected_row(self.table) is None:
+            self.detail.show_detail(None)
         self._update_buttons()
 
     def select_code(self, code: str) -> bool:
@@ -151,6 +165,24 @@ class CertificatesPage(Page):
 
     def _update_buttons(self) -> None:
         self.actions.update(selected_row(self.table))
+
+    def _selection_changed(self) -> None:
+        self._update_buttons()
+        row = selected_row(self.table)
+        if row is None:
+            self.detail.show_detail(None)
+            return
+        ctx, code = self.ctx, row.code
+
+        def shown(loaded: Any) -> None:
+            current = selected_row(self.table)
+            if current is not None and current.code == code:  # ignore an answer for an earlier selection
+                self.detail.show_detail(loaded)
+
+        ctx.run(lambda _c: load_detail(ctx, code), shown, parent=self)
+
+    def print_current(self) -> None:
+        self.actions.print_pdf()
 
     # -- issuing ------------------------------------------------------------
     def new_item(self) -> None:

@@ -49,9 +49,9 @@ class FigureCard(QWidget):
         super().__init__(parent)
         frame = style.card(self)
         self.value = QLabel("—")
-        self.value.setProperty("role", "figure")
+        style.set_role(self.value, "figure")
         self.label = QLabel(label)
-        self.label.setProperty("role", "subtitle")
+        style.set_role(self.label, "subtitle")
         self.label.setWordWrap(True)
         inner = QVBoxLayout(frame)
         inner.addWidget(self.value)
@@ -63,7 +63,7 @@ class FigureCard(QWidget):
     def set(self, label: str, value: int, tone: str | None = None) -> None:
         self.label.setText(label)
         self.value.setText(f"{value:,}")
-        self.value.setStyleSheet(f"color: {tone};" if tone else "")
+        style.colour(self.value, tone)
         self.setAccessibleName(f"{label}: {value}")
 
 
@@ -113,6 +113,8 @@ class DashboardPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
+        scroll.setAccessibleName("Dashboard figures")
+        self.set_tab_order(scroll, self.recent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

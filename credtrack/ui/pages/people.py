@@ -71,7 +71,7 @@ class PeoplePage(Page):
         self.table = make_table(self.proxy, "People")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.count = QLabel()
-        self.count.setProperty("role", "subtitle")
+        style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
 
         self.new_button = QPushButton("New person…")
@@ -109,6 +109,8 @@ class PeoplePage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
         layout.addWidget(splitter, 1)
+        self.set_tab_order(self.search, self.profession, self.cohort, self.status, self.table, self.new_button,
+                           self.edit_button, self.archive_button, self.detail.tabs)
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(120)

@@ -85,6 +85,9 @@ class SettingsPage(Page):
         self.right.addWidget(self.key_panel)
         self.right.addWidget(self.backups)
         self.right.addStretch(1)
+        self.set_tab_order(self.paper, self.idle_minutes, self.save_local_button, self.old_password,
+                           self.new_password, self.repeat_password, self.password_button, *self.institution.tab_stops,
+                           self.key_panel.export_button, self.backup_button)
         self.columns.addLayout(self.right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))

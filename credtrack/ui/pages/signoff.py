@@ -96,6 +96,7 @@ class SignoffPage(Page):
         self.setting.setPlaceholderText("e.g. 6 West medical ward, morning huddle")
         self.setting.setAccessibleName("Setting")
         self.comment = QPlainTextEdit()
+        self.comment.setTabChangesFocus(True)  # keyboard users move on with Tab, as in every other field
         self.comment.setPlaceholderText("What you saw; for modules, the evidence (certificate no., attendance list…)")
         self.comment.setAccessibleName("Comment or evidence")
         self.comment.setFixedHeight(70)
@@ -124,7 +125,7 @@ class SignoffPage(Page):
         self.sign_button.setDefault(True)
         self.sign_button.clicked.connect(self.save)
         self.missing = QLabel()
-        self.missing.setProperty("role", "subtitle")
+        style.set_role(self.missing, "subtitle")
         self.missing.setWordWrap(True)
         self.banner = Banner()
         sign = QWidget()
@@ -162,7 +163,10 @@ class SignoffPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
         layout.addLayout(columns, 1)
-        self.setTabOrder(self.learner.search, self.learner.table)
+        scroll.setAccessibleName("Sign-off details")
+        self.set_tab_order(self.learner.search, self.learner.table, self.what, scroll, self.levels.scale,
+                           self.method, self.date,
+                           self.setting, self.comment, self.attest, self.password, self.sign_button)
         self._update_state()
 
     # -- data -------------------------------------------------------------

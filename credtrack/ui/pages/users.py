@@ -113,6 +113,8 @@ class UsersPage(Page):
         ))
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
+        self.set_tab_order(self.search, self.new_button, self.table, self.role_box, self.role_button,
+                           self.unlock_button, self.reset_button, self.active_button)
         self._update_buttons()
 
     def focus_search(self) -> None:

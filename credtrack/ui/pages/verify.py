@@ -40,6 +40,7 @@ class VerifyPage(Page):
         super().__init__(ctx, parent)
         self.setAcceptDrops(True)
         self.input = QPlainTextEdit()
+        self.input.setTabChangesFocus(True)  # Tab moves on to the buttons; a certificate code never holds a tab
         self.input.setPlaceholderText(
             "Paste the text from a scanned QR code (it starts with CT1:), or type a certificate code "
             "such as CT-7K3F-9QXM-4."
@@ -53,7 +54,7 @@ class VerifyPage(Page):
         self.open_button = QPushButton("Open PDF or photo…")
         self.open_button.clicked.connect(self.open_file)
         self.drop_hint = QLabel("…or drop a certificate PDF or a photo of a printed certificate anywhere on this page.")
-        self.drop_hint.setProperty("role", "subtitle")
+        style.set_role(self.drop_hint, "subtitle")
         self.result = VerdictView()
 
         buttons = QHBoxLayout()
@@ -71,6 +72,7 @@ class VerifyPage(Page):
         layout.addSpacing(8)
         layout.addWidget(self.result)
         layout.addStretch(1)
+        self.set_tab_order(self.input, self.open_button, self.check_button)
 
     def focus_search(self) -> None:
         self.input.setFocus()

@@ -16,9 +16,12 @@ from credtrack.ui import messages
 class CertificateActions:
     def __init__(self, ctx: Any, parent: QWidget, selected: Callable[[], Any]) -> None:
         self.ctx, self.parent, self.selected = ctx, parent, selected
-        self.open_button = QPushButton("Open / print PDF")
-        self.open_button.setToolTip("Writes the PDF exactly as issued and opens it in your PDF viewer to print.")
+        self.open_button = QPushButton("Open PDF")
+        self.open_button.setToolTip("Writes the PDF exactly as issued and opens it in your PDF viewer.")
         self.open_button.clicked.connect(self.open_pdf)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("Print the certificate exactly as issued (Ctrl+P).")
+        self.print_button.clicked.connect(self.print_pdf)
         self.save_button = QPushButton("Save PDF as…")
         self.save_button.clicked.connect(self.save_pdf)
         self.badge_button = QPushButton("Export Open Badge…")
@@ -31,11 +34,12 @@ class CertificateActions:
         self.revoke_button.setVisible(ctx.can("certificates.revoke"))
 
     def buttons(self) -> list[QPushButton]:
-        return [self.open_button, self.save_button, self.badge_button, self.renew_button, self.revoke_button]
+        return [self.open_button, self.print_button, self.save_button, self.badge_button, self.renew_button,
+                self.revoke_button]
 
     def update(self, row: Any) -> None:
         has = row is not None
-        for button in (self.open_button, self.save_button, self.badge_button):
+        for button in (self.open_button, self.print_button, self.save_button, self.badge_button):
             button.setEnabled(has)
         self.renew_button.setEnabled(has and row.status == "valid")
         self.revoke_button.setEnabled(has and row.status != "revoked")
@@ -68,6 +72,28 @@ class CertificateActions:
 
     def open_pdf(self) -> None:
         self._reprint(lambda path: messages.open_with_system(str(path)))
+
+    def print_pdf(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self._reprint(lambda path: self._print(path, row.code))
+
+    def _print(self, path: Path, code: str) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        from credtrack.ui import printing
+
+        printer = printing.choose_printer(self.parent, f"Print certificate {code}")
+        if printer is None:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            printing.print_pdf(path, printer)
+        except printing.PrintError as exc:
+            messages.show_error(self.parent, "Print", exc.message)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def save_pdf(self) -> None:
         row = self.selected()

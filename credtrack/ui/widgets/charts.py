@@ -32,6 +32,9 @@ class BarChart(QChartView):
         self._chart.setBackgroundRoundness(4)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(title)
+        # A picture to read, not a control: keyboard focus would stop on it for nothing.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(280)
         self.categories: list[str] = []
         self.values: list[float] = []

@@ -26,6 +26,7 @@ class InstitutionForm(QGroupBox):
     def __init__(self, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__("Institution (printed on every certificate)", parent)
         self.fields: dict[str, QLineEdit] = {}
+        self.tab_stops: list[QWidget] = []  # in reading order, for the page that holds the form
         form = QFormLayout(self)
         for key, label, browse in (
             ("institution_name", "Institution name", False),
@@ -40,12 +41,14 @@ class InstitutionForm(QGroupBox):
             field.setAccessibleName(label)
             field.setReadOnly(not editable)
             self.fields[key] = field
+            self.tab_stops.append(field)
             if browse and editable:
                 row = QHBoxLayout()
                 row.addWidget(field, 1)
                 button = QPushButton("Choose…")
                 button.setAccessibleName(f"Choose {label.lower()}")
                 button.clicked.connect(lambda _=False, f=field, t=label: self._choose(f, t))
+                self.tab_stops.append(button)
                 row.addWidget(button)
                 form.addRow(label, row)
             else:
@@ -54,6 +57,7 @@ class InstitutionForm(QGroupBox):
         self.save_button.clicked.connect(lambda: emit(self.save_requested, self.values()))
         self.save_button.setVisible(editable)
         form.addRow("", self.save_button)
+        self.tab_stops.append(self.save_button)
 
     def _choose(self, field: QLineEdit, title: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Choose the {title.lower()}", field.text(), IMAGES)

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
-from credtrack.ui import messages
+from credtrack.ui import messages, style
 
 
 class KeyPanel(QGroupBox):
@@ -19,7 +19,7 @@ class KeyPanel(QGroupBox):
         self.fingerprint = QLabel("—")
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint.setAccessibleName("Key fingerprint")
-        self.fingerprint.setStyleSheet("font-family: monospace;")
+        style.monospace(self.fingerprint)
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.export_button = QPushButton("Export public key (JWKS)…")

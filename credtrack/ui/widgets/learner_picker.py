@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from credtrack.ui import style
 from credtrack.ui.models.people import PeopleTableModel
 from credtrack.ui.signals import emit
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -53,7 +54,7 @@ class LearnerPicker(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._changed)
         self.table.activated.connect(lambda _ix: emit(self.chosen))
         self.chosen_label = QLabel("No learner chosen yet.")
-        self.chosen_label.setProperty("role", "subtitle")
+        style.set_role(self.chosen_label, "subtitle")
         self.chosen_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from credtrack.ui.signals import emit
-from credtrack.ui.style import GOOD, MUTED
+from credtrack.ui.style import GOOD, MUTED, colour
 
 
 class LevelPicker(QWidget):
@@ -65,13 +65,18 @@ class LevelPicker(QWidget):
             description = QLabel(level.description)
             description.setWordWrap(True)
             description.setIndent(24)
-            description.setStyleSheet(f"color: {MUTED};")
+            colour(description, MUTED)
             if level.passing:
-                button.setStyleSheet(f"QRadioButton {{ color: {GOOD}; }}")
+                colour(button, GOOD)
             self.group.addButton(button, i)
             self.buttons.append(button)
             self.levels_layout.addWidget(button)
             self.levels_layout.addWidget(description)
+        # New buttons join the end of the window's focus chain; put them straight after the scale instead.
+        previous: QWidget = self.scale
+        for button in self.buttons:
+            QWidget.setTabOrder(previous, button)
+            previous = button
 
     def current_scale(self) -> Any:
         code = self.scale.currentData()

@@ -62,7 +62,7 @@ class PersonDetailPane(QWidget):
         self.tabs.addTab(self.assessments_view, "Sign-offs")
         self.tabs.addTab(self.certificates_view, "Certificates")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
-        self.empty.setProperty("role", "subtitle")
+        style.set_role(self.empty, "subtitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.name)
