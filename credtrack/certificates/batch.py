@@ -115,7 +115,9 @@ class Batch:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.workers > 1:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["credtrack.certificates.batch"])
+            # Every worker would otherwise import the program's main module (the desktop app's, with Qt)
+            # on starting; preloaded, the fork server imports it once and the workers inherit it.
+            context.set_forkserver_preload(["__main__", "credtrack.certificates.batch"])
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
                                              initializer=_start_worker, initargs=(self.key.private_der(),))
             # Start every worker now, from another thread: the first batch also starts the fork

@@ -11,10 +11,11 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from credtrack.certificates import batch, codes, keys, openbadges, payload, pdf, sealing
@@ -138,15 +139,16 @@ def _draft(
                   credential.title, today, expires, snapshot, claims)
 
 
-def _certificate(draft: _Draft, sealed: sealing.Sealed, actor: Actor, kid: str,
-                 reason: str | None = None) -> Certificate:
-    """The certificate row for a sealed draft (not yet added to the session)."""
-    return Certificate(
-        code=draft.code, person_id=draft.person_id, credential_id=draft.credential_id,
-        holder_name=draft.holder_name, credential_title=draft.credential_title, snapshot_json=sealed.snapshot_json,
-        issued_on=draft.issued_on, expires_on=draft.expires_on, issuer_kid=kid, qr_payload=sealed.qr_text,
-        openbadge_digest=sealed.digest.hex(), status="valid", issued_by_id=actor.id, override_reason=reason,
-    )
+def _certificate_values(draft: _Draft, sealed: sealing.Sealed, actor: Actor, kid: str,
+                       reason: str | None = None) -> dict[str, Any]:
+    """The columns of the certificate row for a sealed draft."""
+    return {
+        "code": draft.code, "person_id": draft.person_id, "credential_id": draft.credential_id,
+        "holder_name": draft.holder_name, "credential_title": draft.credential_title,
+        "snapshot_json": sealed.snapshot_json, "issued_on": draft.issued_on, "expires_on": draft.expires_on,
+        "issuer_kid": kid, "qr_payload": sealed.qr_text, "openbadge_digest": sealed.digest.hex(), "status": "valid",
+        "issued_by_id": actor.id, "override_reason": reason,
+    }
 
 
 def _issue_entry(draft: _Draft, kid: str, note: str = "") -> audit.Entry:
@@ -169,7 +171,8 @@ def _prepare(
         require(actor, "certificates.override")
     draft = _draft(session, person, credential, institution, today=today, code=_unique_code(session),
                    issuer_short=key_service.issuer_id(session), progress=progress)
-    cert = _certificate(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid, reason)
+    cert = Certificate(**_certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
+                                            reason))
     session.add(cert)
     session.flush()
     note = f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else ""
@@ -360,7 +363,7 @@ def issue_cohort(
         for path in [*output.singles, output.combined]:
             path.replace(out_dir / path.name)
         shutil.rmtree(staging, ignore_errors=True)
-        rows = [_row(c, out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
+        rows = [replace(c, pdf_path=out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
         return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
                       Change.CERTIFICATES | Change.AUDIT)
 
@@ -369,13 +372,13 @@ def _issue_planned(
     session: Session, actor: Actor, plan: _CohortPlan, key: keys.SigningKey, institution: InstitutionSettings,
     day: dt.date, run: batch.Batch, *, cohort_code: str, progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
-) -> tuple[list[Certificate], batch.BatchOutput]:
+) -> tuple[list[IssuedCertificate], batch.BatchOutput]:
     """Draft the planned certificates chunk by chunk for ``run``, storing each chunk's rows as it is sealed."""
     fresh_codes = _unique_codes(session, len(plan.todo))
     short, fingerprint = key_service.issuer_id(session), keys.fingerprint(key.kid)
     paper = LocalSettings.load().paper_size
     drafts: list[_Draft] = []
-    issued: list[Certificate] = []
+    issued: list[IssuedCertificate] = []
 
     def chunks() -> Iterator[list[batch.Item]]:
         for first in range(0, len(plan.todo), batch.CHUNK):
@@ -391,12 +394,12 @@ def _issue_planned(
             yield chunk
 
     def store(items: list[batch.Item], sealed: list[sealing.Sealed]) -> None:
-        done = len(issued)
-        rows = [_certificate(d, s, actor, key.kid) for d, s in zip(drafts[done : done + len(items)], sealed,
-                                                                      strict=True)]
-        session.add_all(rows)
-        session.flush()
-        issued.extend(rows)
+        stored = drafts[len(issued) : len(issued) + len(items)]
+        values = [_certificate_values(d, s, actor, key.kid) for d, s in zip(stored, sealed, strict=True)]
+        # One bulk INSERT per chunk: nothing edits these rows in this transaction, so no ORM objects are needed.
+        ids = session.scalars(insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True), values)
+        issued.extend(IssuedCertificate(i, d.code, d.holder_name, d.credential_title, d.issued_on, d.expires_on, None)
+                      for i, d in zip(ids.all(), stored, strict=True))
 
     combined_name = f"{_safe_stem(cohort_code)}_{day.isoformat()}_certificates.pdf"
     output = run.run(chunks(), total=len(plan.todo), combined_name=combined_name, stored=store, progress=progress,
