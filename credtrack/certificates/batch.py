@@ -139,18 +139,16 @@ class Batch:
         self,
         chunks: Iterable[list[Item]],
         *,
-        total: int,
         combined_name: str,
         stored: Callable[[list[Item], list[Sealed]], None],
-        progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> BatchOutput:
-        """Issue the ``total`` certificates of ``chunks``; ``stored`` gets each chunk's records, in order.
+        """Issue the certificates of ``chunks``; ``stored`` gets each chunk's records, in order, as it is filed.
 
         ``chunks`` may be a generator that prepares each chunk as it is asked for: the
-        workers draw earlier chunks meanwhile.
+        workers draw earlier chunks meanwhile. ``stored`` is the place to report progress.
         """
-        order = _InOrder(self.folder, stored, total, progress)
+        order = _InOrder(self.folder, stored)
         try:
             if self._pool is None:
                 for index, items in enumerate(chunks):
@@ -206,17 +204,15 @@ def _stop_if(cancelled: Callable[[], bool] | None) -> None:
 
 
 class _InOrder:
-    """Takes finished chunks in any order and passes them on in chunk order: stored, joined, counted."""
+    """Takes finished chunks in any order and passes them on in chunk order: stored, then joined."""
 
-    def __init__(self, folder: Path, stored: Callable[[list[Item], list[Sealed]], None], total: int,
-                 progress: Callable[[int, int], None] | None) -> None:
-        self.folder, self.stored, self.total, self.progress = folder, stored, total, progress
+    def __init__(self, folder: Path, stored: Callable[[list[Item], list[Sealed]], None]) -> None:
+        self.folder, self.stored = folder, stored
         self.joiner = pdf_files.Joiner()
         self.singles: list[Path] = []
         self._items: dict[int, list[Item]] = {}
         self._finished: dict[int, list[Sealed]] = {}
         self._next = 0
-        self._count = 0
 
     def add(self, index: int, items: list[Item]) -> None:
         self._items[index] = items
@@ -230,14 +226,11 @@ class _InOrder:
             self.joiner.append(chunk)
             chunk.unlink()
             self.singles.extend(self.folder / item.file_name for item in items)
-            self._count += len(items)
             self._next += 1
-            if self.progress:
-                self.progress(self._count, self.total)
 
     def save(self, target: Path) -> None:
-        if self._items or self._finished or self._count != self.total:
-            raise RuntimeError(f"{self._count} of {self.total} certificates were filed; the batch is incomplete")
+        if self._items or self._finished or not self.singles:
+            raise RuntimeError(f"only {len(self.singles)} certificates were filed; the batch is incomplete")
         self.joiner.save(target)
 
     def close(self) -> None:

@@ -7,11 +7,12 @@ administrator overrides with a written reason that the audit log keeps.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -291,36 +292,50 @@ def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *, passphrase: st
         return token, badge
 
 
+PLAN_SLICE = 4 * batch.CHUNK  # people whose records are read at a time while the workers draw earlier chunks
+
+
 @dataclass
 class _CohortPlan:
-    """Who gets which credential in a cohort issue, and how many were passed over and why."""
+    """Who in a cohort gets which credential, decided a slice of people at a time, and who was passed over."""
 
-    todo: list[tuple[Person, Credential, CredentialProgress]]
-    # The records read for everyone: holding them keeps them in the session's identity map,
+    persons: list[Person]
+    credential_ids: list[int]
+    day: dt.date
+    # The records read so far: holding them keeps them in the session's identity map,
     # so drafting each snapshot finds its completions and sign-offs there instead of querying again.
-    records: dict[int, PersonRecords]
+    records: dict[int, PersonRecords] = field(default_factory=dict)
     not_eligible: int = 0
     already_held: int = 0
+    eligible: int = 0
 
+    @property
+    def expected(self) -> int:
+        """Certificates to issue: those found eligible, plus everyone not checked yet."""
+        return len(self.persons) * len(self.credential_ids) - self.not_eligible - self.already_held
 
-def _plan_cohort(session: Session, people: list[int], credential_ids: list[int], day: dt.date) -> _CohortPlan:
-    """Decide eligibility for everyone at once, from records read in a few queries."""
-    persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)))
-    records = load_records_for(session, [p.id for p in persons])
-    rules = load_rules(session, credential_ids)
-    plan = _CohortPlan([], records)
-    for credential_id in credential_ids:
-        credential = session.get_one(Credential, credential_id)
-        for person in persons:
-            if credential_id in records[person.id].certificates:
-                plan.already_held += 1
-                continue
-            progress_now = compute_person_progress(session, person.id, rules[credential_id], day, records[person.id])
-            if not progress_now.eligible:
-                plan.not_eligible += 1
-                continue
-            plan.todo.append((person, credential, progress_now))
-    return plan
+    def eligible_pairs(self, session: Session) -> Iterator[tuple[Person, Credential, CredentialProgress]]:
+        """Each eligible person with each credential, credential by credential, people in name order."""
+        rules = load_rules(session, self.credential_ids)
+        for credential_id in self.credential_ids:
+            credential = session.get_one(Credential, credential_id)
+            for start in range(0, len(self.persons), PLAN_SLICE):
+                group = self.persons[start : start + PLAN_SLICE]
+                unread = [p.id for p in group if p.id not in self.records]
+                if unread:
+                    self.records.update(load_records_for(session, unread))
+                for person in group:
+                    records = self.records[person.id]
+                    if credential_id in records.certificates:
+                        self.already_held += 1
+                        continue
+                    progress_now = compute_person_progress(session, person.id, rules[credential_id], self.day,
+                                                           records)
+                    if not progress_now.eligible:
+                        self.not_eligible += 1
+                        continue
+                    self.eligible += 1
+                    yield person, credential, progress_now
 
 
 def issue_cohort(
@@ -330,12 +345,14 @@ def issue_cohort(
 ) -> Result[CohortIssue]:
     """Issue every eligible person in a cohort each credential assigned to it, in one transaction.
 
-    Worker processes on every core start first, then eligibility is decided for everyone.
-    Each chunk of certificates is drafted here and sealed, drawn and filed by a worker;
-    their rows are stored in chunk order as the chunks come back. Files go to a
-    temporary folder; only when all are written does the transaction commit and the
-    files move into ``out_dir``. Cancelling (``cancelled()`` returning True) or any
-    error rolls everything back and keeps no file.
+    Worker processes on every core start first. Eligibility is then decided a slice of
+    people at a time, from records read in a few queries per slice, and each chunk of
+    eligible people is drafted here and sealed, drawn and filed by a worker while the
+    next slices are read; the rows are stored in chunk order as the chunks come back.
+    Until everyone has been checked, the total passed to ``progress`` counts those not
+    yet checked as eligible. Files go to a temporary folder; only when all are written
+    does the transaction commit and the files move into ``out_dir``. Cancelling
+    (``cancelled()`` returning True) or any error rolls everything back and keeps no file.
     """
     uow = db.unit_of_work()
     day = today or _today()
@@ -345,17 +362,19 @@ def issue_cohort(
         people, credential_ids = cohort_scope(session, cohort_code)
         key = key_service.signing_key(session, passphrase)
         institution = _institution(session)
+        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1]))
+                                       .order_by(Person.full_name)))
+        plan = _CohortPlan(persons, credential_ids, day)
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".credtrack-batch-", dir=out_dir))
         try:
-            processes = batch.worker_count(workers, len(people) * len(credential_ids))
+            processes = batch.worker_count(workers, plan.expected)
             with batch.Batch(key, staging, workers=processes, title=f"Certificates {cohort_code}") as run:
-                plan = _plan_cohort(session, people, credential_ids, day)
-                if not plan.todo:
-                    shutil.rmtree(staging, ignore_errors=True)
-                    return Result(CohortIssue([], plan.not_eligible, plan.already_held, None), Change.NONE)
-                issued, output = _issue_planned(session, actor, plan, key, institution, day, run,
+                issued, output = _issue_planned(session, actor, plan, key, institution, run,
                                                 cohort_code=cohort_code, progress=progress, cancelled=cancelled)
+            if output is None:
+                shutil.rmtree(staging, ignore_errors=True)
+                return Result(CohortIssue([], plan.not_eligible, plan.already_held, None), Change.NONE)
             uow.commit()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -370,27 +389,37 @@ def issue_cohort(
 
 def _issue_planned(
     session: Session, actor: Actor, plan: _CohortPlan, key: keys.SigningKey, institution: InstitutionSettings,
-    day: dt.date, run: batch.Batch, *, cohort_code: str, progress: Callable[[int, int], None] | None,
+    run: batch.Batch, *, cohort_code: str, progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
-) -> tuple[list[IssuedCertificate], batch.BatchOutput]:
-    """Draft the planned certificates chunk by chunk for ``run``, storing each chunk's rows as it is sealed."""
-    fresh_codes = _unique_codes(session, len(plan.todo))
+) -> tuple[list[IssuedCertificate], batch.BatchOutput | None]:
+    """Draft the eligible certificates chunk by chunk for ``run``, storing each chunk's rows as it is sealed.
+
+    Returns no output when nobody in the cohort is eligible.
+    """
+    pairs = plan.eligible_pairs(session)
+    first = next(pairs, None)
+    if first is None:
+        return [], None
+    fresh_codes = iter(_unique_codes(session, plan.expected))
     short, fingerprint = key_service.issuer_id(session), keys.fingerprint(key.kid)
     paper = LocalSettings.load().paper_size
     drafts: list[_Draft] = []
     issued: list[IssuedCertificate] = []
 
     def chunks() -> Iterator[list[batch.Item]]:
-        for first in range(0, len(plan.todo), batch.CHUNK):
-            chunk: list[batch.Item] = []
-            for (person, credential, progress_now), code in zip(
-                    plan.todo[first : first + batch.CHUNK], fresh_codes[first : first + batch.CHUNK], strict=True):
-                draft = _draft(session, person, credential, institution, today=day, code=code, issuer_short=short,
-                               progress=progress_now)
-                drafts.append(draft)
-                chunk.append(batch.Item(draft.claims, draft.snapshot,
-                                        page_for(draft, draft.snapshot, institution, fingerprint, paper),
-                                        f"{code}_{_safe_stem(draft.holder_name)}.pdf"))
+        chunk: list[batch.Item] = []
+        for person, credential, progress_now in itertools.chain([first], pairs):
+            code = next(fresh_codes)
+            draft = _draft(session, person, credential, institution, today=plan.day, code=code,
+                           issuer_short=short, progress=progress_now)
+            drafts.append(draft)
+            chunk.append(batch.Item(draft.claims, draft.snapshot,
+                                    page_for(draft, draft.snapshot, institution, fingerprint, paper),
+                                    f"{code}_{_safe_stem(draft.holder_name)}.pdf"))
+            if len(chunk) == batch.CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
             yield chunk
 
     def store(items: list[batch.Item], sealed: list[sealing.Sealed]) -> None:
@@ -400,10 +429,11 @@ def _issue_planned(
         ids = session.scalars(insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True), values)
         issued.extend(IssuedCertificate(i, d.code, d.holder_name, d.credential_title, d.issued_on, d.expires_on, None)
                       for i, d in zip(ids.all(), stored, strict=True))
+        if progress:
+            progress(len(issued), plan.expected)
 
-    combined_name = f"{_safe_stem(cohort_code)}_{day.isoformat()}_certificates.pdf"
-    output = run.run(chunks(), total=len(plan.todo), combined_name=combined_name, stored=store, progress=progress,
-                     cancelled=cancelled)
+    combined_name = f"{_safe_stem(cohort_code)}_{plan.day.isoformat()}_certificates.pdf"
+    output = run.run(chunks(), combined_name=combined_name, stored=store, cancelled=cancelled)
     entries = [_issue_entry(d, key.kid) for d in drafts]
     entries.append(audit.Entry("certificate.issue_cohort", "cohort", cohort_code,
                                after={"issued": [c.code for c in issued], "not_eligible": plan.not_eligible}))

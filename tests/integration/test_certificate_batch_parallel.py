@@ -120,3 +120,14 @@ def test_a_certificate_that_cannot_be_signed_stops_the_batch_and_keeps_nothing(d
     with pytest.raises(PayloadTooLargeError, match="too long to print as a QR code"):
         certificates.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2)
     _nothing_kept(db, out)
+
+
+def test_issuing_again_passes_over_everyone_who_holds_it_and_writes_nothing(sqlite_db, tmp_path):
+    world = build_world(sqlite_db, names=NAMES[:3])
+    out = tmp_path / "out"
+    first = certificates.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2)
+    files = _files(out)
+    again = certificates.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2).value
+    assert again.issued == [] and again.combined_pdf is None
+    assert again.skipped_already_held == len(first.value.issued) and again.skipped_not_eligible == 1
+    assert _files(out) == files and sorted(out.iterdir()) == files  # no new file, no staging folder left
