@@ -1,21 +1,34 @@
-"""Rendering many certificates on every core: one PDF per person plus one combined PDF.
+"""Issuing many certificates on every core: workers seal, draw and file whole chunks.
 
-Pages are rendered in worker processes in chunks, handed over as the caller prepares
-them; the combined file is joined from the single files in order while later chunks
-render. Cancelling stops between chunks and raises BatchCancelled; the caller
-discards the output folder.
+A worker seals each certificate of a chunk (Open Badges record, digest, signed QR),
+draws the chunk as one multi-page PDF and splits it into one file per person. The
+main process keeps only what must happen once and in order: it hands each chunk's
+sealed records, in chunk order, to the caller to store, and joins the chunk files
+into the combined PDF — a copy of whole pages, cheap because each chunk embeds its
+font subsets once rather than once per page. The signing key reaches the workers in
+memory, through the pipe that starts each of them; it is never written anywhere.
+Cancelling stops between chunks and raises BatchCancelled; the caller discards the
+output folder, which no worker writes to once ``Batch`` has exited.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
-from credtrack.certificates import pdf
+from credtrack.certificates import pdf, pdf_files, sealing
+from credtrack.certificates.keys import SigningKey
+from credtrack.certificates.payload import Claims
+from credtrack.certificates.sealing import Sealed
 from credtrack.errors import CredtrackError
 
 CHUNK = 25
@@ -28,113 +41,197 @@ class BatchCancelled(CredtrackError):
         super().__init__("Batch issue cancelled: no certificate was issued and no file was kept.")
 
 
+class BatchWorkerLost(CredtrackError):
+    """A worker process stopped without finishing its chunk."""
+
+    def __init__(self) -> None:
+        super().__init__("A certificate worker process stopped unexpectedly (out of memory, or ended by the "
+                         "system). No certificate was issued and no file was kept; try again, or issue the "
+                         "cohort with fewer worker processes.")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One certificate to seal and print, as the database decided it before signing."""
+
+    claims: Claims  # the digest is filled in when sealed
+    snapshot: dict[str, Any]
+    page: pdf.CertificatePage  # the QR text is filled in when sealed
+    file_name: str
+
+
 @dataclass(frozen=True)
 class BatchOutput:
     combined: Path
     singles: list[Path]
 
 
-def file_name(page: pdf.CertificatePage, stem: str) -> str:
-    return f"{page.code}_{stem}.pdf"
+def worker_count(requested: int | None, most: int) -> int:
+    """Processes worth starting for at most ``most`` certificates: ``requested`` (default every core), one per chunk."""
+    return max(1, min(requested or os.cpu_count() or 1, -(-most // CHUNK)))
 
 
-Chunk = Sequence[tuple[pdf.CertificatePage, str]]  # pages with their file names
+def chunk_name(index: int) -> str:
+    return f".chunk-{index:05}.pdf"
 
 
-def _render_chunk(items: Chunk, folder: str) -> list[str]:
-    """Worker: each page to its own file; returns the files' paths in order."""
-    out = Path(folder)
-    for page, name in items:
-        pdf.render([page], out / name, title=f"Certificate {page.code}")
-    return [str(out / name) for _, name in items]
+def issue_chunk(items: Sequence[Item], folder: Path, index: int, key: SigningKey, title: str) -> list[Sealed]:
+    """Seal ``items``, draw them as the chunk file ``index`` in ``folder``, and split it into their own files."""
+    sealed = [sealing.seal(item.snapshot, item.claims, key) for item in items]
+    chunk = folder / chunk_name(index)
+    pdf.render([replace(item.page, qr_text=s.qr_text) for item, s in zip(items, sealed, strict=True)], chunk,
+               title=title)
+    pdf_files.split(chunk, [folder / item.file_name for item in items])
+    return sealed
 
 
-class _Combiner:
-    """Joins the single files into the combined one, chunk by chunk in order, as each chunk is rendered.
+_worker_key: SigningKey | None = None
 
-    The combined file is assembled from the single files rather than drawn twice, while
-    the workers render the next chunks.
+
+def _start_worker(key_der: bytes) -> None:
+    global _worker_key
+    _worker_key = SigningKey.from_private_der(key_der)
+    pdf.register_fonts()
+
+
+def _worker_chunk(items: list[Item], folder: str, index: int, title: str) -> list[Sealed]:
+    assert _worker_key is not None, "worker started without the signing key"
+    return issue_chunk(items, Path(folder), index, _worker_key, title)
+
+
+class Batch:
+    """A run of chunks into ``folder`` with ``workers`` processes (one: in this process).
+
+    Enter it early: the worker processes start while the caller is still reading the
+    database. On exit, any chunk still being drawn is waited for, so nothing writes
+    into ``folder`` afterwards.
     """
 
-    def __init__(self) -> None:
-        import pypdfium2 as pdfium
+    def __init__(self, key: SigningKey, folder: Path, *, workers: int, title: str) -> None:
+        self.key, self.folder, self.workers, self.title = key, folder, workers, title
+        self._pool: ProcessPoolExecutor | None = None
 
-        self._pdfium = pdfium
-        self._joined = pdfium.PdfDocument.new()
-        self._waiting: dict[int, list[str]] = {}
-        self._next = 0
+    def __enter__(self) -> Batch:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.workers > 1:
+            context = multiprocessing.get_context("forkserver")
+            # Every worker would otherwise import the program's main module (the desktop app's, with Qt)
+            # on starting; preloaded, the fork server imports it once and the workers inherit it.
+            context.set_forkserver_preload(["__main__", "credtrack.certificates.batch"])
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                             initializer=_start_worker, initargs=(self.key.private_der(),))
+            # Start every worker now, from another thread: the first batch also starts the fork
+            # server, which takes a moment to import what the workers need, and the caller
+            # goes on reading the database meanwhile.
+            self._warming = threading.Thread(target=_warm, args=(self._pool, self.workers), daemon=True,
+                                             name="credtrack-batch-start")
+            self._warming.start()
+        return self
 
-    def add(self, index: int, files: list[str]) -> None:
-        self._waiting[index] = files
-        while self._next in self._waiting:
-            for path in self._waiting.pop(self._next):
-                part = self._pdfium.PdfDocument(path)
-                self._joined.import_pages(part)
-                part.close()
-            self._next += 1
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._warming.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
-    def save(self, target: Path) -> None:
-        assert not self._waiting, "a chunk is missing from the combined file"
-        self._joined.save(str(target))
-        self._joined.close()
+    def run(
+        self,
+        chunks: Iterable[list[Item]],
+        *,
+        combined_name: str,
+        stored: Callable[[list[Item], list[Sealed]], None],
+        cancelled: Callable[[], bool] | None = None,
+    ) -> BatchOutput:
+        """Issue the certificates of ``chunks``; ``stored`` gets each chunk's records, in order, as it is filed.
 
+        ``chunks`` may be a generator that prepares each chunk as it is asked for: the
+        workers draw earlier chunks meanwhile. ``stored`` is the place to report progress.
+        """
+        order = _InOrder(self.folder, stored)
+        try:
+            if self._pool is None:
+                for index, items in enumerate(chunks):
+                    _stop_if(cancelled)
+                    order.add(index, items)
+                    order.done(index, issue_chunk(items, self.folder, index, self.key, self.title))
+            else:
+                self._run_pool(self._pool, chunks, order, cancelled)
+            _stop_if(cancelled)  # a cancel that came as the last chunks finished still counts
+            combined = self.folder / combined_name
+            order.save(combined)
+        finally:
+            order.close()
+        return BatchOutput(combined, order.singles)
 
-def render_batch(
-    chunks: Iterable[Chunk],
-    folder: Path,
-    *,
-    total: int,
-    combined_name: str,
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> BatchOutput:
-    """Render the pages of ``chunks`` (``total`` in all) into ``folder``; ``workers`` defaults to every core.
+    def _run_pool(self, pool: ProcessPoolExecutor, chunks: Iterable[list[Item]], order: _InOrder,
+                  cancelled: Callable[[], bool] | None) -> None:
+        pending: dict[Future[list[Sealed]], int] = {}
 
-    ``chunks`` may be a generator that prepares each chunk as it is asked for: with
-    several workers, a chunk is rendered while the caller prepares the next one.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(workers or os.cpu_count() or 1, -(-total // CHUNK)))
-    combiner = _Combiner()
-    names: list[str] = []
-    done = 0
-
-    def finished(index: int, files: list[str], size: int) -> None:
-        nonlocal done
-        combiner.add(index, files)
-        done += size
-        if progress:
-            progress(done, total)
-
-    if workers == 1:
-        for index, chunk in enumerate(chunks):
+        def collect(timeout: float) -> None:
+            ready, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
             if cancelled and cancelled():
+                for future in pending:
+                    future.cancel()
                 raise BatchCancelled()
-            names.extend(name for _, name in chunk)
-            finished(index, _render_chunk(chunk, str(folder)), len(chunk))
-    else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["credtrack.certificates.batch"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pdf.register_fonts) as pool:
-            pending: dict[Future[list[str]], tuple[int, int]] = {}
+            for future in ready:
+                index = pending.pop(future)
+                try:
+                    order.done(index, future.result())
+                except BrokenProcessPool as exc:
+                    raise BatchWorkerLost() from exc
 
-            def collect(timeout: float) -> None:
-                ready, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-                if cancelled and cancelled():
-                    for future in pending:
-                        future.cancel()
-                    raise BatchCancelled()
-                for future in ready:
-                    index, size = pending.pop(future)
-                    finished(index, future.result(), size)
-
-            for index, chunk in enumerate(chunks):
-                names.extend(name for _, name in chunk)
-                pending[pool.submit(_render_chunk, list(chunk), str(folder))] = (index, len(chunk))
+        try:
+            for index, items in enumerate(chunks):
+                order.add(index, items)
+                pending[pool.submit(_worker_chunk, items, str(self.folder), index, self.title)] = index
                 collect(0)
             while pending:
                 collect(0.2)
-    combined = folder / combined_name
-    combiner.save(combined)
-    return BatchOutput(combined, [folder / name for name in names])
+        except BrokenProcessPool as exc:
+            raise BatchWorkerLost() from exc
+
+
+def _warm(pool: ProcessPoolExecutor, workers: int) -> None:
+    with contextlib.suppress(RuntimeError, BrokenProcessPool):  # shut down or broken: the batch reports it
+        for _ in range(workers):
+            pool.submit(int)
+
+
+def _stop_if(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled and cancelled():
+        raise BatchCancelled()
+
+
+class _InOrder:
+    """Takes finished chunks in any order and passes them on in chunk order: stored, then joined."""
+
+    def __init__(self, folder: Path, stored: Callable[[list[Item], list[Sealed]], None]) -> None:
+        self.folder, self.stored = folder, stored
+        self.joiner = pdf_files.Joiner()
+        self.singles: list[Path] = []
+        self._items: dict[int, list[Item]] = {}
+        self._finished: dict[int, list[Sealed]] = {}
+        self._next = 0
+
+    def add(self, index: int, items: list[Item]) -> None:
+        self._items[index] = items
+
+    def done(self, index: int, sealed: list[Sealed]) -> None:
+        self._finished[index] = sealed
+        while self._next in self._finished:
+            items = self._items.pop(self._next)
+            self.stored(items, self._finished.pop(self._next))
+            chunk = self.folder / chunk_name(self._next)
+            self.joiner.append(chunk)
+            chunk.unlink()
+            self.singles.extend(self.folder / item.file_name for item in items)
+            self._next += 1
+
+    def save(self, target: Path) -> None:
+        if self._items or self._finished or not self.singles:
+            raise RuntimeError(f"only {len(self.singles)} certificates were filed; the batch is incomplete")
+        self.joiner.save(target)
+
+    def close(self) -> None:
+        self.joiner.close()

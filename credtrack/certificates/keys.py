@@ -185,3 +185,15 @@ class SigningKey:
     @classmethod
     def of(cls, private_key: ec.EllipticCurvePrivateKey) -> SigningKey:
         return cls(kid_of(private_key), private_key)
+
+    def private_der(self) -> bytes:
+        """The private key as unencrypted PKCS#8 DER, to hand to a worker process in memory; never store it."""
+        return self.private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption())
+
+    @classmethod
+    def from_private_der(cls, data: bytes) -> SigningKey:
+        key = serialization.load_der_private_key(data, None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise SigningKeyError("The signing key handed over is not a P-256 (ES256) key.")
+        return cls.of(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -130,7 +130,18 @@ def build_snapshot(
     return snapshot
 
 
-def page_for(cert: Certificate, snapshot: dict[str, Any], institution: InstitutionSettings, fingerprint: str,
+class Printed(Protocol):
+    """What a page prints of a certificate: a stored ``Certificate``, or one drafted but not yet sealed."""
+
+    code: str
+    holder_name: str
+    credential_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    qr_payload: str
+
+
+def page_for(cert: Printed, snapshot: dict[str, Any], institution: InstitutionSettings, fingerprint: str,
              paper: str) -> pdf.CertificatePage:
     """The printable page for a certificate, entirely from what was frozen at issue time."""
     return pdf.CertificatePage(

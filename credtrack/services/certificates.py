@@ -7,17 +7,19 @@ administrator overrides with a written reason that the audit log keeps.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from credtrack.certificates import batch, codes, keys, openbadges, payload, pdf, qr
+from credtrack.certificates import batch, codes, keys, openbadges, payload, pdf, sealing
 from credtrack.certificates.errors import NotEligibleError
 from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
@@ -33,6 +35,7 @@ from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import (
     CredentialProgress,
+    PersonRecords,
     cohort_scope,
     compute_person_progress,
     load_rules,
@@ -95,35 +98,58 @@ def _not_eligible(person: Person, credential: Credential, progress: CredentialPr
     )
 
 
-def _build(
-    session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
-    institution: InstitutionSettings, *, today: dt.date, code: str, issuer_short: str,
-    progress: CredentialProgress, reason: str | None,
-) -> tuple[Certificate, dict, audit.Entry]:
-    """One signed certificate (not yet added to the session), its snapshot, and its audit entry."""
+@dataclass(frozen=True)
+class _Draft:
+    """A certificate as decided from the database, before it is signed."""
+
+    person_id: int
+    person_key: str
+    credential_id: int
+    credential_code: str
+    code: str
+    holder_name: str
+    credential_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    snapshot: dict
+    claims: payload.Claims
+    qr_payload: str = ""  # read by page_for; the sealed QR text replaces it on the printed page
+
+
+def _draft(
+    session: Session, person: Person, credential: Credential, institution: InstitutionSettings, *,
+    today: dt.date, code: str, issuer_short: str, progress: CredentialProgress,
+) -> _Draft:
+    """What one certificate states: its frozen snapshot and the claims its QR will sign."""
     expires = months_after(today, credential.validity_months) if credential.validity_months else None
     issuer = openbadges.issuer_uri(issuer_short, institution.institution_url)
     snapshot = build_snapshot(session, person, credential, progress, code=code, issued_on=today,
                               expires_on=expires, issuer_uri=issuer, issuer_short=issuer_short,
                               institution=institution)
-    badge = openbadges.build(snapshot)
-    digest = openbadges.digest(badge)
     claims = payload.Claims(issuer=issuer_short, code=code, holder_name=person.full_name,
                             credential_title=credential.title, issued_on=today, expires_on=expires,
-                            competencies=tuple(c["code"] for c in snapshot["competencies"]), openbadge_digest=digest)
-    qr_text = qr.sign_to_fit(claims, key)
-    snapshot["openbadge"] = badge
-    cert = Certificate(
-        code=code, person_id=person.id, credential_id=credential.id, holder_name=person.full_name,
-        credential_title=credential.title, snapshot_json=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
-        issued_on=today, expires_on=expires, issuer_kid=key.kid, qr_payload=qr_text, openbadge_digest=digest.hex(),
-        status="valid", issued_by_id=actor.id, override_reason=reason,
-    )
-    entry = audit.Entry("certificate.issue", "certificate", code,
-                        after={"code": code, "person": person.external_id, "credential": credential.code,
-                               "issued_on": today, "expires_on": expires, "kid": key.kid},
-                        note=f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else "")
-    return cert, snapshot, entry
+                            competencies=tuple(c["code"] for c in snapshot["competencies"]))
+    return _Draft(person.id, person.external_id, credential.id, credential.code, code, person.full_name,
+                  credential.title, today, expires, snapshot, claims)
+
+
+def _certificate_values(draft: _Draft, sealed: sealing.Sealed, actor: Actor, kid: str,
+                       reason: str | None = None) -> dict[str, Any]:
+    """The columns of the certificate row for a sealed draft."""
+    return {
+        "code": draft.code, "person_id": draft.person_id, "credential_id": draft.credential_id,
+        "holder_name": draft.holder_name, "credential_title": draft.credential_title,
+        "snapshot_json": sealed.snapshot_json, "issued_on": draft.issued_on, "expires_on": draft.expires_on,
+        "issuer_kid": kid, "qr_payload": sealed.qr_text, "openbadge_digest": sealed.digest.hex(), "status": "valid",
+        "issued_by_id": actor.id, "override_reason": reason,
+    }
+
+
+def _issue_entry(draft: _Draft, kid: str, note: str = "") -> audit.Entry:
+    return audit.Entry("certificate.issue", "certificate", draft.code,
+                       after={"code": draft.code, "person": draft.person_key, "credential": draft.credential_code,
+                              "issued_on": draft.issued_on, "expires_on": draft.expires_on, "kid": kid},
+                       note=note)
 
 
 def _prepare(
@@ -137,12 +163,14 @@ def _prepare(
         if reason is None:
             raise _not_eligible(person, credential, progress)
         require(actor, "certificates.override")
-    cert, _, entry = _build(session, actor, person, credential, key, institution, today=today,
-                            code=_unique_code(session), issuer_short=key_service.issuer_id(session),
-                            progress=progress, reason=reason)
+    draft = _draft(session, person, credential, institution, today=today, code=_unique_code(session),
+                   issuer_short=key_service.issuer_id(session), progress=progress)
+    cert = Certificate(**_certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
+                                            reason))
     session.add(cert)
     session.flush()
-    audit.record_many(session, actor, [entry])
+    note = f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else ""
+    audit.record_many(session, actor, [_issue_entry(draft, key.kid, note)])
     return cert
 
 
@@ -257,6 +285,52 @@ def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *, passphrase: st
         return token, badge
 
 
+PLAN_SLICE = 4 * batch.CHUNK  # people whose records are read at a time while the workers draw earlier chunks
+
+
+@dataclass
+class _CohortPlan:
+    """Who in a cohort gets which credential, decided a slice of people at a time, and who was passed over."""
+
+    persons: list[Person]
+    credential_ids: list[int]
+    day: dt.date
+    # The records read so far: holding them keeps them in the session's identity map,
+    # so drafting each snapshot finds its completions and sign-offs there instead of querying again.
+    records: dict[int, PersonRecords] = field(default_factory=dict)
+    not_eligible: int = 0
+    already_held: int = 0
+    eligible: int = 0
+
+    @property
+    def expected(self) -> int:
+        """Certificates to issue: those found eligible, plus everyone not checked yet."""
+        return len(self.persons) * len(self.credential_ids) - self.not_eligible - self.already_held
+
+    def eligible_pairs(self, session: Session) -> Iterator[tuple[Person, Credential, CredentialProgress]]:
+        """Each eligible person with each credential, credential by credential, people in name order."""
+        rules = load_rules(session, self.credential_ids)
+        for credential_id in self.credential_ids:
+            credential = session.get_one(Credential, credential_id)
+            for start in range(0, len(self.persons), PLAN_SLICE):
+                group = self.persons[start : start + PLAN_SLICE]
+                unread = [p.id for p in group if p.id not in self.records]
+                if unread:
+                    self.records.update(load_records_for(session, unread))
+                for person in group:
+                    records = self.records[person.id]
+                    if credential_id in records.certificates:
+                        self.already_held += 1
+                        continue
+                    progress_now = compute_person_progress(session, person.id, rules[credential_id], self.day,
+                                                           records)
+                    if not progress_now.eligible:
+                        self.not_eligible += 1
+                        continue
+                    self.eligible += 1
+                    yield person, credential, progress_now
+
+
 def issue_cohort(
     db: Database, actor: Actor, cohort_code: str, out_dir: Path, *, passphrase: str | None = None,
     today: dt.date | None = None, workers: int | None = None,
@@ -264,11 +338,14 @@ def issue_cohort(
 ) -> Result[CohortIssue]:
     """Issue every eligible person in a cohort each credential assigned to it, in one transaction.
 
-    Eligibility is decided for everyone from records read in a few queries. Certificates
-    are then signed in chunks, each chunk handed to the renderers on every core while
-    the next is signed. Files go to a temporary folder; only when all are written does
-    the transaction commit and the files move into ``out_dir``. Cancelling
-    (``cancelled()`` returning True) rolls everything back and keeps no file.
+    Worker processes on every core start first. Eligibility is then decided a slice of
+    people at a time, from records read in a few queries per slice, and each chunk of
+    eligible people is drafted here and sealed, drawn and filed by a worker while the
+    next slices are read; the rows are stored in chunk order as the chunks come back.
+    Until everyone has been checked, the total passed to ``progress`` counts those not
+    yet checked as eligible. Files go to a temporary folder; only when all are written
+    does the transaction commit and the files move into ``out_dir``. Cancelling
+    (``cancelled()`` returning True) or any error rolls everything back and keeps no file.
     """
     uow = db.unit_of_work()
     day = today or _today()
@@ -278,67 +355,83 @@ def issue_cohort(
         people, credential_ids = cohort_scope(session, cohort_code)
         key = key_service.signing_key(session, passphrase)
         institution = _institution(session)
-        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)))
-        records = load_records_for(session, [p.id for p in persons])
-        rules = load_rules(session, credential_ids)
-        todo: list[tuple[Person, Credential, CredentialProgress]] = []
-        not_eligible = already = 0
-        for credential_id in credential_ids:
-            credential = session.get_one(Credential, credential_id)
-            for person in persons:
-                if credential_id in records[person.id].certificates:
-                    already += 1
-                    continue
-                progress_now = compute_person_progress(session, person.id, rules[credential_id], day,
-                                                       records[person.id])
-                if not progress_now.eligible:
-                    not_eligible += 1
-                    continue
-                todo.append((person, credential, progress_now))
-        if not todo:
-            return Result(CohortIssue([], not_eligible, already, None), Change.NONE)
-        fresh_codes = _unique_codes(session, len(todo))
-        short, fingerprint = key_service.issuer_id(session), keys.fingerprint(key.kid)
-        paper = LocalSettings.load().paper_size
-        issued: list[Certificate] = []
-        entries: list[audit.Entry] = []
-        names: list[str] = []
-
-        def chunks() -> Iterator[list[tuple[pdf.CertificatePage, str]]]:
-            for first in range(0, len(todo), batch.CHUNK):
-                chunk: list[tuple[pdf.CertificatePage, str]] = []
-                for (person, credential, progress_now), code in zip(
-                        todo[first : first + batch.CHUNK], fresh_codes[first : first + batch.CHUNK], strict=True):
-                    cert, snapshot, entry = _build(session, actor, person, credential, key, institution, today=day,
-                                                   code=code, issuer_short=short, progress=progress_now, reason=None)
-                    name = f"{code}_{_safe_stem(cert.holder_name)}.pdf"
-                    issued.append(cert)
-                    entries.append(entry)
-                    names.append(name)
-                    chunk.append((page_for(cert, snapshot, institution, fingerprint, paper), name))
-                yield chunk
-
+        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1]))
+                                       .order_by(Person.full_name)))
+        plan = _CohortPlan(persons, credential_ids, day)
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".credtrack-batch-", dir=out_dir))
-        combined_name = f"{_safe_stem(cohort_code)}_{day.isoformat()}_certificates.pdf"
         try:
-            batch.render_batch(chunks(), staging, total=len(todo), combined_name=combined_name, workers=workers,
-                               progress=progress, cancelled=cancelled)
-            session.add_all(issued)
-            session.flush()
-            entries.append(audit.Entry("certificate.issue_cohort", "cohort", cohort_code,
-                                       after={"issued": [c.code for c in issued], "not_eligible": not_eligible}))
-            audit.record_many(session, actor, entries)
+            processes = batch.worker_count(workers, plan.expected)
+            with batch.Batch(key, staging, workers=processes, title=f"Certificates {cohort_code}") as run:
+                issued, output = _issue_planned(session, actor, plan, key, institution, run,
+                                                cohort_code=cohort_code, progress=progress, cancelled=cancelled)
+            if output is None:
+                shutil.rmtree(staging, ignore_errors=True)
+                return Result(CohortIssue([], plan.not_eligible, plan.already_held, None), Change.NONE)
             uow.commit()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for name in [*names, combined_name]:
-            (staging / name).replace(out_dir / name)
+        for path in [*output.singles, output.combined]:
+            path.replace(out_dir / path.name)
         shutil.rmtree(staging, ignore_errors=True)
-        rows = [_row(c, out_dir / n) for c, n in zip(issued, names, strict=True)]
-        return Result(CohortIssue(rows, not_eligible, already, out_dir / combined_name),
+        rows = [replace(c, pdf_path=out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
+        return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
                       Change.CERTIFICATES | Change.AUDIT)
+
+
+def _issue_planned(
+    session: Session, actor: Actor, plan: _CohortPlan, key: keys.SigningKey, institution: InstitutionSettings,
+    run: batch.Batch, *, cohort_code: str, progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> tuple[list[IssuedCertificate], batch.BatchOutput | None]:
+    """Draft the eligible certificates chunk by chunk for ``run``, storing each chunk's rows as it is sealed.
+
+    Returns no output when nobody in the cohort is eligible.
+    """
+    pairs = plan.eligible_pairs(session)
+    first = next(pairs, None)
+    if first is None:
+        return [], None
+    fresh_codes = iter(_unique_codes(session, plan.expected))
+    short, fingerprint = key_service.issuer_id(session), keys.fingerprint(key.kid)
+    paper = LocalSettings.load().paper_size
+    drafts: list[_Draft] = []
+    issued: list[IssuedCertificate] = []
+
+    def chunks() -> Iterator[list[batch.Item]]:
+        chunk: list[batch.Item] = []
+        for person, credential, progress_now in itertools.chain([first], pairs):
+            code = next(fresh_codes)
+            draft = _draft(session, person, credential, institution, today=plan.day, code=code,
+                           issuer_short=short, progress=progress_now)
+            drafts.append(draft)
+            chunk.append(batch.Item(draft.claims, draft.snapshot,
+                                    page_for(draft, draft.snapshot, institution, fingerprint, paper),
+                                    f"{code}_{_safe_stem(draft.holder_name)}.pdf"))
+            if len(chunk) == batch.CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def store(items: list[batch.Item], sealed: list[sealing.Sealed]) -> None:
+        stored = drafts[len(issued) : len(issued) + len(items)]
+        values = [_certificate_values(d, s, actor, key.kid) for d, s in zip(stored, sealed, strict=True)]
+        # One bulk INSERT per chunk: nothing edits these rows in this transaction, so no ORM objects are needed.
+        ids = session.scalars(insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True), values)
+        issued.extend(IssuedCertificate(i, d.code, d.holder_name, d.credential_title, d.issued_on, d.expires_on, None)
+                      for i, d in zip(ids.all(), stored, strict=True))
+        if progress:
+            progress(len(issued), plan.expected)
+
+    combined_name = f"{_safe_stem(cohort_code)}_{plan.day.isoformat()}_certificates.pdf"
+    output = run.run(chunks(), combined_name=combined_name, stored=store, cancelled=cancelled)
+    entries = [_issue_entry(d, key.kid) for d in drafts]
+    entries.append(audit.Entry("certificate.issue_cohort", "cohort", cohort_code,
+                               after={"issued": [c.code for c in issued], "not_eligible": plan.not_eligible}))
+    audit.record_many(session, actor, entries)
+    return issued, output
 
 
 def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_code: str) -> tuple[int, int]:
