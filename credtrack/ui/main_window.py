@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
         self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
         menu.addSeparator()
+        self.export_action = self._add(menu, "&Export table…", "Ctrl+E", lambda: self.current_page().export_table())
+        menu.addSeparator()
         self._add(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = self.menuBar().addMenu("&Edit")
         self._add(edit, "&Find", QKeySequence.StandardKey.Find, lambda: self.current_page().focus_search())
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
     def show_page_at(self, row: int) -> None:
         if 0 <= row < len(self.page_list):
             self.pages.setCurrentIndex(row)
+            self.export_action.setEnabled(self.page_list[row].table_to_export() is not None)
             self.page_list[row].activate()
 
     def show_page(self, page_class: type[Page]) -> Page:
