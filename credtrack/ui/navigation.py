@@ -8,6 +8,7 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.pages.catalog import CatalogPage
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.dashboard import DashboardPage
+from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.pages.people import PeoplePage
 from credtrack.ui.pages.settings import SettingsPage
 from credtrack.ui.pages.signoff import SignoffPage
@@ -21,6 +22,7 @@ PAGES: list[type[Page]] = [
     CertificatesPage,
     VerifyPage,
     CatalogPage,
+    ImportPage,
     AuditPage,
     SettingsPage,
     UsersPage,
