@@ -54,6 +54,22 @@ def make_rows(count: int, people: int, modules: int) -> list[tuple[str, str, str
     return sorted(seen)
 
 
+def parse_sizes(description: str | None) -> argparse.Namespace:
+    """--rows, --people and --modules from the command line."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--modules", type=int, default=40)
+    return parser.parse_args()
+
+
+def write_completions(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """The rows as a CSV file with the headers a training system might export."""
+    path.write_text("Employee ID,Course code,Completion date\n" + "".join(f"{e},{m},{d}\n" for e, m, d in rows),
+                    encoding="utf-8")
+    return path
+
+
 def bench_credtrack(db: Database, csv_path: Path) -> float:
     began = time.perf_counter()
     result = run_import(db.unit_of_work(), ACTOR, "completions", csv_path, remembered={}, remember=False)
@@ -82,17 +98,11 @@ def bench_sqlite3(path: Path, rows: list[tuple[str, str, str]]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--modules", type=int, default=40)
-    args = parser.parse_args()
+    args = parse_sizes(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         rows = make_rows(args.rows, args.people, args.modules)
-        csv_path = folder / "completions.csv"
-        csv_path.write_text("Employee ID,Course code,Completion date\n"
-                            + "".join(f"{e},{m},{d}\n" for e, m, d in rows), encoding="utf-8")
+        csv_path = write_completions(folder / "completions.csv", rows)
         ours = make_database(folder / "credtrack.db", args.people, args.modules)
         plain = make_database(folder / "plain.db", args.people, args.modules)
         plain.dispose()

@@ -117,11 +117,14 @@ def resolve_mapping(
     """The mapping to use: explicit choices, then the remembered ones that fit this file, then automatic.
 
     Explicit entries must name known fields and columns present in the file (MappingError
-    otherwise); a remembered entry whose column is absent is simply skipped.
+    otherwise); an explicit entry with an empty column leaves that field out on purpose, so
+    neither the remembered nor the automatic mapping fills it. A remembered entry whose
+    column is absent is simply skipped.
     """
     names = {spec.name for spec in FIELDS[kind]}
     present = set(headers)
     mapping: dict[str, str] = {}
+    left_out = {field for field, header in (explicit or {}).items() if not header}
     for field, header in (explicit or {}).items():
         if field not in names:
             raise MappingError(f"The mapping names {field!r}, which is not a field of a {kind} import "
@@ -131,10 +134,11 @@ def resolve_mapping(
         if header:
             mapping[field] = header
     for field, header in (remembered or {}).items():
-        if field in names and field not in mapping and header in present and header not in mapping.values():
+        taken = field in mapping or field in left_out or header in mapping.values()
+        if field in names and header in present and not taken:
             mapping[field] = header
     for field, header in auto_mapping(kind, headers).items():
-        if field not in mapping and header not in mapping.values():
+        if field not in mapping and field not in left_out and header not in mapping.values():
             mapping[field] = header
     return mapping
 

@@ -16,6 +16,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+SNIFF_CHARACTERS = 256 * 1024
 
 Cell = str | int | float | dt.date | dt.datetime | None
 
@@ -96,7 +97,11 @@ def _encoding_error(data: bytes, offset: int) -> FileProblemError:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line into the most columns, consistently in the next lines."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    head = text[:SNIFF_CHARACTERS]  # splitting a whole large file would hold the interpreter lock for long
+    lines = head.splitlines()
+    if len(text) > len(head):
+        lines = lines[:-1]  # the last line of the head may be cut short
+    lines = [line for line in lines[:20] if line.strip()]
     if not lines:
         return ","
     best, best_score = ",", -1
@@ -118,7 +123,9 @@ def read_csv_bytes(data: bytes, file_name: str = "file.csv") -> Table:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows: list[list[Any]] = list(reader)
+        # Rows as tuples of text: after one collection the garbage collector stops tracking them, so
+        # its full passes during a 100,000-row import stay short and the window keeps responding.
+        rows: list[Any] = [tuple(row) for row in reader]
     except csv.Error as exc:
         raise FileProblemError(f"{file_name} is not a readable CSV file: {exc}.") from None
     return _table(rows, data, file_name, encoding=encoding, delimiter=delimiter)

@@ -53,6 +53,16 @@ REPORTS: dict[str, tuple[str, Runner]] = {
 }
 
 
+# The options each report reads (others are ignored), so a screen offers only those.
+OPTIONS: dict[str, frozenset[str]] = {
+    "domain-coverage-person": frozenset({"framework", "cohort"}),
+    "domain-coverage-cohort": frozenset({"framework"}),
+    "retention": frozenset({"today", "onboarding_credentials"}),
+    "compliance": frozenset({"today", "cohort", "credential"}),
+    "expiring": frozenset({"today", "within", "cohort"}),
+}
+
+
 def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None) -> ReportTable:
     require(actor, "reports.read")
     if name not in REPORTS:

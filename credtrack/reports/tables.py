@@ -108,6 +108,8 @@ def _xlsx_value(value: Any) -> Any:
         return float(value)
     if isinstance(value, str) and value[:1] == "=":
         return "'" + value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # a workbook cannot hold a time zone
     return value
 
 
@@ -125,14 +127,13 @@ def write_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Any]], path: Path
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    date_cells: dict[int, str] = {}
     for row in rows:
         out = []
-        for i, value in enumerate(row):
-            value = _xlsx_value(value)
+        for raw in row:
+            value = _xlsx_value(raw)
             if isinstance(value, dt.date):
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = date_cells.setdefault(i, "yyyy-mm-dd")
+                cell.number_format = "yyyy-mm-dd hh:mm:ss" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
                 out.append(cell)
             else:
                 out.append(value)

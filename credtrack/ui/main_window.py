@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
         self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
         menu.addSeparator()
+        self.export_action = self._add(menu, "&Export table…", "Ctrl+E", lambda: self.current_page().export_table())
+        menu.addSeparator()
         self._add(menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit = self.menuBar().addMenu("&Edit")
         self._add(edit, "&Find", QKeySequence.StandardKey.Find, lambda: self.current_page().focus_search())
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.page_classes):
             page = self.page_at(row)
             self.pages.setCurrentWidget(page)
+            self.export_action.setEnabled(page.table_to_export() is not None)
             page.activate()
 
     def show_page(self, page_class: type[Page]) -> Page:

@@ -45,10 +45,15 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
+    return save_file_and_type(parent, title, suggested, filters)[0]
+
+
+def save_file_and_type(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str | None, str]:
+    """A file name to save to, and the file type the user picked in the dialog."""
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
-    return path or None
+    path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path or None, chosen
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str | None:

@@ -8,7 +8,9 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.pages.catalog import CatalogPage
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.dashboard import DashboardPage
+from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.pages.people import PeoplePage
+from credtrack.ui.pages.reports import ReportsPage
 from credtrack.ui.pages.settings import SettingsPage
 from credtrack.ui.pages.signoff import SignoffPage
 from credtrack.ui.pages.users import UsersPage
@@ -20,7 +22,9 @@ PAGES: list[type[Page]] = [
     SignoffPage,
     CertificatesPage,
     VerifyPage,
+    ReportsPage,
     CatalogPage,
+    ImportPage,
     AuditPage,
     SettingsPage,
     UsersPage,

@@ -10,8 +10,9 @@ costs ~25 ms, a sixth of a bare window's start-up) so the log-in window appears 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
 
 GOOD = "#1b7f3b"
 BAD = "#b3261e"
@@ -115,3 +116,28 @@ def bold(label: QLabel, size_delta: int = 0) -> QLabel:
         font.setPointSize(font.pointSize() + size_delta)
     label.setFont(font)
     return label
+
+
+def column(*items: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
+    """A borderless widget stacking ``items`` top to bottom; ``(widget, stretch)`` takes a share of spare height."""
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        if isinstance(item, tuple):
+            layout.addWidget(*item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    return host
+
+
+def side_by_side(*panes: QWidget, sizes: list[int]) -> QSplitter:
+    """Panes next to each other, the divider draggable; ``sizes`` are the starting widths and stretch shares."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    for i, (pane, size) in enumerate(zip(panes, sizes, strict=True)):
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(i, size)
+    splitter.setSizes(sizes)
+    return splitter

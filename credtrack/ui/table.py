@@ -62,6 +62,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     """Rows of one dataclass; subclasses only declare ``columns``."""
 
     columns: ClassVar[Sequence[Column[Any]]] = ()
+    # What an export writes, when it should differ from what fits on screen (full texts, say).
+    export_columns: ClassVar[Sequence[Column[Any]] | None] = None
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -8,6 +8,7 @@ calling thread and delivers the same callbacks in the same order.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,22 @@ class TaskControl:
 
     def progress(self, done: int, total: int, text: str = "") -> None:
         self._report(done, total, text)
+
+    def throttled(self, interval: float = 0.1) -> Callable[[int, int, str], None]:
+        """A progress callback that passes on at most one report per ``interval`` seconds.
+
+        A new stage (another ``text``) and the last step (``done >= total``) always pass, so the
+        UI thread is never flooded by a fast worker yet never left showing a stale figure.
+        """
+        last: list[Any] = [float("-inf"), None]
+
+        def report(done: int, total: int, text: str = "") -> None:
+            now = time.monotonic()
+            if now - last[0] >= interval or text != last[1] or done >= total:
+                last[0], last[1] = now, text
+                self._report(done, total, text)
+
+        return report
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -77,6 +77,15 @@ def admin_ctx(make_ctx, admin) -> AppContext:
     return make_ctx(admin)
 
 
+def open_page(qtbot, page_class, ctx):
+    """A page on its own, shown and loaded as when a user first opens it."""
+    page = page_class(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    return page
+
+
 def activate(qtbot, window) -> None:
     """Show a window and make it the active one, so keyboard shortcuts reach it."""
     window.show()

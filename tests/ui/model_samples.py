@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from credtrack.importing.problems import Problem
 from credtrack.services.catalog import CredentialRow, ModuleRow, RequirementRow
 from credtrack.services.certificate_queries import CertificateRow
 from credtrack.services.cohorts import AssignedCredential, CohortRow, EnrolmentRow
@@ -19,6 +20,7 @@ from credtrack.ui.models.catalog import (
     RequirementsTableModel,
 )
 from credtrack.ui.models.certificates import CertificatesTableModel
+from credtrack.ui.models.imports import ProblemsTableModel
 from credtrack.ui.models.people import (
     AssessmentsTableModel,
     CompletionsTableModel,
@@ -71,5 +73,10 @@ SAMPLES: dict[type, list[Any]] = {
     EnrolmentsTableModel: [
         EnrolmentRow(1, 1, "C-1", "January", 1, "Nguyễn Thị Minh", "E-1", D, "active"),
         EnrolmentRow(2, 1, "C-1", "January", 2, "Zoë", "E-2", D, "withdrawn"),
+    ],
+    ProblemsTableModel: [
+        Problem(12, "Start date", "impossible date: 2024-02-30 does not exist"),
+        Problem(None, None, "wrong encoding: the file is UTF-16."),
+        Problem(3, "Profession", "unknown profession 'Astrology'"),
     ],
 }

@@ -14,6 +14,7 @@ from credtrack.services.permissions import SYSTEM
 from credtrack.ui.dialogs.issue_dialog import IssueDialog
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.verify import VerifyPage
+from tests.ui.conftest import open_page
 
 
 @pytest.fixture
@@ -37,14 +38,6 @@ def _cohort(ctx):
     return cohorts.list_cohorts(ctx.uow(), ctx.actor)[0].code
 
 
-def _page(qtbot, page_class, ctx):
-    page = page_class(ctx)
-    qtbot.addWidget(page)
-    page.show()
-    page.activate()
-    return page
-
-
 def test_issue_then_verify_then_revoke(qtbot, ctx, boxes, monkeypatch, tmp_path):
     person_id, credential_id = _eligible_pair(ctx)
 
@@ -56,7 +49,7 @@ def test_issue_then_verify_then_revoke(qtbot, ctx, boxes, monkeypatch, tmp_path)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(IssueDialog, "exec", choose)
-    page = _page(qtbot, CertificatesPage, ctx)
+    page = open_page(qtbot, CertificatesPage, ctx)
     assert page.model.rowCount() == 0
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
     assert boxes.kinds() == ["info"] and "issued to" in boxes.texts()
@@ -64,7 +57,7 @@ def test_issue_then_verify_then_revoke(qtbot, ctx, boxes, monkeypatch, tmp_path)
     cert = page.model.row_at(0)
     assert cert.person_id == person_id and cert.status == "valid"
 
-    verify = _page(qtbot, VerifyPage, ctx)
+    verify = open_page(qtbot, VerifyPage, ctx)
     verify.input.setPlainText(cert.qr_payload)
     qtbot.mouseClick(verify.check_button, Qt.MouseButton.LeftButton)
     assert verify.result.verdict == "valid"
@@ -98,7 +91,7 @@ def test_dropping_the_pdf_on_the_verify_page(qtbot, ctx, boxes, tmp_path, monkey
 
     person_id, credential_id = _eligible_pair(ctx)
     issued = certificates.issue_certificate(ctx.uow(), ctx.actor, person_id, credential_id, out_dir=tmp_path).value
-    verify = _page(qtbot, VerifyPage, ctx)
+    verify = open_page(qtbot, VerifyPage, ctx)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(issued.pdf_path))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
@@ -109,14 +102,14 @@ def test_dropping_the_pdf_on_the_verify_page(qtbot, ctx, boxes, tmp_path, monkey
 
     opened = []
     monkeypatch.setattr("credtrack.ui.messages.open_with_system", opened.append)
-    page = _page(qtbot, CertificatesPage, ctx)
+    page = open_page(qtbot, CertificatesPage, ctx)
     page.table.selectRow(0)
     qtbot.mouseClick(page.actions.open_button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1 and Path(opened[0]).suffix == ".pdf" and Path(opened[0]).exists()
 
 
 def test_cohort_batch_reports_progress_and_issues(qtbot, ctx, boxes):
-    page = _page(qtbot, CertificatesPage, ctx)
+    page = open_page(qtbot, CertificatesPage, ctx)
     page.cohort_box.setCurrentIndex(page.cohort_box.findData(_cohort(ctx)))
     qtbot.mouseClick(page.cohort_button, Qt.MouseButton.LeftButton)
     assert "certificates issued" in boxes.texts()
@@ -141,7 +134,7 @@ def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch):
             qtbot.mouseClick(self.findChild(QPushButton), Qt.MouseButton.LeftButton)
 
     monkeypatch.setattr(CohortIssueProgress, "_progress", progress_then_cancel)
-    page = _page(qtbot, CertificatesPage, ctx)
+    page = open_page(qtbot, CertificatesPage, ctx)
     page.cohort_box.setCurrentIndex(page.cohort_box.findData(_cohort(ctx)))
     qtbot.mouseClick(page.cohort_button, Qt.MouseButton.LeftButton)
     assert seen and seen[0][0] == 2 and seen[0][2] == 2 and seen[0][3] == seen[0][1] > 2
@@ -159,6 +152,6 @@ def ctx_folder() -> Path:
 def test_viewer_cannot_issue_or_revoke(qtbot, demo_ctx, demo_db):
     from credtrack.demo import DEMO_PASSWORD
 
-    page = _page(qtbot, CertificatesPage, demo_ctx("viewer", DEMO_PASSWORD))
+    page = open_page(qtbot, CertificatesPage, demo_ctx("viewer", DEMO_PASSWORD))
     assert not page.issue_button.isVisible() and not page.cohort_button.isVisible()
     assert not page.actions.revoke_button.isVisible() and page.actions.open_button.isVisible()

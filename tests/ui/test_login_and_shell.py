@@ -8,6 +8,7 @@ from credtrack.ui.app import Launcher
 from credtrack.ui.login import LoginDialog
 from credtrack.ui.main_window import MainWindow
 from credtrack.ui.pages.audit import AuditPage
+from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.pages.users import UsersPage
 from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
@@ -126,10 +127,15 @@ def test_keyboard_page_shortcuts_and_find(qtbot, admin_ctx):
     window = MainWindow(admin_ctx)
     qtbot.addWidget(window)
     activate(qtbot, window)
-    for page_class in (UsersPage, AuditPage):
+    for page_class in (AuditPage, ImportPage):
         index = [type(p) for p in window.page_list].index(page_class)
+        assert index < 9  # Ctrl+1 … Ctrl+9 reach the first nine pages
         qtbot.keyClick(window.nav, str(index + 1), Qt.KeyboardModifier.ControlModifier)
         assert type(window.current_page()) is page_class
+    # Pages past the ninth are in the Go menu.
+    go = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Go")
+    next(a for a in go.actions() if a.text() == UsersPage.title).trigger()
+    assert type(window.current_page()) is UsersPage
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current_page().search.hasFocus(), timeout=2000)
 

@@ -88,3 +88,33 @@ def test_viewer_sees_no_edit_buttons(qtbot, demo_ctx):
     page = _page(qtbot, demo_ctx("viewer", DEMO_PASSWORD))
     assert not page.new_button.isVisible()
     assert not page.archive_button.isVisible()
+
+
+def test_save_transcript_from_the_person_detail(qtbot, demo_ctx, boxes, monkeypatch, tmp_path):
+    import pypdfium2 as pdfium
+
+    page = _page(qtbot, demo_ctx())
+    assert not page.detail.transcript_button.isVisible()  # nobody chosen yet
+    page.search.setText("DEMO-0000")
+    page.table.selectRow(0)
+    page._detail_timer.stop()
+    page._load_detail()
+    person = page.detail.detail.person
+    assert page.detail.transcript_button.isVisible()
+    asked = []
+
+    def answer(_parent, title, suggested, filters):
+        asked.append(suggested)
+        return str(tmp_path / "transcript")
+
+    monkeypatch.setattr("credtrack.ui.messages.save_file_name", answer)
+    qtbot.mouseClick(page.detail.transcript_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"transcript-{person.external_id}.pdf"]
+    saved = tmp_path / "transcript.pdf"
+    pdf = pdfium.PdfDocument(str(saved))
+    try:
+        text = " ".join(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).split())
+    finally:
+        pdf.close()
+    assert person.full_name in text and person.external_id in text
+    assert boxes.kinds() == ["info"] and str(saved) in boxes.texts()

@@ -14,20 +14,13 @@ from credtrack.services.permissions import SYSTEM
 from credtrack.ui import crash
 from credtrack.ui.pages.dashboard import DashboardPage
 from credtrack.ui.pages.settings import SettingsPage
-
-
-def _page(qtbot, page_class, ctx):
-    page = page_class(ctx)
-    qtbot.addWidget(page)
-    page.show()
-    page.activate()
-    return page
+from tests.ui.conftest import open_page
 
 
 def test_settings_save_workstation_and_institution(qtbot, demo_ctx, demo_db, boxes, monkeypatch, tmp_path):
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
     ctx = demo_ctx()
-    page = _page(qtbot, SettingsPage, ctx)
+    page = open_page(qtbot, SettingsPage, ctx)
     assert len(page.key_panel.fingerprint.text()) > 10 and "no passphrase" in page.key_panel.state.text()
     page.paper.setCurrentText("Letter")
     page.idle_minutes.setValue(3)
@@ -53,14 +46,14 @@ def test_settings_save_workstation_and_institution(qtbot, demo_ctx, demo_db, box
 def test_settings_for_a_preceptor_are_read_only_where_it_matters(qtbot, demo_ctx):
     from credtrack.demo import DEMO_PASSWORD
 
-    page = _page(qtbot, SettingsPage, demo_ctx("preceptor", DEMO_PASSWORD))
+    page = open_page(qtbot, SettingsPage, demo_ctx("preceptor", DEMO_PASSWORD))
     assert not page.institution.save_button.isVisible()
     assert page.institution.fields["institution_name"].isReadOnly()
     assert not page.backups.isVisible()
 
 
 def test_dashboard_shows_counts_charts_and_activity(qtbot, demo_ctx):
-    page = _page(qtbot, DashboardPage, demo_ctx())
+    page = open_page(qtbot, DashboardPage, demo_ctx())
     figures = page.figures
     assert figures.headline[0][0] == "active people" and figures.headline[0][1] >= 40
     assert page.cards[0].value.text() == f"{figures.headline[0][1]:,}"

@@ -80,3 +80,20 @@ def test_unhandled_error_goes_to_error_handler():
 
     runner.run(work, on_done=lambda _v: pytest.fail("work failed; on_done must not run"))
     assert [str(e) for e in caught] == ["unexpected"]
+
+
+def test_throttled_progress_passes_each_new_stage_and_the_end_but_not_a_flood():
+    from credtrack.ui.tasks import TaskControl
+
+    seen = []
+    report = TaskControl(lambda done, total, text: seen.append((done, total, text))).throttled(interval=3600)
+    for done in range(1000):
+        report(done, 2000, "checking")
+    for done in range(1000, 2001):
+        report(done, 2000, "writing")
+    assert seen == [(0, 2000, "checking"), (1000, 2000, "writing"), (2000, 2000, "writing")]
+    every = []
+    unthrottled = TaskControl(lambda *a: every.append(a)).throttled(interval=0)
+    for done in range(5):
+        unthrottled(done, 5, "checking")
+    assert len(every) == 5

@@ -44,3 +44,11 @@ class AuditTableModel(RowTableModel[Any]):
                tooltip=lambda r: "Password re-entered (e-signature)" if r.reauthenticated else ""),
         Column("Change", _change, tooltip=lambda r: f"Before: {r.before or '—'}\nAfter: {r.after or '—'}"),
     )
+    # An exported log keeps every changed value in full, and the note.
+    export_columns = (
+        *columns[:5],
+        Column("Signed", lambda r: r.reauthenticated),
+        Column("Note", lambda r: r.note),
+        Column("Before", lambda r: r.before),
+        Column("After", lambda r: r.after),
+    )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services.changes import Change
 from credtrack.ui import style
+from credtrack.ui.export import export_button
 from credtrack.ui.models.admin import AuditTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -57,6 +58,7 @@ class AuditPage(Page):
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.setAccessibleName("Verify the audit chain")
         self.verify_button.clicked.connect(self.verify_chain)
+        self.export_button = export_button(self.export_table, "the audit events listed")
         self.count_label = QLabel()
         style.set_role(self.count_label, "subtitle")
 
@@ -78,6 +80,7 @@ class AuditPage(Page):
         filters.addWidget(QLabel("Who"))
         filters.addWidget(self.actor_filter, 1)
         filters.addWidget(self.verify_button)
+        filters.addWidget(self.export_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -107,6 +110,9 @@ class AuditPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def table_to_export(self) -> tuple[TableProxy, str]:
+        return self.proxy, "Audit log"
 
     def _choice(self, combo: QComboBox) -> str:
         text = combo.currentText()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QWidget
 
 from credtrack.services.changes import Change
 from credtrack.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from credtrack.ui.table import TableProxy
 
 
 class Page(QWidget):
@@ -64,3 +67,15 @@ class Page(QWidget):
 
     def print_current(self) -> None:
         """Ctrl+P."""
+
+    def table_to_export(self) -> tuple[TableProxy, str] | None:
+        """The page's main table and what to call it in the file, or None where there is none."""
+        return None
+
+    def export_table(self) -> None:
+        """Ctrl+E and the page's Export… button: the main table, as shown, to CSV or XLSX."""
+        found = self.table_to_export()
+        if found is not None:
+            from credtrack.ui.export import export_view
+
+            export_view(self.ctx, self, *found)

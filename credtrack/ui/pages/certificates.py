@@ -24,6 +24,7 @@ from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.dialogs.cohort_issue import CohortIssueProgress
 from credtrack.ui.dialogs.issue_dialog import IssueDialog
+from credtrack.ui.export import export_button
 from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -93,6 +94,7 @@ class CertificatesPage(Page):
         if ctx.can("certificates.revocations_import"):
             menu.addAction("Import revocation list…", self.actions.import_revocations)
         self.lists_button.setMenu(menu)
+        self.export_button = export_button(self.export_table, "the certificates listed")
 
         top = QHBoxLayout()
         top.addWidget(style.title(self.title))
@@ -104,6 +106,7 @@ class CertificatesPage(Page):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.status)
         filters.addWidget(self.lists_button)
+        filters.addWidget(self.export_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
         for button in self.actions.buttons():
@@ -127,6 +130,9 @@ class CertificatesPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def table_to_export(self) -> tuple[TableProxy, str]:
+        return self.proxy, "Certificates"
 
     def reload(self) -> None:
         ctx, text, status = self.ctx, self.search.text(), self.status.currentData()

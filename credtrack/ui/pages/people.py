@@ -21,6 +21,7 @@ from credtrack.models.enums import PERSON_STATUSES
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.dialogs.person_dialog import PersonDialog
+from credtrack.ui.export import export_button
 from credtrack.ui.models.people import PeopleTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -73,6 +74,8 @@ class PeoplePage(Page):
         self.count = QLabel()
         style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
+        self.detail.transcript_requested.connect(self.save_transcript)
+        self.export_button = export_button(self.export_table, "the people listed")
 
         self.new_button = QPushButton("New person…")
         self.new_button.clicked.connect(self.new_item)
@@ -96,6 +99,7 @@ class PeoplePage(Page):
         left_layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
         bottom.addWidget(self.new_button)
         bottom.addWidget(self.edit_button)
         bottom.addWidget(self.archive_button)
@@ -192,6 +196,9 @@ class PeoplePage(Page):
         self.search.setFocus()
         self.search.selectAll()
 
+    def table_to_export(self) -> tuple[TableProxy, str]:
+        return self.proxy, "People"
+
     # -- selection and detail ---------------------------------------------
     def select_person(self, person_id: int) -> bool:
         row = self.model.row_where(lambda r: r.id == person_id)
@@ -270,3 +277,27 @@ class PeoplePage(Page):
         if reason:
             ctx = self.ctx
             ctx.mutate(lambda: people.archive_person(ctx.uow(), ctx.actor, row.id, reason), parent=self)
+
+    # -- transcript -------------------------------------------------------
+    def save_transcript(self) -> None:
+        """Save the shown person's transcript (credentials, completions, sign-offs) as a PDF."""
+        detail = self.detail.detail
+        if detail is None:
+            return
+        person = detail.person
+        target = messages.save_file_name(self, "Save transcript", f"transcript-{person.external_id}.pdf",
+                                         "PDF document (*.pdf)")
+        if not target:
+            return
+        if not target.lower().endswith(".pdf"):
+            target += ".pdf"
+        ctx = self.ctx
+
+        def work(_c: Any) -> Any:
+            from credtrack.reports.transcript import write_transcript
+
+            return write_transcript(ctx.uow(), ctx.actor, person.external_id, target)
+
+        ctx.run(work, lambda path: messages.show_info(self, "Transcript saved",
+                                                      f"{person.full_name}'s transcript was saved to {path}."),
+                parent=self)

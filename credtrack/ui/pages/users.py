@@ -66,6 +66,9 @@ class UsersPage(Page):
     action = "users.manage"
     watches = Change.USERS
 
+    def table_to_export(self) -> tuple[TableProxy, str]:
+        return self.proxy, "User accounts"
+
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = UsersTableModel(self)

@@ -1,7 +1,8 @@
-"""Small QtCharts builders for the dashboard: horizontal percentage bars and count bars."""
+"""Small QtCharts builders: horizontal bars, one series or a group of series, in percent or counts."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCharts import (
@@ -16,11 +17,20 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+# Series colours beyond the first, chosen to stay apart for colour-blind readers (and every bar is labelled).
+PALETTE = ("#1f5fa8", "#c26a00", "#1b7f3b", "#6a4c93", "#b3261e", "#00838f", "#5f6368", "#ad1457")
+MOST_LABELLED_BARS = 40
+
 
 class BarChart(QChartView):
-    """Horizontal bars, one per category; ``percent`` fixes the axis at 0–100 %."""
+    """Horizontal bars, one per category — or, given several series, a group of bars per category.
 
-    def __init__(self, title: str, colour: str, *, percent: bool = False, parent: QWidget | None = None) -> None:
+    ``percent`` fixes the value axis at 0–100 %. ``categories`` and ``series`` hold what is
+    drawn, bottom to top, so tests and screen readers' users can read the figures.
+    """
+
+    def __init__(self, title: str, colour: str = PALETTE[0], *, percent: bool = False,
+                 parent: QWidget | None = None) -> None:
         self._chart = QChart()
         super().__init__(self._chart, parent)
         self._title = title
@@ -28,6 +38,8 @@ class BarChart(QChartView):
         self._percent = percent
         self._chart.setTitle(title)
         self._chart.legend().hide()
+        self._chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._chart.legend().setReverseMarkers(True)
         self._chart.setMargins(QMargins(4, 4, 4, 4))
         self._chart.setBackgroundRoundness(4)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -36,40 +48,79 @@ class BarChart(QChartView):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(280)
+        # One pair of axes for the chart's life: axes removed from a QChart stay drawn until deleted.
+        self._category_axis = QBarCategoryAxis()
+        self._value_axis = QValueAxis()
+        self._value_axis.setGridLineColor(QColor("#e0e0e0"))
+        self._chart.addAxis(self._category_axis, Qt.AlignmentFlag.AlignLeft)
+        self._chart.addAxis(self._value_axis, Qt.AlignmentFlag.AlignBottom)
         self.categories: list[str] = []
-        self.values: list[float] = []
+        self.series: list[tuple[str, list[float]]] = []
+
+    @property
+    def values(self) -> list[float]:
+        """The first series' values (the only one, for a simple bar chart)."""
+        return self.series[0][1] if self.series else []
+
+    @property
+    def title(self) -> str:
+        return self._chart.title()
 
     def set_data(self, items: Sequence[tuple[str, float]]) -> None:
-        self._chart.removeAllSeries()
-        for axis in self._chart.axes():
-            self._chart.removeAxis(axis)
+        """One bar per (category, value), top to bottom in the order given (at most 12)."""
         items = list(items)[:12]
-        self.categories = [name for name, _ in items][::-1]
-        self.values = [float(v) for _, v in items][::-1]
-        if not items:
+        self.set_series([name for name, _ in items], [(self._title, [float(v) for _, v in items])])
+
+    def set_series(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *,
+                   title: str | None = None, percent: bool | None = None) -> None:
+        """Bars for each category (top to bottom as given), one per series."""
+        if title is not None:
+            self._title = title
+            self.setAccessibleName(title)
+        if percent is not None:
+            self._percent = percent
+        self._chart.removeAllSeries()
+        self._category_axis.clear()
+        self.categories = list(categories)[::-1]
+        self.series = [(name, [float(v) for v in values][::-1]) for name, values in series]
+        if not self.categories or not self.series:
             self._chart.setTitle(f"{self._title} — nothing to show yet")
+            self._chart.legend().hide()
+            self._category_axis.setVisible(False)
+            self._value_axis.setVisible(False)
             return
         self._chart.setTitle(self._title)
-        bars = QBarSet(self._title)
-        bars.setColor(QColor(self._colour))
-        bars.append(self.values)
-        bars.setLabelColor(QColor("#202124"))
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value %" if self._percent else "@value")
-        series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
-        series.setBarWidth(0.7)
-        self._chart.addSeries(series)
-        categories = QBarCategoryAxis()
+        bars = QHorizontalBarSeries()
+        # Qt stacks a group's bars upwards from the first set, so the sets go in last first (the first
+        # series on top) and the legend reverses them back into the order given.
+        for i, (name, values) in reversed(list(enumerate(self.series))):
+            bar_set = QBarSet(name)
+            bar_set.setColor(QColor(self._colour if len(self.series) == 1 else PALETTE[i % len(PALETTE)]))
+            bar_set.append(values)
+            bar_set.setLabelColor(QColor("#202124"))
+            bars.append(bar_set)
+        bars.setLabelsVisible(len(self.categories) * len(self.series) <= MOST_LABELLED_BARS)
+        bars.setLabelsFormat("@value %" if self._percent else "@value")
+        bars.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
+        bars.setBarWidth(0.7 if len(self.series) == 1 else 0.85)
+        self._chart.addSeries(bars)
+        self._chart.legend().setVisible(len(self.series) > 1)
+        self._attach_axes(bars)
+
+    def _attach_axes(self, bars: QHorizontalBarSeries) -> None:
+        categories, values = self._category_axis, self._value_axis
         categories.append(self.categories)
-        values = QValueAxis()
-        top = 100.0 if self._percent else max(1.0, max(self.values) * 1.2)
-        values.setRange(0, top)
-        values.setLabelFormat("%d %%" if self._percent else "%d")
-        values.setTickCount(6)
-        values.setGridLineColor(QColor("#e0e0e0"))
-        self._chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        self._chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(categories)
-        series.attachAxis(values)
+        categories.setVisible(True)
+        values.setVisible(True)
+        if self._percent:
+            values.setRange(0, 100.0)
+            values.setTickCount(6)
+            values.setLabelFormat("%d %%")
+        else:
+            largest = max((max(v, default=0.0) for _, v in self.series), default=0.0)
+            top = max(5, math.ceil(largest * 1.2))
+            values.setRange(0, top)
+            values.applyNiceNumbers()  # whole-number ticks from 5 up
+            values.setLabelFormat("%d")
+        bars.attachAxis(categories)
+        bars.attachAxis(values)

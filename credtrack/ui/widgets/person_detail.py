@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from credtrack.ui import style
 from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
+from credtrack.ui.signals import emit
 from credtrack.ui.table import RowTableModel, TableProxy, make_table
 from credtrack.ui.widgets.checklist import ProgressChecklist
 
@@ -41,10 +43,16 @@ def load_detail(ctx: Any, person_id: int) -> PersonDetail:
 
 
 class PersonDetailPane(QWidget):
+    transcript_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = style.title("")
         self.name.setWordWrap(True)
+        self.transcript_button = QPushButton("Save transcript…")
+        self.transcript_button.setToolTip("A PDF of this person's credentials, completed modules and sign-offs.")
+        self.transcript_button.setAccessibleName("Save this person's transcript as PDF")
+        self.transcript_button.clicked.connect(lambda: emit(self.transcript_requested))
         self.facts = style.subtitle("")
         self.facts.setObjectName("person_facts")
         self.checklist = ProgressChecklist()
@@ -65,7 +73,10 @@ class PersonDetailPane(QWidget):
         style.set_role(self.empty, "subtitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
-        layout.addWidget(self.name)
+        heading = QHBoxLayout()
+        heading.addWidget(self.name, 1)
+        heading.addWidget(self.transcript_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(heading)
         layout.addWidget(self.facts)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.empty)
@@ -74,7 +85,7 @@ class PersonDetailPane(QWidget):
     def show_detail(self, detail: PersonDetail | None) -> None:
         self.detail = detail
         has = detail is not None
-        for widget in (self.name, self.facts, self.tabs):
+        for widget in (self.name, self.facts, self.tabs, self.transcript_button):
             widget.setVisible(has)
         self.empty.setVisible(not has)
         if detail is None:

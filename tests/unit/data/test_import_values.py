@@ -68,11 +68,19 @@ def test_explicit_mapping_beats_remembered_beats_automatic(tmp_path):
     assert load_mapping_file(path) == {"external_id": "Badge"}
 
 
+def test_a_field_left_out_explicitly_stays_out():
+    headers = ["ID", "Name", "Email", "Unit"]
+    assert resolve_mapping("people", headers)["email"] == "Email"
+    # The person mapping the columns said "do not import Email": neither memory nor guessing brings it back.
+    chosen = resolve_mapping("people", headers, {"email": "", "unit": ""}, {"email": "Email"})
+    assert chosen == {"external_id": "ID", "full_name": "Name"}
+
+
 def test_csv_details_bom_quotes_blank_lines_and_crlf():
     data = '\ufeff"External ID";"Name"\r\n\r\n"P1";"Smith; Jo"\r\n;\r\n'.encode()
     table = read_csv_bytes(data)
     assert (table.encoding, table.delimiter, table.headers) == ("utf-8-sig", ";", ["External ID", "Name"])
-    assert table.rows[:2] == [[], ["P1", "Smith; Jo"]]
+    assert [list(row) for row in table.rows[:2]] == [[], ["P1", "Smith; Jo"]]
     assert table.row_number(1) == 3
 
 

@@ -1,0 +1,174 @@
+"""Reports page: pick an outcome report and its options; read it as a table and a chart; export it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from credtrack.services.changes import Change
+from credtrack.ui import style
+from credtrack.ui.export import export_button
+from credtrack.ui.models.reports import ReportTableModel
+from credtrack.ui.pages.base import Page
+from credtrack.ui.report_charts import chart_for
+from credtrack.ui.table import TableProxy, make_table
+from credtrack.ui.widgets.charts import BarChart
+from credtrack.ui.widgets.report_options import ReportOptionsBar
+
+
+def load_choices(ctx: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    from credtrack.services import catalog, cohorts, frameworks
+
+    return (cohorts.list_cohorts(ctx.uow(), ctx.actor), catalog.list_credentials(ctx.uow(), ctx.actor),
+            frameworks.list_frameworks(ctx.uow(), ctx.actor))
+
+
+class ReportsPage(Page):
+    title = "Reports"
+    action = "reports.read"
+    watches = Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.COHORTS | Change.CATALOG
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        from credtrack.reports.service import REPORTS
+
+        self.report = QComboBox()
+        self.report.setAccessibleName("Report")
+        for name, (description, _run) in REPORTS.items():
+            self.report.addItem(description, name)
+        self.report.setMinimumContentsLength(40)
+        self.report.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        report_label = QLabel("&Report")
+        report_label.setBuddy(self.report)
+        self.run_button = QPushButton("Run again")
+        self.run_button.setToolTip("Reports run as soon as they or their options are chosen; this runs it afresh "
+                                   "(F5).")
+        self.run_button.setShortcut("F5")
+        self.run_button.clicked.connect(self.run_report)
+        self.options = ReportOptionsBar()
+        self.status = style.subtitle("")
+        self.status.setObjectName("report_status")
+
+        self.model = ReportTableModel(self)
+        self.proxy = TableProxy(self.model, self)
+        self.table = make_table(self.proxy, "Report rows")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter the rows shown (and exported)  (Ctrl+F)")
+        self.filter.setAccessibleName("Filter report rows")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.chart = BarChart("Chart", percent=True)
+        self.chart.setMinimumWidth(360)
+        self.count = QLabel()
+        self.count.setProperty("role", "subtitle")
+        self.export_button = export_button(self.export_table, "the report")
+
+        top = QHBoxLayout()
+        top.addWidget(style.title(self.title))
+        top.addSpacing(16)
+        top.addWidget(report_label)
+        top.addWidget(self.report, 1)
+        top.addWidget(self.run_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.options)
+        layout.addWidget(self.status)
+        layout.addWidget(style.side_by_side(style.column(self.filter, (self.table, 1), bottom), self.chart,
+                                            sizes=[660, 460]), 1)
+        self.set_tab_order(self.report, self.run_button, self.filter, self.table, self.export_button)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.run_report)
+        self.report.currentIndexChanged.connect(self._report_changed)
+        self.options.changed.connect(self._debounce.start)
+        self._generation = 0
+        self.options.show_for(self.report.currentData())
+
+    # -- running ----------------------------------------------------------
+    def reload(self) -> None:
+        ctx = self.ctx
+        ctx.run(lambda _c: load_choices(ctx), self._choices_loaded, parent=self)
+
+    def _choices_loaded(self, choices: tuple[list[Any], list[Any], list[Any]]) -> None:
+        self.options.blockSignals(True)
+        self.options.fill(*choices)
+        self.options.blockSignals(False)
+        self.run_report()
+
+    def _report_changed(self) -> None:
+        self.options.show_for(self.report.currentData())
+        self._debounce.start()
+
+    def run_report(self) -> None:
+        """Run the chosen report in the background; a newer run replaces an older one still going."""
+        from credtrack.reports.service import run_report
+
+        self._debounce.stop()
+        self._generation += 1
+        generation, ctx = self._generation, self.ctx
+        name, options = self.report.currentData(), self.options.options()
+        self.status.setText(f"Running “{self.report.currentText()}”…")
+
+        def done(table: Any) -> None:
+            if generation == self._generation:
+                self.show_table(name, options, table)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.status.setText("The report did not run.")
+                from credtrack.ui import crash
+
+                crash.report(exc, self)
+
+        ctx.run(lambda _c: run_report(ctx.uow(), ctx.actor, name, options), done, on_error=failed)
+
+    def show_table(self, name: str, options: Any, table: Any) -> None:
+        self.model.set_table(table)
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column) + 12, 260))
+        data = chart_for(name, table, options.within)
+        self.chart.set_series(data.categories, data.series, title=data.title, percent=data.percent)
+        as_of = f" · as of {options.now():%d %b %Y}" if "today" in self._options_of(name) else ""
+        notes = " ".join(table.notes) or ("" if table.rows else "no rows for these options.")
+        self.status.setText(f"{table.title}{as_of}" + (f" — {notes}" if notes else ""))
+        self._count()
+
+    @staticmethod
+    def _options_of(name: str) -> frozenset[str]:
+        from credtrack.reports.service import OPTIONS
+
+        return OPTIONS.get(name, frozenset())
+
+    # -- the table --------------------------------------------------------
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._count()
+
+    def _count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "row" if total == 1 else "rows"
+        self.count.setText(f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}")
+        self.export_button.setEnabled(shown > 0)
+
+    def focus_search(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def table_to_export(self) -> tuple[TableProxy, str] | None:
+        return self.proxy, self.model.title or self.report.currentText()

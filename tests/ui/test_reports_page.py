@@ -1,0 +1,186 @@
+"""Reports page: each report runs with its own options and shows its rows beside a chart of them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from credtrack.reports.service import OPTIONS, REPORTS, ReportOptions, run_report
+from credtrack.reports.tables import ReportTable
+from credtrack.ui import export
+from credtrack.ui.models.reports import ReportTableModel
+from credtrack.ui.pages.reports import ReportsPage
+from credtrack.ui.table import ROW_ROLE, TableProxy
+from tests.ui.conftest import open_page
+
+
+def _page(qtbot, ctx) -> ReportsPage:
+    return open_page(qtbot, ReportsPage, ctx)
+
+
+def _choose(page: ReportsPage, name: str) -> None:
+    page.report.setCurrentIndex(page.report.findData(name))
+    page.run_report()
+
+
+def _cells(page: ReportsPage) -> list[list[str]]:
+    return [[page.proxy.index(r, c).data() for c in range(page.proxy.columnCount())]
+            for r in range(page.proxy.rowCount())]
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_each_report_shows_the_service_rows_and_a_chart(qtbot, demo_ctx, demo_db, name):
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    _choose(page, name)
+    expected = run_report(demo_db.unit_of_work(), ctx.actor, name, page.options.options())
+    assert page.model.rowCount() == len(expected.rows)
+    assert [page.model.index(r, 0).data(ROW_ROLE) for r in range(page.model.rowCount())] == expected.rows
+    assert page.model.columnCount() == len(expected.columns)
+    if name != "expiring":
+        assert expected.rows, "the demo data should give every report something to show"
+    assert page.chart.categories and page.chart.series
+    assert all(len(values) == len(page.chart.categories) for _name, values in page.chart.series)
+    assert "nothing to show" not in page.chart.title
+    assert expected.title in page.status.text()
+
+
+def test_the_completion_chart_draws_the_achieved_share_from_the_table(qtbot, demo_ctx):
+    page = _page(qtbot, demo_ctx())
+    _choose(page, "completion-by-profession")
+    table_share = {(row[0], row[1]): round(row[4] * 100, 1) for row in page.model.rows()}
+    drawn = {(category, credential): value
+             for credential, values in page.chart.series
+             for category, value in zip(page.chart.categories, values, strict=True)}
+    assert drawn == {key: table_share.get(key, 0.0) for key in drawn}
+    assert set(table_share) <= set(drawn)
+    assert page.chart.title.startswith("Share who achieved")
+    column = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    assert "Achieved share (%)" in column and "Mean days to credential" in column
+
+
+def test_only_the_options_a_report_reads_are_offered_and_they_change_the_result(qtbot, demo_ctx, demo_db):
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    _choose(page, "completion-by-profession")
+    assert not any(box.isVisibleTo(page) for box in page.options.fields.values())
+    _choose(page, "compliance")
+    shown = {option for option, box in page.options.fields.items() if box.isVisibleTo(page)}
+    assert shown == OPTIONS["compliance"] == {"cohort", "credential", "today"}
+    page.options.cohort.setCurrentIndex(1)
+    page.options.credential.setCurrentIndex(page.options.credential.findData("IPC-FOUND"))
+    page.run_report()
+    cohort, credential = page.options.cohort.currentData(), page.options.credential.currentData()
+    expected = run_report(demo_db.unit_of_work(), ctx.actor, "compliance",
+                          ReportOptions(cohort=cohort, credential=credential, today=dt.date.today()))
+    assert page.model.rows() == expected.rows
+    assert cohort in page.status.text()
+    assert {c for c in expected.columns if c.endswith(" status")} == {f"{credential} status"}
+    _choose(page, "expiring")
+    assert page.options.fields["within"].isVisibleTo(page)
+    page.options.within.setCurrentIndex(page.options.within.findData(30))
+    page.run_report()
+    assert page.chart.categories == ["In 8–30 days", "Within 7 days"]  # bottom to top
+    assert all(row[0] <= 30 for row in page.model.rows())
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_the_options_a_report_is_not_offered_do_not_change_it(demo_db, demo_ctx, name):
+    from credtrack.services import cohorts
+
+    actor = demo_ctx().actor
+    today = dt.date.today()
+    cohort = cohorts.list_cohorts(demo_db.unit_of_work(), actor)[0].code
+    others = {"today": today - dt.timedelta(days=400), "cohort": cohort, "credential": "IPC-FOUND", "within": 7,
+              "onboarding_credentials": ("IPC-FOUND",)}
+    changed = {option: value for option, value in others.items() if option not in OPTIONS.get(name, ())}
+    plain = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(today=today))
+    varied = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(**{"today": today, **changed}))
+    assert (varied.title, varied.columns, varied.rows) == (plain.title, plain.columns, plain.rows)
+
+
+def test_a_changed_option_reruns_the_report_by_itself(qtbot, demo_ctx):
+    page = _page(qtbot, demo_ctx())
+    _choose(page, "domain-coverage-person")
+    everyone = page.model.rowCount()
+    page.options.cohort.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.model.rowCount() != everyone, timeout=3000)
+    assert 0 < page.model.rowCount() < everyone
+
+
+def test_a_failing_report_says_so_and_keeps_the_page_usable(qtbot, demo_ctx, boxes, monkeypatch):
+    from credtrack.errors import CredtrackError
+    from credtrack.reports import service
+
+    page = _page(qtbot, demo_ctx())
+
+    def refuse(*_a, **_k):
+        raise CredtrackError("No cohort with code 'GONE'.")
+
+    monkeypatch.setattr(service, "run_report", refuse)
+    page.run_report()
+    assert "did not run" in page.status.text()
+    assert boxes.shown == [("error", "credtrack", "No cohort with code 'GONE'.")]
+
+
+def _save_to(monkeypatch, path, chosen) -> None:
+    monkeypatch.setattr("credtrack.ui.messages.save_file_and_type", lambda *_a: (str(path), chosen))
+
+
+def test_export_writes_the_shown_rows_as_csv_and_keeps_numbers_in_xlsx(qtbot, demo_ctx, boxes, monkeypatch,
+                                                                        tmp_path):
+    page = _page(qtbot, demo_ctx())
+    _choose(page, "completion-by-profession")
+    page.filter.setText("Nursing")
+    assert 0 < page.proxy.rowCount() < page.model.rowCount()
+    _save_to(monkeypatch, tmp_path / "completion.csv", export.CSV_FILTER)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    with open(tmp_path / "completion.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    headers = [page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(page.proxy.columnCount())]
+    assert rows[0] == headers
+    assert rows[1:] == _cells(page)
+
+    # No suffix typed: the file type picked in the dialog decides it.
+    _save_to(monkeypatch, tmp_path / "completion", export.XLSX_FILTER)
+    page.export_table()
+    sheet = load_workbook(tmp_path / "completion.xlsx").worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == headers
+    shown = [page.proxy.row_at(r) for r in range(page.proxy.rowCount())]
+    assert [row[2] for row in values[1:]] == [row[2] for row in shown]  # counts stay numbers
+    assert all(isinstance(row[4], int | float) for row in values[1:])
+
+
+REPORT = ReportTable("Sample", ["profession", "learners", "share_with_2_or_more", "mean_days", "first_seen",
+                                "under_assessed"], [
+    ("Nursing", 12, 0.667, 81.6, dt.date(2026, 1, 5), False),
+    ("Médecine", 3, 1.0, None, None, True),
+    ("Social work", 7, 0.0, 12.25, dt.date(2025, 3, 1), False),
+])
+
+
+def test_report_model_contract_headings_percentages_and_raw_sorting(qtmodeltester):
+    model = ReportTableModel()
+    model.set_table(REPORT)
+    qtmodeltester.check(model, force_py=True)  # stays attached: the sorts and resets below are checked too
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headings == ["Profession", "Learners", "Share with 2 or more (%)", "Mean days", "First seen",
+                        "Under assessed"]
+    assert [model.index(r, 2).data() for r in range(3)] == ["66.7", "100", "0"]
+    assert [model.index(r, 3).data() for r in range(3)] == ["81.6", "", "12.25"]
+    assert model.index(1, 5).data() == "Yes"
+    assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) is not None
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 1).data() for r in range(3)] == ["3", "7", "12"]  # as numbers, not as text
+    model.sort(3, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 3).data() for r in range(3)] == ["12.25", "81.6", ""]
+    model.set_table(ReportTable("Empty", ["a"], []))
+    assert model.rowCount() == 0 and model.columnCount() == 1
+    behind_proxy = ReportTableModel()
+    behind_proxy.set_table(REPORT)
+    qtmodeltester.check(TableProxy(behind_proxy), force_py=True)
