@@ -159,6 +159,7 @@ def make_table(proxy: TableProxy, name: str, parent: QWidget | None = None) -> Q
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # arrows move between rows; Tab moves on to the next control
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

@@ -86,6 +86,21 @@ def open_page(qtbot, page_class, ctx):
     return page
 
 
+def tab_through(qtbot, widget, first, presses: int) -> list[str]:
+    """Focus ``first`` in the shown ``widget``, press Tab ``presses`` times: the names of what had focus."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    activate(qtbot, widget)
+    first.setFocus()
+    names = []
+    for _ in range(presses):
+        focused = QApplication.focusWidget()
+        names.append(focused.accessibleName() or focused.text())
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    return names
+
+
 def activate(qtbot, window) -> None:
     """Show a window and make it the active one, so keyboard shortcuts reach it."""
     window.show()

@@ -16,7 +16,7 @@ from credtrack.services.changes import Change
 from credtrack.ui.main_window import MainWindow
 from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.tasks import TaskRunner
-from tests.ui.conftest import add_user, open_page
+from tests.ui.conftest import add_user, open_page, tab_through
 
 HEADER = "Employee ID,Name,Email,Profession,Unit,Start date\n"
 CLEAN = HEADER + ("N900,Zoë O'Brien,zoe@example.org,Nursing,4 West,2024-01-08\n"
@@ -214,3 +214,11 @@ def test_only_roles_that_may_import_see_the_page_and_the_service_refuses_the_res
             importing.check(sqlite_db.unit_of_work(), actor, "people", path, remembered={})
         with pytest.raises(PermissionDenied):
             importing.run_import(sqlite_db.unit_of_work(), actor, "people", path, remembered={}, remember=False)
+
+
+def test_tab_walks_the_choices_then_each_column_then_the_buttons(qtbot, demo_ctx, tmp_path):
+    page = _page(qtbot, demo_ctx())
+    page.load_file(_file(tmp_path, CLEAN))
+    names = tab_through(qtbot, page, page.kind, 11)
+    assert names == ["What the file holds", "C&hoose file…", "How to read dates like 03/04/2024",
+                          *(f"Field for column {h}" for h in page.mapping.headers), "&Check file", "Problems found"]

@@ -15,7 +15,7 @@ from credtrack.ui import export
 from credtrack.ui.models.reports import ReportTableModel
 from credtrack.ui.pages.reports import ReportsPage
 from credtrack.ui.table import ROW_ROLE, TableProxy
-from tests.ui.conftest import open_page
+from tests.ui.conftest import open_page, tab_through
 
 
 def _page(qtbot, ctx) -> ReportsPage:
@@ -184,3 +184,13 @@ def test_report_model_contract_headings_percentages_and_raw_sorting(qtmodelteste
     behind_proxy = ReportTableModel()
     behind_proxy.set_table(REPORT)
     qtmodeltester.check(TableProxy(behind_proxy), force_py=True)
+
+
+def test_tab_goes_from_the_report_through_its_options_to_the_table_and_out(qtbot, demo_ctx):
+    page = _page(qtbot, demo_ctx())
+    _choose(page, "domain-coverage-person")
+    names = tab_through(qtbot, page, page.report, 12)
+    start = names.index("Report")
+    assert names[start:start + 4] == ["Report", "Cohort", "Framework", "Run again"]
+    after = names.index("Filter report rows")
+    assert names[after:after + 3] == ["Filter report rows", "Report rows", "Export the report"]

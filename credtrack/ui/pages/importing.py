@@ -109,6 +109,7 @@ class ImportPage(Page):
         self._control: TaskControl | None = None
         self._kind_changed()
         self._set_busy(None)
+        self._fix_tab_order()
 
     def _layout(self) -> None:
         what = QHBoxLayout()

@@ -98,6 +98,9 @@ class ReportsPage(Page):
         self.options.changed.connect(self._debounce.start)
         self._generation = 0
         self.options.show_for(self.report.currentData())
+        chain = [self.report, *self.options.inputs(), self.run_button, self.filter, self.table, self.export_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     # -- running ----------------------------------------------------------
     def reload(self) -> None:

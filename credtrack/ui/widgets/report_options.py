@@ -77,6 +77,10 @@ class ReportOptionsBar(QWidget):
             combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
         self.today.dateChanged.connect(lambda _d: emit(self.changed))
 
+    def inputs(self) -> list[QWidget]:
+        """The fields in the order they are laid out (hidden ones are skipped by Tab)."""
+        return [self.cohort, self.credential, self.framework, self.within, self.onboarding, self.today]
+
     def fill(self, cohorts: list[Any], credentials: list[Any], frameworks: list[Any]) -> None:
         _refill(self.cohort, [("All cohorts", None), *((f"{c.name} ({c.code})", c.code) for c in cohorts)])
         _refill(self.credential, [("All credentials", None), *((f"{c.title} ({c.code})", c.code)
