@@ -118,10 +118,12 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
 
 def stale_people(connection: Connection) -> list[int]:
     """People whose packed row differs from their records (token order aside); empty when in step."""
-    stored = {pid: (set(c.strip(",").split(",")) - {""}, set(s.strip(",").split(",")) - {""})
-              for pid, c, s in connection.execute(text("SELECT person_id, completions, sign_offs FROM person_evidence"))}
-    fresh = {pid: (set(c.strip(",").split(",")) - {""}, set(s.strip(",").split(",")) - {""})
-             for pid, c, s in connection.execute(text(_packed_select(connection, "1 = 1")))}
+    def tokens(sql: str) -> dict[int, tuple[set[str], set[str]]]:
+        return {pid: (set(c.split(",")) - {""}, set(s.split(",")) - {""})
+                for pid, c, s in connection.execute(text(sql))}
+
+    stored = tokens("SELECT person_id, completions, sign_offs FROM person_evidence")
+    fresh = tokens(_packed_select(connection, "1 = 1"))
     return sorted(pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid))
 
 

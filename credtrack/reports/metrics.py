@@ -109,7 +109,7 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     for pid, start, end in people:
         start_day = _day(start)
         end_day = _day(end) if end is not None else None
-        marks = [start_day + dt.timedelta(days=h) for h in horizons if start_day + dt.timedelta(days=h) <= today]
+        marks = [mark for h in horizons if (mark := start_day + dt.timedelta(days=h)) <= today]
         if not marks:
             continue  # too recent for any horizon
         first_on = achievements.first_of(pid, among, by=max(marks))  # later achievements change no count
