@@ -90,7 +90,7 @@ class Run:
 def bench_credtrack(n: int, workers: int) -> Run:
     """Issue a cohort of ``n`` (one combined PDF and ``n`` single files) with ``workers`` processes."""
     from credtrack.certificates import batch
-    from credtrack.services import certificates
+    from credtrack.services import certificate_cohort
 
     marks: list[float] = []
     original = batch.Batch.run
@@ -109,8 +109,8 @@ def bench_credtrack(n: int, workers: int) -> Run:
         world = _world(n, folder)
         main0, children0 = _self_cpu(), _children_cpu()
         start = time.perf_counter()
-        result = certificates.issue_cohort(world.db, world.educator, "2026-JAN", folder / "out",
-                                           today=dt.date(2026, 1, 10), workers=workers)
+        result = certificate_cohort.issue_cohort(world.db, world.educator, "2026-JAN", folder / "out",
+                                                 today=dt.date(2026, 1, 10), workers=workers)
         wall = time.perf_counter() - start
         main1 = _self_cpu()
         batch.Batch.run = original

@@ -31,7 +31,8 @@ from credtrack.certificates.payload import Claims
 from credtrack.certificates.sealing import Sealed
 from credtrack.errors import CredtrackError
 
-CHUNK = 25
+CHUNK = 25  # certificates a worker seals and draws at a time
+LAST_CHUNK = 5  # the smallest chunk the last rounds shrink to
 
 
 class BatchCancelled(CredtrackError):
@@ -69,6 +70,26 @@ class BatchOutput:
 def worker_count(requested: int | None, most: int) -> int:
     """Processes worth starting for at most ``most`` certificates: ``requested`` (default every core), one per chunk."""
     return max(1, min(requested or os.cpu_count() or 1, -(-most // CHUNK)))
+
+
+def chunk_size(remaining: int, workers: int) -> int:
+    """How many of the ``remaining`` certificates the next chunk takes.
+
+    Whole chunks until the last two rounds, which shrink so that the workers finish
+    at about the same moment instead of one drawing a whole chunk while the others wait.
+    """
+    if workers <= 1:
+        return CHUNK
+    return max(LAST_CHUNK, min(CHUNK, -(-remaining // (2 * workers))))
+
+
+def chunk_sizes(total: int, workers: int) -> list[int]:
+    """The chunks ``total`` certificates are issued in, when all of them are known to be eligible."""
+    sizes: list[int] = []
+    while total > 0:
+        sizes.append(min(total, chunk_size(total, workers)))
+        total -= sizes[-1]
+    return sizes
 
 
 def chunk_name(index: int) -> str:

@@ -113,7 +113,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_cohort(args: argparse.Namespace) -> int:
-    from credtrack.services import certificates
+    from credtrack.services import certificate_cohort
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -121,7 +121,8 @@ def cmd_issue_cohort(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r  rendered {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    result = certificates.issue_cohort(db, actor, args.cohort, args.out, workers=args.workers, progress=progress)
+    result = certificate_cohort.issue_cohort(db, actor, args.cohort, args.out, workers=args.workers,
+                                             progress=progress)
     summary = result.value
     print(file=sys.stderr)
     for cert in summary.issued:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from credtrack.certificates import pdf
 from credtrack.models import (
     Assessment,
-    Certificate,
     Competency,
     Completion,
     Credential,
@@ -21,37 +18,6 @@ from credtrack.models import (
 )
 from credtrack.services.progress import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
-
-_IN_CHUNK = 500  # ids per IN (...) list, well within every database's limit
-
-
-def load_records_for(session: Session, person_ids: list[int]) -> dict[int, PersonRecords]:
-    """The standing records of many people in three queries per 500 people.
-
-    The same records ``progress.load_person_records`` reads for one person (current,
-    non-pending completions; sign-offs not voided; latest valid certificate per
-    credential), with what a certificate snapshot prints loaded alongside them.
-    """
-    found = {pid: PersonRecords({}, defaultdict(list), {}) for pid in person_ids}
-    for start in range(0, len(person_ids), _IN_CHUNK):
-        ids = person_ids[start : start + _IN_CHUNK]
-        for c in session.scalars(select(Completion).where(
-                Completion.person_id.in_(ids), Completion.voided_at.is_(None), Completion.verification != "pending")
-                .order_by(Completion.id).options(selectinload(Completion.module))):
-            best = found[c.person_id].completions.get(c.module_id)
-            if best is None or c.completed_on > best.completed_on:
-                found[c.person_id].completions[c.module_id] = c
-        for a in session.scalars(select(Assessment).where(Assessment.person_id.in_(ids), Assessment.voided_at.is_(None))
-                                 .order_by(Assessment.id)
-                                 .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession),
-                                          selectinload(Assessment.competency).selectinload(Competency.framework),
-                                          selectinload(Assessment.scale).selectinload(Scale.levels))):
-            found[a.person_id].assessments[a.competency_id].append(a)
-        for cert in session.scalars(select(Certificate).where(Certificate.person_id.in_(ids),
-                                                              Certificate.status == "valid")
-                                    .order_by(Certificate.issued_on, Certificate.id)):
-            found[cert.person_id].certificates[cert.credential_id] = cert  # the latest issue wins
-    return found
 
 
 def _competencies(credential: Credential) -> list[Competency]:
@@ -68,66 +34,94 @@ def _competencies(credential: Credential) -> list[Competency]:
     return list(seen.values())
 
 
-def build_snapshot(
-    session: Session,
-    person: Person,
-    credential: Credential,
-    progress: CredentialProgress,
-    *,
-    code: str,
-    issued_on: dt.date,
-    expires_on: dt.date | None,
-    issuer_uri: str,
-    issuer_short: str,
-    institution: InstitutionSettings,
-) -> dict[str, Any]:
-    comps = _competencies(credential)
-    snapshot: dict[str, Any] = {
-        "code": code,
-        "issued_on": issued_on.isoformat(),
-        "expires_on": expires_on.isoformat() if expires_on else None,
-        "issuer": {"id": issuer_uri, "name": institution.institution_name, "short": issuer_short},
-        "holder": {"name": person.full_name, "external_id": person.external_id, "key": person.external_id},
-        "credential": {"code": credential.code, "title": credential.title, "description": credential.description,
-                       "criteria": credential.criteria},
-        "framework": comps[0].framework.name if comps else "",
-        "competencies": [
-            {"code": c.code, "label": c.label, "description": c.description, "framework": c.framework.name,
-             "framework_code": c.framework.code}
-            for c in comps
-        ],
-        "modules": [],
-        "signoffs": [],
-        "scales": {},
-    }
-    by_requirement = {r.id: r for r in credential.requirements}
-    for req in progress.requirements:
-        if not req.met or req.evidence is None:
-            continue
-        if req.evidence.kind == "completion":
-            completion = session.get(Completion, req.evidence.record_id)
-            if completion is not None:
-                snapshot["modules"].append({"code": completion.module.code, "title": completion.module.title,
-                                            "completed_on": completion.completed_on.isoformat()})
-        elif req.evidence.kind == "assessment":
-            a = session.get(Assessment, req.evidence.record_id)
-            r = by_requirement.get(req.requirement_id)
-            if a is None:
+class SnapshotParts:
+    """Builds snapshots, reading what every certificate of one credential shares only once.
+
+    A cohort's certificates share the credential, its competencies and the scales their
+    sign-offs were made on; one builder per transaction reads each of them once. The
+    shared pieces are shared objects too: nothing changes a snapshot once built.
+    """
+
+    def __init__(self, session: Session, *, issuer_uri: str, issuer_short: str,
+                 institution: InstitutionSettings) -> None:
+        self.session = session
+        self.issuer = {"id": issuer_uri, "name": institution.institution_name, "short": issuer_short}
+        self._credentials: dict[int, tuple[dict[str, Any], str, list[dict[str, Any]], dict[int, Any]]] = {}
+        self._scales: dict[int, list[dict[str, str]]] = {}
+
+    def _credential(self, credential: Credential) -> tuple[dict[str, Any], str, list[dict[str, Any]], dict[int, Any]]:
+        known = self._credentials.get(credential.id)
+        if known is None:
+            comps = _competencies(credential)
+            known = (
+                {"code": credential.code, "title": credential.title, "description": credential.description,
+                 "criteria": credential.criteria},
+                comps[0].framework.name if comps else "",
+                [{"code": c.code, "label": c.label, "description": c.description, "framework": c.framework.name,
+                  "framework_code": c.framework.code} for c in comps],
+                {r.id: r.min_level.code if r.min_level is not None else None for r in credential.requirements},
+            )
+            self._credentials[credential.id] = known
+        return known
+
+    def _scale_levels(self, scale: Scale) -> list[dict[str, str]]:
+        levels = self._scales.get(scale.id)
+        if levels is None:
+            levels = self._scales[scale.id] = [{"code": lv.code, "label": lv.label} for lv in scale.levels]
+        return levels
+
+    def build(self, person: Person, credential: Credential, progress: CredentialProgress, *, code: str,
+              issued_on: dt.date, expires_on: dt.date | None, records: PersonRecords | None = None) -> dict[str, Any]:
+        """The snapshot of one certificate; ``records``, when given, are those ``progress`` was judged on."""
+        about, framework, competencies, required_levels = self._credential(credential)
+        snapshot: dict[str, Any] = {
+            "code": code,
+            "issued_on": issued_on.isoformat(),
+            "expires_on": expires_on.isoformat() if expires_on else None,
+            "issuer": self.issuer,
+            "holder": {"name": person.full_name, "external_id": person.external_id, "key": person.external_id},
+            "credential": about,
+            "framework": framework,
+            "competencies": competencies,
+            "modules": [],
+            "signoffs": [],
+            "scales": {},
+        }
+        for req in progress.requirements:
+            if not req.met or req.evidence is None:
                 continue
-            snapshot["signoffs"].append({
-                "competency": a.competency.code, "competency_label": a.competency.label,
-                "framework_code": a.competency.framework.code,
-                "scale_code": a.scale.code, "scale_name": a.scale.name,
-                "level_code": a.level.code, "level_label": a.level.label,
-                "required_level_code": r.min_level.code if r is not None and r.min_level is not None else None,
-                "assessed_on": a.assessed_on.isoformat(), "assessor": a.assessor_name,
-                "assessor_profession": a.assessor_profession.name if a.assessor_profession else None,
-                "method": a.method.replace("_", " "),
-            })
-            snapshot["scales"].setdefault(a.scale.code, [
-                {"code": lv.code, "label": lv.label} for lv in a.scale.levels
-            ])
-    return snapshot
+            if req.evidence.kind == "completion":
+                completion = _record(records, "completion", req.evidence.record_id) if records else \
+                    self.session.get(Completion, req.evidence.record_id)
+                if completion is not None:
+                    snapshot["modules"].append({"code": completion.module.code, "title": completion.module.title,
+                                                "completed_on": completion.completed_on.isoformat()})
+            elif req.evidence.kind == "assessment":
+                a = _record(records, "assessment", req.evidence.record_id) if records else \
+                    self.session.get(Assessment, req.evidence.record_id)
+                if a is None:
+                    continue
+                competency, scale, level = a.competency, a.scale, a.level
+                snapshot["signoffs"].append({
+                    "competency": competency.code, "competency_label": competency.label,
+                    "framework_code": competency.framework.code,
+                    "scale_code": scale.code, "scale_name": scale.name,
+                    "level_code": level.code, "level_label": level.label,
+                    "required_level_code": required_levels.get(req.requirement_id),
+                    "assessed_on": a.assessed_on.isoformat(), "assessor": a.assessor_name,
+                    "assessor_profession": a.assessor_profession.name if a.assessor_profession else None,
+                    "method": a.method.replace("_", " "),
+                })
+                if scale.code not in snapshot["scales"]:
+                    snapshot["scales"][scale.code] = self._scale_levels(scale)
+        return snapshot
+
+
+def _record(records: PersonRecords, kind: str, record_id: int) -> Any:
+    """The completion or sign-off ``record_id`` among ``records``, or None."""
+    if kind == "completion":
+        return next((c for c in records.completions.values() if c.id == record_id), None)
+    return next((a for signed in records.assessments.values() for a in signed if a.id == record_id), None)
 
 
 class Printed(Protocol):

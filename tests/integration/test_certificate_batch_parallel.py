@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import subprocess
 
@@ -13,12 +14,12 @@ from credtrack.certificates import batch
 from credtrack.certificates.errors import PayloadTooLargeError
 from credtrack.certificates.verify import Verdict
 from credtrack.models import AuditEvent, Certificate
-from credtrack.services import certificates, revocations
+from credtrack.services import certificate_cohort, revocations
 from credtrack.services.audit import verify_chain
 from tests.integration.test_certificate_world import DAY, build_world
 from tests.unit.certificates.helpers import read_zbar, read_zxing
 
-# Three chunks: two full ones and a short last one, so pages come back from both workers.
+# Seven chunks on two workers, shrinking towards the end, so pages come back from both workers.
 SCRIPTS = ("Nguyễn Thị", "Ζωή", "Пётр", "Søren Müller", "Zoë O'Brien-Łukasiewicz")
 NAMES = tuple(f"{SCRIPTS[i % len(SCRIPTS)]} {i:03}" for i in range(2 * batch.CHUNK + 3))
 
@@ -49,7 +50,7 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
     world = build_world(db, names=NAMES)
     out = tmp_path / "out"
     seen: list[tuple[int, int]] = []
-    result = certificates.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2,
+    result = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2,
                                        progress=lambda done, total: seen.append((done, total)))
     issued = result.value.issued
     assert sorted(c.holder_name for c in issued) == sorted(NAMES)
@@ -72,8 +73,10 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
         assert logged == [c.code for c in issued]
         assert verify_chain(s).intact
     # The first and last page of every chunk, as printed in the combined file, scan with both decoders.
-    ends = sorted({i for start in range(0, len(issued), batch.CHUNK)
-                   for i in (start, min(start + batch.CHUNK, len(issued)) - 1)})
+    sizes = batch.chunk_sizes(len(NAMES), 2)
+    assert sizes[0] < batch.CHUNK and sizes[-1] <= batch.LAST_CHUNK and sum(sizes) == len(NAMES)
+    starts = list(itertools.accumulate(sizes, initial=0))[:-1]
+    ends = sorted({i for start, size in zip(starts, sizes, strict=True) for i in (start, start + size - 1)})
     document = pdfium.PdfDocument(str(result.value.combined_pdf))
     for index in ends:
         png = tmp_path / f"page{index:03}.png"
@@ -81,14 +84,14 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
         expected = [stored[issued[index].code]]
         assert read_zxing(png) == expected and read_zbar(png) == expected
     document.close()
-    for cert in (issued[0], issued[batch.CHUNK], issued[-1]):  # signed in different workers, all genuine
+    for cert in (issued[0], issued[sizes[0]], issued[-1]):  # signed in different workers, all genuine
         check = revocations.verify_input(db.unit_of_work(), cert.pdf_path, today=DAY)
         assert check.verdict is Verdict.VALID and check.claims.code == cert.code
 
 
 def test_single_files_embed_their_fonts(sqlite_db, tmp_path):
     world = build_world(sqlite_db, names=NAMES[:3])
-    result = certificates.issue_cohort(sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
+    result = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
                                        workers=1)
     for path in [result.value.combined_pdf, *(c.pdf_path for c in result.value.issued)]:
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -102,12 +105,12 @@ def test_cancel_after_the_first_chunk_keeps_nothing(db, tmp_path, workers):
     out = tmp_path / "out"
     progressed: list[int] = []
     with pytest.raises(batch.BatchCancelled):
-        certificates.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers,
+        certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers,
                                   progress=lambda done, total: progressed.append(done),
                                   cancelled=lambda: bool(progressed))
     assert progressed and progressed[0] < len(NAMES)  # cancelled mid-batch, with rows already stored
     _nothing_kept(db, out)
-    again = certificates.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers)
+    again = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers)
     assert len(again.value.issued) == len(NAMES)
 
 
@@ -118,16 +121,16 @@ def test_a_certificate_that_cannot_be_signed_stops_the_batch_and_keeps_nothing(d
     world = build_world(db, names=(*NAMES, too_long))
     out = tmp_path / "out"
     with pytest.raises(PayloadTooLargeError, match="too long to print as a QR code"):
-        certificates.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2)
+        certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2)
     _nothing_kept(db, out)
 
 
 def test_issuing_again_passes_over_everyone_who_holds_it_and_writes_nothing(sqlite_db, tmp_path):
     world = build_world(sqlite_db, names=NAMES[:3])
     out = tmp_path / "out"
-    first = certificates.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2)
+    first = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2)
     files = _files(out)
-    again = certificates.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2).value
+    again = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=2).value
     assert again.issued == [] and again.combined_pdf is None
     assert again.skipped_already_held == len(first.value.issued) and again.skipped_not_eligible == 1
     assert _files(out) == files and sorted(out.iterdir()) == files  # no new file, no staging folder left

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from credtrack.models import AuditEvent, Certificate, Person
-from credtrack.services import audit, certificates
-from credtrack.services.certificate_snapshot import load_records_for
+from credtrack.services import audit, certificate_cohort, certificates
+from credtrack.services.certificate_records import load_records_for
 from credtrack.services.permissions import SYSTEM
 from credtrack.services.progress import load_person_records
 from tests.integration.test_certificate_world import DAY, build_world
@@ -50,7 +50,7 @@ def test_record_many_chains_like_one_record_each(db):
 
 def test_cohort_writes_one_audit_event_per_certificate_and_the_chain_holds(db, tmp_path):
     world = build_world(db, names=NAMES)
-    result = certificates.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1)
+    result = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1)
     issued = [c.code for c in result.value.issued]
     assert len(issued) == len(NAMES)
     with db.unit_of_work() as uow:

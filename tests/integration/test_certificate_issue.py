@@ -14,7 +14,7 @@ from credtrack.certificates.verify import Verdict
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, Base, Certificate
-from credtrack.services import certificates, revocations
+from credtrack.services import certificate_cohort, certificates, revocations
 from credtrack.services import keys as key_service
 from credtrack.services.audit import verify_chain
 
@@ -141,12 +141,12 @@ def test_cohort_batch_issues_eligible_only_and_cancel_keeps_nothing(db, tmp_path
     world = build_world(db, names=names)
     calls = []
     with pytest.raises(Exception, match="cancelled"):
-        certificates.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1,
+        certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1,
                                   cancelled=lambda: True)
     with db.unit_of_work() as uow:
         assert uow.session.scalar(select(Certificate.id)) is None
     assert not any(p.suffix == ".pdf" for p in (tmp_path / "out").rglob("*"))
-    result = certificates.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=2,
+    result = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=2,
                                        progress=lambda done, total: calls.append((done, total)))
     issued = result.value
     assert len(issued.issued) == 4 and issued.skipped_not_eligible == 1

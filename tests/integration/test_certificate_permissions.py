@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from credtrack.errors import DuplicateError, PermissionDenied
 from credtrack.models import Person
-from credtrack.services import accounts, certificates, keys, revocations
+from credtrack.services import accounts, certificate_cohort, certificates, keys, revocations
 from credtrack.services.permissions import ACTIONS, SYSTEM
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
 from tests.unit.records.builders import snapshot
@@ -19,7 +19,7 @@ ROLES = ("admin", "educator", "preceptor", "viewer")
 # function name (as the records matrix guard names it) -> action it checks
 CERTIFICATE_FUNCTIONS = {
     "certificates.issue_certificate": "certificates.issue",
-    "certificates.issue_cohort": "certificates.issue",
+    "certificate_cohort.issue_cohort": "certificates.issue",
     "certificates.revoke_certificate": "certificates.revoke",
     "keys.create_issuer_key": "keys.manage",
     "keys.rotate_issuer_key": "keys.manage",
@@ -64,7 +64,7 @@ def test_issuing_revoking_and_revocation_lists_by_role(db, world, role, tmp_path
         db.unit_of_work(), actors["admin"], eligible[0], w.credential_id, today=DAY).value.code
     _expect(db, role, "certificates.revoke", lambda: certificates.revoke_certificate(
         db.unit_of_work(), actor, code, "Issued to the wrong person"))
-    batch = _expect(db, role, "certificates.issue", lambda: certificates.issue_cohort(
+    batch = _expect(db, role, "certificates.issue", lambda: certificate_cohort.issue_cohort(
         db, actor, "2026-JAN", tmp_path / "batch", today=DAY, workers=1))
     if batch is not None:
         assert batch.changes

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from credtrack.services import certificates, keys, progress_bulk
+from credtrack.services import certificate_cohort, certificates, keys, progress_bulk
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui import printing
 from credtrack.ui.pages.certificates import CertificatesPage
@@ -173,7 +173,7 @@ def test_print_cancelled_prints_nothing(qtbot, ctx, boxes, tmp_path, monkeypatch
 
 
 def test_a_cohort_pdf_prints_every_page_landscape(qtbot, ctx, tmp_path):
-    outcome = certificates.issue_cohort(ctx.db, ctx.actor, _cohort(ctx), tmp_path, workers=1).value
+    outcome = certificate_cohort.issue_cohort(ctx.db, ctx.actor, _cohort(ctx), tmp_path, workers=1).value
     assert outcome.combined_pdf is not None and len(outcome.issued) >= 2
     out = tmp_path / "cohort-printed.pdf"
     assert printing.print_pdf(outcome.combined_pdf, _pdf_printer(out)) == len(outcome.issued)

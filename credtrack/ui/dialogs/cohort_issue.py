@@ -40,10 +40,10 @@ class CohortIssueProgress(QProgressDialog):
 
         def work(control: TaskControl) -> Any:
             from credtrack.certificates.batch import BatchCancelled
-            from credtrack.services import certificates
+            from credtrack.services import certificate_cohort
 
             try:
-                return certificates.issue_cohort(
+                return certificate_cohort.issue_cohort(
                     ctx.db, ctx.actor, code, out_dir, passphrase=passphrase,
                     progress=lambda done, total: control.progress(done, total, ""),
                     cancelled=lambda: control.cancelled or self.cancel_requested)

@@ -1,0 +1,115 @@
+"""What issuing one certificate or a cohort's decides before signing: codes, the draft, its row and audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credtrack.certificates import codes, openbadges, payload, sealing
+from credtrack.models import Certificate, Credential, Person
+from credtrack.services import audit
+from credtrack.services.certificate_snapshot import SnapshotParts
+from credtrack.services.common import months_after
+from credtrack.services.permissions import Actor
+from credtrack.services.progress import CredentialProgress, PersonRecords
+from credtrack.services.settings import InstitutionSettings
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    id: int
+    code: str
+    holder_name: str
+    credential_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    pdf_path: Path | None
+    supersedes: str | None = None
+
+
+def institution(session: Session) -> InstitutionSettings:
+    from credtrack.models import Setting
+    from credtrack.services.settings import _KEYS
+
+    stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
+    return InstitutionSettings(**stored)
+
+
+def unique_codes(session: Session, count: int) -> list[str]:
+    """``count`` fresh certificate codes, distinct from each other and from every stored one."""
+    chosen: list[str] = []
+    while len(chosen) < count:
+        fresh = {codes.new_code() for _ in range(count - len(chosen))} - set(chosen)
+        for start in range(0, len(fresh), 500):
+            batch_codes = sorted(fresh)[start : start + 500]
+            fresh -= set(session.scalars(select(Certificate.code).where(Certificate.code.in_(batch_codes))))
+        chosen.extend(sorted(fresh))
+    return chosen
+
+
+def unique_code(session: Session) -> str:
+    return unique_codes(session, 1)[0]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A certificate as decided from the database, before it is signed."""
+
+    person_id: int
+    person_key: str
+    credential_id: int
+    credential_code: str
+    code: str
+    holder_name: str
+    credential_title: str
+    issued_on: dt.date
+    expires_on: dt.date | None
+    snapshot: dict
+    claims: payload.Claims
+    qr_payload: str = ""  # read by page_for; the sealed QR text replaces it on the printed page
+
+
+def snapshot_parts(session: Session, institution: InstitutionSettings, issuer_short: str) -> SnapshotParts:
+    return SnapshotParts(session, issuer_uri=openbadges.issuer_uri(issuer_short, institution.institution_url),
+                         issuer_short=issuer_short, institution=institution)
+
+
+def draft(parts: SnapshotParts, person: Person, credential: Credential, *, today: dt.date, code: str,
+           progress: CredentialProgress, records: PersonRecords | None = None) -> Draft:
+    """What one certificate states: its frozen snapshot and the claims its QR will sign."""
+    expires = months_after(today, credential.validity_months) if credential.validity_months else None
+    snapshot = parts.build(person, credential, progress, code=code, issued_on=today, expires_on=expires,
+                           records=records)
+    claims = payload.Claims(issuer=parts.issuer["short"], code=code, holder_name=person.full_name,
+                            credential_title=credential.title, issued_on=today, expires_on=expires,
+                            competencies=tuple(c["code"] for c in snapshot["competencies"]))
+    return Draft(person.id, person.external_id, credential.id, credential.code, code, person.full_name,
+                  credential.title, today, expires, snapshot, claims)
+
+
+def certificate_values(draft: Draft, sealed: sealing.Sealed, actor: Actor, kid: str,
+                       reason: str | None = None) -> dict[str, Any]:
+    """The columns of the certificate row for a sealed draft."""
+    return {
+        "code": draft.code, "person_id": draft.person_id, "credential_id": draft.credential_id,
+        "holder_name": draft.holder_name, "credential_title": draft.credential_title,
+        "snapshot_json": sealed.snapshot_json, "issued_on": draft.issued_on, "expires_on": draft.expires_on,
+        "issuer_kid": kid, "qr_payload": sealed.qr_text, "openbadge_digest": sealed.digest.hex(), "status": "valid",
+        "issued_by_id": actor.id, "override_reason": reason,
+    }
+
+
+def issue_entry(draft: Draft, kid: str, note: str = "") -> audit.Entry:
+    return audit.Entry("certificate.issue", "certificate", draft.code,
+                       after={"code": draft.code, "person": draft.person_key, "credential": draft.credential_code,
+                              "issued_on": draft.issued_on, "expires_on": draft.expires_on, "kid": kid},
+                       note=note)
+
+
+def safe_stem(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text)[:60].strip("_") or "certificate"
