@@ -1,7 +1,8 @@
 """Certificate throughput: credtrack (signing, QR, PDF, fonts, database) against plain reportlab + qrcode.
 
-Run: python bench/bench_certificates.py [N [R]]   (default 1000 certificates, best of 2 runs).
-Prints certificates per second.
+Run: python bench/bench_certificates.py [N [R]]   (default 1000 certificates, 3 rounds).
+Prints certificates per second. Each round issues the cohort on one process and then on
+every core, so each round's ratio compares runs made moments apart.
 
 The machine may be shared, so wall-clock figures are noisy: each credtrack run also
 prints the CPU time it used, split into the main process (the serial part: database,
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -190,11 +192,24 @@ def bench_verify(n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def best_of(repeat: int, n: int, workers: int) -> Run:
-    """The fastest wall clock of ``repeat`` runs, with the CPU times of the run that used the least CPU."""
-    runs = [bench_credtrack(n, workers) for _ in range(repeat)]
+def best_of(runs: list[Run]) -> Run:
+    """The fastest wall clock of ``runs``, with the CPU times of the run that used the least CPU."""
     quickest, leanest = min(runs, key=lambda r: r.wall), min(runs, key=lambda r: r.cpu)
     return replace(leanest, wall=quickest.wall)
+
+
+def rounds(repeat: int, n: int, cores: int) -> tuple[list[Run], list[Run]]:
+    """``repeat`` rounds of one single-process run then one run on every core, back to back.
+
+    Pairing the runs keeps each ratio to moments when the machine was equally busy.
+    """
+    single: list[Run] = []
+    parallel: list[Run] = []
+    for _ in range(repeat):
+        single.append(bench_credtrack(n, workers=1))
+        if cores > 1:
+            parallel.append(bench_credtrack(n, workers=cores))
+    return single, parallel
 
 
 def _describe(label: str, run: Run) -> str:
@@ -204,20 +219,23 @@ def _describe(label: str, run: Run) -> str:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     plain_n = min(n, 300)
     cores = os.cpu_count() or 1
     print(f"{n} certificates into one combined PDF and {n} single files; {cores} cores; "
-          f"load average {os.getloadavg()[0]:.2f} at start; best of {repeat} runs")
-    one = best_of(repeat, n, workers=1)
+          f"load average {os.getloadavg()[0]:.2f} at start; {repeat} rounds, best of each kind")
+    singles, parallels = rounds(repeat, n, cores)
+    one = best_of(singles)
     print(_describe("credtrack issue-cohort, 1 process:", one))
-    if cores > 1:
-        many = best_of(repeat, n, workers=cores)
+    if parallels:
+        many = best_of(parallels)
         print(_describe(f"credtrack issue-cohort, {cores} worker processes:", many))
         serial = many.main_cpu / one.cpu
         amdahl = 1 / (serial + (1 - serial) / cores)
-        print(f"  {many.per_second / one.per_second:.2f}x the single-process figure (wall clock; "
-              f"load average {os.getloadavg()[0]:.2f} now)")
+        ratios = sorted(s.wall / p.wall for s, p in zip(singles, parallels, strict=True))
+        print(f"  {one.wall / many.wall:.2f}x the single-process figure (best against best, wall clock); "
+              f"round by round {', '.join(f'{r:.2f}x' for r in ratios)}, median {statistics.median(ratios):.2f}x "
+              f"(load average {os.getloadavg()[0]:.2f} now)")
         print(f"  main-process CPU is {serial:.0%} of the single-process CPU: even if none of it overlapped "
               f"the workers, {cores} idle cores would give {amdahl:.2f}x")
         print(f"  main-process CPU before the chunks {many.main_before:.2f} s, after them {many.main_after:.2f} s; "
