@@ -9,7 +9,9 @@ child reports ``time.process_time()``), which is steadier on a shared machine:
   * bare:  a QApplication and an empty QWidget
   * login: ``credtrack`` until the log-in window is shown (database still loading behind it)
   * main:  ``credtrack`` until the main window is shown after signing in, and until its first
-           page has its data
+           page has its data, signing in the moment the log-in window allows it
+  * typed: the same, timed from pressing Sign in, pressed once the database layer has loaded
+           behind the log-in window (as when a person takes a moment to type their password)
 Then, in this process, typing into the People filter with every person loaded: the time per
 keystroke from text change to the table updated. Targets: start-up within 1.5x the bare
 window; <= 50 ms per keystroke.
@@ -60,9 +62,12 @@ def on_login(dialog):
         QTimer.singleShot(0, lambda: (done("shown"), app.quit()))
         return
     def try_sign_in():
-        if not dialog.sign_in_button.isEnabled():
+        # "main": sign in the moment it is possible; "typed": once the background loading is over,
+        # as when a person takes a couple of seconds to type their password.
+        if not dialog.sign_in_button.isEnabled() or (stage == "typed" and launcher.runner.busy):
             QTimer.singleShot(5, try_sign_in); return
-        dialog.username.setText("educator"); dialog.password.setText({password!r}); dialog.try_sign_in()
+        dialog.username.setText("educator"); dialog.password.setText({password!r})
+        done("pressed"); dialog.try_sign_in()
     QTimer.singleShot(0, try_sign_in)
 def on_main(window):
     def filled():
@@ -95,7 +100,8 @@ def run_process(code: str) -> dict[str, tuple[float, float]]:
 
 
 def start_up(home: Path, runs: int) -> None:
-    results: dict[str, list[tuple[float, float]]] = {"bare": [], "login": [], "main": [], "main filled": []}
+    results: dict[str, list[tuple[float, float]]] = {"bare": [], "login": [], "main": [], "main filled": [],
+                                                      "typed": [], "typed filled": []}
     for _ in range(runs):
         results["bare"].append(run_process(BARE)["shown"])
         results["login"].append(run_process(PROBE.format(root=str(ROOT), home=str(home), stage="login",
@@ -103,6 +109,10 @@ def start_up(home: Path, runs: int) -> None:
         marks = run_process(PROBE.format(root=str(ROOT), home=str(home), stage="main", password=PASSWORD))
         results["main"].append(marks["shown"])
         results["main filled"].append(marks["filled"])
+        marks = run_process(PROBE.format(root=str(ROOT), home=str(home), stage="typed", password=PASSWORD))
+        pressed = marks["pressed"]
+        results["typed"].append(tuple(a - b for a, b in zip(marks["shown"], pressed, strict=True)))
+        results["typed filled"].append(tuple(a - b for a, b in zip(marks["filled"], pressed, strict=True)))
     def medians(key: str) -> tuple[float, float]:
         return (statistics.median(w for w, _ in results[key]), statistics.median(c for _, c in results[key]))
 
@@ -114,6 +124,11 @@ def start_up(home: Path, runs: int) -> None:
               "main": "credtrack main window shown (after sign-in)",
               "main filled": "  ...its first page filled with data"}
     for key, label in labels.items():
+        wall, cpu = medians(key)
+        print(f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms "
+              f"{cpu / bare_cpu:4.2f}x")
+    print("  From pressing Sign in, once the database layer has loaded behind the log-in window:")
+    for key, label in {"typed": "  main window shown", "typed filled": "  ...its first page filled with data"}.items():
         wall, cpu = medians(key)
         print(f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms "
               f"{cpu / bare_cpu:4.2f}x")

@@ -4,13 +4,13 @@ Roles (title, subtitle, error, figure) are applied as fonts and palette colours 
 widget itself rather than through an application-wide style sheet: a global sheet makes
 Qt re-polish every widget through its style-sheet engine, which cost a quarter of a
 second each time the main window was built. Only the navigation list keeps a small sheet
-of its own. Nothing here touches the ``Qt`` namespace at import time (creating its enums
-costs ~25 ms, a sixth of a bare window's start-up) so the log-in window appears sooner.
+of its own. Nothing here touches the ``Qt`` namespace at import time, not even to import it (PySide6
+creates it, with its enums, on first access: ~25 ms, a sixth of a bare window's start-up),
+so the log-in window appears sooner.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -135,6 +135,8 @@ def column(*items: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
 
 def side_by_side(*panes: QWidget, sizes: list[int]) -> QSplitter:
     """Panes next to each other, the divider draggable; ``sizes`` are the starting widths and stretch shares."""
+    from PySide6.QtCore import Qt
+
     splitter = QSplitter(Qt.Orientation.Horizontal)
     for i, (pane, size) in enumerate(zip(panes, sizes, strict=True)):
         splitter.addWidget(pane)
