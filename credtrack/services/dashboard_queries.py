@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
 from credtrack.models import (
@@ -25,6 +26,7 @@ from credtrack.models import (
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress_bulk import compute_bulk
+from credtrack.services.progress_evidence import sign_off_counts
 
 DONE = frozenset({"earned", "eligible", "expiring_soon"})
 EXPIRY_WINDOWS = (90, 60, 30, 7)
@@ -42,6 +44,29 @@ class DashboardSummary:
     by_cohort: list[tuple[str, float]] = field(default_factory=list)
     domain_coverage: list[tuple[str, int]] = field(default_factory=list)  # passing sign-offs per domain
     expiring: dict[int, int] = field(default_factory=dict)  # window in days -> valid certificates expiring
+
+
+def _domain_coverage(session: Session, framework_code: str | None) -> list[tuple[str, str, int]]:
+    """(code, name, passing sign-offs) for each competency domain that has competencies, in order.
+
+    Counted from the packed evidence rows: one pass over everyone's sign-offs, where
+    joining the sign-off table to competencies and levels would scan it all in SQL.
+    """
+    passing = set(session.scalars(select(ScaleLevel.id).where(ScaleLevel.passing.is_(True))))
+    competencies = select(CompetencyDomain.id, CompetencyDomain.code, CompetencyDomain.name, Competency.id) \
+        .join(Framework, Framework.id == CompetencyDomain.framework_id) \
+        .join(Competency, Competency.domain_id == CompetencyDomain.id) \
+        .order_by(CompetencyDomain.sort_order, CompetencyDomain.code)
+    if framework_code:
+        competencies = competencies.where(Framework.code == framework_code)
+    per_competency: Counter[int] = Counter()
+    for (competency, level), n in sign_off_counts(session).items():
+        if level in passing:
+            per_competency[competency] += n
+    domains: dict[tuple[str, str], int] = {}  # frameworks sharing a domain's code and name count together
+    for _domain, code, name, competency in session.execute(competencies):
+        domains[(code, name)] = domains.get((code, name), 0) + per_competency[competency]
+    return [(code, name, n) for (code, name), n in domains.items()]
 
 
 def _percent(done: int, total: int) -> float:
@@ -104,18 +129,7 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
         by_cohort = [(name, _percent(cohort_done[name], cohort_total[name])) for _id, name in recent
                      if cohort_total[name]]
 
-        coverage = s.execute(
-            select(CompetencyDomain.code, CompetencyDomain.name, func.count(Assessment.id))
-            .select_from(CompetencyDomain)
-            .join(Framework, Framework.id == CompetencyDomain.framework_id)
-            .join(Competency, Competency.domain_id == CompetencyDomain.id)
-            .outerjoin(Assessment, (Assessment.competency_id == Competency.id) & Assessment.voided_at.is_(None))
-            .outerjoin(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-            .where((ScaleLevel.passing.is_(True)) | (Assessment.id.is_(None)))
-            .where(Framework.code == framework_code if framework_code else Framework.id.is_not(None))
-            .group_by(CompetencyDomain.code, CompetencyDomain.name, CompetencyDomain.sort_order)
-            .order_by(CompetencyDomain.sort_order)
-        ).all()
+        coverage = _domain_coverage(s, framework_code)
         return DashboardSummary(
             active_people=active, earned_this_month=earned, valid_certificates=valid, signoffs_30_days=signoffs,
             completions_30_days=completions, by_profession=by_profession, by_cohort=by_cohort,

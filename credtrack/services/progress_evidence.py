@@ -8,6 +8,9 @@ database never builds a row per (person, credential, requirement).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from sqlalchemy.orm import Session
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
@@ -31,6 +34,25 @@ def evidence_texts(session: Session, person_ids: list[int] | None) -> tuple[dict
         cursor.close()
     ids = [r[0] for r in rows]
     return dict(zip(ids, [r[1] for r in rows], strict=True)), dict(zip(ids, [r[2] for r in rows], strict=True))
+
+
+_SIGN_OFF_KEY = re.compile(r",(\d+)\.(\d+):")
+
+
+def sign_off_counts(session: Session) -> Counter[tuple[int, int]]:
+    """How many standing sign-offs everyone holds together, per (competency id, level id).
+
+    One pass over the packed texts, joined end to end: every token starts after a comma, so
+    the join keeps each one whole.
+    """
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT sign_offs FROM person_evidence")
+        text = "".join(r[0] for r in cursor.fetchall())
+    finally:
+        cursor.close()
+    keys = Counter(_SIGN_OFF_KEY.findall(text))
+    return Counter({(int(competency), int(level)): n for (competency, level), n in keys.items()})
 
 
 def plain_rows(session: Session, stmt) -> list[tuple]:
