@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from credtrack.errors import ConcurrentEditError
@@ -30,20 +31,22 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     done = 0
     new_ids: list[int] = []
     sqlite = connection.dialect.name == "sqlite"
-    statement = insert(table).values(plan.constants)
+    statement = insert(table).values(plan.constants).returning(table.c.id, sort_by_parameter_order=True)
     if sqlite and plan.inserts:
         # One writer at a time holds SQLite's write lock, so the new rows take the ids after the
         # current largest; asking for them back would cost a statement per row.
         before = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
         new_ids = list(range(before + 1, before + 1 + len(plan.inserts)))
-    else:
-        statement = statement.returning(table.c.id, sort_by_parameter_order=True)
     for start in range(0, len(plan.inserts), CHUNK):
         _checkpoint(cancel, progress, done, total)
         chunk = plan.inserts[start : start + CHUNK]
-        result = connection.execute(statement, chunk)
-        if not sqlite:
-            new_ids.extend(result.scalars())
+        # An executemany takes its columns from its first row: rows naming other columns go in their own.
+        for _columns, same in itertools.groupby(chunk, key=tuple):
+            run = list(same)
+            if sqlite:
+                _insert_plain(connection, table, plan.constants, run)
+            else:
+                new_ids.extend(connection.execute(statement, run).scalars())
         done += len(chunk)
     if plan.updates:
         columns = [k for k in plan.updates[0] if not k.startswith("b_")]
@@ -62,6 +65,39 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
     return new_ids
+
+
+def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT ``rows`` (all with the same keys) and ``constants`` through the driver's own executemany.
+
+    For an executemany SQLAlchemy builds and processes a parameter set per row, which
+    costs SQLite more than the insert itself. Here each column goes through its type's
+    bind processor a column at a time — so values are stored exactly as SQLAlchemy
+    stores them — and the driver gets plain tuples. Columns left out take their
+    defaults as an ORM insert would, worked out once for the chunk.
+    """
+    dialect = connection.dialect
+    names = list(rows[0])
+    shared = dict(constants)
+    for column in table.columns:
+        if column.key in names or column.key in shared or column.default is None:
+            continue
+        default = column.default
+        if default.is_scalar:
+            shared[column.key] = default.arg
+        elif default.is_callable:
+            shared[column.key] = default.arg(None)  # type: ignore[operator]  # utcnow and the like
+    compiled = insert(table).values({k: bindparam(k) for k in [*names, *shared]}).compile(dialect=dialect)
+    columns: dict[str, list[Any]] = {}
+    for name in compiled.positiontup or []:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if name in shared:
+            value = process(shared[name]) if process else shared[name]
+            columns[name] = [value] * len(rows)
+        else:
+            column = [row[name] for row in rows]
+            columns[name] = [process(v) for v in column] if process else column
+    connection.exec_driver_sql(str(compiled), list(zip(*columns.values(), strict=True)))
 
 
 def _repack_evidence(connection, plan: Plan, table: Table, new_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
