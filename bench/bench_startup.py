@@ -139,6 +139,8 @@ def start_up(home: Path, runs: int) -> None:
 def people_filter(home: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from credtrack import paths
@@ -169,16 +171,19 @@ def people_filter(home: Path) -> None:
         app.processEvents()
         times.append((time.perf_counter() - t) * 1000)
     sort_times = []
-    for column in (0, 2, 4):
+    header = page.table.horizontalHeader()
+    for column in (0, 2, 4, 4):  # a click on a column's header, as a person sorts; the last click reverses
+        middle = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2)
         t = time.perf_counter()
-        page.table.sortByColumn(column, page.table.horizontalHeader().sortIndicatorOrder())
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
         app.processEvents()
         sort_times.append((time.perf_counter() - t) * 1000)
+        assert header.sortIndicatorSection() == column
     print(f"\nPeople page with {total:,} people (in-process, offscreen):")
     print(f"  loading every person into the page (background task): {load * 1000:.0f} ms")
     print(f"  filter per keystroke over {len(times)} keystrokes: median {statistics.median(times):.1f} ms, "
           f"max {max(times):.1f} ms (target <= 50 ms)")
-    print(f"  sorting by a column: median {statistics.median(sort_times):.0f} ms, max {max(sort_times):.0f} ms")
+    print(f"  sorting by a column (clicking its header): median {statistics.median(sort_times):.0f} ms, max {max(sort_times):.0f} ms")
     page.close()
     db.dispose()
 

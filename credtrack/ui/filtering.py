@@ -84,9 +84,9 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         key: Callable[[Any], Any] = col.sort_key or col.value
         reverse = order == Qt.SortOrder.DescendingOrder
         self._all.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
-        self._rebase()
-        # Keep the shown subset and the full list in the same order.
-        self._visible.sort(key=lambda p: _none_last(key(p[1])), reverse=reverse)
+        # The filtered lists keep their rows and take the full list's new order: no key or predicate runs again.
+        self._base = self._all if self._predicate is None else _in_order(self._all, self._base)
+        self._visible = _in_order(self._base, self._visible)
         emit(self.layoutAboutToBeChanged)
         old = [(ix, self._rows[ix.row()]) for ix in self.persistentIndexList() if ix.isValid()]
         self._rows = [p[1] for p in self._visible]
@@ -95,3 +95,11 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
             for ix, row in old:
                 self.changePersistentIndex(ix, self.index(position[id(row)], ix.column()))
         emit(self.layoutChanged)
+
+
+def _in_order(ordered: list[tuple[str, R]], subset: list[tuple[str, R]]) -> list[tuple[str, R]]:
+    """The rows of ``subset`` (all of them found in ``ordered``) in the order of ``ordered``."""
+    if len(subset) == len(ordered):
+        return list(ordered)
+    members = {id(p) for p in subset}
+    return [p for p in ordered if id(p) in members]

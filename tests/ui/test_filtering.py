@@ -53,3 +53,16 @@ def test_sorting_keeps_the_filter_and_orders_the_shown_rows():
     assert {model.row_at(i).id for i in range(model.rowCount())} == before
     model.set_filter("n", model._predicate)
     assert {model.row_at(i).id for i in range(model.rowCount())} >= before
+
+
+def test_after_sorting_a_wider_search_still_shows_everyone_in_the_new_order():
+    rows = _rows()
+    model = PeopleTableModel()
+    model.set_rows(rows)
+    active = lambda r: r.status == "active"  # noqa: E731
+    model.set_filter("ngu", active)
+    model.sort(4, Qt.SortOrder.AscendingOrder)
+    model.set_filter("", active)  # widening: rebuilt from the filter's base list, which the sort reordered
+    shown = [model.row_at(i) for i in range(model.rowCount())]
+    assert sorted(r.id for r in shown) == _expected(rows, "", active)
+    assert [r.start_date for r in shown] == sorted(r.start_date for r in shown)
