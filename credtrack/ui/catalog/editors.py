@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import MODULE_KINDS, label
+from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.catalog import RequirementsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
@@ -33,7 +34,7 @@ def _months(spin: QSpinBox, value: int | None) -> QSpinBox:
     return spin
 
 
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
+def save_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
@@ -76,9 +77,12 @@ class ModuleDialog(QDialog):
                              ("", self.active)):
             widget.setAccessibleName(text.replace("&", "") or getattr(widget, "text", lambda: "")())
             form.addRow(text, widget)
+        buttons = save_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(buttons)
+        set_dialog_order(self, self.code, self.title, self.description, self.kind, self.hours, self.validity,
+                         self.verify, self.enrolment, self.competencies, self.active, buttons=buttons)
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -162,7 +166,11 @@ class CredentialDialog(QDialog):
         layout.addLayout(row1)
         layout.addLayout(row2)
         layout.addWidget(self.remove)
-        layout.addWidget(_buttons(self))
+        buttons = save_cancel_buttons(self)
+        layout.addWidget(buttons)
+        set_dialog_order(self, self.code, self.title, self.description, self.criteria, self.validity,
+                         self.professions, self.table, self.module, self.add_module, self.competency, self.level,
+                         self.add_competency, self.remove, buttons=buttons)
 
     def _add(self, row: Any) -> None:
         self.requirements.set_rows([*self.requirements.rows(), row])
