@@ -77,7 +77,7 @@ class InstitutionPage(QWizardPage):
         self.signatory_title.setAccessibleName("Signatory title")
         self.signatory_title.setPlaceholderText("e.g. Director of Interprofessional Education")
         form = QFormLayout(self)
-        form.addRow("Institution &name", self.name)
+        form.addRow("&Institution name", self.name)
         logo_label = QLabel("&Logo")
         logo_label.setBuddy(self.logo)  # a row holding a layout gets no buddy, so name it here
         form.addRow(logo_label, logo_row)
@@ -112,7 +112,7 @@ class AdminPage(QWizardPage):
         self.repeat = _password("Repeat administrator password")
         self.message = style.error_label()
         form = QFormLayout(self)
-        form.addRow("User &name", self.username)
+        form.addRow("&User name", self.username)
         form.addRow("&Full name", self.display_name)
         form.addRow("&Password", self.password)
         form.addRow("&Repeat password", self.repeat)

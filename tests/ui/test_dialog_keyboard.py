@@ -3,15 +3,18 @@ through every control to the buttons, each control has a name, multi-line fields
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -83,6 +86,9 @@ def check_keyboard(qtbot, dialog: QWidget, first: QWidget, reading_starts: QWidg
     qtbot.waitUntil(lambda: focused() is first, timeout=2000)
     everything = controls(dialog)
     assert [type(w).__name__ for w in everything if not spoken_name(w)] == [], "controls without a spoken name"
+    letters = [m.group(1).lower() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+               if w.isVisible() for m in re.finditer(r"&([^&\s])", w.text().replace("&&", ""))]
+    assert sorted(letters) == sorted(set(letters)), f"two controls share an Alt+letter: {sorted(letters)}"
 
     forward = walk(qtbot, dialog)
     assert sorted(names(forward)) == sorted(names(everything)) and len(set(forward)) == len(forward), (
@@ -227,6 +233,7 @@ def test_enter_on_a_learner_moves_on_to_the_credential(qtbot, demo_ctx, boxes):
     activate(qtbot, dialog)
     qtbot.keyClick(dialog.learner.search, Qt.Key.Key_Return)
     assert dialog.learner.person() is not None
+    assert dialog.learner.chosen_label.text().startswith("Issuing to:")
     qtbot.waitUntil(dialog.credential.hasFocus, timeout=2000)
     assert dialog.isVisible()
 

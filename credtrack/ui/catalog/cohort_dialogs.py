@@ -48,7 +48,7 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Enrol in {cohort_name}")
         self.resize(560, 480)
-        self.picker = LearnerPicker()
+        self.picker = LearnerPicker("Enrolling")
         self.picker.set_people(people)
         self.picker.chosen.connect(self.accept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import MODULE_KINDS, label
+from credtrack.ui import style
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.catalog import RequirementsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -77,6 +79,7 @@ class ModuleDialog(QDialog):
                              ("", self.active)):
             widget.setAccessibleName(text.replace("&", "") or getattr(widget, "text", lambda: "")())
             form.addRow(text, widget)
+        form.setRowVisible(self.active, module is not None)  # a new module is always offered
         buttons = save_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -121,6 +124,7 @@ class CredentialDialog(QDialog):
         self.professions = QSpinBox()
         self.professions.setRange(0, 10)
         self.professions.setSpecialValueText("no minimum")
+        self.professions.setSuffix(" professions")
         self.professions.setValue((credential.min_assessor_professions or 0) if credential else 0)
         form = QFormLayout()
         form.addRow("&Code", self.code)
@@ -162,10 +166,14 @@ class CredentialDialog(QDialog):
         row2.addWidget(self.add_competency)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.remove)
+        row3.addStretch(1)
+        layout.addWidget(style.bold(QLabel("Requirements")))
         layout.addWidget(self.table, 1)
         layout.addLayout(row1)
         layout.addLayout(row2)
-        layout.addWidget(self.remove)
+        layout.addLayout(row3)
         buttons = save_cancel_buttons(self)
         layout.addWidget(buttons)
         set_dialog_order(self, self.code, self.title, self.description, self.criteria, self.validity,

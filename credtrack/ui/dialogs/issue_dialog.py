@@ -26,7 +26,7 @@ class IssueDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Issue a certificate")
         self.resize(640, 560)
-        self.learner = LearnerPicker()
+        self.learner = LearnerPicker("Issuing to")
         self.learner.set_people(people)
         self.learner.changed.connect(self.check_eligibility)
         self.learner.chosen.connect(lambda: self.credential.setFocus())  # Enter on a match moves on to the credential

@@ -29,6 +29,7 @@ class NewUserDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New user account")
+        self.setMinimumWidth(420)
         self.username = QLineEdit()
         self.username.setAccessibleName("User name")
         self.display_name = QLineEdit()
