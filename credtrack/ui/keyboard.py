@@ -41,7 +41,7 @@ def set_dialog_order(dialog: QDialog, *fields: QWidget, buttons: QDialogButtonBo
                    if buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole), None)
     if accept is not None:
         accept.setDefault(True)
-    dialog.tab_stops = chain_tab_order(*fields, *laid_out_buttons(buttons))
+    chain_tab_order(*fields, *laid_out_buttons(buttons))
     first = next((w for w in fields if w.isEnabled() and not w.isHidden()), None)
     if first is not None:
         first.setFocus()
