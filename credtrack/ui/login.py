@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import crash, style
+from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
@@ -75,9 +76,7 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
-        self.setTabOrder(self.username, self.password)
-        self.setTabOrder(self.password, self.sign_in_button)
-        self.username.setFocus()
+        set_dialog_order(self, self.username, self.password, buttons=self.buttons)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

@@ -30,18 +30,23 @@ def show_apology(parent: QWidget | None, text: str) -> None:
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes or No; No has the focus, so Enter or Escape alone never goes ahead."""
     from PySide6.QtWidgets import QMessageBox
 
-    answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-    return answer == QMessageBox.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.Yes | QMessageBox.No, parent)
+    box.setDefaultButton(QMessageBox.No)
+    box.setEscapeButton(QMessageBox.No)
+    return box.exec() == QMessageBox.Yes
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = False) -> str | None:
-    from PySide6.QtWidgets import QInputDialog, QLineEdit
+    """The answer typed, or None if the person cancelled."""
+    from PySide6.QtWidgets import QDialog
 
-    mode = QLineEdit.Password if secret else QLineEdit.Normal
-    text, ok = QInputDialog.getText(parent, title, label, mode)
-    return text if ok else None
+    from credtrack.ui.dialogs.prompt import TextPrompt
+
+    prompt = TextPrompt(title, label, secret=secret, parent=parent)
+    return prompt.text() if prompt.exec() == QDialog.DialogCode.Accepted else None
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import crash, style
+from credtrack.ui.keyboard import chain_tab_order
 from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
 
@@ -65,6 +66,7 @@ class InstitutionPage(QWizardPage):
         self.logo.setAccessibleName("Logo file")
         self.logo.setPlaceholderText("Optional PNG or JPEG")
         browse = QPushButton("Choose…")
+        browse.setAccessibleName("Choose a logo file")
         browse.clicked.connect(self._choose_logo)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo, 1)
@@ -75,13 +77,14 @@ class InstitutionPage(QWizardPage):
         self.signatory_title.setAccessibleName("Signatory title")
         self.signatory_title.setPlaceholderText("e.g. Director of Interprofessional Education")
         form = QFormLayout(self)
-        form.addRow("Institution &name", self.name)
+        form.addRow("&Institution name", self.name)
         logo_label = QLabel("&Logo")
         logo_label.setBuddy(self.logo)  # a row holding a layout gets no buddy, so name it here
         form.addRow(logo_label, logo_row)
         form.addRow("&Signatory", self.signatory)
         form.addRow("Signatory &title", self.signatory_title)
         self.registerField("institution*", self.name)
+        self.tab_stops: list[QWidget] = [self.name, self.logo, browse, self.signatory, self.signatory_title]
 
     def _choose_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a logo", "", "Images (*.png *.jpg *.jpeg)")
@@ -109,13 +112,14 @@ class AdminPage(QWizardPage):
         self.repeat = _password("Repeat administrator password")
         self.message = style.error_label()
         form = QFormLayout(self)
-        form.addRow("User &name", self.username)
+        form.addRow("&User name", self.username)
         form.addRow("&Full name", self.display_name)
         form.addRow("&Password", self.password)
         form.addRow("&Repeat password", self.repeat)
         form.addRow(self.message)
         self.registerField("username*", self.username)
         self.registerField("admin_password*", self.password)
+        self.tab_stops: list[QWidget] = [self.username, self.display_name, self.password, self.repeat]
 
     def validatePage(self) -> bool:
         if len(self.password.text()) < MIN_PASSWORD:
@@ -152,6 +156,7 @@ class KeyPage(QWizardPage):
         form.addRow("&Passphrase (optional)", self.passphrase)
         form.addRow("&Repeat passphrase", self.repeat)
         form.addRow(self.message)
+        self.tab_stops: list[QWidget] = [self.passphrase, self.repeat]
 
     def validatePage(self) -> bool:
         if self.passphrase.text() != self.repeat.text():
@@ -181,7 +186,9 @@ class DemoPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.load_demo)
         row = QHBoxLayout()
-        row.addWidget(QLabel("How many:"))
+        how_many = QLabel("&How many:")
+        how_many.setBuddy(self.people)
+        row.addWidget(how_many)
         row.addWidget(self.people)
         row.addStretch(1)
         layout.addLayout(row)
@@ -206,6 +213,7 @@ class DemoPage(QWizardPage):
         layout.addStretch(1)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
+        self.tab_stops: list[QWidget] = [self.load_demo, self.people]
 
 
 def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: TaskControl) -> tuple[Database, Any]:
@@ -267,6 +275,11 @@ class FirstRunWizard(QWizard):
         for page in (self.institution_page, self.admin_page, self.key_page, self.demo_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Set up")
+        # Each page's fields in reading order, then the wizard's buttons; hidden pages' fields are skipped.
+        buttons = (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+                   QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)
+        chain_tab_order(*(w for p in (self.institution_page, self.admin_page, self.key_page, self.demo_page)
+                          for w in p.tab_stops), *(self.button(b) for b in buttons))
 
     def answers(self) -> SetupAnswers:
         i, a, k, d = self.institution_page, self.admin_page, self.key_page, self.demo_page

@@ -118,7 +118,8 @@ def test_cohort_batch_reports_progress_and_issues(qtbot, ctx, boxes):
     assert page.model.rowCount() == len(issued)
 
 
-def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch):
+@pytest.mark.parametrize("how", ["Cancel button", "Escape key"])
+def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch, how):
     from credtrack.certificates import batch
     from credtrack.ui.dialogs.cohort_issue import CohortIssueProgress
 
@@ -130,7 +131,9 @@ def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch):
     def progress_then_cancel(self, done, total, text):
         original(self, done, total, text)
         seen.append((done, total, self.value(), self.maximum()))
-        if len(seen) == 1:  # the user presses Cancel after the first pages are rendered
+        if len(seen) == 1 and how == "Escape key":  # the user cancels after the first pages are rendered
+            qtbot.keyClick(self, Qt.Key.Key_Escape)
+        elif len(seen) == 1:
             qtbot.mouseClick(self.findChild(QPushButton), Qt.MouseButton.LeftButton)
 
     monkeypatch.setattr(CohortIssueProgress, "_progress", progress_then_cancel)
@@ -139,6 +142,7 @@ def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch):
     qtbot.mouseClick(page.cohort_button, Qt.MouseButton.LeftButton)
     assert seen and seen[0][0] == 2 and seen[0][2] == 2 and seen[0][3] == seen[0][1] > 2
     assert "cancelled" in boxes.texts()
+    assert not page.batch.isVisible()
     assert certificate_queries.list_certificates(ctx.uow(), ctx.actor) == []
     assert list(ctx_folder().glob("*.pdf")) == []
 

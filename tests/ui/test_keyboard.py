@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from credtrack.ui import printing
 from credtrack.ui.main_window import MainWindow
 from credtrack.ui.pages.certificates import CertificatesPage
 
 from .conftest import activate
+from .keyboard_helpers import geometry, inside_spin_box, reads_after, spoken_name, takes_tab
 
 
 @pytest.fixture
@@ -21,27 +21,6 @@ def window(qtbot, demo_ctx):
     window.resize(1360, 860)
     activate(qtbot, window)
     return window
-
-
-def _takes_tab(widget: QWidget) -> bool:
-    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisible() and widget.isEnabled()
-
-
-def _spoken_name(widget: QWidget) -> str:
-    """The name a screen reader announces: the accessible name, a button's text, or a buddy label's text."""
-    interface = QAccessible.queryAccessibleInterface(widget)
-    return interface.text(QAccessible.Text.Name).strip() if interface is not None else ""
-
-
-def _geometry(widget: QWidget, window: QWidget) -> QRect:
-    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
-
-
-def _reads_after(a: QRect, b: QRect) -> bool:
-    """Whether ``b`` comes after ``a`` reading row by row, or column by column (a column to the right may start higher)."""
-    back_up_same_or_earlier_column = b.bottom() < a.top() and b.left() < a.right()
-    back_left_same_row = b.top() < a.bottom() and a.top() < b.bottom() and b.right() <= a.left()
-    return not (back_up_same_or_earlier_column or back_left_same_row)
 
 
 def _pages(qtbot, window: MainWindow):
@@ -58,20 +37,20 @@ def test_every_control_on_every_page_has_a_name(qtbot, window):
     unnamed = {}
     for page in _pages(qtbot, window):
         for widget in page.findChildren(QWidget):
-            if not _takes_tab(widget) or isinstance(widget.parentWidget(), QAbstractSpinBox):
-                continue  # a spin box's inner editor is announced as the spin box
-            if not _spoken_name(widget):
+            if not takes_tab(widget) or inside_spin_box(widget):
+                continue
+            if not spoken_name(widget):
                 unnamed.setdefault(page.title, []).append(type(widget).__name__)
     assert unnamed == {}
 
 
 def test_tab_visits_each_pages_main_widgets_in_reading_order(qtbot, window):
     for page in _pages(qtbot, window):
-        stops = [w for w in page.tab_stops if _takes_tab(w)]
+        stops = [w for w in page.tab_stops if takes_tab(w)]
         assert stops, f"{page.title} declares no tab stops"
         for a, b in zip(stops, stops[1:], strict=False):
-            assert _reads_after(_geometry(a, window), _geometry(b, window)), (
-                f"{page.title}: {_spoken_name(b)!r} is placed before {_spoken_name(a)!r} but tabbed to after it")
+            assert reads_after(geometry(a, window), geometry(b, window)), (
+                f"{page.title}: {spoken_name(b)!r} is placed before {spoken_name(a)!r} but tabbed to after it")
 
         first = stops[0].focusProxy() or stops[0]
         first.setFocus(Qt.FocusReason.TabFocusReason)
@@ -88,8 +67,8 @@ def test_tab_visits_each_pages_main_widgets_in_reading_order(qtbot, window):
         order = [owner[w] for w in visited if w in owner]
         deduplicated = [w for i, w in enumerate(order) if w not in order[:i]]
         assert deduplicated == stops, (
-            f"{page.title}: Tab went {[_spoken_name(w) for w in deduplicated]}, "
-            f"expected {[_spoken_name(w) for w in stops]}")
+            f"{page.title}: Tab went {[spoken_name(w) for w in deduplicated]}, "
+            f"expected {[spoken_name(w) for w in stops]}")
 
 
 def test_ctrl_f_focuses_the_search_box_of_the_page_in_front(qtbot, window):

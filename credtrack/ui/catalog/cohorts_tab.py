@@ -9,11 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -21,29 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import messages, style
+from credtrack.ui.catalog.cohort_dialogs import EnrolDialog, NewCohortDialog
 from credtrack.ui.models.catalog import CohortsTableModel, EnrolmentsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
-from credtrack.ui.widgets.learner_picker import LearnerPicker
-
-
-class NewCohortDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New cohort")
-        self.code = QLineEdit()
-        self.code.setPlaceholderText("e.g. 2026-SEPT-NURS")
-        self.name = QLineEdit()
-        self.start = QDateEdit(QDate.currentDate())
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("yyyy-MM-dd")
-        form = QFormLayout(self)
-        form.addRow("&Code", self.code)
-        form.addRow("&Name", self.name)
-        form.addRow("&Starts", self.start)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
 
 class CohortsTab(QWidget):
@@ -152,21 +129,10 @@ class CohortsTab(QWidget):
         cohort, ctx = selected_row(self.table), self.ctx
         if cohort is None:
             return
-        dialog = QDialog(self)
-        dialog.setWindowTitle(f"Enrol in {cohort.name}")
-        dialog.resize(560, 480)
-        picker = LearnerPicker()
-        picker.set_people(self.people)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        picker.chosen.connect(dialog.accept)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(picker)
-        layout.addWidget(buttons)
-        if dialog.exec() != QDialog.DialogCode.Accepted or picker.person() is None:
+        dialog = EnrolDialog(cohort.name, self.people, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.person() is None:
             return
-        person_id = picker.person().id
+        person_id = dialog.person().id
         ctx.mutate(lambda: cohorts.enrol(ctx.uow(), ctx.actor, cohort.code, [person_id]),
                    lambda added: messages.show_info(self, "Enrolled", "Enrolled." if added else "Already enrolled."),
                    parent=self)

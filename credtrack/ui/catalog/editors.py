@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import MODULE_KINDS, label
+from credtrack.ui import style
+from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.catalog import RequirementsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
@@ -33,7 +36,7 @@ def _months(spin: QSpinBox, value: int | None) -> QSpinBox:
     return spin
 
 
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
+def save_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
@@ -76,9 +79,13 @@ class ModuleDialog(QDialog):
                              ("", self.active)):
             widget.setAccessibleName(text.replace("&", "") or getattr(widget, "text", lambda: "")())
             form.addRow(text, widget)
+        form.setRowVisible(self.active, module is not None)  # a new module is always offered
+        buttons = save_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(buttons)
+        set_dialog_order(self, self.code, self.title, self.description, self.kind, self.hours, self.validity,
+                         self.verify, self.enrolment, self.competencies, self.active, buttons=buttons)
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -117,6 +124,7 @@ class CredentialDialog(QDialog):
         self.professions = QSpinBox()
         self.professions.setRange(0, 10)
         self.professions.setSpecialValueText("no minimum")
+        self.professions.setSuffix(" professions")
         self.professions.setValue((credential.min_assessor_professions or 0) if credential else 0)
         form = QFormLayout()
         form.addRow("&Code", self.code)
@@ -158,11 +166,19 @@ class CredentialDialog(QDialog):
         row2.addWidget(self.add_competency)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.remove)
+        row3.addStretch(1)
+        layout.addWidget(style.bold(QLabel("Requirements")))
         layout.addWidget(self.table, 1)
         layout.addLayout(row1)
         layout.addLayout(row2)
-        layout.addWidget(self.remove)
-        layout.addWidget(_buttons(self))
+        layout.addLayout(row3)
+        buttons = save_cancel_buttons(self)
+        layout.addWidget(buttons)
+        set_dialog_order(self, self.code, self.title, self.description, self.criteria, self.validity,
+                         self.professions, self.table, self.module, self.add_module, self.competency, self.level,
+                         self.add_competency, self.remove, buttons=buttons)
 
     def _add(self, row: Any) -> None:
         self.requirements.set_rows([*self.requirements.rows(), row])

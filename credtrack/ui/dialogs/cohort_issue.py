@@ -32,9 +32,11 @@ class CohortIssueProgress(QProgressDialog):
         self.canceled.connect(self._cancel)
         self.control: TaskControl | None = None
         self.cancel_requested = False  # read by the worker; set before ``control`` exists in synchronous runs
+        self.running = False
         self.cohort_code, self.out_dir, self.passphrase = cohort_code, out_dir, passphrase
 
     def start(self) -> None:
+        self.running = True
         self.show()
         ctx, code, out_dir, passphrase = self.ctx, self.cohort_code, self.out_dir, self.passphrase
 
@@ -53,6 +55,13 @@ class CohortIssueProgress(QProgressDialog):
         self.control = ctx.runner.run(work, on_done=self._done, on_error=self._failed,
                                       on_progress=self._progress, on_cancelled=self._was_cancelled)
 
+    def reject(self) -> None:
+        """Escape (or closing the window) cancels like the Cancel button; it must not just hide a running batch."""
+        if self.running and not self.cancel_requested:
+            emit(self.canceled)  # the dialog stays, saying it is cancelling, until the batch has rolled back
+        elif not self.running:
+            super().reject()
+
     def _progress(self, done: int, total: int, _text: str) -> None:
         self.setMaximum(total)
         self.setValue(done)
@@ -65,15 +74,18 @@ class CohortIssueProgress(QProgressDialog):
         self.setLabelText("Cancelling — nothing will be kept…")
 
     def _done(self, result: Any) -> None:
+        self.running = False
         self.close()
         if result.changes:
             self.ctx.publish(result.changes)
         emit(self.finished_batch, result.value)
 
     def _was_cancelled(self) -> None:
+        self.running = False
         self.close()
         emit(self.cancelled_batch)
 
     def _failed(self, exc: BaseException) -> None:
+        self.running = False
         self.close()
         crash.report(exc, self.parentWidget())

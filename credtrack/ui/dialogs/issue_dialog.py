@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import style
+from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.widgets.learner_picker import LearnerPicker
 
 
@@ -25,9 +26,10 @@ class IssueDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Issue a certificate")
         self.resize(640, 560)
-        self.learner = LearnerPicker()
+        self.learner = LearnerPicker("Issuing to")
         self.learner.set_people(people)
         self.learner.changed.connect(self.check_eligibility)
+        self.learner.chosen.connect(lambda: self.credential.setFocus())  # Enter on a match moves on to the credential
         self.credential = QComboBox()
         self.credential.setAccessibleName("Credential")
         for c in credentials:
@@ -56,6 +58,10 @@ class IssueDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        fields = [self.learner.search, self.learner.table, self.credential]
+        if ctx.can("certificates.override"):
+            fields.append(self.override)
+        set_dialog_order(self, *fields, buttons=self.buttons)
         self.eligible = False
 
     def person_id(self) -> int | None:

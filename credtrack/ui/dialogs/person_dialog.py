@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import style
+from credtrack.ui.keyboard import set_dialog_order
 
 
 class PersonDialog(QDialog):
@@ -60,6 +61,8 @@ class PersonDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        set_dialog_order(self, self.full_name, self.external_id, self.email, self.profession, self.unit,
+                         self.start_date, self.end_date, buttons=buttons)
 
     def values(self) -> dict[str, Any]:
         return {

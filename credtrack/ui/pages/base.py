@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtWidgets import QWidget
 
 from credtrack.services.changes import Change
 from credtrack.ui.context import AppContext
+from credtrack.ui.keyboard import chain_tab_order
 
 if TYPE_CHECKING:
     from credtrack.ui.table import TableProxy
@@ -36,9 +36,7 @@ class Page(QWidget):
 
     def set_tab_order(self, *widgets: QWidget) -> None:
         """Tab visits ``widgets`` in this order: the page's main widgets in reading order."""
-        self.tab_stops = list(widgets)
-        for first, second in pairwise(widgets):
-            QWidget.setTabOrder(first, second)
+        self.tab_stops = chain_tab_order(*widgets)
 
     def activate(self) -> None:
         """Called by the main window when the page comes to the front."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from credtrack.models.enums import ROLES
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
+from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.admin import UsersTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -28,6 +29,7 @@ class NewUserDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New user account")
+        self.setMinimumWidth(420)
         self.username = QLineEdit()
         self.username.setAccessibleName("User name")
         self.display_name = QLineEdit()
@@ -51,6 +53,7 @@ class NewUserDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        set_dialog_order(self, self.username, self.display_name, self.role, self.password, buttons=buttons)
 
     def values(self) -> dict[str, str]:
         return {

@@ -39,8 +39,9 @@ class LearnerPicker(QWidget):
     chosen = Signal()  # the user settled on a learner (Enter or double-click)
     changed = Signal()  # the selected learner changed
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, chosen_prefix: str = "Signing for", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._chosen_prefix = chosen_prefix  # what happens to the chosen learner, e.g. "Issuing to"
         self.search = _SearchField(self)
         self.search.setPlaceholderText("Type the learner's name or ID, then Enter")
         self.search.setAccessibleName("Find learner")
@@ -86,6 +87,6 @@ class LearnerPicker(QWidget):
             self.chosen_label.setText("No learner chosen yet.")
         else:
             self.chosen_label.setText(
-                f"Signing for: <b>{person.full_name}</b> · {person.external_id} · {person.profession_name or ''}"
+                f"{self._chosen_prefix}: <b>{person.full_name}</b> · {person.external_id} · {person.profession_name or ''}"
             )
         emit(self.changed)
