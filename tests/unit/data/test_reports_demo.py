@@ -5,14 +5,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from credtrack import demo
-from credtrack.models import Assessment, Cohort, CohortCredential, Completion, Credential, Enrolment, Person, evidence
+from credtrack.models import (
+    Assessment,
+    Cohort,
+    CohortCredential,
+    Completion,
+    Credential,
+    Enrolment,
+    Person,
+    evidence,
+)
+from credtrack.reports import metrics
 from credtrack.reports.service import ReportOptions, run_report
 from credtrack.services import progress
 from credtrack.services.progress_rules import STATUS_LABELS
 from tests.unit.data.conftest import VIEWER
+from tests.unit.data.test_achievement_demo import REFERENCE
 from tests.unit.records.builders import add_certificate
 
 DEMO_TODAY = dt.date(2026, 6, 15)
@@ -94,3 +105,76 @@ def test_compliance_matrix_matches_each_persons_progress(demo_db, scope) -> None
                     assert cells == [STATUS_LABELS[detail.status],
                                      *[MATRIX_STATE[r.state] for r in detail.requirements]], (row[0], code, day)
     assert len(seen) >= 3  # the demo really shows several statuses
+
+
+def _achieved(session) -> dict[tuple[int, int], dt.date]:
+    """(person, credential) -> first-achievement day, from the plain SQL statement of the rule."""
+    return {(p, c): _day(d) for p, c, d in session.execute(text(REFERENCE))}
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+@pytest.mark.parametrize("onboarding", [0, 2])
+def test_retention_matches_first_achievements_person_by_person(demo_db, onboarding) -> None:
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        achieved = _achieved(s)
+        people = [(p.id, p.start_date, p.end_date) for p in s.scalars(select(Person))]
+        codes = list(s.scalars(select(Credential.code).order_by(Credential.id)))[:onboarding]
+        among = {c.id for c in s.scalars(select(Credential)) if not codes or c.code in codes}
+    groups = ("completed onboarding", "did not complete")
+    horizons = tuple(sorted({*range(3, 400, 11), 90, 365}))  # many, so achievements near a horizon's day turn up
+    for day in (*DAYS, DEMO_TODAY - dt.timedelta(days=300)):
+        expected = {(h, g): [0, 0] for h in horizons for g in groups}
+        for pid, start, end in people:
+            for horizon in horizons:
+                mark = start + dt.timedelta(days=horizon) if start else None
+                if mark is None or mark > day:
+                    continue
+                done = any(d <= mark for (p, c), d in achieved.items() if p == pid and c in among)
+                counts = expected[(horizon, groups[0] if done else groups[1])]
+                counts[0] += 1
+                counts[1] += end is None or end >= mark
+        with demo_db.unit_of_work() as uow:
+            rows = metrics.retention(uow.session, day, codes or None, horizons=horizons).rows
+        assert rows == [(h, g, n, still, round(still / n, 3) if n else None)
+                        for (h, g), (n, still) in expected.items()], day
+        shown = run_report(demo_db.unit_of_work(), VIEWER, "retention",
+                           ReportOptions(today=day, onboarding_credentials=tuple(codes))).rows
+        assert shown == [row for row in rows if row[0] in (90, 365)]  # the report's two horizons
+    assert len({p for p, _c in achieved}) >= 5  # people really achieved something
+
+
+@pytest.mark.parametrize("by", ["profession", "cohort", "unit"])
+def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> None:
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        achieved = _achieved(s)
+        began: dict[tuple[str, int, int], dt.date] = {}  # (group, credential, person) -> first enrolment
+        for enrolment in s.scalars(select(Enrolment).where(Enrolment.status != "withdrawn")):
+            person = s.get(Person, enrolment.person_id)
+            cohort = s.get(Cohort, enrolment.cohort_id)
+            group = {"cohort": cohort.code, "unit": person.unit,
+                     "profession": person.profession.name if person.profession else None}[by] or "(not recorded)"
+            for link in s.scalars(select(CohortCredential).where(CohortCredential.cohort_id == cohort.id)):
+                key = (group, link.credential_id, person.id)
+                began[key] = min(began.get(key, enrolment.enrolled_on), enrolment.enrolled_on)
+        codes = {c.id: c.code for c in s.scalars(select(Credential))}
+    days: dict[tuple[str, str], list[int]] = {}
+    assigned: dict[tuple[str, str], int] = {}
+    for (group, cid, pid), start in began.items():
+        key = (group, codes[cid])
+        assigned[key] = assigned.get(key, 0) + 1
+        if (pid, cid) in achieved:
+            days.setdefault(key, []).append(max((achieved[(pid, cid)] - start).days, 0))
+    expected = []
+    for key in sorted(assigned):
+        taken = days.get(key, [])
+        n = assigned[key]
+        expected.append((*key, n, len(taken), round(len(taken) / n, 3),
+                         round(sum(taken) / len(taken), 1) if taken else None,
+                         min(taken) if taken else None, max(taken) if taken else None))
+    assert run_report(demo_db.unit_of_work(), VIEWER, f"completion-by-{by}").rows == expected
+    assert any(row[3] for row in expected)  # someone really achieved a credential
