@@ -9,7 +9,6 @@ someone has evidence towards without being assigned.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -28,7 +27,7 @@ from credtrack.models import (
     Module,
     ScaleLevel,
 )
-from credtrack.services.common import months_after
+from credtrack.services.common import collection_paused, months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
@@ -177,11 +176,8 @@ def compute_bulk(
                                          .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
 
-    gc.disable()  # the loop makes a tuple per pair; collection passes over them would find nothing to free
-    try:
+    with collection_paused():  # the loop makes a tuple per pair
         result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today, states)
-    finally:
-        gc.enable()
     for i, p, c, rule, met, lapsed, touched, expiry in deferred:
         ok = len(assessor_professions(sign_offs.get(p, ""), rule.passing_tokens)) >= rule.min_professions
         result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)

@@ -10,6 +10,7 @@ from sqlalchemy import select, text, update
 from credtrack import demo
 from credtrack.models import (
     Assessment,
+    Certificate,
     Cohort,
     CohortCredential,
     Completion,
@@ -178,3 +179,30 @@ def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> 
                          min(taken) if taken else None, max(taken) if taken else None))
     assert run_report(demo_db.unit_of_work(), VIEWER, f"completion-by-{by}").rows == expected
     assert any(row[3] for row in expected)  # someone really achieved a credential
+
+
+@pytest.mark.parametrize("within", [90, 30])
+def test_expiring_matches_each_persons_progress(demo_db, within) -> None:
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        held = {(c.person_id, c.credential_id) for c in s.scalars(select(Certificate).where(Certificate.status == "valid"))}
+        pairs = _assigned(s) | held
+    listed = 0
+    for day in (*DAYS, DEMO_TODAY + dt.timedelta(days=170)):
+        expected = []
+        with demo_db.unit_of_work() as uow:
+            s = uow.session
+            for pid, cid in pairs:
+                detail = progress.compute_person_progress(s, pid, progress._credential(s, cid), day)
+                if detail.expiring_band is None or detail.expiring_band > within or detail.renewal_date is None:
+                    continue
+                person = s.get(Person, pid)
+                expected.append((detail.expiring_band, person.external_id, person.full_name,
+                                 person.profession.name if person.profession else None, person.unit,
+                                 detail.credential_code, STATUS_LABELS[detail.status], detail.renewal_date,
+                                 (detail.renewal_date - day).days))
+        expected.sort(key=lambda r: (r[7], r[1], r[5]))
+        rows = run_report(demo_db.unit_of_work(), VIEWER, "expiring", ReportOptions(today=day, within=within)).rows
+        assert rows == expected, day
+        listed += len(rows)
+    assert listed  # something really is expiring
