@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,18 +18,11 @@ from credtrack.models import (
     Module,
     Person,
     Profession,
-    ScaleLevel,
 )
 from credtrack.reports.tables import ReportTable
 from credtrack.services.progress_bulk import compute_bulk, load_evidence
-from credtrack.services.progress_evidence import (
-    PERSON_FILTER_LIMIT,
-    latest_completion,
-    sign_off_tokens,
-)
-from credtrack.services.progress_rules import STATUS_LABELS, earliest_cutoff
-
-MET, MISSING, EXPIRED = "met", "missing", "expired"
+from credtrack.services.progress_evidence import PERSON_FILTER_LIMIT, plain_rows
+from credtrack.services.progress_rules import STATUS_LABELS
 
 
 def _scope(session: Session, cohort_code: str | None, credential_code: str | None) -> tuple[list[int], list[int]]:
@@ -40,8 +32,9 @@ def _scope(session: Session, cohort_code: str | None, credential_code: str | Non
 
 
 def _assigned(session: Session, cohort_code: str | None,
-              credential_code: str | None) -> tuple[set[int], set[int], set[tuple[int, int]]]:
-    """People, credentials and the (person, credential) pairs assigned through enrolments."""
+              credential_code: str | None) -> tuple[set[int], set[int], list[tuple[int, int]]]:
+    """People, credentials and the (person, credential) pairs assigned through enrolments (each pair once,
+    in person order)."""
     cohort_id = None
     if cohort_code:
         cohort_id = session.scalar(select(Cohort.id).where(func.upper(Cohort.code) == cohort_code.upper()))
@@ -58,89 +51,69 @@ def _assigned(session: Session, cohort_code: str | None,
         if credential_id is None:
             raise NotFoundError(f"No credential with code {credential_code!r}.")
         assigned = assigned.where(CohortCredential.credential_id == credential_id)
-    pairs = {(p, c) for p, c in session.connection().execute(assigned).all()}
+    pairs = plain_rows(session, assigned.distinct().order_by(Enrolment.person_id, CohortCredential.credential_id))
     return {p for p, _c in pairs}, {c for _p, c in pairs}, pairs
 
 
 def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None = None,
                       credential_code: str | None = None) -> ReportTable:
-    """One row per person; per credential its status, then each requirement met, missing or expired."""
+    """One row per person; per credential its status, then each requirement met, missing or expired.
+
+    The statuses and the requirement states come from one pass of the bulk progress rules over the
+    assigned pairs, so a requirement is judged once, the same way the status judges it.
+    """
     people_set, credential_set, assigned = _assigned(session, cohort_code, credential_code)
     person_ids, credential_ids = sorted(people_set), sorted(credential_set)
     R = CredentialRequirement
-    minimum = ScaleLevel
     reqs = session.execute(
-        select(R.id, R.credential_id, Credential.code, R.kind, R.module_id, Module.code, Module.validity_months,
-               R.competency_id, Competency.code, R.scale_id, minimum.rank)
+        select(R.id, R.credential_id, Credential.code, Module.code, Competency.code)
         .join(Credential, Credential.id == R.credential_id)
         .outerjoin(Module, Module.id == R.module_id).outerjoin(Competency, Competency.id == R.competency_id)
-        .outerjoin(minimum, minimum.id == R.min_level_id)
         .where(R.credential_id.in_(credential_ids) if credential_ids else R.id.is_(None))
         .order_by(Credential.code, R.sort_order, R.id)).all()
-    # Everyone's evidence is read once, for the statuses and for each requirement's state.
     named = person_ids if len(person_ids) <= PERSON_FILTER_LIMIT else None
-    evidence = load_evidence(session, named)
-    levels: dict[int, list[tuple[int, int]]] = {}
-    for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
-        levels.setdefault(scale_id, []).append((level_id, rank))
-    if cohort_code or credential_code:
-        summaries = compute_bulk(session, today, person_ids=person_ids, credential_ids=credential_ids,
-                                 evidence=evidence)
-    else:  # everyone assigned: the whole-database scope answers the same for each assigned pair
-        summaries = compute_bulk(session, today, evidence=evidence)
-    status = {(s.person_id, s.credential_id): STATUS_LABELS.get(s.status, "") for s in summaries}
-    not_started = STATUS_LABELS.get("not_started", "")
+    states: list[tuple[list[int], list[str]]] = []
+    summaries = compute_bulk(session, today, person_ids=named if cohort_code or credential_code else None,
+                             credential_ids=credential_ids, evidence=load_evidence(session, named),
+                             pairs=assigned, states=states)
 
-    credential_codes = {r[1]: r[2] for r in reqs}
-    ordered = sorted(credential_codes, key=credential_codes.get)
-    checks = {cid: [_check(r, today, levels) for r in reqs if r[1] == cid] for cid in ordered}
+    codes = {r[1]: r[2] for r in reqs}
     columns = ["external_id", "name", "profession", "unit"]
-    for cid in ordered:
-        columns.append(f"{credential_codes[cid]} status")
-        columns.extend(f"{credential_codes[cid]}: {r[5] or r[8]}" for r in reqs if r[1] == cid)
-    blanks = {cid: [""] * (1 + len(checks[cid])) for cid in ordered}
+    at: dict[int, int] = {}  # where each credential's status column sits in a row
+    requirement_columns: dict[int, list[int]] = {}
+    for cid in sorted(codes, key=codes.get):
+        at[cid] = len(columns)
+        columns.append(f"{codes[cid]} status")
+        requirement_columns[cid] = [r[0] for r in reqs if r[1] == cid]
+        columns.extend(f"{codes[cid]}: {r[3] or r[4]}" for r in reqs if r[1] == cid)
+    # Per person, the (status column, cells) of each assigned credential; the states come in the rules'
+    # order and are put in the columns' order.
+    orders: dict[int, list[int] | None] = {}
+    filled: dict[int, list[tuple[int, list[str]]]] = {}
+    for summary, (ids, marks) in zip(summaries, states, strict=True):
+        cid = summary.credential_id
+        if cid not in orders:
+            order = [ids.index(rid) for rid in requirement_columns[cid]]
+            orders[cid] = None if order == list(range(len(order))) else order
+        order = orders[cid]
+        cells = [STATUS_LABELS.get(summary.status, ""), *(marks if order is None else [marks[j] for j in order])]
+        filled.setdefault(summary.person_id, []).append((at[cid], cells))
+    blank = [""] * len(columns)  # a row starts blank: most people are assigned one or two of many credentials
     rows = []
-    completions, sign_offs = evidence.completions, evidence.sign_offs
-    people = session.connection().execute(
-        select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
-        .outerjoin(Profession, Profession.id == Person.profession_id)
-        .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
-        .order_by(Person.external_id)).all()
+    people = plain_rows(session, select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
+                        .outerjoin(Profession, Profession.id == Person.profession_id)
+                        .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
+                        .order_by(Person.external_id))
     for pid, ext, name, profession, unit in people:
         if pid not in people_set:
             continue
-        row: list[object] = [ext, name, profession, unit]
-        done, signed = completions.get(pid, ""), sign_offs.get(pid, "")
-        for cid in ordered:
-            if (pid, cid) not in assigned:
-                row.extend(blanks[cid])
-                continue
-            row.append(status.get((pid, cid), not_started))
-            row.extend([check(done, signed) for check in checks[cid]])
+        row = blank.copy()
+        row[0:4] = ext, name, profession, unit
+        for first, cells in filled.get(pid, ()):
+            row[first:first + len(cells)] = cells
         rows.append(tuple(row))
     title = f"Compliance matrix{f' — {cohort_code}' if cohort_code else ''}"
     return ReportTable(title, columns, rows)
-
-
-def _check(req, today: dt.date, levels: dict[int, list[tuple[int, int]]]):
-    """A requirement as a test on a person's evidence texts, answering met, missing or expired."""
-    if req[3] == "module":
-        module_id, key = req[4], f",{req[4]}:"
-        cutoff = earliest_cutoff(req[6], today).isoformat() if req[6] else None
-
-        def module_state(done: str, _signed: str) -> str:
-            if key not in done:
-                return MISSING
-            if cutoff is None:
-                return MET
-            return MET if (latest_completion(done, module_id) or "") >= cutoff else EXPIRED
-        return module_state
-    passing = sign_off_tokens(req[7], [level for level, rank in levels.get(req[9], []) if rank >= req[10]])
-    search = re.compile("|".join(re.escape(token) for token in passing) or "(?!)").search  # one pass, any level
-
-    def competency_state(_done: str, signed: str) -> str:
-        return MET if search(signed) else MISSING
-    return competency_state
 
 
 def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: str | None = None) -> ReportTable:

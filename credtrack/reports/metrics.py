@@ -102,21 +102,26 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     else:
         ids = list(session.scalars(select(Credential.id)))
     achievements = Achievements(session, ids)
-    among = set(ids)
     counts = [[0, 0, 0, 0] for _ in horizons]  # per horizon: completed, still there; did not, still there
+
+    @cache
+    def reached(start) -> tuple[tuple[tuple[int, dt.date], ...], dt.date | None]:
+        """(horizon index, day) of each horizon already reached by someone who started on ``start``, and the
+        last of those days; people share start days, so each is worked out once."""
+        start_day = _day(start)
+        marks = tuple((i, mark) for i, h in enumerate(horizons) if (mark := start_day + dt.timedelta(days=h)) <= today)
+        return marks, max((mark for _i, mark in marks), default=None)
+
+    first_of, among = achievements.first_of, set(ids)
     people = plain_rows(session, select(Person.id, Person.start_date, Person.end_date)
                         .where(Person.start_date.is_not(None)))
     for pid, start, end in people:
-        start_day = _day(start)
-        end_day = _day(end) if end is not None else None
-        marks = [mark for h in horizons if (mark := start_day + dt.timedelta(days=h)) <= today]
+        marks, last = reached(start)
         if not marks:
             continue  # too recent for any horizon
-        first_on = achievements.first_of(pid, among, by=max(marks))  # later achievements change no count
-        for i, horizon in enumerate(horizons):
-            mark = start_day + dt.timedelta(days=horizon)
-            if mark > today:
-                continue
+        first_on = first_of(pid, among, by=last)  # achievements after the last horizon reached change no count
+        end_day = _day(end) if end is not None else None
+        for i, mark in marks:
             j = 0 if first_on is not None and first_on <= mark else 2
             counts[i][j] += 1
             counts[i][j + 1] += end_day is None or end_day >= mark

@@ -12,6 +12,7 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError
 from credtrack.reports import compliance, coverage, metrics
 from credtrack.reports.tables import ReportTable
+from credtrack.services.common import collection_paused
 from credtrack.services.permissions import Actor, require
 
 
@@ -67,5 +68,5 @@ def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions 
     require(actor, "reports.read")
     if name not in REPORTS:
         raise CredtrackError(f"Unknown report {name!r}; choose one of: {', '.join(REPORTS)}.")
-    with uow:
+    with uow, collection_paused():  # a report builds up to a row per person, and more on the way
         return REPORTS[name][1](uow.session, options or ReportOptions())

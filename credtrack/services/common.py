@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -15,6 +18,19 @@ T = TypeVar("T")
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cycle collector while a computation makes hundreds of thousands of small tuples and lists
+    that hold no cycles: its passes over them would find nothing to free yet can cost more than the work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def clean(text: str | None) -> str:

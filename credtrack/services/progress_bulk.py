@@ -9,7 +9,6 @@ someone has evidence towards without being assigned.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -28,7 +27,7 @@ from credtrack.models import (
     Module,
     ScaleLevel,
 )
-from credtrack.services.common import months_after
+from credtrack.services.common import collection_paused, months_after
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
@@ -64,6 +63,9 @@ class ProgressSummary(NamedTuple):
     expiring_band: int | None
 
 
+REQUIREMENT_MET, REQUIREMENT_MISSING, REQUIREMENT_EXPIRED = "met", "missing", "expired"
+
+
 def _in(column, ids: list[int] | None):
     return column.in_(ids) if ids is not None else literal(True)
 
@@ -73,6 +75,7 @@ class _CredentialRules:
     """One credential's requirements in the shape the per-person evidence text is read with."""
 
     total: int = 0
+    requirement_ids: list[int] = field(default_factory=list)  # in the order states are given: modules first
     modules: list[tuple[int, str, str | None, int | None]] = field(default_factory=list)  # id, key, cutoff, months
     competencies: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # any, passing
     min_professions: int = 0
@@ -114,6 +117,8 @@ def compute_bulk(
     person_ids: list[int] | None = None,
     credential_ids: list[int] | None = None,
     evidence: Evidence | None = None,
+    pairs: list[tuple[int, int]] | None = None,
+    states: list[tuple[list[int], list[str]]] | None = None,
 ) -> list[ProgressSummary]:
     """Progress for every (person, credential) pair in scope.
 
@@ -124,7 +129,11 @@ def compute_bulk(
     Everyone's evidence comes from one ordered scan of each partial index, packed into one text
     row per person (see ``progress_evidence``); each pair's requirements are then checked on that
     text, so the database never builds a row per requirement. A caller that reads the same evidence
-    for its own purposes passes it in as ``evidence`` (from ``load_evidence`` with the same people).
+    for its own purposes passes it in as ``evidence`` (from ``load_evidence`` with the same people), and
+    one that already knows exactly which pairs it wants names them in ``pairs`` (within the scope of
+    ``person_ids`` and ``credential_ids``, which still choose the certificates and rules read).
+    Given a ``states`` list, each summary's requirements are appended to it in step with the result:
+    (requirement ids, and for each one ``REQUIREMENT_MET``, ``REQUIREMENT_MISSING`` or ``REQUIREMENT_EXPIRED``).
     """
     R = CredentialRequirement
     MinLevel = aliased(ScaleLevel)
@@ -138,25 +147,28 @@ def compute_bulk(
     levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
         levels[scale_id].append((level_id, rank))
-    reqs = session.execute(select(R.credential_id, R.kind, R.module_id, R.competency_id, R.scale_id, MinLevel.rank)
+    reqs = session.execute(select(R.id, R.credential_id, R.kind, R.module_id, R.competency_id, R.scale_id, MinLevel.rank)
                            .outerjoin(MinLevel, MinLevel.id == R.min_level_id)
                            .where(_in(R.credential_id, credential_ids)).order_by(R.id)).all()
     evidence = evidence or load_evidence(session, person_ids)
-    for cid, kind, mid, comp, scale, need in reqs:
+    for rid, cid, kind, mid, comp, scale, need in reqs:
         rule = rules.setdefault(cid, _CredentialRules())
         rule.total += 1
         if kind == "module":
+            rule.requirement_ids.insert(len(rule.modules), rid)
             months = recurring.get(mid)
             cut = earliest_cutoff(months, today).isoformat() if months else None
             rule.modules.append((mid, f",{mid}:", cut, months))
         else:
+            rule.requirement_ids.append(rid)
             rule.competencies.append((sign_off_tokens(comp, [level for level, _rank in levels[scale]]),
                                       sign_off_tokens(comp, [level for level, rank in levels[scale] if rank >= need])))
 
     held = select(Certificate.person_id, Certificate.credential_id).where(
         Certificate.status == "valid", _in(Certificate.person_id, person_ids),
         _in(Certificate.credential_id, credential_ids))
-    pairs = _scope_pairs(session, person_ids, credential_ids, held)
+    if pairs is None:
+        pairs = _scope_pairs(session, person_ids, credential_ids, held)
     completions, sign_offs = evidence.completions, evidence.sign_offs
 
     certs: dict[tuple[int, int], dt.date | None] = {}
@@ -164,11 +176,8 @@ def compute_bulk(
                                          .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
 
-    gc.disable()  # the loop makes a tuple per pair; collection passes over them would find nothing to free
-    try:
-        result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today)
-    finally:
-        gc.enable()
+    with collection_paused():  # the loop makes a tuple per pair
+        result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today, states)
     for i, p, c, rule, met, lapsed, touched, expiry in deferred:
         ok = len(assessor_professions(sign_offs.get(p, ""), rule.passing_tokens)) >= rule.min_professions
         result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)
@@ -176,8 +185,10 @@ def compute_bulk(
 
 
 def _judge(pairs: list[tuple[int, int]], rules: dict[int, _CredentialRules], completions: dict[int, str],
-           sign_offs: dict[int, str], certs: dict, today: dt.date) -> tuple[list[ProgressSummary], list]:
-    """Each pair's summary, and the pairs whose assessor-profession rule is still to be judged."""
+           sign_offs: dict[int, str], certs: dict, today: dt.date,
+           states: list | None = None) -> tuple[list[ProgressSummary], list]:
+    """Each pair's summary, and the pairs whose assessor-profession rule is still to be judged (with
+    each pair's requirement states appended to ``states`` when it is given)."""
 
     @cache
     def renewal(day: str, months: int) -> dt.date:  # people share completion days: each is worked out once
@@ -193,27 +204,37 @@ def _judge(pairs: list[tuple[int, int]], rules: dict[int, _CredentialRules], com
         met = lapsed = 0
         touched = False
         renewals: list[tuple[str, int]] = []
+        marks: list[str] = []
         for mid, key, cut, months in rule.modules:
             if key in done:
                 touched = True
                 if cut is None:
                     met += 1
+                    marks.append(REQUIREMENT_MET)
                     continue
                 last = latest_completion(done, mid) or ""
                 if last >= cut:
                     met += 1
+                    marks.append(REQUIREMENT_MET)
                     renewals.append((last, months or 0))
                 else:
                     lapsed += 1
+                    marks.append(REQUIREMENT_EXPIRED)
+            else:
+                marks.append(REQUIREMENT_MISSING)
         for any_level, passing in rule.competencies:
             for token in passing:
                 if token in signed:
                     met += 1
                     touched = True
+                    marks.append(REQUIREMENT_MET)
                     break
             else:
+                marks.append(REQUIREMENT_MISSING)
                 if not touched:
                     touched = any(token in signed for token in any_level)
+        if states is not None:
+            states.append((rule.requirement_ids, marks))
         expiry = None
         if met >= rule.total and renewals:
             expiry = min(renewal(d, m) for d, m in renewals)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -84,15 +85,16 @@ def latest_completion(text: str, module_id: int) -> str | None:
 
 def assessor_professions(text: str, tokens: tuple[str, ...]) -> set[str]:
     """The assessor professions (ids as text) on the sign-offs in ``text`` that match any of ``tokens``."""
-    found: set[str] = set()
-    for token in tokens:
-        at = text.find(token)
-        while at >= 0:
-            start = at + len(token) + 11  # past the date and its colon
-            found.add(text[start:text.index(",", start)])
-            at = text.find(token, start)
+    found = set(_professions_after(tokens).findall(text))
     found.discard("")
     return found
+
+
+@cache
+def _professions_after(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the tokens, capturing what follows the date: one pass over a person's text."""
+    either = "|".join(re.escape(token) for token in tokens) or "(?!)"
+    return re.compile(f"(?:{either}).{{10}}:([^,]*)")
 
 
 def sign_off_tokens(competency_id: int, level_ids: list[int]) -> tuple[str, ...]:
