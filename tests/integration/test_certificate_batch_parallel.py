@@ -134,3 +134,15 @@ def test_issuing_again_passes_over_everyone_who_holds_it_and_writes_nothing(sqli
     assert again.issued == [] and again.combined_pdf is None
     assert again.skipped_already_held == len(first.value.issued) and again.skipped_not_eligible == 1
     assert _files(out) == files and sorted(out.iterdir()) == files  # no new file, no staging folder left
+
+
+def test_a_batch_uses_the_worker_server_started_ahead(sqlite_db, tmp_path):
+    world = build_world(sqlite_db, names=NAMES[:2 * batch.LAST_CHUNK + 1])
+    batch.start_worker_server()
+    batch.start_worker_server()  # a second screen asking again finds it running
+    result = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
+                                             workers=2).value
+    assert len(result.issued) == 2 * batch.LAST_CHUNK + 1
+    for cert in (result.issued[0], result.issued[-1]):
+        check = revocations.verify_input(sqlite_db.unit_of_work(), cert.pdf_path, today=DAY)
+        assert check.verdict is Verdict.VALID

@@ -126,6 +126,10 @@ class CertificatesPage(Page):
         self.set_tab_order(self.cohort_box, self.cohort_button, self.issue_button, self.search, self.status,
                            self.lists_button, self.table, *self.actions.buttons())
         self._update_buttons()
+        if ctx.can("certificates.issue"):
+            # Issuing for a cohort is on offer here: start the server its worker processes are forked
+            # from now, in the background, rather than when the first batch is under way.
+            ctx.run(_start_worker_server, on_error=_worker_server_failed)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -247,3 +251,18 @@ class CertificatesPage(Page):
             lines.append(f"All pages in one PDF for printing: {outcome.combined_pdf}")
         messages.show_info(self, "Cohort issued", "\n".join(lines))
 
+
+def _start_worker_server(_control: Any) -> None:
+    from credtrack.certificates import batch
+
+    batch.start_worker_server()
+
+
+def _worker_server_failed(exc: BaseException) -> None:
+    """Not worth interrupting anyone for: a batch starts the server itself, and reports it if that fails."""
+    import logging
+
+    from credtrack.ui import crash
+
+    crash.log_file()
+    logging.getLogger("credtrack.ui").warning("Could not start the certificate worker server ahead: %s", exc)
