@@ -105,7 +105,7 @@ class Written:
     hash: str = ""
 
 
-_COLUMNS = tuple(f for f in Written.__slots__)
+_COLUMNS = Written.__slots__
 
 
 def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> list[Written]:

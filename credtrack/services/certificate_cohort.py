@@ -55,8 +55,8 @@ class _CohortPlan:
     persons: list[Person]
     credential_ids: list[int]
     day: dt.date
-    # The records read so far: holding them keeps them in the session's identity map,
-    # so drafting each snapshot finds its completions and sign-offs there instead of querying again.
+    # The records read so far, kept so that drafting each snapshot finds the completions and
+    # sign-offs its progress was judged on without reading them again.
     records: dict[int, PersonRecords] = field(default_factory=dict)
     not_eligible: int = 0
     already_held: int = 0

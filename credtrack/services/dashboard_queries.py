@@ -53,7 +53,7 @@ def _domain_coverage(session: Session, framework_code: str | None) -> list[tuple
     joining the sign-off table to competencies and levels would scan it all in SQL.
     """
     passing = set(session.scalars(select(ScaleLevel.id).where(ScaleLevel.passing.is_(True))))
-    competencies = select(CompetencyDomain.id, CompetencyDomain.code, CompetencyDomain.name, Competency.id) \
+    competencies = select(CompetencyDomain.code, CompetencyDomain.name, Competency.id) \
         .join(Framework, Framework.id == CompetencyDomain.framework_id) \
         .join(Competency, Competency.domain_id == CompetencyDomain.id) \
         .order_by(CompetencyDomain.sort_order, CompetencyDomain.code)
@@ -64,7 +64,7 @@ def _domain_coverage(session: Session, framework_code: str | None) -> list[tuple
         if level in passing:
             per_competency[competency] += n
     domains: dict[tuple[str, str], int] = {}  # frameworks sharing a domain's code and name count together
-    for _domain, code, name, competency in session.execute(competencies):
+    for code, name, competency in session.execute(competencies):
         domains[(code, name)] = domains.get((code, name), 0) + per_competency[competency]
     return [(code, name, n) for (code, name), n in domains.items()]
 

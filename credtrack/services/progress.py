@@ -149,7 +149,11 @@ def _credential(session: Session, credential_id: int) -> CredentialRules:
 
 @dataclass
 class PersonRecords:
-    """A person's standing records, loaded once and shared by every credential's rules."""
+    """A person's standing records, loaded once and shared by every credential's rules.
+
+    Read one person at a time they are ORM objects; a cohort's are read in bulk as plain rows
+    with the same attributes (``certificate_records``), and the rules treat both alike.
+    """
 
     completions: dict[int, Completion]  # module id -> latest current completion
     assessments: dict[int, list[Assessment]]  # competency id -> standing sign-offs

@@ -12,7 +12,10 @@ import re
 from collections import Counter
 from functools import cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from credtrack.models import PersonEvidence
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
@@ -46,12 +49,7 @@ def sign_off_counts(session: Session) -> Counter[tuple[int, int]]:
     One pass over the packed texts, joined end to end: every token starts after a comma, so
     the join keeps each one whole.
     """
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute("SELECT sign_offs FROM person_evidence")
-        text = "".join(r[0] for r in cursor.fetchall())
-    finally:
-        cursor.close()
+    text = "".join(r[0] for r in plain_rows(session, select(PersonEvidence.sign_offs)))
     keys = Counter(_SIGN_OFF_KEY.findall(text))
     return Counter({(int(competency), int(level)): n for (competency, level), n in keys.items()})
 
