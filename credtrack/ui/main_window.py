@@ -7,7 +7,7 @@ however many pages the user may open.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         self.screens.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
         self.idle.restart()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.idle.watch(self.windowHandle())  # exists once shown; dialogs are watched as they take the focus
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle.stop()

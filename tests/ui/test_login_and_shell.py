@@ -146,3 +146,37 @@ def test_command_line_options():
     assert parse_args([]).data_dir is None
     options = parse_args(["--data-dir", "/srv/ct", "--database-url", "postgresql://h/db", "-style", "fusion"])
     assert options.data_dir == "/srv/ct" and options.database_url == "postgresql://h/db"
+
+
+def test_typing_or_moving_the_mouse_in_the_window_or_a_dialog_postpones_the_idle_lock(qtbot, admin_ctx):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
+
+    admin_ctx.settings.idle_lock_minutes = 1
+    window = MainWindow(admin_ctx)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+
+    def wait_then(act) -> int:
+        """Let a third of a second of the countdown pass, do ``act``, and return how long is left."""
+        qtbot.waitUntil(lambda: window.idle.remaining_msecs < 59_650, timeout=5000)
+        act()
+        qtbot.wait(20)  # input reaches the window through the event queue
+        return window.idle.remaining_msecs
+
+    # Input arrives at the top-level window and goes on from there to the widget with the focus.
+    assert wait_then(lambda: QTest.mouseMove(window.windowHandle(), QPoint(300, 200))) > 59_800
+    assert wait_then(lambda: QTest.keyClick(window.windowHandle(), Qt.Key.Key_Down)) > 59_800
+
+    dialog = QDialog(window)  # e.g. a long comment typed into a dialog
+    field = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(field)
+    activate(qtbot, dialog)
+    assert wait_then(lambda: QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_K)) > 59_800
+    assert field.text() == "k"
+    dialog.close()
+
+    # Nothing but time passing: the countdown goes on.
+    qtbot.waitUntil(lambda: window.idle.remaining_msecs < 59_650, timeout=5000)
+    assert not window.locked

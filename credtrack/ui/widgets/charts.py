@@ -45,8 +45,12 @@ class BarChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setAccessibleName(title)
         # A picture to read, not a control: keyboard focus would stop on it for nothing.
+        # The viewport is made here rather than asked for: PySide6 would search its types for the one it
+        # hands back, a few hundredths of a second on the first chart of the session.
+        viewport = QWidget(self)
+        self.setViewport(viewport)
+        viewport.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(280)
         # One pair of axes for the chart's life: axes removed from a QChart stay drawn until deleted.
         self._category_axis = QBarCategoryAxis()
