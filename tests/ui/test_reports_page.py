@@ -15,6 +15,7 @@ from credtrack.ui import export
 from credtrack.ui.models.reports import ReportTableModel
 from credtrack.ui.pages.reports import ReportsPage
 from credtrack.ui.table import ROW_ROLE, TableProxy
+from credtrack.ui.tasks import Cancelled, TaskControl
 from tests.ui.conftest import open_page, tab_through
 
 
@@ -125,6 +126,27 @@ def test_a_failing_report_says_so_and_keeps_the_page_usable(qtbot, demo_ctx, box
     page.run_report()
     assert "did not run" in page.status.text()
     assert boxes.shown == [("error", "credtrack", "No cohort with code 'GONE'.")]
+
+
+@pytest.mark.parametrize("name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance",
+                                  "expiring"])
+def test_a_cancelled_report_stops_before_it_begins_and_between_its_passes(demo_db, demo_ctx, name):
+    actor = demo_ctx().actor
+    control = TaskControl(lambda *_args: None)
+    control.cancel()
+    with pytest.raises(Cancelled):
+        run_report(demo_db.unit_of_work(), actor, name, ReportOptions(), check=control.check)
+
+    under_way, looks = TaskControl(lambda *_args: None), []
+
+    def cancel_once_under_way() -> None:
+        looks.append(name)
+        if len(looks) == 2:  # the first look is before the report starts; the second is within it
+            under_way.cancel()
+        under_way.check()
+
+    with pytest.raises(Cancelled):
+        run_report(demo_db.unit_of_work(), actor, name, ReportOptions(), check=cancel_once_under_way)
 
 
 def _save_to(monkeypatch, path, chosen) -> None:
