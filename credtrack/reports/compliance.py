@@ -20,6 +20,7 @@ from credtrack.models import (
     Profession,
 )
 from credtrack.reports.tables import ReportTable
+from credtrack.services.common import Check, checked, no_check
 from credtrack.services.progress_bulk import compute_bulk, load_evidence
 from credtrack.services.progress_evidence import PERSON_FILTER_LIMIT, plain_rows
 from credtrack.services.progress_rules import STATUS_LABELS
@@ -56,7 +57,7 @@ def _assigned(session: Session, cohort_code: str | None,
 
 
 def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None = None,
-                      credential_code: str | None = None) -> ReportTable:
+                      credential_code: str | None = None, check: Check = no_check) -> ReportTable:
     """One row per person; per credential its status, then each requirement met, missing or expired.
 
     The statuses and the requirement states come from one pass of the bulk progress rules over the
@@ -75,7 +76,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
     states: list[tuple[list[int], list[str]]] = []
     summaries = compute_bulk(session, today, person_ids=named if cohort_code or credential_code else None,
                              credential_ids=credential_ids, evidence=load_evidence(session, named),
-                             pairs=assigned, states=states)
+                             pairs=assigned, states=states, check=check)
 
     codes = {r[1]: r[2] for r in reqs}
     columns = ["external_id", "name", "profession", "unit"]
@@ -90,7 +91,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
     # order and are put in the columns' order.
     orders: dict[int, list[int] | None] = {}
     filled: dict[int, list[tuple[int, list[str]]]] = {}
-    for summary, (ids, marks) in zip(summaries, states, strict=True):
+    for summary, (ids, marks) in zip(checked(summaries, check), states, strict=True):
         cid = summary.credential_id
         if cid not in orders:
             order = [ids.index(rid) for rid in requirement_columns[cid]]
@@ -104,7 +105,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
                         .outerjoin(Profession, Profession.id == Person.profession_id)
                         .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
                         .order_by(Person.external_id))
-    for pid, ext, name, profession, unit in people:
+    for pid, ext, name, profession, unit in checked(people, check):
         if pid not in people_set:
             continue
         row = blank.copy()
@@ -116,12 +117,14 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
     return ReportTable(title, columns, rows)
 
 
-def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: str | None = None) -> ReportTable:
+def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: str | None = None,
+             check: Check = no_check) -> ReportTable:
     """Credentials (certificates, or requirements met without one) that lapse within 7, 30, 60 or 90 days."""
     person_ids, credential_ids = (None, None)
     if cohort_code:
         person_ids, credential_ids = _scope(session, cohort_code, None)
-    summaries = [s for s in compute_bulk(session, today, person_ids=person_ids, credential_ids=credential_ids)
+    summaries = [s for s in compute_bulk(session, today, person_ids=person_ids, credential_ids=credential_ids,
+                                         check=check)
                  if s.expiring_band is not None and s.expiring_band <= within and s.renewal_date is not None]
     ids = sorted({s.person_id for s in summaries})
     people = {}

@@ -18,6 +18,7 @@ from credtrack.models import (
     ScaleLevel,
 )
 from credtrack.reports.tables import ReportTable
+from credtrack.services.common import Check, checked, no_check
 
 DEFAULT_FRAMEWORK = "IPEC-2023"
 UNDER_ASSESSED_SHARE = 0.5  # a cohort domain where fewer than half the members have a passing sign-off
@@ -48,7 +49,7 @@ def _covered(framework_id: int):
 
 
 def person_coverage(session: Session, framework_code: str = DEFAULT_FRAMEWORK,
-                    cohort_code: str | None = None) -> ReportTable:
+                    cohort_code: str | None = None, check: Check = no_check) -> ReportTable:
     """One row per person (enrolled in ``cohort_code`` if given, else everyone active or with sign-offs):
     the share of each domain's competencies signed off at a passing level, and the domains with none."""
     framework_id, domains = _domains(session, framework_code)
@@ -64,8 +65,9 @@ def person_coverage(session: Session, framework_code: str = DEFAULT_FRAMEWORK,
         people = people.where(func.upper(Cohort.code) == cohort_code.upper(), Enrolment.status != "withdrawn")
     else:
         people = people.where(Person.status != "archived")
+    check()
     rows = []
-    for pid, ext, name, profession in session.connection().execute(people).all():
+    for pid, ext, name, profession in checked(session.connection().execute(people).all(), check):
         mine = counts.get(pid, {})
         shares = [round(mine.get(did, 0) / total, 3) if total else None for did, _code, total in domains]
         missing = [code for did, code, total in domains if total and not mine.get(did)]

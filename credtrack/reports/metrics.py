@@ -21,13 +21,14 @@ from credtrack.models import (
 from credtrack.reports.achievement import Achievements
 from credtrack.reports.sql import ratio
 from credtrack.reports.tables import ReportTable
+from credtrack.services.common import Check, checked, no_check
 from credtrack.services.progress_evidence import plain_rows
 
 DIMENSIONS = ("profession", "cohort", "unit")
 NOT_RECORDED = "(not recorded)"
 
 
-def completion(session: Session, by: str = "profession") -> ReportTable:
+def completion(session: Session, by: str = "profession", check: Check = no_check) -> ReportTable:
     """Per group and credential: people assigned, people who achieved it, the share, and days taken.
 
     People are assigned a credential by an enrolment (not withdrawn) in a cohort working towards
@@ -55,10 +56,11 @@ def completion(session: Session, by: str = "profession") -> ReportTable:
     codes = dict(session.execute(select(Credential.id, Credential.code)).all())
     rows = plain_rows(session, select(assigned.c.grp, assigned.c.credential_id, assigned.c.person_id, assigned.c.began))
     rows.sort(key=lambda r: r[2])  # person by person: each person's evidence is read once
+    check()
     achievements = Achievements(session, sorted({r[1] for r in rows}))
     groups: dict[tuple[str, int], list] = {}
     achieved_day = achievements.achieved_day
-    for grp, cid, pid, began in rows:
+    for grp, cid, pid, began in checked(rows, check):
         entry = groups.get((grp, cid))
         if entry is None:
             entry = groups[(grp, cid)] = [0, []]
@@ -88,7 +90,7 @@ def _round(value, places: int = 3):
 
 
 def retention(session: Session, today: dt.date, credential_codes: list[str] | None = None,
-              horizons: tuple[int, ...] = (90, 365)) -> ReportTable:
+              horizons: tuple[int, ...] = (90, 365), check: Check = no_check) -> ReportTable:
     """Of people with a start date at least H days ago, the share still there at H days, for those who
     achieved an onboarding credential within their first H days versus those who did not.
 
@@ -102,6 +104,7 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     else:
         ids = list(session.scalars(select(Credential.id)))
     achievements = Achievements(session, ids)
+    check()
     counts = [[0, 0, 0, 0] for _ in horizons]  # per horizon: completed, still there; did not, still there
 
     @cache
@@ -115,7 +118,7 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
     first_of, among = achievements.first_of, set(ids)
     people = plain_rows(session, select(Person.id, Person.start_date, Person.end_date)
                         .where(Person.start_date.is_not(None)))
-    for pid, start, end in people:
+    for pid, start, end in checked(people, check):
         marks, last = reached(start)
         if not marks:
             continue  # too recent for any horizon

@@ -1,4 +1,8 @@
-"""Running a named report for the acting user: permission check, one read-only transaction, plain rows back."""
+"""Running a named report for the acting user: permission check, one read-only transaction, plain rows back.
+
+A report that reads everyone looks at its ``check`` between passes and every few thousand rows, so the
+person waiting can cancel it: ``check()`` raises, and the exception leaves ``run_report`` as it is.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError
 from credtrack.reports import compliance, coverage, metrics
 from credtrack.reports.tables import ReportTable
-from credtrack.services.common import collection_paused
+from credtrack.services.common import Check, collection_paused, no_check
 from credtrack.services.permissions import Actor, require
 
 
@@ -29,28 +33,29 @@ class ReportOptions:
         return self.today or dt.date.today()
 
 
-Runner = Callable[[Session, ReportOptions], ReportTable]
+Runner = Callable[[Session, ReportOptions, Check], ReportTable]
 
 REPORTS: dict[str, tuple[str, Runner]] = {
     "completion-by-profession": ("Completion and time to credential by profession",
-                                 lambda s, o: metrics.completion(s, "profession")),
+                                 lambda s, o, c: metrics.completion(s, "profession", c)),
     "completion-by-cohort": ("Completion and time to credential by cohort",
-                             lambda s, o: metrics.completion(s, "cohort")),
-    "completion-by-unit": ("Completion and time to credential by unit", lambda s, o: metrics.completion(s, "unit")),
+                             lambda s, o, c: metrics.completion(s, "cohort", c)),
+    "completion-by-unit": ("Completion and time to credential by unit",
+                           lambda s, o, c: metrics.completion(s, "unit", c)),
     "domain-coverage-person": ("IPEC domain coverage per person",
-                               lambda s, o: coverage.person_coverage(s, o.framework, o.cohort)),
+                               lambda s, o, c: coverage.person_coverage(s, o.framework, o.cohort, c)),
     "domain-coverage-cohort": ("IPEC domain coverage per cohort, with under-assessed domains",
-                               lambda s, o: coverage.cohort_coverage(s, o.framework)),
+                               lambda s, o, c: coverage.cohort_coverage(s, o.framework)),
     "interprofessionality": ("Distinct assessor professions per learner",
-                             lambda s, o: metrics.interprofessionality(s)),
+                             lambda s, o, c: metrics.interprofessionality(s)),
     "interprofessionality-summary": ("Distinct assessor professions by learner profession",
-                                     lambda s, o: metrics.interprofessionality_summary(s)),
+                                     lambda s, o, c: metrics.interprofessionality_summary(s)),
     "retention": ("Retention at 90 days and 1 year, with and without onboarding",
-                  lambda s, o: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None)),
+                  lambda s, o, c: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None, check=c)),
     "compliance": ("People × requirements: met, missing, expired",
-                   lambda s, o: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential)),
+                   lambda s, o, c: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential, c)),
     "expiring": ("Credentials expiring within 90/60/30/7 days",
-                 lambda s, o: compliance.expiring(s, o.now(), o.within, o.cohort)),
+                 lambda s, o, c: compliance.expiring(s, o.now(), o.within, o.cohort, c)),
 }
 
 
@@ -64,9 +69,11 @@ OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None) -> ReportTable:
+def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None,
+               check: Check = no_check) -> ReportTable:
     require(actor, "reports.read")
     if name not in REPORTS:
         raise CredtrackError(f"Unknown report {name!r}; choose one of: {', '.join(REPORTS)}.")
+    check()  # cancelled before it began (a newer run, or the person, got there first)
     with uow, collection_paused():  # a report builds up to a row per person, and more on the way
-        return REPORTS[name][1](uow.session, options or ReportOptions())
+        return REPORTS[name][1](uow.session, options or ReportOptions(), check)

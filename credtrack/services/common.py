@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Session
 from credtrack.errors import ConcurrentEditError, NotFoundError, ValidationError
 
 T = TypeVar("T")
+
+Check = Callable[[], None]  # called now and then by long work; raises to stop it (a cancel)
+CHECK_EVERY = 4096  # rows between two checks: a cancel stops work within moments, and costs it nothing
 
 
 def today() -> dt.date:
@@ -31,6 +35,27 @@ def collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def no_check() -> None:
+    """The check of work nobody can cancel (the command line, a service calling another)."""
+
+
+def checked(rows: Sequence[T], check: Check, every: int = CHECK_EVERY) -> Iterator[T]:
+    """``rows`` in order, calling ``check()`` before each stretch of ``every`` of them.
+
+    The rows within a stretch pass straight through (a C-level chain of slices), so a loop over
+    a hundred thousand rows runs as fast as over the plain list.
+    """
+    if check is no_check:
+        return iter(rows)
+
+    def stretches() -> Iterator[Sequence[T]]:
+        for start in range(0, len(rows), every):
+            check()
+            yield rows[start:start + every]
+
+    return chain.from_iterable(stretches())
 
 
 def clean(text: str | None) -> str:

@@ -27,7 +27,7 @@ from credtrack.models import (
     Module,
     ScaleLevel,
 )
-from credtrack.services.common import collection_paused, months_after
+from credtrack.services.common import Check, checked, collection_paused, months_after, no_check
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import cohort_scope
@@ -119,6 +119,7 @@ def compute_bulk(
     evidence: Evidence | None = None,
     pairs: list[tuple[int, int]] | None = None,
     states: list[tuple[list[int], list[str]]] | None = None,
+    check: Check = no_check,
 ) -> list[ProgressSummary]:
     """Progress for every (person, credential) pair in scope.
 
@@ -134,6 +135,7 @@ def compute_bulk(
     ``person_ids`` and ``credential_ids``, which still choose the certificates and rules read).
     Given a ``states`` list, each summary's requirements are appended to it in step with the result:
     (requirement ids, and for each one ``REQUIREMENT_MET``, ``REQUIREMENT_MISSING`` or ``REQUIREMENT_EXPIRED``).
+    ``check()`` is called between the scans and every few thousand pairs; it raises to stop the work.
     """
     R = CredentialRequirement
     MinLevel = aliased(ScaleLevel)
@@ -151,6 +153,7 @@ def compute_bulk(
                            .outerjoin(MinLevel, MinLevel.id == R.min_level_id)
                            .where(_in(R.credential_id, credential_ids)).order_by(R.id)).all()
     evidence = evidence or load_evidence(session, person_ids)
+    check()
     for rid, cid, kind, mid, comp, scale, need in reqs:
         rule = rules.setdefault(cid, _CredentialRules())
         rule.total += 1
@@ -169,6 +172,7 @@ def compute_bulk(
         _in(Certificate.credential_id, credential_ids))
     if pairs is None:
         pairs = _scope_pairs(session, person_ids, credential_ids, held)
+        check()
     completions, sign_offs = evidence.completions, evidence.sign_offs
 
     certs: dict[tuple[int, int], dt.date | None] = {}
@@ -177,7 +181,7 @@ def compute_bulk(
         certs[(p, c)] = expires  # the latest issue wins
 
     with collection_paused():  # the loop makes a tuple per pair
-        result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today, states)
+        result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today, states, check)
     for i, p, c, rule, met, lapsed, touched, expiry in deferred:
         ok = len(assessor_professions(sign_offs.get(p, ""), rule.passing_tokens)) >= rule.min_professions
         result[i] = _summary(p, c, rule, met, lapsed, touched, expiry, ok, certs, today)
@@ -186,7 +190,7 @@ def compute_bulk(
 
 def _judge(pairs: list[tuple[int, int]], rules: dict[int, _CredentialRules], completions: dict[int, str],
            sign_offs: dict[int, str], certs: dict, today: dt.date,
-           states: list | None = None) -> tuple[list[ProgressSummary], list]:
+           states: list | None = None, check: Check = no_check) -> tuple[list[ProgressSummary], list]:
     """Each pair's summary, and the pairs whose assessor-profession rule is still to be judged (with
     each pair's requirement states appended to ``states`` when it is given)."""
 
@@ -196,7 +200,7 @@ def _judge(pairs: list[tuple[int, int]], rules: dict[int, _CredentialRules], com
 
     result: list[ProgressSummary] = []
     deferred = []  # pairs meeting every requirement of a credential that also asks for assessor professions
-    for p, c in pairs:
+    for p, c in checked(pairs, check):
         rule = rules.get(c)
         if rule is None or not rule.total:
             continue  # a credential without requirements has nothing to report progress on

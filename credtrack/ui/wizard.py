@@ -27,6 +27,7 @@ from credtrack.ui import crash, style
 from credtrack.ui.keyboard import chain_tab_order
 from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
+from credtrack.ui.widgets.institution_form import EXAMPLES
 
 if TYPE_CHECKING:
     from credtrack.db import Database
@@ -61,10 +62,10 @@ class InstitutionPage(QWizardPage):
         self.setSubTitle("This is printed on every certificate. You can change it later in Settings.")
         self.name = QLineEdit()
         self.name.setAccessibleName("Institution name")
-        self.name.setPlaceholderText("e.g. Riverside Health — Centre for Interprofessional Education")
+        self.name.setPlaceholderText(EXAMPLES["institution_name"])
         self.logo = QLineEdit()
         self.logo.setAccessibleName("Logo file")
-        self.logo.setPlaceholderText("Optional PNG or JPEG")
+        self.logo.setPlaceholderText(EXAMPLES["logo_path"])
         browse = QPushButton("Choose…")
         browse.setAccessibleName("Choose a logo file")
         browse.clicked.connect(self._choose_logo)
@@ -73,9 +74,10 @@ class InstitutionPage(QWizardPage):
         logo_row.addWidget(browse)
         self.signatory = QLineEdit()
         self.signatory.setAccessibleName("Signatory name")
+        self.signatory.setPlaceholderText(EXAMPLES["signatory_name"])
         self.signatory_title = QLineEdit()
         self.signatory_title.setAccessibleName("Signatory title")
-        self.signatory_title.setPlaceholderText("e.g. Director of Interprofessional Education")
+        self.signatory_title.setPlaceholderText(EXAMPLES["signatory_title"])
         form = QFormLayout(self)
         form.addRow("&Institution name", self.name)
         logo_label = QLabel("&Logo")

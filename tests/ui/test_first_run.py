@@ -84,3 +84,19 @@ def test_wizard_without_demo_data_and_without_passphrase(qtbot, boxes):
     assert not keys.active_key(launcher.db.unit_of_work()).encrypted
     assert people.count_people(launcher.db.unit_of_work(), window.ctx.actor) == 0
     launcher.db.dispose()
+
+
+def test_each_institution_field_shows_what_to_enter_as_settings_does(qtbot, boxes):
+    from PySide6.QtWidgets import QLineEdit
+
+    from credtrack.ui.widgets.institution_form import InstitutionForm
+
+    launcher = _launch(qtbot)
+    page = launcher.wizard.institution_page
+    fields = page.findChildren(QLineEdit)
+    assert len(fields) == 4 and all(field.placeholderText() for field in fields)
+    assert page.signatory.placeholderText() == "e.g. Dr. Amina Okafor"  # a person who signs, not a role
+    settings = InstitutionForm(editable=True)
+    qtbot.addWidget(settings)
+    assert settings.fields["signatory_name"].placeholderText() == page.signatory.placeholderText()
+    assert settings.fields["signatory_title"].placeholderText() == page.signatory_title.placeholderText()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
 from credtrack.reports.tables import ReportTable
 from credtrack.ui.report_charts import MOST_CATEGORIES, chart_for
 from credtrack.ui.widgets.charts import BarChart
@@ -65,3 +68,50 @@ def test_a_bar_chart_redrawn_keeps_one_pair_of_axes(qtbot):
     chart.set_series([], [], title="Nothing")
     assert chart.title == "Nothing — nothing to show yet"
     assert not any(axis.isVisible() for axis in chart.chart().axes())
+
+
+def _drawn_at(chart: BarChart, label) -> tuple[float, float]:
+    """Where a label sits: (pixels from the bars' base at zero to its left edge, the category row of its middle
+    counted from the bottom)."""
+    bars = chart.chart().series()[0]
+    middle = label.mapToItem(chart.chart(), label.boundingRect().center())
+    row = chart.chart().mapToValue(middle, bars).y()
+    base = chart.chart().mapToPosition(QPointF(0, row), bars)
+    return label.mapToItem(chart.chart(), label.boundingRect().topLeft()).x() - base.x(), row
+
+
+def test_a_bar_of_zero_is_labelled_0_at_its_base_like_the_other_bars(qtbot):
+    chart = BarChart("Learners")
+    qtbot.addWidget(chart)
+    chart.resize(520, 320)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_series(["Nursing", "Pharmacy", "Social work"], [("People", [0, 5, 3])])
+    bars = chart.chart().series()[0]
+    assert bars.isLabelsVisible() and bars.labelsFormat() == "@value"
+    assert [label.text() for label, _middle in chart.zero_labels] == ["0"]
+    label = chart.zero_labels[0][0]
+    assert label.isVisible() and label.scene() is chart.scene()
+    gap, row = _drawn_at(chart, label)
+    assert round(row) == chart.categories.index("Nursing") == 2 and 0 <= gap <= 8
+    chart.resize(760, 420)  # the label follows the bar when the chart is resized
+    qtbot.waitUntil(lambda: chart.chart().plotArea().width() > 600, timeout=3000)
+    gap, row = _drawn_at(chart, label)
+    assert round(row) == 2 and 0 <= gap <= 8
+
+
+def test_each_zero_bar_of_a_group_gets_its_own_percent_label_and_a_redraw_drops_the_old_ones(qtbot):
+    chart = BarChart("Achieved", percent=True)
+    qtbot.addWidget(chart)
+    chart.resize(520, 320)
+    chart.show()
+    qtbot.waitExposed(chart)
+    data = chart_for("completion-by-profession", COMPLETION)  # IPC-SAFE has no one in Pharmacy
+    chart.set_series(data.categories, data.series, title=data.title, percent=data.percent)
+    assert [label.text() for label, _middle in chart.zero_labels] == ["0 %"]
+    gap, row = _drawn_at(chart, chart.zero_labels[0][0])
+    assert 0 <= gap <= 8 and chart.categories[round(row)] == "Pharmacy"
+    assert row < round(row)  # IPC-SAFE, the second series, is the lower bar of the pair
+    chart.set_series(["Nursing"], [("IPC-FOUND", [40.0])])
+    assert chart.zero_labels == []
+    assert not [item for item in chart.scene().items() if isinstance(item, QGraphicsSimpleTextItem)]

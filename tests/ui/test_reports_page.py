@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -11,11 +12,13 @@ from PySide6.QtCore import Qt
 
 from credtrack.reports.service import OPTIONS, REPORTS, ReportOptions, run_report
 from credtrack.reports.tables import ReportTable
+from credtrack.services.common import no_check
 from credtrack.ui import export
 from credtrack.ui.models.reports import ReportTableModel
 from credtrack.ui.pages.reports import ReportsPage
 from credtrack.ui.table import ROW_ROLE, TableProxy
-from tests.ui.conftest import open_page, tab_through
+from credtrack.ui.tasks import Cancelled, TaskControl, TaskRunner
+from tests.ui.conftest import activate, open_page, tab_through
 
 
 def _page(qtbot, ctx) -> ReportsPage:
@@ -125,6 +128,99 @@ def test_a_failing_report_says_so_and_keeps_the_page_usable(qtbot, demo_ctx, box
     page.run_report()
     assert "did not run" in page.status.text()
     assert boxes.shown == [("error", "credtrack", "No cohort with code 'GONE'.")]
+
+
+def test_cancel_stops_a_running_report_and_keeps_the_rows_shown(qtbot, demo_ctx, monkeypatch):
+    from credtrack.reports import service
+
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    _choose(page, "completion-by-profession")
+    shown, title = page.model.rows(), page.model.title
+    assert shown and page.cancel_button.isHidden()
+
+    ctx.runner = TaskRunner()  # from here on the report runs on a worker, as in the app
+    real, reached, pressed = service.run_report, threading.Event(), threading.Event()
+
+    def run_until_cancel_is_pressed(uow, actor, name, options=None, check=no_check):
+        def check_once_cancel_is_pressed() -> None:  # the report is busy for as long as the person waits
+            reached.set()
+            pressed.wait(10)
+            check()
+
+        return real(uow, actor, name, options, check=check_once_cancel_is_pressed)
+
+    monkeypatch.setattr(service, "run_report", run_until_cancel_is_pressed)
+    _choose(page, "compliance")
+    assert page.cancel_button.isVisible() and page.cancel_button.accessibleName() == "Cancel the report"
+    assert reached.wait(10)
+    activate(qtbot, page)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Escape)  # a button's shortcut clicks it after a short animation
+    qtbot.waitUntil(lambda: not page.cancel_button.isEnabled(), timeout=3000)
+    assert "Cancelling" in page.status.text()
+    pressed.set()
+    qtbot.waitUntil(lambda: "cancelled" in page.status.text(), timeout=10000)
+    assert "People × requirements" in page.status.text()
+    assert page.cancel_button.isHidden()
+    assert (page.model.rows(), page.model.title) == (shown, title)
+    assert ctx.runner.wait_idle() and not ctx.runner.busy
+
+
+def test_a_newer_run_stops_the_one_it_replaces(qtbot, demo_ctx, monkeypatch):
+    from credtrack.reports import service
+
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    ctx.runner = TaskRunner()
+    real, reached, stopped, replaced = service.run_report, threading.Event(), threading.Event(), threading.Event()
+
+    def first_run_waits(uow, actor, name, options=None, check=no_check):
+        if name != "compliance":
+            return real(uow, actor, name, options, check=check)
+
+        def check_once_replaced() -> None:
+            reached.set()
+            replaced.wait(10)
+            try:
+                check()
+            except Cancelled:
+                stopped.set()
+                raise
+
+        return real(uow, actor, name, options, check=check_once_replaced)
+
+    monkeypatch.setattr(service, "run_report", first_run_waits)
+    _choose(page, "compliance")
+    assert reached.wait(10)
+    _choose(page, "completion-by-profession")
+    replaced.set()
+    qtbot.waitUntil(lambda: page.model.title == "Completion by profession", timeout=10000)
+    assert stopped.wait(10)
+    assert ctx.runner.wait_idle()
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=5000)
+    assert "cancelled" not in page.status.text() and page.cancel_button.isHidden()
+
+
+@pytest.mark.parametrize("name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance",
+                                  "expiring"])
+def test_a_cancelled_report_stops_before_it_begins_and_between_its_passes(demo_db, demo_ctx, name):
+    actor = demo_ctx().actor
+    control = TaskControl(lambda *_args: None)
+    control.cancel()
+    with pytest.raises(Cancelled):
+        run_report(demo_db.unit_of_work(), actor, name, ReportOptions(), check=control.check)
+
+    under_way, looks = TaskControl(lambda *_args: None), []
+
+    def cancel_once_under_way() -> None:
+        looks.append(name)
+        if len(looks) == 2:  # the first look is before the report starts; the second is within it
+            under_way.cancel()
+        under_way.check()
+
+    with pytest.raises(Cancelled):
+        run_report(demo_db.unit_of_work(), actor, name, ReportOptions(), check=cancel_once_under_way)
 
 
 def _save_to(monkeypatch, path, chosen) -> None:

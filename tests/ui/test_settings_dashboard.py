@@ -32,6 +32,8 @@ def test_settings_save_workstation_and_institution(qtbot, demo_ctx, demo_db, box
     qtbot.mouseClick(page.institution.save_button, Qt.MouseButton.LeftButton)
     saved = institution.get_institution(demo_db.unit_of_work())
     assert saved.institution_name == "Lakeside University Hospital" and saved.signatory_name == "Prof. Ingrid Solberg"
+    for key in ("institution_name", "signatory_name", "signatory_title", "logo_path", "signature_path"):
+        assert page.institution.fields[key].placeholderText(), f"{key} should say what to enter"
 
     target = tmp_path / "issuer.jwks.json"
     monkeypatch.setattr("credtrack.ui.messages.save_file_name", lambda *a: str(target))
@@ -49,6 +51,7 @@ def test_settings_for_a_preceptor_are_read_only_where_it_matters(qtbot, demo_ctx
     page = open_page(qtbot, SettingsPage, demo_ctx("preceptor", DEMO_PASSWORD))
     assert not page.institution.save_button.isVisible()
     assert page.institution.fields["institution_name"].isReadOnly()
+    assert not any(field.placeholderText() for field in page.institution.fields.values())
     assert not page.backups.isVisible()
 
 

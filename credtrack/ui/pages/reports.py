@@ -1,4 +1,8 @@
-"""Reports page: pick an outcome report and its options; read it as a table and a chart; export it."""
+"""Reports page: pick an outcome report and its options; read it as a table and a chart; export it.
+
+A report runs on a worker; Cancel (or Escape) stops it between passes, and the rows shown stay those of
+the last report that finished.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from credtrack.ui.models.reports import ReportTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.report_charts import chart_for
 from credtrack.ui.table import TableProxy, make_table
+from credtrack.ui.tasks import TaskControl
 from credtrack.ui.widgets.charts import BarChart
 from credtrack.ui.widgets.report_options import ReportOptionsBar
 
@@ -55,6 +60,12 @@ class ReportsPage(Page):
                                    "(F5).")
         self.run_button.setShortcut("F5")
         self.run_button.clicked.connect(self.run_report)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the report")
+        self.cancel_button.setToolTip("Stop the report that is running; the rows shown stay as they are (Esc).")
+        self.cancel_button.setShortcut("Esc")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
         self.options = ReportOptionsBar()
         self.status = style.subtitle("")
         self.status.setObjectName("report_status")
@@ -79,6 +90,7 @@ class ReportsPage(Page):
         top.addWidget(report_label)
         top.addWidget(self.report, 1)
         top.addWidget(self.run_button)
+        top.addWidget(self.cancel_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
         bottom.addWidget(self.export_button)
@@ -88,7 +100,7 @@ class ReportsPage(Page):
         layout.addWidget(self.status)
         layout.addWidget(style.side_by_side(style.column(self.filter, (self.table, 1), bottom), self.chart,
                                             sizes=[660, 460]), 1)
-        self.set_tab_order(self.report, self.run_button, self.filter, self.table, self.export_button)
+        self.set_tab_order(self.report, self.run_button, self.cancel_button, self.filter, self.table, self.export_button)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -97,8 +109,10 @@ class ReportsPage(Page):
         self.report.currentIndexChanged.connect(self._report_changed)
         self.options.changed.connect(self._debounce.start)
         self._generation = 0
+        self._control: TaskControl | None = None  # the run in progress, if any
         self.options.show_for(self.report.currentData())
-        chain = [self.report, *self.options.inputs(), self.run_button, self.filter, self.table, self.export_button]
+        chain = [self.report, *self.options.inputs(), self.run_button, self.cancel_button, self.filter, self.table,
+                 self.export_button]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
@@ -118,27 +132,53 @@ class ReportsPage(Page):
         self._debounce.start()
 
     def run_report(self) -> None:
-        """Run the chosen report in the background; a newer run replaces an older one still going."""
+        """Run the chosen report in the background; a newer run replaces (and stops) an older one still going."""
         from credtrack.reports.service import run_report
 
         self._debounce.stop()
+        if self._control is not None:
+            self._control.cancel()  # its rows would be thrown away: free the worker for this run
         self._generation += 1
         generation, ctx = self._generation, self.ctx
-        name, options = self.report.currentData(), self.options.options()
-        self.status.setText(f"Running “{self.report.currentText()}”…")
+        name, options, description = self.report.currentData(), self.options.options(), self.report.currentText()
+        self.status.setText(f"Running “{description}”…")
+        self._set_running(True)
 
         def done(table: Any) -> None:
             if generation == self._generation:
+                self._set_running(False)
                 self.show_table(name, options, table)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
+                self._set_running(False)
                 self.status.setText("The report did not run.")
                 from credtrack.ui import crash
 
                 crash.report(exc, self)
 
-        ctx.run(lambda _c: run_report(ctx.uow(), ctx.actor, name, options), done, on_error=failed)
+        def cancelled() -> None:
+            if generation == self._generation:
+                self._set_running(False)
+                self.status.setText(f"“{description}” was cancelled; the rows below are as they were.")
+
+        control = ctx.run(lambda c: run_report(ctx.uow(), ctx.actor, name, options, check=c.check), done,
+                          on_error=failed, on_cancelled=cancelled)
+        if generation == self._generation and not self.cancel_button.isHidden():
+            self._control = control  # still running (a synchronous runner in tests has already finished)
+
+    def cancel(self) -> None:
+        """Stop the running report at its next check; the rows shown stay those of the last finished one."""
+        if self._control is None:
+            return
+        self._control.cancel()
+        self.cancel_button.setEnabled(False)
+        self.status.setText("Cancelling the report…")
+
+    def _set_running(self, running: bool) -> None:
+        self._control = None
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
 
     def show_table(self, name: str, options: Any, table: Any) -> None:
         self.model.set_table(table)

@@ -13,13 +13,14 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsSimpleTextItem, QWidget
 
 # Series colours beyond the first, chosen to stay apart for colour-blind readers (and every bar is labelled).
 PALETTE = ("#1f5fa8", "#c26a00", "#1b7f3b", "#6a4c93", "#b3261e", "#00838f", "#5f6368", "#ad1457")
 MOST_LABELLED_BARS = 40
+LABEL_COLOUR = "#202124"
 
 
 class BarChart(QChartView):
@@ -60,6 +61,10 @@ class BarChart(QChartView):
         self._chart.addAxis(self._value_axis, Qt.AlignmentFlag.AlignBottom)
         self.categories: list[str] = []
         self.series: list[tuple[str, list[float]]] = []
+        # QtCharts draws no label on a bar of length zero, which reads as "no figure": these say "0" there.
+        self.zero_labels: list[tuple[QGraphicsSimpleTextItem, float]] = []  # (label, its bar's middle, in categories)
+        self._bars: QHorizontalBarSeries | None = None
+        self._chart.plotAreaChanged.connect(self._place_zero_labels)
 
     @property
     def values(self) -> list[float]:
@@ -83,7 +88,9 @@ class BarChart(QChartView):
             self.setAccessibleName(title)
         if percent is not None:
             self._percent = percent
+        self._clear_zero_labels()
         self._chart.removeAllSeries()
+        self._bars = None
         self._category_axis.clear()
         self.categories = list(categories)[::-1]
         self.series = [(name, [float(v) for v in values][::-1]) for name, values in series]
@@ -101,7 +108,7 @@ class BarChart(QChartView):
             bar_set = QBarSet(name)
             bar_set.setColor(QColor(self._colour if len(self.series) == 1 else PALETTE[i % len(PALETTE)]))
             bar_set.append(values)
-            bar_set.setLabelColor(QColor("#202124"))
+            bar_set.setLabelColor(QColor(LABEL_COLOUR))
             bars.append(bar_set)
         bars.setLabelsVisible(len(self.categories) * len(self.series) <= MOST_LABELLED_BARS)
         bars.setLabelsFormat("@value %" if self._percent else "@value")
@@ -110,6 +117,9 @@ class BarChart(QChartView):
         self._chart.addSeries(bars)
         self._chart.legend().setVisible(len(self.series) > 1)
         self._attach_axes(bars)
+        self._bars = bars
+        if bars.isLabelsVisible():
+            self._label_zero_bars(bars)
 
     def _attach_axes(self, bars: QHorizontalBarSeries) -> None:
         categories, values = self._category_axis, self._value_axis
@@ -128,3 +138,35 @@ class BarChart(QChartView):
             values.setLabelFormat("%d")
         bars.attachAxis(categories)
         bars.attachAxis(values)
+
+    def _label_zero_bars(self, bars: QHorizontalBarSeries) -> None:
+        """A "0" label, in the series' label format, at the base of each bar whose value is zero."""
+        text = bars.labelsFormat().replace("@value", "0")
+        count, width = len(self.series), bars.barWidth()
+        font = bars.barSets()[0].labelFont()
+        for i, (_name, values) in enumerate(self.series):
+            # The sets went in last first, so series i is drawn in slot count-1-i of its category's group.
+            middle = (count - 1 - i + 0.5) * width / count - width / 2
+            for row, value in enumerate(values):
+                if value == 0:
+                    label = QGraphicsSimpleTextItem(text, self._chart)
+                    label.setBrush(QColor(LABEL_COLOUR))
+                    label.setFont(font)
+                    label.setZValue(10)  # above the plot area, as the bar labels are
+                    self.zero_labels.append((label, row + middle))
+        self._place_zero_labels()
+
+    def _place_zero_labels(self) -> None:
+        if self._bars is None:
+            return
+        for label, middle in self.zero_labels:
+            base = self._chart.mapToPosition(QPointF(0, middle), self._bars)
+            box = label.boundingRect()
+            label.setPos(base.x() + 4, base.y() - box.height() / 2)
+
+    def _clear_zero_labels(self) -> None:
+        for label, _middle in self.zero_labels:
+            scene = label.scene()
+            if scene is not None:
+                scene.removeItem(label)
+        self.zero_labels = []

@@ -18,6 +18,14 @@ from PySide6.QtWidgets import (
 from credtrack.ui.signals import emit
 
 IMAGES = "Images (*.png *.jpg *.jpeg)"
+# Shown in the empty fields here and in the first-run wizard, so both ask for the same things the same way.
+EXAMPLES = {
+    "institution_name": "e.g. Riverside Health — Centre for Interprofessional Education",
+    "signatory_name": "e.g. Dr. Amina Okafor",
+    "signatory_title": "e.g. Director of Interprofessional Education",
+    "logo_path": "Optional PNG or JPEG",
+    "signature_path": "Optional PNG or JPEG",
+}
 
 
 class InstitutionForm(QGroupBox):
@@ -40,6 +48,8 @@ class InstitutionForm(QGroupBox):
             field = QLineEdit()
             field.setAccessibleName(label)
             field.setReadOnly(not editable)
+            if editable:  # a read-only empty field says nothing was entered, not what to enter
+                field.setPlaceholderText(EXAMPLES.get(key, ""))
             self.fields[key] = field
             self.tab_stops.append(field)
             if browse and editable:

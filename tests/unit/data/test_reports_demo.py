@@ -20,7 +20,7 @@ from credtrack.models import (
     evidence,
 )
 from credtrack.reports import metrics
-from credtrack.reports.service import ReportOptions, run_report
+from credtrack.reports.service import REPORTS, ReportOptions, run_report
 from credtrack.services import progress
 from credtrack.services.progress_rules import STATUS_LABELS
 from tests.unit.data.conftest import VIEWER
@@ -206,3 +206,22 @@ def test_expiring_matches_each_persons_progress(demo_db, within) -> None:
         assert rows == expected, day
         listed += len(rows)
     assert listed  # something really is expiring
+
+
+def test_checked_rows_come_through_whole_with_a_check_before_each_stretch() -> None:
+    from credtrack.services.common import checked, no_check
+
+    rows, looks = [(n, f"person {n}") for n in range(10)], []
+    assert list(checked(rows, lambda: looks.append(len(looks)), every=4)) == rows
+    assert looks == [0, 1, 2]  # before rows 0, 4 and 8
+    assert list(checked(rows, no_check, every=4)) == rows
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_a_report_that_is_never_cancelled_gives_the_same_rows_as_one_nobody_can_cancel(demo_db, name) -> None:
+    options = ReportOptions(today=DEMO_TODAY)
+    plain = run_report(demo_db.unit_of_work(), VIEWER, name, options)
+    looks: list[str] = []
+    watched = run_report(demo_db.unit_of_work(), VIEWER, name, options, check=lambda: looks.append(name))
+    assert (watched.columns, watched.rows) == (plain.columns, plain.rows)
+    assert looks
