@@ -1,8 +1,10 @@
 """Certificate throughput: credtrack (signing, QR, PDF, fonts, database) against plain reportlab + qrcode.
 
 Run: python bench/bench_certificates.py [N [R]]   (default 1000 certificates, 3 rounds).
-Prints certificates per second. Each round issues the cohort on one process and then on
-every core, so each round's ratio compares runs made moments apart.
+Prints certificates per second. Each round issues the cohort on one process and on every
+core, back to back (every other round in the other order), so each round's ratio compares
+runs made moments apart. Each round also times a plain CPU loop on one and on every core:
+on a shared virtual machine that ratio itself varies, and it is what the batch's is set against.
 
 The machine may be shared, so wall-clock figures are noisy: each credtrack run also
 prints the CPU time it used, split into the main process (the serial part: database,
@@ -198,18 +200,66 @@ def best_of(runs: list[Run]) -> Run:
     return replace(leanest, wall=quickest.wall)
 
 
-def rounds(repeat: int, n: int, cores: int) -> tuple[list[Run], list[Run]]:
-    """``repeat`` rounds of one single-process run then one run on every core, back to back.
+def rounds(repeat: int, n: int, cores: int) -> tuple[list[Run], list[Run], list[float]]:
+    """``repeat`` rounds of one single-process run and one run on every core, back to back.
 
-    Pairing the runs keeps each ratio to moments when the machine was equally busy.
+    Pairing the runs keeps each ratio to moments when the machine was equally busy; every
+    other round runs on every core first, so drift favours neither. Each round also times a
+    plain CPU loop on one and on every core, for what the machine itself gave at that moment.
     """
     single: list[Run] = []
     parallel: list[Run] = []
-    for _ in range(repeat):
-        single.append(bench_credtrack(n, workers=1))
-        if cores > 1:
+    loops: list[float] = []
+    for round_ in range(repeat):
+        if cores > 1 and round_ % 2:
             parallel.append(bench_credtrack(n, workers=cores))
-    return single, parallel
+            single.append(bench_credtrack(n, workers=1))
+        else:
+            single.append(bench_credtrack(n, workers=1))
+            if cores > 1:
+                parallel.append(bench_credtrack(n, workers=cores))
+        if cores > 1:
+            loops.append(machine_scaling(cores, repeat=1)[0])
+    return single, parallel, loops
+
+
+def _spin(_: object = None) -> float:
+    """A fixed amount of pure CPU work (Python arithmetic and zlib); returns the CPU seconds it took."""
+    import zlib
+
+    start = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i % 7
+    data = bytes(range(256)) * 4096
+    for _ in range(20):
+        zlib.compress(data, 6)
+    return time.process_time() - start
+
+
+def machine_scaling(cores: int, repeat: int = 3) -> tuple[float, float]:
+    """What this machine gives for work with nothing to share: ``cores`` processes against one, on a plain CPU loop.
+
+    Returns the median speedup of ``repeat`` tries and how much more CPU each process needed
+    beside the others (1.0: none). The lone runs are made in a pool process too, so both
+    sides are alike. A batch cannot be expected to scale better than this on the same machine.
+    """
+    import multiprocessing
+
+    speedups: list[float] = []
+    inflations: list[float] = []
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        pool.map(_spin, range(cores))
+        for _ in range(repeat):
+            start = time.perf_counter()
+            alone = pool.apply(_spin)
+            one = time.perf_counter() - start
+            start = time.perf_counter()
+            beside = pool.map(_spin, range(2 * cores), chunksize=1)
+            many = time.perf_counter() - start
+            speedups.append(2 * cores * one / many)
+            inflations.append(statistics.mean(beside) / alone)
+    return statistics.median(speedups), statistics.median(inflations)
 
 
 def _describe(label: str, run: Run) -> str:
@@ -228,7 +278,7 @@ def main() -> None:
 
     batch.start_worker_server()  # as the Certificates page does when it opens, before anyone issues
     print("the batch workers' server is started first, as the Certificates page does when it opens")
-    singles, parallels = rounds(repeat, n, cores)
+    singles, parallels, loops = rounds(repeat, n, cores)
     one = best_of(singles)
     print(_describe("credtrack issue-cohort, 1 process:", one))
     if parallels:
@@ -236,10 +286,16 @@ def main() -> None:
         print(_describe(f"credtrack issue-cohort, {cores} worker processes:", many))
         serial = many.main_cpu / one.cpu
         amdahl = 1 / (serial + (1 - serial) / cores)
-        ratios = sorted(s.wall / p.wall for s, p in zip(singles, parallels, strict=True))
+        ratios = [s.wall / p.wall for s, p in zip(singles, parallels, strict=True)]
         print(f"  {one.wall / many.wall:.2f}x the single-process figure (best against best, wall clock); "
-              f"round by round {', '.join(f'{r:.2f}x' for r in ratios)}, median {statistics.median(ratios):.2f}x "
+              f"round by round {', '.join(f'{r:.2f}x' for r in sorted(ratios))}, median {statistics.median(ratios):.2f}x "
               f"(load average {os.getloadavg()[0]:.2f} now)")
+        print(f"  this machine, on a plain CPU loop with nothing shared, in the same rounds: {cores} processes did "
+              f"{', '.join(f'{r:.2f}x' for r in sorted(loops))} the work of one (median {statistics.median(loops):.2f}x); "
+              f"the batch got {statistics.median(r / loop for r, loop in zip(ratios, loops, strict=True)):.0%} of that, "
+              f"round for round (median)")
+        print(f"  the workers used {many.worker_cpu / (one.cpu - many.main_cpu):.2f}x the CPU the chunks took in the single "
+              f"process (its CPU less the main-process work of the parallel run; leanest runs of each)")
         print(f"  main-process CPU is {serial:.0%} of the single-process CPU: even if none of it overlapped "
               f"the workers, {cores} idle cores would give {amdahl:.2f}x")
         print(f"  main-process CPU before the chunks {many.main_before:.2f} s, after them {many.main_after:.2f} s; "
