@@ -16,7 +16,7 @@ class ChartData:
 
     title: str
     categories: list[str] = field(default_factory=list)
-    series: list[tuple[str, list[float]]] = field(default_factory=list)
+    series: list[tuple[str, list[float | None]]] = field(default_factory=list)  # None: does not apply
     percent: bool = False
 
 
@@ -36,7 +36,8 @@ def _grouped(table: Any, group: str, series: str, value: str, title: str,
     names = list(dict.fromkeys(str(row[s]) for row in table.rows))
     shown, title = _first(categories, title)
     cells = {(str(row[g]), str(row[s])): convert(row[v]) for row in table.rows}
-    return ChartData(title, shown, [(n, [cells.get((c, n), 0.0) for c in shown]) for n in names], percent=True)
+    # A pair missing from the table (a credential the cohort was not assigned) is no bar, not a zero.
+    return ChartData(title, shown, [(n, [cells.get((c, n)) for c in shown]) for n in names], percent=True)
 
 
 def _first(categories: Sequence[str], title: str) -> tuple[list[str], str]:

@@ -20,10 +20,11 @@ COMPLETION = ReportTable("Completion by profession", [
 ])
 
 
-def test_completion_groups_bars_by_credential_and_fills_gaps_with_zero():
+def test_completion_groups_bars_by_credential_and_leaves_a_credential_not_assigned_without_a_bar():
     data = chart_for("completion-by-profession", COMPLETION)
     assert data.percent and data.categories == ["Nursing", "Pharmacy"]
-    assert data.series == [("IPC-FOUND", [40.0, 75.0]), ("IPC-SAFE", [10.0, 0.0])]
+    # Nobody in Pharmacy was assigned IPC-SAFE: that is no figure at all, not 0 % achieved.
+    assert data.series == [("IPC-FOUND", [40.0, 75.0]), ("IPC-SAFE", [10.0, None])]
 
 
 def test_many_groups_show_the_first_ones_and_say_so():
@@ -106,7 +107,11 @@ def test_each_zero_bar_of_a_group_gets_its_own_percent_label_and_a_redraw_drops_
     chart.resize(520, 320)
     chart.show()
     qtbot.waitExposed(chart)
-    data = chart_for("completion-by-profession", COMPLETION)  # IPC-SAFE has no one in Pharmacy
+    data = chart_for("completion-by-profession", COMPLETION)  # IPC-SAFE was not assigned in Pharmacy
+    chart.set_series(data.categories, data.series, title=data.title, percent=data.percent)
+    assert chart.zero_labels == []  # no bar, and no "0 %" claiming nobody achieved it
+    rows = [*COMPLETION.rows, ("Pharmacy", "IPC-SAFE", 4, 0, 0.0, None, None, None)]  # assigned, none achieved
+    data = chart_for("completion-by-profession", ReportTable(COMPLETION.title, COMPLETION.columns, rows))
     chart.set_series(data.categories, data.series, title=data.title, percent=data.percent)
     assert [label.text() for label, _middle in chart.zero_labels] == ["0 %"]
     gap, row = _drawn_at(chart, chart.zero_labels[0][0])

@@ -60,14 +60,14 @@ class BarChart(QChartView):
         self._chart.addAxis(self._category_axis, Qt.AlignmentFlag.AlignLeft)
         self._chart.addAxis(self._value_axis, Qt.AlignmentFlag.AlignBottom)
         self.categories: list[str] = []
-        self.series: list[tuple[str, list[float]]] = []
+        self.series: list[tuple[str, list[float | None]]] = []
         # QtCharts draws no label on a bar of length zero, which reads as "no figure": these say "0" there.
         self.zero_labels: list[tuple[QGraphicsSimpleTextItem, float]] = []  # (label, its bar's middle, in categories)
         self._bars: QHorizontalBarSeries | None = None
         self._chart.plotAreaChanged.connect(self._place_zero_labels)
 
     @property
-    def values(self) -> list[float]:
+    def values(self) -> list[float | None]:
         """The first series' values (the only one, for a simple bar chart)."""
         return self.series[0][1] if self.series else []
 
@@ -80,9 +80,13 @@ class BarChart(QChartView):
         items = list(items)[:12]
         self.set_series([name for name, _ in items], [(self._title, [float(v) for _, v in items])])
 
-    def set_series(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *,
+    def set_series(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
                    title: str | None = None, percent: bool | None = None) -> None:
-        """Bars for each category (top to bottom as given), one per series."""
+        """Bars for each category (top to bottom as given), one per series.
+
+        A value of None is a bar that does not apply (a credential a cohort was not assigned):
+        it is drawn as nothing and, unlike a zero, gets no label.
+        """
         if title is not None:
             self._title = title
             self.setAccessibleName(title)
@@ -93,7 +97,7 @@ class BarChart(QChartView):
         self._bars = None
         self._category_axis.clear()
         self.categories = list(categories)[::-1]
-        self.series = [(name, [float(v) for v in values][::-1]) for name, values in series]
+        self.series = [(name, [None if v is None else float(v) for v in values][::-1]) for name, values in series]
         if not self.categories or not self.series:
             self._chart.setTitle(f"{self._title} — nothing to show yet")
             self._chart.legend().hide()
@@ -107,7 +111,7 @@ class BarChart(QChartView):
         for i, (name, values) in reversed(list(enumerate(self.series))):
             bar_set = QBarSet(name)
             bar_set.setColor(QColor(self._colour if len(self.series) == 1 else PALETTE[i % len(PALETTE)]))
-            bar_set.append(values)
+            bar_set.append([0.0 if v is None else v for v in values])
             bar_set.setLabelColor(QColor(LABEL_COLOUR))
             bars.append(bar_set)
         bars.setLabelsVisible(len(self.categories) * len(self.series) <= MOST_LABELLED_BARS)
@@ -131,7 +135,7 @@ class BarChart(QChartView):
             values.setTickCount(6)
             values.setLabelFormat("%d %%")
         else:
-            largest = max((max(v, default=0.0) for _, v in self.series), default=0.0)
+            largest = max((v for _, values in self.series for v in values if v is not None), default=0.0)
             top = max(5, math.ceil(largest * 1.2))
             values.setRange(0, top)
             values.applyNiceNumbers()  # whole-number ticks from 5 up
