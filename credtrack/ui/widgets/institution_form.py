@@ -21,6 +21,8 @@ IMAGES = "Images (*.png *.jpg *.jpeg)"
 # Shown in the empty fields here and in the first-run wizard, so both ask for the same things the same way.
 EXAMPLES = {
     "institution_name": "e.g. Riverside Health — Centre for Interprofessional Education",
+    "institution_url": "Optional https:// address; Open Badges exports name the issuer by it",
+    "certificate_title": "e.g. Certificate of Achievement",
     "signatory_name": "e.g. Dr. Amina Okafor",
     "signatory_title": "e.g. Director of Interprofessional Education",
     "logo_path": "Optional PNG or JPEG",
