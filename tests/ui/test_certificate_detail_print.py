@@ -84,6 +84,7 @@ def test_detail_pane_shows_the_selected_certificate(qtbot, ctx, tmp_path):
     expected_expiry = f"{issued.expires_on:%d %b %Y}" if issued.expires_on else "Does not expire"
     assert fields["expires"] == expected_expiry
     assert fields["fingerprint"] == keys.active_key(ctx.uow()).fingerprint
+    assert fields["issued_by"] == (ctx.actor.display_name or ctx.actor.username)
     detail = pane.loaded.detail
     assert detail.competencies, "a credential certifies at least one competency"
     for code, label in detail.competencies:
@@ -189,3 +190,13 @@ def test_printing_something_that_is_not_a_pdf_is_refused_plainly(qtbot, tmp_path
     with pytest.raises(printing.PrintError, match="could not be read as a PDF"):
         printing.print_pdf(bogus, _pdf_printer(tmp_path / "out.pdf"))
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_certificate_no_user_issued_says_credtrack_issued_it(qtbot, ctx, tmp_path):
+    rows = progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=_cohort(ctx))
+    row = next(r for r in rows if r.status == "eligible")
+    issued = certificates.issue_certificate(ctx.uow(), SYSTEM, row.person_id, row.credential_id,
+                                            out_dir=tmp_path).value  # as the demo data does
+    page = _page(qtbot, ctx)
+    _select(page, issued.code)
+    assert page.detail.fields["issued_by"].text() == "credtrack (set-up or demo data)"

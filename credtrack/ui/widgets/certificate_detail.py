@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from credtrack.ui import style
 
 QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
-WRAPPED = ("credential", "status", "competencies", "issuer")  # the rest are short and read best on one line
+WRAPPED = ("credential", "status", "competencies", "issued_by", "issuer")  # the rest are short and read best on one line
 STATUS_TONES = {"valid": style.GOOD, "expired": style.WARN, "revoked": style.BAD, "superseded": style.MUTED}
 
 
@@ -140,7 +140,7 @@ class CertificateDetailPane(QWidget):
         f["issued"].setText(f"{row.issued_on:%d %b %Y}")
         f["expires"].setText(f"{row.expires_on:%d %b %Y}" if row.expires_on else "Does not expire")
         f["competencies"].setText("\n".join(f"{code} · {label}" for code, label in d.competencies) or "—")
-        f["issued_by"].setText(d.issued_by or "—")
+        f["issued_by"].setText(d.issued_by or "credtrack (set-up or demo data)")
         f["issuer"].setText(d.issuer_name or "—")
         f["fingerprint"].setText(d.key_fingerprint)
         if loaded.qr is None:
