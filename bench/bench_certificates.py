@@ -219,47 +219,38 @@ def rounds(repeat: int, n: int, cores: int) -> tuple[list[Run], list[Run], list[
             if cores > 1:
                 parallel.append(bench_credtrack(n, workers=cores))
         if cores > 1:
-            loops.append(machine_scaling(cores, repeat=1)[0])
+            loops.append(machine_scaling(cores))
     return single, parallel, loops
 
 
-def _spin(_: object = None) -> float:
-    """A fixed amount of pure CPU work (Python arithmetic and zlib); returns the CPU seconds it took."""
+def _spin(_: object = None) -> None:
+    """A fixed amount of pure CPU work (Python arithmetic and zlib), sharing nothing with other processes."""
     import zlib
 
-    start = time.process_time()
     total = 0
     for i in range(3_000_000):
         total += i * i % 7
     data = bytes(range(256)) * 4096
     for _ in range(20):
         zlib.compress(data, 6)
-    return time.process_time() - start
 
 
-def machine_scaling(cores: int, repeat: int = 3) -> tuple[float, float]:
-    """What this machine gives for work with nothing to share: ``cores`` processes against one, on a plain CPU loop.
+def machine_scaling(cores: int) -> float:
+    """What this machine gives right now for work with nothing to share: ``cores`` processes against one.
 
-    Returns the median speedup of ``repeat`` tries and how much more CPU each process needed
-    beside the others (1.0: none). The lone runs are made in a pool process too, so both
-    sides are alike. A batch cannot be expected to scale better than this on the same machine.
+    The lone run is made in a pool process too, so both sides are alike. A batch cannot be
+    expected to scale better than this on the same machine at the same moment.
     """
     import multiprocessing
 
-    speedups: list[float] = []
-    inflations: list[float] = []
     with multiprocessing.get_context("fork").Pool(cores) as pool:
-        pool.map(_spin, range(cores))
-        for _ in range(repeat):
-            start = time.perf_counter()
-            alone = pool.apply(_spin)
-            one = time.perf_counter() - start
-            start = time.perf_counter()
-            beside = pool.map(_spin, range(2 * cores), chunksize=1)
-            many = time.perf_counter() - start
-            speedups.append(2 * cores * one / many)
-            inflations.append(statistics.mean(beside) / alone)
-    return statistics.median(speedups), statistics.median(inflations)
+        pool.map(_spin, range(cores))  # every process started and warm
+        start = time.perf_counter()
+        pool.apply(_spin)
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        pool.map(_spin, range(2 * cores), chunksize=1)
+        return 2 * cores * one / (time.perf_counter() - start)
 
 
 def _describe(label: str, run: Run) -> str:
