@@ -50,6 +50,11 @@ def keys_dir() -> Path:
     return path
 
 
+def checkpoints_file() -> Path:
+    """The append-only file of signed audit checkpoints, kept beside the database and in every backup."""
+    return data_dir() / "audit-checkpoints.jsonl"
+
+
 def logs_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
