@@ -45,6 +45,8 @@ def register(sub) -> None:
     p.add_argument("--date", required=True, help="completion date YYYY-MM-DD")
     p.add_argument("--evidence", default="")
     p.add_argument("--verify", action="store_true", help="verify it at once (modules that need verification)")
+    p.add_argument("--repeat", action="store_true",
+                   help="they really completed it again on the same day (otherwise refused as a double entry)")
     p.set_defaults(handler=cmd_complete)
 
     p = sub.add_parser("signoff", help="record a competency sign-off (you re-enter your password to sign)")
@@ -141,7 +143,7 @@ def cmd_complete(args) -> int:
     password = _signing_password() if args.verify else None
     row = records.record_completion(db.unit_of_work(), actor, person_id=person.id, module_code=args.module,
                                     completed_on=args.date, evidence=args.evidence, verify=args.verify,
-                                    password=password).value
+                                    password=password, repeat=args.repeat).value
     note = " (awaiting verification)" if row.verification == "pending" else ""
     print(f"Recorded {row.module_code} for {person.full_name} on {row.completed_on.isoformat()}{note}.")
     return 0

@@ -1,0 +1,53 @@
+"""credtrack-cli records list / void / verify, and complete --repeat, run in-process."""
+
+from __future__ import annotations
+
+import re
+
+from credtrack.demo import DEMO_PASSWORD
+from tests.unit.test_cli_records import ADMIN_PASSWORD, YESTERDAY, cli  # noqa: F401  (the fixture)
+
+
+def _id(out: str, kind: str, code: str) -> str:
+    match = re.search(rf"^  {kind} (\d+)\t[^\n]*{re.escape(code)}", out, re.M)
+    assert match, out
+    return match.group(1)
+
+
+def test_wrong_records_are_voided_and_pending_ones_verified_from_the_command_line(cli) -> None:  # noqa: F811
+    assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    assert cli("demo", "--people", "20")[0] == 0
+    assert cli("people", "add", "EMP-100", "Zoë Adams", "--profession", "PT", user="educator",
+               password=DEMO_PASSWORD)[0] == 0
+    assert cli("complete", "EMP-100", "IPE-101", "--date", YESTERDAY)[0] == 0
+    assert cli("complete", "EMP-100", "IPE-103", "--date", YESTERDAY)[0] == 0  # awaits verification
+    code, _, err = cli("complete", "EMP-100", "IPE-101", "--date", YESTERDAY)
+    assert code == 1 and "record this one as a repeat" in err
+    code, out, _ = cli("complete", "EMP-100", "IPE-101", "--date", YESTERDAY, "--repeat")
+    assert code == 0
+
+    code, out, _ = cli("records", "list", "EMP-100")
+    assert code == 0 and out.splitlines()[0] == "Zoë Adams (EMP-100)"
+    assert "awaiting verification" in out
+    pending = _id(out, "completion", "IPE-103")
+
+    code, out, _ = cli("records", "verify", "completion", pending)
+    assert code == 0 and out.startswith(f"Verified completion {pending} (IPE-103")
+    code, out, _ = cli("progress", "EMP-100", "--credential", "IPC-FOUND")
+    assert any(line.startswith("  ✓ IPE-103") for line in out.splitlines())
+
+    code, out, _ = cli("records", "list", "EMP-100")
+    first = _id(out, "completion", "IPE-101")
+    code, _, err = cli("records", "void", "completion", first, "--reason", "Entered twice", user="preceptor",
+                       password=DEMO_PASSWORD)
+    assert code == 3 and "recorded by someone else" in err
+    code, out, _ = cli("records", "void", "completion", first, "--reason", "Entered twice", user="educator",
+                       password=DEMO_PASSWORD)
+    assert code == 0 and out.startswith(f"Voided completion {first} (IPE-101")
+    code, out, _ = cli("records", "list", "EMP-100")
+    assert f"completion {first}\t{YESTERDAY}\tIPE-101\tVOIDED: Entered twice" in out
+    code, out, err = cli("records", "void", "signoff", "999999", "--reason", "x")
+    assert code != 0 and "Traceback" not in err
+
+    code, out, _ = cli("audit", "verify")
+    assert code == 0
