@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credtrack.db import UnitOfWork
 from credtrack.models import (
     Assessment,
     Certificate,
@@ -24,6 +25,9 @@ from credtrack.models import (
     Module,
     ScaleLevel,
 )
+from credtrack.services.common import get_or_404
+from credtrack.services.common import today as _today
+from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import compute_person_progress, load_person_records, load_rules
 
 
@@ -119,3 +123,41 @@ def _names(session: Session, finding: VoidedEvidence, record: Completion | Asses
                    for v in finding.voided)
     return any(v.startswith(f"{record.competency.code} signed off {record.assessed_on.isoformat()} ")
                for v in finding.voided)
+
+
+def issued_on(session: Session, record: Completion | Assessment) -> list[str]:
+    """Codes of the person's valid certificates whose frozen evidence names ``record`` (before voiding it)."""
+    codes = []
+    for code, snapshot_json in session.execute(select(Certificate.code, Certificate.snapshot_json).where(
+            Certificate.person_id == record.person_id, Certificate.status == "valid").order_by(Certificate.id)):
+        snapshot = json.loads(snapshot_json or "{}")
+        if isinstance(record, Completion):
+            named = any(m.get("code") == record.module.code and m.get("completed_on") == record.completed_on.isoformat()
+                        for m in snapshot.get("modules", []))
+        else:
+            named = any(s.get("competency") == record.competency.code
+                        and s.get("framework_code") == record.competency.framework.code
+                        and s.get("assessed_on") == record.assessed_on.isoformat()
+                        and s.get("level_code") == record.level.code and s.get("assessor") == record.assessor_name
+                        for s in snapshot.get("signoffs", []))
+        if named:
+            codes.append(code)
+    return codes
+
+
+def certificates_on_record(uow: UnitOfWork, actor: Actor, kind: str, record_id: int) -> list[str]:
+    """For the void dialog: which valid certificates were issued on this completion (``kind="completion"``)
+    or sign-off (``"assessment"``)."""
+    with uow:
+        require(actor, "read")
+        model = Completion if kind == "completion" else Assessment
+        record = get_or_404(uow.session, model, record_id, "completion" if kind == "completion" else "sign-off")
+        return issued_on(uow.session, record)
+
+
+def person_voided_evidence(uow: UnitOfWork, actor: Actor, person_id: int,
+                           today: dt.date | None = None) -> list[VoidedEvidence]:
+    """For the person's page: their valid certificates issued on evidence since voided."""
+    with uow:
+        require(actor, "read")
+        return voided_evidence(uow.session, person_id, today or _today())

@@ -49,6 +49,16 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
     return prompt.text() if prompt.exec() == QDialog.DialogCode.Accepted else None
 
 
+def ask_void_reason(parent: QWidget | None, what: str, certificates: list[str]) -> str | None:
+    """The reason for voiding a record, or None if the person cancelled."""
+    from PySide6.QtWidgets import QDialog
+
+    from credtrack.ui.dialogs.void_dialog import VoidDialog
+
+    dialog = VoidDialog(what, certificates, parent)
+    return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
     return save_file_and_type(parent, title, suggested, filters)[0]
 
