@@ -50,7 +50,7 @@ EXPECTED = [
     ("N100", "Zoë O'Brien", "zoe@example.org", "NURS", "4 West", dt.date(2023, 9, 4), None, "active",
      "zoe o'brien n100"),
     ("N101", "José Núñez", "jose@example.org", "PHARM", "ICU", dt.date(2023, 10, 2), dt.date(2024, 3, 29),
-     "active", "jose nunez n101"),
+     "inactive", "jose nunez n101"),  # left on 2024-03-29
     ("N102", "Renée Côté", None, "SW", None, dt.date(2024, 1, 15), None, "active", "renee cote n102"),
 ]
 
@@ -165,3 +165,24 @@ def test_mapping_is_remembered_per_kind(db, seeded, tmp_path):
     run_import(db.unit_of_work(), EDUCATOR, "people", path, mapping=mapping)
     assert preview("people", path).mapping == mapping
     assert check(db.unit_of_work(), EDUCATOR, "people", path).unchanged == 1
+
+
+def test_people_who_have_left_are_inactive_and_a_future_leaving_date_waits(db, seeded, tmp_path):
+    path = tmp_path / "leavers.csv"
+    path.write_text("External ID,Name,End date,Status\nL1,Left Already,2024-03-29,\nL2,Leaving Later,2024-12-31,\n"
+                    "L3,Kept Active,2024-01-31,active\n", encoding="utf-8")
+    options = ImportOptions(today=dt.date(2024, 6, 1))
+    report = check(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, options=options)
+    assert report.problems == []
+    run_import(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, remember=False, options=options)
+    with db.unit_of_work() as uow:
+        status = dict(uow.session.execute(select(Person.external_id, Person.status)
+                                          .where(Person.external_id.like("L%"))).all())
+    assert status == {"L1": "inactive", "L2": "active", "L3": "active"}
+    # A later file giving a leaving date for someone on record makes them inactive too.
+    path.write_text("External ID,Name,End date\nP001,Nguyễn Thị Minh,2024-05-01\n", encoding="utf-8")
+    report = check(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, options=options)
+    assert report.problems == []
+    run_import(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, remember=False, options=options)
+    with db.unit_of_work() as uow:
+        assert uow.session.scalar(select(Person.status).where(Person.external_id == "P001")) == "inactive"
