@@ -51,3 +51,16 @@ def test_wrong_records_are_voided_and_pending_ones_verified_from_the_command_lin
 
     code, out, _ = cli("audit", "verify")
     assert code == 0
+
+
+def test_people_find_says_how_many_more_there_are_beyond_the_limit(cli) -> None:  # noqa: F811
+    assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    assert cli("demo", "--people", "60")[0] == 0
+    code, out, err = cli("people", "find", "DEMO", user="viewer", password=DEMO_PASSWORD)
+    assert code == 0 and len(out.splitlines()) == 50
+    assert err.strip() == ("Showing the first 50 of 60 people (10 more): narrow the search, or use --limit 60 "
+                           "(or --limit 0) to see them all.")
+    code, out, err = cli("people", "find", "DEMO", "--limit", "0")
+    assert len(out.splitlines()) == 60 and err == ""
+    code, out, err = cli("people", "find", "DEMO-00000")
+    assert len(out.splitlines()) == 9 and err == ""
