@@ -64,3 +64,33 @@ def test_people_find_says_how_many_more_there_are_beyond_the_limit(cli) -> None:
     assert len(out.splitlines()) == 60 and err == ""
     code, out, err = cli("people", "find", "DEMO-00000")
     assert len(out.splitlines()) == 9 and err == ""
+
+
+def _logins(db, username: str) -> int:
+    from sqlalchemy import text
+
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM audit_event WHERE action = 'user.login' AND actor = :u"),
+                            {"u": username}).scalar_one()
+
+
+def test_scripted_calls_within_a_session_write_one_log_in_event(cli, db) -> None:  # noqa: F811
+    from sqlalchemy import text
+
+    assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    assert cli("people", "add", "EMP-1", "Ann One", user="admin")[0] == 0
+    for n in range(2, 6):
+        assert cli("people", "add", f"EMP-{n}", f"Person {n}")[0] == 0
+    assert _logins(db, "admin") == 1
+    code, out, err = cli("people", "add", "EMP-9", "Wrong", password="not the password")
+    assert (code, out) == (4, "") and "Wrong user name or password" in err
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT failed_logins FROM user_account WHERE username = 'admin'")).scalar_one() == 1
+    # After a failure, or once the session has run out, the next call is a full, logged sign-in again.
+    assert cli("people", "find", "EMP-1", password=ADMIN_PASSWORD)[0] == 0
+    assert _logins(db, "admin") == 2
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE user_account SET last_login_at = :t WHERE username = 'admin'"),
+                     {"t": "2000-01-01 00:00:00"})
+    assert cli("people", "find", "EMP-1")[0] == 0
+    assert _logins(db, "admin") == 3
