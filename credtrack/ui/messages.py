@@ -71,6 +71,13 @@ def save_file_and_type(parent: QWidget | None, title: str, suggested: str, filte
     return path or None, chosen
 
 
+def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
+    """A folder chosen by the user (starting at ``start``), or None if they cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, title, start) or None
+
+
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
