@@ -142,7 +142,7 @@ def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(qtbot, de
     assert "Wrong learner" in pane.evidence_banner.detail.text()
     top = next(pane.checklist.topLevelItem(i) for i in range(pane.checklist.topLevelItemCount())
                if cert.code in pane.checklist.topLevelItem(i).text(1))
-    assert "evidence behind it voided" in top.text(1)
+    assert "evidence behind it voided" in top.text(1) and top.isExpanded()
     assert records.person_records(ctx.uow(), ctx.actor, eligible.person_id)[0]  # the record stays, voided
 
     certs_page = CertificatesPage(ctx)

@@ -76,4 +76,5 @@ class ProgressChecklist(QTreeWidget):
                 child.setForeground(0, QBrush(QColor(GOOD if ok else MUTED)))
                 top.addChild(child)
             self.addTopLevelItem(top)
-            top.setExpanded(progress.status not in ("earned",))
+            # Earned ones fold away, unless the evidence behind their certificate was voided.
+            top.setExpanded(progress.status not in ("earned",) or progress.certificate_code in voided_certificates)
