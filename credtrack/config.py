@@ -21,6 +21,7 @@ class LocalSettings:
     idle_lock_minutes: int = 10
     backup_keep: int = 10
     last_import_mappings: dict[str, dict[str, str]] | None = None
+    cohort_pdf_folder: str = ""  # where "Issue for cohort" last wrote its PDFs; empty: the data folder's
 
     @classmethod
     def load(cls, path: Path | None = None) -> LocalSettings:

@@ -49,6 +49,15 @@ def export(revocations: list[Revocation], *, issuer: str, issuer_name: str, as_o
     return jws.serialize_compact(header, payload, ECKey.import_key(key.private_key), algorithms=["ES256"])
 
 
+def signer_kid(text: str) -> str | None:
+    """The key id named in the list's signature header, or None when the text is not a signed list."""
+    try:
+        kid = json.loads(b64url_decode(text.strip().split(".")[0])).get("kid")
+    except Exception:
+        return None
+    return kid if isinstance(kid, str) else None
+
+
 def load(text: str, trusted: list[TrustedKey]) -> RevocationList:
     """Check the list's signature against ``trusted`` keys and read it.
 

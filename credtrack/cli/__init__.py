@@ -16,6 +16,7 @@ from credtrack.errors import CredtrackError
 COMMAND_MODULES = [
     "credtrack.cli.setup",
     "credtrack.cli.records",
+    "credtrack.cli.corrections",
     "credtrack.cli.certificates",
     "credtrack.cli.data",
 ]

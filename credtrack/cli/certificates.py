@@ -151,6 +151,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     db = context.database(args)
     extra = [json.loads(path.read_text(encoding="utf-8")) for path in args.jwks]
     source = args.source
+    from credtrack.certificates import openbadge_token
+
+    if openbadge_token.looks_like_token(source):
+        return _verify_openbadge_token(db, source, extra, args.json)
     if Path(source).is_file():
         source = Path(source)
     result = revocations.verify_input(db.unit_of_work(), source, extra_jwks=extra)
@@ -190,6 +194,32 @@ def cmd_export_openbadge(args: argparse.Namespace) -> int:
         args.file.write_text(token + "\n", encoding="ascii")
     print(args.file)
     return 0
+
+
+def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> int:
+    """A pasted Open Badges VC-JWT: say it is one, then its signature, validity and status."""
+    from credtrack.services import openbadge_check
+
+    result, code = openbadge_check.verify_token(db.unit_of_work(), text, extra_jwks=extra)
+    if as_json:
+        print(json.dumps({"kind": "open_badge_token", "verdict": result.verdict.value, "message": result.message,
+                          "issuer": result.issuer_name, "kid": result.kid, "code": code,
+                          "credential": result.name or None, "holder": result.holder_name or None,
+                          "valid_from": result.valid_from.isoformat() if result.valid_from else None,
+                          "valid_until": result.valid_until.isoformat() if result.valid_until else None},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"Open Badges 3.0 credential (VC-JWT). {result.verdict.label.upper()}: {result.message}")
+        if result.credential_id:
+            print(f"  Credential:  {result.name}")
+            if code:
+                print(f"  Certificate: {code}")
+            print(f"  Valid from:  {result.valid_from.isoformat() if result.valid_from else '?'}")
+            print(f"  Valid until: {result.valid_until.isoformat() if result.valid_until else 'no end date'}")
+            print(f"  Issuer:      {result.issuer_name or '(unnamed)'}")
+            if not code and result.verdict.value == "valid":
+                print("  Status:      not issued from this database, so its revocation status is not known here")
+    return VERIFY_EXIT_CODES[result.verdict.value]
 
 
 def cmd_revocations_export(args: argparse.Namespace) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import sys
 
 from credtrack.db import Database, open_database
-from credtrack.errors import AuthenticationError
+from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.services.permissions import Actor
+
+# Calls within this long of the user's last sign-in belong to that session: one log-in event, not one per call.
+SESSION = dt.timedelta(minutes=15)
 
 
 def database(args) -> Database:
@@ -29,4 +33,36 @@ def actor(args, db: Database) -> Actor:
         if not sys.stdin.isatty():
             raise AuthenticationError("No password: set CREDTRACK_PASSWORD or run from a terminal.")
         password = getpass.getpass(f"Password for {username}: ")
+    signed_in = _within_session(db, username, password)
+    if signed_in is not None:
+        return signed_in
     return accounts.log_in(db.unit_of_work(), username, password)
+
+
+def _within_session(db: Database, username: str, password: str) -> Actor | None:
+    """The user, when they signed in less than SESSION ago and the password is right: then this call is
+    part of that session and writes no new log-in event. None when a full log-in is due (it is logged).
+
+    The password is checked on every call all the same; a wrong one counts towards the lock-out.
+    """
+    from sqlalchemy import select
+
+    from credtrack.models import User, utcnow
+    from credtrack.services import accounts
+
+    with db.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        now = utcnow()
+        if (user is None or not user.active or user.failed_logins or user.last_login_at is None
+                or (user.locked_until is not None and user.locked_until > now)
+                or not now - SESSION <= user.last_login_at <= now):
+            return None
+        signed = Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
+                       person_id=user.person_id)
+        try:
+            accounts.reauthenticate(uow.session, signed, password, now=now)
+        except AccountLocked:
+            raise
+        except AuthenticationError:
+            raise AuthenticationError("Wrong user name or password.") from None
+        return signed

@@ -19,6 +19,12 @@ def register(sub) -> None:
     p.add_argument("--mapping", type=Path, help='JSON file of field -> column header, e.g. {"external_id": "Badge"}')
     p.add_argument("--scale", help="scale code for sign-offs when the file has no scale column")
     p.add_argument("--month-first", action="store_true", help="read 03/04/2024 as 4 March when the file does not say")
+    p.add_argument("--historical", action="store_true",
+                   help="sign-offs whose assessor is not a person on record with a profession come in as "
+                        "historical, unverified (not counted until an educator confirms each) instead of refused")
+    p.add_argument("--attest", action="store_true",
+                   help="sign-offs: I attest that these are copied faithfully from the program's records, each made "
+                        "by the assessor named (you re-enter your password to sign)")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export a list of records to CSV or XLSX")
@@ -51,7 +57,8 @@ def cmd_import(args) -> int:
     from credtrack import importing
 
     mapping = importing.load_mapping_file(args.mapping) if args.mapping else None
-    options = importing.ImportOptions(day_first=not args.month_first, default_scale=args.scale)
+    options = importing.ImportOptions(day_first=not args.month_first, default_scale=args.scale,
+                                      historical=args.historical)
     db = context.database(args)
     actor = context.actor(args, db)
     report = importing.check(db.unit_of_work(), actor, args.kind, args.file, mapping=mapping, options=options)
@@ -63,8 +70,17 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print(report.summary())
         return 0
+    signing = {}
+    if report.kind == "assessments":
+        from credtrack.cli.records import _signing_password
+        from credtrack.errors import ValidationError
+
+        if not args.attest:
+            raise ValidationError(f"Importing sign-offs is an attested act. Read the attestation and add --attest "
+                                  f"to sign for the file: {importing.SIGNOFF_IMPORT_ATTESTATION}")
+        signing = {"attestation_accepted": True, "password": _signing_password()}
     result = importing.run_import(db.unit_of_work(), actor, args.kind, args.file, mapping=mapping, options=options,
-                                  progress=_progress)
+                                  progress=_progress, **signing)
     print(result.value.summary())
     return 0
 

@@ -22,7 +22,7 @@ def register(sub) -> None:
     a.set_defaults(handler=cmd_people_add)
     f = psub.add_parser("find", help="search by name or external id (accents and case ignored)")
     f.add_argument("query", nargs="?", default="")
-    f.add_argument("--limit", type=int, default=50)
+    f.add_argument("--limit", type=int, default=50, help="show at most this many (default 50; 0 shows everyone)")
     f.set_defaults(handler=cmd_people_find)
     r = psub.add_parser("archive", help="archive a person (records are kept)")
     r.add_argument("external_id")
@@ -45,6 +45,8 @@ def register(sub) -> None:
     p.add_argument("--date", required=True, help="completion date YYYY-MM-DD")
     p.add_argument("--evidence", default="")
     p.add_argument("--verify", action="store_true", help="verify it at once (modules that need verification)")
+    p.add_argument("--repeat", action="store_true",
+                   help="they really completed it again on the same day (otherwise refused as a double entry)")
     p.set_defaults(handler=cmd_complete)
 
     p = sub.add_parser("signoff", help="record a competency sign-off (you re-enter your password to sign)")
@@ -89,11 +91,17 @@ def cmd_people_find(args) -> int:
 
     db = context.database(args)
     actor = context.actor(args, db)
-    rows = people.search_people(db.unit_of_work(), actor, args.query, limit=args.limit)
+    limit = max(args.limit, 0) or None
+    rows = people.search_people(db.unit_of_work(), actor, args.query, limit=limit)
     for r in rows:
         print(f"{r.external_id}\t{r.full_name}\t{r.profession_name or ''}\t{r.status}")
     if not rows:
         print("No one matches.", file=sys.stderr)
+    elif limit is not None and len(rows) == limit:
+        total = people.count_matching(db.unit_of_work(), actor, args.query)
+        if total > limit:
+            print(f"Showing the first {limit:,} of {total:,} people ({total - limit:,} more): narrow the search, "
+                  f"or use --limit {total} (or --limit 0) to see them all.", file=sys.stderr)
     return 0
 
 
@@ -141,7 +149,7 @@ def cmd_complete(args) -> int:
     password = _signing_password() if args.verify else None
     row = records.record_completion(db.unit_of_work(), actor, person_id=person.id, module_code=args.module,
                                     completed_on=args.date, evidence=args.evidence, verify=args.verify,
-                                    password=password).value
+                                    password=password, repeat=args.repeat).value
     note = " (awaiting verification)" if row.verification == "pending" else ""
     print(f"Recorded {row.module_code} for {person.full_name} on {row.completed_on.isoformat()}{note}.")
     return 0

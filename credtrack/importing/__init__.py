@@ -14,7 +14,14 @@ from credtrack.importing.problems import (
     ImportRejectedError,
     Problem,
 )
-from credtrack.importing.service import FilePreview, ImportReport, check, preview, run_import
+from credtrack.importing.service import (
+    SIGNOFF_IMPORT_ATTESTATION,
+    FilePreview,
+    ImportReport,
+    check,
+    preview,
+    run_import,
+)
 
 __all__ = [
     "FIELDS",
@@ -32,4 +39,5 @@ __all__ = [
     "load_mapping_file",
     "preview",
     "run_import",
+    "SIGNOFF_IMPORT_ATTESTATION",
 ]

@@ -95,6 +95,9 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         if start is not None and end is not None and end < start:
             reader.problem("end_date", f"impossible date: end date {end.isoformat()} is before the start "
                                        f"date {start.isoformat()}")
+        if "status" not in values and end is not None and end <= reader.today and \
+                (current is None or current.status == "active"):
+            values["status"] = "inactive"  # they have left: no longer active from their leaving date
         if current is None:
             full = {"external_id": external_id, "full_name": values.get("full_name", ""),
                     "email": values.get("email"), "profession_id": values.get("profession_id"),

@@ -24,6 +24,9 @@ class ImportOptions:
     day_first: bool = True  # how to read 03/04/2024 when no date in the column settles it
     default_scale: str | None = None  # scale code for sign-offs when the file has no scale column
     today: dt.date | None = None  # "now" for the future-date check (tests pin it)
+    # Sign-offs whose assessor is not a person on record with a profession: import them as historical,
+    # unverified evidence (not counted until an educator confirms each) instead of refusing the rows.
+    historical: bool = False
 
     def now(self) -> dt.date:
         return self.today or dt.date.today()

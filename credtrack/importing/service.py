@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
+from credtrack.errors import ValidationError
 from credtrack.importing import fields as fields_mod
 from credtrack.importing.people import plan_people
 from credtrack.importing.plan import Cancel, ImportOptions, Plan, Progress, RowReader
@@ -17,8 +18,15 @@ from credtrack.importing.records import plan_completions, plan_enrolments
 from credtrack.importing.signoffs import plan_assessments
 from credtrack.importing.writer import audit_summary, write_plan
 from credtrack.services import audit
+from credtrack.services.accounts import reauthenticate
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
+
+# Importing sign-offs signs for them: the importing educator attests, and re-enters their password.
+SIGNOFF_IMPORT_ATTESTATION = (
+    "I attest that these sign-offs are copied faithfully from the program's records, that each was made by the "
+    "assessor named on it, and that I am authorised to bring them into credtrack."
+)
 
 CHANGES = {"people": Change.PEOPLE, "enrolments": Change.COHORTS, "completions": Change.RECORDS,
            "assessments": Change.RECORDS}
@@ -88,25 +96,38 @@ def check(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, mapping
 def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
                mapping: dict[str, str] | None = None, options: ImportOptions | None = None,
                progress: Progress | None = None, cancel: Cancel | None = None,
-               remembered: dict[str, str] | None = None, remember: bool = True) -> Result[ImportReport]:
+               remembered: dict[str, str] | None = None, remember: bool = True,
+               attestation_accepted: bool = False, password: str | None = None) -> Result[ImportReport]:
     """Check and write the file in one transaction: all of it or, on any problem, none of it.
+
+    Importing sign-offs is an attested act: ``attestation_accepted`` (of SIGNOFF_IMPORT_ATTESTATION) and
+    the importer's re-entered ``password`` are required, as for a sign-off.
 
     Raises ImportRejectedError (carrying every problem) when the file has problems and
     ImportCancelledError when ``cancel()`` turns true; both leave the database untouched.
     """
     require(actor, "records.import")
+    signed = fields_mod.canonical_kind(kind) == "assessments"
     with uow:
         report, plan = _plan(uow.session, actor, kind, path, mapping, options, progress, cancel, remembered)
         if report.problems or plan is None:
             raise ImportRejectedError(report.problems)
         changes = Change.NONE
         if plan.inserts or plan.updates:
+            if signed:
+                if not attestation_accepted:
+                    raise ValidationError("Importing sign-offs is an attested act: accept the attestation and "
+                                          "re-enter your password to sign for the file.", field="attestation")
+                reauthenticate(uow.session, actor, password or "")
             new_ids = write_plan(uow.session, plan, progress, cancel)
+            summary = audit_summary(plan, new_ids)
+            if signed:
+                summary["attestation"] = SIGNOFF_IMPORT_ATTESTATION
+                summary["historical_unverified"] = sum(1 for r in plan.inserts if r["verification"] == "pending")
             event = audit.record(
                 uow.session, actor, f"import.{report.kind}", "import", report.sha256,
-                after={"file": report.file_name, "sha256": report.sha256, "kind": report.kind,
-                       **audit_summary(plan, new_ids)},
-                note=f"Imported {report.file_name}",
+                after={"file": report.file_name, "sha256": report.sha256, "kind": report.kind, **summary},
+                reauthenticated=signed, note=f"Imported {report.file_name}",
             )
             report.audit_event_id = event.id
             changes = CHANGES[report.kind] | Change.AUDIT

@@ -49,9 +49,12 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
     if default_scale is False:
         return
     reader.prepare_dates("assessed_on")
-    people: dict[str, tuple[int, int | None, str]] = {
-        ext: (pid, prof, name) for pid, ext, prof, name in session.execute(
-            select(Person.id, Person.external_id, Person.profession_id, Person.full_name))}
+    people: dict[str, tuple[int, int | None, str]] = {}
+    by_name: dict[str, list[tuple[int, int | None, str]]] = defaultdict(list)
+    for pid, ext, prof, name in session.execute(
+            select(Person.id, Person.external_id, Person.profession_id, Person.full_name)):
+        people[ext] = (pid, prof, name)
+        by_name[lookup_key(name)].append((pid, prof, name))
     professions, profession_codes = profession_lookup(session)
     archived = archived_people(session)
     existing = {
@@ -77,7 +80,8 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         level_id = _level(reader, catalog, scale)
         assessed_on = reader.date("assessed_on", required=True, not_future=True)
         method = _method(reader, catalog)
-        assessor, assessor_name, assessor_profession = _assessor(reader, people, professions, profession_codes)
+        found = _assessor(reader, people, by_name, professions, profession_codes, options.historical)
+        assessor, assessor_name, assessor_profession, verification = found or (False, "", None, "")
         setting = reader.text("setting", max_length=200)
         comment = reader.text("comment", max_length=4000)
         if (person is None or competency_id is None or scale is None or level_id is None or assessed_on is None
@@ -98,7 +102,7 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
             "person_id": person[0], "competency_id": competency_id, "scale_id": scale[0], "level_id": level_id,
             "assessed_on": assessed_on, "method": method, "setting": setting, "comment": comment,
             "assessor_person_id": assessor, "assessor_name": assessor_name,
-            "assessor_profession_id": assessor_profession,
+            "assessor_profession_id": assessor_profession, "verification": verification,
         })
 
 
@@ -174,29 +178,52 @@ def _method(reader: RowReader, catalog: _Catalog) -> str | None:
     return method
 
 
-def _assessor(reader: RowReader, people: dict[str, tuple[int, int | None, str]], professions: dict[str, int],
-              profession_codes: list[str]) -> tuple[int | None | bool, str, int | None]:
-    """(assessor person id or None, or False when unusable; name; profession id at the time)."""
+def _assessor(reader: RowReader, people: dict[str, tuple[int, int | None, str]],
+              by_name: dict[str, list[tuple[int, int | None, str]]], professions: dict[str, int],
+              profession_codes: list[str], historical: bool) -> tuple[int | None, str, int | None, str] | None:
+    """(assessor person id, name, profession id, verification state), or None when the row cannot be imported.
+
+    A sign-off counts towards the rules only when its assessor is a person on record with a profession,
+    found by external id or by exact name (one person only); the profession is theirs, never the file's
+    word alone. Without such an assessor the row is refused, or — when the user chose to — imported as
+    historical and unverified ("pending"), which the rules ignore until an educator confirms it.
+    """
     external_id = reader.text("assessor_external_id", max_length=64)
     name = reader.text("assessor_name")
     profession_text = reader.text("assessor_profession")
-    person = people.get(external_id) if external_id else None
-    ok = True
-    if external_id and person is None:
-        reader.problem("assessor_external_id", f"unknown person {external_id!r}: import preceptors as people first")
-        ok = False
+    column = "assessor_external_id" if external_id else "assessor_name"
     if not external_id and not name:
         reader.problem("assessor_name" if reader.has("assessor_name") else "assessor_external_id",
                        "missing required field: give the assessor's external id or name")
-        ok = False
-    profession = person[1] if person else None
+        return None
+    stated = None
     if profession_text:
-        profession = professions.get(lookup_key(profession_text))
-        if profession is None:
+        stated = professions.get(lookup_key(profession_text))
+        if stated is None:
             reader.problem("assessor_profession", f"unknown profession {profession_text!r} (known: "
                                                   f"{describe_choices(profession_codes)})")
-            ok = False
-    if not ok:
-        return False, name, None
-    return (person[0] if person else None), (name or (person[2] if person else "")), profession
-
+            return None
+    person = people.get(external_id) if external_id else None
+    if external_id and person is None:
+        reader.problem("assessor_external_id", f"unknown person {external_id!r}: import preceptors as people first")
+        return None
+    if person is None:
+        matches = by_name.get(lookup_key(name), [])
+        if len(matches) > 1:
+            reader.problem("assessor_name", f"{len(matches)} people are named {name!r}: give the assessor's "
+                                            "external id instead")
+            return None
+        person = matches[0] if matches else None
+    if person is not None and person[1] is not None:
+        if stated is not None and stated != person[1]:
+            reader.problem("assessor_profession", f"{person[2]}'s record gives another profession than "
+                                                  f"{profession_text!r}: correct the file or their record")
+            return None
+        return person[0], name if external_id and name else person[2], person[1], "not_required"
+    why = (f"the assessor {person[2]!r} has no profession on record" if person is not None else
+           f"the assessor {name!r} is not a person on record")
+    if not historical:
+        reader.problem(column, f"{why}: import preceptors as people (with their profession) first, or import "
+                               "these rows as historical, unverified sign-offs for an educator to confirm")
+        return None
+    return (person[0] if person else None), (person[2] if person else name), stated, "pending"

@@ -15,7 +15,8 @@ module 12" and ``",7.3:" in text`` "has a standing sign-off on competency 7 at l
 * ``completions``: ``,12:2026-03-01,40:2025-11-30,`` — module id and date of each current completion
   (not voided, not awaiting verification);
 * ``sign_offs``: ``,7.3:2026-02-01:5,`` — competency id, level id, date and assessor profession id
-  (empty when not recorded) of each standing sign-off (not voided).
+  (empty when not recorded) of each standing sign-off (not voided, not a historical sign-off
+  awaiting confirmation).
 
 Dates are always ten characters (ISO), so a date is read as the ten characters after its key.
 
@@ -49,7 +50,7 @@ _COMPLETION_TOKEN = "module_id || ':' || {day}"
 _SIGN_OFF_TOKEN = ("competency_id || '.' || level_id || ':' || {day} || ':' "
                    "|| COALESCE(CAST(assessor_profession_id AS VARCHAR), '')")
 _CURRENT_COMPLETION = "voided_at IS NULL AND verification <> 'pending'"
-_STANDING_SIGN_OFF = "voided_at IS NULL"
+_STANDING_SIGN_OFF = "voided_at IS NULL AND verification <> 'pending'"
 
 
 def _sql(connection: Connection) -> dict[str, str]:

@@ -25,6 +25,8 @@ from credtrack.models.enums import ASSESSMENT_METHODS, VERIFICATION_STATES, in_l
 from credtrack.models.people import Person, Profession, User
 
 _COMPLETION_CURRENT = "voided_at IS NULL AND verification <> 'pending'"
+# Standing sign-offs: not voided, and not historical sign-offs still awaiting an educator's confirmation.
+_ASSESSMENT_STANDING = "voided_at IS NULL AND verification <> 'pending'"
 _VOID_SHAPE = (
     "(voided_at IS NULL AND void_reason IS NULL) OR (voided_at IS NOT NULL AND length(trim(void_reason)) > 0)"
 )
@@ -69,6 +71,7 @@ class Assessment(IdMixin, VersionedMixin, Base):
     __tablename__ = "assessment"
     __table_args__ = (
         CheckConstraint(in_list("method", ASSESSMENT_METHODS), name="method"),
+        CheckConstraint(in_list("verification", VERIFICATION_STATES), name="verification"),
         CheckConstraint(_VOID_SHAPE, name="void"),
         CheckConstraint("attestation_accepted", name="attested"),
         # The level must belong to the scale the assessment names.
@@ -79,10 +82,10 @@ class Assessment(IdMixin, VersionedMixin, Base):
         Index("ix_assessment_competency_id", "competency_id"),
         # Covers the progress rules' lookups of standing sign-offs without touching the table.
         Index("ix_assessment_current", "person_id", "competency_id", "scale_id", "level_id",
-              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+              sqlite_where=text(_ASSESSMENT_STANDING), postgresql_where=text(_ASSESSMENT_STANDING)),
         # Covers the reports' "first met on" dates of standing sign-offs, read in person order.
         Index("ix_assessment_dated", "person_id", "competency_id", "level_id", "assessed_on",
-              sqlite_where=text("voided_at IS NULL"), postgresql_where=text("voided_at IS NULL")),
+              sqlite_where=text(_ASSESSMENT_STANDING), postgresql_where=text(_ASSESSMENT_STANDING)),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -101,6 +104,11 @@ class Assessment(IdMixin, VersionedMixin, Base):
     assessor_profession_id: Mapped[int | None] = mapped_column(ForeignKey("profession.id"))
     reauthenticated: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(40), default="manual")
+    # "pending": a historical sign-off imported without an assessor on record; the rules count it only
+    # once an educator confirms it ("verified"). Sign-offs made in credtrack are "not_required".
+    verification: Mapped[str] = mapped_column(String(16), default="not_required", server_default="not_required")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -43,7 +43,7 @@ def _covered(framework_id: int):
                    func.count(distinct(Assessment.competency_id)).label("competencies"))
             .join(Competency, Competency.id == Assessment.competency_id)
             .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-            .where(Assessment.voided_at.is_(None), ScaleLevel.passing.is_(True),
+            .where(Assessment.voided_at.is_(None), Assessment.verification != "pending", ScaleLevel.passing.is_(True),
                    Competency.framework_id == framework_id, Competency.domain_id.is_not(None))
             .group_by(Assessment.person_id, Competency.domain_id).subquery("covered"))
 

@@ -152,7 +152,8 @@ def interprofessionality(session: Session) -> ReportTable:
                   func.count(distinct(Assessment.assessor_profession_id)).label("professions"),
                   func.count(distinct(other)).label("others"))
            .join(learner, learner.id == Assessment.person_id)
-           .where(Assessment.voided_at.is_(None)).group_by(Assessment.person_id).subquery("per"))
+           .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
+           .group_by(Assessment.person_id).subquery("per"))
     stmt = (
         select(Person.external_id, Person.full_name, func.coalesce(Profession.name, NOT_RECORDED), Person.unit,
                per.c.n, per.c.assessors, per.c.professions, per.c.others)
@@ -169,7 +170,8 @@ def interprofessionality(session: Session) -> ReportTable:
 def interprofessionality_summary(session: Session) -> ReportTable:
     """Per learner profession: learners with sign-offs, mean distinct assessor professions, share with 2 or more."""
     per = (select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)).label("n"))
-           .where(Assessment.voided_at.is_(None)).group_by(Assessment.person_id).subquery("per"))
+           .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
+           .group_by(Assessment.person_id).subquery("per"))
     two = func.sum(case((per.c.n >= 2, 1), else_=0))
     name = func.coalesce(Profession.name, NOT_RECORDED)
     stmt = (select(name, func.count(), func.avg(per.c.n), ratio(two, func.count()))

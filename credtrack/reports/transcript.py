@@ -83,7 +83,8 @@ def load_transcript(session: Session, external_id: str, today: dt.date | None = 
             .join(Competency, Competency.id == Assessment.competency_id)
             .join(Scale, Scale.id == Assessment.scale_id).join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
             .outerjoin(assessor_profession, assessor_profession.id == Assessment.assessor_profession_id)
-            .where(Assessment.person_id == person.id, Assessment.voided_at.is_(None))
+            .where(Assessment.person_id == person.id, Assessment.voided_at.is_(None),
+                   Assessment.verification != "pending")
             .order_by(Assessment.assessed_on, Competency.code)):
         on, comp, comp_label, scale, level, method, assessor, profession = row
         data.signoffs.append((on, f"{comp} {comp_label}", f"{level} ({scale})", label(method), assessor or "—",

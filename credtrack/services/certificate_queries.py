@@ -13,6 +13,7 @@ from credtrack.certificates import codes
 from credtrack.db import UnitOfWork
 from credtrack.errors import NotFoundError
 from credtrack.models import Certificate, IssuerKey, Person, User, fold
+from credtrack.services import certificate_evidence
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 
@@ -47,6 +48,8 @@ class CertificateDetail:
     issuer_name: str
     key_fingerprint: str
     issued_by: str | None
+    # Set when evidence this certificate was issued on has since been voided (it is never silently revoked).
+    voided_evidence: str | None = None
 
 
 def _display(cert: Certificate, today: dt.date) -> str:
@@ -85,6 +88,8 @@ def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.da
             return session.scalar(select(Certificate.code).where(Certificate.id == cert_id)) if cert_id else None
 
         issuer = session.get(User, cert.issued_by_id) if cert.issued_by_id else None
+        concern = next((v for v in certificate_evidence.voided_evidence(session, cert.person_id, today or _today())
+                        if v.certificate_id == cert.id), None) if cert.status == "valid" else None
         return CertificateDetail(
             row=_row(cert, cert.person.external_id, today or _today()),
             competencies=competencies,
@@ -94,6 +99,7 @@ def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.da
             issuer_name=(key.issuer_name if key is not None else "") or snapshot.get("issuer", {}).get("name", ""),
             key_fingerprint=fingerprint(cert.issuer_kid),
             issued_by=(issuer.display_name or issuer.username) if issuer is not None else None,
+            voided_evidence=concern.describe() if concern is not None else None,
         )
 
 

@@ -122,7 +122,7 @@ class RecordsReader:
         A = Assessment
         query = (select(A.id, A.person_id, A.competency_id, A.scale_id, A.assessed_on, A.assessor_name, A.method,
                         A.level_id, A.assessor_profession_id)
-                 .where(A.person_id.in_(ids), A.voided_at.is_(None)))
+                 .where(A.person_id.in_(ids), A.voided_at.is_(None), A.verification != "pending"))
         if self.competencies is not None:
             query = query.where(A.competency_id.in_(self.competencies or [-1]))
         comps, scales, levels, professions = self._competencies, self._scales, self._levels, self._professions

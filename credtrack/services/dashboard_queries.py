@@ -87,7 +87,8 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
         earned = count(select(func.count()).select_from(Certificate).where(Certificate.issued_on >= month_start))
         valid = count(select(func.count()).select_from(Certificate).where(Certificate.status == "valid"))
         signoffs = count(select(func.count()).select_from(Assessment).where(
-            Assessment.assessed_on >= since, Assessment.voided_at.is_(None)))
+            Assessment.assessed_on >= since, Assessment.voided_at.is_(None),
+            Assessment.verification != "pending"))
         completions = count(select(func.count()).select_from(Completion).where(
             Completion.completed_on >= since, Completion.voided_at.is_(None)))
         expiring = {

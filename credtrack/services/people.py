@@ -244,6 +244,15 @@ def search_people(
         return [person_row(p) for p in uow.session.scalars(stmt)]
 
 
+def count_matching(uow: UnitOfWork, actor: Actor, query: str = "", *, profession_code: str | None = None,
+                 cohort_code: str | None = None, status: str | None = None) -> int:
+    """How many people ``search_people`` would find without a limit."""
+    with uow:
+        require(actor, "read")
+        stmt = search_query(query, profession_code=profession_code, cohort_code=cohort_code, status=status)
+        return uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def get_person(uow: UnitOfWork, actor: Actor, person_id: int) -> PersonRow:
     with uow:
         require(actor, "read")

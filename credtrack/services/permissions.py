@@ -21,6 +21,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "records.record": ("record completions and sign-offs", RECORDERS),
     "records.verify": ("verify module completions", RECORDERS),
     "records.void": ("void a completion or sign-off", RECORDERS),
+    "records.confirm": ("confirm historical sign-offs", STAFF),
     "records.import": ("import records from files", STAFF),
     "certificates.issue": ("issue certificates", STAFF),
     "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),

@@ -168,7 +168,8 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
         if best is None or c.completed_on > best.completed_on:
             completions[c.module_id] = c
     assessments: dict[int, list[Assessment]] = defaultdict(list)
-    for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None))
+    for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None),
+                                                      Assessment.verification != "pending")
                              .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession))):
         assessments[a.competency_id].append(a)
     certificates: dict[int, Certificate] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from credtrack.models import (
     utcnow,
 )
 from credtrack.models.enums import ASSESSMENT_METHODS, label
-from credtrack.services import audit
+from credtrack.services import audit, certificate_evidence
 from credtrack.services.accounts import reauthenticate
 from credtrack.services.catalog import _competencies
 from credtrack.services.changes import Change, Result
@@ -38,6 +38,7 @@ from credtrack.services.common import (
     parse_date,
     required_text,
 )
+from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 
 DEFAULT_ATTESTATION = (
@@ -57,6 +58,8 @@ class CompletionRow:
     recorded_by: str
     voided: bool
     void_reason: str | None
+    # When voiding: codes of the person's certificates that were issued on this record.
+    resting_certificates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class AssessmentRow:
     reauthenticated: bool
     voided: bool
     void_reason: str | None
+    verification: str = "not_required"  # "pending": historical, awaiting an educator's confirmation
+    resting_certificates: tuple[str, ...] = ()
 
 
 def _active_person(session: Session, person_id: int) -> Person:
@@ -121,10 +126,14 @@ def record_completion(
     evidence: str = "",
     verify: bool = False,
     password: str | None = None,
+    repeat: bool = False,
     today: dt.date | None = None,
 ) -> Result[CompletionRow]:
     """Record that a person completed a module. Modules that need verification start as pending
-    unless the recorder verifies at once (``verify=True``, signed with their re-entered ``password``)."""
+    unless the recorder verifies at once (``verify=True``, signed with their re-entered ``password``).
+
+    A second standing completion of the same module on the same day is refused as a likely double
+    entry, unless the recorder says it is a genuine repeat (``repeat=True``); voided ones never count."""
     with uow:
         require(actor, "records.record")
         session = uow.session
@@ -140,11 +149,18 @@ def record_completion(
                 f"{person.full_name} is not enrolled in a cohort that includes {module.code}. Enrol them first.",
                 field="module_code",
             )
-        duplicate = session.scalar(select(Completion.id).where(
+        duplicate = session.scalar(select(Completion).where(
             Completion.person_id == person.id, Completion.module_id == module.id, Completion.completed_on == day,
-            Completion.voided_at.is_(None)))
-        if duplicate is not None:
-            raise DuplicateError(f"{person.full_name} already has {module.code} recorded on {day.isoformat()}.")
+            Completion.voided_at.is_(None)).limit(1))
+        if duplicate is not None and not repeat:
+            if duplicate.verification == "pending":
+                raise DuplicateError(
+                    f"{person.full_name} already has {module.code} recorded on {day.isoformat()}, awaiting "
+                    "verification: verify that record on their page instead of recording it again.")
+            raise DuplicateError(
+                f"{person.full_name} already has {module.code} recorded on {day.isoformat()}. If that record is "
+                "wrong, void it first; if they really completed the module twice that day, record this one as "
+                "a repeat.")
         state = "not_required"
         if module.requires_verification:
             state = "verified" if verify else "pending"
@@ -158,7 +174,9 @@ def record_completion(
         session.add(completion)
         session.flush()
         audit.record(session, actor, "completion.record", "completion", completion.id,
-                     after=_completion_snapshot(completion), reauthenticated=state == "verified")
+                     after=_completion_snapshot(completion) | ({"repeat_of": duplicate.id} if duplicate else {}),
+                     reauthenticated=state == "verified",
+                     note="A repeat on the same day, as the recorder said" if duplicate else "")
         row = completion_row(completion, actor.label)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
@@ -185,19 +203,24 @@ def verify_completion(uow: UnitOfWork, actor: Actor, completion_id: int, *, pass
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: str) -> Result[CompletionRow]:
+def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: str,
+                    today: dt.date | None = None) -> Result[CompletionRow]:
+    """Void a completion with a reason. Progress is judged again at once; certificates issued on it stay
+    valid (never silently revoked) and their codes come back so the user can review them."""
     with uow:
         require(actor, "records.void")
         session = uow.session
         completion = get_or_404(session, Completion, completion_id, "completion")
-        _void(session, actor, completion, reason, "completion")
-        row = completion_row(completion)
+        resting = _void(session, actor, completion, reason, "completion", today)
+        row = replace(completion_row(completion), resting_certificates=resting)
         uow.commit()
-        return Result(row, Change.RECORDS | Change.AUDIT)
+        return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))
 
 
-def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str) -> None:
-    """Mark a record void with a reason; it stays in history. Preceptors may void only their own."""
+def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str,
+          today: dt.date | None) -> tuple[str, ...]:
+    """Mark a record void with a reason; it stays in history. Preceptors may void only their own.
+    Returns the codes of the valid certificates that were issued on it."""
     reason = required_text(reason, "A reason for voiding", "reason", 1000)
     owner = record.assessor_user_id if isinstance(record, Assessment) else record.recorded_by_id
     if actor.role == "preceptor" and owner != actor.id:
@@ -206,10 +229,16 @@ def _void(session: Session, actor: Actor, record: Completion | Assessment, reaso
     if record.voided_at is not None:
         raise ValidationError(f"This {kind} is already voided.")
     record.voided_at, record.voided_by_id, record.void_reason = utcnow(), actor.id, reason
-    session.flush()
+    session.flush()  # re-packs the person's standing evidence (models.evidence)
+    resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, record, today or _today()))
     entity = "assessment" if isinstance(record, Assessment) else "completion"
-    audit.record(session, actor, f"{entity}.void", entity, record.id, before={"voided": False},
-                 after={"voided": True, "void_reason": reason})
+    after: dict = {"voided": True, "void_reason": reason}
+    if resting:
+        after["certificates_issued_on_it"] = list(resting)
+    audit.record(session, actor, f"{entity}.void", entity, record.id, before={"voided": False}, after=after,
+                 note=(f"Certificates issued on this record stay valid until reviewed: {', '.join(resting)}"
+                       if resting else ""))
+    return resting
 
 
 # Sign-offs ------------------------------------------------------------------------------------
@@ -220,14 +249,14 @@ def assessment_row(a: Assessment) -> AssessmentRow:
     return AssessmentRow(a.id, a.person_id, a.competency.code, a.competency.label, a.scale.code, lv.code, lv.label,
                          lv.rank, lv.passing, a.assessed_on, a.method, a.setting, a.comment, a.assessor_name,
                          a.assessor_profession.name if a.assessor_profession else None, a.reauthenticated,
-                         a.voided_at is not None, a.void_reason)
+                         a.voided_at is not None, a.void_reason, a.verification)
 
 
 def _assessment_snapshot(a: Assessment) -> dict:
     return {"person_id": a.person_id, "competency_id": a.competency_id, "scale_id": a.scale_id,
             "level_id": a.level_id, "assessed_on": a.assessed_on, "method": a.method, "setting": a.setting,
             "comment": a.comment, "attestation_text": a.attestation_text, "assessor_user_id": a.assessor_user_id,
-            "assessor_profession_id": a.assessor_profession_id}
+            "assessor_profession_id": a.assessor_profession_id, "verification": a.verification}
 
 
 def record_signoff(
@@ -293,12 +322,36 @@ def record_signoff(
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def void_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, reason: str) -> Result[AssessmentRow]:
+def void_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, reason: str,
+                    today: dt.date | None = None) -> Result[AssessmentRow]:
+    """Void a sign-off with a reason; as ``void_completion``."""
     with uow:
         require(actor, "records.void")
         session = uow.session
         assessment = get_or_404(session, Assessment, assessment_id, "sign-off")
-        _void(session, actor, assessment, reason, "sign-off")
+        resting = _void(session, actor, assessment, reason, "sign-off", today)
+        row = replace(assessment_row(assessment), resting_certificates=resting)
+        uow.commit()
+        return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))
+
+
+def confirm_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, *, password: str) -> Result[AssessmentRow]:
+    """An educator confirms a historical (imported, unverified) sign-off, signing with their re-entered
+    password; from then on the credential rules count it."""
+    with uow:
+        require(actor, "records.confirm")
+        session = uow.session
+        assessment = get_or_404(session, Assessment, assessment_id, "sign-off")
+        if assessment.voided_at is not None:
+            raise ValidationError("This sign-off was voided and cannot be confirmed.")
+        if assessment.verification != "pending":
+            raise ValidationError("This sign-off does not need confirming (or is already confirmed).")
+        reauthenticate(session, actor, password)
+        before = _assessment_snapshot(assessment)
+        assessment.verification, assessment.verified_by_id, assessment.verified_at = "verified", actor.id, utcnow()
+        session.flush()  # re-packs the person's standing evidence
+        audit.record(session, actor, "assessment.confirm", "assessment", assessment.id, before=before,
+                     after=_assessment_snapshot(assessment), reauthenticated=True)
         row = assessment_row(assessment)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)

@@ -82,6 +82,14 @@ def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | N
                                       issuer_name=name.value if name else "", as_of=utcnow(), key=key)
 
 
+def signer_is_trusted(uow: UnitOfWork, text: str, extra_jwks: list[dict] | None = None) -> bool:
+    """Whether the key that signed this revocation list is one this database (or ``extra_jwks``) knows.
+    A list from another workstation's issuer needs that issuer's public keys (its JWKS file) to be checked."""
+    with uow:
+        kid = revocation_list.signer_kid(text)
+        return kid is not None and any(k.kid == kid for k in trusted_keys(uow.session, extra_jwks))
+
+
 def import_revocation_list(uow: UnitOfWork, actor: Actor, text: str, *,
                            extra_jwks: list[dict] | None = None) -> Result[ImportSummary]:
     """Check a revocation list's signature and record its revocations (newer lists add, never remove)."""

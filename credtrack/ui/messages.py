@@ -49,6 +49,16 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
     return prompt.text() if prompt.exec() == QDialog.DialogCode.Accepted else None
 
 
+def ask_void_reason(parent: QWidget | None, what: str, certificates: list[str]) -> str | None:
+    """The reason for voiding a record, or None if the person cancelled."""
+    from PySide6.QtWidgets import QDialog
+
+    from credtrack.ui.dialogs.void_dialog import VoidDialog
+
+    dialog = VoidDialog(what, certificates, parent)
+    return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str | None:
     return save_file_and_type(parent, title, suggested, filters)[0]
 
@@ -59,6 +69,13 @@ def save_file_and_type(parent: QWidget | None, title: str, suggested: str, filte
 
     path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path or None, chosen
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
+    """A folder chosen by the user (starting at ``start``), or None if they cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog.getExistingDirectory(parent, title, start) or None
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str | None:

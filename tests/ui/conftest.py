@@ -23,6 +23,7 @@ class Boxes:
     shown: list[tuple[str, str, str]] = field(default_factory=list)
     confirm_answer: bool = True
     text_answers: list[str | None] = field(default_factory=list)
+    folder_answer: str | None = None  # what a folder chooser returns; None: the folder it suggested
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.shown]
@@ -46,6 +47,11 @@ def boxes(monkeypatch) -> Boxes:
         record.shown.append(("ask", title, label))
         return record.text_answers.pop(0) if record.text_answers else None
 
+    def choose_folder(_p: Any, title: str, start: str) -> str | None:
+        record.shown.append(("folder", title, start))
+        return record.folder_answer if record.folder_answer is not None else start
+
+    monkeypatch.setattr(messages, "choose_folder", choose_folder)
     monkeypatch.setattr(messages, "confirm", confirm)
     monkeypatch.setattr(messages, "ask_text", ask_text)
     return record

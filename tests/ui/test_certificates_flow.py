@@ -159,3 +159,32 @@ def test_viewer_cannot_issue_or_revoke(qtbot, demo_ctx, demo_db):
     page = open_page(qtbot, CertificatesPage, demo_ctx("viewer", DEMO_PASSWORD))
     assert not page.issue_button.isVisible() and not page.cohort_button.isVisible()
     assert not page.actions.revoke_button.isVisible() and page.actions.open_button.isVisible()
+
+
+def test_cohort_pdfs_go_to_the_chosen_folder_which_is_remembered(qtbot, ctx, boxes, tmp_path):
+    from credtrack import config
+
+    chosen = tmp_path / "Cohort certificates"
+    boxes.folder_answer = str(chosen)
+    page = open_page(qtbot, CertificatesPage, ctx)
+    page.cohort_box.setCurrentIndex(page.cohort_box.findData(_cohort(ctx)))
+    qtbot.mouseClick(page.cohort_button, Qt.MouseButton.LeftButton)
+    assert "certificates issued" in boxes.texts()
+    assert list(chosen.glob("*.pdf")), "the cohort's PDFs are in the chosen folder"
+    assert str(chosen) in boxes.texts()  # the summary names where the combined PDF is
+    assert config.LocalSettings.load().cohort_pdf_folder == str(chosen)
+    boxes.folder_answer = None  # accept what is suggested: the folder used last time
+    boxes.shown.clear()
+    assert page.cohort_folder() == chosen
+    assert boxes.shown[0][0] == "folder" and boxes.shown[0][2] == str(chosen)
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_issuing(qtbot, ctx, boxes, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    boxes.folder_answer = str(blocker / "inside")
+    page = open_page(qtbot, CertificatesPage, ctx)
+    page.cohort_box.setCurrentIndex(page.cohort_box.findData(_cohort(ctx)))
+    qtbot.mouseClick(page.cohort_button, Qt.MouseButton.LeftButton)
+    assert "error" in boxes.kinds() and "cannot be saved" in boxes.texts()
+    assert certificate_queries.list_certificates(ctx.uow(), ctx.actor) == []

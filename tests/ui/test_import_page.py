@@ -222,3 +222,38 @@ def test_tab_walks_the_choices_then_each_column_then_the_buttons(qtbot, demo_ctx
     names = tab_through(qtbot, page, page.kind, 11)
     assert names == ["What the file holds", "C&hoose file…", "How to read dates like 03/04/2024",
                           *(f"Field for column {h}" for h in page.mapping.headers), "&Check file", "Problems found"]
+
+
+def test_importing_sign_offs_asks_for_attestation_and_password_and_refuses_invented_assessors(
+        qtbot, demo_ctx, demo_db, tmp_path):
+    from credtrack.models import Assessment
+    from tests.ui.conftest import PASSWORD
+
+    page = _page(qtbot, demo_ctx())
+    page.kind.setCurrentIndex(page.kind.findData("assessments"))
+    assert page.signing.isVisible()
+    text = ("External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Assessor profession\n"
+            "DEMO-000001,C1,ENTRUST5,4,2024-03-01,STAFF-002,,\n"
+            "DEMO-000002,C1,ENTRUST5,4,2024-03-01,,Jane Doe,Social work\n")
+    page.load_file(_file(tmp_path, text, "signoffs.csv"))
+    page.check_file()
+    assert [p.row for p in page.report.problems] == [3], [p.describe() for p in page.report.problems]
+    assert "not a person on record" in page.report.problems[0].message
+    page.signing.historical.setChecked(True)
+    page.check_file()
+    assert page.report.ok and not page.import_button.isEnabled()  # not yet signed
+    page.signing.attest.setChecked(True)
+    assert not page.import_button.isEnabled()
+    page.signing.password.setText(PASSWORD)
+    assert page.import_button.isEnabled()
+    with demo_db.unit_of_work() as uow:
+        before = uow.session.scalar(select(func.count()).select_from(Assessment))
+    page.import_file()
+    assert page.banner.headline.text() == "Imported", page.banner.detail.text()
+    assert page.signing.password.text() == ""
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        assert s.scalar(select(func.count()).select_from(Assessment)) == before + 2
+        assert s.scalar(select(func.count()).select_from(Assessment).where(Assessment.verification == "pending")) == 1
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.assessments"))
+        assert event.reauthenticated and event.actor == "admin"

@@ -114,3 +114,37 @@ def test_educator_and_admin_see_sign_off_but_viewer_does_not(qtbot, demo_ctx):
     educator = MainWindow(demo_ctx("educator", DEMO_PASSWORD))
     qtbot.addWidget(educator)
     assert educator.page(SignoffPage) is not None
+
+
+def test_the_same_module_on_the_same_day_needs_the_repeat_box(qtbot, demo_ctx, demo_db):
+    ctx = demo_ctx("preceptor", DEMO_PASSWORD)
+    page = _page(qtbot, ctx)
+    learner = page.learner.model.rows()[1]
+    from credtrack.services import catalog
+
+    module = next(m for m in catalog.list_modules(demo_db.unit_of_work(), ctx.actor, include_inactive=False)
+                  if not m.requires_enrolment).code
+
+    def sign(repeat: bool) -> None:
+        page.learner.search.setText(learner.external_id)
+        page.learner.table.selectRow(0)
+        page.what.setCurrentIndex(1)
+        page.modules.set_checked(module)
+        page.repeat.setChecked(repeat)
+        page.attest.setChecked(True)
+        page.password.setText(DEMO_PASSWORD)
+        qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+
+    def standing() -> int:
+        return sum(1 for c in records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
+                   if c.module_code == module and not c.voided and c.completed_on == page.date.date().toPython())
+
+    sign(False)
+    first = standing()
+    assert first >= 1
+    sign(False)
+    assert page.banner.tone == "bad" and "as a repeat" in page.banner.detail.text()
+    assert page.repeat.isEnabled()
+    sign(True)
+    assert page.banner.tone == "good" and standing() == first + 1
+    assert not page.repeat.isChecked()

@@ -46,7 +46,19 @@ class AssessmentsTableModel(RowTableModel[Any]):
         Column("Method", lambda r: label(r.method), width=140),
         Column("Assessor", lambda r: r.assessor_name + (f" ({r.assessor_profession})" if r.assessor_profession else ""),
                width=200),
-        Column("State", lambda r: "Voided" if r.voided else ("Signed" if r.reauthenticated else "Recorded"),
-               colour=lambda r: MUTED if r.voided else None,
-               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else ""),
+        Column("State", lambda r: _assessment_state(r),
+               colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
+               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else (
+                   "Imported without an assessor on record: the credential rules do not count it until an "
+                   "educator confirms it." if r.verification == "pending" else "")),
     )
+
+
+def _assessment_state(row: Any) -> str:
+    if row.voided:
+        return "Voided"
+    if row.verification == "pending":
+        return "Historical, unverified"
+    if row.verification == "verified":
+        return "Confirmed"
+    return "Signed" if row.reauthenticated else "Recorded"

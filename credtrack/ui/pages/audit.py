@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services.changes import Change
 from credtrack.ui import style
+from credtrack.ui.audit_folding import SIGN_IN, fold_sign_ins
 from credtrack.ui.export import export_button
 from credtrack.ui.models.admin import AuditTableModel
 from credtrack.ui.pages.base import Page
@@ -142,8 +143,12 @@ class AuditPage(Page):
             combo.addItems([ANY, *values])
             combo.setCurrentText(current if current in values else ANY)
         self._filling = False
+        hidden = 0
+        if self._choice(self.action_filter) != SIGN_IN:
+            rows, hidden = fold_sign_ins(rows)
         self.model.set_rows(rows)
-        self.count_label.setText(f"{len(rows)} events shown, newest first")
+        folded = f" ({hidden} repeated sign-ins folded)" if hidden else ""
+        self.count_label.setText(f"{len(rows)} events shown, newest first{folded}")
 
     def _show_detail(self) -> None:
         row = selected_row(self.table)

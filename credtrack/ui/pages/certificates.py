@@ -235,11 +235,39 @@ class CertificatesPage(Page):
         passphrase = self.actions.passphrase()
         if passphrase is False:
             return
-        self.batch = CohortIssueProgress(self.ctx, code, output_folder(), passphrase or None, self)
+        folder = self.cohort_folder()
+        if folder is None:
+            return
+        self.batch = CohortIssueProgress(self.ctx, code, folder, passphrase or None, self)
         self.batch.finished_batch.connect(self._batch_done)
         self.batch.cancelled_batch.connect(
             lambda: messages.show_info(self, "Cancelled", "Issuing was cancelled; no certificate was kept."))
         self.batch.start()
+
+    def cohort_folder(self) -> Path | None:
+        """Ask where the cohort's PDFs go, starting at the folder used last time; remember the answer."""
+        from credtrack import config
+
+        settings = config.LocalSettings.load()
+        start = settings.cohort_pdf_folder if Path(settings.cohort_pdf_folder or "/nonexistent").is_dir() \
+            else str(output_folder())
+        chosen = messages.choose_folder(self, "Choose the folder for this cohort's certificate PDFs", start)
+        if not chosen:
+            return None
+        folder = Path(chosen)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".credtrack-write-check"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            messages.show_error(self, "Issue for cohort", f"Certificates cannot be saved in {folder}: "
+                                f"{exc.strerror or exc}. Choose another folder.")
+            return None
+        if settings.cohort_pdf_folder != str(folder):
+            settings.cohort_pdf_folder = str(folder)
+            settings.save()
+        return folder
 
     def _batch_done(self, outcome: Any) -> None:
         lines = [f"{len(outcome.issued)} certificates issued."]

@@ -31,6 +31,7 @@ from credtrack.ui.table import TableProxy, make_table
 from credtrack.ui.tasks import Cancelled, TaskControl
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.column_mapping import ColumnMapping
+from credtrack.ui.widgets.import_signing import SignoffImportSigning
 
 KINDS = (
     ("People (learners and preceptors)", "people"),
@@ -76,6 +77,9 @@ class ImportPage(Page):
         self.file_info = style.subtitle("")
         self.file_info.setObjectName("import_file_info")
         self.mapping = ColumnMapping()
+        from credtrack.importing import SIGNOFF_IMPORT_ATTESTATION
+
+        self.signing = SignoffImportSigning(SIGNOFF_IMPORT_ATTESTATION)
 
         self.banner = Banner()
         self.problems = ProblemsTableModel(self)
@@ -100,6 +104,8 @@ class ImportPage(Page):
         self.mapping.changed.connect(self._inputs_changed)
         self.day_first.currentIndexChanged.connect(self._inputs_changed)
         self.scale.currentIndexChanged.connect(self._inputs_changed)
+        self.signing.changed.connect(self._inputs_changed)
+        self.signing.signature_changed.connect(self._update_buttons)
         self.path: str | None = None
         self.preview: Any = None
         self.report: Any = None
@@ -144,6 +150,7 @@ class ImportPage(Page):
         layout.addWidget(self.file_info)
         layout.addLayout(options)
         layout.addWidget(panes, 1)
+        layout.addWidget(self.signing)
         layout.addLayout(actions)
         self.set_tab_order(self.kind, self.file_name, self.choose_button, self.day_first, self.scale, self.mapping,
                            self.problems_table, self.check_button, self.import_button, self.cancel_button)
@@ -179,6 +186,7 @@ class ImportPage(Page):
         sign_offs = self.kind.currentData() == "assessments"
         self.scale.setVisible(sign_offs)
         self.scale_label.setVisible(sign_offs)
+        self.signing.setVisible(sign_offs)
         if self.path:
             self._read_preview()
         else:
@@ -214,12 +222,17 @@ class ImportPage(Page):
     # -- what the user asked for ------------------------------------------
     def _inputs(self) -> tuple[Any, ...]:
         return (self.kind.currentData(), self.path, tuple(sorted(self.mapping.mapping().items())),
-                self.day_first.currentData(), self.scale.currentData() if self.scale.isVisibleTo(self) else None)
+                self.day_first.currentData(), self.scale.currentData() if self.scale.isVisibleTo(self) else None,
+                self._signing_offs() and self.signing.historical.isChecked())
+
+    def _signing_offs(self) -> bool:
+        return self.kind.currentData() == "assessments"
 
     def _options(self) -> Any:
         from credtrack.importing import ImportOptions
 
-        return ImportOptions(day_first=bool(self.day_first.currentData()), default_scale=self._inputs()[4])
+        return ImportOptions(day_first=bool(self.day_first.currentData()), default_scale=self._inputs()[4],
+                             historical=bool(self._inputs()[5]))
 
     def _inputs_changed(self) -> None:
         """Anything changed since the last dry run: it no longer vouches for an import."""
@@ -232,10 +245,11 @@ class ImportPage(Page):
     def _update_buttons(self) -> None:
         ready = not self._busy and self.preview is not None and not self.mapping.missing_required()
         self.check_button.setEnabled(ready)
-        self.import_button.setEnabled(ready and self._clean_check == self._inputs())
+        signed = not self._signing_offs() or self.signing.signed()
+        self.import_button.setEnabled(ready and self._clean_check == self._inputs() and signed)
 
     # -- dry run and import -----------------------------------------------
-    def _run_service(self, service: Any, done: Any, failed: Any) -> None:
+    def _run_service(self, service: Any, done: Any, failed: Any, **extra: Any) -> None:
         """Run ``importing.check`` or ``importing.run_import`` on the file as mapped now; Cancel stops it."""
         from credtrack.importing import ImportCancelledError
 
@@ -246,7 +260,7 @@ class ImportPage(Page):
         def work(control: TaskControl) -> Any:
             try:
                 return service(ctx.uow(), ctx.actor, kind, path, mapping=mapping, options=options,
-                               progress=control.throttled(), cancel=stop.is_set, remembered={})
+                               progress=control.throttled(), cancel=stop.is_set, remembered={}, **extra)
             except ImportCancelledError:
                 raise Cancelled() from None
 
@@ -304,7 +318,9 @@ class ImportPage(Page):
                 return
             self._failed(exc, "Nothing was imported")
 
-        self._run_service(importing.run_import, done, failed)
+        signature = self.signing.signature() if self._signing_offs() else {}
+        self.signing.password.clear()  # a signature is given once, for this import
+        self._run_service(importing.run_import, done, failed, **signature)
 
     def cancel(self) -> None:
         self._stop.set()
@@ -364,6 +380,6 @@ class ImportPage(Page):
 
     def _fix_tab_order(self) -> None:
         chain = [self.kind, self.choose_button, self.day_first, self.scale, *self.mapping.combos,
-                 self.check_button, self.import_button, self.cancel_button, self.problems_table]
+                 self.signing.historical, self.signing.attest, self.signing.password, self.check_button, self.import_button, self.cancel_button, self.problems_table]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)

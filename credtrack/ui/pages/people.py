@@ -75,6 +75,10 @@ class PeoplePage(Page):
         style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
         self.detail.transcript_requested.connect(self.save_transcript)
+        self.detail.void_requested.connect(self.void_record)
+        self.detail.verify_requested.connect(self.verify_record)
+        self.detail.set_allowed({name for name, action in (("void", "records.void"), ("verify", "records.verify"),
+                                                           ("confirm", "records.confirm")) if ctx.can(action)})
         self.export_button = export_button(self.export_table, "the people listed")
 
         self.new_button = QPushButton("New person…")
@@ -277,6 +281,55 @@ class PeoplePage(Page):
         if reason:
             ctx = self.ctx
             ctx.mutate(lambda: people.archive_person(ctx.uow(), ctx.actor, row.id, reason), parent=self)
+
+    # -- correcting records -----------------------------------------------
+    def void_record(self, kind: str, row: Any) -> None:
+        """Void the chosen completion or sign-off with a reason, after saying what rests on it."""
+        from credtrack.services import certificate_evidence, records
+
+        ctx, detail = self.ctx, self.detail.detail
+        who = detail.person.full_name if detail is not None else "this person"
+        if kind == "completion":
+            what = f"Void {row.module_code} — {row.module_title}, completed {row.completed_on:%d %b %Y}, for {who}?"
+        else:
+            what = (f"Void the sign-off of {row.competency_code} at {row.level_label} on {row.assessed_on:%d %b %Y} "
+                    f"by {row.assessor_name}, for {who}?")
+        resting = certificate_evidence.certificates_on_record(ctx.uow(), ctx.actor, kind, row.id)
+        reason = messages.ask_void_reason(self, what, resting)
+        if not reason:
+            return
+        void = records.void_completion if kind == "completion" else records.void_assessment
+
+        def done(voided: Any) -> None:
+            self._load_detail()
+            if voided.resting_certificates:
+                messages.show_info(self, "Record voided", (
+                    f"Certificate {', '.join(voided.resting_certificates)} was issued on this record. It stays "
+                    "valid until you revoke or reissue it; this page and its detail now say its evidence was "
+                    "voided."))
+
+        ctx.mutate(lambda: void(ctx.uow(), ctx.actor, row.id, reason), done, parent=self)
+
+    def verify_record(self, kind: str, row: Any) -> None:
+        """Verify a completion awaiting verification, or confirm a historical sign-off, signed with a password."""
+        from credtrack.services import records
+
+        ctx = self.ctx
+        if kind == "completion":
+            question = (f"Verify {row.module_code}, completed {row.completed_on:%d %b %Y}: re-enter your password "
+                        "to sign that you checked it.")
+            work = lambda password: records.verify_completion(ctx.uow(), ctx.actor, row.id,  # noqa: E731
+                                                              password=password)
+        else:
+            question = (f"Confirm the historical sign-off of {row.competency_code} by {row.assessor_name} on "
+                        f"{row.assessed_on:%d %b %Y}: re-enter your password to sign that you checked it against "
+                        "the program's records. The credential rules count it from then on.")
+            work = lambda password: records.confirm_assessment(ctx.uow(), ctx.actor, row.id,  # noqa: E731
+                                                               password=password)
+        password = messages.ask_text(self, "Verify record" if kind == "completion" else "Confirm sign-off",
+                                     question, secret=True)
+        if password:
+            ctx.mutate(lambda: work(password), lambda _row: self._load_detail(), parent=self)
 
     # -- transcript -------------------------------------------------------
     def save_transcript(self) -> None:

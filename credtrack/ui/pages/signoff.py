@@ -107,6 +107,10 @@ class SignoffPage(Page):
         how_form.addRow("&Date", self.date)
         how_form.addRow("Se&tting", self.setting)
         how_form.addRow("&Comment", self.comment)
+        self.repeat = QCheckBox("A genuine &repeat: completed again on the same day")
+        self.repeat.setToolTip("Modules only. Without it, a second completion of a module on the same day is refused "
+                               "as a likely double entry.")
+        how_form.addRow("", self.repeat)
 
         self.attest = QCheckBox()
         self.attest.setAccessibleName("Attestation")
@@ -166,7 +170,7 @@ class SignoffPage(Page):
         scroll.setAccessibleName("Sign-off details")
         self.set_tab_order(self.learner.search, self.learner.table, self.what, scroll, self.levels.scale,
                            self.method, self.date,
-                           self.setting, self.comment, self.attest, self.password, self.sign_button)
+                           self.setting, self.comment, self.repeat, self.attest, self.password, self.sign_button)
         self._update_state()
 
     # -- data -------------------------------------------------------------
@@ -218,6 +222,7 @@ class SignoffPage(Page):
     def _update_state(self) -> None:
         self.level_box.setEnabled(self._signing_competencies())
         self.method.setEnabled(self._signing_competencies())
+        self.repeat.setEnabled(not self._signing_competencies())
         missing = self._missing()
         self.sign_button.setEnabled(not missing)
         self.missing.setText("Still needed: " + ", ".join(missing) + "." if missing else "Ready to sign.")
@@ -236,8 +241,8 @@ class SignoffPage(Page):
             work = lambda: sign_competencies(ctx, person.id, codes, scale.code, level, day, method,  # noqa: E731
                                              setting, comment, password, attestation)
         else:
-            codes = self.modules.checked_codes()
-            work = lambda: record_modules(ctx, person.id, codes, day, comment, password)  # noqa: E731
+            codes, repeat = self.modules.checked_codes(), self.repeat.isChecked()
+            work = lambda: record_modules(ctx, person.id, codes, day, comment, password, repeat)  # noqa: E731
         self.sign_button.setEnabled(False)
         self.password.clear()
         ctx.run(lambda _c: work(), lambda outcome: self._saved(person, outcome), on_error=self._failed)
@@ -254,6 +259,7 @@ class SignoffPage(Page):
             self.levels.clear_choice()
             self.comment.clear()
             self.attest.setChecked(False)
+            self.repeat.setChecked(False)
         elif saved:
             self.banner.show_message("warn", f"Partly saved: {', '.join(saved)}", "Not saved:\n" + "\n".join(problems))
         else:
@@ -293,8 +299,8 @@ def sign_competencies(ctx: Any, person_id: int, codes: list[str], scale: str, le
     return saved, problems, changes
 
 
-def record_modules(ctx: Any, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str
-                   ) -> tuple[list[str], list[str], Any]:
+def record_modules(ctx: Any, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str,
+                   repeat: bool = False) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
     from credtrack.errors import CredtrackError
     from credtrack.services import accounts, records
@@ -306,7 +312,7 @@ def record_modules(ctx: Any, person_id: int, codes: list[str], day: dt.date, evi
     for code in codes:
         try:
             result = records.record_completion(ctx.uow(), ctx.actor, person_id=person_id, module_code=code,
-                                               completed_on=day, evidence=evidence)
+                                               completed_on=day, evidence=evidence, repeat=repeat)
             changes |= result.changes
             if result.value.verification == "pending":
                 changes |= records.verify_completion(ctx.uow(), ctx.actor, result.value.id, password=password).changes

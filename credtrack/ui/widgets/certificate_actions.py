@@ -196,11 +196,34 @@ class CertificateActions:
         if not source:
             return
 
-        def work() -> Any:
-            from credtrack.services import revocations
+        from credtrack.services import revocations
 
+        try:
             text = Path(source).read_text(encoding="utf-8")
-            return revocations.import_revocation_list(ctx.uow(), ctx.actor, text)
+        except (OSError, UnicodeDecodeError) as exc:
+            messages.show_error(self.parent, "Import revocation list", f"{source} cannot be read: {exc}")
+            return
+        extra: list[dict] = []
+        if not revocations.signer_is_trusted(ctx.uow(), text):
+            # A list from another workstation's issuer is checked against that issuer's public keys.
+            jwks = messages.open_file_name(
+                self.parent, "Choose the issuer's public key file (JWKS) that signed this list",
+                "Public keys (*.json *.jwks);;All files (*)")
+            if not jwks:
+                messages.show_info(self.parent, "Nothing imported", (
+                    "This revocation list was signed by an issuer whose public key this database does not know. "
+                    "Ask that issuer for its public key file (Settings › Export public key, or "
+                    "`credtrack-cli keys export-jwks`) and choose it when you import the list."))
+                return
+            try:
+                extra = [json.loads(Path(jwks).read_text(encoding="utf-8"))]
+            except (OSError, ValueError) as exc:
+                messages.show_error(self.parent, "Import revocation list",
+                                    f"{jwks} is not a public key file (JWKS): {exc}")
+                return
+
+        def work() -> Any:
+            return revocations.import_revocation_list(ctx.uow(), ctx.actor, text, extra_jwks=extra)
 
         ctx.mutate(work, lambda s: messages.show_info(
             self.parent, "Revocation list imported",

@@ -135,8 +135,9 @@ class CertificateDetailPane(QWidget):
         f = self.fields
         f["credential"].setText(row.credential_title)
         f["code"].setText(row.code)
-        f["status"].setText(status_text(d) + (f"\nRenews {d.supersedes}" if d.supersedes else ""))
-        style.colour(f["status"], STATUS_TONES.get(row.display_status))
+        f["status"].setText(status_text(d) + (f"\nRenews {d.supersedes}" if d.supersedes else "")
+                            + (f"\n{d.voided_evidence}" if d.voided_evidence else ""))
+        style.colour(f["status"], style.WARN if d.voided_evidence else STATUS_TONES.get(row.display_status))
         f["issued"].setText(f"{row.issued_on:%d %b %Y}")
         f["expires"].setText(f"{row.expires_on:%d %b %Y}" if row.expires_on else "Does not expire")
         f["competencies"].setText("\n".join(f"{code} · {label}" for code, label in d.competencies) or "—")

@@ -34,7 +34,8 @@ class ProgressChecklist(QTreeWidget):
         self.header().resizeSection(0, 270)
         self.header().setStretchLastSection(True)
 
-    def set_progress(self, items: list[Any]) -> None:
+    def set_progress(self, items: list[Any], voided_certificates: frozenset[str] | set[str] = frozenset()) -> None:
+        """``voided_certificates``: codes of certificates issued on evidence since voided, marked as such."""
         self.clear()
         if not items:
             placeholder = QTreeWidgetItem(["No credentials assigned or started yet.", ""])
@@ -46,13 +47,16 @@ class ProgressChecklist(QTreeWidget):
             summary = f"{progress.met} of {progress.total} met — {words}"
             if progress.certificate_code:
                 summary += f" · certificate {progress.certificate_code}"
+                if progress.certificate_code in voided_certificates:
+                    summary += " (evidence behind it voided)"
             if progress.renewal_date:
                 summary += f" · renew by {progress.renewal_date:%d %b %Y}"
             top = QTreeWidgetItem([progress.credential_title, summary])
             font = QFont(top.font(0))
             font.setBold(True)
             top.setFont(0, font)
-            top.setForeground(1, QBrush(QColor(STATUS_TONE.get(progress.status, MUTED))))
+            tone = WARN if progress.certificate_code in voided_certificates else STATUS_TONE.get(progress.status, MUTED)
+            top.setForeground(1, QBrush(QColor(tone)))
             top.setToolTip(0, progress.credential_code)
             for req in progress.requirements:
                 mark = MARK.get(req.state, "•")
@@ -72,4 +76,5 @@ class ProgressChecklist(QTreeWidget):
                 child.setForeground(0, QBrush(QColor(GOOD if ok else MUTED)))
                 top.addChild(child)
             self.addTopLevelItem(top)
-            top.setExpanded(progress.status not in ("earned",))
+            # Earned ones fold away, unless the evidence behind their certificate was voided.
+            top.setExpanded(progress.status not in ("earned",) or progress.certificate_code in voided_certificates)

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from credtrack.ui import style
 from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
 from credtrack.ui.signals import emit
-from credtrack.ui.table import RowTableModel, TableProxy, make_table
+from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
+from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
 
 
@@ -23,11 +24,12 @@ class PersonDetail:
     assessments: list[Any] = field(default_factory=list)
     enrolments: list[Any] = field(default_factory=list)
     certificates: list[Any] = field(default_factory=list)
+    voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
 
 
 def load_detail(ctx: Any, person_id: int) -> PersonDetail:
     """Everything the pane shows, fetched in one go on a worker."""
-    from credtrack.services import cohorts, people, progress, records
+    from credtrack.services import certificate_evidence, cohorts, people, progress, records
     from credtrack.ui import certificate_rows
 
     person = people.get_person(ctx.uow(), ctx.actor, person_id)
@@ -39,11 +41,31 @@ def load_detail(ctx: Any, person_id: int) -> PersonDetail:
         assessments=assessments,
         enrolments=cohorts.list_enrolments(ctx.uow(), ctx.actor, person_id=person_id),
         certificates=certificate_rows.for_person(ctx, person_id),
+        voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
     )
+
+
+def _record_bar(*buttons: QPushButton) -> QHBoxLayout:
+    bar = QHBoxLayout()
+    bar.addStretch(1)
+    for button in buttons:
+        bar.addWidget(button)
+    return bar
+
+
+def _with_bar(view: QWidget, bar: QHBoxLayout) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(view, 1)
+    layout.addLayout(bar)
+    return box
 
 
 class PersonDetailPane(QWidget):
     transcript_requested = Signal()
+    void_requested = Signal(str, object)  # "completion" or "assessment", the row
+    verify_requested = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,9 +88,36 @@ class PersonDetailPane(QWidget):
         self.completions_view = make_table(TableProxy(self.completions, self), "Completions")
         self.assessments_view = make_table(TableProxy(self.assessments, self), "Sign-offs")
         self.certificates_view = make_table(TableProxy(self.certificates, self), "Certificates of this person")
-        self.tabs.addTab(self.completions_view, "Completions")
-        self.tabs.addTab(self.assessments_view, "Sign-offs")
+        self.verify_completion_button = QPushButton("Verify…")
+        self.verify_completion_button.setToolTip("Verify a completion awaiting verification; you sign with your "
+                                                 "password.")
+        self.void_completion_button = QPushButton("Void…")
+        self.void_completion_button.setToolTip("Void a wrong completion with a reason; it stays in history.")
+        self.confirm_assessment_button = QPushButton("Confirm…")
+        self.confirm_assessment_button.setToolTip("Confirm a historical, unverified sign-off so the credential "
+                                                  "rules count it; you sign with your password.")
+        self.void_assessment_button = QPushButton("Void…")
+        self.void_assessment_button.setToolTip("Void a wrong sign-off with a reason; it stays in history.")
+        for button, name in ((self.verify_completion_button, "Verify the selected completion"),
+                             (self.void_completion_button, "Void the selected completion"),
+                             (self.confirm_assessment_button, "Confirm the selected sign-off"),
+                             (self.void_assessment_button, "Void the selected sign-off")):
+            button.setAccessibleName(name)
+        self.verify_completion_button.clicked.connect(lambda: self._request(self.verify_requested, "completion"))
+        self.void_completion_button.clicked.connect(lambda: self._request(self.void_requested, "completion"))
+        self.confirm_assessment_button.clicked.connect(lambda: self._request(self.verify_requested, "assessment"))
+        self.void_assessment_button.clicked.connect(lambda: self._request(self.void_requested, "assessment"))
+        self.completions_view.selectionModel().selectionChanged.connect(self._update_record_buttons)
+        self.assessments_view.selectionModel().selectionChanged.connect(self._update_record_buttons)
+        self.tabs.addTab(_with_bar(self.completions_view,
+                                   _record_bar(self.verify_completion_button, self.void_completion_button)),
+                         "Completions")
+        self.tabs.addTab(_with_bar(self.assessments_view,
+                                   _record_bar(self.confirm_assessment_button, self.void_assessment_button)),
+                         "Sign-offs")
         self.tabs.addTab(self.certificates_view, "Certificates")
+        self.evidence_banner = Banner()
+        self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
         style.set_role(self.empty, "subtitle")
         layout = QVBoxLayout(self)
@@ -78,9 +127,38 @@ class PersonDetailPane(QWidget):
         heading.addWidget(self.transcript_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(heading)
         layout.addWidget(self.facts)
+        layout.addWidget(self.evidence_banner)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.empty)
+        self.allowed: set[str] = set()
         self.show_detail(None)
+
+    def set_allowed(self, actions: set[str]) -> None:
+        """Which record actions the signed-in user may take ("void", "verify", "confirm"); the rest stay hidden."""
+        self.allowed = set(actions)
+        self.void_completion_button.setVisible("void" in actions)
+        self.void_assessment_button.setVisible("void" in actions)
+        self.verify_completion_button.setVisible("verify" in actions)
+        self.confirm_assessment_button.setVisible("confirm" in actions)
+        self._update_record_buttons()
+
+    def selected_record(self, kind: str) -> Any:
+        view = self.completions_view if kind == "completion" else self.assessments_view
+        return selected_row(view)
+
+    def _request(self, signal: Any, kind: str) -> None:
+        row = self.selected_record(kind)
+        if row is not None:
+            emit(signal, kind, row)
+
+    def _update_record_buttons(self) -> None:
+        completion, assessment = self.selected_record("completion"), self.selected_record("assessment")
+        self.void_completion_button.setEnabled(completion is not None and not completion.voided)
+        self.verify_completion_button.setEnabled(
+            completion is not None and not completion.voided and completion.verification == "pending")
+        self.void_assessment_button.setEnabled(assessment is not None and not assessment.voided)
+        self.confirm_assessment_button.setEnabled(
+            assessment is not None and not assessment.voided and assessment.verification == "pending")
 
     def show_detail(self, detail: PersonDetail | None) -> None:
         self.detail = detail
@@ -89,6 +167,7 @@ class PersonDetailPane(QWidget):
             widget.setVisible(has)
         self.empty.setVisible(not has)
         if detail is None:
+            self.evidence_banner.clear()
             return
         p = detail.person
         self.name.setText(p.full_name)
@@ -106,10 +185,18 @@ class PersonDetailPane(QWidget):
         if cohorts:
             text += "\nCohorts: " + ", ".join(cohorts)
         self.facts.setText(text)
-        self.checklist.set_progress(detail.progress)
+        self.checklist.set_progress(detail.progress, {v.certificate_code for v in detail.voided_evidence})
         self.completions.set_rows(detail.completions)
         self.assessments.set_rows(detail.assessments)
         self.certificates.set_rows(detail.certificates)
+        self._update_record_buttons()
+        if detail.voided_evidence:
+            many = len(detail.voided_evidence) > 1
+            self.evidence_banner.show_message(
+                "warn", f"Evidence behind {'certificates' if many else 'a certificate'} of this person was voided",
+                "\n".join(v.describe() for v in detail.voided_evidence))
+        else:
+            self.evidence_banner.clear()
         self.tabs.setTabText(1, f"Completions ({len(detail.completions)})")
         self.tabs.setTabText(2, f"Sign-offs ({len(detail.assessments)})")
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")

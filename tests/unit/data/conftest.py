@@ -177,3 +177,25 @@ def history(db, seeded):
         sign("P003", "VE1", ent, lv[("ENTRUST5", "5")], D(2024, 1, 31), "R002", prof="MED", voided=True)
         uow.commit()
     return seeded
+
+
+SIGNER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def signer(db):
+    """A real educator account, for imports that are signed with a re-entered password."""
+    from unittest import mock
+
+    from argon2 import PasswordHasher
+
+    from credtrack.services import accounts
+    from credtrack.services.permissions import SYSTEM
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+    with mock.patch.object(accounts, "hash_password", cheap.hash):
+        accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=SIGNER_PASSWORD, role="admin")
+        row = accounts.create_user(db.unit_of_work(), SYSTEM, username="importer", password=SIGNER_PASSWORD,
+                                   role="educator", display_name="Ida Importer").value
+    return Actor(id=row.id, username=row.username, role=row.role, display_name=row.display_name)

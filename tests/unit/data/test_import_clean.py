@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from credtrack.importing import check, preview, run_import
+from credtrack.importing import ImportOptions, check, preview, run_import
 from credtrack.models import (
     Assessment,
     AuditEvent,
@@ -19,7 +19,7 @@ from credtrack.models import (
     evidence,
 )
 from credtrack.services.audit import verify_chain
-from tests.unit.data.conftest import EDUCATOR
+from tests.unit.data.conftest import EDUCATOR, SIGNER_PASSWORD
 
 HEADER = ["Employee ID", "Name", "E-mail", "PROFESSION", "unit_department", "Start_Date", "end date"]
 ROWS = [
@@ -50,7 +50,7 @@ EXPECTED = [
     ("N100", "Zoë O'Brien", "zoe@example.org", "NURS", "4 West", dt.date(2023, 9, 4), None, "active",
      "zoe o'brien n100"),
     ("N101", "José Núñez", "jose@example.org", "PHARM", "ICU", dt.date(2023, 10, 2), dt.date(2024, 3, 29),
-     "active", "jose nunez n101"),
+     "inactive", "jose nunez n101"),  # left on 2024-03-29
     ("N102", "Renée Côté", None, "SW", None, dt.date(2024, 1, 15), None, "active", "renee cote n102"),
 ]
 
@@ -88,7 +88,7 @@ def _counts(db):
                      for m in (Person, Enrolment, Completion, Assessment, AuditEvent))
 
 
-def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, tmp_path):
+def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, signer, tmp_path):
     files = {
         "people": _write_csv(tmp_path / "people.csv", ROWS, "utf-8", ","),
         "enrolments": tmp_path / "enrolments.csv",
@@ -104,13 +104,17 @@ def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, 
         "N100,VE1,ENTRUST5,4,2024-03-01,R001,,Direct observation\n"
         "N100,RR1,METNOT,Met,2024-03-02,,Dana Visiting,simulation\n"
         "N101,IPEC-2023:C1,ENTRUST5,Entrustment 3,2024-03-03,R002,,\n")
+    signed = {"attestation_accepted": True, "password": SIGNER_PASSWORD,
+              "options": ImportOptions(historical=True)}  # Dana Visiting is not on record
     for kind, path in files.items():
-        first = run_import(db.unit_of_work(), EDUCATOR, kind, path, remembered={}, remember=False).value
+        extra = signed if kind == "assessments" else {}
+        first = run_import(db.unit_of_work(), signer, kind, path, remembered={}, remember=False, **extra).value
         assert first.problems == [] and first.inserted > 0, kind
     after_first = _counts(db)
-    assert after_first == (8, 2, 4, 3, 4)
+    assert after_first == (8, 2, 4, 3, 6)  # 4 imports + the two accounts the signer fixture made
     for kind, path in files.items():
-        again = run_import(db.unit_of_work(), EDUCATOR, kind, path, remembered={}, remember=False).value
+        extra = signed if kind == "assessments" else {}
+        again = run_import(db.unit_of_work(), signer, kind, path, remembered={}, remember=False, **extra).value
         assert (again.inserted, again.updated) == (0, 0), kind
         assert again.unchanged == again.rows
     assert _counts(db) == after_first
@@ -122,6 +126,7 @@ def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, 
         assert tuple(sim) == (dt.date(2024, 3, 1), "pending", "import")
         visiting = s.scalars(select(Assessment).where(Assessment.assessor_name == "Dana Visiting")).one()
         assert visiting.level_id == seeded.levels[("METNOT", "M")] and visiting.assessor_profession_id is None
+        assert visiting.verification == "pending"  # historical: not counted until an educator confirms it
         rita = s.scalars(select(Assessment).where(Assessment.assessor_person_id == seeded.people["R001"])).one()
         assert rita.assessor_name == "Rita Preceptor"
         assert rita.assessor_profession_id == seeded.professions["PHARM"]
@@ -160,3 +165,24 @@ def test_mapping_is_remembered_per_kind(db, seeded, tmp_path):
     run_import(db.unit_of_work(), EDUCATOR, "people", path, mapping=mapping)
     assert preview("people", path).mapping == mapping
     assert check(db.unit_of_work(), EDUCATOR, "people", path).unchanged == 1
+
+
+def test_people_who_have_left_are_inactive_and_a_future_leaving_date_waits(db, seeded, tmp_path):
+    path = tmp_path / "leavers.csv"
+    path.write_text("External ID,Name,End date,Status\nL1,Left Already,2024-03-29,\nL2,Leaving Later,2024-12-31,\n"
+                    "L3,Kept Active,2024-01-31,active\n", encoding="utf-8")
+    options = ImportOptions(today=dt.date(2024, 6, 1))
+    report = check(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, options=options)
+    assert report.problems == []
+    run_import(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, remember=False, options=options)
+    with db.unit_of_work() as uow:
+        status = dict(uow.session.execute(select(Person.external_id, Person.status)
+                                          .where(Person.external_id.like("L%"))).all())
+    assert status == {"L1": "inactive", "L2": "active", "L3": "active"}
+    # A later file giving a leaving date for someone on record makes them inactive too.
+    path.write_text("External ID,Name,End date\nP001,Nguyễn Thị Minh,2024-05-01\n", encoding="utf-8")
+    report = check(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, options=options)
+    assert report.problems == []
+    run_import(db.unit_of_work(), EDUCATOR, "people", path, remembered={}, remember=False, options=options)
+    with db.unit_of_work() as uow:
+        assert uow.session.scalar(select(Person.status).where(Person.external_id == "P001")) == "inactive"

@@ -174,3 +174,26 @@ def snapshot(db: Database) -> dict[str, list[tuple]]:
 def audit_count(db: Database) -> int:
     with db.engine.connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one())
+
+
+def historical_signoff(w: World, competency: str = "C1", level: str = "4", on: dt.date | str = "2025-09-01", *,
+                       person: int | None = None, assessor: str = "Jane Doe",
+                       profession: str | None = "SW") -> int:
+    """A sign-off as an import leaves it when its assessor is not on record: historical, awaiting confirmation."""
+    from credtrack.models import Assessment, Competency, Profession, Scale, ScaleLevel
+
+    with w.uow() as uow:
+        s = uow.session
+        comp = s.scalar(select(Competency).where(Competency.code == competency))
+        scale = s.scalar(select(Scale).where(Scale.code == "ENTRUST5"))
+        lv = s.scalar(select(ScaleLevel).where(ScaleLevel.scale_id == scale.id, ScaleLevel.code == level))
+        prof = s.scalar(select(Profession.id).where(Profession.code == profession)) if profession else None
+        a = Assessment(person_id=person or w.learner, competency_id=comp.id, scale_id=scale.id, level_id=lv.id,
+                       assessed_on=dt.date.fromisoformat(str(on)), method="other", attestation_accepted=True,
+                       attestation_text="imported", assessor_name=assessor, assessor_profession_id=prof,
+                       source="import", verification="pending")
+        s.add(a)
+        s.flush()
+        aid = a.id
+        uow.commit()
+    return aid

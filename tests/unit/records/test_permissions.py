@@ -44,6 +44,7 @@ from tests.unit.records.builders import (
     build_world,
     cheap_hashing,
     complete,
+    historical_signoff,
     signoff,
     snapshot,
 )
@@ -148,6 +149,9 @@ CASES = [
         assessed_on=_day(t), method="simulation", password=PASSWORD, attestation_accepted=True, today=TODAY)),
     Case("records.void_assessment", "records.void",
          lambda w, a, c, t: records.void_assessment(w.uow(), a, c, "Wrong competency"), _own_signoff),
+    Case("records.confirm_assessment", "records.confirm",
+         lambda w, a, c, t: records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
+         lambda w, a: historical_signoff(w)),
     # institution settings
     Case("settings.update_institution", "settings.edit", lambda w, a, c, t: settings.update_institution(
         w.uow(), a, institution_name=f"Hospital {t}")),

@@ -1,0 +1,59 @@
+"""A second workstation, sharing nothing but the exported list and the issuer's public keys, imports the
+issuer's revocation list from the Certificates page."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from credtrack.db import Database
+from credtrack.models import Base, ExternalRevocation
+from credtrack.services import accounts, certificates, keys, revocations, setup
+from credtrack.services.permissions import SYSTEM
+from credtrack.ui import messages
+from credtrack.ui.context import AppContext
+from credtrack.ui.pages.certificates import CertificatesPage
+from credtrack.ui.tasks import TaskRunner
+from tests.integration.test_certificate_world import DAY, build_world
+
+
+def _database(path) -> Database:
+    db = Database(f"sqlite:///{path}")
+    Base.metadata.create_all(db.engine)
+    return db
+
+
+def test_a_second_workstation_imports_the_revocation_list_from_the_desktop(qtbot, tmp_path, boxes, monkeypatch):
+    issuer_db = _database(tmp_path / "issuer.db")
+    world = build_world(issuer_db)
+    cert = certificates.issue_certificate(issuer_db.unit_of_work(), world.educator, world.eligible_id,
+                                          world.credential_id, out_dir=tmp_path, today=DAY).value
+    certificates.revoke_certificate(issuer_db.unit_of_work(), world.educator, cert.code, "Issued in error")
+    listing = tmp_path / "revocations.ctrl"
+    listing.write_text(revocations.export_revocation_list(issuer_db.unit_of_work(), world.educator),
+                       encoding="utf-8")
+    jwks = tmp_path / "issuer.jwks.json"
+    jwks.write_text(json.dumps(keys.export_jwks(issuer_db.unit_of_work())), encoding="utf-8")
+    issuer_db.dispose()
+
+    other = _database(tmp_path / "other.db")
+    setup.load_starter_data(other.unit_of_work())
+    accounts.create_user(other.unit_of_work(), SYSTEM, username="admin", password="another password 1",
+                         role="admin")
+    actor = accounts.log_in(other.unit_of_work(), "admin", "another password 1")
+    keys.create_issuer_key(other.unit_of_work())  # this workstation's own, different key
+    page = CertificatesPage(AppContext(other, actor, runner=TaskRunner(synchronous=True)))
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    chosen = [str(listing), str(jwks)]
+    monkeypatch.setattr(messages, "open_file_name", lambda _p, _title, _filters: chosen.pop(0))
+    page.actions.import_revocations()
+    assert chosen == []
+    assert [k for k, _t, _x in boxes.shown] == ["info"], boxes.shown
+    assert "1 revocations" in boxes.texts() and "1 new" in boxes.texts()
+    with other.unit_of_work() as uow:
+        (row,) = uow.session.scalars(select(ExternalRevocation))
+        assert row.code == cert.code and row.reason == "Issued in error"
+    other.dispose()
