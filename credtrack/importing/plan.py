@@ -9,7 +9,7 @@ from typing import Any
 
 from credtrack.importing.fields import FIELDS
 from credtrack.importing.problems import ImportCancelledError, Problem
-from credtrack.importing.reading import Cell, Table
+from credtrack.importing.reading import DELIMITER_NAMES, Cell, Table
 from credtrack.importing.values import EARLIEST_DATE, BadValue, infer_day_first, parse_date, text
 
 Progress = Callable[[int, int, str], None]
@@ -101,10 +101,28 @@ class RowReader:
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             self.row = self.table.row_number(i)
+            if self._misaligned(cells):
+                continue  # every later value sits under the wrong heading: none of it can be trusted
             self._cells = cells
             yield self.row
         if self.progress is not None:
             self.progress(total, total, "checking")
+
+    def _misaligned(self, cells: list[Cell]) -> bool:
+        """A row with more filled cells than the header has columns; trailing empty cells are fine."""
+        width = len(self.table.headers)
+        filled = [i for i, c in enumerate(cells, 1) if not (c is None or (isinstance(c, str) and not c.strip()))]
+        if not filled or filled[-1] <= width:
+            return False
+        separator = DELIMITER_NAMES.get(self.table.delimiter, "separator")
+        advice = (f"a value containing a {separator} (such as a name written 'Okafor, Ben') must be in double "
+                  "quotes, or every later value moves one column to the right" if self.table.delimiter
+                  else "remove the values to the right of the last headed column, or give them a header")
+        self.plan.problems.append(Problem(
+            self.row, None,
+            f"this row has {filled[-1]} cells but the header has {width} columns, so its values do not line up "
+            f"with the headings; {advice}. Nothing from this row was read."))
+        return True
 
     def cell(self, name: str) -> Cell:
         column = self.columns.get(name)
