@@ -42,16 +42,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from credtrack import paths
 
-    if args.data_dir:
-        paths.set_data_dir(args.data_dir)
     try:
+        if args.data_dir:
+            paths.set_data_dir(args.data_dir)
         return int(args.handler(args) or 0)
     except CredtrackError as exc:
         print(f"credtrack-cli: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # A folder that cannot be made, a file that cannot be written: the system's own words,
+        # with the path, say what to fix; nothing was changed in the database for it.
+        print(f"credtrack-cli: {_describe_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("credtrack-cli: interrupted; nothing half-done was kept.", file=sys.stderr)
         return 130
+
+
+def _describe_os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}. Choose another place, or check its permissions and free space."
 
 
 if __name__ == "__main__":  # pragma: no cover

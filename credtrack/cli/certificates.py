@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from credtrack.cli import context
+from credtrack.cli import context, files
 
 # One exit code per verdict, so scripts can branch on the outcome.
 VERIFY_EXIT_CODES = {
@@ -149,14 +149,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from credtrack.services import revocations
 
     db = context.database(args)
-    extra = [json.loads(path.read_text(encoding="utf-8")) for path in args.jwks]
+    extra = [files.read_jwks(path) for path in args.jwks]
     source = args.source
     from credtrack.certificates import openbadge_token
 
     if openbadge_token.looks_like_token(source):
         return _verify_openbadge_token(db, source, extra, args.json)
-    if Path(source).is_file():
-        source = Path(source)
+    source = files.certificate_source(source)
     result = revocations.verify_input(db.unit_of_work(), source, extra_jwks=extra)
     claims = result.claims
     if args.json:
@@ -237,8 +236,9 @@ def cmd_revocations_import(args: argparse.Namespace) -> int:
 
     db = context.database(args)
     actor = context.actor(args, db)
-    extra = [json.loads(path.read_text(encoding="utf-8")) for path in args.jwks]
-    summary = revocations.import_revocation_list(db.unit_of_work(), actor, args.file.read_text(encoding="utf-8"),
+    extra = [files.read_jwks(path) for path in args.jwks]
+    text = files.read_text(args.file, "revocation list")
+    summary = revocations.import_revocation_list(db.unit_of_work(), actor, text,
                                                  extra_jwks=extra).value
     print(f"Revocation list from {summary.issuer_name or 'the issuer'} as of {summary.as_of:%Y-%m-%d %H:%M}: "
           f"{summary.total} revoked, {summary.new} new here.")
