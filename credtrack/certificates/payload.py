@@ -9,6 +9,7 @@ The protected header names the algorithm and the first bytes of the key thumbpri
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zlib
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from credtrack.certificates.keys import SigningKey, cose_kid
 
 PREFIX = "CT1:"
+MAX_COSE_BYTES = 64 * 1024  # far above any certificate; bounds what a hostile code can make us inflate
 COSE_SIGN1_TAG = 18
 ALG_ES256 = -7
 HDR_ALG, HDR_KID = 1, 4
@@ -138,14 +140,17 @@ def unwrap(text: str) -> bytes:
     if not isinstance(text, str):
         raise PayloadFormatError("not text")
     text = text.strip()
-    if not text.upper().startswith(PREFIX):
+    if not text.startswith(PREFIX):
+        # Only the form credtrack prints is accepted: a changed prefix is a changed code.
         raise PayloadFormatError("not a credtrack certificate code")
     try:
         compressed = base45.b45decode(text[len(PREFIX):])
         decompressor = zlib.decompressobj()
-        cose = decompressor.decompress(compressed, 64 * 1024)
+        cose = decompressor.decompress(compressed, MAX_COSE_BYTES)
         if not decompressor.eof or decompressor.unconsumed_tail:
-            raise PayloadFormatError("the code is incomplete")
+            raise PayloadFormatError("the code is incomplete, or holds more than a certificate")
+        if decompressor.unused_data:
+            raise PayloadFormatError("bytes were added after the code")
     except PayloadFormatError:
         raise
     except Exception as exc:  # base45/zlib reject damaged or truncated text
@@ -156,12 +161,14 @@ def unwrap(text: str) -> bytes:
 def parse(cose: bytes) -> SignedPayload:
     """Take a COSE_Sign1 apart. Raises PayloadFormatError unless it has the expected shape."""
     try:
-        message = cbor2.loads(cose)
-        if isinstance(message, cbor2.CBORTag):
-            if message.tag != COSE_SIGN1_TAG:
-                raise PayloadFormatError("not a COSE_Sign1 message")
-            message = message.value
-        protected, unprotected, payload, signature = message
+        stream = io.BytesIO(cose)
+        message = cbor2.CBORDecoder(stream).decode()
+        if stream.tell() != len(cose):
+            raise PayloadFormatError("bytes were added after the signed message")
+        # credtrack always writes the COSE_Sign1 tag; a message without it is not one it wrote.
+        if not isinstance(message, cbor2.CBORTag) or message.tag != COSE_SIGN1_TAG:
+            raise PayloadFormatError("not a COSE_Sign1 message")
+        protected, unprotected, payload, signature = message.value
         header = cbor2.loads(protected)
         kid = header[HDR_KID]
         alg = header[HDR_ALG]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,11 +105,21 @@ class VerificationResult:
         return self.verdict is Verdict.VALID
 
 
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_IMAGE_PIXELS = 64_000_000  # above any phone photo (12-50 MP) or a 300 dpi scan of an A3 page (17 MP)
+MAX_PDF_PAGE_PIXELS = 16_000_000  # a certificate page at 200 dpi is about 4 MP
+_log = logging.getLogger(__name__)
+
+
+class TooLargeError(Exception):
+    """A file with more pixels than a verifier should ever decode; its message says so."""
+
+
 def verify(source: str | bytes | os.PathLike[str], trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
     """One verdict for QR text, a typed code, or a PDF / PNG / JPEG file (path or bytes)."""
     try:
         if isinstance(source, bytes):
-            return _verify_scanned(_read_qr_texts(source), trust, today)
+            return verify_bytes(source, trust, today=today)
         if isinstance(source, os.PathLike):
             return verify_file(Path(source), trust, today=today)
         text = source.strip()
@@ -117,8 +128,13 @@ def verify(source: str | bytes | os.PathLike[str], trust: Trust, *, today: dt.da
         if _looks_like_file(text):
             return verify_file(Path(text), trust, today=today)
         return verify_code(text, trust, today=today)
-    except Exception:  # a last guard: a verifier must answer, not crash
-        return VerificationResult(Verdict.UNREADABLE, "This input could not be read as a certificate.")
+    except Exception:  # a last guard: a verifier must answer, not crash, and the fault must be seen
+        _log.exception("verification failed unexpectedly")
+        return VerificationResult(
+            Verdict.UNREADABLE,
+            "credtrack could not check this input because of an internal error (written to its log). "
+            "Try the QR text or the certificate code instead.",
+        )
 
 
 def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
@@ -137,8 +153,9 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
     if not candidates:
         return VerificationResult(
             Verdict.UNKNOWN_ISSUER,
-            "This certificate was signed by a key you do not trust. Import the issuer's public keys (JWKS) "
-            "and check again.",
+            "The code names a signing key that is not among the keys you trust: either its issuer's public "
+            "keys (JWKS) have not been imported here, or the key id in the code was changed. Import the "
+            "issuer's keys and check again; if it still fails, treat the certificate as not genuine.",
         )
     key = next((k for k in candidates if payload.signature_valid(signed, k.public_key)), None)
     if key is None:
@@ -185,10 +202,34 @@ def verify_code(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
 
 def verify_file(path: Path, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return VerificationResult(
+                Verdict.UNREADABLE,
+                f"The file is {size // (1024 * 1024)} MB, larger than any certificate PDF or photo "
+                f"({MAX_FILE_BYTES // (1024 * 1024)} MB at most). Open the certificate itself, or a photo of it.",
+            )
         data = path.read_bytes()
+    except FileNotFoundError:
+        return VerificationResult(Verdict.UNREADABLE, f"There is no file {path.name} there; check its name.")
     except OSError as exc:
         return VerificationResult(Verdict.UNREADABLE, f"The file could not be opened: {exc.strerror or exc}.")
-    return _verify_scanned(_read_qr_texts(data), trust, today)
+    return verify_bytes(data, trust, today=today)
+
+
+def verify_bytes(data: bytes, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
+    """A PDF or image already in memory, read within bounded pages and pixels."""
+    try:
+        texts = _read_qr_texts(data)
+    except TooLargeError as exc:
+        return VerificationResult(Verdict.UNREADABLE, str(exc))
+    if not texts and data[:5] != b"%PDF-" and _image(data) is None:
+        return VerificationResult(
+            Verdict.UNREADABLE,
+            "This file is neither a PDF nor an image that credtrack can read. Open the certificate PDF, "
+            "or a PNG or JPEG photo of it.",
+        )
+    return _verify_scanned(texts, trust, today)
 
 
 def _verify_scanned(texts: list[str], trust: Trust, today: dt.date | None) -> VerificationResult:
@@ -231,13 +272,25 @@ def _read_qr_texts(data: bytes) -> list[str]:
 def _image(data: bytes):  # type: ignore[no-untyped-def]
     import io
 
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
+    too_large = TooLargeError(
+        f"The image has more pixels than credtrack reads ({MAX_IMAGE_PIXELS // 1_000_000} megapixels at most). "
+        "Crop it to the certificate, or take the photo or scan at a lower resolution."
+    )
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only: the size is known before any pixel
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise too_large
+    try:
         image = ImageOps.exif_transpose(image)
         return image.convert("L")
-    except Exception:
+    except (OSError, ValueError, SyntaxError):  # a damaged or truncated image file
         return None
 
 
@@ -252,7 +305,10 @@ def _pdf_images(data: bytes, max_pages: int = 3) -> list:  # type: ignore[type-a
     try:
         for index in range(min(len(document), max_pages)):
             page = document[index]
-            images.append(page.render(scale=200 / 72, grayscale=True).to_pil())
+            width, height = page.get_size()  # points
+            # 200 dpi for a real certificate page; a huge page is drawn smaller, never past the pixel bound.
+            scale = min(200 / 72, (MAX_PDF_PAGE_PIXELS / max(width * height, 1.0)) ** 0.5)
+            images.append(page.render(scale=scale, grayscale=True).to_pil())
             page.close()
     finally:
         document.close()

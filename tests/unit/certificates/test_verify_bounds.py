@@ -1,0 +1,71 @@
+"""Untrusted files are verified within bounded pixels and size, and each gets a verdict that says what is true."""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import subprocess
+import sys
+import textwrap
+
+from PIL import Image
+from reportlab.pdfgen import canvas
+
+from credtrack.certificates import payload, verify
+from credtrack.certificates.verify import Verdict
+
+from .helpers import claims, signing_key, trust_for
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def _huge_pdf(path, pages=3, points=14_400):
+    pdf = canvas.Canvas(str(path), pagesize=(points, points))
+    for _ in range(pages):
+        pdf.drawString(100, 100, "not a certificate")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_pdf_of_huge_pages_is_read_in_bounded_memory(tmp_path):
+    path = _huge_pdf(tmp_path / "huge.pdf")
+    assert path.stat().st_size < 10_000
+    script = textwrap.dedent(f"""
+        import resource
+        from credtrack.certificates import verify
+        result = verify.verify_file(__import__("pathlib").Path({str(path)!r}), verify.Trust(keys=[]))
+        print(result.verdict.value)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    verdict, peak_kb = done.stdout.split()
+    assert verdict == "unreadable"
+    assert int(peak_kb) < 600 * 1024, f"peak {int(peak_kb) // 1024} MB"  # it was 8.1 GB
+
+
+def test_an_image_of_too_many_pixels_is_refused_as_too_large_not_blurred(tmp_path):
+    path = tmp_path / "big.png"
+    Image.new("1", (20_000, 20_000), 1).save(path)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = verify.verify_file(path, verify.Trust(keys=[]))
+    assert result.verdict is Verdict.UNREADABLE
+    assert "more pixels than credtrack reads" in result.message and "sharper" not in result.message
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024
+
+
+def test_missing_text_and_foreign_files_say_what_they_are(tmp_path):
+    trust = verify.Trust(keys=[])
+    assert "no file" in verify.verify_file(tmp_path / "gone.pdf", trust).message.lower()
+    fake = tmp_path / "notes.pdf"
+    fake.write_text("just some text", encoding="utf-8")
+    assert "neither a PDF nor an image" in verify.verify_file(fake, trust).message
+
+
+def test_a_changed_key_id_says_the_key_is_unknown_or_the_code_altered():
+    key = signing_key()
+    text = payload.sign(claims(), key)
+    other = signing_key()
+    result = verify.verify(text, trust_for(other), today=TODAY)
+    assert result.verdict is Verdict.UNKNOWN_ISSUER
+    assert "not among the keys you trust" in result.message and "changed" in result.message
