@@ -1,4 +1,4 @@
-"""Human certificate codes such as ``CT-7K3F-9QXM-4``: Crockford base32 with a check character.
+"""Human certificate codes such as ``CT-7K3F-9QXM-K``: Crockford base32 with a check character.
 
 Eight random symbols carry 40 bits; the last symbol is a Luhn mod 32 check over
 them, which catches every single mistyped symbol and every swap of two
@@ -55,7 +55,7 @@ def normalise(text: str) -> str:
     raw = raw.translate(_LOOKALIKES)
     if len(raw) != BODY_LENGTH + 1:
         raise InvalidCodeError(
-            f"{text.strip()!r} is not a certificate code: codes look like CT-7K3F-9QXM-4 "
+            f"{text.strip()!r} is not a certificate code: codes look like CT-7K3F-9QXM-K "
             f"({BODY_LENGTH + 1} letters and digits after CT)."
         )
     bad = sorted({ch for ch in raw if ch not in _VALUE})

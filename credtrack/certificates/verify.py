@@ -31,6 +31,8 @@ class Verdict(enum.StrEnum):
     UNKNOWN_ISSUER = "unknown_issuer"
     ALTERED = "altered_or_forged"
     UNREADABLE = "unreadable"
+    # Not a finding about the certificate: credtrack itself failed (the fault is in its log).
+    INTERNAL_ERROR = "internal_error"
 
     @property
     def label(self) -> str:
@@ -45,6 +47,7 @@ _LABELS = {
     Verdict.UNKNOWN_ISSUER: "Unknown issuer",
     Verdict.ALTERED: "Altered or forged",
     Verdict.UNREADABLE: "Unreadable",
+    Verdict.INTERNAL_ERROR: "Not checked (internal error)",
 }
 
 
@@ -131,9 +134,10 @@ def verify(source: str | bytes | os.PathLike[str], trust: Trust, *, today: dt.da
     except Exception:  # a last guard: a verifier must answer, not crash, and the fault must be seen
         _log.exception("verification failed unexpectedly")
         return VerificationResult(
-            Verdict.UNREADABLE,
+            Verdict.INTERNAL_ERROR,
             "credtrack could not check this input because of an internal error (written to its log). "
-            "Try the QR text or the certificate code instead.",
+            "This says nothing about the certificate: try the QR text or the certificate code instead, "
+            "and report the error to whoever supports credtrack.",
         )
 
 

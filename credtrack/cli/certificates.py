@@ -18,6 +18,7 @@ VERIFY_EXIT_CODES = {
     "unknown_issuer": 13,
     "altered_or_forged": 14,
     "unreadable": 15,
+    "internal_error": 16,
 }
 _VERIFY_EPILOG = "exit status: " + ", ".join(f"{code} {verdict}" for verdict, code in VERIFY_EXIT_CODES.items())
 

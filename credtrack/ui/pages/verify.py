@@ -43,7 +43,7 @@ class VerifyPage(Page):
         self.input.setTabChangesFocus(True)  # Tab moves on to the buttons; a certificate code never holds a tab
         self.input.setPlaceholderText(
             "Paste the text from a scanned QR code (it starts with CT1:), or type a certificate code "
-            "such as CT-7K3F-9QXM-4."
+            "such as CT-7K3F-9QXM-K."
         )
         self.input.setAccessibleName("QR text or certificate code")
         self.input.setMaximumHeight(110)

@@ -17,6 +17,7 @@ VERDICTS = {
     "unknown_issuer": ("bad", "✖  UNKNOWN ISSUER — not signed by a key this workstation trusts"),
     "altered_or_forged": ("bad", "✖  ALTERED OR FORGED — do not accept this certificate"),
     "unreadable": ("info", "?  UNREADABLE — no certificate could be read from this input"),
+    "internal_error": ("warn", "⚠  NOT CHECKED — credtrack failed while checking; this says nothing about the certificate"),
 }
 
 

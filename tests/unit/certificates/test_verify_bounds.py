@@ -69,3 +69,19 @@ def test_a_changed_key_id_says_the_key_is_unknown_or_the_code_altered():
     result = verify.verify(text, trust_for(other), today=TODAY)
     assert result.verdict is Verdict.UNKNOWN_ISSUER
     assert "not among the keys you trust" in result.message and "changed" in result.message
+
+
+def test_a_fault_inside_the_verifier_is_logged_and_not_reported_as_unreadable(monkeypatch, caplog):
+    # A bug must not pass for a finding about the certificate: "unreadable" would tell a
+    # verifier the document is bad when it was credtrack that failed.
+    def broken(*args, **kwargs):
+        raise KeyError("a fault in credtrack")
+
+    monkeypatch.setattr(verify, "verify_text", broken)
+    key = signing_key()
+    text = payload.sign(claims(), key)
+    with caplog.at_level("ERROR", logger=verify.__name__):
+        result = verify.verify(text, trust_for(key))
+    assert result.verdict is Verdict.INTERNAL_ERROR
+    assert "says nothing about the certificate" in result.message
+    assert any("a fault in credtrack" in (record.exc_text or "") or record.exc_info for record in caplog.records)
