@@ -13,7 +13,7 @@ from credtrack.models import Certificate
 from credtrack.services import certificates
 from tests.unit.test_cli_records import _stamp_current
 
-from .test_certificate_world import DAY, build_world
+from .test_certificate_world import DAY, PASSWORD, build_world
 
 LONG_NAME = "Nguyễn Thị Minh Khai Bartholomew-Featherstonehaugh Ødegård"
 
@@ -66,3 +66,22 @@ def test_a_data_folder_that_cannot_be_made_is_one_line(tmp_path, capsys):
     assert main(["--data-dir", str(blocker / "home"), "people", "find", "x"]) == 1
     err = capsys.readouterr().err
     assert str(blocker) in err and len(err.strip().splitlines()) == 1
+
+
+def test_writing_keys_or_a_revocation_list_where_it_cannot_go_is_one_line(issued, tmp_path, capsys, monkeypatch):
+    db, _ = issued
+    monkeypatch.setenv("CREDTRACK_USER", "admin")
+    monkeypatch.setenv("CREDTRACK_PASSWORD", PASSWORD)
+    out = tmp_path / "out"
+    out.mkdir()
+    blocker = out / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    targets = [out / "no-such-folder" / "out.json", out, blocker / "out.json"]
+    for command in (["keys", "export-jwks"], ["revocations", "export"]):
+        for target in targets:
+            code = main(["--database-url", db.url, *command, str(target)])
+            err = capsys.readouterr().err
+            assert code != 0, (command, target)
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+            assert str(target) in err or target.name in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["a-file"]
