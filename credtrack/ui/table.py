@@ -27,7 +27,6 @@ from credtrack.ui.signals import emit
 
 R = TypeVar("R")
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -97,9 +96,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return show(column.value(row))
         if role == ROW_ROLE:
             return row
-        if role == SORT_ROLE:
-            key = (column.sort_key or column.value)(row)
-            return key if isinstance(key, int | float | str) else show(key)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
@@ -134,14 +130,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
 
 class TableProxy(QSortFilterProxyModel):
-    """Filters on every column's text; hands sorting down to the source model."""
+    """Filters on every column's text; hands sorting down to the source model, which sorts its
+    rows by each column's ``sort_key`` (so the proxy needs no sort role of its own)."""
 
     def __init__(self, source: RowTableModel[Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setSourceModel(source)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
-        self.setSortRole(SORT_ROLE)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)
@@ -159,7 +155,6 @@ def make_table(proxy: TableProxy, name: str, parent: QWidget | None = None) -> Q
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)  # arrows move between rows; Tab moves on to the next control
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

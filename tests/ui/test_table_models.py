@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from credtrack.services.accounts import UserRow
 from credtrack.services.audit_queries import AuditRow
 from credtrack.ui.models.admin import AuditTableModel, UsersTableModel
-from credtrack.ui.table import ROW_ROLE, TableProxy
+from credtrack.ui.table import ROW_ROLE, TableProxy, make_table
 
 NOW = dt.datetime(2026, 3, 1, 9, 30)
 
@@ -61,6 +61,18 @@ def test_sort_uses_raw_values_not_text():
     assert [model.index(r, 0).data() for r in range(2)] == ["2", "10"]
     model.sort(0, Qt.SortOrder.DescendingOrder)
     assert [model.index(r, 0).data() for r in range(2)] == ["10", "2"]
+
+
+def test_clicking_a_header_sorts_the_view_by_raw_values(qtbot):
+    # The path a user takes: the view asks the proxy, which hands the sort to the model.
+    model = AuditTableModel()
+    model.set_rows(SAMPLES[AuditTableModel])
+    view = make_table(TableProxy(model), "Audit events")
+    qtbot.addWidget(view)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [view.model().index(r, 0).data() for r in range(2)] == ["2", "10"]
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [view.model().index(r, 0).data() for r in range(2)] == ["10", "2"]
 
 
 def test_proxy_filter_and_state_colours():
