@@ -152,3 +152,31 @@ def test_an_override_signed_before_the_qr_said_so_is_known_from_the_database(db,
         uow.commit()
     result = revocations.verify_input(db.unit_of_work(), cert.code, today=DAY)
     assert result.by_exception and "Issued by exception" in result.message
+
+
+def test_the_command_line_reprints_marked_refuses_the_badge_and_names_the_exception(db, world, tmp_path,
+                                                                                    monkeypatch, capsys):
+    from credtrack.cli import main
+    from tests.integration.test_certificate_world import PASSWORD
+    from tests.unit.test_cli_records import _stamp_current
+
+    _stamp_current(db)
+    monkeypatch.setenv("CREDTRACK_USER", "edu")
+    monkeypatch.setenv("CREDTRACK_PASSWORD", PASSWORD)
+    cert = _issue(db, world)
+    certificates.revoke_certificate(db.unit_of_work(), world.admin, cert.code, REASON)
+    assert main(["--database-url", db.url, "reprint", cert.code, "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "REVOKED-COPY" in out and "marked REVOKED" in err
+    assert REASON in pdf_text(out.strip())
+    assert main(["--database-url", db.url, "export-openbadge", cert.code, str(tmp_path / "b.jwt")]) != 0
+    out, err = capsys.readouterr()
+    assert "not exported" in err and "Traceback" not in err and not (tmp_path / "b.jwt").exists()
+
+    exception = certificates.issue_certificate(db.unit_of_work(), world.admin, world.pending_id,
+                                               world.credential_id, override_reason="Equivalent programme").value
+    assert main(["--database-url", db.url, "verify", exception.code]) == 0
+    out, _ = capsys.readouterr()
+    assert "Issued by exception" in out and "Basis:       issued by exception" in out
+    assert main(["--database-url", db.url, "verify", exception.code, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["issued_by_exception"] is True
