@@ -59,8 +59,8 @@ def withdrawal(session: Session, cert: Certificate) -> Withdrawal | None:
 
 
 def copy_mark(found: Withdrawal) -> CopyMark:
-    line = found.summary[0].upper() + found.summary[1:]
-    return CopyMark(found.word, f"{line.rstrip('.')}. This copy is not a valid certificate.")
+    # What it is comes first, so that a reason too long for the band is what gets shortened.
+    return CopyMark(found.word, f"NOT A VALID CERTIFICATE · {found.summary[0].upper()}{found.summary[1:]}")
 
 
 def page_of(cert: Certificate, institution: InstitutionSettings, mark: CopyMark | None = None) -> pdf.CertificatePage:

@@ -61,7 +61,7 @@ def test_a_revoked_certificate_prints_only_as_a_marked_copy_whose_qr_cannot_pass
     text = pdf_text(copy.path)
     today = dt.date.today()
     assert "REVOKED" in text
-    assert f"Revoked on {today.day} {today:%B %Y}: {REASON}. This copy is not a valid certificate." in text
+    assert f"NOT A VALID CERTIFICATE · Revoked on {today.day} {today:%B %Y}: {REASON}" in text
     assert "QR code withdrawn" in text
     # Its QR is covered: a verifier holding only the issuer's public key cannot scan it as valid.
     with db.unit_of_work() as uow:
@@ -80,7 +80,7 @@ def test_a_superseded_certificate_is_marked_with_its_renewal_and_date(db, world,
     assert copy.marked == "SUPERSEDED"
     text = pdf_text(copy.path)
     assert "SUPERSEDED" in text
-    assert f"Superseded on 9 February 2026: replaced by certificate {renewal.code}." in text
+    assert f"NOT A VALID CERTIFICATE · Superseded on 9 February 2026: replaced by certificate {renewal.code}" in text
     fresh = certificate_copies.reprint(db.unit_of_work(), world.educator, renewal.code, tmp_path).value
     assert fresh.marked is None and "SUPERSEDED" not in pdf_text(fresh.path)
 

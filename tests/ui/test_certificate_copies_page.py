@@ -75,7 +75,7 @@ def test_a_revoked_row_offers_only_a_marked_copy_and_no_open_badge(qtbot, ctx, b
     monkeypatch.setattr("credtrack.ui.messages.save_file_name", save_as)
     qtbot.mouseClick(a.save_button, Qt.MouseButton.LeftButton)
     assert suggested == [f"{cert.code}-REVOKED-COPY.pdf"]
-    assert "This copy is not a valid certificate." in pdf_text(target)
+    assert "NOT A VALID CERTIFICATE" in pdf_text(target)
 
 
 def test_when_the_institution_prints_no_copies_the_actions_are_disabled_and_say_why(qtbot, ctx, boxes, tmp_path):
