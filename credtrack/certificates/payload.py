@@ -32,7 +32,7 @@ ALG_ES256 = -7
 HDR_ALG, HDR_KID = 1, 4
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI = 1, 4, 6, 7
 CLAIM_CREDTRACK = -70001  # private-use claim holding the certificate details
-DETAIL_HOLDER, DETAIL_TITLE, DETAIL_COMPETENCIES, DETAIL_DIGEST = 1, 2, 3, 4
+DETAIL_HOLDER, DETAIL_TITLE, DETAIL_COMPETENCIES, DETAIL_DIGEST, DETAIL_EXCEPTION = 1, 2, 3, 4, 5
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -52,6 +52,7 @@ class Claims:
     expires_on: dt.date | None
     competencies: tuple[str, ...] = ()
     openbadge_digest: bytes = b""
+    by_exception: bool = False  # issued by an administrator's override, not earned
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def encode_claims(claims: Claims) -> bytes:
         details[DETAIL_COMPETENCIES] = list(claims.competencies)
     if claims.openbadge_digest:
         details[DETAIL_DIGEST] = claims.openbadge_digest
+    if claims.by_exception:  # present only when true, so earned certificates' payloads are unchanged
+        details[DETAIL_EXCEPTION] = True
     body: dict[int, object] = {
         CLAIM_ISS: claims.issuer,
         CLAIM_IAT: _day_to_epoch(claims.issued_on),
@@ -107,6 +110,7 @@ def decode_claims(data: bytes) -> Claims:
             expires_on=None if expires is None else _epoch_to_day(expires),
             competencies=tuple(competencies),
             openbadge_digest=bytes(details.get(DETAIL_DIGEST, b"")),
+            by_exception=details.get(DETAIL_EXCEPTION, False) is True,
         )
     except Exception as exc:  # any malformed CBOR or wrong shape: not our claims
         raise PayloadFormatError("the claims are not a credtrack certificate") from exc

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from credtrack.certificates import qr, textfit
+from credtrack.certificates import marking, qr, textfit
 from credtrack.certificates.fonts import (
     SANS,
     SANS_BOLD,
@@ -32,6 +32,8 @@ GOLD = HexColor("#A8843E")
 MUTED = HexColor("#5A6570")
 QR_SIZE = 38 * mm
 PAPER_SIZES = {"A4": landscape(A4), "Letter": landscape(letter)}
+EARNED = "has earned the micro-credential"
+BY_EXCEPTION = "was issued, by exception, the micro-credential"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class CertificatePage:
     signature_path: str | None = None
     paper: str = "A4"
     title: str = "Certificate of Achievement"
+    by_exception: bool = False  # issued by an administrator's override, not earned by meeting every requirement
+    mark: marking.CopyMark | None = None  # a copy of a certificate no longer in force
 
 
 def format_date(day: dt.date) -> str:
@@ -121,6 +125,8 @@ def draw_page(c: Canvas, page: CertificatePage, size: tuple[float, float]) -> No
     _dates(c, page, centre, 24 * mm)
     _qr(c, page, right - QR_SIZE, 26 * mm)
     _small_print(c, page, centre, 15.5 * mm)
+    if page.mark is not None:
+        marking.draw(c, page.mark, size, (right - QR_SIZE, 26 * mm, QR_SIZE))
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,8 @@ def _text_blocks(page: CertificatePage, width: float) -> list[tuple[float, _Bloc
     blocks.append((0.5, _Block(height=0.0, rule=60 * mm, kind="rule")))
     blocks.append((0.8, _lines("This certifies that", SERIF_ITALIC, 13, 10, width, MUTED, max_lines=1)))
     blocks.append((0.5, _lines(_display(page.holder_name), SERIF_BOLD, 32, 15, width, INK, max_lines=3)))
-    blocks.append((0.8, _lines("has earned the micro-credential", SERIF_ITALIC, 13, 10, width, MUTED, max_lines=1)))
+    blocks.append((0.8, _lines(BY_EXCEPTION if page.by_exception else EARNED, SERIF_ITALIC, 13, 10, width, MUTED,
+                               max_lines=1)))
     blocks.append((0.5, _lines(_display(page.credential_title), SERIF_BOLD, 21, 12, width, ACCENT, max_lines=3)))
     return blocks
 

@@ -51,6 +51,9 @@ _LABELS = {
 }
 
 
+BY_EXCEPTION = "Issued by exception: the issuer granted it although not every requirement was met."
+
+
 @dataclass(frozen=True)
 class TrustedKey:
     kid: str
@@ -74,6 +77,8 @@ class Trust:
     keys: list[TrustedKey]
     revocations: dict[str, Revocation] = field(default_factory=dict)
     superseded: dict[str, str] = field(default_factory=dict)  # code -> code of the renewal
+    # Codes the issuer's database knows were issued by an override, for those signed before the QR said so.
+    exceptions: set[str] = field(default_factory=set)
     payload_for_code: Callable[[str], str | None] | None = None
 
     def __post_init__(self) -> None:
@@ -102,6 +107,7 @@ class VerificationResult:
     issuer_name: str = ""
     revocation: Revocation | None = None
     superseded_by: str | None = None
+    by_exception: bool = False  # issued by an administrator's override, not earned by meeting every requirement
 
     @property
     def ok(self) -> bool:
@@ -170,7 +176,9 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
         claims = payload.decode_claims(signed.payload)
     except PayloadFormatError:
         return VerificationResult(Verdict.ALTERED, "The signed content is not a credtrack certificate.")
-    common = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name}
+    exception = claims.by_exception or claims.code in trust.exceptions
+    common = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name, "by_exception": exception}
+    basis = f" {BY_EXCEPTION}" if exception else ""
     revocation = trust.revocations.get(claims.code)
     if revocation is not None:
         when = f" on {revocation.revoked_on.isoformat()}" if revocation.revoked_on else ""
@@ -186,8 +194,8 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
             **common,
         )
     if claims.expires_on is not None and today > claims.expires_on:
-        return VerificationResult(Verdict.EXPIRED, f"Expired on {claims.expires_on.isoformat()}.", **common)
-    return VerificationResult(Verdict.VALID, "Genuine, unaltered and in force.", **common)
+        return VerificationResult(Verdict.EXPIRED, f"Expired on {claims.expires_on.isoformat()}.{basis}", **common)
+    return VerificationResult(Verdict.VALID, f"Genuine, unaltered and in force.{basis}", **common)
 
 
 def verify_code(text: str, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:

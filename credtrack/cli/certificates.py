@@ -1,4 +1,4 @@
-"""Certificate commands: issue, issue-cohort, revoke, verify, export-openbadge, revocations, keys."""
+"""Certificate commands: issue, issue-cohort, revoke, reprint, verify, export-openbadge, revocations, keys."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def register(sub) -> None:
     p.add_argument("code", metavar="CODE")
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(handler=cmd_revoke)
+
+    p = sub.add_parser("reprint", help="write an issued certificate's PDF again (a withdrawn one only as a marked copy)")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the PDF (default: here)")
+    p.set_defaults(handler=cmd_reprint)
 
     p = sub.add_parser("verify", help="check a certificate: QR text, typed code, PDF, PNG or JPEG",
                        epilog=_VERIFY_EPILOG)
@@ -145,6 +150,18 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reprint(args: argparse.Namespace) -> int:
+    from credtrack.services import certificate_copies
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    copy = certificate_copies.reprint(db.unit_of_work(), actor, args.code, args.out).value
+    print(copy.path)
+    if copy.marked:
+        print(f"(a copy marked {copy.marked}: the certificate is no longer in force)", file=sys.stderr)
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """No log-in needed: checking a certificate uses only public keys and revocations."""
     from credtrack.services import revocations
@@ -166,7 +183,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             out.update(code=claims.code, holder=claims.holder_name, credential=claims.credential_title,
                        issued_on=claims.issued_on.isoformat(),
                        expires_on=claims.expires_on.isoformat() if claims.expires_on else None,
-                       competencies=list(claims.competencies))
+                       competencies=list(claims.competencies), issued_by_exception=result.by_exception)
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(f"{result.verdict.label.upper()}: {result.message}")
@@ -178,16 +195,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"  Expires:     {claims.expires_on.isoformat() if claims.expires_on else 'never'}")
             if claims.competencies:
                 print(f"  Competencies: {', '.join(claims.competencies)}")
+            print(f"  Basis:       {'issued by exception (not every requirement met)' if result.by_exception else 'earned'}")
             print(f"  Issuer:      {result.issuer_name or '(unnamed)'}")
     return VERIFY_EXIT_CODES[result.verdict.value]
 
 
 def cmd_export_openbadge(args: argparse.Namespace) -> int:
-    from credtrack.services import certificates
+    from credtrack.services import certificate_copies
 
     db = context.database(args)
     actor = context.actor(args, db)
-    token, badge = certificates.export_openbadge(db.unit_of_work(), actor, args.code)
+    token, badge = certificate_copies.export_openbadge(db.unit_of_work(), actor, args.code).value
     if args.file.suffix.lower() == ".json":
         args.file.write_text(json.dumps(badge, ensure_ascii=False, indent=2), encoding="utf-8")
     else:

@@ -80,14 +80,20 @@ def snapshot_parts(session: Session, institution: InstitutionSettings, issuer_sh
 
 
 def draft(parts: SnapshotParts, person: Person, credential: Credential, *, today: dt.date, code: str,
-           progress: CredentialProgress, records: PersonRecords | None = None) -> Draft:
-    """What one certificate states: its frozen snapshot and the claims its QR will sign."""
+           progress: CredentialProgress, records: PersonRecords | None = None, by_exception: bool = False) -> Draft:
+    """What one certificate states: its frozen snapshot and the claims its QR will sign.
+
+    ``by_exception``: issued by an override, which the snapshot and the signed claims both say.
+    """
     expires = months_after(today, credential.validity_months) if credential.validity_months else None
     snapshot = parts.build(person, credential, progress, code=code, issued_on=today, expires_on=expires,
                            records=records)
+    if by_exception:
+        snapshot["issued_by_exception"] = True
     claims = payload.Claims(issuer=parts.issuer["short"], code=code, holder_name=person.full_name,
                             credential_title=credential.title, issued_on=today, expires_on=expires,
-                            competencies=tuple(c["code"] for c in snapshot["competencies"]))
+                            competencies=tuple(c["code"] for c in snapshot["competencies"]),
+                            by_exception=by_exception)
     return Draft(person.id, person.external_id, credential.id, credential.code, code, person.full_name,
                   credential.title, today, expires, snapshot, claims)
 

@@ -34,6 +34,7 @@ class CertificateRow:
     revoked_reason: str | None
     issuer_kid: str
     qr_payload: str
+    by_exception: bool = False  # issued by an administrator's override, not earned
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class CertificateDetail:
     issued_by: str | None
     # Set when evidence this certificate was issued on has since been voided (it is never silently revoked).
     voided_evidence: str | None = None
+    override_reason: str | None = None  # why an administrator issued it by exception
 
 
 def _display(cert: Certificate, today: dt.date) -> str:
@@ -61,7 +63,7 @@ def _display(cert: Certificate, today: dt.date) -> str:
 def _row(c: Certificate, external_id: str, day: dt.date) -> CertificateRow:
     return CertificateRow(c.id, c.code, c.person_id, external_id, c.holder_name, c.credential_id, c.credential_title,
                           c.issued_on, c.expires_on, c.status, _display(c, day), c.revoked_reason, c.issuer_kid,
-                          c.qr_payload)
+                          c.qr_payload, bool(c.override_reason))
 
 
 def certificate_by_code(session: Session, text: str) -> Certificate:
@@ -100,6 +102,7 @@ def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.da
             key_fingerprint=fingerprint(cert.issuer_kid),
             issued_by=(issuer.display_name or issuer.username) if issuer is not None else None,
             voided_evidence=concern.describe() if concern is not None else None,
+            override_reason=cert.override_reason,
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from credtrack.certificates import pdf
+from credtrack.certificates.marking import CopyMark
 from credtrack.models import (
     Assessment,
     Competency,
@@ -136,8 +137,11 @@ class Printed(Protocol):
 
 
 def page_for(cert: Printed, snapshot: dict[str, Any], institution: InstitutionSettings, fingerprint: str,
-             paper: str) -> pdf.CertificatePage:
-    """The printable page for a certificate, entirely from what was frozen at issue time."""
+             paper: str, *, by_exception: bool = False, mark: CopyMark | None = None) -> pdf.CertificatePage:
+    """The printable page for a certificate, entirely from what was frozen at issue time.
+
+    ``by_exception`` says it was issued by an override; ``mark`` makes it a copy of one withdrawn since.
+    """
     return pdf.CertificatePage(
         code=cert.code,
         holder_name=cert.holder_name,
@@ -155,4 +159,6 @@ def page_for(cert: Printed, snapshot: dict[str, Any], institution: InstitutionSe
         signature_path=institution.signature_path or None,
         paper=paper,
         title=institution.certificate_title or "Certificate of Achievement",
+        by_exception=by_exception,
+        mark=mark,
     )

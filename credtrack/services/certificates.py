@@ -1,30 +1,29 @@
-"""Issuing certificates to one person, renewing, revoking, reprinting and Open Badges export (cohorts: certificate_cohort).
+"""Issuing certificates to one person, renewing and revoking (cohorts: certificate_cohort; copies: certificate_copies).
 
 Issuing needs the progress rules to say the person is eligible, unless an
-administrator overrides with a written reason that the audit log keeps.
+administrator overrides with a written reason that the audit log keeps; such a
+certificate says, on paper and in its signed QR, that it was issued by exception.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credtrack.certificates import keys, openbadges, pdf, sealing
+from credtrack.certificates import keys, sealing
 from credtrack.certificates.errors import NotEligibleError
-from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
 from credtrack.services import audit
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
+from credtrack.services.certificate_copies import write_pdf
 from credtrack.services.certificate_drafts import IssuedCertificate
 from credtrack.services.certificate_queries import certificate_by_code
-from credtrack.services.certificate_snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404
 from credtrack.services.common import today as _today
@@ -53,18 +52,20 @@ def _prepare(
 ) -> Certificate:
     """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
     progress = compute_person_progress(session, person.id, credential, today)
-    reason = clean(override_reason) or None
+    # A reason given for someone who is eligible anyway overrides nothing, and is not kept as one.
+    reason = None if progress.eligible else clean(override_reason) or None
     if not progress.eligible:
         if reason is None:
             raise _not_eligible(person, credential, progress)
         require(actor, "certificates.override")
     parts = drafting.snapshot_parts(session, institution, key_service.issuer_id(session))
-    draft = drafting.draft(parts, person, credential, today=today, code=drafting.unique_code(session), progress=progress)
+    draft = drafting.draft(parts, person, credential, today=today, code=drafting.unique_code(session), progress=progress,
+                           by_exception=reason is not None)
     cert = Certificate(**drafting.certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
                                             reason))
     session.add(cert)
     session.flush()
-    note = f"Issued without eligibility. Reason: {reason}" if reason and not progress.eligible else ""
+    note = f"Issued without eligibility. Reason: {reason}" if reason else ""
     audit.record_many(session, actor, [drafting.issue_entry(draft, key.kid, note)])
     return cert
 
@@ -72,17 +73,6 @@ def _prepare(
 def _row(cert: Certificate, path: Path | None, supersedes: str | None = None) -> IssuedCertificate:
     return IssuedCertificate(cert.id, cert.code, cert.holder_name, cert.credential_title, cert.issued_on,
                              cert.expires_on, path, supersedes)
-
-
-def _page(cert: Certificate, institution: InstitutionSettings) -> pdf.CertificatePage:
-    return page_for(cert, json.loads(cert.snapshot_json), institution, keys.fingerprint(cert.issuer_kid),
-                    LocalSettings.load().paper_size)
-
-
-def _write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return pdf.render([_page(cert, institution)], out_dir / f"{cert.code}_{drafting.safe_stem(cert.holder_name)}.pdf",
-                      title=f"Certificate {cert.code}")
 
 
 def issue_certificate(
@@ -116,7 +106,7 @@ def issue_certificate(
             cert.supersedes_id = held.id
             audit.record(session, actor, "certificate.supersede", "certificate", held.code,
                          before={"status": "valid"}, after={"status": "superseded", "by": cert.code})
-        path = _write_pdf(cert, institution, out_dir) if out_dir else None
+        path = write_pdf(cert, institution, out_dir) if out_dir else None
         row = _row(cert, path, held.code if held else None)
         try:
             uow.commit()
@@ -153,27 +143,6 @@ def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) ->
         row = _row(cert, None)
         uow.commit()
         return Result(row, Change.CERTIFICATES | Change.AUDIT)
-
-
-def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Path:
-    """Write the PDF of an issued certificate again, exactly as issued."""
-    with uow:
-        require(actor, "read")
-        cert = certificate_by_code(uow.session, code)
-        return _write_pdf(cert, drafting.institution(uow.session), out_dir)
-
-
-def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *, passphrase: str | None = None) -> tuple[str, dict]:
-    """The certificate as a signed VC-JWT and as the OpenBadgeCredential JSON it carries."""
-    with uow:
-        require(actor, "read")
-        session = uow.session
-        cert = certificate_by_code(session, code)
-        badge = json.loads(cert.snapshot_json)["openbadge"]
-        if openbadges.digest(badge).hex() != cert.openbadge_digest:
-            raise ValidationError(f"The stored record of {cert.code} does not match its QR code; it was altered.")
-        token = openbadges.sign_jwt(badge, key_service.signing_key(session, passphrase))
-        return token, badge
 
 
 def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_code: str) -> tuple[int, int]:

@@ -26,6 +26,9 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "certificates.issue": ("issue certificates", STAFF),
     "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),
     "certificates.revoke": ("revoke certificates", STAFF),
+    # Each copy made after issue (a PDF again, or an Open Badges export) is audited; viewers and
+    # preceptors read the record and verify, they do not produce documents.
+    "certificates.reprint": ("reprint or export certificates", STAFF),
     "certificates.revocations_import": ("import revocation lists", STAFF),
     "certificates.revocations_export": ("export a signed revocation list", STAFF),
     "keys.manage": ("manage the signing key", frozenset({ADMIN})),

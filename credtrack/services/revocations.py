@@ -33,7 +33,7 @@ def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list
 
 
 def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
-    """Keys, revocations (own and imported) and renewals as this database knows them."""
+    """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them."""
     revoked: dict[str, Revocation] = {}
     for row in session.scalars(select(ExternalRevocation)):
         revoked[row.code] = Revocation(row.code, row.reason, row.revoked_on,
@@ -49,8 +49,9 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
     def payload_for_code(code: str) -> str | None:
         return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
 
+    exceptions = set(session.scalars(select(Certificate.code).where(Certificate.override_reason.is_not(None))))
     return Trust(keys=trusted_keys(session, extra_jwks), revocations=revoked, superseded=superseded,
-                 payload_for_code=payload_for_code)
+                 exceptions=exceptions, payload_for_code=payload_for_code)
 
 
 def verify_input(uow: UnitOfWork, source: str | bytes | os.PathLike[str], *, extra_jwks: list[dict] | None = None,

@@ -23,8 +23,19 @@ class InstitutionSettings:
     logo_path: str = ""
     signature_path: str = ""
     certificate_title: str = "Certificate of Achievement"
+    # What a revoked or superseded certificate may still become: a copy marked as such, or nothing.
+    revoked_copies: str = "marked"
+
+    @property
+    def revoked_copies_allowed(self) -> bool:
+        return self.revoked_copies != REVOKED_COPIES_REFUSED
 
 
+REVOKED_COPIES_MARKED, REVOKED_COPIES_REFUSED = "marked", "refuse"
+REVOKED_COPIES = {
+    REVOKED_COPIES_MARKED: "Print only as a copy marked REVOKED or SUPERSEDED, with the date and reason",
+    REVOKED_COPIES_REFUSED: "Do not print them at all",
+}
 _KEYS = {f.name for f in fields(InstitutionSettings)}
 
 
@@ -46,6 +57,9 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
         current = dict(session.execute(select(Setting.key, Setting.value)).all())
         if "institution_name" in values and not (values["institution_name"] or "").strip():
             raise ValidationError("The institution name cannot be empty.", field="institution_name")
+        if "revoked_copies" in values and (values["revoked_copies"] or "").strip() not in REVOKED_COPIES:
+            raise ValidationError(f"Copies of revoked certificates: choose one of {', '.join(REVOKED_COPIES)}, "
+                                  f"not {values['revoked_copies']!r}.", field="revoked_copies")
         before, after = {}, {}
         for key, value in values.items():
             value = (value or "").strip()

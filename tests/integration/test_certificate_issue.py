@@ -14,7 +14,7 @@ from credtrack.certificates.verify import Verdict
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, Base, Certificate
-from credtrack.services import certificate_cohort, certificates, revocations
+from credtrack.services import certificate_cohort, certificate_copies, certificates, revocations
 from credtrack.services import keys as key_service
 from credtrack.services.audit import verify_chain
 
@@ -90,7 +90,7 @@ def test_open_badge_validates_and_jwt_verifies_with_jwks(world):
     db = world.db
     cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
                                           world.credential_id, today=DAY).value
-    token, badge = certificates.export_openbadge(db.unit_of_work(), world.educator, cert.code)
+    token, badge = certificate_copies.export_openbadge(db.unit_of_work(), world.educator, cert.code).value
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft201909Validator(schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(badge), key=lambda e: e.path)

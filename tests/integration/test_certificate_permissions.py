@@ -9,8 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from credtrack.errors import DuplicateError, PermissionDenied
-from credtrack.models import Person
-from credtrack.services import accounts, certificate_cohort, certificates, keys, revocations
+from credtrack.models import AuditEvent, Person
+from credtrack.services import (
+    accounts,
+    certificate_cohort,
+    certificate_copies,
+    certificates,
+    keys,
+    revocations,
+)
 from credtrack.services.permissions import ACTIONS, SYSTEM
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
 from tests.unit.records.builders import snapshot
@@ -21,6 +28,8 @@ CERTIFICATE_FUNCTIONS = {
     "certificates.issue_certificate": "certificates.issue",
     "certificate_cohort.issue_cohort": "certificates.issue",
     "certificates.revoke_certificate": "certificates.revoke",
+    "certificate_copies.reprint": "certificates.reprint",
+    "certificate_copies.export_openbadge": "certificates.reprint",
     "keys.create_issuer_key": "keys.manage",
     "keys.rotate_issuer_key": "keys.manage",
     "revocations.import_revocation_list": "certificates.revocations_import",
@@ -73,6 +82,26 @@ def test_issuing_revoking_and_revocation_lists_by_role(db, world, role, tmp_path
     listing = exported or revocations.export_revocation_list(db.unit_of_work(), actors["admin"])
     _expect(db, role, "certificates.revocations_import", lambda: revocations.import_revocation_list(
         db.unit_of_work(), actor, listing))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_reprint_or_export_and_each_copy_is_audited(db, world, role, tmp_path):
+    w, actors, eligible = world
+    actor = actors[role]
+    code = certificates.issue_certificate(db.unit_of_work(), actors["admin"], eligible[0], w.credential_id,
+                                          today=DAY).value.code
+    copy = _expect(db, role, "certificates.reprint", lambda: certificate_copies.reprint(
+        db.unit_of_work(), actor, code, tmp_path / "copies"))
+    exported = _expect(db, role, "certificates.reprint", lambda: certificate_copies.export_openbadge(
+        db.unit_of_work(), actor, code))
+    allowed = role in ("admin", "educator")
+    assert (copy is not None, exported is not None) == (allowed, allowed)
+    assert list((tmp_path / "copies").glob("*.pdf")) if allowed else not (tmp_path / "copies").exists()
+    with db.unit_of_work() as uow:
+        audited = list(uow.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.entity_id == code, AuditEvent.action.in_(["certificate.reprint",
+                                                                 "certificate.export_openbadge"]))))
+    assert sorted(audited) == (["certificate.export_openbadge", "certificate.reprint"] if allowed else [])
 
 
 @pytest.mark.parametrize("role", ROLES)

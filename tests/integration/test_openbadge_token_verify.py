@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from credtrack import migrations
 from credtrack.cli import main
-from credtrack.services import certificates
+from credtrack.services import certificate_copies, certificates
 
 from .test_certificate_world import DAY, build_world
 
@@ -24,7 +24,7 @@ def test_a_pasted_open_badge_token_is_recognised_verified_and_its_status_shown(d
     monkeypatch.setenv("CREDTRACK_DATABASE_URL", db.url)
     cert = certificates.issue_certificate(db.unit_of_work(), w.educator, w.eligible_id, w.credential_id,
                                           out_dir=tmp_path, today=DAY).value
-    token, _badge = certificates.export_openbadge(db.unit_of_work(), w.educator, cert.code)
+    token, _badge = certificate_copies.export_openbadge(db.unit_of_work(), w.educator, cert.code).value
 
     code = main(["verify", token])
     out, err = capsys.readouterr()

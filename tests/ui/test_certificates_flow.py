@@ -153,12 +153,15 @@ def ctx_folder() -> Path:
     return output_folder()
 
 
-def test_viewer_cannot_issue_or_revoke(qtbot, demo_ctx, demo_db):
+def test_viewer_cannot_issue_revoke_or_reprint(qtbot, demo_ctx, demo_db):
     from credtrack.demo import DEMO_PASSWORD
 
     page = open_page(qtbot, CertificatesPage, demo_ctx("viewer", DEMO_PASSWORD))
     assert not page.issue_button.isVisible() and not page.cohort_button.isVisible()
-    assert not page.actions.revoke_button.isVisible() and page.actions.open_button.isVisible()
+    assert not page.actions.revoke_button.isVisible()
+    # A viewer reads the list and the details, and verifies; producing the document again is for staff.
+    assert not any(button.isVisible() for button in page.actions.copy_buttons())
+    assert page.table.isVisible() and page.detail.isVisible()
 
 
 def test_cohort_pdfs_go_to_the_chosen_folder_which_is_remembered(qtbot, ctx, boxes, tmp_path):

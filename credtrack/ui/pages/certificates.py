@@ -45,7 +45,7 @@ def output_folder() -> Path:
 
 class CertificatesPage(Page):
     title = "Certificates"
-    watches = Change.CERTIFICATES | Change.KEYS | Change.PEOPLE
+    watches = Change.CERTIFICATES | Change.KEYS | Change.PEOPLE | Change.SETTINGS
 
     def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -142,15 +142,16 @@ class CertificatesPage(Page):
         ctx, text, status = self.ctx, self.search.text(), self.status.currentData()
 
         def work(_c: Any) -> Any:
-            from credtrack.services import certificate_queries, cohorts
+            from credtrack.services import certificate_queries, cohorts, settings
 
             rows = certificate_queries.list_certificates(ctx.uow(), ctx.actor, text=text, status=status)
-            return rows, cohorts.list_cohorts(ctx.uow(), ctx.actor)
+            return (rows, cohorts.list_cohorts(ctx.uow(), ctx.actor),
+                    settings.get_institution(ctx.uow()).revoked_copies_allowed)
 
         ctx.run(work, self._loaded, parent=self)
 
-    def _loaded(self, result: tuple[list[Any], list[Any]]) -> None:
-        rows, cohorts = result
+    def _loaded(self, result: tuple[list[Any], list[Any], bool]) -> None:
+        rows, cohorts, self.actions.revoked_copies_allowed = result
         selected = selected_row(self.table)
         self.model.set_rows(rows)
         self.count.setText(f"{len(rows):,} certificate" + ("" if len(rows) == 1 else "s"))

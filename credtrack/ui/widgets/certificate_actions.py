@@ -12,19 +12,27 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from credtrack.ui import messages
 
+WITHDRAWN = {"revoked": "REVOKED", "superseded": "SUPERSEDED"}
+AS_ISSUED = {
+    "open": ("Open PDF", "Writes the PDF exactly as issued and opens it in your PDF viewer."),
+    "print": ("Print…", "Print the certificate exactly as issued (Ctrl+P)."),
+    "save": ("Save PDF as…", "Save the certificate's PDF, exactly as issued, where you choose."),
+    "badge": ("Export Open Badge…", "Export the certificate as a signed Open Badges 3.0 credential."),
+}
+MARKED = {"open": "Open marked copy", "print": "Print marked copy…", "save": "Save marked copy as…"}
+
 
 class CertificateActions:
     def __init__(self, ctx: Any, parent: QWidget, selected: Callable[[], Any]) -> None:
         self.ctx, self.parent, self.selected = ctx, parent, selected
-        self.open_button = QPushButton("Open PDF")
-        self.open_button.setToolTip("Writes the PDF exactly as issued and opens it in your PDF viewer.")
+        self.revoked_copies_allowed = True  # the institution's setting; the page sets it as it loads
+        self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_pdf)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setToolTip("Print the certificate exactly as issued (Ctrl+P).")
+        self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_pdf)
-        self.save_button = QPushButton("Save PDF as…")
+        self.save_button = QPushButton()
         self.save_button.clicked.connect(self.save_pdf)
-        self.badge_button = QPushButton("Export Open Badge…")
+        self.badge_button = QPushButton()
         self.badge_button.clicked.connect(self.export_badge)
         self.renew_button = QPushButton("Renew")
         self.renew_button.clicked.connect(self.renew)
@@ -32,15 +40,40 @@ class CertificateActions:
         self.revoke_button.clicked.connect(self.revoke)
         self.renew_button.setVisible(ctx.can("certificates.issue"))
         self.revoke_button.setVisible(ctx.can("certificates.revoke"))
+        for button in self.copy_buttons():
+            button.setVisible(ctx.can("certificates.reprint"))
 
     def buttons(self) -> list[QPushButton]:
-        return [self.open_button, self.print_button, self.save_button, self.badge_button, self.renew_button,
-                self.revoke_button]
+        return [*self.copy_buttons(), self.renew_button, self.revoke_button]
+
+    def copy_buttons(self) -> list[QPushButton]:
+        return [self.open_button, self.print_button, self.save_button, self.badge_button]
+
+    def _copies(self) -> dict[str, QPushButton]:
+        return {"open": self.open_button, "print": self.print_button, "save": self.save_button,
+                "badge": self.badge_button}
 
     def update(self, row: Any) -> None:
         has = row is not None
-        for button in (self.open_button, self.print_button, self.save_button, self.badge_button):
-            button.setEnabled(has)
+        withdrawn = WITHDRAWN.get(row.status) if has else None
+        for key, button in self._copies().items():
+            label, tip = AS_ISSUED[key]
+            enabled = has
+            if withdrawn and key == "badge":
+                enabled = False
+                tip = (f"{row.code} is {row.status}: it is not exported as an Open Badge, because a signed badge "
+                       "carries no status and would pass for one in force.")
+            elif withdrawn and not self.revoked_copies_allowed:
+                enabled = False
+                tip = (f"{row.code} is {row.status}. This institution does not print revoked or superseded "
+                       "certificates, not even as a marked copy (Settings › Institution).")
+            elif withdrawn:
+                label = MARKED[key]
+                tip = (f"{row.code} is {row.status}: it prints only as a copy marked {withdrawn} across the page, "
+                       "with the date and the reason, and its QR code covered.")
+            button.setText(label)
+            button.setToolTip(tip)
+            button.setEnabled(enabled)
         self.renew_button.setEnabled(has and row.status == "valid")
         self.revoke_button.setEnabled(has and row.status != "revoked")
 
@@ -63,19 +96,20 @@ class CertificateActions:
         if row is None:
             return
 
-        def work(_c: Any) -> Path:
-            from credtrack.services import certificates
+        def work() -> Any:
+            from credtrack.services import certificate_copies
 
-            return certificates.reprint(ctx.uow(), ctx.actor, row.code, output_folder())
+            return certificate_copies.reprint(ctx.uow(), ctx.actor, row.code, output_folder())
 
-        ctx.run(work, then, parent=self.parent)
+        ctx.mutate(work, lambda copy: then(copy.path), parent=self.parent)
 
     def open_pdf(self) -> None:
-        self._reprint(lambda path: messages.open_with_system(str(path)))
+        if self.open_button.isEnabled():  # also reached by double-clicking a row
+            self._reprint(lambda path: messages.open_with_system(str(path)))
 
     def print_pdf(self) -> None:
         row = self.selected()
-        if row is not None:
+        if row is not None and self.print_button.isEnabled():  # also reached by Ctrl+P
             self._reprint(lambda path: self._print(path, row.code))
 
     def _print(self, path: Path, code: str) -> None:
@@ -99,7 +133,9 @@ class CertificateActions:
         row = self.selected()
         if row is None:
             return
-        target = messages.save_file_name(self.parent, "Save certificate PDF", f"{row.code}.pdf", "PDF (*.pdf)")
+        withdrawn = WITHDRAWN.get(row.status)
+        name = f"{row.code}-{withdrawn}-COPY.pdf" if withdrawn else f"{row.code}.pdf"
+        target = messages.save_file_name(self.parent, "Save certificate PDF", name, "PDF (*.pdf)")
         if target:
             self._reprint(lambda path: shutil.copyfile(path, target))
 
@@ -115,17 +151,19 @@ class CertificateActions:
         if passphrase is False:
             return
 
-        def work(_c: Any) -> Path:
-            from credtrack.services import certificates
+        def work() -> Any:
+            from credtrack.services import certificate_copies
+            from credtrack.services.changes import Result
 
-            token, badge = certificates.export_openbadge(ctx.uow(), ctx.actor, row.code,
-                                                         passphrase=passphrase or None)
+            exported = certificate_copies.export_openbadge(ctx.uow(), ctx.actor, row.code,
+                                                           passphrase=passphrase or None)
+            token, badge = exported.value
             json_path = Path(target)
             json_path.write_text(json.dumps(badge, indent=2, ensure_ascii=False), encoding="utf-8")
             json_path.with_suffix(".jwt").write_text(token, encoding="ascii")
-            return json_path
+            return Result(json_path, exported.changes)
 
-        ctx.run(work, lambda path: messages.show_info(
+        ctx.mutate(work, lambda path: messages.show_info(
             self.parent, "Open Badge exported",
             f"Saved {path.name} (the credential) and {path.with_suffix('.jwt').name} (signed VC-JWT)."),
             parent=self.parent)

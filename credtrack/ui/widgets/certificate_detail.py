@@ -141,7 +141,10 @@ class CertificateDetailPane(QWidget):
         f["issued"].setText(f"{row.issued_on:%d %b %Y}")
         f["expires"].setText(f"{row.expires_on:%d %b %Y}" if row.expires_on else "Does not expire")
         f["competencies"].setText("\n".join(f"{code} · {label}" for code, label in d.competencies) or "—")
-        f["issued_by"].setText(d.issued_by or "credtrack (set-up or demo data)")
+        issued_by = d.issued_by or "credtrack (set-up or demo data)"
+        if d.override_reason:
+            issued_by += f"\nIssued by exception, not earned: {d.override_reason}"
+        f["issued_by"].setText(issued_by)
         f["issuer"].setText(d.issuer_name or "—")
         f["fingerprint"].setText(d.key_fingerprint)
         if loaded.qr is None:

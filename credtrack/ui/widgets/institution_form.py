@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services.settings import REVOKED_COPIES
 from credtrack.ui.signals import emit
 
 IMAGES = "Images (*.png *.jpg *.jpeg)"
@@ -65,6 +67,15 @@ class InstitutionForm(QGroupBox):
                 form.addRow(label, row)
             else:
                 form.addRow(label, field)
+        self.revoked_copies = QComboBox()
+        self.revoked_copies.setAccessibleName("Revoked and superseded certificates")
+        self.revoked_copies.setToolTip("What Open PDF, Print and Save PDF as make of a certificate that was revoked "
+                                       "or replaced. Its Open Badge is never exported. Every copy is audited.")
+        for value, text in REVOKED_COPIES.items():
+            self.revoked_copies.addItem(text, value)
+        self.revoked_copies.setEnabled(editable)
+        form.addRow("Revoked or superseded", self.revoked_copies)
+        self.tab_stops.append(self.revoked_copies)
         self.save_button = QPushButton("Save institution details")
         self.save_button.clicked.connect(lambda: emit(self.save_requested, self.values()))
         self.save_button.setVisible(editable)
@@ -79,6 +90,10 @@ class InstitutionForm(QGroupBox):
     def set_values(self, settings: Any) -> None:
         for key, field in self.fields.items():
             field.setText(str(getattr(settings, key, "") or ""))
+        index = self.revoked_copies.findData(getattr(settings, "revoked_copies", "marked"))
+        self.revoked_copies.setCurrentIndex(max(0, index))
 
     def values(self) -> dict[str, str]:
-        return {key: field.text().strip() for key, field in self.fields.items()}
+        values = {key: field.text().strip() for key, field in self.fields.items()}
+        values["revoked_copies"] = self.revoked_copies.currentData()
+        return values

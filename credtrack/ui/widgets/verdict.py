@@ -36,7 +36,7 @@ class VerdictView(QWidget):
         self.fields: dict[str, QLabel] = {}
         for key, label in (("holder", "Holder"), ("credential", "Credential"), ("code", "Certificate code"),
                            ("issued", "Issued"), ("expires", "Expires"), ("competencies", "Competencies"),
-                           ("issuer", "Issuer"), ("status", "Status")):
+                           ("basis", "Basis"), ("issuer", "Issuer"), ("status", "Status")):
             value = QLabel()
             value.setWordWrap(True)
             value.setAccessibleName(label)
@@ -75,6 +75,8 @@ class VerdictView(QWidget):
             "issued": claims.issued_on.isoformat(),
             "expires": _date(claims.expires_on),
             "competencies": ", ".join(claims.competencies) or "—",
+            "basis": ("Issued by exception — not every requirement was met" if getattr(result, "by_exception", False)
+                      else "Earned: every requirement met"),
             "issuer": f"{issuer}  (key {result.kid[:16]}…)" if result.kid else issuer,
             "status": status or "—",
         }

@@ -56,3 +56,12 @@ def read_zbar(png: Path) -> list[str]:
     done = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                           capture_output=True, text=True, check=False)
     return [line for line in done.stdout.splitlines() if line]
+
+
+def pdf_text(path: Path | str) -> str:
+    """The text of every page of a PDF, as PDFium extracts it."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()

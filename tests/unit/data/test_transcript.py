@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select
 
 from credtrack.errors import NotFoundError
 from credtrack.models import Certificate, IssuerKey
 from credtrack.reports.transcript import write_transcript
+from tests.unit.certificates.helpers import pdf_text
 from tests.unit.data.conftest import VIEWER
-
-
-def _text(path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
-    finally:
-        pdf.close()
 
 
 def _flat(text: str) -> str:
@@ -37,7 +29,7 @@ def test_transcript_lists_every_credential_completion_and_sign_off(db, history, 
         uow.commit()
     out = write_transcript(db.unit_of_work(), VIEWER, "P001", tmp_path / "p001.pdf", today=dt.date(2024, 3, 1),
                            paper="A4")
-    text = _flat(_text(out))
+    text = _flat(pdf_text(out))
     for expected in ["Nguyễn Thị Minh", "P001", "Nursing", "4 West",
                      "IPC-1 – Interprofessional Collaborator", "CT-7K3F-9QXM-4", "2024-02-09", "2026-02-09",
                      "RES-1 – Residency huddle participant", "Not started (0 of 1 requirements)",
@@ -51,7 +43,7 @@ def test_transcript_lists_every_credential_completion_and_sign_off(db, history, 
 def test_voided_sign_offs_are_left_out_and_unknown_people_refused(db, history, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    text = _flat(_text(write_transcript(db.unit_of_work(), VIEWER, "P003", out / "p3.pdf", paper="Letter")))
+    text = _flat(pdf_text(write_transcript(db.unit_of_work(), VIEWER, "P003", out / "p3.pdf", paper="Letter")))
     assert "C1 Competency C1" in text and "Entrustment 3 (ENTRUST5)" in text
     assert "Entrustment 5" not in text  # the voided VE1 sign-off
     with pytest.raises(NotFoundError):
