@@ -19,7 +19,7 @@ from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
-from credtrack.services import audit
+from credtrack.services import audit, certificate_text
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_drafts import IssuedCertificate
@@ -60,6 +60,7 @@ def _prepare(
         require(actor, "certificates.override")
     parts = drafting.snapshot_parts(session, institution, key_service.issuer_id(session))
     draft = drafting.draft(parts, person, credential, today=today, code=drafting.unique_code(session), progress=progress)
+    certificate_text.check_page(page_for(draft, draft.snapshot, institution, "", LocalSettings.load().paper_size))
     cert = Certificate(**drafting.certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
                                             reason))
     session.add(cert)
