@@ -137,12 +137,16 @@ class EmbeddedFont(TTFont):
             face.charWidths[code] = advance * 1000 / face.unitsPerEm
         return chr(code)
 
+    def stands_for(self, char: str) -> str:
+        """The text a code from ``glyph_char`` is read as (itself, for a character's own glyph)."""
+        return self._texts.get(ord(char), char)
+
     def _to_unicode(self, base_name: str, subset: list[int]) -> str:
         if not any(code >= PRIVATE_BASE for code in subset):
             return makeToUnicodeCMap(base_name, subset)
         entries = []
         for index, code in enumerate(subset):
-            text = self._texts.get(code, chr(code))
+            text = self.stands_for(chr(code))
             if text:
                 entries.append(f"<{index:02X}> <{text.encode('utf-16-be').hex().upper()}>")
         return "\n".join([
