@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from credtrack.certificates import marking, qr, textfit
+from credtrack.certificates import marking, qr, scripts, textfit
 from credtrack.certificates.fonts import (
     SANS,
     SANS_BOLD,
@@ -72,7 +72,7 @@ def render(pages: Iterable[CertificatePage], target: Path | str, *, title: str =
     for page in pages:
         size = PAPER_SIZES.get(page.paper, PAPER_SIZES["A4"])
         if canvas is None:
-            canvas = Canvas(str(target), pagesize=size, pageCompression=1)
+            canvas = Canvas(str(target), pagesize=size, pageCompression=1, initialFontName=SANS)
             canvas.setTitle(title)
             canvas.setAuthor(page.institution_name or "credtrack")
             canvas.setCreator("credtrack")
@@ -110,9 +110,9 @@ def draw_page(c: Canvas, page: CertificatePage, size: tuple[float, float]) -> No
         if block.lines:
             for line in block.lines:
                 y -= line.size * 1.18
-                c.setFont(line.font, line.size)
                 c.setFillColor(line.color)
-                c.drawCentredString(centre, y + line.size * 0.24, line.text, charSpace=line.space)
+                scripts.draw(c, centre, y + line.size * 0.24, line.text, line.font, line.size, align="centre",
+                             char_space=line.space)
         elif block.kind == "competencies" and grid is not None:
             _draw_competencies(c, page, grid, left + 6 * mm, centre, y)
             y -= block.height
@@ -226,20 +226,18 @@ def _competency_grid(page: CertificatePage, width: float, room: float) -> _Grid:
 def _draw_competencies(c: Canvas, page: CertificatePage, grid: _Grid, left: float, centre: float, top: float) -> None:
     heading = "Competencies certified" + (f" · {page.framework_name}" if page.framework_name else "")
     c.setFillColor(MUTED)
-    c.setFont(SANS_BOLD, 7.5)
-    c.drawCentredString(centre, top - 7.5, heading.upper(), charSpace=0.8)
+    scripts.draw(c, centre, top - 7.5, heading.upper(), SANS_BOLD, 7.5, align="centre", char_space=0.8)
     first = top - HEADING_HEIGHT - grid.size
     left = centre - grid.columns * grid.column_width / 2
     for index, (code, label) in enumerate(page.competencies[: grid.shown]):
         col, row = divmod(index, grid.rows)
         x = left + col * grid.column_width
         y = first - row * grid.leading
-        c.setFont(SANS_BOLD, grid.size)
         c.setFillColor(ACCENT)
-        c.drawString(x, y, code)
-        c.setFont(SANS, grid.size)
+        scripts.draw(c, x, y, code, SANS_BOLD, grid.size)
         c.setFillColor(INK)
-        c.drawString(x + grid.code_width, y, _clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm))
+        scripts.draw(c, x + grid.code_width, y,
+                     _clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm), SANS, grid.size)
     hidden = len(page.competencies) - grid.shown
     if hidden:
         col, row = divmod(grid.shown, grid.rows)
@@ -268,15 +266,13 @@ def _signature(c: Canvas, page: CertificatePage, left: float, base: float) -> No
     c.setFillColor(INK)
     if page.signatory_name:
         fitted = textfit.fit(page.signatory_name, SERIF_BOLD, 11, 8, width, max_lines=1)
-        c.setFont(SERIF_BOLD, fitted.size)
-        c.drawCentredString(left + width / 2, line_y - 5 * mm, fitted.lines[0])
+        scripts.draw(c, left + width / 2, line_y - 5 * mm, fitted.lines[0], SERIF_BOLD, fitted.size, align="centre")
     if page.signatory_title:
         fitted = textfit.fit(page.signatory_title, SANS, 8.5, 6.5, width, max_lines=2)
         c.setFillColor(MUTED)
         yy = line_y - 9.5 * mm
         for line in fitted.lines:
-            c.setFont(SANS, fitted.size)
-            c.drawCentredString(left + width / 2, yy, line)
+            scripts.draw(c, left + width / 2, yy, line, SANS, fitted.size, align="centre")
             yy -= fitted.size * 1.2
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from credtrack.certificates import scripts
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,8 @@ class Fitted:
 
 
 def width(text: str, font: str, size: float) -> float:
-    return stringWidth(text, font, size)
+    """The width of ``text`` on one line, shaped when its script needs it (see ``scripts``)."""
+    return scripts.width(text, font, size)
 
 
 def fit(

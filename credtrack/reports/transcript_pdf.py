@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from credtrack.certificates import scripts
 from credtrack.reports.fonts import register_fonts
+from credtrack.reports.pdf_text import text
 from credtrack.reports.transcript import TranscriptData
 
 INK = colors.HexColor("#1f2933")
@@ -35,8 +36,8 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
                              spaceBefore=5 * mm, spaceAfter=2 * mm)
     small = ParagraphStyle("small", parent=body, fontSize=7.5, textColor=colors.HexColor("#52606d"))
 
-    def p(text: Any, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(str(text)), style)
+    def p(value: Any, style: ParagraphStyle = body) -> Flowable:
+        return text(value, style)
 
     width = size[0] - 36 * mm
 
@@ -46,6 +47,7 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
         cells = [[p(h, head) for h in header]] + [[p(v) for v in row] for row in rows]
         t = Table(cells, colWidths=[width * f for f in fractions], repeatRows=1)
         t.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), regular),  # the cells' own font, else reportlab's Helvetica
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
@@ -63,7 +65,8 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
              ("Profession", data.profession or "not recorded"), ("Unit", data.unit or "—"),
              ("Start date", _date(data.start_date)), ("Printed", printed_on.isoformat())]
     facts_table = Table([[p(k, head), p(v)] for k, v in facts], colWidths=[32 * mm, width - 32 * mm])
-    facts_table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    facts_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), regular),
+                                     ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story.append(facts_table)
 
@@ -91,12 +94,12 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(regular, 7)
         canvas.setFillColor(colors.HexColor("#52606d"))
-        canvas.drawString(18 * mm, 10 * mm, f"{data.name} · {data.external_id} · credtrack transcript")
-        canvas.drawRightString(size[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
+        scripts.draw(canvas, 18 * mm, 10 * mm, f"{data.name} · {data.external_id} · credtrack transcript", regular, 7)
+        scripts.draw(canvas, size[0] - 18 * mm, 10 * mm, f"Page {doc.page}", regular, 7, align="right")
         canvas.restoreState()
 
     doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=f"Transcript — {data.name}", author="credtrack")
+                            bottomMargin=18 * mm, title=f"Transcript — {data.name}", author="credtrack",
+                            initialFontName=regular)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

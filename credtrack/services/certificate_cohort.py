@@ -17,7 +17,7 @@ from credtrack.certificates import batch, keys, sealing
 from credtrack.config import LocalSettings
 from credtrack.db import Database
 from credtrack.models import Certificate, Credential, Person
-from credtrack.services import audit
+from credtrack.services import audit, certificate_text
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_drafts import Draft, IssuedCertificate
@@ -109,6 +109,10 @@ def issue_cohort(
     yet checked as eligible. Files go to a temporary folder; only when all are written
     does the transaction commit and the files move into ``out_dir``. Cancelling
     (``cancelled()`` returning True) or any error rolls everything back and keeps no file.
+
+    A certificate whose text no shipped font can draw refuses the whole cohort, every
+    such person listed: the cohort is one transaction, and issuing the others would
+    leave those few without a certificate in a run that looks complete.
     """
     uow = db.unit_of_work()
     day = today or _today()
@@ -164,6 +168,7 @@ def _issue_planned(
     paper = LocalSettings.load().paper_size
     drafts: list[Draft] = []
     issued: list[IssuedCertificate] = []
+    refused: list[tuple[str, list[str]]] = []  # holder name and what cannot be drawn
 
     def chunks() -> Iterator[list[batch.Item]]:
         chunk: list[batch.Item] = []
@@ -171,14 +176,20 @@ def _issue_planned(
             code = next(fresh_codes)
             draft = drafting.draft(parts, person, credential, today=plan.day, code=code, progress=progress_now,
                                    records=records)
+            page = page_for(draft, draft.snapshot, institution, fingerprint, paper)
+            found = certificate_text.problems(certificate_text.page_fields(page))
+            if found or refused:  # once one is refused nothing is issued: the rest are only checked
+                if found:
+                    refused.append((draft.holder_name, found))
+                continue
             drafts.append(draft)
-            chunk.append(batch.Item(draft.claims, draft.snapshot,
-                                    page_for(draft, draft.snapshot, institution, fingerprint, paper),
+            chunk.append(batch.Item(draft.claims, draft.snapshot, page,
                                     f"{code}_{drafting.safe_stem(draft.holder_name)}.pdf"))
             remaining = plan.expected - len(drafts) + len(chunk)  # counted from this chunk's first certificate
             if len(chunk) >= batch.chunk_size(remaining, run.workers):
                 yield chunk
                 chunk = []
+        certificate_text.check_cohort(cohort_code, refused)
         if chunk:
             yield chunk
 

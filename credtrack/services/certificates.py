@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 
 from credtrack.certificates import keys, sealing
 from credtrack.certificates.errors import NotEligibleError
+from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
-from credtrack.services import audit
+from credtrack.services import audit, certificate_text
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_copies import write_pdf
 from credtrack.services.certificate_drafts import IssuedCertificate
 from credtrack.services.certificate_queries import certificate_by_code
+from credtrack.services.certificate_snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404
 from credtrack.services.common import today as _today
@@ -61,6 +63,7 @@ def _prepare(
     parts = drafting.snapshot_parts(session, institution, key_service.issuer_id(session))
     draft = drafting.draft(parts, person, credential, today=today, code=drafting.unique_code(session), progress=progress,
                            by_exception=reason is not None)
+    certificate_text.check_page(page_for(draft, draft.snapshot, institution, "", LocalSettings.load().paper_size))
     cert = Certificate(**drafting.certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
                                             reason))
     session.add(cert)

@@ -51,3 +51,24 @@ def test_voided_sign_offs_are_left_out_and_unknown_people_refused(db, history, t
     assert sorted(p.name for p in out.iterdir()) == ["p3.pdf"]
     with db.unit_of_work() as uow:
         assert uow.session.scalar(select(Certificate.id)) is None
+
+
+def test_a_learner_named_in_arabic_gets_a_transcript_that_prints_the_name(db, history, tmp_path):
+    import subprocess
+
+    from sqlalchemy import update
+
+    from credtrack.models import Assessment, Person
+
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(Person).where(Person.external_id == "P001").values(full_name="محمد الأحمد"))
+        uow.session.execute(update(Assessment).where(Assessment.assessor_name == "R001")
+                            .values(assessor_name="प्रिया शर्मा"))
+        uow.commit()
+    out = write_transcript(db.unit_of_work(), VIEWER, "P001", tmp_path / "p001.pdf", today=dt.date(2024, 3, 1))
+    read = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    read = "".join(ch for ch in read if ch not in "\u202a\u202b\u202c\u202d\u202e")
+    assert read.count("محمد الأحمد") >= 2  # the learner line and the footer
+    assert "प्रिया शर्मा" in read  # an assessor
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansArabic" in fonts and "Helvetica" not in fonts

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from credtrack.certificates.fonts import ALL_FILES
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -26,6 +28,9 @@ def test_the_wheel_carries_resources_and_migrations(tmp_path):
         "credtrack/migrations/env.py",
         "credtrack/migrations/script.py.mako",
         "credtrack/migrations/versions/0001_initial_schema.py",
+        "credtrack/resources/fonts/OFL.txt",
+        "credtrack/resources/fonts/LICENSE-Apache-2.0.txt",
+        *(f"credtrack/resources/fonts/{name}" for name in ALL_FILES.values()),  # every script's font
     ]:
         assert needed in names, needed
     entry_points = zipfile.ZipFile(wheel).read(
