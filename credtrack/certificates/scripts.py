@@ -58,9 +58,9 @@ def _needs_shaping(ch: str) -> bool:
 @lru_cache(maxsize=8192)
 def simple(text: str, font_name: str) -> bool:
     """Whether ``text`` is drawn as it is, character by character, in ``font_name`` alone."""
-    if text.isascii():
+    if text.isascii() or font_name not in fonts.ALL_FILES:  # a font not shipped has no fallbacks to use
         return True
-    covered = fonts.coverage(font_name) if font_name in fonts.ALL_FILES else frozenset()
+    covered = fonts.coverage(font_name)
     return all(ord(ch) in covered and not _needs_shaping(ch) for ch in text)
 
 

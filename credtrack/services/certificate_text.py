@@ -66,10 +66,11 @@ def check_cohort(cohort_code: str, refused: list[tuple[str, list[str]]]) -> None
     """Refuse the whole cohort when any certificate in it has undrawable text (``refused``: name, problems)."""
     if not refused:
         return
-    listed = [f"{name}: {'; '.join(found)}" for name, found in refused[:LISTED]]
-    more = len(refused) - LISTED
+    listed = [f"• {name}: {'; '.join(found)}" for name, found in refused[:LISTED]]
+    if len(refused) > LISTED:
+        listed.append(f"• and {len(refused) - LISTED} more")
     raise ValidationError(
         f"Cohort {cohort_code} was not issued: {len(refused)} certificate(s) would print text that no font "
-        f"shipped with credtrack can draw — " + " | ".join(listed) + (f" | and {more} more" if more > 0 else "")
-        + ". Nothing was issued, so nobody is left out unnoticed. Correct these names or texts, then issue "
+        "shipped with credtrack can draw (a blank or a box in its place):\n" + "\n".join(listed)
+        + "\nNothing was issued, so nobody is left out unnoticed. Correct these names or texts, then issue "
         "the cohort again.", field="holder_name")

@@ -110,7 +110,7 @@ def test_a_cohort_with_undrawable_names_is_refused_whole_and_lists_them(db, tmp_
         certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=1)
     message = str(refused.value)
     assert "Cohort 2026-JAN was not issued: 2 certificate(s)" in message
-    assert "Layla \ue000 Haddad: the holder's name" in message and "U+E000 (a private-use character)" in message
+    assert "• Layla \ue000 Haddad: the holder's name" in message and "U+E000 (a private-use character)" in message
     assert "U+F0001 (a private-use character)" in message
     assert "Amal Haddad" not in message and "محمد" not in message
     assert not out.exists() or list(out.iterdir()) == []
