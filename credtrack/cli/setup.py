@@ -11,8 +11,8 @@ from credtrack.cli import context
 def register(sub) -> None:
     p = sub.add_parser("init", help="create (or upgrade) the database and load the starter frameworks, "
                        "professions and scales")
-    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account "
-                   "(password from $CREDTRACK_PASSWORD or a prompt)")
+    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account, only "
+                   "while the database has no accounts (password from $CREDTRACK_PASSWORD or a prompt)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo people, records and accounts")
@@ -74,6 +74,8 @@ def cmd_init(args) -> int:
     from credtrack.services.permissions import SYSTEM
 
     db = context.database(args)
+    if args.admin and accounts.count_users(db.unit_of_work()):
+        raise accounts.FirstAccountExists()  # before a password prompt, and before anything is written
     summary = setup.load_starter_data(db.unit_of_work()).value
     print(f"Database ready: {db.describe()}")
     print(f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
