@@ -50,6 +50,21 @@ def keys_dir() -> Path:
     return path
 
 
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only (0600), replacing any old file in one step."""
+    tmp = path.with_name(path.name + ".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)
+
+
 def checkpoints_file() -> Path:
     """The append-only file of signed audit checkpoints, kept beside the database and in every backup."""
     return data_dir() / "audit-checkpoints.jsonl"

@@ -41,10 +41,13 @@ def alembic_config(db):
     return config
 
 
-def known_revisions(db) -> set[str]:
+def known_revisions(db=None) -> set[str]:
+    """Every schema revision this copy of credtrack has a migration for."""
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(alembic_config(db))
+    from credtrack import paths
+
+    script = ScriptDirectory(str(paths.migrations_dir()))
     return {rev.revision for rev in script.walk_revisions()}
 
 
@@ -75,10 +78,9 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
         raise DatabaseOpenError(f"The database schema is at {revision or 'nothing'}; it needs an upgrade.")
     backup_path = None
     if revision is not None and db.sqlite_path is not None:
-        from credtrack.backup import backup_sqlite
+        from credtrack.services import backups
 
-        backup_path = backup_sqlite(
-            db.sqlite_path, reason=f"before-upgrade-from-{revision}", folder=backup_dir
-        )
+        backup_path = backups.back_up_file(db.sqlite_path, reason=f"before-upgrade-from-{revision}",
+                                           unattended=True, folder=backup_dir).path
     run_upgrade(db)
     return str(backup_path) if backup_path else None

@@ -9,7 +9,6 @@ its RFC 7638 JWK thumbprint.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -112,27 +111,32 @@ def save_private_key(
         if passphrase
         else serialization.NoEncryption()
     )
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
-    tmp = path.with_suffix(".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    with contextlib.suppress(OSError):
-        path.chmod(0o600)
+    paths.write_private_file(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     encryption))
     return path
 
 
 def is_encrypted(kid: str, directory: Path | None = None) -> bool:
     path = private_key_path(kid, directory)
     try:
-        return b"ENCRYPTED" in path.read_bytes()[:64]
+        return pem_is_encrypted(path.read_bytes())
     except OSError:
         return False
+
+
+def pem_is_encrypted(pem: bytes) -> bool:
+    """Whether a PEM private key is protected by a passphrase (PKCS#8 "ENCRYPTED PRIVATE KEY")."""
+    return b"ENCRYPTED" in pem[:64]
+
+
+def encrypted_pem(pem: bytes, passphrase: str) -> bytes:
+    """An unencrypted PEM private key, re-written as PKCS#8 encrypted under ``passphrase``."""
+    try:
+        key = serialization.load_pem_private_key(pem, None)
+    except (TypeError, ValueError) as exc:
+        raise SigningKeyError("The signing key file could not be read as an unencrypted key.") from exc
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
 
 
 def load_private_key(

@@ -265,12 +265,13 @@ def cmd_revocations_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
+    from credtrack.services import accounts, keys
     from credtrack.services.permissions import SYSTEM
 
     db = context.database(args)
     existing = keys.list_keys(db.unit_of_work())
-    actor = SYSTEM if not existing else context.actor(args, db)
+    # Without a log-in only on a database being set up: no key and no account yet.
+    actor = SYSTEM if not existing and not accounts.count_users(db.unit_of_work()) else context.actor(args, db)
     info = keys.create_issuer_key(db.unit_of_work(), actor, passphrase=_passphrase(args)).value
     print(f"Signing key created. Fingerprint: {info.fingerprint}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from credtrack.cli import context
 
@@ -11,8 +12,8 @@ from credtrack.cli import context
 def register(sub) -> None:
     p = sub.add_parser("init", help="create (or upgrade) the database and load the starter frameworks, "
                        "professions and scales")
-    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account "
-                   "(password from $CREDTRACK_PASSWORD or a prompt)")
+    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account, only "
+                   "while the database has no accounts (password from $CREDTRACK_PASSWORD or a prompt)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo people, records and accounts")
@@ -28,8 +29,19 @@ def register(sub) -> None:
     d.set_defaults(handler=cmd_db_info)
     d = dsub.add_parser("check", help="SQLite integrity check")
     d.set_defaults(handler=cmd_db_check)
-    d = dsub.add_parser("backup", help="copy the SQLite database to the backups folder")
+    d = dsub.add_parser("backup", help="back up the SQLite database, audit checkpoints and signing key into one "
+                        "file (admin); on PostgreSQL, says how to use pg_dump")
+    d.add_argument("--passphrase-env", metavar="VAR", help="a signing key without a passphrase goes in encrypted "
+                   "with the backup passphrase in this variable (else you are asked)")
+    d.add_argument("--without-key", action="store_true", help="leave the signing key out of this backup")
+    d.add_argument("--to", type=Path, metavar="FOLDER", help="write the backup here (default: the backups folder)")
     d.set_defaults(handler=cmd_db_backup)
+    d = dsub.add_parser("backups", help="list the backups in the backups folder")
+    d.set_defaults(handler=cmd_db_backups)
+    d = dsub.add_parser("restore", help="replace the SQLite database with a backup after checking it (admin); "
+                        "the current database is backed up first")
+    d.add_argument("file", type=Path, metavar="FILE")
+    d.set_defaults(handler=cmd_db_restore)
 
     p = sub.add_parser("users", help="user accounts (admin)")
     usub = p.add_subparsers(dest="users_command", required=True)
@@ -74,6 +86,8 @@ def cmd_init(args) -> int:
     from credtrack.services.permissions import SYSTEM
 
     db = context.database(args)
+    if args.admin and accounts.count_users(db.unit_of_work()):
+        raise accounts.FirstAccountExists()  # before a password prompt, and before anything is written
     summary = setup.load_starter_data(db.unit_of_work()).value
     print(f"Database ready: {db.describe()}")
     print(f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
@@ -133,15 +147,73 @@ def cmd_db_check(args) -> int:
 
 
 def cmd_db_backup(args) -> int:
-    from credtrack import config
-    from credtrack.backup import backup_sqlite
-    from credtrack.errors import ValidationError
+    from credtrack.services import backups
 
     db = context.database(args)
     if db.sqlite_path is None:
-        raise ValidationError("Backups here are for SQLite; back up PostgreSQL with pg_dump.")
-    target = backup_sqlite(db.sqlite_path, reason="manual", keep=config.LocalSettings.load().backup_keep)
-    print(f"Backup written: {target}")
+        print(backups.POSTGRES_BACKUPS)
+        return 0
+    actor = context.actor(args, db)
+    passphrase = _backup_passphrase(args) if not args.without_key else None
+    if passphrase is None and not args.without_key and backups.key_needs_passphrase(db.sqlite_path) \
+            and sys.stdin.isatty():
+        passphrase = _new_password("Backup passphrase for the signing key: ", "CREDTRACK_BACKUP_PASSPHRASE")
+    info = backups.create_backup(db, actor, passphrase=passphrase, without_key=args.without_key, folder=args.to).value
+    print(f"Backup written: {info.path}")
+    print(f"  schema {info.schema_revision}; audit checkpoints {'included' if info.checkpoints else 'none yet'}; "
+          f"signing key {info.key}")
+    return 0
+
+
+def _backup_passphrase(args) -> str | None:
+    from credtrack.errors import ValidationError
+
+    if not args.passphrase_env:
+        return None
+    value = os.environ.get(args.passphrase_env)
+    if not value:
+        raise ValidationError(f"The environment variable {args.passphrase_env} is empty; set it to the backup "
+                              "passphrase. No backup was made.")
+    return value
+
+
+def cmd_db_backups(args) -> int:
+    from credtrack import paths
+    from credtrack.services import backups
+
+    found = backups.list_backups()
+    if not found:
+        print(f"No backups in {paths.backups_dir()}.", file=sys.stderr)
+    for info in found:
+        print(f"{info.path.name}\t{info.created_at:%Y-%m-%d %H:%M} UTC\t{info.reason}\tschema "
+              f"{info.schema_revision}\tkey {info.key}")
+    return 0
+
+
+def cmd_db_restore(args) -> int:
+    from sqlalchemy.engine import make_url
+
+    from credtrack import config
+    from credtrack.errors import ValidationError
+    from credtrack.services import backups
+
+    url = config.database_url(getattr(args, "database_url", None))
+    if not url.startswith("sqlite"):
+        raise ValidationError("This workstation uses a PostgreSQL database; restore it on the server with "
+                              "pg_restore. Nothing was restored.")
+    target = Path(make_url(url).database or "")
+    actor = None
+    if backups.usable(target):
+        db = context.database(args)
+        try:
+            actor = context.actor(args, db)
+        finally:
+            db.dispose()
+    report = backups.restore(target, args.file, actor).value
+    print(f"Restored {report.restored_from.name} (schema {report.schema_revision}) into {target}.")
+    if report.previous is not None:
+        print(f"  the database it replaced was backed up first: {report.previous}")
+    print(f"  audit checkpoints {'restored' if report.checkpoints else 'not in the backup'}; signing key {report.key}")
     return 0
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,8 +15,10 @@ from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import (
     AccountLocked,
     AuthenticationError,
+    CredtrackError,
     DuplicateError,
     NotFoundError,
+    PermissionDenied,
     ValidationError,
 )
 from credtrack.models import Person, User, utcnow
@@ -83,6 +85,29 @@ def count_users(uow: UnitOfWork) -> int:
         return uow.session.scalar(select(func.count()).select_from(User)) or 0
 
 
+class FirstAccountExists(PermissionDenied):
+    """Set-up asked to make an administrator on a database that already has accounts."""
+
+    def __init__(self) -> None:
+        CredtrackError.__init__(
+            self,
+            "This database already has user accounts, so set-up cannot create an administrator without "
+            "a log-in. An administrator signs in and adds the account: credtrack-cli --user ADMIN users "
+            "add NAME --role admin (or Users in the desktop app). Nothing was created.",
+        )
+        self.action, self.role = "create the first administrator", "set-up"
+
+
+def _lock_accounts(session: Session) -> None:
+    """Serialise account creation so two workstations cannot both make "the first" administrator.
+
+    SQLite already queues writers (the unit of work began with BEGIN IMMEDIATE); on PostgreSQL the
+    count and the insert would otherwise run side by side under READ COMMITTED.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE user_account IN SHARE ROW EXCLUSIVE MODE"))
+
+
 def create_user(
     uow: UnitOfWork,
     actor: Actor,
@@ -93,15 +118,24 @@ def create_user(
     display_name: str = "",
     person_id: int | None = None,
 ) -> Result[UserRow]:
-    """Create an account. The very first account may be created by set-up (``SYSTEM``) and must be an admin."""
+    """Create an account.
+
+    Set-up (``SYSTEM``, no one signed in) may create only the very first account, an administrator,
+    and only while no account exists at all: on a shared database every workstation knows the
+    address, so after that accounts are made by a signed-in administrator.
+    """
     with uow:
         intend_to_write()
         session = uow.session
+        _lock_accounts(session)
         first = (session.scalar(select(func.count()).select_from(User)) or 0) == 0
-        if not (first and actor is SYSTEM):
+        if actor is SYSTEM:
+            if not first:
+                raise FirstAccountExists()
+            if role != "admin":
+                raise ValidationError("The first account must be an administrator.", field="role")
+        else:
             require(actor, "users.manage")
-        elif role != "admin":
-            raise ValidationError("The first account must be an administrator.", field="role")
         username = username.strip()
         if not username or len(username) > 64 or any(ch.isspace() for ch in username):
             raise ValidationError("A user name needs 1–64 characters and no spaces.", field="username")

@@ -32,6 +32,9 @@ WARM_UP = ("credtrack.ui.main_window", "credtrack.ui.context", "credtrack.ui.pag
                "audit_queries"))
 
 
+BACKUP_CHECK_MS = 60 * 60 * 1000  # how often an open app asks whether the daily backup is due
+
+
 @dataclass
 class Options:
     data_dir: str | None = None
@@ -79,6 +82,7 @@ class Launcher(QObject):
         self.wizard: FirstRunWizard | None = None
         self.window: MainWindow | None = None
         self._opening = False
+        self._backup_timer: QTimer | None = None
         self.institution = ""
 
     def start(self) -> None:
@@ -126,6 +130,33 @@ class Launcher(QObject):
             if self.institution:
                 self.login.institution_label.setText(self.institution)
             self.runner.run(self._warm_up)
+        if users:
+            self._start_backups()
+
+    # -- automatic backups ------------------------------------------------
+    def _start_backups(self) -> None:
+        """The daily backup of a SQLite database: checked now and every hour while the app is open."""
+        if self.db is None or self.db.sqlite_path is None or self._backup_timer is not None:
+            return
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self._auto_backup)
+        self._backup_timer.start()
+        self._auto_backup()
+
+    def _auto_backup(self) -> None:
+        from credtrack import config
+
+        assert self.db is not None and self.db.sqlite_path is not None
+        path, keep = self.db.sqlite_path, config.LocalSettings.load().backup_keep
+
+        def work(_control: Any) -> Any:
+            from credtrack.services import backups
+
+            return backups.auto_backup(path, keep=keep)
+
+        # A backup that fails (a full disk) must not interrupt anyone's work: it goes to the log.
+        self.runner.run(work, on_error=lambda exc: crash.log_only(exc, "automatic backup"))
 
     def _open_failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError

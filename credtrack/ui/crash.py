@@ -48,6 +48,16 @@ def report(exc: BaseException, parent=None) -> None:
     )
 
 
+def log_only(exc: BaseException, what: str) -> None:
+    """Write a failure of background upkeep (nobody is waiting for it) to the log, without a dialog."""
+    import logging
+    import traceback
+
+    log_file()
+    logging.getLogger("credtrack.ui").warning(
+        "%s failed\n%s", what, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+
+
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)

@@ -180,3 +180,24 @@ def test_typing_or_moving_the_mouse_in_the_window_or_a_dialog_postpones_the_idle
     # Nothing but time passing: the countdown goes on.
     qtbot.waitUntil(lambda: window.idle.remaining_msecs < 59_650, timeout=5000)
     assert not window.locked
+
+
+def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
+    from credtrack.db import open_database
+    from credtrack.services import accounts, backups
+    from credtrack.services.permissions import SYSTEM
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    db = open_database(url)
+    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin")
+    db.dispose()
+    for _opening in range(2):
+        launcher = Launcher(url, runner=TaskRunner(synchronous=True))
+        launcher.start()
+        qtbot.addWidget(launcher.login)
+        qtbot.waitUntil(launcher.login.sign_in_button.isEnabled, timeout=5000)
+        assert launcher._backup_timer is not None and launcher._backup_timer.isActive()
+        launcher._backup_timer.stop()
+        launcher.db.dispose()
+    made = backups.list_backups()
+    assert [b.reason for b in made] == ["auto"]  # the second opening, the same day, made none

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 from PySide6.QtCore import Qt
 
@@ -40,9 +41,12 @@ def test_settings_save_workstation_and_institution(qtbot, demo_ctx, demo_db, box
     qtbot.mouseClick(page.key_panel.export_button, Qt.MouseButton.LeftButton)
     assert json.loads(target.read_text())["keys"]
 
-    qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
-    assert list(paths.backups_dir().glob("*-manual.db"))
-    assert "1 there" in page.backup_info.text()
+    boxes.text_answers.append("a backup passphrase")  # the key has no passphrase: the backup asks for one
+    qtbot.mouseClick(page.backups.backup_button, Qt.MouseButton.LeftButton)
+    assert [title for kind, title, _t in boxes.shown if kind == "ask"] == ["Backup passphrase"]
+    made = list(paths.backups_dir().glob("*-manual.zip"))
+    assert len(made) == 1 and "signing-key.pem" in zipfile.ZipFile(made[0]).namelist()
+    assert "1 there" in page.backups.info.text()
 
 
 def test_settings_for_a_preceptor_are_read_only_where_it_matters(qtbot, demo_ctx):

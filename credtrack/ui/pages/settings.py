@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.pages.base import Page
+from credtrack.ui.widgets.backup_panel import BackupPanel
 from credtrack.ui.widgets.institution_form import InstitutionForm
 from credtrack.ui.widgets.key_panel import KeyPanel
 
@@ -70,14 +70,7 @@ class SettingsPage(Page):
         self.columns.addLayout(left, 1)
         self.institution = InstitutionForm(ctx.can("settings.edit"))
         self.institution.save_requested.connect(self.save_institution)
-        self.backups = QGroupBox("Backups")
-        backup_form = QFormLayout(self.backups)
-        self.backup_info = QLabel()
-        self.backup_info.setWordWrap(True)
-        self.backup_button = QPushButton("Back up now")
-        self.backup_button.clicked.connect(self.back_up)
-        backup_form.addRow(self.backup_info)
-        backup_form.addRow("", self.backup_button)
+        self.backups = BackupPanel(ctx)
         self.backups.setVisible(ctx.can("backup.manage"))
         self.right = QVBoxLayout()
         self.right.addWidget(self.institution)
@@ -87,7 +80,8 @@ class SettingsPage(Page):
         self.right.addStretch(1)
         self.set_tab_order(self.paper, self.idle_minutes, self.save_local_button, self.old_password,
                            self.new_password, self.repeat_password, self.password_button, *self.institution.tab_stops,
-                           self.key_panel.export_button, self.backup_button)
+                           self.key_panel.export_button, self.backups.backup_button,
+                           self.backups.restore_button)
         self.columns.addLayout(self.right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
@@ -106,7 +100,7 @@ class SettingsPage(Page):
 
         ctx.run(work, self.institution.set_values, parent=self)
         self.key_panel.reload()
-        self._show_backups()
+        self.backups.reload()
 
     def save_institution(self, values: dict[str, str]) -> None:
         from credtrack.services import settings as institution
@@ -114,31 +108,6 @@ class SettingsPage(Page):
         ctx = self.ctx
         ctx.mutate(lambda: institution.update_institution(ctx.uow(), ctx.actor, **values),
                    lambda _v: messages.show_info(self, "Saved", "The institution details were saved."), parent=self)
-
-    def _show_backups(self) -> None:
-        from credtrack import paths
-
-        path = self.ctx.db.sqlite_path
-        if path is None:
-            self.backup_info.setText("This workstation uses a shared PostgreSQL database; back it up on the server.")
-            self.backup_button.setEnabled(False)
-            return
-        copies = sorted(paths.backups_dir().glob(f"{path.stem}-*.db"))
-        latest = f"Latest: {copies[-1].name}" if copies else "No backups yet."
-        self.backup_info.setText(f"Copies are kept in {paths.backups_dir()} ({len(copies)} there). {latest}")
-
-    def back_up(self) -> None:
-        from credtrack.backup import backup_sqlite
-
-        path, keep = self.ctx.db.sqlite_path, self.ctx.settings.backup_keep
-        if path is None:
-            return
-
-        def done(target: Any) -> None:
-            self._show_backups()
-            messages.show_info(self, "Backup made", f"The database was copied to {target}.")
-
-        self.ctx.run(lambda _c: backup_sqlite(path, reason="manual", keep=keep), done, parent=self)
 
     def save(self) -> None:
         settings = self.ctx.settings

@@ -196,6 +196,7 @@ def signer(db):
 
     with mock.patch.object(accounts, "hash_password", cheap.hash):
         accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=SIGNER_PASSWORD, role="admin")
-        row = accounts.create_user(db.unit_of_work(), SYSTEM, username="importer", password=SIGNER_PASSWORD,
+        admin = accounts.log_in(db.unit_of_work(), "admin", SIGNER_PASSWORD)
+        row = accounts.create_user(db.unit_of_work(), admin, username="importer", password=SIGNER_PASSWORD,
                                    role="educator", display_name="Ida Importer").value
     return Actor(id=row.id, username=row.username, role=row.role, display_name=row.display_name)

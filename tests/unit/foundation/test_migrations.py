@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -84,9 +85,11 @@ def test_database_from_the_first_revision_opens_upgrades_and_keeps_its_records(t
             assert evidence.stale_people(uow.session.connection()) == []
     finally:
         db.dispose()
-    copies = list(backups.glob("schema-0001-*-before-upgrade-from-0001.db"))
+    copies = list(backups.glob("credtrack-*-before-upgrade-from-0001.zip"))
     assert len(copies) == 1
-    with sqlite3.connect(copies[0]) as conn:
+    with zipfile.ZipFile(copies[0]) as archive:
+        (tmp_path / "before-upgrade.db").write_bytes(archive.read("credtrack.db"))
+    with sqlite3.connect(tmp_path / "before-upgrade.db") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert conn.execute("SELECT count(*) FROM person WHERE external_id LIKE 'DEMO-%'").fetchone() == (8,)
 
