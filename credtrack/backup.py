@@ -19,6 +19,7 @@ def backup_sqlite(source: Path, *, reason: str = "manual", folder: Path | None =
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{Path(source).stem}-{stamp}-{reason}.db"
+    paths.private_file(target)  # a backup is as private as the database
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
