@@ -134,6 +134,8 @@ class Database:
         self.url = normalise_url(url)
         self.engine = engine or make_engine(self.url)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        if self.sqlite_path is not None:
+            _keep_private(self.sqlite_path)
 
     @property
     def is_sqlite(self) -> bool:
@@ -158,6 +160,21 @@ class Database:
         if self.sqlite_path is not None:
             return f"SQLite: {self.sqlite_path}"
         return make_url(self.url).render_as_string(hide_password=True)
+
+
+def _keep_private(path: Path) -> None:
+    """The database file and its journal, owner-only (0600): they hold people's records and password hashes.
+
+    A missing file is created empty with that mode (SQLite makes it a database on first use and gives its
+    journal files the same mode).
+    """
+    from credtrack import paths
+
+    if path.parent.exists():
+        paths.private_file(path)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            paths.private_file(extra)
 
 
 def open_database(url: str, *, upgrade: bool = True, backup_dir: Path | None = None) -> Database:

@@ -158,7 +158,8 @@ def load_demo(
     extra_credentials: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
-    """Fill ``db`` with a demo of ``people`` learners. Refuses to run twice on one database."""
+    """Fill ``db`` with a demo of ``people`` learners. Refuses to run twice on one database, and refuses a
+    database not created for a demo (its accounts' password is published)."""
     if people < 1:
         raise ValidationError("A demo needs at least one person.")
     rng = random.Random(seed)
@@ -167,6 +168,7 @@ def load_demo(
     with db.unit_of_work() as uow:
         if uow.session.scalar(select(func.count()).select_from(Person).where(Person.external_id.like("DEMO-%"))):
             raise ValidationError("This database already has demo people; make a new database for a fresh demo.")
+    setup.require_demo_database(db.unit_of_work())
     actor = SYSTEM
     say("catalog")
     _ensure_institution(db)

@@ -28,8 +28,27 @@ def data_dir() -> Path:
         from platformdirs import user_data_path
 
         path = user_data_path("credtrack", appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
+    return private_dir(path)
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and its parents) and keep it readable by its owner only (0700), like the keys folder.
+
+    The data folder holds the database, its backups and logs: people's records and password hashes.
+    """
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):  # filesystems without POSIX modes, or a folder someone else owns
+        path.chmod(0o700)
     return path
+
+
+def private_file(path: Path) -> None:
+    """Keep a file the owner's only (0600): create it empty if missing, else take away others' access."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)
 
 
 def default_database_path() -> Path:
@@ -37,17 +56,11 @@ def default_database_path() -> Path:
 
 
 def backups_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "backups")
 
 
 def keys_dir() -> Path:
-    path = data_dir() / "keys"
-    path.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):  # filesystems without POSIX modes
-        path.chmod(0o700)
-    return path
+    return private_dir(data_dir() / "keys")
 
 
 def write_private_file(path: Path, data: bytes) -> None:
@@ -71,9 +84,7 @@ def checkpoints_file() -> Path:
 
 
 def logs_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def settings_file() -> Path:

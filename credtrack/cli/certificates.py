@@ -74,8 +74,12 @@ def register(sub) -> None:
 
     p = sub.add_parser("keys", help="the certificate signing key (admin)")
     ksub = p.add_subparsers(dest="keys_command", required=True)
-    k = ksub.add_parser("create", help="create the signing key (first set-up)")
-    k.add_argument("--passphrase-env", metavar="VAR", help="encrypt the key with the passphrase in this variable")
+    k = ksub.add_parser("create", help="create the signing key (first set-up); asks for a passphrase from a "
+                        "terminal. " + KEY_CHOICE)
+    choice = k.add_mutually_exclusive_group()
+    choice.add_argument("--passphrase-env", metavar="VAR", help="encrypt the key with the passphrase in this variable")
+    choice.add_argument("--no-passphrase", action="store_true",
+                        help="store the key unencrypted (needed to choose that without a terminal)")
     k.set_defaults(handler=cmd_keys_create)
     k = ksub.add_parser("rotate", help="retire the signing key and create a new one; old certificates still verify")
     k.add_argument("--passphrase-env", metavar="VAR", help="encrypt the new key with the passphrase in this variable")
@@ -85,6 +89,32 @@ def register(sub) -> None:
     k.set_defaults(handler=cmd_keys_export)
     k = ksub.add_parser("list", help="list signing keys with their fingerprints")
     k.set_defaults(handler=cmd_keys_list)
+
+
+KEY_CHOICE = ("With a passphrase, a copy of the data folder cannot sign certificates without it, and it is "
+              "asked for whenever certificates are issued or revocations exported (or read from "
+              "$CREDTRACK_KEY_PASSPHRASE). Without one, anyone who can read the data folder can sign "
+              "certificates in the institution's name.")
+
+
+def _chosen_passphrase(args: argparse.Namespace) -> str | None:
+    """The new key's passphrase: --passphrase-env, --no-passphrase, or asked at the terminal after saying
+    what the choice means. Without a terminal one of the two options is required."""
+    import getpass
+    import sys
+
+    from credtrack.errors import ValidationError
+
+    if getattr(args, "passphrase_env", None) or getattr(args, "no_passphrase", False):
+        return _passphrase(args)
+    if not sys.stdin.isatty():
+        raise ValidationError("Choose how the signing key is kept: --passphrase-env VAR to encrypt it, or "
+                              "--no-passphrase to store it unencrypted. " + KEY_CHOICE)
+    print(KEY_CHOICE, file=sys.stderr)
+    passphrase = getpass.getpass("Passphrase for the signing key (Enter for none): ")
+    if passphrase and getpass.getpass("Again: ") != passphrase:
+        raise ValidationError("The two passphrases differ; no key was created.")
+    return passphrase or None
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
@@ -272,8 +302,10 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     existing = keys.list_keys(db.unit_of_work())
     # Without a log-in only on a database being set up: no key and no account yet.
     actor = SYSTEM if not existing and not accounts.count_users(db.unit_of_work()) else context.actor(args, db)
-    info = keys.create_issuer_key(db.unit_of_work(), actor, passphrase=_passphrase(args)).value
-    print(f"Signing key created. Fingerprint: {info.fingerprint}")
+    info = keys.create_issuer_key(db.unit_of_work(), actor, passphrase=_chosen_passphrase(args)).value
+    kept = ("encrypted with your passphrase" if info.encrypted else
+            "unencrypted: anyone who can read the data folder can sign with it")
+    print(f"Signing key created ({kept}). Fingerprint: {info.fingerprint}")
     return 0
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 
 from credtrack.db import Database, open_database
-from credtrack.errors import AccountLocked, AuthenticationError
+from credtrack.errors import AuthenticationError
 from credtrack.services.permissions import Actor
 
 # Calls within this long of the user's last sign-in belong to that session: one log-in event, not one per call.
@@ -43,26 +43,41 @@ def _within_session(db: Database, username: str, password: str) -> Actor | None:
     """The user, when they signed in less than SESSION ago and the password is right: then this call is
     part of that session and writes no new log-in event. None when a full log-in is due (it is logged).
 
-    The password is checked on every call all the same; a wrong one counts towards the lock-out.
+    The password is checked on every call all the same; a wrong one goes to a full log-in, which counts it
+    for this workstation only (so nobody can lock the account from elsewhere).
     """
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from credtrack.models import User, utcnow
-    from credtrack.services import accounts
+    from credtrack.services import accounts, login_throttle
 
     with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
+        user = uow.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
         now = utcnow()
         if (user is None or not user.active or user.failed_logins or user.last_login_at is None
                 or (user.locked_until is not None and user.locked_until > now)
-                or not now - SESSION <= user.last_login_at <= now):
+                or not now - SESSION <= user.last_login_at <= now
+                or login_throttle.failures_here(uow.session, login_throttle.this_workstation(), username)):
             return None
-        signed = Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
-                       person_id=user.person_id)
-        try:
-            accounts.reauthenticate(uow.session, signed, password, now=now)
-        except AccountLocked:
-            raise
-        except AuthenticationError:
-            raise AuthenticationError("Wrong user name or password.") from None
-        return signed
+        if not accounts.password_matches(user, password):
+            return None  # a full log-in follows: it counts the failure for this workstation and says so
+        return Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
+                     person_id=user.person_id)
+
+
+def data_folder_owner() -> Actor:
+    """The operating-system account that owns the data folder, acting without a credtrack sign-in.
+
+    Only for lifting sign-in pauses: whoever owns the folder can already read and replace the database,
+    so this gives them nothing new, and it keeps a way in when every administrator is locked out.
+    """
+    from credtrack import paths
+    from credtrack.services.permissions import ADMIN
+
+    folder = paths.data_dir()
+    getuid = getattr(os, "getuid", None)
+    if getuid is None or folder.stat().st_uid != getuid():
+        raise AuthenticationError(f"Sign in as an administrator (--user NAME), or run this as the operating-system "
+                                  f"user who owns the data folder {folder}.")
+    who = getpass.getuser()
+    return Actor(id=None, username=f"os:{who}", role=ADMIN, display_name=f"owner of the data folder ({who})")

@@ -14,6 +14,9 @@ def register(sub) -> None:
                        "professions and scales")
     p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account, only "
                    "while the database has no accounts (password from $CREDTRACK_PASSWORD or a prompt)")
+    p.add_argument("--demo", action="store_true", help="make a database for trying credtrack out, which "
+                   "`credtrack-cli demo` may fill with made-up people and accounts whose password is published "
+                   "(without it the database is for real use and refuses demo data)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo people, records and accounts")
@@ -53,7 +56,8 @@ def register(sub) -> None:
     u.set_defaults(handler=cmd_users_add)
     u = usub.add_parser("list", help="list accounts")
     u.set_defaults(handler=cmd_users_list)
-    u = usub.add_parser("unlock", help="clear a lock-out after failed log-ins")
+    u = usub.add_parser("unlock", help="lift the pause after wrong passwords; without --user, the owner of "
+                        "the data folder may run it (when no administrator can sign in)")
     u.add_argument("username")
     u.set_defaults(handler=cmd_users_unlock)
 
@@ -88,8 +92,9 @@ def cmd_init(args) -> int:
     db = context.database(args)
     if args.admin and accounts.count_users(db.unit_of_work()):
         raise accounts.FirstAccountExists()  # before a password prompt, and before anything is written
+    purpose = setup.declare_purpose(db.unit_of_work(), "demo" if args.demo else "live").value
     summary = setup.load_starter_data(db.unit_of_work()).value
-    print(f"Database ready: {db.describe()}")
+    print(f"Database ready: {db.describe()} (for {'a demo' if purpose == 'demo' else 'real use'})")
     print(f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
           f"{summary.scales} scales.")
     if args.admin:
@@ -101,18 +106,9 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from sqlalchemy import func, select
-
     from credtrack import demo
-    from credtrack.errors import ValidationError
-    from credtrack.models import Person
 
     db = context.database(args)
-    with db.unit_of_work() as uow:
-        real = uow.session.scalar(select(func.count()).select_from(Person).where(
-            ~Person.external_id.like("DEMO-%"), ~Person.external_id.like("STAFF-%")))
-    if real:
-        raise ValidationError("This database holds real people; demo data goes only into a new or demo database.")
     summary = demo.load_demo(db, args.people, seed=args.seed, extra_modules=args.extra_modules,
                              extra_credentials=args.extra_credentials,
                              progress=lambda step: print(f"  {step}…", file=sys.stderr))
@@ -242,18 +238,15 @@ def cmd_users_list(args) -> int:
 
 
 def cmd_users_unlock(args) -> int:
-    from sqlalchemy import select
-
-    from credtrack.errors import NotFoundError
-    from credtrack.models import User
+    """Signed in as an administrator, or without signing in by the owner of the data folder: the way back
+    in when every administrator is locked out."""
     from credtrack.services import accounts
 
     db = context.database(args)
-    actor = context.actor(args, db)
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == args.username))
-    if user_id is None:
-        raise NotFoundError(f"No account {args.username!r}.")
-    accounts.unlock(db.unit_of_work(), actor, user_id)
-    print(f"Account {args.username!r} unlocked.")
+    if getattr(args, "user", None) or os.environ.get("CREDTRACK_USER"):
+        actor = context.actor(args, db)
+    else:
+        actor = context.data_folder_owner()
+    accounts.unlock_by_name(db.unit_of_work(), actor, args.username)
+    print(f"Account {args.username!r} unlocked: its sign-in pauses are lifted on every workstation.")
     return 0

@@ -16,7 +16,7 @@ from credtrack.models.catalog import (
 from credtrack.models.certificates import Certificate, ExternalRevocation, IssuerKey
 from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
 from credtrack.models.evidence import PersonEvidence  # noqa: I001 - after the records it is packed from
-from credtrack.models.people import Person, Profession, Setting, User
+from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.records import Assessment, Completion
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "IssuerKey",
     "Module",
     "ModuleCompetency",
+    "LoginThrottle",
     "Person",
     "PersonEvidence",
     "Profession",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -77,6 +78,26 @@ class User(IdMixin, VersionedMixin, Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     person: Mapped[Person | None] = relationship()
+
+
+class LoginThrottle(IdMixin, Base):
+    """Failed sign-ins for one user name from one workstation, which pause that name there for a while.
+
+    The name is kept only as a digest: people sometimes type their password into the user-name field.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (
+        UniqueConstraint("source", "name_digest"),
+        CheckConstraint("failures >= 0", name="failures"),
+        Index("ix_login_throttle_name_digest", "name_digest"),
+    )
+
+    source: Mapped[str] = mapped_column(String(200))
+    name_digest: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Setting(Base):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,14 +25,13 @@ from credtrack.errors import (
 )
 from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
-from credtrack.services import audit
+from credtrack.services import audit, login_throttle
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import check_version, limited_text
+from credtrack.services.login_throttle import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services.password_rules import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from credtrack.services.password_rules import check_password_rules
 from credtrack.services.permissions import SYSTEM, Actor, require
-
-MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -52,23 +53,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
-    if password.strip() != password or not password.strip():
-        raise ValidationError("A password may not begin or end with spaces.", field="password")
-
-
 def _actor(user: User) -> Actor:
     return Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
                  person_id=user.person_id)
 
 
-def _row(user: User, now: dt.datetime | None = None) -> UserRow:
+def _row(user: User, now: dt.datetime | None = None, paused: bool = False) -> UserRow:
+    """``paused``: sign-in with the name is paused on some workstation after wrong passwords."""
     now = now or utcnow()
     return UserRow(user.id, user.username, user.display_name, user.role, user.active,
-                   bool(user.locked_until and user.locked_until > now), user.failed_logins, user.person_id,
-                   user.last_login_at)
+                   paused or bool(user.locked_until and user.locked_until > now), user.failed_logins,
+                   user.person_id, user.last_login_at)
 
 
 def _snapshot(user: User) -> dict:
@@ -141,7 +136,7 @@ def create_user(
             raise ValidationError("A user name needs 1–64 characters and no spaces.", field="username")
         if role not in ROLES:
             raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.", field="role")
-        check_password_rules(password)
+        check_password_rules(password, names=(username, display_name))
         if _get_by_username(session, username) is not None:
             raise DuplicateError(f"The user name {username!r} is already taken.")
         if person_id is not None and session.get(Person, person_id) is None:
@@ -160,43 +155,48 @@ def create_user(
         return Result(row, Change.USERS | Change.AUDIT)
 
 
-def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None) -> Actor:
-    """Check a password. Five failures in a row lock the account for a while (an admin can clear it)."""
+def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None,
+           source: str | None = None) -> Actor:
+    """Check a password. Five wrong ones in a row for a name from one workstation pause that name there
+    for a while (an administrator can lift it); an unknown name and a wrong password get the same answer,
+    after the same work, so nobody learns which names exist."""
     now = now or utcnow()
+    source = source or login_throttle.this_workstation()
     with uow:
         intend_to_write()  # a log-in records its outcome
         session = uow.session
+        paused = login_throttle.paused_until(session, source, username, now)
+        if paused is not None:
+            raise AccountLocked(_paused_message(paused, now))
         user = _get_by_username(session, username)
-        if user is None:
-            _hasher.hash(password)  # spend the same time as a real check, so names are not probed
-            raise AuthenticationError("Wrong user name or password.")
+        right = _password_matches(user, password) if user is not None else _spend_a_check(password)
+        if user is None or not right:
+            failures, now_paused = login_throttle.count_failure(session, source, username, now)
+            if user is not None:
+                after = {"failed_logins": failures, "source": source}
+                if now_paused:
+                    after["paused_until"] = now + LOCKOUT
+                audit.record(session, _actor(user), "user.locked" if now_paused else "user.login_failed",
+                             "user", user.id, after=after)
+            else:
+                audit.record(session, SYSTEM, "login.unknown_name", "login", "", after={"source": source},
+                             note="A sign-in with a user name that has no account")
+            uow.commit()
+            if now_paused:
+                raise AccountLocked(
+                    f"Wrong user name or password. Sign-in with this name is now paused on this workstation "
+                    f"for {int(LOCKOUT.total_seconds() // 60)} minutes; an administrator can lift it sooner.")
+            left = MAX_FAILED_LOGINS - failures
+            raise AuthenticationError(f"Wrong user name or password. {left} attempt(s) left on this workstation "
+                                      "before sign-in with this name pauses.")
+        # Only someone who knows the password learns more about the account from here on.
         if not user.active:
             raise AuthenticationError("This account is switched off. Ask an administrator.")
         if user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise AccountLocked(
-                f"This account is locked after {MAX_FAILED_LOGINS} failed log-ins. Try again in about "
-                f"{minutes} minutes, or ask an administrator to unlock it."
-            )
-        if not _password_matches(user, password):
-            user.failed_logins += 1
-            actor = _actor(user)
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCKOUT
-                audit.record(session, actor, "user.locked", "user", user.id,
-                             after={"failed_logins": user.failed_logins, "locked_until": user.locked_until})
-                uow.commit()
-                raise AccountLocked(
-                    f"Wrong password. The account is now locked for {int(LOCKOUT.total_seconds() // 60)} "
-                    "minutes after repeated failures; an administrator can unlock it sooner."
-                )
-            audit.record(session, actor, "user.login_failed", "user", user.id,
-                         after={"failed_logins": user.failed_logins})
-            uow.commit()
-            left = MAX_FAILED_LOGINS - user.failed_logins
-            raise AuthenticationError(f"Wrong user name or password. {left} attempt(s) left before the account locks.")
+            raise AccountLocked(_paused_message(user.locked_until, now, signing=True))
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
+        login_throttle.clear(session, source, username)
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = now
@@ -204,6 +204,30 @@ def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | 
         audit.record(session, actor, "user.login", "user", user.id)
         uow.commit()
         return actor
+
+
+def _paused_message(until: dt.datetime, now: dt.datetime, *, signing: bool = False) -> str:
+    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    why = ("This account is locked after repeated wrong passwords when signing" if signing else
+           f"Sign-in with this name is paused on this workstation after {MAX_FAILED_LOGINS} wrong passwords")
+    return f"{why}. Try again in about {minutes} minutes, or ask an administrator to unlock it."
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("credtrack: no such account")
+
+
+def _spend_a_check(password: str) -> bool:
+    """Verify against a hash no password matches, so an unknown name costs what a real check costs."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_dummy_hash(), password)
+    return False
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the account's, counting nothing (callers decide what a failure means)."""
+    return _password_matches(user, password)
 
 
 def _password_matches(user: User, password: str) -> bool:
@@ -263,7 +287,7 @@ def change_password(uow: UnitOfWork, actor: Actor, old_password: str, new_passwo
             raise NotFoundError("Your account no longer exists.")
         if not _password_matches(user, old_password):
             raise AuthenticationError("The current password is not correct; the password was not changed.")
-        check_password_rules(new_password)
+        check_password_rules(new_password, names=(user.username, user.display_name))
         if new_password == old_password:
             raise ValidationError("Choose a new password different from the current one.", field="password")
         user.password_hash = hash_password(new_password)
@@ -276,23 +300,27 @@ def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, new_password: st
     with uow:
         require(actor, "users.manage")
         user = _require_user(uow.session, user_id)
-        check_password_rules(new_password)
+        check_password_rules(new_password, names=(user.username, user.display_name))
         user.password_hash = hash_password(new_password)
         user.failed_logins = 0
         user.locked_until = None
+        login_throttle.clear_everywhere(uow.session, user.username)
         audit.record(uow.session, actor, "user.password_reset", "user", user.id)
         uow.commit()
         return Result(None, Change.USERS | Change.AUDIT)
 
 
 def unlock(uow: UnitOfWork, actor: Actor, user_id: int) -> Result[UserRow]:
+    """Lift a lock after wrong signing passwords and every workstation's pause on the name."""
     with uow:
         require(actor, "users.manage")
         user = _require_user(uow.session, user_id)
         before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
         user.failed_logins = 0
         user.locked_until = None
-        audit.record(uow.session, actor, "user.unlock", "user", user.id, before=before)
+        paused = login_throttle.clear_everywhere(uow.session, user.username)
+        audit.record(uow.session, actor, "user.unlock", "user", user.id, before=before,
+                     after={"workstations_unpaused": paused})
         row = _row(user)
         uow.commit()
         return Result(row, Change.USERS | Change.AUDIT)
@@ -349,7 +377,19 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
     with uow:
         require(actor, "users.manage")
         now = utcnow()
-        return [_row(u, now) for u in uow.session.scalars(select(User).order_by(User.username))]
+        paused = login_throttle.paused_names(uow.session, now)
+        return [_row(u, now, login_throttle.name_digest(u.username) in paused)
+                for u in uow.session.scalars(select(User).order_by(User.username))]
+
+
+def unlock_by_name(uow: UnitOfWork, actor: Actor, username: str) -> Result[UserRow]:
+    """``unlock`` for the account called ``username`` (any case)."""
+    with uow:
+        user = _get_by_username(uow.session, username)
+        if user is None:
+            raise NotFoundError(f"No account {username.strip()!r}.")
+        user_id = user.id
+    return unlock(uow, actor, user_id)
 
 
 def _require_user(session: Session, user_id: int) -> User:

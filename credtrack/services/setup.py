@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from credtrack import paths
-from credtrack.db import UnitOfWork
-from credtrack.models import Framework, Profession, Scale
+from credtrack.db import UnitOfWork, intend_to_write
+from credtrack.errors import ValidationError
+from credtrack.models import Framework, Profession, Scale, Setting
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.frameworks import _create_framework, _create_scale
@@ -56,3 +58,61 @@ def load_starter_data(uow: UnitOfWork, actor: Actor = SYSTEM) -> Result[StarterS
             audit.record(session, actor, "setup.starter_data", "database", "", after=summary.__dict__)
         uow.commit()
         return Result(summary, Change.CATALOG | Change.PEOPLE | Change.AUDIT)
+
+
+PURPOSE_SETTING = "database.purpose"
+PURPOSES = ("live", "demo")
+
+
+def purpose(session: Session) -> str | None:
+    """What the database was created for: "live" (real people), "demo", or None (made before this was kept)."""
+    row = session.get(Setting, PURPOSE_SETTING)
+    return row.value if row is not None else None
+
+
+def declare_purpose(uow: UnitOfWork, wanted: str, actor: Actor = SYSTEM) -> Result[str]:
+    """Write what a new database is for, once. A database already declared for the other purpose is refused."""
+    if wanted not in PURPOSES:
+        raise ValidationError(f"A database is for one of: {', '.join(PURPOSES)}.")
+    with uow:
+        intend_to_write()
+        session = uow.session
+        current = purpose(session)
+        if current == wanted:
+            return Result(current, Change.NONE)
+        if current is not None:
+            raise ValidationError(
+                f"This database was created for {current} use; it cannot become a {wanted} database. "
+                "Make a new one (credtrack-cli --data-dir NEW_FOLDER init" + (" --demo)." if wanted == "demo" else ")."))
+        if wanted == "demo" and _holds_real_use(session):
+            raise ValidationError(DEMO_REFUSED)
+        session.add(Setting(key=PURPOSE_SETTING, value=wanted))
+        audit.record(session, actor, "setup.purpose", "database", "", after={"purpose": wanted})
+        uow.commit()
+        return Result(wanted, Change.SETTINGS | Change.AUDIT)
+
+
+DEMO_REFUSED = ("This database was not created for a demo: demo data adds accounts whose password is published, "
+                "so it goes only into a database made for one. Make a new one with "
+                "credtrack-cli --data-dir NEW_FOLDER init --demo (or tick 'Load demo data' when setting up).")
+
+
+def _holds_real_use(session: Session) -> bool:
+    """Accounts or people that a demo did not make."""
+    from credtrack.models import Person, User
+
+    people = session.scalar(select(func.count()).select_from(Person).where(
+        ~Person.external_id.like("DEMO-%"), ~Person.external_id.like("STAFF-%"))) or 0
+    users = session.scalar(select(func.count()).select_from(User)) or 0
+    return bool(people or users)
+
+
+def require_demo_database(uow: UnitOfWork) -> None:
+    """Refuse demo data unless the database was created for a demo (or is brand new: it then becomes one)."""
+    with uow:
+        current = purpose(uow.session)
+        if current == "demo":
+            return
+        if current is not None or _holds_real_use(uow.session):
+            raise ValidationError(DEMO_REFUSED)
+    declare_purpose(uow, "demo")

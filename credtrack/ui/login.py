@@ -131,5 +131,6 @@ class LoginDialog(QDialog):
         self.password.setFocus()
         if isinstance(exc, CredtrackError):
             self.message.setText(exc.message)
+            self.adjustSize()  # a message of several lines gets the room it needs
         else:
             crash.report(exc, self)

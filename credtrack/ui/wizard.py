@@ -149,8 +149,10 @@ class KeyPage(QWizardPage):
         self.repeat = _password("Repeat key passphrase")
         self.message = style.error_label()
         note = QLabel(
-            "A passphrase protects the key if the data folder is copied. It is asked for when certificates "
-            "are issued. Leave both empty for no passphrase."
+            "With a passphrase, a copy of the data folder cannot sign certificates without it; it is asked "
+            "for whenever certificates are issued or a revocation list is exported. Without one, anyone "
+            "who can read the data folder can sign certificates in your institution's name. Leave both "
+            "empty for no passphrase."
         )
         note.setWordWrap(True)
         form = QFormLayout(self)
@@ -227,6 +229,7 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
 
     control.progress(0, 0, "Creating the database…")
     db = db or open_database(url)
+    setup.declare_purpose(db.unit_of_work(), "demo" if answers.demo_people else "live")
     setup.load_starter_data(db.unit_of_work())
     control.progress(0, 0, "Creating the administrator account…")
     if accounts.count_users(db.unit_of_work()) == 0:  # a retried set-up keeps the account it made

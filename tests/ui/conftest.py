@@ -124,6 +124,7 @@ def demo_template(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
     db = open_database(f"sqlite:///{path}")
+    setup.declare_purpose(db.unit_of_work(), "demo")
     setup.load_starter_data(db.unit_of_work())
     accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin",
                          display_name="Ada Admin")

@@ -37,10 +37,21 @@ def test_wrong_password_then_lockout_then_right_password_refused(qtbot, sqlite_d
     assert dialog.password.text() == ""
     for _ in range(4):
         _try(qtbot, dialog, "admin", "still wrong")
-    assert "locked" in dialog.message.text()
+    assert "paused on this workstation for 15 minutes" in dialog.message.text()
     _try(qtbot, dialog, "admin", PASSWORD)
-    assert "locked after 5 failed log-ins" in dialog.message.text()
+    assert "paused on this workstation after 5 wrong passwords" in dialog.message.text()
     assert signed_in == []
+
+
+def test_an_unknown_name_gets_the_same_messages_as_a_wrong_password(qtbot, sqlite_db, admin, boxes):
+    dialog = _login(qtbot, sqlite_db)
+    said = {}
+    for name in ("admin", "no.such.user"):
+        said[name] = []
+        for _ in range(6):
+            _try(qtbot, dialog, name, "not the password")
+            said[name].append(dialog.message.text())
+    assert said["admin"] == said["no.such.user"]
 
 
 def test_right_password_signs_in(qtbot, sqlite_db, admin, boxes):

@@ -43,7 +43,7 @@ def cli(db, monkeypatch, capsys):
 
 
 def test_everyday_records_work_from_the_command_line(cli) -> None:
-    code, out, _ = cli("init", "--admin", "admin", password=ADMIN_PASSWORD)
+    code, out, _ = cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)
     assert code == 0
     assert "Starter data added: 11 professions, 1 frameworks, 3 scales." in out
     assert "Administrator account 'admin' created." in out
@@ -106,7 +106,7 @@ def test_a_signoff_without_the_attestation_is_refused_before_anything_happens(cl
 
 
 def test_a_viewer_may_look_but_not_add(cli) -> None:
-    assert cli("init", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    assert cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
     assert cli("demo", "--people", "20")[0] == 0
     code, _, err = cli("people", "add", "EMP-1", "A Person", user="viewer", password=DEMO_PASSWORD)
     assert code == 3 and err.strip() == "credtrack-cli: Your role (viewer) does not allow: add or edit people."
@@ -129,4 +129,4 @@ def test_init_creates_a_new_database_in_the_data_folder(data_home, monkeypatch, 
     out = capsys.readouterr().out
     assert f"Database ready: SQLite: {data_home}" in out
     assert main(["audit", "verify"]) == 0
-    assert "Audit log intact: 2 events" in capsys.readouterr().out
+    assert "Audit log intact: 3 events" in capsys.readouterr().out  # its purpose, the starter data, the admin
