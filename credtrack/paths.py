@@ -42,17 +42,26 @@ def backups_dir() -> Path:
     return path
 
 
-def keys_dir() -> Path:
-    path = data_dir() / "keys"
+def _owner_only_dir(name: str) -> Path:
+    path = data_dir() / name
     path.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):  # filesystems without POSIX modes
         path.chmod(0o700)
     return path
 
 
+def keys_dir() -> Path:
+    return _owner_only_dir("keys")
+
+
 def checkpoints_file() -> Path:
     """The append-only file of signed audit checkpoints, kept beside the database and in every backup."""
     return data_dir() / "audit-checkpoints.jsonl"
+
+
+def batches_dir() -> Path:
+    """Where a batch issue stages its signed files until they are recorded: owner-only, never shared."""
+    return _owner_only_dir("batches")
 
 
 def logs_dir() -> Path:
