@@ -83,6 +83,11 @@ def checkpoints_file() -> Path:
     return data_dir() / "audit-checkpoints.jsonl"
 
 
+def batches_dir() -> Path:
+    """Where a batch issue stages its signed files until they are recorded: owner-only, never shared."""
+    return private_dir(data_dir() / "batches")
+
+
 def logs_dir() -> Path:
     return private_dir(data_dir() / "logs")
 

@@ -8,14 +8,19 @@ into the combined PDF — a copy of whole pages, cheap because each chunk embeds
 font subsets once rather than once per page. The signing key reaches the workers in
 memory, through the pipe that starts each of them; it is never written anywhere.
 Cancelling stops between chunks and raises BatchCancelled; the caller discards the
-output folder, which no worker writes to once ``Batch`` has exited.
+output folder, which no worker writes to once ``Batch`` has exited. Workers end with the
+process that started them, even when it is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -134,8 +139,35 @@ def issue_chunk(items: Sequence[Item], folder: Path, index: int, key: SigningKey
 _worker_key: SigningKey | None = None
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """End this worker the moment the process that started it ends, however it ends.
+
+    A worker holds the private key and writes signed files; left running after a ``kill -9``
+    of the batch, it would go on signing for nobody. It holds its own end of the work pipe,
+    so it never sees the pipe close: it watches its parent's sentinel instead and, on Linux,
+    asks the kernel to kill it when the process it was forked from (the fork server, which
+    ends with the program) goes.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True,
+                         name="credtrack-batch-parent").start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
 def _start_worker(key_der: bytes) -> None:
     global _worker_key
+    _die_with_parent()
     _worker_key = SigningKey.from_private_der(key_der)
     pdf.register_fonts()
 

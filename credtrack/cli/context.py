@@ -16,9 +16,14 @@ SESSION = dt.timedelta(minutes=15)
 
 
 def database(args) -> Database:
+    """Open the database; a batch issue that was stopped before it finished is settled first, and said so."""
     from credtrack import config
+    from credtrack.services import batch_staging
 
-    return open_database(config.database_url(getattr(args, "database_url", None)))
+    db = open_database(config.database_url(getattr(args, "database_url", None)))
+    for message in batch_staging.recover(db):
+        print(message, file=sys.stderr)
+    return db
 
 
 def actor(args, db: Database) -> Actor:

@@ -18,7 +18,7 @@ from credtrack.importing.records import plan_completions, plan_enrolments
 from credtrack.importing.signoffs import plan_assessments
 from credtrack.importing.writer import audit_summary, write_plan
 from credtrack.services import audit
-from credtrack.services.accounts import reauthenticate
+from credtrack.services.accounts import check_password_first, reauthenticate
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
 
@@ -108,6 +108,7 @@ def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
     """
     require(actor, "records.import")
     signed = fields_mod.canonical_kind(kind) == "assessments"
+    checked = check_password_first(uow, actor, password) if signed and password else None
     with uow:
         report, plan = _plan(uow.session, actor, kind, path, mapping, options, progress, cancel, remembered)
         if report.problems or plan is None:
@@ -118,7 +119,7 @@ def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
                 if not attestation_accepted:
                     raise ValidationError("Importing sign-offs is an attested act: accept the attestation and "
                                           "re-enter your password to sign for the file.", field="attestation")
-                reauthenticate(uow.session, actor, password or "")
+                reauthenticate(uow.session, actor, password or "", checked=checked)
             new_ids = write_plan(uow.session, plan, progress, cancel)
             summary = audit_summary(plan, new_ids)
             if signed:

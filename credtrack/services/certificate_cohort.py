@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +15,7 @@ from credtrack.certificates import batch, keys, sealing
 from credtrack.config import LocalSettings
 from credtrack.db import Database
 from credtrack.models import Certificate, Credential, Person
-from credtrack.services import audit, certificate_text
+from credtrack.services import audit, batch_staging, certificate_text
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_drafts import Draft, IssuedCertificate
@@ -106,8 +104,8 @@ def issue_cohort(
     eligible people is drafted here and sealed, drawn and filed by a worker while the
     next slices are read; the rows are stored in chunk order as the chunks come back.
     Until everyone has been checked, the total passed to ``progress`` counts those not
-    yet checked as eligible. Files go to a temporary folder; only when all are written
-    does the transaction commit and the files move into ``out_dir``. Cancelling
+    yet checked as eligible. Files go to a private staging folder (``batch_staging``); only when
+    all are written does the transaction commit and the files move into ``out_dir``. Cancelling
     (``cancelled()`` returning True) or any error rolls everything back and keeps no file.
 
     A certificate whose text no shipped font can draw refuses the whole cohort, every
@@ -128,22 +126,21 @@ def issue_cohort(
                                        .order_by(Person.full_name)))
         plan = _CohortPlan(persons, credential_ids, day)
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".credtrack-batch-", dir=out_dir))
+        staging = batch_staging.Staging.start(db, cohort_code, out_dir)
         try:
             processes = batch.worker_count(workers, plan.expected)
-            with batch.Batch(key, staging, workers=processes, title=f"Certificates {cohort_code}") as run:
+            with batch.Batch(key, staging.folder, workers=processes, title=f"Certificates {cohort_code}") as run:
                 issued, output = _issue_planned(session, actor, plan, key, institution, run,
                                                 cohort_code=cohort_code, progress=progress, cancelled=cancelled)
             if output is None:
-                shutil.rmtree(staging, ignore_errors=True)
+                staging.close(remove=True)
                 return Result(CohortIssue([], plan.not_eligible, plan.already_held, None), Change.NONE)
+            staging.sealed(output.combined, [(c.code, p) for c, p in zip(issued, output.singles, strict=True)])
             uow.commit()
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            staging.close(remove=True)
             raise
-        for path in [*output.singles, output.combined]:
-            path.replace(out_dir / path.name)
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.deliver()
         rows = [replace(c, pdf_path=out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
         return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
                       Change.CERTIFICATES | Change.AUDIT)

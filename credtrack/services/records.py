@@ -26,7 +26,7 @@ from credtrack.models import (
 )
 from credtrack.models.enums import ASSESSMENT_METHODS, label
 from credtrack.services import audit, certificate_evidence
-from credtrack.services.accounts import reauthenticate
+from credtrack.services.accounts import check_password_first, reauthenticate
 from credtrack.services.catalog import _competencies
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
@@ -134,6 +134,7 @@ def record_completion(
 
     A second standing completion of the same module on the same day is refused as a likely double
     entry, unless the recorder says it is a genuine repeat (``repeat=True``); voided ones never count."""
+    checked = check_password_first(uow, actor, password) if verify and password else None
     with uow:
         require(actor, "records.record")
         session = uow.session
@@ -166,7 +167,7 @@ def record_completion(
             state = "verified" if verify else "pending"
         if state == "verified":
             require(actor, "records.verify")
-            reauthenticate(session, actor, password or "")
+            reauthenticate(session, actor, password or "", checked=checked)
         completion = Completion(person_id=person.id, module_id=module.id, completed_on=day, evidence=clean(evidence),
                                 verification=state, recorded_by_id=actor.id, recorded_at=utcnow())
         if state == "verified":
@@ -184,6 +185,7 @@ def record_completion(
 
 def verify_completion(uow: UnitOfWork, actor: Actor, completion_id: int, *, password: str) -> Result[CompletionRow]:
     """A preceptor confirms a pending completion; their password is re-entered as an e-signature."""
+    checked = check_password_first(uow, actor, password)
     with uow:
         require(actor, "records.verify")
         session = uow.session
@@ -192,7 +194,7 @@ def verify_completion(uow: UnitOfWork, actor: Actor, completion_id: int, *, pass
             raise ValidationError("This completion was voided and cannot be verified.")
         if completion.verification != "pending":
             raise ValidationError("This completion does not need verification (or is already verified).")
-        reauthenticate(session, actor, password)
+        reauthenticate(session, actor, password, checked=checked)
         before = _completion_snapshot(completion)
         completion.verification, completion.verified_by_id, completion.verified_at = "verified", actor.id, utcnow()
         audit.record(session, actor, "completion.verify", "completion", completion.id, before=before,
@@ -279,6 +281,7 @@ def record_signoff(
 ) -> Result[AssessmentRow]:
     """Record a competency sign-off. Needs the attestation accepted and the signer's password re-entered;
     the assessor's profession is taken from their linked person record as it is today."""
+    checked = check_password_first(uow, actor, password)
     with uow:
         require(actor, "records.record")
         session = uow.session
@@ -301,7 +304,7 @@ def record_signoff(
         day = parse_date(assessed_on, "The assessment date", "assessed_on", required=True)
         assert day is not None
         not_in_future(day, "The assessment date", "assessed_on", now=today)
-        reauthenticate(session, actor, password)
+        reauthenticate(session, actor, password, checked=checked)
         signer = session.get(User, actor.id)
         assessor_person = session.get(Person, signer.person_id) if signer and signer.person_id else None
         profession: Profession | None = assessor_person.profession if assessor_person else None
@@ -338,6 +341,7 @@ def void_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, reason: s
 def confirm_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, *, password: str) -> Result[AssessmentRow]:
     """An educator confirms a historical (imported, unverified) sign-off, signing with their re-entered
     password; from then on the credential rules count it."""
+    checked = check_password_first(uow, actor, password)
     with uow:
         require(actor, "records.confirm")
         session = uow.session
@@ -346,7 +350,7 @@ def confirm_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, *, pas
             raise ValidationError("This sign-off was voided and cannot be confirmed.")
         if assessment.verification != "pending":
             raise ValidationError("This sign-off does not need confirming (or is already confirmed).")
-        reauthenticate(session, actor, password)
+        reauthenticate(session, actor, password, checked=checked)
         before = _assessment_snapshot(assessment)
         assessment.verification, assessment.verified_by_id, assessment.verified_at = "verified", actor.id, utcnow()
         session.flush()  # re-packs the person's standing evidence

@@ -84,6 +84,7 @@ class Launcher(QObject):
         self._opening = False
         self._backup_timer: QTimer | None = None
         self.institution = ""
+        self.settled_batches: list[str] = []  # what opening did to batches stopped before they finished
 
     def start(self) -> None:
         if _fresh_sqlite(self.url):
@@ -106,9 +107,10 @@ class Launcher(QObject):
     # -- database ---------------------------------------------------------
     def _open(self, _control: Any) -> Any:
         from credtrack.db import open_database
-        from credtrack.services import accounts, settings
+        from credtrack.services import accounts, batch_staging, settings
 
         db = open_database(self.url)
+        self.settled_batches = batch_staging.recover(db)
         self.institution = settings.get_institution(db.unit_of_work()).institution_name
         users = accounts.count_users(db.unit_of_work())
         return db, users
@@ -204,6 +206,11 @@ class Launcher(QObject):
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
         self.login = None
+        if self.settled_batches:
+            from credtrack.ui import messages
+
+            notes, self.settled_batches = self.settled_batches, []
+            messages.show_info(self.window, "An interrupted batch issue", "\n\n".join(notes))
         emit(self.main_window_shown, self.window)
 
     def sign_out(self) -> None:

@@ -212,3 +212,29 @@ def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
         launcher.db.dispose()
     made = backups.list_backups()
     assert [b.reason for b in made] == ["auto"]  # the second opening, the same day, made none
+
+
+def test_a_batch_stopped_before_it_finished_is_settled_and_told_on_opening(qtbot, tmp_path, boxes):
+    from credtrack.db import open_database
+    from credtrack.services import accounts, batch_staging
+    from credtrack.services.permissions import SYSTEM
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    db = open_database(url)
+    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin")
+    staging = batch_staging.Staging.start(db, "2026-JAN", tmp_path / "out")
+    (staging.folder / "CT-AAAA-BBBB-C_Someone.pdf").write_bytes(b"%PDF signed, never recorded")
+    staging.lock.release()  # the app was killed mid-batch
+    db.dispose()
+
+    launcher = Launcher(url, runner=TaskRunner(synchronous=True))
+    launcher.start()
+    login = launcher.login
+    qtbot.addWidget(login)
+    qtbot.waitUntil(login.sign_in_button.isEnabled, timeout=5000)
+    assert not staging.folder.exists()
+    with qtbot.waitSignal(launcher.main_window_shown) as shown:
+        _try(qtbot, login, "admin", PASSWORD)
+    qtbot.addWidget(shown.args[0])
+    assert boxes.kinds() == ["info"]
+    assert "nothing from it was issued" in boxes.texts() and "2026-JAN" in boxes.texts()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from unittest import mock
+
 import pytest
 from sqlalchemy import func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.models import Assessment, AuditEvent, Completion
-from credtrack.services import accounts, people
+from credtrack.services import accounts, people, records
 from credtrack.services.accounts import MAX_FAILED_LOGINS
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
 
@@ -58,3 +61,57 @@ def test_giving_an_end_date_marks_the_person_as_left(db):
         w = build_world(db)
         row = people.update_person(w.uow(), w.educator, w.learner2, end_date="2026-02-28").value
         assert (row.end_date.isoformat(), row.status) == ("2026-02-28", "inactive")
+
+
+def _write_attempts_during_password_checks(db) -> tuple[list[str], object]:
+    """Patch the password check so that, while it runs, another workstation tries to write at once."""
+    other = sqlite3.connect(db.sqlite_path, timeout=0, isolation_level=None)
+    attempts: list[str] = []
+    real = accounts._hasher
+
+    class HasherWhileAnotherWrites:
+        def verify(self, password_hash: str, password: str) -> bool:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                attempts.append("written")
+            except sqlite3.OperationalError as exc:
+                attempts.append(str(exc))
+            return real.verify(password_hash, password)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+    return attempts, mock.patch.object(accounts, "_hasher", HasherWhileAnotherWrites())
+
+
+def test_a_signoff_checks_the_password_before_taking_the_write_lock(sqlite_db):
+    # The check is slow on purpose; under the lock, every other workstation waited on it and some
+    # were refused as "database busy".
+    with cheap_hashing():
+        w = build_world(sqlite_db)
+    attempts, patch = _write_attempts_during_password_checks(sqlite_db)
+    with patch:
+        assert signoff(w, "TT1", "4", "2026-03-02").reauthenticated
+    assert attempts == ["written"]
+    assert _count(sqlite_db, Assessment) == 1
+
+
+def test_verifying_a_completion_checks_the_password_before_taking_the_write_lock(sqlite_db):
+    with cheap_hashing():
+        w = build_world(sqlite_db)
+    pending = complete(w, "SIM-1", "2026-03-01")
+    attempts, patch = _write_attempts_during_password_checks(sqlite_db)
+    with patch:
+        records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
+    assert attempts == ["written"]
+
+
+def test_a_password_changed_after_the_early_check_is_checked_again(sqlite_db):
+    with cheap_hashing():
+        w = build_world(sqlite_db)
+    checked = accounts.check_password_first(w.uow(), w.preceptor, PASSWORD)
+    with cheap_hashing():
+        accounts.reset_password(w.uow(), w.admin, w.preceptor.id, "a different passphrase")
+    with w.uow() as uow, pytest.raises(AuthenticationError):
+        accounts.reauthenticate(uow.session, w.preceptor, PASSWORD, checked=checked)
