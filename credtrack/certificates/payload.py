@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -139,11 +140,50 @@ def wrap(cose: bytes) -> str:
     return PREFIX + base45.b45encode(zlib.compress(cose, 9)).decode("ascii")
 
 
+# A verifier address carrying the payload in its fragment: the text after '#' is the payload with
+# each space written %20 and each '%' written %25 (all QR alphanumeric characters, and a valid URL).
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^#\s]*#(?P<fragment>.*)", re.DOTALL)
+_FRAGMENT = re.compile(r"(?:[0-9A-Z$*+\-./:]|%20|%25)*")
+
+
+def in_address(address: str, text: str) -> str:
+    """The QR text for a verifier at ``address``: the address, '#', then the payload made URL-safe."""
+    return address + "#" + text.replace("%", "%25").replace(" ", "%20")
+
+
+def from_address(text: str) -> str | None:
+    """The payload inside a verifier address as ``in_address`` writes it; None when ``text`` is no address.
+
+    Raises PayloadFormatError for an address whose fragment is not a payload written that way.
+    """
+    match = _ADDRESS.fullmatch(text)
+    if match is None:
+        return None
+    fragment = match.group("fragment")
+    if not fragment.startswith(PREFIX) or _FRAGMENT.fullmatch(fragment) is None:
+        raise PayloadFormatError("the address does not carry a credtrack certificate code")
+    return re.sub("%20|%25", lambda m: " " if m.group() == "%20" else "%", fragment)
+
+
+def looks_like_payload(text: str) -> bool:
+    """Whether ``text`` is meant as a QR payload (``CT1:`` in any case, or an address with one after '#'),
+    so that a damaged one gets a verdict rather than being taken for a file name or a typed code."""
+    text = text.strip()
+    if text.upper().startswith(PREFIX):
+        return True
+    match = _ADDRESS.fullmatch(text)
+    return match is not None and match.group("fragment").upper().startswith(PREFIX)
+
+
 def unwrap(text: str) -> bytes:
-    """The COSE bytes inside a QR text. Raises PayloadFormatError for damaged or foreign text."""
+    """The COSE bytes inside a QR text (or a verifier address holding one). Raises PayloadFormatError
+    for damaged or foreign text."""
     if not isinstance(text, str):
         raise PayloadFormatError("not text")
     text = text.strip()
+    carried = from_address(text)
+    if carried is not None:
+        text = carried
     if not text.startswith(PREFIX):
         # Only the form credtrack prints is accepted: a changed prefix is a changed code.
         raise PayloadFormatError("not a credtrack certificate code")

@@ -14,7 +14,8 @@ import zxingcpp
 
 from credtrack.certificates.errors import PayloadTooLargeError
 from credtrack.certificates.keys import SigningKey
-from credtrack.certificates.payload import Claims, sign
+from credtrack.certificates.payload import Claims, from_address, in_address
+from credtrack.certificates.payload import sign as signed
 
 MAX_VERSION = 13
 ERROR_CORRECTION = "M"
@@ -51,7 +52,13 @@ class QrMatrix:
 
 
 def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
-    """The QR matrix for ``text``. Raises PayloadTooLargeError above ``max_version``."""
+    """The QR matrix for ``text``. Raises PayloadTooLargeError above ``max_version``.
+
+    A verifier address carrying a payload is encoded as two segments: the address and its '#' in
+    byte mode, the payload in alphanumeric mode (5.5 bits a character instead of 8).
+    """
+    if "#" in text and from_address(text) is not None:
+        return _encode_segments(text, max_version)
     try:
         symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_CORRECTION)
     except Exception as exc:  # the encoder refuses text beyond the largest symbol
@@ -70,6 +77,28 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
     return QrMatrix(size=size, runs=tuple(runs))
 
 
+def _encode_segments(text: str, max_version: int) -> QrMatrix:
+    import qrcode
+    from qrcode.exceptions import DataOverflowError
+    from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
+
+    address, fragment = text.split("#", 1)
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    symbol.add_data(QRData((address + "#").encode("utf-8"), mode=MODE_8BIT_BYTE))
+    symbol.add_data(QRData(fragment.encode("ascii"), mode=MODE_ALPHA_NUM))
+    try:
+        symbol.make(fit=True)  # the smallest version that holds both segments, with the best of the 8 masks
+    except (DataOverflowError, ValueError) as exc:
+        raise PayloadTooLargeError(_too_large_message(len(text), max_version)) from exc
+    if symbol.version > max_version:
+        raise PayloadTooLargeError(_too_large_message(len(text), max_version))
+    runs: list[tuple[int, int, int]] = []
+    for row, line in enumerate(symbol.modules):
+        marks = bytes(35 if dark else 46 for dark in line)
+        runs.extend((row, m.start(), m.end() - m.start()) for m in _RUN.finditer(marks))
+    return QrMatrix(size=len(symbol.modules), runs=tuple(runs))
+
+
 def _too_large_message(length: int, max_version: int) -> str:
     return (
         f"The certificate's signed code is too long to print as a QR code that scans reliably "
@@ -78,22 +107,41 @@ def _too_large_message(length: int, max_version: int) -> str:
     )
 
 
-def sign_to_fit(claims: Claims, key: SigningKey) -> str:
+def sign_to_fit(claims: Claims, key: SigningKey, *, address: str = "") -> str:
     """Sign ``claims`` for printing; a very long name or title drops the competency codes from the QR.
 
+    With ``address`` (the verifier page's), the QR text is that address with the payload after '#'.
     The competencies stay bound to the certificate through the Open Badges digest the
     claims still carry. Raises PayloadTooLargeError when even that does not fit.
     """
-    text = sign(claims, key)
-    try:
-        _check_fits(text)
-        return text
-    except PayloadTooLargeError:
-        if not claims.competencies:
-            raise
-    text = sign(replace(claims, competencies=()), key)
-    _check_fits(text)
-    return text
+
+    attempts = [(address, claims), (address, replace(claims, competencies=()))] if claims.competencies \
+        else [(address, claims)]
+    if address:  # a code too long to open the verifier still verifies: it is printed as plain text then
+        attempts += [("", c) for _, c in attempts]
+    for index, (where, these) in enumerate(attempts):
+        text = _sign_shortest(these, key, where)
+        try:
+            _check_fits(text)
+            return text
+        except PayloadTooLargeError:
+            if index == len(attempts) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+SIGNING_TRIES = 24
+
+
+def _sign_shortest(claims: Claims, key: SigningKey, address: str) -> str:
+    """The QR text; in a verifier address, the shortest of several signatures.
+
+    ECDSA signatures are randomised and every one is equally valid, but each space or '%' in the
+    payload costs two more characters in an address (%20, %25); the signature with the fewest is kept.
+    """
+    if not address:
+        return signed(claims, key)
+    return min((in_address(address, signed(claims, key)) for _ in range(SIGNING_TRIES)), key=len)
 
 
 def _check_fits(text: str) -> None:

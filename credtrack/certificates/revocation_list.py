@@ -1,7 +1,8 @@
 """A signed list of revoked certificate codes "as of" a moment, for workstations without the database.
 
 The file is a compact JWS (ES256) whose header names the signing key and whose
-payload lists each revoked code with its reason and date.
+payload lists each revoked code with its reason and date, and each code replaced by a
+renewal with the code that replaced it (lists written before renewals were listed have none).
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ class RevocationList:
     as_of: dt.datetime
     revoked: tuple[Revocation, ...]
     kid: str = ""
+    superseded: tuple[tuple[str, str], ...] = ()  # (replaced code, code of its renewal)
 
 
 def export(revocations: list[Revocation], *, issuer: str, issuer_name: str, as_of: dt.datetime,
-           key: SigningKey) -> str:
+           key: SigningKey, superseded: dict[str, str] | None = None) -> str:
     body = {
         "format": FORMAT,
         "iss": issuer,
@@ -43,6 +45,7 @@ def export(revocations: list[Revocation], *, issuer: str, issuer_name: str, as_o
              "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None}
             for r in sorted(revocations, key=lambda r: r.code)
         ],
+        "superseded": [{"code": old, "by": new} for old, new in sorted((superseded or {}).items())],
     }
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
     header = {"alg": "ES256", "kid": key.kid, "typ": MEDIA_TYPE}
@@ -98,6 +101,7 @@ def load(text: str, trusted: list[TrustedKey]) -> RevocationList:
             )
             for item in body["revoked"]
         )
+        superseded = tuple((str(item["code"]), str(item.get("by") or "")) for item in body.get("superseded", []))
     except Exception as exc:
         raise RevocationListError("The revocation list is signed but its contents cannot be read.") from exc
-    return RevocationList(body.get("iss", ""), body.get("issuer_name", ""), as_of, revoked, kid)
+    return RevocationList(body.get("iss", ""), body.get("issuer_name", ""), as_of, revoked, kid, superseded)

@@ -132,7 +132,7 @@ def verify(source: str | bytes | os.PathLike[str], trust: Trust, *, today: dt.da
         if isinstance(source, os.PathLike):
             return verify_file(Path(source), trust, today=today)
         text = source.strip()
-        if text.upper().startswith(payload.PREFIX):
+        if payload.looks_like_payload(text):
             return verify_text(text, trust, today=today)
         if _looks_like_file(text):
             return verify_file(Path(text), trust, today=today)
@@ -245,7 +245,7 @@ def verify_bytes(data: bytes, trust: Trust, *, today: dt.date | None = None) -> 
 
 
 def _verify_scanned(texts: list[str], trust: Trust, today: dt.date | None) -> VerificationResult:
-    ours = [t for t in texts if t.strip().upper().startswith(payload.PREFIX)]
+    ours = [t for t in texts if payload.looks_like_payload(t)]
     if not ours:
         return VerificationResult(
             Verdict.UNREADABLE,

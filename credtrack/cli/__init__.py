@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "credtrack.cli.corrections",
     "credtrack.cli.certificates",
     "credtrack.cli.data",
+    "credtrack.cli.verifier",
 ]
 
 

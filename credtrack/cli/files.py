@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from credtrack.certificates import payload
 from credtrack.errors import ValidationError
 
 _CERTIFICATE_FILE_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
@@ -54,6 +55,6 @@ def certificate_source(text: str) -> str | Path:
         return text
     if is_dir:
         raise ValidationError(f"{text} is a folder; name a certificate PDF or image inside it.")
-    if path.suffix.lower() in _CERTIFICATE_FILE_SUFFIXES and not text.upper().startswith("CT1:"):
+    if path.suffix.lower() in _CERTIFICATE_FILE_SUFFIXES and not payload.looks_like_payload(text):
         raise ValidationError(f"{text} does not exist; check the file name.")
     return text

@@ -47,6 +47,7 @@ class SnapshotParts:
                  institution: InstitutionSettings) -> None:
         self.session = session
         self.issuer = {"id": issuer_uri, "name": institution.institution_name, "short": issuer_short}
+        self.verifier_address = institution.verifier_address
         self._credentials: dict[int, tuple[dict[str, Any], str, list[dict[str, Any]], dict[int, Any]]] = {}
         self._scales: dict[int, list[dict[str, str]]] = {}
 
@@ -88,6 +89,8 @@ class SnapshotParts:
             "signoffs": [],
             "scales": {},
         }
+        if self.verifier_address:  # the QR then opens the verifier page at this address
+            snapshot["verifier_address"] = self.verifier_address
         for req in progress.requirements:
             if not req.met or req.evidence is None:
                 continue

@@ -32,6 +32,14 @@ def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list
     return trusted
 
 
+def superseded_codes(session: Session) -> dict[str, str]:
+    """Each certificate replaced by a renewal, with the renewal's code."""
+    newer = aliased(Certificate)
+    return {old: new for old, new in session.execute(
+        select(Certificate.code, newer.code).join(newer, newer.id == Certificate.superseded_by_id)
+        .where(Certificate.status == "superseded"))}
+
+
 def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
     """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them."""
     revoked: dict[str, Revocation] = {}
@@ -41,10 +49,7 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
     for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
                                                       Certificate.revoked_at).where(Certificate.status == "revoked")):
         revoked[code] = Revocation(code, reason or "", when.date() if when else None)
-    newer = aliased(Certificate)
-    superseded = {old: new for old, new in session.execute(
-        select(Certificate.code, newer.code).join(newer, newer.id == Certificate.superseded_by_id)
-        .where(Certificate.status == "superseded"))}
+    superseded = superseded_codes(session)
 
     def payload_for_code(code: str) -> str | None:
         return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
@@ -80,7 +85,8 @@ def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | N
         name = session.get(Setting, "institution_name")
         key = key_service.signing_key(session, passphrase)
         return revocation_list.export(revoked, issuer=key_service.issuer_id(session),
-                                      issuer_name=name.value if name else "", as_of=utcnow(), key=key)
+                                      issuer_name=name.value if name else "", as_of=utcnow(), key=key,
+                                      superseded=superseded_codes(session))
 
 
 def signer_is_trusted(uow: UnitOfWork, text: str, extra_jwks: list[dict] | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy import select
@@ -23,12 +24,17 @@ class InstitutionSettings:
     logo_path: str = ""
     signature_path: str = ""
     certificate_title: str = "Certificate of Achievement"
+    verifier_address: str = ""  # where the offline verifier page is published; new QR codes open it
     # What a revoked or superseded certificate may still become: a copy marked as such, or nothing.
     revoked_copies: str = "marked"
 
     @property
     def revoked_copies_allowed(self) -> bool:
         return self.revoked_copies != REVOKED_COPIES_REFUSED
+
+
+MAX_VERIFIER_ADDRESS = 60
+_VERIFIER_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?")
 
 
 REVOKED_COPIES_MARKED, REVOKED_COPIES_REFUSED = "marked", "refuse"
@@ -60,6 +66,8 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
         if "revoked_copies" in values and (values["revoked_copies"] or "").strip() not in REVOKED_COPIES:
             raise ValidationError(f"Copies of revoked certificates: choose one of {', '.join(REVOKED_COPIES)}, "
                                   f"not {values['revoked_copies']!r}.", field="revoked_copies")
+        if values.get("verifier_address"):
+            values = {**values, "verifier_address": check_verifier_address(values["verifier_address"])}
         before, after = {}, {}
         for key, value in values.items():
             value = (value or "").strip()
@@ -79,6 +87,22 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
         settings = InstitutionSettings(**stored)
         uow.commit()
         return Result(settings, (Change.SETTINGS | Change.AUDIT) if after else Change.NONE)
+
+
+def check_verifier_address(text: str) -> str:
+    """The address, trimmed, if new QR codes can carry it; otherwise a ValidationError saying what to change."""
+    address = text.strip()
+    if len(address) > MAX_VERIFIER_ADDRESS:
+        raise ValidationError(
+            f"The verifier address is {len(address)} characters; at most {MAX_VERIFIER_ADDRESS} fit in the QR code "
+            "beside the signed code. Use a shorter address, for example https://your-site.example/verify.",
+            field="verifier_address")
+    if "#" in address or "?" in address or _VERIFIER_ADDRESS.fullmatch(address) is None:
+        raise ValidationError(
+            "The verifier address must be a web address such as https://www.riverbend.example/verify: http:// "
+            "or https://, a host name, an optional path, and no spaces, '?' or '#' (the certificate's code is "
+            "added after a '#').", field="verifier_address")
+    return address
 
 
 def as_dict(settings: InstitutionSettings) -> dict[str, str]:

@@ -53,6 +53,14 @@ class VerifyPage(Page):
         self.check_button.clicked.connect(self.check_text)
         self.open_button = QPushButton("Open PDF or photo…")
         self.open_button.clicked.connect(self.open_file)
+        self.page_button = QPushButton("Export offline verifier page…")
+        self.page_button.setToolTip(
+            "One HTML file with our public keys, the issuers we trust and our revocations as of now. Put it on the "
+            "web site as the verifier address, or hand it over: anyone checks a certificate with it on a phone, "
+            "offline.")
+        self.page_button.setAccessibleName("Export offline verifier page")
+        self.page_button.clicked.connect(self.export_page)
+        self.page_button.setVisible(ctx.can("certificates.revocations_export"))
         self.drop_hint = QLabel("…or drop a certificate PDF or a photo of a printed certificate anywhere on this page.")
         style.set_role(self.drop_hint, "subtitle")
         self.result = VerdictView()
@@ -72,7 +80,11 @@ class VerifyPage(Page):
         layout.addSpacing(8)
         layout.addWidget(self.result)
         layout.addStretch(1)
-        self.set_tab_order(self.input, self.open_button, self.check_button)
+        publish = QHBoxLayout()
+        publish.addStretch(1)
+        publish.addWidget(self.page_button)
+        layout.addLayout(publish)
+        self.set_tab_order(self.input, self.open_button, self.check_button, self.page_button)
 
     def focus_search(self) -> None:
         self.input.setFocus()
@@ -104,6 +116,32 @@ class VerifyPage(Page):
             crash.report(exc, self)
 
         ctx.run(lambda _c: check(ctx, source), done, on_error=failed)
+
+    def export_page(self) -> None:
+        from credtrack.ui import messages
+        from credtrack.ui.widgets.certificate_actions import CertificateActions
+
+        ctx = self.ctx
+        target = messages.save_file_name(self, "Export offline verifier page", "verify.html",
+                                         "Web page (*.html);;All files (*)")
+        if not target:
+            return
+        passphrase = CertificateActions(ctx, self, lambda: None).passphrase()
+        if passphrase is False:
+            return
+
+        def work() -> Any:
+            from credtrack.services import verifier_export
+
+            result = verifier_export.export_verifier_page(ctx.uow(), ctx.actor, passphrase=passphrase or None)
+            Path(target).write_text(result.value, encoding="utf-8")
+            return result
+
+        ctx.mutate(work, lambda html: messages.show_info(
+            self, "Verifier page exported",
+            f"Saved to {target} ({len(html.encode('utf-8')) // 1024} KB). Publish it at your verifier address "
+            "(Settings) or hand the file over; it checks certificates without any network. Export it again after "
+            "revoking a certificate."), parent=self)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasText():

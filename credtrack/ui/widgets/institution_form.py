@@ -25,6 +25,7 @@ EXAMPLES = {
     "institution_name": "e.g. Riverside Health — Centre for Interprofessional Education",
     "institution_url": "Optional https:// address; Open Badges exports name the issuer by it",
     "certificate_title": "e.g. Certificate of Achievement",
+    "verifier_address": "Optional, e.g. https://www.riverbend.example/verify: where you publish the verifier page",
     "signatory_name": "e.g. Dr. Amina Okafor",
     "signatory_title": "e.g. Director of Interprofessional Education",
     "logo_path": "Optional PNG or JPEG",
@@ -48,12 +49,17 @@ class InstitutionForm(QGroupBox):
             ("signatory_title", "Signatory's title", False),
             ("logo_path", "Logo image", True),
             ("signature_path", "Signature image", True),
+            ("verifier_address", "Verifier address", False),
         ):
             field = QLineEdit()
             field.setAccessibleName(label)
             field.setReadOnly(not editable)
             if editable:  # a read-only empty field says nothing was entered, not what to enter
                 field.setPlaceholderText(EXAMPLES.get(key, ""))
+            if key == "verifier_address":
+                field.setToolTip("When set, new certificates' QR codes open this address with the code after '#', "
+                                 "so a phone camera opens the verifier page (Verify › Export offline verifier page) "
+                                 "and checks the certificate on the phone. Certificates already issued keep their QR.")
             self.fields[key] = field
             self.tab_stops.append(field)
             if browse and editable:
