@@ -17,6 +17,8 @@ EVERYTHING = {
     "logo_path": "/srv/credtrack/logo.png",
     "signature_path": "/srv/credtrack/signature.png",
     "certificate_title": "Certificate of Interprofessional Practice",
+    "verifier_address": "https://credtrack.example.org/verify",
+    "revoked_copies": "refuse",
 }
 
 
