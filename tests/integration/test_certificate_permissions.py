@@ -17,6 +17,7 @@ from credtrack.services import (
     certificates,
     keys,
     revocations,
+    verifier_export,
 )
 from credtrack.services.permissions import ACTIONS, SYSTEM
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
@@ -34,6 +35,7 @@ CERTIFICATE_FUNCTIONS = {
     "keys.rotate_issuer_key": "keys.manage",
     "revocations.import_revocation_list": "certificates.revocations_import",
     "revocations.export_revocation_list": "certificates.revocations_export",
+    "verifier_export.export_verifier_page": "certificates.revocations_export",
 }
 
 
@@ -121,3 +123,13 @@ def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
         keys.create_issuer_key(db.unit_of_work(), world[1]["viewer"])
     with pytest.raises(DuplicateError):
         keys.create_issuer_key(db.unit_of_work(), SYSTEM)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_export_the_verifier_page_since_it_signs_a_revocation_list(db, world, role):
+    _w, actors, _eligible = world
+    page = _expect(db, role, "certificates.revocations_export", lambda: verifier_export.export_verifier_page(
+        db.unit_of_work(), actors[role]))
+    assert (page is not None) == (role in ("admin", "educator"))
+    if page is not None:
+        assert "<html" in page.value.lower()
