@@ -121,3 +121,18 @@ def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
         keys.create_issuer_key(db.unit_of_work(), world[1]["viewer"])
     with pytest.raises(DuplicateError):
         keys.create_issuer_key(db.unit_of_work(), SYSTEM)
+
+
+def test_the_private_key_is_loaded_only_for_someone_who_may_sign(db, world):
+    _w, actors, _eligible = world
+    with db.unit_of_work() as uow:
+        with pytest.raises(TypeError):
+            keys.signing_key(uow.session)  # type: ignore[call-arg]  # the acting user is required
+        for role in ("preceptor", "viewer"):
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role])
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role], action="certificates.revocations_export")
+        assert keys.signing_key(uow.session, actor=actors["educator"]).kid
+        with pytest.raises(KeyError):
+            keys.signing_key(uow.session, actor=actors["admin"], action="read")
