@@ -129,8 +129,17 @@ def export_jwks(uow: UnitOfWork) -> dict:
         return jwks_document(uow.session)
 
 
-def signing_key(session: Session, passphrase: str | None = None) -> keys.SigningKey:
-    """The active private key, ready to sign. Raises SigningKeyError with what to do when it cannot."""
+SIGNING_ACTIONS = ("certificates.issue", "certificates.reprint", "certificates.revocations_export")
+
+
+def signing_key(session: Session, passphrase: str | None = None, *, actor: Actor,
+                action: str = "certificates.issue") -> keys.SigningKey:
+    """The active private key, ready to sign for ``actor``, whose role must allow ``action``: issuing
+    certificates, exporting one as a signed Open Badge, or exporting the signed revocation list.
+    Raises SigningKeyError with what to do when the key cannot be loaded."""
+    if action not in SIGNING_ACTIONS:
+        raise KeyError(f"the signing key is not loaded for {action!r}")
+    require(actor, action)
     row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
     if row is None:
         raise SigningKeyError("No signing key has been set up yet. An administrator can create one "

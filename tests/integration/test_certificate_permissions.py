@@ -133,3 +133,18 @@ def test_only_staff_export_the_verifier_page_since_it_signs_a_revocation_list(db
     assert (page is not None) == (role in ("admin", "educator"))
     if page is not None:
         assert "<html" in page.value.lower()
+
+
+def test_the_private_key_is_loaded_only_for_someone_who_may_sign(db, world):
+    _w, actors, _eligible = world
+    with db.unit_of_work() as uow:
+        with pytest.raises(TypeError):
+            keys.signing_key(uow.session)  # type: ignore[call-arg]  # the acting user is required
+        for role in ("preceptor", "viewer"):
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role])
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role], action="certificates.revocations_export")
+        assert keys.signing_key(uow.session, actor=actors["educator"]).kid
+        with pytest.raises(KeyError):
+            keys.signing_key(uow.session, actor=actors["admin"], action="read")

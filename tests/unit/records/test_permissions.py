@@ -263,3 +263,25 @@ def test_the_matrix_covers_every_mutating_service_function() -> None:
         assert function in mutating, f"{function} no longer checks a permission, or was renamed"
         assert action in mutating[function], f"{function} checks {mutating[function]}, the matrix says {action}"
         assert action in ACTIONS
+
+
+def test_nobody_records_verifies_or_confirms_evidence_about_themselves(db) -> None:
+    w = build_world(db)
+    own = w.preceptor_person
+    with cheap_hashing():
+        cohorts.enrol(w.uow(), w.educator, "COH-A", [own], "2026-01-05")
+        before = snapshot(db)
+        with pytest.raises(PermissionDenied, match="record your own module completions"):
+            records.record_completion(w.uow(), w.preceptor, person_id=own, module_code="ONB-101",
+                                      completed_on=TODAY, today=TODAY)
+        with pytest.raises(PermissionDenied, match="record your own module completions"):
+            records.record_completion(w.uow(), w.preceptor, person_id=own, module_code="SIM-1", completed_on=TODAY,
+                                      verify=True, password=PASSWORD, today=TODAY)
+        assert snapshot(db) == before
+        pending = complete(w, "SIM-1", TODAY, person=own)  # an educator records it; it awaits verification
+        before = snapshot(db)
+        with pytest.raises(PermissionDenied, match="verify your own module completions"):
+            records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
+        assert snapshot(db) == before
+        assert records.verify_completion(w.uow(), w.preceptor_pharm, pending.id,
+                                         password=PASSWORD).value.verification == "verified"
