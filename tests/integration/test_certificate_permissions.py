@@ -33,6 +33,8 @@ CERTIFICATE_FUNCTIONS = {
     "certificate_copies.export_openbadge": "certificates.reprint",
     "keys.create_issuer_key": "keys.manage",
     "keys.rotate_issuer_key": "keys.manage",
+    "keys.export_private_key": "keys.manage",
+    "keys.install_private_key": "keys.manage",
     "revocations.import_revocation_list": "certificates.revocations_import",
     "revocations.export_revocation_list": "certificates.revocations_export",
     "verifier_export.export_verifier_page": "certificates.revocations_export",
@@ -116,6 +118,18 @@ def test_only_administrators_manage_the_signing_key(db, world, role):
             keys.create_issuer_key(db.unit_of_work(), actor)
     else:
         _expect(db, role, "keys.manage", lambda: keys.create_issuer_key(db.unit_of_work(), actor))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_export_or_install_the_private_key(db, world, role, tmp_path):
+    _w, actors, _eligible = world
+    target = tmp_path / "key.pem"
+    exported = _expect(db, role, "keys.manage", lambda: keys.export_private_key(
+        db.unit_of_work(), actors[role], target, passphrase="a long export passphrase"))
+    assert target.exists() == (role == "admin") == (exported is not None)
+    if role != "admin":
+        _expect(db, role, "keys.manage", lambda: keys.install_private_key(
+            db.unit_of_work(), actors[role], b"-----BEGIN ENCRYPTED PRIVATE KEY-----", passphrase="whatever it is"))
 
 
 def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
