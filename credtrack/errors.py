@@ -63,6 +63,18 @@ class ConcurrentEditError(CredtrackError):
         )
 
 
+class DatabaseDamagedError(CredtrackError):
+    """The SQLite file fails its integrity check: work that would write into it is refused."""
+
+    def __init__(self, finding: str, *, refused: str = "") -> None:
+        self.finding = finding
+        super().__init__(
+            f"The database file is damaged (SQLite reports: {finding}). {refused}"
+            "Stop using it and restore the latest good backup (Settings › Restore from backup, or "
+            "credtrack-cli db restore); credtrack-cli db check tells when the file is sound again."
+        )
+
+
 class DatabaseBusyError(CredtrackError):
     """The database stayed locked by another program for longer than the busy timeout."""
 
