@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from credtrack.errors import ConcurrentEditError, DatabaseBusyError
+from credtrack.errors import ConcurrentEditError, DatabaseBusyError, DatabaseReadOnlyError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -136,6 +136,8 @@ def _translate(exc: BaseException) -> None:
         raise ConcurrentEditError() from exc
     if is_locked_error(exc):
         raise DatabaseBusyError() from exc
+    if isinstance(exc, OperationalError) and "readonly database" in str(exc.orig or exc).lower():
+        raise DatabaseReadOnlyError() from exc
 
 
 class Database:

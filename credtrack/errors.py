@@ -75,6 +75,17 @@ class DatabaseDamagedError(CredtrackError):
         )
 
 
+class DatabaseReadOnlyError(CredtrackError):
+    """The SQLite file (or its folder) cannot be written by this user: reading works, saving does not."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database file is read-only for you, so nothing can be saved (nothing was). You can "
+            "still sign in and look. To make changes, ask whoever looks after this computer to let your "
+            "account write to the database file and its folder."
+        )
+
+
 class DatabaseBusyError(CredtrackError):
     """The database stayed locked by another program for longer than the busy timeout."""
 

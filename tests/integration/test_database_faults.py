@@ -1,6 +1,6 @@
 """Database faults are noticed and stop work that would write into them, with a message that says what to do.
 
-A damaged SQLite file is found when the app opens (and every hour after) and before a batch
+A read-only SQLite file still lets people sign in and look. A damaged SQLite file is found when the app opens (and every hour after) and before a batch
 issue; on shared PostgreSQL one stuck transaction makes the others wait a bounded time and
 then say the database is busy, never hang.
 """
@@ -15,7 +15,12 @@ from sqlalchemy import func, select, text
 
 from credtrack import backup, paths
 from credtrack.db import Database, make_engine
-from credtrack.errors import DatabaseBusyError, DatabaseDamagedError
+from credtrack.errors import (
+    AuthenticationError,
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseReadOnlyError,
+)
 from credtrack.models import Base, Certificate
 from credtrack.services import accounts, backups, certificate_cohort
 from credtrack.writers import WRITERS_LOCK
@@ -92,3 +97,28 @@ def test_a_stuck_transaction_on_postgresql_makes_others_wait_a_bounded_time_then
         stuck.close()
     assert accounts.log_in(db.unit_of_work(), "admin", PASSWORD).username == "admin"  # free again
     db.dispose()
+
+
+def test_a_read_only_file_still_lets_people_sign_in_and_look_and_says_why_nothing_saves(tmp_path):
+    from credtrack.services import people
+
+    path = tmp_path / "credtrack.db"
+    db = Database(f"sqlite:///{path}")
+    Base.metadata.create_all(db.engine)
+    build_world(db)
+    db.dispose()
+    before = path.read_bytes()
+    # As a file the user may read but not write (root ignores file modes, so SQLite is told directly).
+    readonly = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        actor = accounts.log_in(readonly.unit_of_work(), "edu", PASSWORD)
+        assert actor.username == "edu"
+        assert people.search_people(readonly.unit_of_work(), actor, "")  # reading works
+        with pytest.raises(DatabaseReadOnlyError) as refused:
+            people.create_person(readonly.unit_of_work(), actor, external_id="RO-1", full_name="Read Only")
+        assert "read-only for you" in refused.value.message and "nothing was" in refused.value.message
+        with pytest.raises(AuthenticationError, match="Wrong user name or password"):
+            accounts.log_in(readonly.unit_of_work(), "edu", "not the password")
+    finally:
+        readonly.dispose()
+    assert path.read_bytes() == before
