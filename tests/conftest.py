@@ -81,6 +81,15 @@ def db(request, tmp_path):
 
 
 @pytest.fixture
+def postgres_db(postgres_database):
+    """A fresh, empty credtrack schema on PostgreSQL only, for behaviour only a server has."""
+    database = Database(postgres_database)
+    _truncate_all(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def sqlite_db(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'test.db'}")
     Base.metadata.create_all(database.engine)

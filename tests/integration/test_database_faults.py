@@ -79,10 +79,10 @@ def test_a_batch_on_a_sound_file_is_not_held_up(tmp_path):
     db.dispose()
 
 
-def test_a_stuck_transaction_on_postgresql_makes_others_wait_a_bounded_time_then_say_busy(postgres_database):
-    db = Database(postgres_database)
+def test_a_stuck_transaction_on_postgresql_makes_others_wait_a_bounded_time_then_say_busy(postgres_db):
+    db = postgres_db
     build_world(db)
-    stuck = make_engine(postgres_database).connect()
+    stuck = make_engine(db.url).connect()
     holder = stuck.begin()
     stuck.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITERS_LOCK})  # a workstation that hung
     try:
@@ -96,7 +96,6 @@ def test_a_stuck_transaction_on_postgresql_makes_others_wait_a_bounded_time_then
         holder.rollback()
         stuck.close()
     assert accounts.log_in(db.unit_of_work(), "admin", PASSWORD).username == "admin"  # free again
-    db.dispose()
 
 
 def test_a_read_only_file_still_lets_people_sign_in_and_look_and_says_why_nothing_saves(tmp_path):
