@@ -1,0 +1,114 @@
+"""Two institutions: B imports A's trust bundle, so A's certificates verify on B (CLI, Verify page, B's page)
+without any --jwks; after A revokes one and B imports A's new list, it is revoked on all three."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from credtrack.cli import main
+from credtrack.db import Database
+from credtrack.errors import PermissionDenied
+from credtrack.models import AuditEvent, Base, Certificate
+from credtrack.services import accounts, certificates, revocations, settings, trust, verifier_export
+from credtrack.services import keys as key_service
+from credtrack.services.permissions import SYSTEM
+from tests.browser.offline import offline_page
+from tests.unit.test_cli_records import _stamp_current
+
+from .test_certificate_world import DAY, PASSWORD, build_world
+
+
+@pytest.fixture
+def b_db(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'hillcrest.db'}")
+    Base.metadata.create_all(database.engine)
+    _stamp_current(database)
+    settings.update_institution(database.unit_of_work(), SYSTEM, institution_name="Hillcrest School of Nursing")
+    accounts.create_user(database.unit_of_work(), SYSTEM, username="badmin", password=PASSWORD, role="admin")
+    key_service.create_issuer_key(database.unit_of_work())
+    yield database
+    database.dispose()
+
+
+def _cli(monkeypatch, capsys, db, user, *argv):
+    monkeypatch.setenv("CREDTRACK_USER", user)
+    monkeypatch.setenv("CREDTRACK_PASSWORD", PASSWORD)
+    code = main(["--database-url", db.url, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _on_b_page(b_db, actor, tmp_path, text):
+    page_file = tmp_path / "hillcrest-verify.html"
+    page_file.write_text(verifier_export.export_verifier_page(b_db.unit_of_work(), actor).value, encoding="utf-8")
+    with offline_page(page_file) as page:
+        page.open()
+        verdict = page.check_text(text)
+        assert page.requests == []
+        return verdict, page_file.read_text(encoding="utf-8")
+
+
+def test_b_trusts_a_bundle_then_a_revocation(db, b_db, tmp_path, monkeypatch, capsys):
+    _stamp_current(db)
+    world = build_world(db)  # A: Riverside Teaching Hospital
+    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
+                                          out_dir=tmp_path, today=DAY).value
+    with db.unit_of_work() as uow:
+        text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
+    b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
+
+    # Before: B does not know A.
+    assert revocations.verify_input(b_db.unit_of_work(), text).verdict.value == "unknown_issuer"
+    bundle = tmp_path / "riverside.bundle"
+    assert _cli(monkeypatch, capsys, db, "admin", "trust", "export-bundle", str(bundle))[0] == 0
+    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-bundle", str(bundle))
+    assert code == 0 and "Riverside Teaching Hospital" in out
+    a_fingerprint = key_service.list_keys(db.unit_of_work())[0].fingerprint
+    assert a_fingerprint in out and a_fingerprint in _cli(monkeypatch, capsys, b_db, "badmin", "trust", "list")[1]
+
+    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "verify", text, "--json")
+    assert code == 0 and json.loads(out)["issuer"] == "Riverside Teaching Hospital"
+    assert revocations.verify_input(b_db.unit_of_work(), text).verdict.value == "valid"  # the Verify page's check
+    verdict, html = _on_b_page(b_db, b_admin, tmp_path, text)
+    assert verdict == "valid" and "Riverside Teaching Hospital" in html
+
+    # A revokes, exports its list; B imports it (no --jwks: A's keys are trusted now).
+    certificates.revoke_certificate(db.unit_of_work(), world.admin, cert.code, "Issued in error")
+    listed = tmp_path / "riverside.ctrl"
+    assert _cli(monkeypatch, capsys, db, "admin", "revocations", "export", str(listed))[0] == 0
+    assert _cli(monkeypatch, capsys, b_db, "badmin", "revocations", "import", str(listed))[0] == 0
+    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "verify", text, "--json")
+    assert code == 11 and json.loads(out)["verdict"] == "revoked"
+    assert revocations.verify_input(b_db.unit_of_work(), text).verdict.value == "revoked"
+    assert _on_b_page(b_db, b_admin, tmp_path, text)[0] == "revoked"
+
+    # Distrusting A's key: its certificates no longer verify on B, and the page leaves the key out.
+    assert _cli(monkeypatch, capsys, b_db, "badmin", "trust", "distrust", a_fingerprint)[0] == 0
+    assert revocations.verify_input(b_db.unit_of_work(), text).verdict.value == "unknown_issuer"
+    assert _on_b_page(b_db, b_admin, tmp_path, text)[0] == "unknown_issuer"
+    with b_db.unit_of_work() as uow:
+        actions = set(uow.session.scalars(select(AuditEvent.action)))
+    assert {"trust.import_bundle", "revocations.import", "trust.key_status", "verifier.export"} <= actions
+
+
+def test_only_admins_manage_trust_and_a_known_name_needs_a_known_key(db, b_db, tmp_path):
+    world = build_world(db)
+    bundle = trust.export_bundle(db.unit_of_work(), world.admin).value
+    with pytest.raises(PermissionDenied):
+        trust.import_bundle(b_db.unit_of_work(), world.educator, bundle)
+    with pytest.raises(PermissionDenied):
+        trust.export_bundle(db.unit_of_work(), world.educator)
+    b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
+    trust.import_bundle(b_db.unit_of_work(), b_admin, bundle)
+    # Another institution's bundle under the same name is refused: its key is not trusted for that name.
+    impostor = trust.export_bundle(b_db.unit_of_work(), b_admin).value
+    from credtrack.certificates.errors import TrustBundleError
+
+    with pytest.raises(TrustBundleError, match="not trusted for Riverside"):
+        trust.import_bundle(b_db.unit_of_work(), b_admin, impostor, name="Riverside Teaching Hospital")
+    altered = bundle[:-5] + ("A" if bundle[-5] != "A" else "B") + bundle[-4:]
+    with pytest.raises(TrustBundleError):
+        trust.import_bundle(b_db.unit_of_work(), b_admin, altered)
