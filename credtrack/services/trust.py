@@ -72,6 +72,19 @@ def _add_keys(session: Session, name: str, document: dict) -> tuple[TrustedIssue
     return issuer, added
 
 
+def parse_jwks(text: str) -> dict:
+    """A key file's text as a JWKS document: a JSON object whose ``keys`` is a list of objects."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise ValidationError("This is not a key file (JWKS): it is not JSON. Ask the institution for the file "
+                              "made by 'Export public key (JWKS)'.") from None
+    found = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(found, list) or not all(isinstance(key, dict) for key in found):
+        raise ValidationError('This is not a key file (JWKS): it needs an object with a "keys" list.')
+    return document
+
+
 def import_jwks(uow: UnitOfWork, actor: Actor, name: str, document: dict) -> Result[IssuerInfo]:
     """Trust another institution's public keys under ``name``; compare the fingerprints shown with theirs."""
     with uow:
@@ -90,9 +103,9 @@ def import_bundle(uow: UnitOfWork, actor: Actor, text: str, *, name: str | None 
     A bundle for an institution already trusted here must be signed by one of the keys trusted for
     it, so nobody can slip a new key in under a known name.
     """
-    bundle = trust_bundle.load(text)
     with uow:
         require(actor, "trust.manage")
+        bundle = trust_bundle.load(text)
         session = uow.session
         name = (name or bundle.issuer_name).strip()
         known = session.scalar(select(TrustedIssuer).where(TrustedIssuer.name == name))

@@ -1,0 +1,73 @@
+"""The Verify page's trusted institutions: an administrator imports another institution's trust bundle there,
+its certificates then verify on the page, its revocations follow a newer bundle, and distrusting its key ends it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from credtrack.models import Certificate
+from credtrack.services import certificates, keys, trust
+from credtrack.services.permissions import SYSTEM
+from credtrack.ui.pages.verify import VerifyPage
+from tests.integration.test_certificate_world import DAY, build_world
+from tests.ui.conftest import add_user, open_page
+
+
+def _check(qtbot, page, text: str) -> str:
+    page.input.setPlainText(text)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    return page.result.verdict
+
+
+def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, demo_db, sqlite_db, boxes,
+                                                             monkeypatch, tmp_path):
+    keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)  # B: the demo institution
+    world = build_world(sqlite_db)  # A: Riverside Teaching Hospital
+    cert = certificates.issue_certificate(sqlite_db.unit_of_work(), world.educator, world.eligible_id,
+                                          world.credential_id, out_dir=tmp_path, today=DAY).value
+    with sqlite_db.unit_of_work() as uow:
+        text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
+    a_fingerprint = keys.list_keys(sqlite_db.unit_of_work())[0].fingerprint
+    bundle = tmp_path / "riverside.bundle"
+    bundle.write_text(trust.export_bundle(sqlite_db.unit_of_work(), world.admin).value, encoding="utf-8")
+
+    page = open_page(qtbot, VerifyPage, demo_ctx())
+    panel = page.trust_panel
+    assert panel.empty.isVisible() and not panel.table.isVisible()
+    assert _check(qtbot, page, text) == "unknown_issuer"
+
+    monkeypatch.setattr("credtrack.ui.messages.open_file_name", lambda *a, **k: str(bundle))
+    qtbot.mouseClick(panel.import_bundle_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds() == ["info"] and "Riverside Teaching Hospital" in boxes.texts()
+    assert a_fingerprint in boxes.texts() and "by phone or letter" in boxes.texts()
+    assert panel.table.isVisible() and panel.table.rowCount() == 1
+    assert [panel.table.item(0, c).text() for c in range(2)] == ["Riverside Teaching Hospital", a_fingerprint]
+    assert panel.table.item(0, 2).text() == "trusted"
+    assert _check(qtbot, page, text) == "valid"
+    assert "Riverside Teaching Hospital" in page.result.fields["issuer"].text()
+
+    # A revokes and sends a newer bundle: importing it brings the revocation.
+    certificates.revoke_certificate(sqlite_db.unit_of_work(), world.admin, cert.code, "Issued in error")
+    bundle.write_text(trust.export_bundle(sqlite_db.unit_of_work(), world.admin).value, encoding="utf-8")
+    qtbot.mouseClick(panel.import_bundle_button, Qt.MouseButton.LeftButton)
+    assert _check(qtbot, page, text) == "revoked"
+
+    panel.table.selectRow(0)
+    assert panel.distrust_button.isEnabled()
+    qtbot.mouseClick(panel.distrust_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds()[-1] == "confirm"
+    assert panel.table.item(0, 2).text().startswith("distrusted")
+    assert _check(qtbot, page, text) == "unknown_issuer"
+
+
+def test_others_see_trusted_institutions_but_cannot_change_them(qtbot, demo_ctx, demo_db, sqlite_db, boxes):
+    build_world(sqlite_db)
+    admin = demo_ctx().actor
+    trust.import_jwks(demo_db.unit_of_work(), admin, "Riverside Teaching Hospital",
+                      keys.export_jwks(sqlite_db.unit_of_work()))
+    add_user(demo_db, admin, "unitmanager", "viewer")
+    page = open_page(qtbot, VerifyPage, demo_ctx("unitmanager"))
+    assert page.trust_panel.table.rowCount() == 1
+    assert page.trust_panel.table.item(0, 0).text() == "Riverside Teaching Hospital"
+    assert not any(button.isVisible() for button in page.trust_panel.admin_buttons)
