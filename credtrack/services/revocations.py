@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session, aliased
 
 from credtrack.certificates import keys, revocation_list, verify
 from credtrack.certificates.errors import RevocationListError
-from credtrack.certificates.verify import Revocation, Trust, TrustedKey, VerificationResult
+from credtrack.certificates.verify import (
+    IssuerList,
+    Revocation,
+    Trust,
+    TrustedKey,
+    VerificationResult,
+)
 from credtrack.db import UnitOfWork
 from credtrack.models import (
     Certificate,
@@ -55,28 +61,42 @@ def superseded_codes(session: Session) -> dict[str, str]:
 
 
 def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
-    """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them."""
+    """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them.
+
+    What a trusted institution's lists name counts only for certificates signed with that institution's keys.
+    """
+    trusted = trusted_keys(session, extra_jwks)
+    kids_of: dict[int, set[str]] = {}
+    issuer_of: dict[str, int] = {}
+    for issuer_id, kid in session.execute(select(TrustedIssuerKey.issuer_id, TrustedIssuerKey.kid)):
+        kids_of.setdefault(issuer_id, set()).add(kid)
+        issuer_of[kid] = issuer_id
+    lists = {issuer_id: IssuerList(frozenset(kids)) for issuer_id, kids in kids_of.items()}
     revoked: dict[str, Revocation] = {}
     for row in session.scalars(select(ExternalRevocation)):
-        revoked[row.code] = Revocation(row.code, row.reason, row.revoked_on,
-                                       f"revocation list as of {row.list_as_of:%Y-%m-%d}")
+        listed_by = issuer_of.get(row.issuer_kid)
+        into = lists[listed_by].revocations if listed_by is not None else revoked
+        into[row.code] = Revocation(row.code, row.reason, row.revoked_on,
+                                    f"revocation list as of {row.list_as_of:%Y-%m-%d}")
     for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
                                                       Certificate.revoked_at).where(Certificate.status == "revoked")):
         revoked[code] = Revocation(code, reason or "", when.date() if when else None)
-    superseded = superseded_codes(session)
-    trusted = trusted_keys(session, extra_jwks)
-    for listed in session.scalars(select(TrustedIssuer.revocation_list).where(TrustedIssuer.revocation_list != "")):
-        try:  # renewals another institution listed; the list was checked on import and is checked again here
-            superseded.update(dict(revocation_list.load(listed, trusted).superseded))
+    for issuer_id, text in session.execute(select(TrustedIssuer.id, TrustedIssuer.revocation_list)
+                                           .where(TrustedIssuer.revocation_list != "")):
+        if issuer_id not in lists:
+            continue
+        try:  # renewals the institution listed; the list was checked on import and is checked again here
+            loaded = revocation_list.load(text, [k for k in trusted if k.kid in lists[issuer_id].kids])
         except RevocationListError:
             continue
+        lists[issuer_id].superseded.update(dict(loaded.superseded))
 
     def payload_for_code(code: str) -> str | None:
         return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
 
     exceptions = set(session.scalars(select(Certificate.code).where(Certificate.override_reason.is_not(None))))
-    return Trust(keys=trusted, revocations=revoked, superseded=superseded,
-                 exceptions=exceptions, payload_for_code=payload_for_code)
+    return Trust(keys=trusted, revocations=revoked, superseded=superseded_codes(session),
+                 issuer_lists=list(lists.values()), exceptions=exceptions, payload_for_code=payload_for_code)
 
 
 def verify_input(uow: UnitOfWork, source: str | bytes | os.PathLike[str], *, extra_jwks: list[dict] | None = None,

@@ -8,10 +8,13 @@ import json
 import pytest
 from sqlalchemy import select
 
+from credtrack.certificates import revocation_list
+from credtrack.certificates.errors import TrustBundleError
+from credtrack.certificates.verify import Revocation
 from credtrack.cli import main
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied
-from credtrack.models import AuditEvent, Base, Certificate
+from credtrack.models import AuditEvent, Base, Certificate, utcnow
 from credtrack.services import accounts, certificates, revocations, settings, trust, verifier_export
 from credtrack.services import keys as key_service
 from credtrack.services.permissions import SYSTEM
@@ -105,10 +108,29 @@ def test_only_admins_manage_trust_and_a_known_name_needs_a_known_key(db, b_db, t
     trust.import_bundle(b_db.unit_of_work(), b_admin, bundle)
     # Another institution's bundle under the same name is refused: its key is not trusted for that name.
     impostor = trust.export_bundle(b_db.unit_of_work(), b_admin).value
-    from credtrack.certificates.errors import TrustBundleError
-
     with pytest.raises(TrustBundleError, match="not trusted for Riverside"):
         trust.import_bundle(b_db.unit_of_work(), b_admin, impostor, name="Riverside Teaching Hospital")
     altered = bundle[:-5] + ("A" if bundle[-5] != "A" else "B") + bundle[-4:]
     with pytest.raises(TrustBundleError):
         trust.import_bundle(b_db.unit_of_work(), b_admin, altered)
+
+
+def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates(db, b_db, tmp_path):
+    world = build_world(db)  # A verifies; B is trusted by A, and B's list names A's certificate
+    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
+                                          out_dir=tmp_path, today=DAY).value
+    b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
+    trust.import_bundle(db.unit_of_work(), world.admin, trust.export_bundle(b_db.unit_of_work(), b_admin).value)
+    with b_db.unit_of_work() as uow:
+        b_key = key_service.signing_key(uow.session, None)
+    listed = revocation_list.export([Revocation(cert.code, "Not B's to revoke", DAY)], issuer="B",
+                                    issuer_name="Hillcrest School of Nursing", as_of=utcnow(),
+                                    key=b_key, superseded={cert.code: ""})
+    summary = revocations.import_revocation_list(db.unit_of_work(), world.admin, listed).value
+    assert summary.total == 1
+    with db.unit_of_work() as uow:
+        text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
+    assert revocations.verify_input(db.unit_of_work(), text).verdict.value == "valid"
+    # A's own revocation still counts, whoever else lists the code.
+    certificates.revoke_certificate(db.unit_of_work(), world.admin, cert.code, "Issued in error")
+    assert revocations.verify_input(db.unit_of_work(), text).verdict.value == "revoked"
