@@ -45,7 +45,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     from credtrack.services import trust
 
     db = context.database(args)
-    for info in trust.list_issuers(db.unit_of_work()):
+    issuers = trust.list_issuers(db.unit_of_work())
+    if not issuers:
+        print("No other institution is trusted yet: only certificates signed with our own keys verify here. "
+              "'credtrack-cli trust import-bundle FILE' trusts one.")
+    for info in issuers:
         _print(info)
     return 0
 

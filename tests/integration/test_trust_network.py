@@ -134,3 +134,34 @@ def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates
     # A's own revocation still counts, whoever else lists the code.
     certificates.revoke_certificate(db.unit_of_work(), world.admin, cert.code, "Issued in error")
     assert revocations.verify_input(db.unit_of_work(), text).verdict.value == "revoked"
+
+
+def test_cli_trusts_a_key_file_retires_and_refuses_bad_files(db, b_db, tmp_path, monkeypatch, capsys):
+    _stamp_current(db)
+    world = build_world(db)
+    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
+                                          out_dir=tmp_path, today=DAY).value
+    with db.unit_of_work() as uow:
+        text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
+    assert "No other institution is trusted yet" in _cli(monkeypatch, capsys, b_db, "badmin", "trust", "list")[1]
+    jwks = tmp_path / "riverside.jwks.json"
+    jwks.write_text(json.dumps(key_service.export_jwks(db.unit_of_work())), encoding="utf-8")
+    not_jwks = tmp_path / "notes.json"
+    not_jwks.write_text('{"hello": 1}', encoding="utf-8")
+    code, _, err = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-jwks", str(not_jwks), "--name", "X")
+    assert code != 0 and "not a key file (JWKS)" in err and "Traceback" not in err
+    code, _, err = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-bundle", str(jwks))
+    assert code != 0 and "not a credtrack trust bundle" in err
+    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-jwks", str(jwks), "--name",
+                        "Riverside Teaching Hospital")
+    assert code == 0 and "by phone or letter" in out
+    kid = key_service.list_keys(db.unit_of_work())[0].kid
+    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "retire", kid)
+    assert code == 0 and "retired" in out
+    assert revocations.verify_input(b_db.unit_of_work(), text).verdict.value == "valid"  # retired still verifies
+    code, _, err = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "distrust", "0000 0000")
+    assert code != 0 and "trust list" in err
+    with b_db.unit_of_work() as uow:
+        actions = [a for a in uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))
+                   if a.startswith("trust.")]
+    assert actions == ["trust.import_keys", "trust.key_status"]  # the refused files changed nothing
