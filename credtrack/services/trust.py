@@ -107,7 +107,11 @@ def import_bundle(uow: UnitOfWork, actor: Actor, text: str, *, name: str | None 
         require(actor, "trust.manage")
         bundle = trust_bundle.load(text)
         session = uow.session
-        name = (name or bundle.issuer_name).strip()
+        if not name:  # the key that signed it names the institution already trusted for it, if any
+            holder = session.scalar(select(TrustedIssuer).join(TrustedIssuerKey)
+                                    .where(TrustedIssuerKey.kid == bundle.kid))
+            name = holder.name if holder is not None else bundle.issuer_name
+        name = name.strip()
         known = session.scalar(select(TrustedIssuer).where(TrustedIssuer.name == name))
         if known is not None and not any(k.kid == bundle.kid and k.status == "trusted" for k in known.keys):
             raise TrustBundleError(

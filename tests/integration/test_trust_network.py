@@ -115,6 +115,15 @@ def test_only_admins_manage_trust_and_a_known_name_needs_a_known_key(db, b_db, t
         trust.import_bundle(b_db.unit_of_work(), b_admin, altered)
 
 
+def test_a_bundle_signed_by_a_key_trusted_under_another_name_updates_that_institution(db, b_db):
+    world = build_world(db)
+    b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
+    trust.import_jwks(b_db.unit_of_work(), b_admin, "Riverside Hospital", key_service.export_jwks(db.unit_of_work()))
+    info = trust.import_bundle(b_db.unit_of_work(), b_admin, trust.export_bundle(db.unit_of_work(), world.admin).value)
+    assert info.value.name == "Riverside Hospital" and info.value.revocation_list_as_of is not None
+    assert [i.name for i in trust.list_issuers(b_db.unit_of_work())] == ["Riverside Hospital"]
+
+
 def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates(db, b_db, tmp_path):
     world = build_world(db)  # A verifies; B is trusted by A, and B's list names A's certificate
     cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
