@@ -190,9 +190,10 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
     if not candidates:
         return VerificationResult(
             Verdict.UNKNOWN_ISSUER,
-            "The code names a signing key that is not among the keys you trust: either its issuer's public "
-            "keys (JWKS) have not been imported here, or the key id in the code was changed. Import the "
-            "issuer's keys and check again; if it still fails, treat the certificate as not genuine.",
+            "The code names a signing key that is not among the keys you trust: either its issuer is not a "
+            "trusted institution here (or its key was distrusted), or the key id in the code was changed. An "
+            "administrator can trust the issuer (its trust bundle or key file: Verify page › Trusted institutions) "
+            "after confirming its fingerprint; if it still fails, treat the certificate as not genuine.",
         )
     key = next((k for k in candidates if payload.signature_valid(signed, k.public_key)), None)
     if key is None:
