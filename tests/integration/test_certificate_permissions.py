@@ -17,6 +17,8 @@ from credtrack.services import (
     certificates,
     keys,
     revocations,
+    trust,
+    verifier_export,
 )
 from credtrack.services.permissions import ACTIONS, SYSTEM
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
@@ -34,6 +36,11 @@ CERTIFICATE_FUNCTIONS = {
     "keys.rotate_issuer_key": "keys.manage",
     "revocations.import_revocation_list": "certificates.revocations_import",
     "revocations.export_revocation_list": "certificates.revocations_export",
+    "verifier_export.export_verifier_page": "certificates.revocations_export",
+    "trust.import_jwks": "trust.manage",
+    "trust.import_bundle": "trust.manage",
+    "trust.set_key_status": "trust.manage",
+    "trust.export_bundle": "trust.manage",
 }
 
 
@@ -121,3 +128,34 @@ def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
         keys.create_issuer_key(db.unit_of_work(), world[1]["viewer"])
     with pytest.raises(DuplicateError):
         keys.create_issuer_key(db.unit_of_work(), SYSTEM)
+
+
+def _partner_bundle(name: str) -> tuple[str, dict]:
+    """Another institution's trust bundle and key file, made with a key of its own."""
+    import datetime as dt
+
+    from credtrack.certificates import keys as key_files
+    from credtrack.certificates import trust_bundle
+
+    key = key_files.SigningKey.of(key_files.generate())
+    jwks = key_files.jwks([key_files.public_jwk(key.public_key)])
+    return trust_bundle.export(issuer="CTPARTNR", issuer_name=name, jwks=jwks, revocation_list="",
+                               as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), key=key), jwks
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_manage_trust_and_staff_export_the_verifier_page(db, world, role):
+    _w, actors, _eligible = world
+    actor = actors[role]
+    bundle, _ = _partner_bundle("Hillcrest School of Nursing")
+    _, jwks = _partner_bundle("Lakeside College")
+    _expect(db, role, "trust.manage", lambda: trust.import_bundle(db.unit_of_work(), actor, bundle))
+    _expect(db, role, "trust.manage", lambda: trust.import_jwks(db.unit_of_work(), actor, "Lakeside College", jwks))
+    if role != "admin":
+        trust.import_jwks(db.unit_of_work(), actors["admin"], "Lakeside College", jwks)
+    kid = jwks["keys"][0]["kid"]
+    _expect(db, role, "trust.manage", lambda: trust.set_key_status(db.unit_of_work(), actor, kid, "retired"))
+    _expect(db, role, "trust.manage", lambda: trust.export_bundle(db.unit_of_work(), actor))
+    page = _expect(db, role, "certificates.revocations_export",
+                   lambda: verifier_export.export_verifier_page(db.unit_of_work(), actor))
+    assert (page is not None) == (role in ("admin", "educator"))
