@@ -51,7 +51,7 @@ def run(ctx: TrialContext) -> list[Outcome]:
     home = ctx.work / "home"
     cli = Cli(home)
     database = home / "credtrack.db"
-    for step in (("init", "--admin", "admin"), ("demo", "--people", str(demo_people))):
+    for step in (("init", "--demo", "--admin", "admin"), ("demo", "--people", str(demo_people))):
         done = cli(*step)
         if done.returncode != 0:
             return [Outcome("backup", "sqlite", "set-up for the trial", 1, 0, "set-up succeeds", done.stderr[-300:])]

@@ -124,6 +124,36 @@ def is_encrypted(kid: str, directory: Path | None = None) -> bool:
         return False
 
 
+def not_here_message(kid: str) -> str:
+    """What to do on a workstation without the private key: install it, never rotate for this."""
+    return (
+        f"This workstation does not hold the signing key (fingerprint {fingerprint(kid)}), so it cannot "
+        "sign here. To make it an issuing workstation, an administrator exports the key on one that holds it "
+        "(credtrack-cli keys export-private FILE --passphrase-env VAR) and installs the file here "
+        "(credtrack-cli keys install FILE --passphrase-env VAR); or issue from a workstation that has the key. "
+        "Do not rotate the key for this: rotating retires the key every issuing workstation uses."
+    )
+
+
+def read_exported(pem: bytes, passphrase: str) -> ec.EllipticCurvePrivateKey:
+    """The private key in an exported key file, decrypted with its passphrase; SigningKeyError when it cannot be."""
+    if not pem_is_encrypted(pem):
+        raise SigningKeyError("This file does not hold an encrypted private key; an exported credtrack key always "
+                              "is. Export it again with credtrack-cli keys export-private.")
+    try:
+        key = serialization.load_pem_private_key(pem, passphrase.encode("utf-8"))
+    except (TypeError, ValueError) as exc:
+        raise SigningKeyError("The passphrase is wrong, or the file is not an exported credtrack key.") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise SigningKeyError("The file does not hold a P-256 (ES256) key, so it is not a credtrack signing key.")
+    return key
+
+
+def export_pem(key: ec.EllipticCurvePrivateKey, passphrase: str) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
+
+
 def pem_is_encrypted(pem: bytes) -> bool:
     """Whether a PEM private key is protected by a passphrase (PKCS#8 "ENCRYPTED PRIVATE KEY")."""
     return b"ENCRYPTED" in pem[:64]
@@ -135,8 +165,9 @@ def encrypted_pem(pem: bytes, passphrase: str) -> bytes:
         key = serialization.load_pem_private_key(pem, None)
     except (TypeError, ValueError) as exc:
         raise SigningKeyError("The signing key file could not be read as an unencrypted key.") from exc
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise SigningKeyError("The signing key file does not hold a P-256 (ES256) key.")
+    return export_pem(key, passphrase)
 
 
 def load_private_key(
@@ -147,11 +178,7 @@ def load_private_key(
     try:
         pem = path.read_bytes()
     except FileNotFoundError as exc:
-        raise SigningKeyError(
-            f"The signing key file is missing ({path}). Certificates can only be issued on the "
-            "workstation that holds the key; restore it from a backup or ask an administrator to "
-            "create a new key (credtrack-cli keys rotate)."
-        ) from exc
+        raise SigningKeyError(not_here_message(kid)) from exc
     except OSError as exc:
         raise SigningKeyError(f"The signing key file could not be read: {exc.strerror}.") from exc
     if passphrase is None:

@@ -89,6 +89,22 @@ def register(sub) -> None:
     k.set_defaults(handler=cmd_keys_export)
     k = ksub.add_parser("list", help="list signing keys with their fingerprints")
     k.set_defaults(handler=cmd_keys_list)
+    k = ksub.add_parser("export-private", help="write the signing key, encrypted under a passphrase, to install "
+                        "on another issuing workstation (admin; audited)")
+    k.add_argument("file", type=Path, metavar="FILE")
+    k.add_argument("--passphrase-env", metavar="VAR", help="the export passphrase is in this variable "
+                   "(else you are asked)")
+    k.add_argument("--key-passphrase-env", metavar="VAR", help="the passphrase of the key on this workstation, "
+                   "if it has one (default: $CREDTRACK_KEY_PASSPHRASE)")
+    k.set_defaults(handler=cmd_keys_export_private)
+    k = ksub.add_parser("install", help="make this workstation an issuing workstation: install a key written by "
+                        "keys export-private (admin; audited)")
+    k.add_argument("file", type=Path, metavar="FILE")
+    k.add_argument("--passphrase-env", metavar="VAR", help="the export passphrase is in this variable "
+                   "(else you are asked)")
+    k.add_argument("--store-passphrase-env", metavar="VAR", help="store the key here under this passphrase "
+                   "instead of the export passphrase")
+    k.set_defaults(handler=cmd_keys_install)
 
 
 KEY_CHOICE = ("With a passphrase, a copy of the data folder cannot sign certificates without it, and it is "
@@ -337,4 +353,59 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
         where = "private key here" if info.private_key_here else "public key only"
         lock = ", passphrase" if info.encrypted else ""
         print(f"{info.fingerprint}\t{info.status}\t{info.created_at:%Y-%m-%d}\t{where}{lock}")
+    return 0
+
+
+def _secret(name: str | None, what: str, *, twice: bool = False) -> str:
+    """A passphrase from the environment variable ``name``, else typed at a terminal."""
+    import getpass
+    import os
+    import sys
+
+    from credtrack.errors import ValidationError
+
+    if name:
+        value = os.environ.get(name)
+        if not value:
+            raise ValidationError(f"The environment variable {name} is empty; set it to the {what}.")
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(f"No {what}: give --passphrase-env VAR or run from a terminal.")
+    value = getpass.getpass(f"{what.capitalize()}: ")
+    if twice and getpass.getpass("Again: ") != value:
+        raise ValidationError("The two passphrases differ; nothing was written.")
+    return value
+
+
+def cmd_keys_export_private(args: argparse.Namespace) -> int:
+    from credtrack.services import keys
+    from credtrack.services.permissions import require
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    require(actor, "keys.manage")  # before asking for any passphrase
+    passphrase = _secret(args.passphrase_env, "export passphrase", twice=True)
+    key_passphrase = _secret(args.key_passphrase_env, "key passphrase") if args.key_passphrase_env else None
+    info = keys.export_private_key(db.unit_of_work(), actor, args.file, passphrase=passphrase,
+                                   key_passphrase=key_passphrase).value
+    print(f"Signing key {info.fingerprint} written to {args.file}, encrypted under the export passphrase.")
+    print("Install it on the issuing workstation with: credtrack-cli keys install FILE; then delete this file, "
+          "and give the passphrase only to the staff who issue there.")
+    return 0
+
+
+def cmd_keys_install(args: argparse.Namespace) -> int:
+    from credtrack.cli import files
+    from credtrack.services import keys
+    from credtrack.services.permissions import require
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    require(actor, "keys.manage")  # before asking for any passphrase
+    pem = files.read_text(args.file, "key file written by keys export-private").encode("utf-8")
+    passphrase = _secret(args.passphrase_env, "export passphrase")
+    store = _secret(args.store_passphrase_env, "store passphrase") if args.store_passphrase_env else None
+    info = keys.install_private_key(db.unit_of_work(), actor, pem, passphrase=passphrase, store_passphrase=store).value
+    print(f"Signing key {info.fingerprint} installed: this workstation can now issue certificates "
+          f"(the key passphrase is {'the store' if store else 'the export'} passphrase).")
     return 0

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credtrack.models.base import Base
 from credtrack.models.records import Assessment, Completion
+from credtrack.writers import serialise_writers
 
 
 class PersonEvidence(Base):
@@ -86,6 +87,7 @@ _INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs) "
 def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
     """Re-pack the named people's rows from their records."""
     ids = sorted(set(person_ids))
+    serialise_writers(connection)  # another workstation re-packing the same person waits for this one
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         connection.execute(text("DELETE FROM person_evidence WHERE person_id IN :ids")
@@ -113,6 +115,7 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
         f"ON CONFLICT (person_id) DO UPDATE SET {kind} = CASE WHEN person_evidence.{kind} = '' "
         f"THEN excluded.{kind} ELSE person_evidence.{kind} || substr(excluded.{kind}, 2) END"
     )
+    serialise_writers(connection)
     for low, high in id_ranges:
         connection.execute(statement, {"low": low, "high": high})
 

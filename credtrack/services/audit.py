@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credtrack.models import AuditEvent, utcnow
 from credtrack.services.permissions import Actor
+from credtrack.writers import serialise_writers
 
 GENESIS = "0" * 64
-_PG_AUDIT_LOCK = 0x63726564  # any constant shared by every credtrack writer
 
 
 def _default(value: Any) -> Any:
@@ -115,9 +115,7 @@ def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> lis
     batch of a thousand changes costs one read, not a thousand. Nothing edits an event
     once written, so no ORM object is made for it.
     """
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        # Serialise writers so two workstations never chain onto the same previous event.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    serialise_writers(session)  # two workstations never chain onto the same previous event
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     next_id, prev_hash = ((last.id + 1), last.hash) if last else (1, GENESIS)
     events: list[Written] = []

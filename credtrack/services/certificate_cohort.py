@@ -120,7 +120,7 @@ def issue_cohort(
         require(actor, "certificates.issue")
         session = uow.session
         people, credential_ids = cohort_scope(session, cohort_code)
-        key = key_service.signing_key(session, passphrase)
+        key = key_service.signing_key(session, passphrase, actor=actor)
         institution = drafting.institution(session)
         persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1]))
                                        .order_by(Person.full_name)))

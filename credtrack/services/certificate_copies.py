@@ -117,7 +117,7 @@ def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *,
         badge = json.loads(cert.snapshot_json)["openbadge"]
         if openbadges.digest(badge).hex() != cert.openbadge_digest:
             raise ValidationError(f"The stored record of {cert.code} does not match its QR code; it was altered.")
-        token = openbadges.sign_jwt(badge, key_service.signing_key(session, passphrase))
+        token = openbadges.sign_jwt(badge, key_service.signing_key(session, passphrase, actor=actor, action="certificates.reprint"))
         audit.record(session, actor, "certificate.export_openbadge", "certificate", cert.code,
                      after={"status": cert.status, "format": "Open Badges 3.0 VC-JWT"})
         uow.commit()

@@ -99,7 +99,7 @@ def issue_certificate(
         if held is not None and not renew:
             raise ValidationError(f"{person.full_name} already holds {held.code} for {credential.code}. "
                                   "Renew it instead, to issue a new certificate that replaces it.")
-        key = key_service.signing_key(session, passphrase)
+        key = key_service.signing_key(session, passphrase, actor=actor)
         institution = drafting.institution(session)
         cert = _prepare(session, actor, person, credential, key, institution, today=today or _today(),
                         override_reason=override_reason)

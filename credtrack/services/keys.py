@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from credtrack import paths
 from credtrack.certificates import keys
 from credtrack.certificates.errors import SigningKeyError
 from credtrack.db import UnitOfWork, intend_to_write
-from credtrack.errors import DuplicateError
+from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import IssuerKey, Setting, utcnow
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
@@ -129,8 +132,92 @@ def export_jwks(uow: UnitOfWork) -> dict:
         return jwks_document(uow.session)
 
 
-def signing_key(session: Session, passphrase: str | None = None) -> keys.SigningKey:
-    """The active private key, ready to sign. Raises SigningKeyError with what to do when it cannot."""
+MIN_EXPORT_PASSPHRASE = 10
+
+
+def _workstation() -> str:
+    return socket.gethostname() or "this workstation"
+
+
+def export_private_key(uow: UnitOfWork, actor: Actor, target: Path, *, passphrase: str,
+                       key_passphrase: str | None = None) -> Result[KeyInfo]:
+    """Write the active private key to ``target``, encrypted under ``passphrase``, to install on another
+    issuing workstation (``install_private_key``). Administrators only; audited with this workstation's name.
+
+    ``key_passphrase`` opens a key protected here (else $CREDTRACK_KEY_PASSPHRASE). Nothing is written
+    when the file exists already, the passphrase is short, or this workstation does not hold the key.
+    """
+    with uow:
+        require(actor, "keys.manage")
+        session = uow.session
+        row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
+        if row is None:
+            raise SigningKeyError("No signing key has been set up yet, so there is none to export.")
+        if len(passphrase) < MIN_EXPORT_PASSPHRASE:
+            raise ValidationError(f"The export passphrase needs at least {MIN_EXPORT_PASSPHRASE} characters; it "
+                                  "is all that protects the key in the file. Nothing was written.")
+        if target.exists():
+            raise ValidationError(f"{target} already exists; choose a new file name. Nothing was written.")
+        key = keys.load_private_key(row.kid, passphrase=key_passphrase)
+        audit.record(session, actor, "key.export_private", "issuer_key", row.kid,
+                     after={"kid": row.kid, "file": str(target), "from_workstation": _workstation()})
+        paths.write_private_file(target, keys.export_pem(key, passphrase))
+        try:
+            uow.commit()
+        except BaseException:
+            target.unlink(missing_ok=True)  # not recorded, so not left behind
+            raise
+        return Result(_info(row), Change.KEYS | Change.AUDIT)
+
+
+def install_private_key(uow: UnitOfWork, actor: Actor, pem: bytes, *, passphrase: str,
+                        store_passphrase: str | None = None) -> Result[KeyInfo]:
+    """Make this workstation an issuing workstation: install an exported private key.
+
+    The key must be the database's active key (its public part is compared with the one recorded);
+    a retired key, a key of another database, a wrong passphrase or a file that is not an exported key
+    are refused with nothing written. The key is stored encrypted: under ``store_passphrase`` when
+    given, else under the export passphrase, which issuing staff then enter when they sign.
+    """
+    with uow:
+        require(actor, "keys.manage")
+        session = uow.session
+        key = keys.read_exported(pem, passphrase)
+        kid = keys.kid_of(key)
+        row = session.scalar(select(IssuerKey).where(IssuerKey.kid == kid))
+        if row is None:
+            raise SigningKeyError(f"This key (fingerprint {keys.fingerprint(kid)}) is not one this database knows: it "
+                                  "belongs to another installation. Export the key from a workstation using this "
+                                  "database. Nothing was installed.")
+        if row.status != "active":
+            raise SigningKeyError(f"This key (fingerprint {keys.fingerprint(kid)}) was retired on "
+                                  f"{row.retired_at:%Y-%m-%d}; certificates are signed with the current key. Export "
+                                  "the current key and install that. Nothing was installed.")
+        path = keys.private_key_path(kid)
+        if path.exists():
+            raise DuplicateError("This workstation already holds the signing key; nothing was changed.")
+        audit.record(session, actor, "key.install", "issuer_key", kid,
+                     after={"kid": kid, "workstation": _workstation()})
+        keys.save_private_key(key, passphrase=store_passphrase or passphrase)
+        try:
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return Result(_info(row), Change.KEYS | Change.AUDIT)
+
+
+SIGNING_ACTIONS = ("certificates.issue", "certificates.reprint", "certificates.revocations_export")
+
+
+def signing_key(session: Session, passphrase: str | None = None, *, actor: Actor,
+                action: str = "certificates.issue") -> keys.SigningKey:
+    """The active private key, ready to sign for ``actor``, whose role must allow ``action``: issuing
+    certificates, exporting one as a signed Open Badge, or exporting the signed revocation list.
+    Raises SigningKeyError with what to do when the key cannot be loaded."""
+    if action not in SIGNING_ACTIONS:
+        raise KeyError(f"the signing key is not loaded for {action!r}")
+    require(actor, action)
     row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
     if row is None:
         raise SigningKeyError("No signing key has been set up yet. An administrator can create one "

@@ -93,6 +93,12 @@ def _active_person(session: Session, person_id: int) -> Person:
     return person
 
 
+def _not_about_themselves(actor: Actor, person_id: int, what: str) -> None:
+    """Nobody records, verifies or confirms evidence about themselves, whatever their role."""
+    if actor.person_id is not None and actor.person_id == person_id:
+        raise PermissionDenied(f"{what} — nobody may; ask a colleague", actor.role)
+
+
 def _enrolled_for_module(session: Session, person_id: int, module_id: int) -> bool:
     """Whether the person is actively enrolled in a cohort working towards a credential that needs the module."""
     stmt = select(
@@ -139,6 +145,7 @@ def record_completion(
         require(actor, "records.record")
         session = uow.session
         person = _active_person(session, person_id)
+        _not_about_themselves(actor, person.id, "record your own module completions")
         module = by_code(session, Module, module_code, "module")
         if not module.active:
             raise ValidationError(f"The module {module.code} is retired; choose a current module.")
@@ -190,6 +197,7 @@ def verify_completion(uow: UnitOfWork, actor: Actor, completion_id: int, *, pass
         require(actor, "records.verify")
         session = uow.session
         completion = get_or_404(session, Completion, completion_id, "completion")
+        _not_about_themselves(actor, completion.person_id, "verify your own module completions")
         if completion.voided_at is not None:
             raise ValidationError("This completion was voided and cannot be verified.")
         if completion.verification != "pending":
@@ -346,6 +354,7 @@ def confirm_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, *, pas
         require(actor, "records.confirm")
         session = uow.session
         assessment = get_or_404(session, Assessment, assessment_id, "sign-off")
+        _not_about_themselves(actor, assessment.person_id, "confirm sign-offs of your own competencies")
         if assessment.voided_at is not None:
             raise ValidationError("This sign-off was voided and cannot be confirmed.")
         if assessment.verification != "pending":

@@ -123,7 +123,8 @@ def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | N
                                .where(Certificate.status == "revoked")).all()
         revoked = [Revocation(code, reason or "", when.date() if when else None) for code, reason, when in rows]
         name = session.get(Setting, "institution_name")
-        key = key_service.signing_key(session, passphrase)
+        key = key_service.signing_key(session, passphrase, actor=actor,
+                                         action="certificates.revocations_export")
         return revocation_list.export(revoked, issuer=key_service.issuer_id(session),
                                       issuer_name=name.value if name else "", as_of=utcnow(), key=key,
                                       superseded=superseded_codes(session))

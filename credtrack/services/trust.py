@@ -159,7 +159,8 @@ def export_bundle(uow: UnitOfWork, actor: Actor, *, passphrase: str | None = Non
     with uow:
         session = uow.session
         setting = session.get(Setting, "institution_name")
-        key = key_service.signing_key(session, passphrase)
+        # Signing the bundle signs a revocation list's worth of our word: the same key use as exporting one.
+        key = key_service.signing_key(session, passphrase, actor=actor, action="certificates.revocations_export")
         text = trust_bundle.export(issuer=key_service.issuer_id(session), issuer_name=setting.value if setting else "",
                                    jwks=key_service.jwks_document(session), revocation_list=listed, as_of=utcnow(),
                                    key=key)

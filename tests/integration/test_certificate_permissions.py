@@ -34,6 +34,8 @@ CERTIFICATE_FUNCTIONS = {
     "certificate_copies.export_openbadge": "certificates.reprint",
     "keys.create_issuer_key": "keys.manage",
     "keys.rotate_issuer_key": "keys.manage",
+    "keys.export_private_key": "keys.manage",
+    "keys.install_private_key": "keys.manage",
     "revocations.import_revocation_list": "certificates.revocations_import",
     "revocations.export_revocation_list": "certificates.revocations_export",
     "verifier_export.export_verifier_page": "certificates.revocations_export",
@@ -123,11 +125,48 @@ def test_only_administrators_manage_the_signing_key(db, world, role):
         _expect(db, role, "keys.manage", lambda: keys.create_issuer_key(db.unit_of_work(), actor))
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_export_or_install_the_private_key(db, world, role, tmp_path):
+    _w, actors, _eligible = world
+    target = tmp_path / "key.pem"
+    exported = _expect(db, role, "keys.manage", lambda: keys.export_private_key(
+        db.unit_of_work(), actors[role], target, passphrase="a long export passphrase"))
+    assert target.exists() == (role == "admin") == (exported is not None)
+    if role != "admin":
+        _expect(db, role, "keys.manage", lambda: keys.install_private_key(
+            db.unit_of_work(), actors[role], b"-----BEGIN ENCRYPTED PRIVATE KEY-----", passphrase="whatever it is"))
+
+
 def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
     with pytest.raises(PermissionDenied):
         keys.create_issuer_key(db.unit_of_work(), world[1]["viewer"])
     with pytest.raises(DuplicateError):
         keys.create_issuer_key(db.unit_of_work(), SYSTEM)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_export_the_verifier_page_since_it_signs_a_revocation_list(db, world, role):
+    _w, actors, _eligible = world
+    page = _expect(db, role, "certificates.revocations_export", lambda: verifier_export.export_verifier_page(
+        db.unit_of_work(), actors[role]))
+    assert (page is not None) == (role in ("admin", "educator"))
+    if page is not None:
+        assert "<html" in page.value.lower()
+
+
+def test_the_private_key_is_loaded_only_for_someone_who_may_sign(db, world):
+    _w, actors, _eligible = world
+    with db.unit_of_work() as uow:
+        with pytest.raises(TypeError):
+            keys.signing_key(uow.session)  # type: ignore[call-arg]  # the acting user is required
+        for role in ("preceptor", "viewer"):
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role])
+            with pytest.raises(PermissionDenied):
+                keys.signing_key(uow.session, actor=actors[role], action="certificates.revocations_export")
+        assert keys.signing_key(uow.session, actor=actors["educator"]).kid
+        with pytest.raises(KeyError):
+            keys.signing_key(uow.session, actor=actors["admin"], action="read")
 
 
 def _partner_bundle(name: str) -> tuple[str, dict]:
@@ -144,7 +183,7 @@ def _partner_bundle(name: str) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_administrators_manage_trust_and_staff_export_the_verifier_page(db, world, role):
+def test_only_administrators_manage_trust(db, world, role):
     _w, actors, _eligible = world
     actor = actors[role]
     bundle, _ = _partner_bundle("Hillcrest School of Nursing")
@@ -155,7 +194,5 @@ def test_only_administrators_manage_trust_and_staff_export_the_verifier_page(db,
         trust.import_jwks(db.unit_of_work(), actors["admin"], "Lakeside College", jwks)
     kid = jwks["keys"][0]["kid"]
     _expect(db, role, "trust.manage", lambda: trust.set_key_status(db.unit_of_work(), actor, kid, "retired"))
-    _expect(db, role, "trust.manage", lambda: trust.export_bundle(db.unit_of_work(), actor))
-    page = _expect(db, role, "certificates.revocations_export",
-                   lambda: verifier_export.export_verifier_page(db.unit_of_work(), actor))
-    assert (page is not None) == (role in ("admin", "educator"))
+    exported = _expect(db, role, "trust.manage", lambda: trust.export_bundle(db.unit_of_work(), actor))
+    assert (exported is not None) == (role == "admin")

@@ -131,7 +131,7 @@ def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates
     b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
     trust.import_bundle(db.unit_of_work(), world.admin, trust.export_bundle(b_db.unit_of_work(), b_admin).value)
     with b_db.unit_of_work() as uow:
-        b_key = key_service.signing_key(uow.session, None)
+        b_key = key_service.signing_key(uow.session, None, actor=b_admin, action="certificates.revocations_export")
     listed = revocation_list.export([Revocation(cert.code, "Not B's to revoke", DAY)], issuer="B",
                                     issuer_name="Hillcrest School of Nursing", as_of=utcnow(),
                                     key=b_key, superseded={cert.code: ""})

@@ -50,7 +50,8 @@ class KeyPanel(QGroupBox):
         facts = [f"made {active.created_at:%d %b %Y}",
                  "protected by a passphrase" if active.encrypted else "no passphrase",
                  "private key on this computer" if active.private_key_here else
-                 "private key NOT on this computer — issue from the workstation that holds it"]
+                 "private key NOT on this computer: to issue here, an administrator installs it "
+                 "(credtrack-cli keys export-private, then keys install; see the README)"]
         retired = len(keys) - 1
         if retired:
             facts.append(f"{retired} retired key(s) kept so older certificates still verify")

@@ -111,7 +111,7 @@ def test_importing_every_kind_twice_changes_nothing_the_second_time(db, seeded, 
         first = run_import(db.unit_of_work(), signer, kind, path, remembered={}, remember=False, **extra).value
         assert first.problems == [] and first.inserted > 0, kind
     after_first = _counts(db)
-    assert after_first == (8, 2, 4, 3, 6)  # 4 imports + the two accounts the signer fixture made
+    assert after_first == (8, 2, 4, 3, 7)  # 4 imports + the signer fixture: two accounts and a sign-in
     for kind, path in files.items():
         extra = signed if kind == "assessments" else {}
         again = run_import(db.unit_of_work(), signer, kind, path, remembered={}, remember=False, **extra).value
