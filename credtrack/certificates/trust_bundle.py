@@ -56,13 +56,18 @@ def load(text: str) -> Bundle:
         raise not_one from exc
     try:
         obj = jws.deserialize_compact(text.strip(), ECKey.import_key(public), algorithms=["ES256"])
-    except JoseError as exc:
+    except (JoseError, ValueError) as exc:
         raise TrustBundleError("The trust bundle's signature does not match: the file was altered.") from exc
     try:
         body = json.loads(obj.payload)
         if body.get("format") != FORMAT:
             raise ValueError(body.get("format"))
-        return Bundle(body.get("iss", ""), body["issuer_name"], body["jwks"], body.get("revocation_list") or "",
-                      dt.datetime.fromisoformat(body["as_of"]), kid)
-    except (ValueError, KeyError, TypeError) as exc:
+        bundle = Bundle(body.get("iss", ""), body["issuer_name"], body["jwks"], body.get("revocation_list") or "",
+                        dt.datetime.fromisoformat(body["as_of"]), kid)
+        # Signed by its own key, so it proves nothing about its shape: every member is checked.
+        if not (isinstance(bundle.issuer, str) and isinstance(bundle.issuer_name, str)
+                and isinstance(bundle.jwks, dict) and isinstance(bundle.revocation_list, str)):
+            raise TypeError("a member of the wrong type")
+        return bundle
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise not_one from exc
