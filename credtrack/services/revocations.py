@@ -73,11 +73,12 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
         issuer_of[kid] = issuer_id
     lists = {issuer_id: IssuerList(frozenset(kids)) for issuer_id, kids in kids_of.items()}
     revoked: dict[str, Revocation] = {}
-    for row in session.scalars(select(ExternalRevocation)):
-        listed_by = issuer_of.get(row.issuer_kid)
+    for kid, code, reason, revoked_on, as_of in session.execute(select(  # columns, not objects: lists run long
+            ExternalRevocation.issuer_kid, ExternalRevocation.code, ExternalRevocation.reason,
+            ExternalRevocation.revoked_on, ExternalRevocation.list_as_of)):
+        listed_by = issuer_of.get(kid)
         into = lists[listed_by].revocations if listed_by is not None else revoked
-        into[row.code] = Revocation(row.code, row.reason, row.revoked_on,
-                                    f"revocation list as of {row.list_as_of:%Y-%m-%d}")
+        into[code] = Revocation(code, reason, revoked_on, f"revocation list as of {as_of:%Y-%m-%d}")
     for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
                                                       Certificate.revoked_at).where(Certificate.status == "revoked")):
         revoked[code] = Revocation(code, reason or "", when.date() if when else None)
