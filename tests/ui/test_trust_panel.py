@@ -71,3 +71,37 @@ def test_others_see_trusted_institutions_but_cannot_change_them(qtbot, demo_ctx,
     assert page.trust_panel.table.rowCount() == 1
     assert page.trust_panel.table.item(0, 0).text() == "Riverside Teaching Hospital"
     assert not any(button.isVisible() for button in page.trust_panel.admin_buttons)
+
+
+def test_trusting_a_key_file_and_refusing_files_that_are_neither(qtbot, demo_ctx, sqlite_db, boxes, monkeypatch,
+                                                                 tmp_path):
+    import json
+
+    build_world(sqlite_db)
+    page = open_page(qtbot, VerifyPage, demo_ctx())
+    panel = page.trust_panel
+    chosen: list[str] = []
+    monkeypatch.setattr("credtrack.ui.messages.open_file_name", lambda *a, **k: chosen[-1])
+    picture = tmp_path / "scan.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"hello": 1}', encoding="utf-8")
+    chosen.append(str(picture))
+    qtbot.mouseClick(panel.import_bundle_button, Qt.MouseButton.LeftButton)
+    chosen.append(str(notes))
+    qtbot.mouseClick(panel.import_bundle_button, Qt.MouseButton.LeftButton)
+    boxes.text_answers.append("Riverside Teaching Hospital")
+    qtbot.mouseClick(panel.import_keys_button, Qt.MouseButton.LeftButton)
+    assert [kind for kind in boxes.kinds() if kind != "ask"] == ["error", "error", "error"]
+    assert "cannot be read as text" in boxes.shown[0][2]
+    assert "not a credtrack trust bundle" in boxes.shown[1][2]
+    assert "not a key file (JWKS)" in boxes.shown[-1][2]
+    assert panel.table.rowCount() == 0
+
+    jwks = tmp_path / "riverside.jwks.json"
+    jwks.write_text(json.dumps(keys.export_jwks(sqlite_db.unit_of_work())), encoding="utf-8")
+    chosen.append(str(jwks))
+    boxes.text_answers.append("Riverside Teaching Hospital")
+    qtbot.mouseClick(panel.import_keys_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds()[-1] == "info" and keys.list_keys(sqlite_db.unit_of_work())[0].fingerprint in boxes.texts()
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 0).text() == "Riverside Teaching Hospital"
