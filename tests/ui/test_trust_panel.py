@@ -1,5 +1,6 @@
 """The Verify page's trusted institutions: an administrator imports another institution's trust bundle there,
-its certificates then verify on the page, its revocations follow a newer bundle, and distrusting its key ends it."""
+its certificates then verify on the page, its revocation lists import like our own, and distrusting its key
+ends it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from credtrack.models import Certificate
-from credtrack.services import certificates, keys, trust
+from credtrack.services import certificates, keys, revocations, trust
 from credtrack.services.permissions import SYSTEM
+from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.verify import VerifyPage
 from tests.integration.test_certificate_world import DAY, build_world
 from tests.ui.conftest import add_user, open_page
@@ -32,7 +34,8 @@ def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, de
     bundle = tmp_path / "riverside.bundle"
     bundle.write_text(trust.export_bundle(sqlite_db.unit_of_work(), world.admin).value, encoding="utf-8")
 
-    page = open_page(qtbot, VerifyPage, demo_ctx())
+    ctx = demo_ctx()
+    page = open_page(qtbot, VerifyPage, ctx)
     panel = page.trust_panel
     assert panel.empty.isVisible() and not panel.table.isVisible()
     assert _check(qtbot, page, text) == "unknown_issuer"
@@ -47,11 +50,18 @@ def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, de
     assert _check(qtbot, page, text) == "valid"
     assert "Riverside Teaching Hospital" in page.result.fields["issuer"].text()
 
-    # A revokes and sends a newer bundle: importing it brings the revocation.
+    # A revokes and sends its revocation list: the Certificates page imports it without asking for A's key file.
     certificates.revoke_certificate(sqlite_db.unit_of_work(), world.admin, cert.code, "Issued in error")
-    bundle.write_text(trust.export_bundle(sqlite_db.unit_of_work(), world.admin).value, encoding="utf-8")
-    qtbot.mouseClick(panel.import_bundle_button, Qt.MouseButton.LeftButton)
+    listing = tmp_path / "riverside.ctrl"
+    listing.write_text(revocations.export_revocation_list(sqlite_db.unit_of_work(), world.admin), encoding="utf-8")
+    asked: list[str] = []
+    monkeypatch.setattr("credtrack.ui.messages.open_file_name",
+                        lambda _p, title, _f: asked.append(title) or str(listing))
+    certificates_page = open_page(qtbot, CertificatesPage, ctx)
+    certificates_page.actions.import_revocations()
+    assert asked == ["Import revocation list"] and "1 new" in boxes.texts()
     assert _check(qtbot, page, text) == "revoked"
+    assert panel.table.item(0, 3).text().startswith("as of")
 
     panel.table.selectRow(0)
     assert panel.distrust_button.isEnabled()
