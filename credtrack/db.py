@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from credtrack.errors import ConcurrentEditError, DatabaseBusyError
+from credtrack.errors import ConcurrentEditError, DatabaseBusyError, DatabaseReadOnlyError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -56,6 +56,14 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+# On a shared server one stuck transaction must not hold every workstation silently: waiting for a
+# lock ends like SQLite's busy timeout (a "database busy" message, nothing saved), a runaway
+# statement ends after five minutes, and a session left idle inside a transaction (a crashed or
+# suspended workstation) is ended by the server after ten, releasing its locks.
+POSTGRES_TIMEOUTS = (f"-c lock_timeout={SQLITE_BUSY_TIMEOUT_MS} -c statement_timeout=300000 "
+                     "-c idle_in_transaction_session_timeout=600000")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
@@ -64,13 +72,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("options", POSTGRES_TIMEOUTS)
     return create_engine(url, **kwargs)
 
 
 def is_locked_error(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError):
         text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-        return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+        return any(words in text for words in ("database is locked", "database is busy", "lock timeout",
+                                                "statement timeout"))
     return False
 
 
@@ -125,6 +136,8 @@ def _translate(exc: BaseException) -> None:
         raise ConcurrentEditError() from exc
     if is_locked_error(exc):
         raise DatabaseBusyError() from exc
+    if isinstance(exc, OperationalError) and "readonly database" in str(exc.orig or exc).lower():
+        raise DatabaseReadOnlyError() from exc
 
 
 class Database:

@@ -63,6 +63,29 @@ class ConcurrentEditError(CredtrackError):
         )
 
 
+class DatabaseDamagedError(CredtrackError):
+    """The SQLite file fails its integrity check: work that would write into it is refused."""
+
+    def __init__(self, finding: str, *, refused: str = "") -> None:
+        self.finding = finding
+        super().__init__(
+            f"The database file is damaged (SQLite reports: {finding}). {refused}"
+            "Stop using it and restore the latest good backup (Settings › Restore from backup, or "
+            "credtrack-cli db restore); credtrack-cli db check tells when the file is sound again."
+        )
+
+
+class DatabaseReadOnlyError(CredtrackError):
+    """The SQLite file (or its folder) cannot be written by this user: reading works, saving does not."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database file is read-only for you, so nothing can be saved (nothing was). You can "
+            "still sign in and look. To make changes, ask whoever looks after this computer to let your "
+            "account write to the database file and its folder."
+        )
+
+
 class DatabaseBusyError(CredtrackError):
     """The database stayed locked by another program for longer than the busy timeout."""
 

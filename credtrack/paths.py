@@ -83,6 +83,11 @@ def checkpoints_file() -> Path:
     return data_dir() / "audit-checkpoints.jsonl"
 
 
+def certificates_dir() -> Path:
+    """Where the desktop app writes the PDFs it issues and opens (owner-only: they name learners)."""
+    return private_dir(data_dir() / "certificates")
+
+
 def batches_dir() -> Path:
     """Where a batch issue stages its signed files until they are recorded: owner-only, never shared."""
     return private_dir(data_dir() / "batches")

@@ -18,6 +18,7 @@ from credtrack.errors import (
     AccountLocked,
     AuthenticationError,
     CredtrackError,
+    DatabaseReadOnlyError,
     DuplicateError,
     NotFoundError,
     PermissionDenied,
@@ -159,7 +160,27 @@ def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | 
            source: str | None = None) -> Actor:
     """Check a password. Five wrong ones in a row for a name from one workstation pause that name there
     for a while (an administrator can lift it); an unknown name and a wrong password get the same answer,
-    after the same work, so nobody learns which names exist."""
+    after the same work, so nobody learns which names exist. On a database this user cannot write
+    (a read-only file) the password is checked and nothing recorded, so people can still look."""
+    try:
+        return _log_in(uow, username, password, now=now, source=source)
+    except DatabaseReadOnlyError:
+        return _log_in_to_read(uow, username, password)
+
+
+def _log_in_to_read(uow: UnitOfWork, username: str, password: str) -> Actor:
+    with uow:
+        user = _get_by_username(uow.session, username)
+        right = _password_matches(user, password) if user is not None else _spend_a_check(password)
+        if user is None or not right:
+            raise AuthenticationError("Wrong user name or password.")
+        if not user.active:
+            raise AuthenticationError("This account is switched off. Ask an administrator.")
+        return _actor(user)
+
+
+def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None,
+            source: str | None) -> Actor:
     now = now or utcnow()
     source = source or login_throttle.this_workstation()
     with uow:

@@ -22,7 +22,7 @@ from pathlib import Path
 from credtrack import backup, paths
 from credtrack.certificates import keys
 from credtrack.db import Database
-from credtrack.errors import AuthenticationError, ValidationError
+from credtrack.errors import AuthenticationError, DatabaseDamagedError, ValidationError
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import ADMIN, Actor, require
@@ -162,10 +162,15 @@ def auto_backup(database: Path, *, keep: int = 10, every: dt.timedelta = AUTO_EV
     """The scheduled backup: made when the newest automatic one is older than ``every``, then rotated.
 
     Returns the new backup, or None when a recent one exists (or there is no database yet).
+    The file's integrity is checked first, whether or not a backup is due: this is the check the
+    app makes on opening and every hour. A damaged file raises DatabaseDamagedError.
     """
     folder = folder or paths.backups_dir()
     if not database.exists():
         return None
+    sound, finding = backup.integrity_ok(database)
+    if not sound:  # never rotate good backups out for copies of a damaged file
+        raise DatabaseDamagedError(finding, refused="No automatic backup was made of it. ")
     now = now or dt.datetime.now(dt.UTC)
     newest = next((b for b in list_backups(folder) if b.reason == AUTO), None)
     if newest is not None and now - newest.created_at < every:

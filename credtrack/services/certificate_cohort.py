@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from credtrack.certificates import batch, keys, sealing
 from credtrack.config import LocalSettings
 from credtrack.db import Database
+from credtrack.errors import DatabaseDamagedError
 from credtrack.models import Certificate, Credential, Person
 from credtrack.services import audit, batch_staging, certificate_text
 from credtrack.services import certificate_drafts as drafting
@@ -92,6 +93,17 @@ class _CohortPlan:
                     yield person, credential, progress_now, records
 
 
+def _refuse_a_damaged_file(db: Database) -> None:
+    """A batch signs hundreds of certificates: never into a SQLite file that fails its quick check."""
+    if db.sqlite_path is None:
+        return
+    from credtrack.backup import integrity_ok
+
+    sound, finding = integrity_ok(db.sqlite_path)
+    if not sound:
+        raise DatabaseDamagedError(finding, refused="No certificate was issued. ")
+
+
 def issue_cohort(
     db: Database, actor: Actor, cohort_code: str, out_dir: Path, *, passphrase: str | None = None,
     today: dt.date | None = None, workers: int | None = None,
@@ -118,6 +130,7 @@ def issue_cohort(
     # sealed results it holds would stop the window's thread too, for a tenth of a second at a time.
     with uow, collection_paused():
         require(actor, "certificates.issue")
+        _refuse_a_damaged_file(db)
         session = uow.session
         people, credential_ids = cohort_scope(session, cohort_code)
         key = key_service.signing_key(session, passphrase, actor=actor)

@@ -76,6 +76,23 @@ def write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path
     return pdf.render([page_of(cert, institution, mark)], out_dir / f"{stem}.pdf", title=title)
 
 
+def discard_clean_copies(code: str) -> list[Path]:
+    """Delete the PDFs of ``code`` as issued that credtrack itself keeps (the data folder's certificates
+    folder), once it is revoked or superseded; marked copies stay. Files saved elsewhere are the
+    user's, and are left alone. Returns what was deleted."""
+    from credtrack import paths
+
+    folder = paths.data_dir() / "certificates"
+    if not folder.is_dir():
+        return []
+    gone = []
+    for path in folder.glob(f"{code}_*.pdf"):
+        if not path.stem.endswith("-COPY"):
+            path.unlink(missing_ok=True)
+            gone.append(path)
+    return gone
+
+
 def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Result[CertificateCopy]:
     """Write the PDF of an issued certificate again: as issued while in force, else marked, or refused by setting."""
     with uow:

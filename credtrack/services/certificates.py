@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credtrack import paths
 from credtrack.certificates import keys, sealing
 from credtrack.certificates.errors import NotEligibleError
 from credtrack.config import LocalSettings
@@ -22,7 +23,7 @@ from credtrack.models import Certificate, Credential, Person, utcnow
 from credtrack.services import audit, certificate_text
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
-from credtrack.services.certificate_copies import write_pdf
+from credtrack.services.certificate_copies import discard_clean_copies, write_pdf
 from credtrack.services.certificate_drafts import IssuedCertificate
 from credtrack.services.certificate_queries import certificate_by_code
 from credtrack.services.certificate_snapshot import page_for
@@ -117,6 +118,8 @@ def issue_certificate(
             if path is not None:
                 path.unlink(missing_ok=True)
             raise
+        if held is not None:
+            discard_clean_copies(held.code)  # superseded: no clean copy of it stays to be opened again
         return Result(row, Change.CERTIFICATES | Change.AUDIT)
 
 
@@ -145,7 +148,8 @@ def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) ->
                      after={"status": "revoked", "reason": reason})
         row = _row(cert, None)
         uow.commit()
-        return Result(row, Change.CERTIFICATES | Change.AUDIT)
+    discard_clean_copies(row.code)  # revoked: no clean copy of it stays to be opened again
+    return Result(row, Change.CERTIFICATES | Change.AUDIT)
 
 
 def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_code: str) -> tuple[int, int]:
@@ -179,7 +183,7 @@ def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
     if not eligible:
         return ["No demo person is eligible yet, so no certificate was issued."]
     person, credential = eligible[0]
-    folder = out_dir or (paths_data_dir() / "certificates")
+    folder = out_dir or paths.certificates_dir()
     cert = issue_certificate(db.unit_of_work(), SYSTEM, person.id, credential.id, out_dir=folder).value
     lines = [f"Certificate {cert.code} issued to {cert.holder_name} ({credential.code}): {cert.pdf_path}",
              f"  try: credtrack-cli verify {cert.code}"]
@@ -188,9 +192,3 @@ def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
         lines.append(f"Ready to issue: credtrack-cli issue --person {other.external_id} "
                      f"--credential {other_credential.code}")
     return lines
-
-
-def paths_data_dir() -> Path:
-    from credtrack import paths
-
-    return paths.data_dir()

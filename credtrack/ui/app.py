@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from credtrack import paths
-from credtrack.ui import crash, style
+from credtrack.ui import crash, messages, style
 from credtrack.ui.login import LoginDialog
 from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
@@ -158,7 +158,16 @@ class Launcher(QObject):
             return backups.auto_backup(path, keep=keep)
 
         # A backup that fails (a full disk) must not interrupt anyone's work: it goes to the log.
-        self.runner.run(work, on_error=lambda exc: crash.log_only(exc, "automatic backup"))
+        # A damaged database is another matter: whoever is using it must know at once.
+        self.runner.run(work, on_error=self._backup_failed)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        from credtrack.errors import DatabaseDamagedError
+
+        if isinstance(exc, DatabaseDamagedError):
+            messages.show_error(self.window or self.login, "The database is damaged", exc.message)
+        else:
+            crash.log_only(exc, "automatic backup")
 
     def _open_failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError
@@ -207,8 +216,6 @@ class Launcher(QObject):
         self.window.show()
         self.login = None
         if self.settled_batches:
-            from credtrack.ui import messages
-
             notes, self.settled_batches = self.settled_batches, []
             messages.show_info(self.window, "An interrupted batch issue", "\n\n".join(notes))
         emit(self.main_window_shown, self.window)

@@ -180,3 +180,23 @@ def test_the_command_line_reprints_marked_refuses_the_badge_and_names_the_except
     assert "Issued by exception" in out and "Basis:       issued by exception" in out
     assert main(["--database-url", db.url, "verify", exception.code, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["issued_by_exception"] is True
+
+
+def test_revoking_or_superseding_deletes_the_clean_pdf_the_app_keeps_but_not_a_users_file(db, world, tmp_path):
+    from credtrack import paths
+
+    kept = paths.certificates_dir()
+    saved_elsewhere = tmp_path / "chosen folder"
+    old = _issue(db, world, out_dir=kept)
+    # The educator also saved a copy in a folder of their choosing: that file is theirs.
+    users_file = certificate_copies.reprint(db.unit_of_work(), world.educator, old.code, saved_elsewhere).value.path
+    assert old.pdf_path.parent == kept and old.pdf_path.exists()
+    renewal = certificates.renew_certificate(db.unit_of_work(), world.admin, old.code, out_dir=kept,
+                                             today=DAY + dt.timedelta(days=30)).value
+    assert not old.pdf_path.exists()  # superseded: the app's clean copy is gone
+    assert renewal.pdf_path.exists() and users_file.exists()
+    marked = certificate_copies.reprint(db.unit_of_work(), world.educator, old.code, kept).value.path
+    certificates.revoke_certificate(db.unit_of_work(), world.admin, renewal.code, REASON)
+    assert not renewal.pdf_path.exists()  # revoked: likewise
+    assert marked.exists() and "SUPERSEDED-COPY" in marked.name  # a marked copy is not a clean one
+    assert sorted(p.name for p in kept.iterdir()) == [marked.name]

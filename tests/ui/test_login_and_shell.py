@@ -238,3 +238,23 @@ def test_a_batch_stopped_before_it_finished_is_settled_and_told_on_opening(qtbot
     qtbot.addWidget(shown.args[0])
     assert boxes.kinds() == ["info"]
     assert "nothing from it was issued" in boxes.texts() and "2026-JAN" in boxes.texts()
+
+
+def test_opening_a_damaged_database_says_so_at_once(qtbot, tmp_path, boxes):
+    from credtrack.db import open_database
+    from credtrack.services import backups
+    from tests.integration.test_certificate_world import build_world
+    from tests.integration.test_database_faults import damage
+
+    path = tmp_path / "app.db"
+    db = open_database(f"sqlite:///{path}")
+    build_world(db, names=tuple(f"Learner {i:03}" for i in range(40)))
+    db.dispose()
+    damage(path)
+
+    launcher = Launcher(f"sqlite:///{path}", runner=TaskRunner(synchronous=True))
+    launcher.start()
+    qtbot.addWidget(launcher.login)
+    qtbot.waitUntil(lambda: boxes.kinds() == ["error"], timeout=5000)
+    assert "The database file is damaged" in boxes.texts() and "db restore" in boxes.texts()
+    assert backups.list_backups() == []

@@ -38,9 +38,7 @@ STATUSES = [("Any status", None), ("Valid", "valid"), ("Expired", "expired"), ("
 def output_folder() -> Path:
     from credtrack import paths
 
-    folder = paths.data_dir() / "certificates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return paths.certificates_dir()
 
 
 class CertificatesPage(Page):

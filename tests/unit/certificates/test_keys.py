@@ -47,8 +47,11 @@ def test_passphrase_protected_key(data_home, monkeypatch):
 
 
 def test_missing_key_file_says_what_to_do(data_home):
-    with pytest.raises(SigningKeyError, match="missing"):
+    with pytest.raises(SigningKeyError) as refused:
         keys.load_private_key("doesnotexist")
+    message = str(refused.value)
+    assert "does not hold the signing key" in message and "keys install" in message
+    assert "Do not rotate" in message
 
 
 def test_jwks_and_fingerprint():
