@@ -29,3 +29,7 @@ class NotEligibleError(CertificateError):
 
 class RevocationListError(CertificateError):
     """A revocation list file that is not genuine or cannot be read."""
+
+
+class TrustBundleError(CertificateError):
+    """A trust bundle or key set from another institution that is not genuine or cannot be read."""

@@ -70,13 +70,25 @@ class Revocation:
     source: str = "issuer's database"
 
 
+@dataclass(frozen=True)
+class IssuerList:
+    """Revocations and renewals one issuer's signed list names: they count only for certificates signed
+    with that issuer's keys, so one trusted institution cannot revoke or supersede another's certificates."""
+
+    kids: frozenset[str]
+    revocations: dict[str, Revocation] = field(default_factory=dict)
+    superseded: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Trust:
     """What a verifier trusts: issuer public keys, plus known revocations and renewals."""
 
     keys: list[TrustedKey]
+    # Our own (and lists imported before their issuer was trusted): they count whichever key signed.
     revocations: dict[str, Revocation] = field(default_factory=dict)
     superseded: dict[str, str] = field(default_factory=dict)  # code -> code of the renewal
+    issuer_lists: list[IssuerList] = field(default_factory=list)
     # Codes the issuer's database knows were issued by an override, for those signed before the QR said so.
     exceptions: set[str] = field(default_factory=set)
     payload_for_code: Callable[[str], str | None] | None = None
@@ -88,6 +100,21 @@ class Trust:
 
     def keys_for(self, short_kid: bytes) -> list[TrustedKey]:
         return self._by_short_kid.get(short_kid, [])
+
+    def revocation(self, code: str, kid: str) -> Revocation | None:
+        """How ``code`` was revoked, for a certificate signed with the key ``kid``; None when it was not."""
+        found = self.revocations.get(code)
+        for listed in self.issuer_lists:
+            if found is None and kid in listed.kids:
+                found = listed.revocations.get(code)
+        return found
+
+    def renewal(self, code: str, kid: str) -> str | None:
+        """The code of the renewal that replaced ``code`` ("" when not named); None when it was not replaced."""
+        if code in self.superseded:
+            return self.superseded[code]
+        return next((listed.superseded[code] for listed in self.issuer_lists
+                     if kid in listed.kids and code in listed.superseded), None)
 
     @classmethod
     def from_jwks(cls, document: dict, issuer_name: str = "") -> Trust:
@@ -163,9 +190,10 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
     if not candidates:
         return VerificationResult(
             Verdict.UNKNOWN_ISSUER,
-            "The code names a signing key that is not among the keys you trust: either its issuer's public "
-            "keys (JWKS) have not been imported here, or the key id in the code was changed. Import the "
-            "issuer's keys and check again; if it still fails, treat the certificate as not genuine.",
+            "The code names a signing key that is not among the keys you trust: either its issuer is not a "
+            "trusted institution here (or its key was distrusted), or the key id in the code was changed. An "
+            "administrator can trust the issuer (its trust bundle or key file: Verify page › Trusted institutions) "
+            "after confirming its fingerprint; if it still fails, treat the certificate as not genuine.",
         )
     key = next((k for k in candidates if payload.signature_valid(signed, k.public_key)), None)
     if key is None:
@@ -179,14 +207,14 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
     exception = claims.by_exception or claims.code in trust.exceptions
     common = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name, "by_exception": exception}
     basis = f" {BY_EXCEPTION}" if exception else ""
-    revocation = trust.revocations.get(claims.code)
+    revocation = trust.revocation(claims.code, key.kid)
     if revocation is not None:
         when = f" on {revocation.revoked_on.isoformat()}" if revocation.revoked_on else ""
         return VerificationResult(
             Verdict.REVOKED, f"Revoked{when}: {revocation.reason}", revocation=revocation, **common
         )
-    if claims.code in trust.superseded:
-        newer = trust.superseded[claims.code]
+    newer = trust.renewal(claims.code, key.kid)
+    if newer is not None:
         return VerificationResult(
             Verdict.SUPERSEDED,
             "This certificate was replaced by a newer one" + (f" ({newer})." if newer else "."),

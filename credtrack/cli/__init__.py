@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "credtrack.cli.certificates",
     "credtrack.cli.data",
     "credtrack.cli.verifier",
+    "credtrack.cli.trust",
 ]
 
 

@@ -18,6 +18,7 @@ from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
 from credtrack.models.evidence import PersonEvidence  # noqa: I001 - after the records it is packed from
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.records import Assessment, Completion
+from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 
 __all__ = [
     "Assessment",
@@ -44,6 +45,8 @@ __all__ = [
     "Scale",
     "ScaleLevel",
     "Setting",
+    "TrustedIssuer",
+    "TrustedIssuerKey",
     "User",
     "fold",
     "utcnow",

@@ -32,6 +32,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "certificates.revocations_import": ("import revocation lists", STAFF),
     "certificates.revocations_export": ("export a signed revocation list", STAFF),
     "keys.manage": ("manage the signing key", frozenset({ADMIN})),
+    "trust.manage": ("manage trusted issuers", frozenset({ADMIN})),
     "users.manage": ("manage user accounts", frozenset({ADMIN})),
     "settings.edit": ("change institution settings", frozenset({ADMIN})),
     "backup.manage": ("make or restore backups", frozenset({ADMIN})),

@@ -11,9 +11,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from credtrack.certificates import keys, revocation_list, verify
-from credtrack.certificates.verify import Revocation, Trust, TrustedKey, VerificationResult
+from credtrack.certificates.errors import RevocationListError
+from credtrack.certificates.verify import (
+    IssuerList,
+    Revocation,
+    Trust,
+    TrustedKey,
+    VerificationResult,
+)
 from credtrack.db import UnitOfWork
-from credtrack.models import Certificate, ExternalRevocation, IssuerKey, Setting, utcnow
+from credtrack.models import (
+    Certificate,
+    ExternalRevocation,
+    IssuerKey,
+    Setting,
+    TrustedIssuer,
+    TrustedIssuerKey,
+    utcnow,
+)
 from credtrack.services import audit
 from credtrack.services import keys as key_service
 from credtrack.services.changes import Change, Result
@@ -27,6 +42,11 @@ def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list
     for row in session.scalars(select(IssuerKey)):
         jwk = json.loads(row.public_jwk)
         trusted.append(TrustedKey(row.kid, keys.public_key_from_jwk(jwk), row.issuer_name or institution, row.status))
+    for key, issuer in session.execute(select(TrustedIssuerKey, TrustedIssuer.name).join(TrustedIssuer)
+                                       .where(TrustedIssuerKey.status != "distrusted")):
+        # Another institution's key, imported by an administrator; a distrusted key verifies nothing.
+        trusted.append(TrustedKey(key.kid, keys.public_key_from_jwk(json.loads(key.public_jwk)), issuer,
+                                  "active" if key.status == "trusted" else "retired"))
     for document in extra_jwks or []:
         trusted.extend(Trust.from_jwks(document).keys)
     return trusted
@@ -41,22 +61,43 @@ def superseded_codes(session: Session) -> dict[str, str]:
 
 
 def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
-    """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them."""
+    """Keys, revocations (own and imported), renewals and certificates issued by exception, as this database knows them.
+
+    What a trusted institution's lists name counts only for certificates signed with that institution's keys.
+    """
+    trusted = trusted_keys(session, extra_jwks)
+    kids_of: dict[int, set[str]] = {}
+    issuer_of: dict[str, int] = {}
+    for issuer_id, kid in session.execute(select(TrustedIssuerKey.issuer_id, TrustedIssuerKey.kid)):
+        kids_of.setdefault(issuer_id, set()).add(kid)
+        issuer_of[kid] = issuer_id
+    lists = {issuer_id: IssuerList(frozenset(kids)) for issuer_id, kids in kids_of.items()}
     revoked: dict[str, Revocation] = {}
-    for row in session.scalars(select(ExternalRevocation)):
-        revoked[row.code] = Revocation(row.code, row.reason, row.revoked_on,
-                                       f"revocation list as of {row.list_as_of:%Y-%m-%d}")
+    for kid, code, reason, revoked_on, as_of in session.execute(select(  # columns, not objects: lists run long
+            ExternalRevocation.issuer_kid, ExternalRevocation.code, ExternalRevocation.reason,
+            ExternalRevocation.revoked_on, ExternalRevocation.list_as_of)):
+        listed_by = issuer_of.get(kid)
+        into = lists[listed_by].revocations if listed_by is not None else revoked
+        into[code] = Revocation(code, reason, revoked_on, f"revocation list as of {as_of:%Y-%m-%d}")
     for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
                                                       Certificate.revoked_at).where(Certificate.status == "revoked")):
         revoked[code] = Revocation(code, reason or "", when.date() if when else None)
-    superseded = superseded_codes(session)
+    for issuer_id, text in session.execute(select(TrustedIssuer.id, TrustedIssuer.revocation_list)
+                                           .where(TrustedIssuer.revocation_list != "")):
+        if issuer_id not in lists:
+            continue
+        try:  # renewals the institution listed; the list was checked on import and is checked again here
+            loaded = revocation_list.load(text, [k for k in trusted if k.kid in lists[issuer_id].kids])
+        except RevocationListError:
+            continue
+        lists[issuer_id].superseded.update(dict(loaded.superseded))
 
     def payload_for_code(code: str) -> str | None:
         return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
 
     exceptions = set(session.scalars(select(Certificate.code).where(Certificate.override_reason.is_not(None))))
-    return Trust(keys=trusted_keys(session, extra_jwks), revocations=revoked, superseded=superseded,
-                 exceptions=exceptions, payload_for_code=payload_for_code)
+    return Trust(keys=trusted, revocations=revoked, superseded=superseded_codes(session),
+                 issuer_lists=list(lists.values()), exceptions=exceptions, payload_for_code=payload_for_code)
 
 
 def verify_input(uow: UnitOfWork, source: str | bytes | os.PathLike[str], *, extra_jwks: list[dict] | None = None,
@@ -105,19 +146,29 @@ def import_revocation_list(uow: UnitOfWork, actor: Actor, text: str, *,
         require(actor, "certificates.revocations_import")
         session = uow.session
         loaded = revocation_list.load(text, trusted_keys(session, extra_jwks))
-        new = 0
-        for item in loaded.revoked:
-            row = session.scalar(select(ExternalRevocation).where(
-                ExternalRevocation.issuer_kid == loaded.kid, ExternalRevocation.code == item.code))
-            if row is None:
-                session.add(ExternalRevocation(issuer_kid=loaded.kid, code=item.code, reason=item.reason,
-                                               revoked_on=item.revoked_on, list_as_of=loaded.as_of))
-                new += 1
-            elif loaded.as_of > row.list_as_of:
-                row.list_as_of = loaded.as_of
-        session.flush()
-        summary = ImportSummary(loaded.issuer_name, loaded.as_of, len(loaded.revoked), new)
-        audit.record(session, actor, "revocations.import", "revocation_list", loaded.kid,
-                     after={"as_of": loaded.as_of, "total": summary.total, "new": new})
+        summary = record_list(session, actor, loaded, text)
         uow.commit()
         return Result(summary, Change.CERTIFICATES | Change.AUDIT)
+
+
+def record_list(session: Session, actor: Actor, loaded: revocation_list.RevocationList, text: str) -> ImportSummary:
+    """Record a checked list's revocations, and keep it as its trusted issuer's latest list when it is newer."""
+    new = 0
+    for item in loaded.revoked:
+        row = session.scalar(select(ExternalRevocation).where(
+            ExternalRevocation.issuer_kid == loaded.kid, ExternalRevocation.code == item.code))
+        if row is None:
+            session.add(ExternalRevocation(issuer_kid=loaded.kid, code=item.code, reason=item.reason,
+                                           revoked_on=item.revoked_on, list_as_of=loaded.as_of))
+            new += 1
+        elif loaded.as_of > row.list_as_of:
+            row.list_as_of = loaded.as_of
+    issuer = session.scalar(select(TrustedIssuer).join(TrustedIssuerKey).where(TrustedIssuerKey.kid == loaded.kid))
+    if issuer is not None and (issuer.revocation_list_as_of is None or loaded.as_of > issuer.revocation_list_as_of):
+        issuer.revocation_list, issuer.revocation_list_as_of = text.strip(), loaded.as_of
+    session.flush()
+    summary = ImportSummary(loaded.issuer_name, loaded.as_of, len(loaded.revoked), new)
+    audit.record(session, actor, "revocations.import", "revocation_list", loaded.kid,
+                 after={"as_of": loaded.as_of, "total": summary.total, "new": new,
+                        "issuer": issuer.name if issuer is not None else loaded.issuer_name})
+    return summary

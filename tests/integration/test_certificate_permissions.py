@@ -17,6 +17,7 @@ from credtrack.services import (
     certificates,
     keys,
     revocations,
+    trust,
     verifier_export,
 )
 from credtrack.services.permissions import ACTIONS, SYSTEM
@@ -38,6 +39,10 @@ CERTIFICATE_FUNCTIONS = {
     "revocations.import_revocation_list": "certificates.revocations_import",
     "revocations.export_revocation_list": "certificates.revocations_export",
     "verifier_export.export_verifier_page": "certificates.revocations_export",
+    "trust.import_jwks": "trust.manage",
+    "trust.import_bundle": "trust.manage",
+    "trust.set_key_status": "trust.manage",
+    "trust.export_bundle": "trust.manage",
 }
 
 
@@ -162,3 +167,32 @@ def test_the_private_key_is_loaded_only_for_someone_who_may_sign(db, world):
         assert keys.signing_key(uow.session, actor=actors["educator"]).kid
         with pytest.raises(KeyError):
             keys.signing_key(uow.session, actor=actors["admin"], action="read")
+
+
+def _partner_bundle(name: str) -> tuple[str, dict]:
+    """Another institution's trust bundle and key file, made with a key of its own."""
+    import datetime as dt
+
+    from credtrack.certificates import keys as key_files
+    from credtrack.certificates import trust_bundle
+
+    key = key_files.SigningKey.of(key_files.generate())
+    jwks = key_files.jwks([key_files.public_jwk(key.public_key)])
+    return trust_bundle.export(issuer="CTPARTNR", issuer_name=name, jwks=jwks, revocation_list="",
+                               as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), key=key), jwks
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_manage_trust(db, world, role):
+    _w, actors, _eligible = world
+    actor = actors[role]
+    bundle, _ = _partner_bundle("Hillcrest School of Nursing")
+    _, jwks = _partner_bundle("Lakeside College")
+    _expect(db, role, "trust.manage", lambda: trust.import_bundle(db.unit_of_work(), actor, bundle))
+    _expect(db, role, "trust.manage", lambda: trust.import_jwks(db.unit_of_work(), actor, "Lakeside College", jwks))
+    if role != "admin":
+        trust.import_jwks(db.unit_of_work(), actors["admin"], "Lakeside College", jwks)
+    kid = jwks["keys"][0]["kid"]
+    _expect(db, role, "trust.manage", lambda: trust.set_key_status(db.unit_of_work(), actor, kid, "retired"))
+    exported = _expect(db, role, "trust.manage", lambda: trust.export_bundle(db.unit_of_work(), actor))
+    assert (exported is not None) == (role == "admin")

@@ -60,32 +60,37 @@
     return crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, message);
   }
 
-  // Keys, then each issuer's revocation list, checked against the keys before it is believed.
+  // Keys, then each issuer's revocation list, checked against that issuer's keys before it is believed.
+  // What a list names counts only for certificates signed with its issuer's keys (verify.IssuerList).
   async function prepare() {
-    var keys = [], revocations = {}, superseded = {}, lists = [];
-    for (var issuer of data.issuers) {
+    var keys = [], listed = [], lists = [];
+    for (var at = 0; at < data.issuers.length; at++) {
+      var issuer = data.issuers[at];
+      listed.push({ revocations: Object.create(null), superseded: Object.create(null) });
       for (var k of issuer.keys) {
         try {
           keys.push({ kid: k.kid, short: hex(b64urlDecode(k.kid).slice(0, COSE_KID_BYTES)), status: k.status,
-            issuer: issuer.name, key: await importKey(k.jwk) });
+            issuer: issuer.name, listed: listed[at], key: await importKey(k.jwk) });
         } catch (e) { lists.push({ issuer: issuer.name, error: "a public key in this page is damaged" }); }
       }
     }
-    for (var entry of data.issuers) {
+    for (var index = 0; index < data.issuers.length; index++) {
+      var entry = data.issuers[index], own = listed[index];
       if (!entry.revocation_list) { lists.push({ issuer: entry.name, missing: true }); continue; }
       try {
-        var body = await readRevocationList(entry.revocation_list, keys);
+        var body = await readRevocationList(entry.revocation_list,
+          keys.filter(function (key) { return key.listed === own; }));
         var source = "revocation list as of " + body.as_of.slice(0, 10);
         for (var item of body.revoked) {
-          revocations[item.code] = { reason: item.reason || "", revoked_on: item.revoked_on || null, source: source };
+          own.revocations[item.code] = { reason: item.reason || "", revoked_on: item.revoked_on || null, source: source };
         }
-        for (var s of body.superseded || []) { superseded[s.code] = s.by || ""; }
+        for (var s of body.superseded || []) { own.superseded[s.code] = s.by || ""; }
         lists.push({ issuer: entry.name, as_of: body.as_of, count: body.revoked.length });
       } catch (e) {
         lists.push({ issuer: entry.name, error: e.message });
       }
     }
-    return { keys: keys, revocations: revocations, superseded: superseded, lists: lists };
+    return { keys: keys, lists: lists };
   }
 
   async function readRevocationList(text, keys) {
@@ -236,13 +241,13 @@
       return new Failure("altered_or_forged", "The signed content is not a credtrack certificate.");
     }
     var result = { claims: claims, issuer: key.issuer, keyStatus: key.status };
-    var revocation = trust.revocations[claims.code];
+    var revocation = key.listed.revocations[claims.code];
     if (revocation) {
       result.verdict = "revoked";
       result.message = "Revoked" + (revocation.revoked_on ? " on " + revocation.revoked_on : "") + ": " + revocation.reason;
       result.revocation = revocation;
-    } else if (Object.prototype.hasOwnProperty.call(trust.superseded, claims.code)) {
-      var newer = trust.superseded[claims.code];
+    } else if (claims.code in key.listed.superseded) {
+      var newer = key.listed.superseded[claims.code];
       result.verdict = "superseded";
       result.message = "This certificate was replaced by a newer one" + (newer ? " (" + newer + ")." : ".");
     } else if (claims.expires_on !== null && localToday() > claims.expires_on) {

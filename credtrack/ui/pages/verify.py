@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from credtrack.services.changes import Change
 from credtrack.ui import style
 from credtrack.ui.pages.base import Page
+from credtrack.ui.widgets.trust_panel import TrustPanel
 from credtrack.ui.widgets.verdict import VerdictView
 
 FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
@@ -64,6 +65,7 @@ class VerifyPage(Page):
         self.drop_hint = QLabel("…or drop a certificate PDF or a photo of a printed certificate anywhere on this page.")
         style.set_role(self.drop_hint, "subtitle")
         self.result = VerdictView()
+        self.trust_panel = TrustPanel(ctx)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.drop_hint, 1)
@@ -72,19 +74,24 @@ class VerifyPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
         layout.addWidget(style.subtitle(
-            "Checks the signature against this institution's keys, then revocations and the validity period. "
-            "Works offline."
+            "Checks the signature against this institution's keys and those of the institutions it trusts, then "
+            "revocations and the validity period. Works offline."
         ))
         layout.addWidget(self.input)
         layout.addLayout(buttons)
         layout.addSpacing(8)
         layout.addWidget(self.result)
         layout.addStretch(1)
+        layout.addWidget(self.trust_panel)
         publish = QHBoxLayout()
         publish.addStretch(1)
         publish.addWidget(self.page_button)
         layout.addLayout(publish)
-        self.set_tab_order(self.input, self.open_button, self.check_button, self.page_button)
+        self.set_tab_order(self.input, self.open_button, self.check_button, self.trust_panel.table,
+                           *self.trust_panel.admin_buttons, self.page_button)
+
+    def reload(self) -> None:
+        self.trust_panel.reload()
 
     def focus_search(self) -> None:
         self.input.setFocus()

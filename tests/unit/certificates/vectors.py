@@ -1,7 +1,8 @@
 """Helpers, not tests: conformance vectors for every credtrack verifier (Python and the offline page).
 
 ``build_vectors()`` makes an issuer with an active and a retired key, a signed revocation list
-(one revoked, one superseded code) and QR texts with the verdict each must get. The file
+(one revoked, one superseded code), a trusted partner institution with its own list (which also
+names one of the first issuer's codes, to no effect) and QR texts with the verdict each must get. The file
 ``verifier_vectors.json`` beside this module is one such set; regenerate it with
 ``python -m tests.unit.certificates.vectors``. Dates are far from today (valid until 2099,
 expired in 2001), so the file stays right for decades.
@@ -19,10 +20,11 @@ import base45
 import cbor2
 
 from credtrack.certificates import codes, keys, payload, revocation_list, verifier_page
-from credtrack.certificates.verify import Revocation, Trust, TrustedKey
+from credtrack.certificates.verify import IssuerList, Revocation, Trust, TrustedKey
 
 VECTORS_FILE = Path(__file__).with_name("verifier_vectors.json")
 ISSUER = "Riverside Conformance Hospital"
+PARTNER = "Hillcrest Conformance School"
 ADDRESS = "https://www.riverbend.example/verify"
 GENERATED = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -60,14 +62,23 @@ def _with_protected(text: str, header: dict) -> str:
 
 
 def build_vectors() -> dict:
-    active, retired, foreign = (keys.SigningKey.of(keys.generate()) for _ in range(3))
+    active, retired, foreign, partner = (keys.SigningKey.of(keys.generate()) for _ in range(4))
     revoked_code, superseded_code, renewal_code = codes.new_code(), codes.new_code(), codes.new_code()
+    ours_named_by_partner, partner_revoked, partner_superseded = codes.new_code(), codes.new_code(), codes.new_code()
     revocations = [Revocation(revoked_code, "Issued in error", dt.date(2026, 2, 1))]
     listed = revocation_list.export(revocations, issuer="CTCONFRM", issuer_name=ISSUER, as_of=GENERATED, key=active,
                                     superseded={superseded_code: renewal_code})
+    # A trusted partner whose own list also names one of our codes: that entry must not touch our certificate.
+    partner_listed = revocation_list.export(
+        [Revocation(partner_revoked, "Withdrawn", dt.date(2026, 5, 1)),
+         Revocation(ours_named_by_partner, "Not ours to revoke", dt.date(2026, 5, 1))],
+        issuer="CTPARTNR", issuer_name=PARTNER, as_of=GENERATED, key=partner,
+        superseded={partner_superseded: "", ours_named_by_partner: ""})
     page_keys = (verifier_page.PageKey(retired.kid, keys.public_jwk(retired.public_key), "retired"),
                  verifier_page.PageKey(active.kid, keys.public_jwk(active.public_key), "active"))
-    trust = verifier_page.trust_data([verifier_page.PageIssuer(ISSUER, page_keys, listed)],
+    partner_keys = (verifier_page.PageKey(partner.kid, keys.public_jwk(partner.public_key), "active"),)
+    trust = verifier_page.trust_data([verifier_page.PageIssuer(ISSUER, page_keys, listed),
+                                      verifier_page.PageIssuer(PARTNER, partner_keys, partner_listed)],
                                      institution=ISSUER, generated_at=GENERATED)
 
     good = payload.sign(_claims(), active)
@@ -82,6 +93,17 @@ def build_vectors() -> dict:
         ("revoked", payload.sign(_claims(code=revoked_code), active), "revoked"),
         ("superseded by a renewal", payload.sign(_claims(code=superseded_code), active), "superseded"),
         ("the renewal itself", payload.sign(_claims(code=renewal_code), active), "valid"),
+        ("a trusted partner's certificate", payload.sign(_claims(issuer="CTPARTNR"), partner), "valid"),
+        ("a trusted partner's certificate, revoked by its list",
+         payload.sign(_claims(issuer="CTPARTNR", code=partner_revoked), partner), "revoked"),
+        ("a trusted partner's certificate, superseded by its list",
+         payload.sign(_claims(issuer="CTPARTNR", code=partner_superseded), partner), "superseded"),
+        ("our certificate that the partner's list names", payload.sign(_claims(code=ours_named_by_partner), active),
+         "valid"),
+        ("a partner's certificate with a code our list revoked",
+         payload.sign(_claims(issuer="CTPARTNR", code=revoked_code), partner), "valid"),
+        ("a partner's certificate with a code our list superseded",
+         payload.sign(_claims(issuer="CTPARTNR", code=superseded_code), partner), "valid"),
         ("signed by a key nobody here trusts", payload.sign(_claims(), foreign), "unknown_issuer"),
         ("key id changed", _with_protected(good, {payload.HDR_ALG: payload.ALG_ES256, payload.HDR_KID: b"\x00" * 8}),
          "unknown_issuer"),
@@ -151,13 +173,13 @@ def trust_of(document: dict) -> Trust:
     for issuer in document["trust"]["issuers"]:
         for k in issuer["keys"]:
             trusted.append(TrustedKey(k["kid"], keys.public_key_from_jwk(k["jwk"]), issuer["name"], k["status"]))
-    trust = Trust(keys=trusted)
+    lists = []
     for issuer in document["trust"]["issuers"]:
-        if issuer["revocation_list"]:
-            loaded = revocation_list.load(issuer["revocation_list"], trusted)
-            trust.revocations.update({r.code: r for r in loaded.revoked})
-            trust.superseded.update(dict(loaded.superseded))
-    return trust
+        kids = frozenset(k["kid"] for k in issuer["keys"])
+        if issuer["revocation_list"]:  # checked against its own issuer's keys, and counting for them only
+            loaded = revocation_list.load(issuer["revocation_list"], [k for k in trusted if k.kid in kids])
+            lists.append(IssuerList(kids, {r.code: r for r in loaded.revoked}, dict(loaded.superseded)))
+    return Trust(keys=trusted, issuer_lists=lists)
 
 
 def main() -> None:
