@@ -36,6 +36,7 @@ from credtrack.services.common import (
     limited_text,
     not_in_future,
     parse_date,
+    refuse_controls,
     required_text,
 )
 from credtrack.services.common import today as _today
@@ -219,6 +220,12 @@ def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: s
         return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))
 
 
+def _comment(comment: str | None) -> str:
+    """A sign-off's comment keeps its line breaks; control characters are refused like in every field."""
+    refuse_controls(comment, "The comment", "comment")
+    return (comment or "").strip()
+
+
 def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str,
           today: dt.date | None) -> tuple[str, ...]:
     """Mark a record void with a reason; it stays in history. Preceptors may void only their own.
@@ -310,7 +317,7 @@ def record_signoff(
         profession: Profession | None = assessor_person.profession if assessor_person else None
         assessment = Assessment(
             person_id=person.id, competency_id=competency.id, scale_id=scale.id, level_id=level.id, assessed_on=day,
-            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=(comment or "").strip(),
+            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=_comment(comment),
             attestation_text=attestation_text, attestation_accepted=True, assessor_user_id=actor.id,
             assessor_person_id=assessor_person.id if assessor_person else None,
             assessor_name=assessor_person.full_name if assessor_person else actor.label,
