@@ -36,7 +36,7 @@ ROOT = HERE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from common import Outcome, TrialContext  # noqa: E402
+from common import Outcome, TrialContext, put  # noqa: E402
 
 TRIAL = "qr_tamper"
 MAX_SECONDS = 30.0  # per hostile case, start-up of its process included
@@ -219,13 +219,6 @@ def _make_cases(work: Path, genuine: Path, rng: random.Random) -> dict[str, tupl
     from credtrack.certificates import payload
     from credtrack.certificates.payload import PREFIX
 
-    def put(name: str, data: bytes | str) -> Path:
-        path = work / name
-        if isinstance(data, str):
-            path.write_text(data, encoding="utf-8")
-        else:
-            path.write_bytes(data)
-        return path
 
     photo = work / "genuine.png"
     _rasterise(genuine, photo)
@@ -236,14 +229,14 @@ def _make_cases(work: Path, genuine: Path, rng: random.Random) -> dict[str, tupl
     return {
         "genuine PDF": (genuine, False, True),
         "genuine photo (PNG)": (photo, False, True),
-        "10 MB QR text": (put("long.txt", PREFIX + "".join(rng.choice(BASE45) for _ in range(10 << 20))), True, False),
-        "10 MB random file": (put("random.bin", rng.randbytes(10 << 20)), False, False),
-        "zlib bomb in CT1 (256 MB)": (put("bomb.txt", PREFIX + _b45(inflated)), True, False),
-        "CBOR length bomb in CT1": (put("cbor.txt", payload.wrap(cbor_bomb)), True, False),
+        "10 MB QR text": (put(work, "long.txt", PREFIX + "".join(rng.choice(BASE45) for _ in range(10 << 20))), True, False),
+        "10 MB random file": (put(work, "random.bin", rng.randbytes(10 << 20)), False, False),
+        "zlib bomb in CT1 (256 MB)": (put(work, "bomb.txt", PREFIX + _b45(inflated)), True, False),
+        "CBOR length bomb in CT1": (put(work, "cbor.txt", payload.wrap(cbor_bomb)), True, False),
         "PDF that is not a certificate": (_plain_pdf(work / "letter.pdf"), False, False),
-        "truncated certificate PDF": (put("truncated.pdf", data[: len(data) // 2]), False, False),
+        "truncated certificate PDF": (put(work, "truncated.pdf", data[: len(data) // 2]), False, False),
         "20000×20000 PNG": (_huge_png(work / "huge.png", 20_000, 20_000), False, False),
-        "text file named .pdf": (put("notes.pdf", "Meeting notes\nnot a certificate\n" * 100), False, False),
+        "text file named .pdf": (put(work, "notes.pdf", "Meeting notes\nnot a certificate\n" * 100), False, False),
         "PDF of three 14400 pt pages": (_huge_pdf(work / "huge.pdf"), False, False),
     }
 
