@@ -8,6 +8,10 @@ A real certificate is signed and rendered the way credtrack issues one. Then:
   and every one must get a verdict (an exception caught by the verifier's last guard counts
   as a failure);
 - random text and random bytes: a verdict each, none valid;
+- for N genuine certificates, each signed on its own: one byte of the signature flipped, one byte
+  of the signed claims flipped, the QR text cut short, the COSE bytes cut short and wrapped
+  again, the claims re-signed with another key under its own key id and under the genuine one: each must be refused
+  with the verdict that says what happened (altered or forged, unreadable, unknown issuer);
 - hostile files and inputs (a 10 MB text and file, a zlib bomb and a CBOR length bomb inside a
   ``CT1:`` envelope, a PDF that is not a certificate, a truncated PDF, a 20000×20000 PNG, a
   text file named ``.pdf``, a PDF of three huge pages), each in a process of its own so its
@@ -29,6 +33,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -66,18 +71,79 @@ def run(ctx: TrialContext) -> list[Outcome]:
         _count("random text and random bytes", n_random,
                (_verdict(_random_input(rng, i), trust) for i in range(n_random))),
     ]
+    outcomes += _genuine_payloads(key, trust, rng, 20 if ctx.quick else 500)
     outcomes.append(_hostile_files(ctx, key, text, rng))
     return outcomes
+
+
+# Each of N genuine payloads, changed in the ways a forger would ------------------------------------------
+
+ALTERED, UNREADABLE, UNKNOWN = "altered_or_forged", "unreadable", "unknown_issuer"
+
+
+def _genuine_payloads(key, trust, rng: random.Random, n: int) -> list[Outcome]:  # type: ignore[no-untyped-def]
+    """For each of ``n`` freshly signed certificates, every change below; a row per change counting those
+    refused with the expected verdict."""
+    import cbor2
+
+    from credtrack.certificates import keys, payload
+
+    stranger = keys.SigningKey.of(keys.generate())
+    impostor = keys.SigningKey(key.kid, stranger.private_key)  # the genuine key id, another key's signature
+
+    def rebuilt(parts: list, at: int, value: bytes) -> str:
+        changed = list(parts)
+        changed[at] = value
+        return payload.wrap(cbor2.dumps(cbor2.CBORTag(payload.COSE_SIGN1_TAG, changed)))
+
+    def flip(data: bytes) -> bytes:
+        return _mutate_bytes(data, rng)
+
+    changes: dict[str, tuple[str, Callable[[str, list], str]]] = {
+        "one byte of the signature flipped": (ALTERED, lambda text, parts: rebuilt(parts, 3, flip(parts[3]))),
+        "one byte of the signed claims flipped": (ALTERED, lambda text, parts: rebuilt(parts, 2, flip(parts[2]))),
+        "the QR text cut short": (UNREADABLE, lambda text, parts: text[:rng.randrange(len(payload.PREFIX),
+                                                                                      len(text))]),
+        # An intact wrapper around a cut signed structure was made that way on purpose: it is altered.
+        "the COSE bytes cut short and wrapped again": (ALTERED, lambda text, parts: payload.wrap(
+            payload.unwrap(text)[:rng.randrange(1, len(payload.unwrap(text)))])),
+        "re-signed with another key": (UNKNOWN, lambda text, parts: payload.sign(_claims_of(text), stranger)),
+        "re-signed with another key under the genuine key id": (
+            ALTERED, lambda text, parts: payload.sign(_claims_of(text), impostor)),
+    }
+    right = {name: 0 for name in changes}
+    seen: dict[str, dict[str, int]] = {name: {} for name in changes}
+    for _ in range(n):
+        text = payload.sign(_claims(rng), key)
+        parts = cbor2.loads(payload.unwrap(text)).value
+        for name, (expected, change) in changes.items():
+            verdict, raised = _verdict(change(text, parts), trust)
+            right[name] += verdict == expected and not raised
+            seen[name][verdict] = seen[name].get(verdict, 0) + 1
+    return [Outcome(TRIAL, "none", f"{n} genuine certificates, {name}", n, right[name],
+                    f"all '{expected}'",
+                    ", ".join(f"{v} {c}" for v, c in sorted(seen[name].items(), key=lambda kv: -kv[1])))
+            for name, (expected, _change) in changes.items()]
+
+
+def _claims_of(text: str):  # type: ignore[no-untyped-def]
+    from credtrack.certificates import payload
+
+    return payload.decode_claims(payload.parse(payload.unwrap(text)).payload)
 
 
 # The real certificate -------------------------------------------------------------------------------
 
 
-def _claims():  # type: ignore[no-untyped-def]
+HOLDERS = ("Zoë O'Brien-Łukasiewicz", "Nguyễn Thị Minh Khai", "Ana Lopez", "محمد الأحمد", "Ødegård, Ingrid",
+           "Bartholomew Featherstonehaugh-Smythe")
+
+
+def _claims(rng: random.Random | None = None):  # type: ignore[no-untyped-def]
     from credtrack.certificates import codes, payload
 
     return payload.Claims(
-        issuer="CT4K7Q2M", code=codes.new_code(), holder_name="Zoë O'Brien-Łukasiewicz",
+        issuer="CT4K7Q2M", code=codes.new_code(), holder_name=rng.choice(HOLDERS) if rng else HOLDERS[0],
         credential_title="Interprofessional Collaboration Foundations", issued_on=dt.date(2025, 3, 1),
         expires_on=dt.date(2027, 3, 1), competencies=("VE1", "RR1", "C2", "TT3"), openbadge_digest=os.urandom(16))
 
