@@ -55,8 +55,7 @@ def cap_utf8(value: str, max_bytes: int) -> str:
     return cut
 
 
-def file_name(stem: str, suffix: str = "", max_bytes: int = MAX_FILE_NAME_BYTES) -> str:
-    """``stem + suffix`` cut so the whole name is at most ``max_bytes`` in UTF-8; the suffix
-    (a code, an extension) is always kept whole."""
-    room = max_bytes - len(suffix.encode("utf-8"))
-    return cap_utf8(stem, max(room, 0)) + suffix
+def for_search(value: str) -> str:
+    """What a search box holds, with each control character read as a space: no stored text holds one,
+    and PostgreSQL cannot even be asked about a NUL."""
+    return CONTROL.sub(" ", value)

@@ -1,5 +1,6 @@
 """A control character (NUL, ESC, BEL…) is refused in every text a service stores, on SQLite and on
-PostgreSQL alike, with a message naming the field; searching or signing in with one finds nothing."""
+PostgreSQL alike, with a message naming the field; in a search box one reads as a space, and signing in with
+one is a wrong user name, not a database error."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from typing import Any
 import pytest
 
 from credtrack.errors import AuthenticationError, ValidationError
-from credtrack.services import accounts, catalog, cohorts, people, records, settings
+from credtrack.services import (
+    accounts,
+    audit_queries,
+    catalog,
+    certificate_queries,
+    cohorts,
+    people,
+    records,
+    settings,
+)
 from tests.unit.records.builders import PASSWORD, TODAY, World, build_world, signoff, snapshot
 
 CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
@@ -53,9 +63,12 @@ def test_a_control_character_is_refused_with_a_message_naming_the_field(db, case
     assert snapshot(db) == before
 
 
-def test_searching_or_signing_in_with_a_nul_finds_nothing_instead_of_failing(db):
+def test_a_nul_in_a_search_box_reads_as_a_space_and_in_a_sign_in_as_a_wrong_name(db):
     w = build_world(db)
     assert [p.full_name for p in people.search_people(w.uow(), w.viewer, "Nguy\x00")] == ["Nguyễn Thị Minh"]
     assert people.count_matching(w.uow(), w.viewer, "\x00") >= 1
+    assert certificate_queries.list_certificates(w.uow(), w.viewer, text="CT-\x00") == []
+    found = audit_queries.list_events(w.uow(), w.admin, text="user\x00")
+    assert found and found == audit_queries.list_events(w.uow(), w.admin, text="user")
     with pytest.raises(AuthenticationError, match="Wrong user name or password"):
         accounts.log_in(w.uow(), "admin\x00", PASSWORD)
