@@ -25,9 +25,9 @@ def first_control(value: str) -> str | None:
 
 
 def describe_control(char: str) -> str:
-    """``U+0000 (NUL)``: how to name an invisible character in a message."""
+    """``U+0000 NUL``: how to name an invisible character in a message."""
     names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x07": "BEL", "\x08": "backspace"}
-    return f"U+{ord(char):04X}" + (f" ({names[char]})" if char in names else "")
+    return f"U+{ord(char):04X}" + (f" {names[char]}" if char in names else "")
 
 
 def control_problem(value: str) -> str | None:

@@ -126,7 +126,7 @@ def get_or_404(session: Session, model: type[T], ident: Any, what: str) -> T:
 
 def by_code(session: Session, model: Any, code: str, what: str, column: str = "code") -> Any:
     col = getattr(model, column)
-    obj = session.scalar(select(model).where(func.upper(col) == clean(code).upper()))
+    obj = session.scalar(select(model).where(func.upper(col) == clean(code, f"The {what} code", column).upper()))
     if obj is None:
         raise NotFoundError(f"No {what} with code {code!r}.")
     return obj
