@@ -169,7 +169,8 @@ def record_completion(
         if state == "verified":
             require(actor, "records.verify")
             reauthenticate(session, actor, password or "", checked=checked)
-        completion = Completion(person_id=person.id, module_id=module.id, completed_on=day, evidence=clean(evidence),
+        completion = Completion(person_id=person.id, module_id=module.id, completed_on=day,
+                                evidence=clean(evidence, "The evidence", "evidence"),
                                 verification=state, recorded_by_id=actor.id, recorded_at=utcnow())
         if state == "verified":
             completion.verified_by_id, completion.verified_at = actor.id, utcnow()

@@ -41,6 +41,12 @@ CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
         w.uow(), w.preceptor, person_id=w.learner, competency_code="C1", scale_code="ENTRUST5", level_code="3",
         assessed_on="2026-03-01", method="direct_observation", password=PASSWORD, attestation_accepted=True,
         today=TODAY, comment="Good\x00")),
+    "completion evidence": ("The evidence", lambda w: records.record_completion(
+        w.uow(), w.educator, person_id=w.learner, module_code="ONB-101", completed_on="2026-03-01", today=TODAY,
+        evidence="scan\x00.pdf")),
+    "module code looked up": ("module code", lambda w: records.record_completion(
+        w.uow(), w.educator, person_id=w.learner, module_code="ONB\x1b-101", completed_on="2026-03-01",
+        today=TODAY)),
     "void reason": ("reason for voiding", lambda w: records.void_assessment(
         w.uow(), w.preceptor, w.extra["sign-off"], "typo\x00")),
     "user name": ("A user name", lambda w: accounts.create_user(
