@@ -33,3 +33,9 @@ def test_a_file_name_is_cut_between_characters_and_keeps_the_code():
     assert len(name.encode("utf-8")) <= 200
     name.encode("utf-8").decode("utf-8")  # whole characters only
     assert pdf_file_name("CT-X", "Ana López") == "CT-X_Ana_López.pdf"
+
+
+def test_a_marked_copy_keeps_its_mark_however_long_the_name():
+    name = pdf_file_name("CT-ABCD-EFGH-J", DESERET * 2, "_REVOKED-COPY")
+    assert name.startswith("CT-ABCD-EFGH-J_𐐀") and name.endswith("_REVOKED-COPY.pdf")
+    assert len(name.encode("utf-8")) <= 200
