@@ -66,6 +66,9 @@ POSTGRES_TIMEOUTS = (f"-c lock_timeout={SQLITE_BUSY_TIMEOUT_MS} -c statement_tim
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    # A database error never repeats the values it was given: a failed import would otherwise print
+    # every row of people's records into a message, a log or a bug report.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)

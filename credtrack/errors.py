@@ -106,3 +106,10 @@ class DatabaseOpenError(CredtrackError):
     """The database could not be opened or upgraded."""
 
     exit_code = 5
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A folder that cannot be made, a file that cannot be written: the system's own words with the path,
+    and what to do about it."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}. Choose another place, or check its permissions and free space."

@@ -37,6 +37,16 @@ class Outcome:
         return self.cases > 0 and self.survived == self.cases
 
 
+def put(folder: Path, name: str, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8, bytes as they are) to ``folder / name``; the path."""
+    path = folder / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
 def table(outcomes: list[Outcome]) -> str:
     """The outcomes as a Markdown table, ready for a note or a README."""
     head = ["trial", "backend", "tried", "cases", "survived", "target", "met", "detail"]

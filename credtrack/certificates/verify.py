@@ -19,6 +19,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from credtrack.certificates import codes, payload
+from credtrack.certificates.errors import SigningKeyError
 from credtrack.certificates.keys import cose_kid, public_key_from_jwk, thumbprint
 from credtrack.certificates.payload import Claims, PayloadFormatError
 
@@ -118,8 +119,14 @@ class Trust:
 
     @classmethod
     def from_jwks(cls, document: dict, issuer_name: str = "") -> Trust:
+        """The keys of a JWKS document. Raises SigningKeyError for anything else (a JSON list, an object
+        without a ``keys`` list, an entry that is not a P-256 public key)."""
+        found = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(found, list) or not all(isinstance(jwk, dict) for jwk in found):
+            raise SigningKeyError('This is not a public key file (JWKS): it needs a JSON object with a "keys" '
+                                  "list, as credtrack writes one (Settings › Export public key).")
         keys = []
-        for jwk in document.get("keys", []):
+        for jwk in found:
             public = public_key_from_jwk(jwk)
             keys.append(TrustedKey(thumbprint(jwk), public, jwk.get("name", issuer_name)))
         return cls(keys=keys)

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from credtrack.errors import CredtrackError
+from credtrack.errors import CredtrackError, describe_os_error
 
 COMMAND_MODULES = [
     "credtrack.cli.setup",
@@ -54,16 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # A folder that cannot be made, a file that cannot be written: the system's own words,
         # with the path, say what to fix; nothing was changed in the database for it.
-        print(f"credtrack-cli: {_describe_os_error(exc)}", file=sys.stderr)
+        print(f"credtrack-cli: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("credtrack-cli: interrupted; nothing half-done was kept.", file=sys.stderr)
         return 130
-
-
-def _describe_os_error(exc: OSError) -> str:
-    where = f"{exc.filename}: " if exc.filename else ""
-    return f"{where}{exc.strerror or exc}. Choose another place, or check its permissions and free space."
 
 
 if __name__ == "__main__":  # pragma: no cover

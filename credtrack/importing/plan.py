@@ -11,6 +11,7 @@ from credtrack.importing.fields import FIELDS
 from credtrack.importing.problems import ImportCancelledError, Problem
 from credtrack.importing.reading import DELIMITER_NAMES, Cell, Table
 from credtrack.importing.values import EARLIEST_DATE, BadValue, infer_day_first, parse_date, text
+from credtrack.text import control_problem
 
 Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
@@ -141,6 +142,9 @@ class RowReader:
             return ""
         if len(value) > max_length:
             self.problem(name, f"too long ({len(value)} characters; at most {max_length})")
+        control = control_problem(value)
+        if control:
+            self.problem(name, control)
         return value
 
     def date(self, name: str, *, required: bool = False, not_future: bool = False) -> dt.date | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from credtrack.errors import CredtrackError
+from credtrack.text import for_workbook
 
 FORMATS = ("csv", "xlsx")
 
@@ -106,8 +107,10 @@ def write_csv_stream(columns: Sequence[str], rows: Sequence[Sequence[Any]], out:
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value
+    if isinstance(value, str):
+        value = for_workbook(value)  # a control character stored by an older version must not stop the export
+        if value[:1] == "=":
+            return "'" + value
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)  # a workbook cannot hold a time zone
     return value
@@ -123,7 +126,7 @@ def write_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Any]], path: Path
     bold = Font(bold=True)
     header = []
     for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = WriteOnlyCell(sheet, value=for_workbook(name))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -142,5 +145,5 @@ def write_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Any]], path: Path
 
 
 def _sheet_title(title: str) -> str:
-    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
+    cleaned = "".join(ch for ch in for_workbook(title) if ch not in "[]:*?/\\\ufffd")
     return (cleaned or "Report")[:31]

@@ -28,11 +28,12 @@ from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
 from credtrack.services import audit, login_throttle
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import check_version, limited_text
+from credtrack.services.common import check_version, limited_text, refuse_controls
 from credtrack.services.login_throttle import LOCKOUT, MAX_FAILED_LOGINS
 from credtrack.services.password_rules import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
 from credtrack.services.password_rules import check_password_rules
 from credtrack.services.permissions import SYSTEM, Actor, require
+from credtrack.text import first_control
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -73,6 +74,8 @@ def _snapshot(user: User) -> dict:
 
 
 def _get_by_username(session: Session, username: str) -> User | None:
+    if first_control(username):
+        return None  # no stored name holds one (and PostgreSQL cannot even be asked about a NUL)
     return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
@@ -133,6 +136,7 @@ def create_user(
         else:
             require(actor, "users.manage")
         username = username.strip()
+        refuse_controls(username, "A user name", "username")
         if not username or len(username) > 64 or any(ch.isspace() for ch in username):
             raise ValidationError("A user name needs 1–64 characters and no spaces.", field="username")
         if role not in ROLES:

@@ -11,6 +11,7 @@ from credtrack.db import UnitOfWork
 from credtrack.models import AuditEvent
 from credtrack.services import audit
 from credtrack.services.permissions import Actor, require
+from credtrack.text import for_search
 
 DEFAULT_LIMIT = 5000
 
@@ -58,8 +59,9 @@ def list_events(
             query = query.where(AuditEvent.occurred_at >= dt.datetime.combine(since, dt.time.min))
         if until is not None:
             query = query.where(AuditEvent.occurred_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
-        if text.strip():
-            pattern = f"%{text.strip()}%"
+        text = for_search(text).strip()
+        if text:
+            pattern = f"%{text}%"
             query = query.where(
                 or_(
                     AuditEvent.entity_id.ilike(pattern),

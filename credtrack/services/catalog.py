@@ -23,7 +23,7 @@ from credtrack.models import (
 from credtrack.models.enums import MODULE_KINDS
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import check_version, clean, get_or_404, required_text
+from credtrack.services.common import check_version, clean, free_text, get_or_404, required_text
 from credtrack.services.permissions import Actor, require
 
 
@@ -167,7 +167,7 @@ def create_module(
             raise DuplicateError(f"A module with code {code!r} already exists.")
         if kind not in MODULE_KINDS:
             raise ValidationError(f"Kind must be one of: {', '.join(MODULE_KINDS)}.", field="kind")
-        module = Module(code=code, title=required_text(title, "A title", "title"), description=description or "",
+        module = Module(code=code, title=required_text(title, "A title", "title"), description=free_text(description, "The description", "description"),
                         kind=kind, contact_hours=_hours(contact_hours),
                         validity_months=_months(validity_months, "Validity", "validity_months"),
                         requires_verification=requires_verification, requires_enrolment=requires_enrolment)
@@ -199,7 +199,7 @@ def update_module(
         if "title" in changes:
             module.title = required_text(changes["title"], "A title", "title")
         if "description" in changes:
-            module.description = changes["description"] or ""
+            module.description = free_text(changes["description"], "The description", "description")
         if "kind" in changes:
             if changes["kind"] not in MODULE_KINDS:
                 raise ValidationError(f"Kind must be one of: {', '.join(MODULE_KINDS)}.", field="kind")
@@ -332,8 +332,9 @@ def create_credential(
             raise DuplicateError(f"A credential with code {code!r} already exists.")
         fields = {"validity_months": validity_months, "min_assessor_professions": min_assessor_professions}
         _validate_credential_fields(fields)
-        credential = Credential(code=code, title=required_text(title, "A title", "title"), description=description,
-                                criteria=criteria, template=template, **fields)
+        credential = Credential(code=code, title=required_text(title, "A title", "title"),
+                                description=free_text(description, "The description", "description"),
+                                criteria=free_text(criteria, "The criteria", "criteria"), template=template, **fields)
         credential.requirements = _build_requirements(session, requirements)
         session.add(credential)
         session.flush()
@@ -368,6 +369,9 @@ def update_credential(
         _validate_credential_fields(changes)
         if "title" in changes:
             changes["title"] = required_text(changes["title"], "A title", "title")
+        for key in ("description", "criteria", "template"):
+            if isinstance(changes.get(key), str):
+                changes[key] = free_text(changes[key], f"The {key}", key)
         for key, value in changes.items():
             setattr(credential, key, value)
         if requirements is not None:

@@ -193,8 +193,7 @@ def _issue_planned(
                     refused.append((draft.holder_name, found))
                 continue
             drafts.append(draft)
-            chunk.append(batch.Item(draft.claims, draft.snapshot, page,
-                                    f"{code}_{drafting.safe_stem(draft.holder_name)}.pdf"))
+            chunk.append(batch.Item(draft.claims, draft.snapshot, page, drafting.pdf_file_name(code, draft.holder_name)))
             remaining = plan.expected - len(drafts) + len(chunk)  # counted from this chunk's first certificate
             if len(chunk) >= batch.chunk_size(remaining, run.workers):
                 yield chunk

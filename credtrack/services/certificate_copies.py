@@ -71,9 +71,9 @@ def page_of(cert: Certificate, institution: InstitutionSettings, mark: CopyMark 
 def write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path,
               mark: CopyMark | None = None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{cert.code}_{drafting.safe_stem(cert.holder_name)}" + (f"_{mark.word}-COPY" if mark else "")
+    name = drafting.pdf_file_name(cert.code, cert.holder_name, f"_{mark.word}-COPY" if mark else "")
     title = f"Certificate {cert.code}" + (f" ({mark.word} copy)" if mark else "")
-    return pdf.render([page_of(cert, institution, mark)], out_dir / f"{stem}.pdf", title=title)
+    return pdf.render([page_of(cert, institution, mark)], out_dir / name, title=title)
 
 
 def discard_clean_copies(code: str) -> list[Path]:

@@ -18,6 +18,7 @@ from credtrack.services.common import months_after
 from credtrack.services.permissions import Actor
 from credtrack.services.progress import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
+from credtrack.text import MAX_FILE_NAME_BYTES, cap_utf8
 
 
 @dataclass(frozen=True)
@@ -117,5 +118,15 @@ def issue_entry(draft: Draft, kid: str, note: str = "") -> audit.Entry:
                        note=note)
 
 
-def safe_stem(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in text)[:60].strip("_") or "certificate"
+def safe_stem(text: str, max_bytes: int = MAX_FILE_NAME_BYTES) -> str:
+    """Letters and digits of ``text`` (anything else becomes ``_``): at most 60 characters and ``max_bytes``
+    bytes of UTF-8, so a name in a four-byte script still makes a file name the disk accepts."""
+    stem = "".join(ch if ch.isalnum() else "_" for ch in text)[:60]
+    return cap_utf8(stem, max_bytes).strip("_") or "certificate"
+
+
+def pdf_file_name(code: str, holder_name: str, suffix: str = "") -> str:
+    """``CODE_Holder_Name<suffix>.pdf``, never longer than a file name may be; the code, the suffix and the
+    extension stay whole."""
+    head, tail = f"{code}_", f"{suffix}.pdf"
+    return head + safe_stem(holder_name, MAX_FILE_NAME_BYTES - len(head.encode()) - len(tail.encode())) + tail

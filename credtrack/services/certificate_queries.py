@@ -16,6 +16,7 @@ from credtrack.models import Certificate, IssuerKey, Person, User, fold
 from credtrack.services import certificate_evidence
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
+from credtrack.text import for_search
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def list_certificates(
                 .order_by(Certificate.issued_on.desc(), Certificate.id.desc()))
         if person_id is not None:
             stmt = stmt.where(Certificate.person_id == person_id)
-        for word in fold(text).split():
+        for word in fold(for_search(text)).split():
             pattern = f"%{word}%"
             stmt = stmt.where(or_(Certificate.code.ilike(pattern), Person.search_key.like(pattern),
                                   Certificate.credential_title.ilike(pattern)))

@@ -56,7 +56,7 @@ def _prepare(
     """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
     progress = compute_person_progress(session, person.id, credential, today)
     # A reason given for someone who is eligible anyway overrides nothing, and is not kept as one.
-    reason = None if progress.eligible else clean(override_reason) or None
+    reason = None if progress.eligible else clean(override_reason, "The reason for the exception", "override_reason") or None
     if not progress.eligible:
         if reason is None:
             raise _not_eligible(person, credential, progress)
@@ -136,7 +136,7 @@ def renew_certificate(uow: UnitOfWork, actor: Actor, code: str, **kwargs) -> Res
 def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) -> Result[IssuedCertificate]:
     with uow:
         require(actor, "certificates.revoke")
-        reason = clean(reason)
+        reason = clean(reason, "The reason for revoking", "reason")
         if len(reason) < 3:
             raise ValidationError("Give the reason for revoking; verifiers will see it.", field="reason")
         cert = certificate_by_code(uow.session, code)

@@ -14,7 +14,15 @@ from credtrack.models import Cohort, CohortCredential, Credential, Enrolment, Pe
 from credtrack.models.enums import ENROLMENT_STATUSES
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import by_code, clean, get_or_404, parse_date, required_text, today
+from credtrack.services.common import (
+    by_code,
+    clean,
+    free_text,
+    get_or_404,
+    parse_date,
+    required_text,
+    today,
+)
 from credtrack.services.permissions import Actor, require
 
 
@@ -82,7 +90,8 @@ def create_cohort(
         end = parse_date(end_date, "The end date", "end_date")
         if start and end and end < start:
             raise ValidationError("The cohort ends before it starts.", field="end_date")
-        cohort = Cohort(code=code, name=required_text(name, "A cohort name", "name"), description=description,
+        cohort = Cohort(code=code, name=required_text(name, "A cohort name", "name"),
+                        description=free_text(description, "The description", "description"),
                         start_date=start, end_date=end)
         session.add(cohort)
         session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credtrack.errors import ConcurrentEditError, NotFoundError, ValidationError
+from credtrack.text import control_problem
 
 T = TypeVar("T")
 
@@ -58,12 +59,27 @@ def checked(rows: Sequence[T], check: Check, every: int = CHECK_EVERY) -> Iterat
     return chain.from_iterable(stretches())
 
 
-def clean(text: str | None) -> str:
+def clean(text: str | None, what: str = "The text", field: str | None = None) -> str:
+    """``text`` with its runs of whitespace made single spaces; refused when it holds a control character
+    (a NUL cannot be stored on PostgreSQL, and most cannot go into a workbook)."""
+    refuse_controls(text, what, field)
     return " ".join((text or "").split())
 
 
+def refuse_controls(text: str | None, what: str = "The text", field: str | None = None) -> None:
+    problem = control_problem(text or "")
+    if problem:
+        raise ValidationError(f"{what} {problem}.", field=field)
+
+
+def free_text(value: str | None, what: str, field: str | None = None) -> str:
+    """Free text (a description, criteria) kept with its line breaks; control characters refused."""
+    refuse_controls(value, what, field)
+    return value or ""
+
+
 def required_text(value: str | None, what: str, field: str, max_length: int = 200) -> str:
-    text = clean(value)
+    text = clean(value, what, field)
     if not text:
         raise ValidationError(f"{what} is required.", field=field)
     if len(text) > max_length:
@@ -73,7 +89,7 @@ def required_text(value: str | None, what: str, field: str, max_length: int = 20
 
 def limited_text(value: str | None, what: str, field: str, max_length: int) -> str:
     """Optional text, cleaned; refused when longer than the database column holds."""
-    text = clean(value)
+    text = clean(value, what, field)
     if len(text) > max_length:
         raise ValidationError(f"{what} is too long (at most {max_length} characters).", field=field)
     return text
@@ -110,7 +126,7 @@ def get_or_404(session: Session, model: type[T], ident: Any, what: str) -> T:
 
 def by_code(session: Session, model: Any, code: str, what: str, column: str = "code") -> Any:
     col = getattr(model, column)
-    obj = session.scalar(select(model).where(func.upper(col) == clean(code).upper()))
+    obj = session.scalar(select(model).where(func.upper(col) == clean(code, f"The {what} code", column).upper()))
     if obj is None:
         raise NotFoundError(f"No {what} with code {code!r}.")
     return obj

@@ -17,7 +17,7 @@ from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import Competency, CompetencyDomain, Framework, Scale, ScaleLevel
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import clean, limited_text, required_text
+from credtrack.services.common import clean, free_text, limited_text, required_text
 from credtrack.services.permissions import Actor, require
 
 
@@ -107,21 +107,34 @@ def _framework_from_csv(text: str, path: Path) -> dict[str, Any]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        return _framework_rows(reader, path)
+    except csv.Error as exc:
+        raise ValidationError(f"{path.name} near line {reader.line_num + 1} cannot be read as CSV ({exc}); "
+                              "check its quotes, or split a very long description.") from None
+
+
+def _framework_rows(reader: csv.DictReader, path: Path) -> dict[str, Any]:
     headers = {h.strip().lower(): h for h in (reader.fieldnames or [])}
     missing = [h for h in ("code", "label") if h not in headers]
     if missing:
         raise ValidationError(f"{path.name} needs the columns code and label (missing: {', '.join(missing)}).")
     competencies, domains = [], {}
     for number, row in enumerate(reader, start=2):
-        code = clean(row.get(headers["code"]))
-        label = clean(row.get(headers["label"]))
+        where = f"{path.name} row {number}:"
+        if any(v.strip() for v in row.get(None) or []):  # type: ignore[call-overload]
+            raise ValidationError(f"{where} more values than the header has columns; a value containing the "
+                                  f"separator {reader.reader.dialect.delimiter!r} must be in double quotes.")
+        code = clean(row.get(headers["code"]), f"{where} the code", "code")
+        label = clean(row.get(headers["label"]), f"{where} the label", "label")
         if not code or not label:
-            raise ValidationError(f"{path.name} row {number}: code and label are both required.")
-        domain = clean(row.get(headers.get("domain", ""), "")) if "domain" in headers else ""
+            raise ValidationError(f"{where} code and label are both required.")
+        domain = clean(row.get(headers["domain"]), f"{where} the domain", "domain") if "domain" in headers else ""
         if domain:
             domains.setdefault(domain, {"code": domain, "name": domain})
+        description = row.get(headers["description"]) if "description" in headers else ""
         competencies.append({"code": code, "label": label, "domain": domain or None,
-                             "description": clean(row.get(headers.get("description", ""), ""))})
+                             "description": clean(description, f"{where} the description", "description")})
     stem = path.stem
     return {"code": stem.upper()[:40], "name": stem, "domains": list(domains.values()), "competencies": competencies}
 
@@ -168,8 +181,8 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
     if session.scalar(select(Framework.id).where(Framework.code == fw_code)) is not None:
         raise DuplicateError(f"A framework with code {fw_code!r} already exists.")
     framework = Framework(code=fw_code, name=required_text(name or data.get("name"), "A framework name", "name"),
-                          version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40), description=data.get("description", ""),
-                          source=data.get("source", ""))
+                          version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40), description=free_text(data.get("description"), "The framework description", "description"),
+                          source=free_text(data.get("source"), "The framework source", "source"))
     session.add(framework)
     session.flush()
     domains: dict[str, CompetencyDomain] = {}
@@ -178,7 +191,8 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
         if dcode in domains:
             raise ValidationError(f"The domain {dcode} appears twice.")
         domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=limited_text(d.get("name"), "A domain name", "domain", 200) or dcode,
-                                          description=d.get("description", ""), sort_order=order)
+                                          description=free_text(d.get("description"), f"The description of domain {dcode}", "domain"),
+                                          sort_order=order)
         session.add(domains[dcode])
     session.flush()
     seen: set[str] = set()
@@ -192,7 +206,8 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
             raise ValidationError(f"Competency {ccode} names an unknown domain {dcode!r}.")
         session.add(Competency(framework_id=framework.id, domain_id=domains[dcode].id if dcode else None, code=ccode,
                                label=required_text(c.get("label"), f"A label for {ccode}", "label"),
-                               description=c.get("description", ""), sort_order=order))
+                               description=free_text(c.get("description"), f"The description of {ccode}", "description"),
+                               sort_order=order))
     session.flush()
     return framework
 
@@ -261,10 +276,10 @@ def _create_scale(session: Session, data: dict[str, Any]) -> Scale:
     if len(set(codes)) != len(codes) or not all(codes):
         raise ValidationError("Every level needs its own, non-empty code.", field="levels")
     scale = Scale(code=code, name=required_text(data.get("name"), "A scale name", "name"),
-                  description=data.get("description", ""))
+                  description=free_text(data.get("description"), "The scale description", "description"))
     scale.levels = [
         ScaleLevel(code=lv_code, label=required_text(lv.get("label"), f"A label for level {lv_code}", "levels", 120),
-                   description=lv.get("description", ""), rank=rank, passing=bool(lv.get("passing", True)))
+                   description=free_text(lv.get("description"), f"The description of level {lv_code}", "levels"), rank=rank, passing=bool(lv.get("passing", True)))
         for rank, (lv_code, lv) in enumerate(zip(codes, levels, strict=True), start=1)
     ]
     session.add(scale)

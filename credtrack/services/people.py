@@ -26,6 +26,7 @@ from credtrack.services.common import (
     required_text,
 )
 from credtrack.services.permissions import Actor, require
+from credtrack.text import for_search
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UNSET = object()
@@ -209,7 +210,7 @@ def search_query(
 ) -> Select:
     """The SELECT behind people search: accent- and case-insensitive on name and external id."""
     stmt = select(Person).outerjoin(Profession, Person.profession_id == Profession.id)
-    for word in fold(query).split():
+    for word in fold(for_search(query)).split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Person.search_key.like(f"%{escaped}%", escape="\\"))
     if profession_code:

@@ -36,6 +36,7 @@ from credtrack.services.common import (
     limited_text,
     not_in_future,
     parse_date,
+    refuse_controls,
     required_text,
 )
 from credtrack.services.common import today as _today
@@ -175,7 +176,8 @@ def record_completion(
         if state == "verified":
             require(actor, "records.verify")
             reauthenticate(session, actor, password or "", checked=checked)
-        completion = Completion(person_id=person.id, module_id=module.id, completed_on=day, evidence=clean(evidence),
+        completion = Completion(person_id=person.id, module_id=module.id, completed_on=day,
+                                evidence=clean(evidence, "The evidence", "evidence"),
                                 verification=state, recorded_by_id=actor.id, recorded_at=utcnow())
         if state == "verified":
             completion.verified_by_id, completion.verified_at = actor.id, utcnow()
@@ -225,6 +227,12 @@ def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: s
         row = replace(completion_row(completion), resting_certificates=resting)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))
+
+
+def _comment(comment: str | None) -> str:
+    """A sign-off's comment keeps its line breaks; control characters are refused like in every field."""
+    refuse_controls(comment, "The comment", "comment")
+    return (comment or "").strip()
 
 
 def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str,
@@ -318,7 +326,7 @@ def record_signoff(
         profession: Profession | None = assessor_person.profession if assessor_person else None
         assessment = Assessment(
             person_id=person.id, competency_id=competency.id, scale_id=scale.id, level_id=level.id, assessed_on=day,
-            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=(comment or "").strip(),
+            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=_comment(comment),
             attestation_text=attestation_text, attestation_accepted=True, assessor_user_id=actor.id,
             assessor_person_id=assessor_person.id if assessor_person else None,
             assessor_name=assessor_person.full_name if assessor_person else actor.label,

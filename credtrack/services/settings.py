@@ -12,6 +12,7 @@ from credtrack.errors import ValidationError
 from credtrack.models import Setting
 from credtrack.services import audit
 from credtrack.services.changes import Change, Result
+from credtrack.services.common import refuse_controls
 from credtrack.services.permissions import SYSTEM, Actor, require
 
 
@@ -71,6 +72,7 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
         before, after = {}, {}
         for key, value in values.items():
             value = (value or "").strip()
+            refuse_controls(value, f"The {key.replace('_', ' ')}", key)
             if current.get(key, "") == value:
                 continue
             before[key], after[key] = current.get(key, ""), value

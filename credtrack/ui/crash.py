@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -29,14 +30,21 @@ def log_file() -> Path:
 
 def report(exc: BaseException, parent=None) -> None:
     """Show a person-caused error plainly; log and apologise for anything else."""
-    from credtrack.errors import CredtrackError
+    import logging
+    import traceback
+
+    from credtrack.errors import CredtrackError, describe_os_error
 
     if isinstance(exc, CredtrackError):
         messages.show_error(parent, "credtrack", exc.message)
         return
-    import logging
-    import traceback
-
+    if isinstance(exc, OSError) and exc.filename:
+        # A folder that cannot be made or a file that cannot be written: the person can fix that.
+        with contextlib.suppress(OSError):  # the data folder may be what cannot be written
+            log_file()
+            logging.getLogger("credtrack.ui").warning("File problem: %s", exc)
+        messages.show_error(parent, "credtrack", describe_os_error(exc))
+        return
     path = log_file()
     logging.getLogger("credtrack.ui").error(
         "Unexpected error\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))

@@ -87,3 +87,16 @@ def test_errors_people_can_fix_are_shown_plainly(boxes):
 
     crash.report(ValidationError("The completion date is in the future."))
     assert boxes.shown == [("error", "credtrack", "The completion date is in the future.")]
+
+
+def test_a_file_that_cannot_be_written_is_explained_not_apologised_for(qtbot, demo_ctx, demo_db, boxes, monkeypatch,
+                                                                        tmp_path):
+    keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
+    page = open_page(qtbot, SettingsPage, demo_ctx())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    target = blocker / "issuer.jwks.json"  # its folder is a file: it cannot be made
+    monkeypatch.setattr("credtrack.ui.messages.save_file_name", lambda *a: str(target))
+    page.key_panel.export_jwks()
+    assert boxes.kinds() == ["error"], boxes.shown
+    assert str(target) in boxes.texts() and "Choose another place" in boxes.texts()

@@ -234,12 +234,19 @@ class CertificateActions:
         if not source:
             return
 
+        from credtrack.certificates.errors import SigningKeyError
+        from credtrack.certificates.verify import Trust
         from credtrack.services import revocations
 
         try:
             text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            messages.show_error(self.parent, "Import revocation list", f"{source} cannot be read: {exc}")
+        except UnicodeDecodeError:
+            messages.show_error(self.parent, "Import revocation list", f"{source} is not a revocation list: it is "
+                                "not text. Choose the .ctrl file the issuer exported.")
+            return
+        except OSError as exc:
+            messages.show_error(self.parent, "Import revocation list",
+                                f"{source} cannot be read ({exc.strerror or exc}).")
             return
         extra: list[dict] = []
         if not revocations.signer_is_trusted(ctx.uow(), text):
@@ -255,9 +262,21 @@ class CertificateActions:
                 return
             try:
                 extra = [json.loads(Path(jwks).read_text(encoding="utf-8"))]
-            except (OSError, ValueError) as exc:
+                Trust.from_jwks(extra[0])
+            except UnicodeDecodeError:
                 messages.show_error(self.parent, "Import revocation list",
-                                    f"{jwks} is not a public key file (JWKS): {exc}")
+                                    f"{jwks} is not a public key file (JWKS): it is not UTF-8 text.")
+                return
+            except ValueError as exc:
+                messages.show_error(self.parent, "Import revocation list",
+                                    f"{jwks} is not a public key file (JWKS): it is not JSON ({exc}).")
+                return
+            except OSError as exc:
+                messages.show_error(self.parent, "Import revocation list",
+                                    f"{jwks} cannot be read ({exc.strerror or exc}).")
+                return
+            except SigningKeyError as exc:
+                messages.show_error(self.parent, "Import revocation list", f"{jwks}: {exc}")
                 return
 
         def work() -> Any:

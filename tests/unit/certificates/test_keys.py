@@ -61,3 +61,12 @@ def test_jwks_and_fingerprint():
     assert doc["keys"][0]["alg"] == "ES256"
     fp = keys.fingerprint(keys.kid_of(key))
     assert len(fp.split()) == 5 and all(len(g) == 4 for g in fp.split())
+
+
+@pytest.mark.parametrize("document", [[{"kty": "EC"}], {"keys": {"kty": "EC"}}, {"keys": ["EC"]}, {"no": "keys"}, "keys"])
+def test_a_key_file_that_is_not_a_jwks_is_refused_with_a_message(document):
+    from credtrack.certificates.errors import SigningKeyError
+    from credtrack.certificates.verify import Trust
+
+    with pytest.raises(SigningKeyError, match='needs a JSON object with a "keys" list'):
+        Trust.from_jwks(document)

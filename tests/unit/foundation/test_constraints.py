@@ -103,3 +103,14 @@ def test_sign_off_without_attestation_is_refused_by_the_database(seeded):
                          method="simulation", attestation_accepted=False))
         with pytest.raises(IntegrityError):
             s.flush()
+
+
+def test_a_refused_write_does_not_repeat_the_values_in_its_message(seeded):
+    """A failed import of many rows used to print every row's name and e-mail into the error."""
+    with seeded.unit_of_work() as uow:
+        uow.session.add_all([Person(external_id=f"E-{i}", full_name=f"Private Person {i}", search_key="x",
+                                    email=f"private{i}@example.org") for i in (2, 3, 1)])
+        with pytest.raises(IntegrityError) as refused:
+            uow.session.flush()
+    # PostgreSQL names the key in conflict; no name or e-mail of any row is repeated.
+    assert "Private Person" not in str(refused.value) and "private2@" not in str(refused.value)
