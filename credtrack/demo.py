@@ -33,7 +33,7 @@ from credtrack.models import (
     fold,
     utcnow,
 )
-from credtrack.services import accounts, audit, catalog, cohorts, setup
+from credtrack.services import accounts, audit, catalog, cohorts, record_state, setup
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.permissions import SYSTEM, Actor
 from credtrack.services.records import DEFAULT_ATTESTATION
@@ -219,6 +219,7 @@ def load_demo(
                 "end_date": left, "status": "inactive" if left else "active", "created_at": utcnow(),
                 "version": 1, "updated_at": utcnow(),
             })
+        record_state.touch_new(s, "person")
         s.execute(insert(Person), person_rows)
         ids = dict(s.execute(select(Person.external_id, Person.id).where(Person.external_id.like("DEMO-%"))).all())
         enrol_rows = [{"cohort_id": cohort_ids[cohort_codes[i % len(cohort_codes)][0]], "person_id": ids[r["external_id"]],
@@ -276,14 +277,18 @@ def load_demo(
                                 "recorded_at": utcnow(), "version": 1, "updated_at": utcnow()})
                             day = min(today, day + dt.timedelta(days=rng.randint(5, 40)))
             if len(completions) > 50000:
+                record_state.touch_new(s, "completion")
                 s.execute(insert(Completion), completions)
                 completions.clear()
             if len(assessments) > 50000:
+                record_state.touch_new(s, "assessment")
                 s.execute(insert(Assessment), assessments)
                 assessments.clear()
         if completions:
+            record_state.touch_new(s, "completion")
             s.execute(insert(Completion), completions)
         if assessments:
+            record_state.touch_new(s, "assessment")
             s.execute(insert(Assessment), assessments)
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0

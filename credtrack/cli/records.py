@@ -70,7 +70,12 @@ def register(sub) -> None:
 
     p = sub.add_parser("audit", help="the hash-chained audit log")
     asub = p.add_subparsers(dest="audit_command", required=True)
-    v = asub.add_parser("verify", help="walk the chain; exit 0 when intact, 1 at the first broken link")
+    v = asub.add_parser(
+        "verify",
+        help="check the chain's links, the chain against its signed checkpoints, and every certificate, sign-off, "
+             "completion, person and account against what the log says of it (the record check is also "
+             "'credtrack-cli db check'); exit 0 when all agree, 1 with each problem and what to do")
+    v.add_argument("--chain-only", action="store_true", help="check the chain and checkpoints, not the records")
     v.set_defaults(handler=cmd_audit_verify)
 
 
@@ -208,10 +213,10 @@ def cmd_progress(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from credtrack.services import audit
+    from credtrack.services import audit_check
 
     db = context.database(args)
     with db.unit_of_work() as uow:
-        report = audit.verify_chain(uow.session)
-    print(report.describe())
-    return 0 if report.intact else 1
+        verdict = audit_check.verify(uow.session, records=not getattr(args, "chain_only", False))
+    print(verdict.describe())
+    return 0 if verdict.intact else 1

@@ -30,7 +30,8 @@ def register(sub) -> None:
     dsub = p.add_subparsers(dest="db_command", required=True)
     d = dsub.add_parser("info", help="which database is in use and its schema version")
     d.set_defaults(handler=cmd_db_info)
-    d = dsub.add_parser("check", help="SQLite integrity check")
+    d = dsub.add_parser("check", help="SQLite integrity check, then the audit check of 'credtrack-cli audit verify': "
+                                      "the chain, its checkpoints, and every record against the log")
     d.set_defaults(handler=cmd_db_check)
     d = dsub.add_parser("backup", help="back up the SQLite database, audit checkpoints and signing key into one "
                         "file (admin); on PostgreSQL, says how to use pg_dump")
@@ -132,14 +133,19 @@ def cmd_db_info(args) -> int:
 
 def cmd_db_check(args) -> int:
     from credtrack.backup import integrity_ok
+    from credtrack.services import audit_check
 
     db = context.database(args)
     if db.sqlite_path is None:
+        ok = True
         print("Integrity checks are for SQLite files; PostgreSQL checks itself.")
-        return 0
-    ok, message = integrity_ok(db.sqlite_path)
-    print(f"Integrity: {message}")
-    return 0 if ok else 1
+    else:
+        ok, message = integrity_ok(db.sqlite_path)
+        print(f"Integrity: {message}")
+    with db.unit_of_work() as uow:
+        verdict = audit_check.verify(uow.session)
+    print(verdict.describe())
+    return 0 if ok and verdict.intact else 1
 
 
 def cmd_db_backup(args) -> int:

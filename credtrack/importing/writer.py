@@ -12,6 +12,7 @@ from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
 from credtrack.importing.problems import ImportCancelledError
 from credtrack.models import Assessment, Completion, Enrolment, Person, evidence
+from credtrack.services import record_state
 
 CHUNK = 5000
 TABLES: dict[str, Table] = {
@@ -64,6 +65,8 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
             done += len(chunk)
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
+    if table.name in record_state.TRACKED:
+        record_state.touch(session, table.name, [*new_ids, *(u["b_id"] for u in plan.updates)])
     return new_ids
 
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy ORM classes for the whole credtrack domain (no Qt)."""
 
-from credtrack.models.audit import AuditEvent
+from credtrack.models.audit import AuditCheckpoint, AuditEvent, AuditRecordState
 from credtrack.models.base import Base, fold, utcnow
 from credtrack.models.catalog import (
     Competency,
@@ -22,7 +22,9 @@ from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 
 __all__ = [
     "Assessment",
+    "AuditCheckpoint",
     "AuditEvent",
+    "AuditRecordState",
     "Base",
     "Certificate",
     "Cohort",

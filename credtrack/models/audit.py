@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credtrack.models.base import Base, IdMixin, utcnow
@@ -32,3 +32,41 @@ class AuditEvent(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 over the record states this event vouches for (AuditRecordState rows); "" for none and for
+    # every event written before records were checked against the log. Part of the event's hash when set.
+    records_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AuditRecordState(Base):
+    """What an event says a record looked like once its transaction was done: a digest of the record's
+    audited fields, or "" when the record was deleted. ``audit verify`` compares records with the newest."""
+
+    __tablename__ = "audit_record_state"
+    __table_args__ = (Index("ix_audit_record_state_entity", "entity_type", "entity_id", "event_id"),)
+
+    # No foreign key: like the events, these rows are proven by hashes, and the log's own tests edit events freely.
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entity_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    digest: Mapped[str] = mapped_column(String(32))
+
+
+class AuditCheckpoint(IdMixin, Base):
+    """The head of the chain at a moment, signed with the issuer key where one was at hand.
+
+    The same checkpoint is also a line of the workstation's checkpoint file in the data folder,
+    so cutting the log's tail in the database alone is caught by the copy outside it.
+    """
+
+    __tablename__ = "audit_checkpoint"
+    __table_args__ = (Index("ix_audit_checkpoint_event_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(Integer)
+    event_hash: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    workstation: Mapped[str] = mapped_column(String(80), default="")
+    # The canonical JSON that was signed (database id, event, hash, time, workstation, previous line).
+    body: Mapped[str] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(String(64), default="")
+    signature: Mapped[str] = mapped_column(Text, default="")
+    line_hash: Mapped[str] = mapped_column(String(64), unique=True)

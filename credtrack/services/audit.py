@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credtrack.models import AuditEvent, utcnow
+from credtrack.services import record_state
 from credtrack.services.permissions import Actor
 from credtrack.writers import serialise_writers
 
@@ -52,6 +53,8 @@ def event_hash(event: AuditEvent | Written) -> str:
         "1" if event.reauthenticated else "0",
         event.note,
     ]
+    if event.records_digest:  # events from before records were checked hash exactly as they always did
+        fields.append(event.records_digest)
     canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -103,6 +106,7 @@ class Written:
     note: str
     prev_hash: str
     hash: str = ""
+    records_digest: str = ""
 
 
 _COLUMNS = Written.__slots__
@@ -129,6 +133,8 @@ def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> lis
     if events:
         session.connection().execute(AuditEvent.__table__.insert(),
                                      [{name: getattr(e, name) for name in _COLUMNS} for e in events])
+        # At commit the transaction's last event is re-hashed to vouch for the records it left behind.
+        record_state.note_events(session, events, [(e.entity_type, e.entity_id) for e in events])
     return events
 
 

@@ -16,7 +16,7 @@ from credtrack.config import LocalSettings
 from credtrack.db import Database
 from credtrack.errors import DatabaseDamagedError
 from credtrack.models import Certificate, Credential, Person
-from credtrack.services import audit, batch_staging, certificate_text
+from credtrack.services import audit, batch_staging, certificate_text, checkpoints
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_drafts import Draft, IssuedCertificate
@@ -155,8 +155,9 @@ def issue_cohort(
             raise
         staging.deliver()
         rows = [replace(c, pdf_path=out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
-        return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
-                      Change.CERTIFICATES | Change.AUDIT)
+    checkpoints.after(db.unit_of_work(), reason="certificate.issue_cohort", signer=key)
+    return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
+                  Change.CERTIFICATES | Change.AUDIT)
 
 
 def _issue_planned(

@@ -20,7 +20,7 @@ from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
-from credtrack.services import audit, certificate_text
+from credtrack.services import audit, certificate_text, checkpoints
 from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
 from credtrack.services.certificate_copies import discard_clean_copies, write_pdf
@@ -120,7 +120,8 @@ def issue_certificate(
             raise
         if held is not None:
             discard_clean_copies(held.code)  # superseded: no clean copy of it stays to be opened again
-        return Result(row, Change.CERTIFICATES | Change.AUDIT)
+    checkpoints.after(uow, reason="certificate.issue", signer=key)
+    return Result(row, Change.CERTIFICATES | Change.AUDIT)
 
 
 def renew_certificate(uow: UnitOfWork, actor: Actor, code: str, **kwargs) -> Result[IssuedCertificate]:
@@ -149,6 +150,7 @@ def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) ->
         row = _row(cert, None)
         uow.commit()
     discard_clean_copies(row.code)  # revoked: no clean copy of it stays to be opened again
+    checkpoints.after(uow, reason="certificate.revoke")
     return Result(row, Change.CERTIFICATES | Change.AUDIT)
 
 

@@ -49,7 +49,9 @@ def _changed(column: str, value: Any, other_user: int) -> Any:
         return None if value is not None else other_user
     if column == "reauthenticated":
         return not value
-    if column in ("prev_hash", "hash"):
+    if column == "records_digest" and not value:
+        return "f" * 64
+    if column in ("prev_hash", "hash", "records_digest"):
         return ("f" if value[0] != "f" else "e") + value[1:]
     if column in ("before_json", "after_json"):
         return '{"edited":true}' if value is None else value.replace(":", ": ", 1)

@@ -1,0 +1,313 @@
+"""Records and the log agree: each audited transaction vouches for the state it left its records in.
+
+When a transaction that wrote audit events commits, every certificate, sign-off, completion, person
+and account it touched is read back and a digest of its audited fields is stored with the
+transaction's last event (``audit_record_state``). That event's hash covers a digest of those rows,
+so they cannot be edited without breaking the chain (or, re-hashed, without breaking the signed
+checkpoints). ``check`` then reads every record and reports each one whose current state is not the
+state the log last vouched for: edited, un-revoked, deleted or added outside credtrack.
+
+Records touched by the ORM are found from the session's flushes; bulk writes through Core name
+their rows with ``touch`` or ``touch_new``; an event naming a tracked record touches it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table, event, func, select, update
+from sqlalchemy.orm import Session
+
+from credtrack.models import (
+    Assessment,
+    AuditEvent,
+    AuditRecordState,
+    Certificate,
+    Completion,
+    Person,
+    User,
+)
+
+DELETED = ""  # the digest vouched for a record its transaction deleted
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A kind of record the log vouches for, the fields it vouches for and the name people know it by."""
+
+    model: Any
+    noun: str
+    label: str  # the column naming the record in messages
+    fields: tuple[str, ...]
+    # Columns deliberately not vouched for: bookkeeping, values derived from others, and counters a
+    # sign-in changes (sign-ins are logged as events of their own).
+    unaudited: tuple[str, ...] = ("id", "version", "updated_at")
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[no-any-return]
+
+
+TRACKED: dict[str, Tracked] = {
+    "certificate": Tracked(Certificate, "Certificate", "code", (
+        "code", "person_id", "credential_id", "holder_name", "credential_title", "snapshot_json", "issued_on",
+        "expires_on", "issuer_kid", "qr_payload", "openbadge_digest", "status", "revoked_at", "revoked_reason",
+        "revoked_by_id", "supersedes_id", "superseded_by_id", "issued_by_id", "override_reason", "created_at")),
+    "assessment": Tracked(Assessment, "Sign-off", "id", (
+        "person_id", "competency_id", "scale_id", "level_id", "assessed_on", "method", "setting", "comment",
+        "attestation_text", "attestation_accepted", "assessor_user_id", "assessor_person_id", "assessor_name",
+        "assessor_profession_id", "reauthenticated", "source", "verification", "verified_by_id", "verified_at",
+        "recorded_at", "voided_at", "voided_by_id", "void_reason")),
+    "completion": Tracked(Completion, "Completion", "id", (
+        "person_id", "module_id", "completed_on", "evidence", "source", "verification", "verified_by_id",
+        "verified_at", "recorded_by_id", "recorded_at", "voided_at", "voided_by_id", "void_reason")),
+    "person": Tracked(Person, "Person", "external_id", (
+        "external_id", "full_name", "email", "profession_id", "unit", "start_date", "end_date", "status",
+        "created_at"), unaudited=("id", "version", "updated_at", "search_key")),
+    "user": Tracked(User, "Account", "username", (
+        "username", "display_name", "password_hash", "role", "active", "person_id", "created_at"),
+        unaudited=("id", "version", "updated_at", "failed_logins", "locked_until", "last_login_at")),
+}
+_BY_MODEL = {spec.model: name for name, spec in TRACKED.items()}
+
+_EVENTS = "credtrack_audit_events"
+_TOUCHED = "credtrack_touched"
+_CODES = "credtrack_touched_codes"
+_SINCE = "credtrack_touched_since"
+CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def digest(values: Iterable[Any]) -> str:
+    """128 bits of SHA-256 over the audited fields, in their order."""
+    text = json.dumps([_value(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def states_digest(states: Iterable[tuple[str, int, str]]) -> str:
+    """What an event's hash covers: SHA-256 over its record states, sorted."""
+    text = json.dumps(sorted(states), separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _select(spec: Tracked) -> Any:
+    return select(spec.table.c.id, *(spec.table.c[name] for name in spec.fields))
+
+
+def current_digests(session: Session, kind: str, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Each record's digest as it stands: of ``ids``, or of every record of ``kind``."""
+    spec = TRACKED[kind]
+    found: dict[int, str] = {}
+    if ids is None:
+        for row in session.connection().execute(_select(spec)):
+            found[row[0]] = digest(row[1:])
+        return found
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), CHUNK):
+        statement = _select(spec).where(spec.table.c.id.in_(wanted[start:start + CHUNK]))
+        for row in session.connection().execute(statement):
+            found[row[0]] = digest(row[1:])
+    return found
+
+
+# -- what a transaction touched ---------------------------------------------------------------------
+
+
+def touch(session: Session, kind: str, ids: Iterable[int]) -> None:
+    """Name records of ``kind`` a Core statement in this transaction wrote or changed."""
+    session.info.setdefault(_TOUCHED, {}).setdefault(kind, set()).update(int(i) for i in ids)
+
+
+def touch_new(session: Session, kind: str) -> None:
+    """Records of ``kind`` inserted from now on in this transaction (ids above today's largest) are touched."""
+    since = session.info.setdefault(_SINCE, {})
+    if kind not in since:
+        table = TRACKED[kind].table
+        since[kind] = session.connection().execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+
+
+def note_events(session: Session, written: list[Any], named: Iterable[tuple[str, str]]) -> None:
+    """Called by ``audit.record_many``: the events this transaction wrote and the records they name."""
+    session.info.setdefault(_EVENTS, []).extend(written)
+    for kind, entity_id in named:
+        if kind == "certificate":
+            session.info.setdefault(_CODES, set()).add(entity_id)
+        elif kind in TRACKED and entity_id.isdigit():
+            touch(session, kind, [int(entity_id)])
+
+
+@event.listens_for(Session, "after_flush")
+def _touched_by_flush(session: Session, _context: object) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        kind = _BY_MODEL.get(type(obj))
+        if kind is not None and obj.id is not None:
+            touch(session, kind, [obj.id])
+
+
+@event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """Store the touched records' states with the transaction's last event, and re-hash that event."""
+    if not session.info.get(_EVENTS):
+        _forget(session)
+        return
+    session.flush()
+    written = session.info[_EVENTS]
+    touched: dict[str, set[int]] = {k: set(v) for k, v in session.info.get(_TOUCHED, {}).items()}
+    connection = session.connection()
+    codes = sorted(session.info.get(_CODES, ()))
+    for start in range(0, len(codes), CHUNK):
+        touched.setdefault("certificate", set()).update(connection.execute(
+            select(Certificate.id).where(Certificate.code.in_(codes[start:start + CHUNK]))).scalars())
+    for kind, since in session.info.get(_SINCE, {}).items():
+        table = TRACKED[kind].table
+        touched.setdefault(kind, set()).update(connection.execute(select(table.c.id).where(table.c.id > since)).scalars())
+    states = []
+    for kind, ids in touched.items():
+        now = current_digests(session, kind, ids)
+        states += [(kind, record_id, now.get(record_id, DELETED)) for record_id in sorted(ids)]
+    _forget(session)
+    if states:
+        _vouch(session, written[-1], states)
+
+
+def _vouch(session: Session, last: Any, states: list[tuple[str, int, str]]) -> None:
+    from credtrack.services import audit
+
+    last.records_digest = states_digest(states)
+    last.hash = audit.event_hash(last)
+    connection = session.connection()
+    connection.execute(update(AuditEvent).where(AuditEvent.id == last.id)
+                       .values(records_digest=last.records_digest, hash=last.hash))
+    connection.execute(AuditRecordState.__table__.insert(),
+                       [{"event_id": last.id, "entity_type": k, "entity_id": i, "digest": d} for k, i, d in states])
+
+
+def _forget(session: Session) -> None:
+    for key in (_EVENTS, _TOUCHED, _CODES, _SINCE):
+        session.info.pop(key, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    _forget(session)
+
+
+def touch_everything(session: Session) -> None:
+    """Every record of every kind (a baseline: what stood when the log began vouching for records)."""
+    for kind in TRACKED:
+        session.info.setdefault(_SINCE, {})[kind] = 0
+
+
+# -- the check --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    kind: str
+    record_id: int
+    label: str
+    what: str  # "changed", "deleted", "unaccounted"
+    event_id: int | None
+
+    def describe(self) -> str:
+        noun = TRACKED[self.kind].noun
+        name = f"{noun} {self.label}" if self.label and self.label != str(self.record_id) else f"{noun} {self.record_id}"
+        if self.what == "changed":
+            return (f"{name} is not as the log last recorded it (event {self.event_id}): it was changed outside "
+                    "credtrack. Compare it with a backup or an export, put it right through credtrack (or restore), "
+                    "and find out who had write access to the database.")
+        if self.what == "deleted":
+            return (f"{name} (row {self.record_id}) is gone, but the log records it (last at event {self.event_id}) and "
+                    "no event deleted it: it was deleted outside credtrack. Restore it from a backup.")
+        return (f"{name} (row {self.record_id}) has no event that made it: it was added outside credtrack. Check "
+                "who added it; remove it, or record it properly through credtrack.")
+
+
+@dataclass
+class RecordReport:
+    records: int = 0
+    vouched_events: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    shown: int = 50
+
+    def describe(self) -> str:
+        if not self.findings and not self.problems:
+            noun = "record" if self.records == 1 else "records"
+            return f"Records agree with the log: {self.records} {noun}, each as the log last recorded it."
+        return (f"Records and log DISAGREE: {len(self.findings)} of {self.records} records are not as the log "
+                "last recorded them.")
+
+
+def check(session: Session) -> RecordReport:
+    """Replay what the log vouched for and compare every record with it."""
+    report = RecordReport()
+    latest: dict[tuple[str, int], tuple[int, str]] = {}
+    per_event: dict[int, list[tuple[str, int, str]]] = {}
+    statement = select(AuditRecordState.event_id, AuditRecordState.entity_type, AuditRecordState.entity_id,
+                       AuditRecordState.digest).order_by(AuditRecordState.event_id)
+    for event_id, kind, record_id, value in session.connection().execute(statement):
+        latest[(kind, record_id)] = (event_id, value)
+        per_event.setdefault(event_id, []).append((kind, record_id, value))
+    vouching = dict(session.connection().execute(
+        select(AuditEvent.id, AuditEvent.records_digest).where(AuditEvent.records_digest != "")).all())
+    report.vouched_events = len(vouching)
+    for event_id in sorted(vouching.keys() | per_event.keys()):
+        if states_digest(per_event.get(event_id, [])) != vouching.get(event_id):
+            report.problems.append(
+                f"The record states kept with event {event_id} are not those the event vouched for (rows of "
+                "audit_record_state were edited, added or deleted), so the records it covers cannot be checked "
+                "against it. Restore the database from a backup and find out who had write access to it.")
+    baseline = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "audit.baseline")
+                              .order_by(AuditEvent.id).limit(1))
+    if baseline is not None:
+        report.notes.append(
+            f"Records that existed when this database began checking records against the log are vouched for by "
+            f"the baseline at event {baseline}; what happened to them before then rests on the earlier events alone.")
+    for kind, spec in TRACKED.items():
+        now = current_digests(session, kind)
+        report.records += len(now)
+        labels: dict[int, str] | None = None
+        odd: list[tuple[int, str, int | None]] = []
+        for record_id, value in now.items():
+            vouched = latest.get((kind, record_id))
+            if vouched is None:
+                odd.append((record_id, "unaccounted", None))
+            elif vouched[1] != value:
+                odd.append((record_id, "changed", vouched[0]))
+        for (k, record_id), (event_id, value) in latest.items():
+            if k == kind and value != DELETED and record_id not in now:
+                odd.append((record_id, "deleted", event_id))
+        if odd:
+            labels = _labels(session, spec, [r for r, what, _e in odd if what != "deleted"])
+            for record_id, what, event_id in sorted(odd):
+                report.findings.append(Finding(kind, record_id, labels.get(record_id, ""), what, event_id))
+    report.problems += [f.describe() for f in report.findings[:report.shown]]
+    if len(report.findings) > report.shown:
+        report.problems.append(f"… and {len(report.findings) - report.shown} more records not as the log recorded them.")
+    return report
+
+
+def _labels(session: Session, spec: Tracked, ids: list[int]) -> dict[int, str]:
+    column = spec.table.c[spec.label]
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update((i, str(v)) for i, v in session.connection().execute(
+            select(spec.table.c.id, column).where(spec.table.c.id.in_(ids[start:start + CHUNK]))))
+    return found
