@@ -59,7 +59,8 @@ def run(ctx: TrialContext) -> list[Outcome]:
     ok_rounds, problems, sizes, timings = 0, [], [], {"backup": [], "restore": []}
     last_backup: Path | None = None
     for number in range(rounds):
-        checkpoints.write_text(f'{{"round": {number}}}\n', encoding="utf-8")
+        cli("audit", "checkpoint")
+        at_backup = checkpoints.read_text(encoding="utf-8")
         started = time.perf_counter()
         made = cli("db", "backup", "--passphrase-env", "BACKUP_PASS")
         timings["backup"].append(time.perf_counter() - started)
@@ -70,7 +71,8 @@ def run(ctx: TrialContext) -> list[Outcome]:
         sizes.append(last_backup.stat().st_size)
         expected = _people(database)
         changed = cli("people", "add", f"TRIAL-{number}", f"Trial Person {number}").returncode == 0
-        checkpoints.write_text(f'{{"round": {number}, "later": true}}\n', encoding="utf-8")
+        cli("audit", "checkpoint")  # the file moves on past the backup
+        moved_on = checkpoints.read_text(encoding="utf-8") != at_backup
         for key in _key_files(home):
             key.unlink()
         started = time.perf_counter()
@@ -78,12 +80,12 @@ def run(ctx: TrialContext) -> list[Outcome]:
         timings["restore"].append(time.perf_counter() - started)
         verified = cli("audit", "verify")
         checks = {
-            "change made after the backup": changed,
+            "change made after the backup": changed and moved_on,
             "restore exit 0": restored.returncode == 0,
             "records as backed up": _people(database) == expected,
             "audit chain intact": verified.returncode == 0 and "intact" in verified.stdout,
             "key back": bool(_key_files(home)),
-            "checkpoints back": checkpoints.read_text(encoding="utf-8") == f'{{"round": {number}}}\n',
+            "checkpoints back": checkpoints.read_text(encoding="utf-8") == at_backup,
             "replaced database kept": "backed up first" in restored.stdout,
         }
         failed = [name for name, ok in checks.items() if not ok]

@@ -74,6 +74,7 @@ def _base(ctx: TrialContext, people: int, rows: int) -> tuple[Round, Path]:
     try:
         db = open_database(base.url)
         build_world(db, names=tuple(f"Learner {i:04} Ødegård" for i in range(people)))
+        _baseline(db)  # the world's records are written without events: the log vouches for them as they stand
         db.dispose()
     finally:
         paths.set_data_dir(None)
@@ -83,6 +84,16 @@ def _base(ctx: TrialContext, people: int, rows: int) -> tuple[Round, Path]:
         for i in range(rows):
             out.write(f"IMP{i:06},Imported Person {i:06},NURS,2026-01-05\n")
     return base, people_file
+
+
+def _baseline(db) -> None:
+    from credtrack.services import audit, record_state
+    from credtrack.services.permissions import SYSTEM
+
+    with db.unit_of_work() as uow:
+        audit.record(uow.session, SYSTEM, "audit.baseline", "database", "", note="the trial's starting records")
+        record_state.touch_everything(uow.session)
+        uow.commit()
 
 
 def _copy(base: Round, folder: Path) -> Round:

@@ -77,6 +77,9 @@ def register(sub) -> None:
              "'credtrack-cli db check'); exit 0 when all agree, 1 with each problem and what to do")
     v.add_argument("--chain-only", action="store_true", help="check the chain and checkpoints, not the records")
     v.set_defaults(handler=cmd_audit_verify)
+    c = asub.add_parser("checkpoint", help="write a signed checkpoint of the log's newest event now (one is also "
+                                           "written after every certificate issue, revocation and batch)")
+    c.set_defaults(handler=cmd_audit_checkpoint)
 
 
 def cmd_people_add(args) -> int:
@@ -220,3 +223,15 @@ def cmd_audit_verify(args) -> int:
         verdict = audit_check.verify(uow.session, records=not getattr(args, "chain_only", False))
     print(verdict.describe())
     return 0 if verdict.intact else 1
+
+
+def cmd_audit_checkpoint(args) -> int:
+    from credtrack.services import checkpoints
+
+    db = context.database(args)
+    made = checkpoints.after(db.unit_of_work(), reason="cli")
+    if made is None:
+        print("No checkpoint written: the log is empty, or the checkpoint file cannot be written (see the log).")
+        return 1
+    print(f"Checkpoint written: {made.describe()}.")
+    return 0

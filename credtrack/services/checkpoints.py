@@ -196,15 +196,31 @@ def _locked(handle: Any) -> Any:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _last_line_hash(handle: Any, database: str) -> str:
-    handle.seek(0)
-    last = FILE_GENESIS
-    for line in handle.read().splitlines():
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            body = json.loads(line)["body"]
-            if json.loads(body).get("db") == database:
-                last = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    return last
+def _line_hash_of(line: bytes, database: str) -> str | None:
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        body = json.loads(line)["body"]
+        if json.loads(body).get("db") == database:
+            return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return None
+
+
+def _last_line_hash(handle: Any, database: str, block: int = 1 << 16) -> str:
+    """The hash of this database's newest line, read from the end of the file backwards (the file only grows,
+    so a checkpoint costs the same after a year of them as after the first)."""
+    end = handle.seek(0, os.SEEK_END)
+    position, tail = end, b""
+    while position > 0:
+        start = max(0, position - block)
+        handle.seek(start)
+        tail = handle.read(position - start) + tail
+        position = start
+        lines = tail.split(b"\n")
+        complete = lines if position == 0 else lines[1:]  # the first piece may be a partial line
+        for line in reversed(complete):
+            if line.strip() and (found := _line_hash_of(line, database)) is not None:
+                return found
+        tail = lines[0] if position > 0 else b""
+    return FILE_GENESIS
 
 
 # -- writing -----------------------------------------------------------------------------------------
@@ -229,13 +245,13 @@ def write(session: Session, *, reason: str, signer: keys.SigningKey | None = Non
     database = database_id(session, create=True)
     key = _available_key(session, signer)
     path = path or paths.checkpoints_file()
-    with open(path, "a+", encoding="utf-8") as handle, _locked(handle):
+    with open(path, "a+b") as handle, _locked(handle):
         body = canonical({"db": database, "event_id": head.id, "hash": head.hash,
                           "at": utcnow().isoformat(timespec="microseconds"), "workstation": station,
                           "reason": reason, "prev": _last_line_hash(handle, database)})
         checkpoint = Checkpoint.parse(body, key.kid if key else "", sign(key.private_key, body) if key else "", "file")
         handle.seek(0, os.SEEK_END)
-        handle.write(checkpoint.file_line() + "\n")
+        handle.write((checkpoint.file_line() + "\n").encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
     with contextlib.suppress(OSError):

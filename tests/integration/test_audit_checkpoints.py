@@ -195,3 +195,20 @@ def test_a_backup_carries_the_checkpoints_and_a_restore_brings_them_back(sqlite_
     verdict = _verdict(sqlite_db)
     assert verdict.intact, verdict.describe()
     assert verdict.checkpoints.checkpoints == 1
+
+
+def test_each_line_names_the_line_before_it_of_its_own_database_however_long_the_file(world, tmp_path):
+    _issue_two_and_revoke(world, tmp_path)
+    path = paths.checkpoints_file()
+    ours = path.read_text(encoding="utf-8").splitlines()
+    other = checkpoints.canonical({"body": checkpoints.canonical({"db": "another", "event_id": 1}), "kid": "",
+                                   "sig": ""})
+    path.write_text("\n".join([ours[0], ours[1], other, ours[2], other, other]) + "\n", encoding="utf-8")
+    database = json.loads(json.loads(ours[0])["body"])["db"]
+    newest = checkpoints.Checkpoint.parse(json.loads(ours[2])["body"], "", "", "file").line_hash
+    with open(path, "rb") as handle:
+        assert [checkpoints._last_line_hash(handle, database, block) for block in (7, 64, 1 << 16)] == [newest] * 3
+        assert checkpoints._last_line_hash(handle, "none of these") == checkpoints.FILE_GENESIS
+    checkpoints.after(world.db.unit_of_work(), reason="after the other database's lines")
+    verdict = _verdict(world.db)
+    assert verdict.intact, verdict.describe()
