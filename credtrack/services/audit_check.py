@@ -87,6 +87,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _span(first: int, last: int) -> str:
+    return f"event {first} was" if first == last else f"events {first} to {last} were"
+
+
 def _when(checkpoint: Checkpoint) -> str:
     return f"{checkpoint.made_at[:19].replace('T', ' ')} UTC"
 
@@ -190,7 +194,7 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
     if latest.event_id > last_event:
         report.problems.append(
             f"The log ends at event {last_event}, but the checkpoint of {latest.describe()} saw event "
-            f"{latest.event_id}: events {last_event + 1} to {latest.event_id} were deleted from the database (the "
+            f"{latest.event_id}: {_span(last_event + 1, latest.event_id)} deleted from the database (the "
             f"missing tail). Restore the database from the newest backup made after {_when(latest)} and find "
             "out who had write access to it.")
     rewritten = [c for c in every.values() if c.event_id <= last_event and events.get(c.event_id) != c.event_hash]
