@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from credtrack.db import UnitOfWork
 from credtrack.models import AuditEvent
-from credtrack.services import audit
+from credtrack.services import audit_check
 from credtrack.services.permissions import Actor, require
 from credtrack.text import for_search
 
@@ -86,7 +86,8 @@ def filter_choices(uow: UnitOfWork, actor: Actor) -> tuple[list[str], list[str]]
         return actions, actors
 
 
-def verify_chain(uow: UnitOfWork, actor: Actor) -> audit.ChainReport:
+def verify_chain(uow: UnitOfWork, actor: Actor) -> audit_check.Verdict:
+    """The whole audit check, as ``credtrack-cli audit verify``: links, checkpoints, records against the log."""
     with uow:
         require(actor, "audit.read")
-        return audit.verify_chain(uow.session)
+        return audit_check.verify(uow.session)

@@ -85,6 +85,7 @@ def test_audit_page_filters_and_verifies_chain(qtbot, sqlite_db, admin, admin_ct
 
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert page.banner.tone == "good" and "intact" in page.banner.headline.text()
+    assert "Records agree with the log" in page.banner.detail.text()
 
     with sqlite_db.unit_of_work() as uow:
         event = uow.session.get(AuditEvent, 2)

@@ -177,7 +177,8 @@ class AuditPage(Page):
             if report.intact:
                 self.banner.show_message("good", "Audit log intact", report.describe())
             else:
-                self.banner.show_message("bad", "Audit log has been tampered with", report.describe())
+                self.banner.show_message("bad", f"Audit log has been tampered with: {report.headline.split(': ')[-1]}",
+                                         report.describe())
 
         def failed(exc: BaseException) -> None:
             self.verify_button.setEnabled(True)
