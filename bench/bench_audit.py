@@ -9,6 +9,10 @@ Prints, on a SQLite file in a temporary data folder:
 - seconds for ``audit verify`` (chain, checkpoints, every record against the log) on a demo of
   PEOPLE learners, and how many records it compared.
 Wall-clock figures on a shared machine are noisy: each is the median of its rounds.
+
+Measured 2026-12-03 on the shared 2-core build machine (SQLite): a checkpoint 7-11 ms signed,
+8-12 ms unsigned (most of it the fsync of the file line); a revocation 24 ms with its checkpoint
+against 15 ms without; audit verify on 100,000 demo people (1,206,258 records) 25.4 s.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ class CheckpointReport:
             return "No checkpoints yet: the log's completeness is not yet proven (one is written at every " \
                    "certificate issue, revocation and batch, and when the app closes)."
         latest = self.latest.describe() if self.latest else "none"
-        tail = f"; {self.events_after_latest} events since" if self.events_after_latest else ""
+        tail = f"; {_count(self.events_after_latest, 'event')} since" if self.events_after_latest else ""
         return f"Checkpoints: {self.checkpoints} ({self.signed} signed); latest {latest}{tail}."
 
 
