@@ -11,7 +11,7 @@ Prints, on a SQLite file in a temporary data folder:
 Wall-clock figures on a shared machine are noisy: each is the median of its rounds.
 
 Measured 2026-12-03 on the shared 2-core build machine (SQLite): a checkpoint 7-11 ms signed,
-8-12 ms unsigned (most of it the fsync of the file line); a revocation 24 ms with its checkpoint
+8-12 ms unsigned (signing is not what costs: the transaction and the fsync of the file line are); a revocation 24 ms with its checkpoint
 against 15 ms without; audit verify on 100,000 demo people (1,206,258 records) 25.4 s.
 """
 
