@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from credtrack.cli import context
+from credtrack.errors import ValidationError
 
 
 def register(sub) -> None:
@@ -80,6 +81,17 @@ def register(sub) -> None:
     c = asub.add_parser("checkpoint", help="write a signed checkpoint of the log's newest event now (one is also "
                                            "written after every certificate issue, revocation and batch)")
     c.set_defaults(handler=cmd_audit_checkpoint)
+    e = asub.add_parser("export", help="write the whole log with its checkpoints and the public keys to one .zip "
+                                       "for an auditor, which 'audit verify-export' checks without the database "
+                                       "(admin; audited)")
+    e.add_argument("file", type=Path, metavar="FILE.zip")
+    e.set_defaults(handler=cmd_audit_export)
+    x = asub.add_parser("verify-export", help="check an audit export on its own: its chain, its checkpoints' "
+                                              "signatures and the end of the log they saw; exit 0 when it verifies")
+    x.add_argument("file", type=Path, metavar="FILE.zip")
+    x.add_argument("--jwks", type=Path, metavar="KEYS.json", help="check signatures against the institution's "
+                   "published keys instead of those the export carries")
+    x.set_defaults(handler=cmd_audit_verify_export)
 
 
 def cmd_people_add(args) -> int:
@@ -223,6 +235,29 @@ def cmd_audit_verify(args) -> int:
         verdict = audit_check.verify(uow.session, records=not getattr(args, "chain_only", False))
     print(verdict.describe())
     return 0 if verdict.intact else 1
+
+
+def cmd_audit_export(args) -> int:
+    from credtrack.services import audit_export
+
+    db = context.database(args)
+    actor = context.actor(args, db)
+    info = audit_export.export_log(db.unit_of_work(), actor, args.file).value
+    print(f"Audit log exported to {info.path}: {info.events} events, {info.checkpoints} checkpoints. "
+          f"Check it anywhere with: credtrack-cli audit verify-export {info.path}")
+    return 0
+
+
+def cmd_audit_verify_export(args) -> int:
+    from credtrack.cli import files
+    from credtrack.services import audit_export
+
+    published = files.read_jwks(args.jwks) if args.jwks is not None else None
+    if not args.file.is_file():
+        raise ValidationError(f"{args.file} is not a file; give the audit export (.zip) to check.")
+    report = audit_export.verify_export(args.file, published_jwks=published)
+    print(report.describe())
+    return 0 if report.intact else 1
 
 
 def cmd_audit_checkpoint(args) -> int:

@@ -39,6 +39,7 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "read": ("view records", EVERYONE),
     "reports.read": ("view reports", EVERYONE),
     "audit.read": ("view the audit log", frozenset({ADMIN, EDUCATOR, VIEWER})),
+    "audit.export": ("export the audit log for an auditor", frozenset({ADMIN})),
 }
 
 

@@ -94,3 +94,28 @@ def test_audit_page_filters_and_verifies_chain(qtbot, sqlite_db, admin, admin_ct
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert page.banner.tone == "bad"
     assert "event 2" in page.banner.detail.text()
+
+
+def test_an_administrator_exports_the_log_for_an_auditor_and_others_see_no_button(qtbot, sqlite_db, admin, make_ctx,
+                                                                                  tmp_path, monkeypatch):
+    from credtrack.services import audit_export
+    from credtrack.ui import messages
+
+    viewer = add_user(sqlite_db, admin, "vera", "viewer")
+    page = AuditPage(make_ctx(admin))
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    assert page.auditor_button.isVisible()
+    target = tmp_path / "for-the-auditor"
+    monkeypatch.setattr(messages, "save_file_name", lambda *_args: str(target))
+    qtbot.mouseClick(page.auditor_button, Qt.MouseButton.LeftButton)
+    assert page.banner.tone == "good" and "Audit log exported" in page.banner.headline.text()
+    report = audit_export.verify_export(target.with_suffix(".zip"))
+    assert report.intact, report.describe()
+
+    other = AuditPage(make_ctx(viewer))
+    qtbot.addWidget(other)
+    other.show()
+    other.activate()
+    assert not other.auditor_button.isVisible()

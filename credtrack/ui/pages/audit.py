@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.services.changes import Change
-from credtrack.ui import style
+from credtrack.services.permissions import allowed
+from credtrack.ui import messages, style
 from credtrack.ui.audit_folding import SIGN_IN, fold_sign_ins
 from credtrack.ui.export import export_button
 from credtrack.ui.models.admin import AuditTableModel
@@ -60,6 +61,11 @@ class AuditPage(Page):
         self.verify_button.setAccessibleName("Verify the audit chain")
         self.verify_button.clicked.connect(self.verify_chain)
         self.export_button = export_button(self.export_table, "the audit events listed")
+        self.auditor_button = QPushButton("Export for auditor…")
+        self.auditor_button.setToolTip("The whole log with its signed checkpoints and the public keys, in one file "
+                                       "that credtrack-cli audit verify-export checks without this database")
+        self.auditor_button.clicked.connect(self.export_for_auditor)
+        self.auditor_button.setVisible(allowed(ctx.actor, "audit.export"))
         self.count_label = QLabel()
         style.set_role(self.count_label, "subtitle")
 
@@ -82,6 +88,7 @@ class AuditPage(Page):
         filters.addWidget(self.actor_filter, 1)
         filters.addWidget(self.verify_button)
         filters.addWidget(self.export_button)
+        filters.addWidget(self.auditor_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
@@ -188,3 +195,23 @@ class AuditPage(Page):
             crash.report(exc, self)
 
         ctx.run(lambda _c: audit_queries.verify_chain(ctx.uow(), ctx.actor), done, on_error=failed)
+
+    def export_for_auditor(self) -> None:
+        from pathlib import Path
+
+        from credtrack.services import audit_export
+
+        chosen = messages.save_file_name(self, "Export the audit log for an auditor",
+                                         str(audit_export.default_name()), "Audit export (*.zip)")
+        if not chosen:
+            return
+        target = Path(chosen if chosen.endswith(".zip") else chosen + ".zip")
+        ctx = self.ctx
+
+        def done(result: Any) -> None:
+            info = result.value
+            self.banner.show_message(
+                "good", f"Audit log exported: {info.events} events, {info.checkpoints} checkpoints",
+                f"{info.path}\nAnyone can check it without this database: credtrack-cli audit verify-export FILE")
+
+        ctx.run(lambda _c: audit_export.export_log(ctx.uow(), ctx.actor, target), done, parent=self)

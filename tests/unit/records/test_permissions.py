@@ -228,8 +228,10 @@ _REQUIRE = re.compile(r"""require\(\s*\w+\s*,\s*["']([\w.]+)["']\s*\)""")
 
 # Reads guarded by a management action: they change nothing, so they are checked separately.
 READS_BEHIND_MANAGEMENT = {"accounts.list_users": "users.manage"}
-# Checked by role in their own tests (tests/unit/foundation/test_backup.py): they need a database file.
-GUARDED_ELSEWHERE = {"backups.create_backup": "backup.manage", "backups.restore": "backup.manage"}
+# Checked by role in their own tests (tests/unit/foundation/test_backup.py: they need a database file;
+# tests/integration/test_audit_export.py).
+GUARDED_ELSEWHERE = {"backups.create_backup": "backup.manage", "backups.restore": "backup.manage",
+                     "audit_export.export_log": "audit.export"}
 
 
 def _is_read(action: str) -> bool:
