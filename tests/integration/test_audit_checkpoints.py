@@ -134,8 +134,9 @@ def test_a_workstation_without_the_signing_key_writes_hashed_checkpoints_and_ver
     verdict = _verdict(world.db)
     assert verdict.intact, verdict.describe()
     assert any("1 checkpoint of 2 are unsigned" in n for n in verdict.notes)
+    last = _last_event(world.db)  # read before the write transaction below, not on a second connection inside it
     with world.db.engine.begin() as conn:  # an unsigned checkpoint still catches a cut tail
-        conn.execute(delete(AuditEvent).where(AuditEvent.id == _last_event(world.db)))
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == last))
     assert any("missing tail" in p for p in _verdict(world.db).problems)
 
 

@@ -171,7 +171,8 @@ def test_bad_input_is_refused_and_nothing_changes(db, bad: Bad) -> None:
     assert "Traceback" not in str(refused.value) and "SELECT" not in str(refused.value)
     after = snapshot(db)
     if bad.name.startswith("wrong password"):
-        # The failed signature is counted towards the lock-out, and logged; nothing else changes.
-        for table in ("user_account", "audit_event"):
+        # The failed signature is counted towards the lock-out and logged, with the account's new state
+        # vouched for by the log; nothing else changes.
+        for table in ("user_account", "audit_event", "audit_record_state"):
             assert after.pop(table) != before.pop(table), f"{bad.name}: the failed signature was not recorded"
     assert after == before, f"{bad.name}: the database changed although the input was refused"
