@@ -82,11 +82,8 @@ def discard_clean_copies(code: str) -> list[Path]:
     user's, and are left alone. Returns what was deleted."""
     from credtrack import paths
 
-    folder = paths.data_dir() / "certificates"
-    if not folder.is_dir():
-        return []
     gone = []
-    for path in folder.glob(f"{code}_*.pdf"):
+    for path in paths.certificates_dir().glob(f"{code}_*.pdf"):
         if not path.stem.endswith("-COPY"):
             path.unlink(missing_ok=True)
             gone.append(path)
