@@ -49,6 +49,10 @@ class AuthenticationError(CredtrackError):
     exit_code = 4
 
 
+class AccountChanged(AuthenticationError):
+    """The signed-in account was switched off, or its role changed, since its user signed in."""
+
+
 class AccountLocked(AuthenticationError):
     """Too many failed log-ins; an administrator can clear the lock."""
 

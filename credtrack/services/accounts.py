@@ -299,8 +299,9 @@ def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.dat
     """
     now = now or utcnow()
     user = session.get(User, actor.id) if actor.id is not None else None
-    if user is None or not user.active:
-        raise AuthenticationError("Your account could not be confirmed. Sign in again.")
+    if user is None:
+        raise AuthenticationError("Your account could not be confirmed, so nothing was saved. Sign in again.")
+    audit.confirm_account(session, actor)
     if user.locked_until and user.locked_until > now:
         raise AccountLocked("Your account is locked after repeated wrong passwords; nothing was saved. "
                             "Ask an administrator to unlock it.")

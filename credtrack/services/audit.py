@@ -13,12 +13,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from credtrack.models import AuditEvent, utcnow
+from credtrack.errors import AccountChanged
+from credtrack.models import AuditEvent, User, utcnow
 from credtrack.services import record_state
 from credtrack.services.permissions import Actor
 from credtrack.writers import serialise_writers
 
 GENESIS = "0" * 64
+
+# What a failed attempt records about the account it was tried against, whatever state that account is in.
+ATTEMPTS = frozenset({"user.login_failed", "user.locked", "user.signature_failed"})
 
 
 def _default(value: Any) -> Any:
@@ -119,6 +123,9 @@ def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> lis
     batch of a thousand changes costs one read, not a thousand. Nothing edits an event
     once written, so no ORM object is made for it.
     """
+    entries = list(entries)
+    if not all(entry.action in ATTEMPTS for entry in entries):
+        confirm_account(session, actor)
     serialise_writers(session)  # two workstations never chain onto the same previous event
     last = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     next_id, prev_hash = ((last.id + 1), last.hash) if last else (1, GENESIS)
@@ -136,6 +143,23 @@ def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> lis
         # At commit the transaction's last event is re-hashed to vouch for the records it left behind.
         record_state.note_events(session, events, [(e.entity_type, e.entity_id) for e in events])
     return events
+
+
+def confirm_account(session: Session, actor: Actor) -> None:
+    """Refuse a change by an account switched off, or given another role, since its user signed in.
+
+    Every change writes an event, so this one check covers every service: a workstation left
+    signed in cannot go on working under rights an administrator has taken away.
+    """
+    if actor.id is None:  # set-up and the command line's own steps act as the system, not an account
+        return
+    row = session.execute(select(User.active, User.role).where(User.id == actor.id)).first()
+    if row is None or not row.active:
+        raise AccountChanged("Your account has been switched off by an administrator, so nothing was saved. "
+                             "Ask an administrator if this is a mistake.")
+    if row.role != actor.role:
+        raise AccountChanged(f"Your role was changed from {actor.role} to {row.role} since you signed in, so "
+                             "nothing was saved. Sign out and sign in again to go on with your new role.")
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ def create_backup(db: Database, actor: Actor, *, passphrase: str | None = None, 
     require(actor, "backup.manage")
     if db.sqlite_path is None:
         raise ValidationError(POSTGRES_BACKUPS)
+    with db.unit_of_work() as uow:  # a backup holds every record and perhaps the key: not for a former admin
+        audit.confirm_account(uow.session, actor)
     info = back_up_file(db.sqlite_path, reason=MANUAL, passphrase=passphrase, without_key=without_key,
                         folder=folder)
     with db.unit_of_work() as uow:
@@ -188,6 +190,18 @@ def usable(database: Path) -> bool:
     return ok and backup.read_one(database, "SELECT version_num FROM alembic_version") is not None
 
 
+def _confirm_account_in(database: Path, actor: Actor) -> None:
+    """Refuse ``actor`` when the database about to be replaced has switched the account off or changed its role."""
+    from credtrack import config
+
+    db = Database(config.sqlite_url(database))
+    try:
+        with db.unit_of_work() as uow:
+            audit.confirm_account(uow.session, actor)
+    finally:
+        db.dispose()
+
+
 def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | None = None) -> Result[RestoreReport]:
     """Replace the SQLite database ``target`` with the backup ``source``, after checking it.
 
@@ -206,6 +220,8 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         raise ValidationError(f"{source} is not a file; choose a credtrack backup (.zip). Nothing was restored.")
     if actor is not None:
         require(actor, "backup.manage")
+        if usable(target):
+            _confirm_account_in(target, actor)
     elif usable(target):
         raise AuthenticationError("Restoring over the database in use needs an administrator of it: sign in "
                                   "(--user ADMIN) and try again.")

@@ -95,6 +95,7 @@ def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Result[C
     with uow:
         require(actor, "certificates.reprint")
         session = uow.session
+        audit.confirm_account(session, actor)  # before a copy is written, not only before it is audited
         cert = certificate_by_code(session, code)
         institution = drafting.institution(session)
         found = withdrawal(session, cert)

@@ -218,6 +218,7 @@ def signing_key(session: Session, passphrase: str | None = None, *, actor: Actor
     if action not in SIGNING_ACTIONS:
         raise KeyError(f"the signing key is not loaded for {action!r}")
     require(actor, action)
+    audit.confirm_account(session, actor)  # nobody signs under rights taken away since they signed in
     row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
     if row is None:
         raise SigningKeyError("No signing key has been set up yet. An administrator can create one "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from credtrack.errors import DuplicateError, PermissionDenied
+from credtrack.errors import AuthenticationError, DuplicateError, PermissionDenied
 from credtrack.models import AuditEvent, Person
 from credtrack.services import (
     accounts,
@@ -196,3 +196,62 @@ def test_only_administrators_manage_trust(db, world, role):
     _expect(db, role, "trust.manage", lambda: trust.set_key_status(db.unit_of_work(), actor, kid, "retired"))
     exported = _expect(db, role, "trust.manage", lambda: trust.export_bundle(db.unit_of_work(), actor))
     assert (exported is not None) == (role == "admin")
+
+
+def test_an_administrator_switched_off_since_sign_in_may_issue_export_or_sign_nothing(db, world, tmp_path):
+    w, actors, eligible = world
+    admin = actors["admin"]
+    code = certificates.issue_certificate(db.unit_of_work(), admin, eligible[0], w.credential_id, today=DAY).value.code
+    listing = revocations.export_revocation_list(db.unit_of_work(), admin)
+    bundle, jwks = _partner_bundle("Hillcrest School of Nursing")
+    lakeside = _partner_bundle("Lakeside College")[1]
+    trust.import_jwks(db.unit_of_work(), admin, "Lakeside College", lakeside)
+    kept_key = tmp_path / "kept.pem"
+    keys.export_private_key(db.unit_of_work(), admin, kept_key, passphrase="a long export passphrase")
+    accounts.create_user(db.unit_of_work(), admin, username="leaver", password=PASSWORD, role="admin")
+    leaver = accounts.log_in(db.unit_of_work(), "leaver", PASSWORD)
+    accounts.update_user(db.unit_of_work(), admin, leaver.id, active=False)
+    lakeside_kid = lakeside["keys"][0]["kid"]
+    calls = {
+        "certificates.issue_certificate": lambda: certificates.issue_certificate(
+            db.unit_of_work(), leaver, eligible[1], w.credential_id, today=DAY),
+        "certificate_cohort.issue_cohort": lambda: certificate_cohort.issue_cohort(
+            db, leaver, "2026-JAN", tmp_path / "batch", today=DAY, workers=1),
+        "certificates.revoke_certificate": lambda: certificates.revoke_certificate(
+            db.unit_of_work(), leaver, code, "Issued to the wrong person"),
+        "certificate_copies.reprint": lambda: certificate_copies.reprint(
+            db.unit_of_work(), leaver, code, tmp_path / "copies"),
+        "certificate_copies.export_openbadge": lambda: certificate_copies.export_openbadge(
+            db.unit_of_work(), leaver, code),
+        "keys.create_issuer_key": lambda: keys.create_issuer_key(db.unit_of_work(), leaver),
+        "keys.rotate_issuer_key": lambda: keys.rotate_issuer_key(db.unit_of_work(), leaver),
+        "keys.export_private_key": lambda: keys.export_private_key(
+            db.unit_of_work(), leaver, tmp_path / "taken.pem", passphrase="a long export passphrase"),
+        "keys.install_private_key": lambda: keys.install_private_key(
+            db.unit_of_work(), leaver, kept_key.read_bytes(), passphrase="a long export passphrase"),
+        "revocations.import_revocation_list": lambda: revocations.import_revocation_list(
+            db.unit_of_work(), leaver, listing),
+        "revocations.export_revocation_list": lambda: revocations.export_revocation_list(db.unit_of_work(), leaver),
+        "verifier_export.export_verifier_page": lambda: verifier_export.export_verifier_page(
+            db.unit_of_work(), leaver),
+        "trust.import_jwks": lambda: trust.import_jwks(db.unit_of_work(), leaver, "Another College", jwks),
+        "trust.import_bundle": lambda: trust.import_bundle(db.unit_of_work(), leaver, bundle),
+        "trust.set_key_status": lambda: trust.set_key_status(db.unit_of_work(), leaver, lakeside_kid, "retired"),
+        "trust.export_bundle": lambda: trust.export_bundle(db.unit_of_work(), leaver),
+    }
+    assert set(calls) == set(CERTIFICATE_FUNCTIONS)  # a new certificate service belongs here too
+    accepted = []
+    for function, call in calls.items():
+        before = snapshot(db)
+        try:
+            call()
+        except AuthenticationError as refused:
+            assert "nothing was saved" in refused.message.lower(), refused.message
+        except DuplicateError:  # a second key, or one this workstation holds, is refused to anyone
+            assert function in ("keys.create_issuer_key", "keys.install_private_key")
+        else:
+            accepted.append(function)
+        assert snapshot(db) == before, f"{function} changed the database"
+    assert accepted == []
+    assert not (tmp_path / "taken.pem").exists()
+    assert not list(tmp_path.glob("batch/**/*.pdf")) and not list(tmp_path.glob("copies/**/*.pdf"))

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 import credtrack.services
-from credtrack.errors import PermissionDenied
+from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession
 from credtrack.services import (
     accounts,
@@ -186,6 +186,30 @@ def test_every_role_is_allowed_or_refused_as_designed(db, case: Case) -> None:
         assert refused.value.role == role
         assert ACTIONS[case.action][0] in str(refused.value)  # type: ignore[index]
         assert snapshot(db) == before, f"{role}: a refused {case.function} changed the database"
+
+
+def _former_accounts(w: World) -> dict[str, Actor]:
+    """Two administrators still signed in somewhere: one since switched off, one since made a viewer."""
+    former = {}
+    with cheap_hashing():
+        for name, change in (("switched.off", {"active": False}), ("demoted", {"role": "viewer"})):
+            row = accounts.create_user(w.uow(), w.admin, username=name, password=PASSWORD, role="admin").value
+            signed_in = accounts.log_in(w.uow(), name, PASSWORD)
+            accounts.update_user(w.uow(), w.admin, row.id, **change)
+            former[name] = signed_in
+    return former
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
+def test_an_account_switched_off_or_demoted_since_sign_in_may_change_nothing(db, case: Case) -> None:
+    w = build_world(db)
+    context = case.setup(w, w.admin)  # each refusal leaves it as it was, for the next
+    for name, actor in _former_accounts(w).items():
+        before = snapshot(db)
+        with cheap_hashing(), pytest.raises(AuthenticationError) as refused:
+            case.call(w, actor, context, "admin")
+        assert "nothing was saved" in refused.value.message.lower(), refused.value.message
+        assert snapshot(db) == before, f"{name}: {case.function} changed the database"
 
 
 def test_a_preceptor_may_void_only_their_own_records(db) -> None:
