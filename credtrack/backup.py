@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import credtrack
 from credtrack import paths
-from credtrack.errors import ValidationError
+from credtrack.errors import NoSpaceError, ValidationError
 
 FORMAT = "credtrack-backup/1"
 MANIFEST = "manifest.json"
@@ -154,6 +155,14 @@ def write_backup(
         with open(staged, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staged, target)
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+            raise NoSpaceError("the backup", folder) from exc
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise NoSpaceError("the backup", folder) from exc
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target, manifest

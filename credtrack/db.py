@@ -11,11 +11,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from credtrack.errors import ConcurrentEditError, DatabaseBusyError, DatabaseReadOnlyError
+from credtrack.errors import (
+    ConcurrentEditError,
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseFullError,
+    DatabaseReadOnlyError,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -141,6 +147,28 @@ def _translate(exc: BaseException) -> None:
         raise DatabaseBusyError() from exc
     if isinstance(exc, OperationalError) and "readonly database" in str(exc.orig or exc).lower():
         raise DatabaseReadOnlyError() from exc
+    if is_full_error(exc):
+        raise DatabaseFullError() from exc
+    if is_damage_error(exc):
+        raise DatabaseDamagedError(str(exc.orig), refused="Nothing was saved. ") from exc  # type: ignore[attr-defined]
+
+
+def is_damage_error(exc: BaseException) -> bool:
+    """SQLite finding a damaged page (SQLITE_CORRUPT) or a file that is not a database at all (SQLITE_NOTADB)."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return isinstance(exc, DBAPIError) and code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT,
+                                                                                 sqlite3.SQLITE_NOTADB)
+
+
+def is_full_error(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL, or PostgreSQL's disk_full (53100) and "could not extend file" (out of space)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return True
+    state = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    return state == "53100" or "could not extend file" in str(orig).lower()
 
 
 class Database:

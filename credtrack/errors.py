@@ -100,6 +100,25 @@ class DatabaseBusyError(CredtrackError):
         )
 
 
+class DatabaseFullError(CredtrackError):
+    """The disk (or the server's disk) holding the database ran out of space during a change."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The disk holding the database is full, so that change could not be saved (nothing of it was; "
+            "what was saved before is safe). Free some space on that disk, or ask whoever looks after the "
+            "database server, then try again."
+        )
+
+
+class NoSpaceError(CredtrackError):
+    """A file (a backup, an export) could not be written for want of free space; nothing partial is left."""
+
+    def __init__(self, what: str, folder: object) -> None:
+        super().__init__(f"The disk holding {folder} is full, so {what} was not written (nothing half-written "
+                         "was left behind). Free some space there, or choose another folder, then try again.")
+
+
 class DatabaseTooNewError(CredtrackError):
     """The database was written by a newer credtrack than this one."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from credtrack import migrations
-from credtrack.errors import DatabaseOpenError, DatabaseTooNewError
+from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 
 
 def current_revision(db) -> str | None:
@@ -65,6 +65,10 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
     try:
         revision = current_revision(db)
     except SQLAlchemyError as exc:
+        from credtrack.db import is_damage_error
+
+        if is_damage_error(exc):
+            raise DatabaseDamagedError(str(exc.orig), refused="It was left as it is. ") from exc  # type: ignore[attr-defined]
         raise DatabaseOpenError(f"Could not open the database {db.describe()}: {exc.orig or exc}") from exc
     if revision == migrations.HEAD:
         return None

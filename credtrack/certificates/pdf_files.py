@@ -6,6 +6,7 @@ anything again, so the QR stays the single path it was drawn as.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def split(source: Path, targets: Sequence[Path]) -> None:
             single = pdfium.PdfDocument.new()
             try:
                 single.import_pages(document, [index])
-                single.save(str(target))
+                _save(single, target)
             finally:
                 single.close()
     finally:
@@ -54,10 +55,20 @@ class Joiner:
     def save(self, target: Path) -> None:
         if self._joined is None:
             raise ValueError("nothing to join")
-        self._joined.save(str(target))
+        _save(self._joined, target)
         self.close()
 
     def close(self) -> None:
         if self._joined is not None:
             self._joined.close()
             self._joined = None
+
+
+def _save(document: pdfium.PdfDocument, target: Path) -> None:
+    """Write ``document`` to ``target`` in one piece, so a full disk or a missing folder is an ordinary OSError.
+
+    PDFium writes through a callback, where such an error would only be printed, not raised.
+    """
+    buffer = io.BytesIO()
+    document.save(buffer)
+    target.write_bytes(buffer.getvalue())

@@ -133,6 +133,7 @@ def cmd_db_info(args) -> int:
 
 def cmd_db_check(args) -> int:
     from credtrack.backup import integrity_ok
+    from credtrack.errors import DatabaseDamagedError
     from credtrack.services import audit_check
 
     db = context.database(args)
@@ -142,6 +143,9 @@ def cmd_db_check(args) -> int:
     else:
         ok, message = integrity_ok(db.sqlite_path)
         print(f"Integrity: {message}")
+        if not ok:
+            print(DatabaseDamagedError(message, refused="The audit check is not run on a damaged file. ").message)
+            return 1
     with db.unit_of_work() as uow:
         verdict = audit_check.verify(uow.session)
     print(verdict.describe())

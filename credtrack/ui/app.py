@@ -96,7 +96,7 @@ class Launcher(QObject):
             login = self.login
             assert login is not None
             login.first_painted.connect(self._open_in_background)
-            QTimer.singleShot(300, self._open_in_background)  # in case the window is never painted
+            QTimer.singleShot(300, self, self._open_in_background)  # in case the window is never painted
 
     def _open_in_background(self) -> None:
         if self._opening:
