@@ -46,6 +46,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 _write_intent: ContextVar[bool] = ContextVar("credtrack_write_intent", default=False)
+_in_unit: ContextVar[bool] = ContextVar("credtrack_in_unit_of_work", default=False)
 
 
 def intend_to_write() -> None:
@@ -54,8 +55,10 @@ def intend_to_write() -> None:
     On SQLite its transaction then opens with BEGIN IMMEDIATE, taking the write lock before the
     first read: two workstations saving at once queue behind the busy timeout, instead of the
     second failing after it read a snapshot the first has since replaced. Reads are unaffected.
+    Outside a unit of work it does nothing: no later transaction of the thread begins differently.
     """
-    _write_intent.set(True)
+    if _in_unit.get():
+        _write_intent.set(True)
 
 
 def _sqlite_on_begin(conn: Any) -> None:
@@ -110,6 +113,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self._intent: Token[bool] = _write_intent.set(False)
+        self._inside: Token[bool] = _in_unit.set(True)
         return self
 
     def __exit__(
@@ -118,6 +122,7 @@ class UnitOfWork:
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so plain values read inside stay readable afterwards.
         self.session.close()
+        _in_unit.reset(self._inside)
         _write_intent.reset(self._intent)
         if exc is not None:
             _translate(exc)

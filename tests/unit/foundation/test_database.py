@@ -129,3 +129,24 @@ def test_concurrent_audit_writers_keep_one_chain(db):
         report = audit.verify_chain(uow.session)
     assert report.intact, report.describe()
     assert report.events_checked == 1 + people.count_people(db.unit_of_work(), EDUCATOR)
+
+
+def test_a_permission_checked_outside_a_unit_of_work_changes_how_no_later_transaction_begins(tmp_path):
+    from credtrack.models import Base
+    from credtrack.services.permissions import require
+
+    path = tmp_path / "intent.db"
+    db = Database(f"sqlite:///{path}")
+    Base.metadata.create_all(db.engine)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing; readers are not held up by it
+    try:
+        require(EDUCATOR, "people.edit")  # a check made before any unit of work began
+        with db.engine.connect() as conn:  # a plain read on this thread afterwards
+            assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 0
+        with db.unit_of_work() as uow:
+            assert uow.session.execute(text("SELECT count(*) FROM person")).scalar() == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    db.dispose()
