@@ -67,7 +67,7 @@ class BackupInfo:
 class RestoreReport:
     restored_from: Path
     schema_revision: str | None
-    previous: Path | None  # the backup of the database the restore replaced
+    previous: Path | None  # the backup of the database the restore replaced (a plain copy, if it was damaged)
     key: str
     checkpoints: bool
 
@@ -242,7 +242,11 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         if revision not in schema.known_revisions():
             raise ValidationError(f"{source.name} was made by a newer credtrack (schema {revision}, credtrack "
                                   f"{manifest.app_version}). Install that version to restore it; nothing was restored.")
-        previous = _keep_current(target, folder)
+        sound = usable(target)
+        previous, kept = _keep_current(target, folder)
+        if not sound:  # a damaged file cannot take the backup's pages; it was kept just above
+            for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+                stale.unlink(missing_ok=True)
         backup.sqlite_copy(unpacked, target)
         checkpoints = paths.checkpoints_file()
         if backup.CHECKPOINTS in manifest.members:
@@ -260,28 +264,33 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         with db.unit_of_work() as uow:
             audit.record(uow.session, acting, "backup.restore", "backup", source.name,
                          after={"file": str(source), "created_at": manifest.created_at.isoformat(),
-                                "schema_revision": revision, "previous": str(previous.path) if previous else None,
+                                "schema_revision": revision, "previous": str(kept) if kept else None,
                                 "key": key_state},
                          note="signed in on the database this restore replaced")
             uow.commit()
     finally:
         db.dispose()
-    report = RestoreReport(source, revision, previous.path if previous else None, key_state,
+    report = RestoreReport(source, revision, kept, key_state,
                            backup.CHECKPOINTS in manifest.members)
     return Result(report, ~Change.NONE)  # everything may differ
 
 
-def _keep_current(target: Path, folder: Path) -> BackupInfo | None:
-    """Back up the database about to be replaced; a damaged one is kept as a plain copy instead."""
+def _keep_current(target: Path, folder: Path) -> tuple[BackupInfo | None, Path | None]:
+    """Back up the database about to be replaced; a damaged one is kept as a plain copy instead.
+
+    Returns the backup (None for a plain copy) and the path of what was kept.
+    """
     if not target.exists():
-        return None
+        return None, None
     try:
-        return back_up_file(target, reason=BEFORE_RESTORE, unattended=True, folder=folder)
+        info = back_up_file(target, reason=BEFORE_RESTORE, unattended=True, folder=folder)
+        return info, info.path
     except sqlite3.DatabaseError:
         backup.private_folder(folder)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
-        backup.write_private(folder / f"{target.name}-{stamp}-replaced-by-restore", target.read_bytes())
-        return None
+        copy = folder / f"{target.name}-{stamp}-replaced-by-restore"
+        backup.write_private(copy, target.read_bytes())
+        return None, copy
 
 
 def _install_key(manifest: backup.Manifest, work: Path) -> str:

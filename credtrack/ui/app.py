@@ -6,10 +6,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from credtrack import paths
 from credtrack.ui import crash, messages, style
@@ -59,8 +60,6 @@ def _fresh_sqlite(url: str) -> bool:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return False
-    from pathlib import Path
-
     return not Path(url[len(prefix):]).exists()
 
 
@@ -170,17 +169,56 @@ class Launcher(QObject):
             crash.log_only(exc, "automatic backup")
 
     def _open_failed(self, exc: BaseException) -> None:
-        from credtrack.errors import CredtrackError
+        from credtrack.errors import CredtrackError, DatabaseDamagedError
 
         if self.login is not None and isinstance(exc, CredtrackError):
-            self.login.set_unavailable(exc.message)
+            damaged = isinstance(exc, DatabaseDamagedError) and self._sqlite_path() is not None
+            message = exc.message
+            if damaged:
+                message = message.replace("(Settings › Restore from backup, or credtrack-cli db restore)",
+                                          "(Restore from backup… below)")
+            self.login.set_unavailable(message, can_restore=damaged)
         else:
             crash.report(exc, self.login)
+
+    def _sqlite_path(self) -> Path | None:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.url)
+        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+    # -- restoring a database that cannot be opened -------------------------
+    def restore_from_backup(self) -> None:
+        """Replace a damaged database with a backup the person chooses, then open it again."""
+        from credtrack.services import backups
+        from credtrack.ui.dialogs.restore_dialog import RestoreDialog
+
+        target = self._sqlite_path()
+        if target is None or self.login is None:
+            return
+        dialog = RestoreDialog(backups.list_backups(), paths.backups_dir(), self.login)
+        if dialog.exec() != QDialog.DialogCode.Accepted or (source := dialog.chosen()) is None:
+            return
+
+        def done(result: Any) -> None:
+            report = result.value
+            kept = f"\n\nThe damaged file was kept: {report.previous}" if report.previous else ""
+            messages.show_info(self.login, "Backup restored",
+                               f"{report.restored_from.name} was restored (schema {report.schema_revision}). "
+                               f"Signing key: {report.key}.{kept}\n\nSign in to continue.")
+            self._opening = False  # open the restored file as the first was opened
+            self._open_in_background()
+
+        def failed(exc: BaseException) -> None:
+            crash.report(exc, self.login)
+
+        self.runner.run(lambda _control: backups.restore(target, source, None), on_done=done, on_error=failed)
 
     # -- windows ----------------------------------------------------------
     def show_login(self) -> None:
         self.login = LoginDialog(self.runner)
         self.login.signed_in.connect(self.show_main_window)
+        self.login.restore_requested.connect(self.restore_from_backup)
         self.login.rejected.connect(self._login_cancelled)
         if self.db is not None:
             self.login.set_database(self.db, f"Database: {self.db.describe()}")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ class LoginDialog(QDialog):
 
     signed_in = Signal(object)
     first_painted = Signal()
+    restore_requested = Signal()
 
     def __init__(self, runner: TaskRunner, *, institution: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +69,12 @@ class LoginDialog(QDialog):
         self.sign_in_button.setEnabled(False)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
+        # Offered only when the database cannot be used: a damaged file is mended from a backup before sign-in.
+        self.restore_button = QPushButton("&Restore from backup…")
+        self.restore_button.setObjectName("restore_from_backup")
+        self.restore_button.setVisible(False)
+        self.restore_button.clicked.connect(lambda: emit(self.restore_requested))
+        self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -87,14 +95,21 @@ class LoginDialog(QDialog):
     def set_database(self, db: Database, description: str) -> None:
         self._db = db
         self.status.setText(description)
+        self.message.setText("")
+        self.restore_button.setVisible(False)
         self.sign_in_button.setEnabled(True)
 
-    def set_unavailable(self, message: str) -> None:
+    def set_unavailable(self, message: str, *, can_restore: bool = False) -> None:
+        """Say why the database cannot be used; with ``can_restore``, offer to restore it from a backup."""
         from PySide6.QtCore import Qt
 
+        self._db = None
+        self.sign_in_button.setEnabled(False)
         self.status.setText("")
         self.message.setText(message)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.restore_button.setVisible(can_restore)
+        self.adjustSize()  # the whole message, however many lines
 
     def try_sign_in(self) -> None:
         if self._db is None:

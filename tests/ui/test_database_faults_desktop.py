@@ -199,3 +199,33 @@ def test_a_full_disk_ends_an_import_with_a_message_and_imports_nothing(qtbot, de
     event.remove(demo_db.engine, "connect", no_more_room)
     demo_db.engine.dispose()
     assert _people(demo_db) == people
+
+
+def test_a_damaged_file_is_restored_from_a_backup_at_sign_in_then_people_sign_in(launch, demo_db, boxes, monkeypatch):
+    from credtrack.services import backups
+    from credtrack.ui.dialogs.restore_dialog import RestoreDialog
+
+    path = demo_db.sqlite_path
+    people = _people(demo_db)
+    demo_db.dispose()
+    good = backups.back_up_file(path, reason="manual", without_key=True).path
+    _cut_in_half(path)
+    launcher = launch(path)
+    login = launcher.login
+    assert login.restore_button.isVisible() and "Restore from backup… below" in login.message.text()
+    offered = []
+    monkeypatch.setattr(RestoreDialog, "exec",
+                        lambda dialog: offered.append(list(dialog.paths)) or QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(RestoreDialog, "chosen", lambda dialog: good)
+    login.restore_button.click()
+    assert offered == [[good]]  # the backups folder's backups were offered
+    assert [(kind, title) for kind, title, _text in boxes.shown] == [("info", "Backup restored")]
+    assert "The damaged file was kept" in boxes.texts()
+    assert login.sign_in_button.isEnabled() and not login.restore_button.isVisible() and not login.message.text()
+    assert _people(launcher.db) == people
+    login.username.setText("admin")
+    login.password.setText(PASSWORD)
+    login.sign_in_button.click()
+    assert launcher.window is not None
+    launcher.window.idle.stop()
+    launcher.window.close()

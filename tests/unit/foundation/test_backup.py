@@ -234,6 +234,13 @@ def test_a_missing_or_damaged_database_is_restored_without_a_sign_in(live, tmp_p
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     report = backups.restore(path, good, None).value
     assert report.previous is None and _people(path) == ["B-1"]
+    # A file cut in half (SQLite cannot even read its pages) is kept as it was, then replaced.
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+    damaged = path.read_bytes()
+    report = backups.restore(path, good, None).value
+    assert _people(path) == ["B-1"] and backup.integrity_ok(path)[0]
+    assert report.previous is not None and report.previous.read_bytes() == damaged
 
 
 def test_integrity_check_of_a_sound_file(live):
