@@ -46,9 +46,12 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
             run = list(same)
             if sqlite:
                 _insert_plain(connection, table, plan.constants, run)
+                ids = new_ids[done : done + len(run)]
             else:
-                new_ids.extend(connection.execute(statement, run).scalars())
-        done += len(chunk)
+                ids = list(connection.execute(statement, run).scalars())
+                new_ids.extend(ids)
+            _vouch_inserted(session, table, plan.constants, run, ids)
+            done += len(run)
     if plan.updates:
         columns = [k for k in plan.updates[0] if not k.startswith("b_")]
         stmt = (
@@ -66,8 +69,21 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
     if table.name in record_state.TRACKED:
-        record_state.touch(session, table.name, [*new_ids, *(u["b_id"] for u in plan.updates)])
+        record_state.touch(session, table.name, [u["b_id"] for u in plan.updates])
     return new_ids
+
+
+def _vouch_inserted(session: Session, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]],
+                    ids: list[int]) -> None:
+    """Hand the new rows' digests to the audit log from the values just stored; rows whose stored form
+    cannot be told from them are named, to be read back when the transaction commits."""
+    if table.name not in record_state.TRACKED:
+        return
+    digests = record_state.inserted_digests(session.connection(), table.name, rows, constants)
+    if digests is None:
+        record_state.touch(session, table.name, ids)
+    else:
+        record_state.vouch_inserted(session, table.name, ids, digests)
 
 
 def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]]) -> None:
