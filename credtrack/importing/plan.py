@@ -112,6 +112,8 @@ class RowReader:
     def _misaligned(self, cells: list[Cell]) -> bool:
         """A row with more filled cells than the header has columns; trailing empty cells are fine."""
         width = len(self.table.headers)
+        if len(cells) <= width:
+            return False  # the common case, settled without looking at the cells
         filled = [i for i, c in enumerate(cells, 1) if not (c is None or (isinstance(c, str) and not c.strip()))]
         if not filled or filled[-1] <= width:
             return False

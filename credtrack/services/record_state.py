@@ -118,6 +118,11 @@ def digest(values: Iterable[Any]) -> str:
     return hashlib.sha256(_ENCODE(list(values)).encode("utf-8")).hexdigest()[:32]
 
 
+def _digest_encoded(pieces: Iterable[str]) -> str:
+    """``digest`` of the values whose JSON ``pieces`` are: a list is its items' JSON, comma-separated, in brackets."""
+    return hashlib.sha256(("[" + ",".join(pieces) + "]").encode("utf-8")).hexdigest()[:32]
+
+
 def states_digest(states: Iterable[tuple[str, int, str]]) -> str:
     """What an event's hash covers: SHA-256 over its record states, sorted."""
     text = json.dumps(sorted(states), separators=(",", ":"))
@@ -158,7 +163,7 @@ def current_digests(session: Session, kind: str, ids: Iterable[int] | None = Non
 
 def touch(session: Session, kind: str, ids: Iterable[int]) -> None:
     """Name records of ``kind`` a Core statement in this transaction wrote or changed."""
-    ids = [int(i) for i in ids]
+    kind, ids = str(kind), [int(i) for i in ids]  # a table's name is a str subclass the driver inspects per row
     session.info.setdefault(_TOUCHED, {}).setdefault(kind, set()).update(ids)
     known = session.info.get(_KNOWN, {}).get(kind)
     if known:  # changed again since it was inserted: what was handed over no longer stands
@@ -169,7 +174,7 @@ def touch(session: Session, kind: str, ids: Iterable[int]) -> None:
 def vouch_inserted(session: Session, kind: str, ids: Iterable[int], digests: Iterable[str]) -> None:
     """Records of ``kind`` this transaction inserted, with the digests ``inserted_digests`` made of what was
     stored: sealing vouches for them as they are, without reading them back (unless touched again)."""
-    session.info.setdefault(_KNOWN, {}).setdefault(kind, {}).update(zip(ids, digests, strict=True))
+    session.info.setdefault(_KNOWN, {}).setdefault(str(kind), {}).update(zip(ids, digests, strict=True))
 
 
 # The values whose stored form a re-read gives back unchanged (once through the column's bind processor),
@@ -215,12 +220,15 @@ def inserted_digests(connection: Connection, kind: str, rows: list[dict[str, Any
                 value = None
             if not _plain(plain, [value]):
                 return None
-            columns.append([process(value) if process else value] * count)
+            columns.append([_ENCODE(process(value) if process else value)] * count)
             continue
         if not _plain(plain, values):
             return None
-        columns.append([process(v) for v in values] if process else values)
-    return [digest(values) for values in zip(*columns, strict=True)]
+        # Each distinct value is processed and encoded once (a column holds one type, so equal is identical).
+        encoded: dict[Any, str] = {}
+        columns.append([encoded[v] if v in encoded else encoded.setdefault(v, _ENCODE(process(v) if process else v))
+                        for v in values])
+    return [_digest_encoded(pieces) for pieces in zip(*columns, strict=True)]
 
 
 def _plain(plain: type, values: list[Any]) -> bool:

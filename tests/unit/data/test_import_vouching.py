@@ -140,3 +140,12 @@ def test_a_row_changed_after_it_was_handed_over_is_vouched_for_as_it_ends(db, se
     with db.unit_of_work() as uow:
         assert [uow.session.get(Completion, i).evidence for i in ids] == ["Corrected before commit", "Core edit"]
     assert _vouched_as_stored(db, ids)
+
+
+def test_digests_made_a_value_at_a_time_are_those_of_the_whole_row():
+    awkward = ["", "plain", 'quote " and \\ backslash', "line\nbreak\ttab", "\u2028\u2029", "Nguyễn 😀 ½", "\ufeff\x7f",
+               0, -1, 2**70, None, True, False, dt.date(1900, 1, 1), dt.datetime(2026, 3, 9, 8, 30),
+               dt.datetime(2026, 3, 9, 8, 30, 0, 7)]
+    for start in range(len(awkward)):
+        row = awkward[start:] + awkward[:start]
+        assert record_state._digest_encoded([record_state._ENCODE(v) for v in row]) == record_state.digest(row)
