@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -115,8 +116,21 @@ def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any
             columns[name] = [value] * len(rows)
         else:
             column = [row[name] for row in rows]
-            columns[name] = [process(v) for v in column] if process else column
+            columns[name] = _processed(process, column) if process else column
     connection.exec_driver_sql(str(compiled), list(zip(*columns.values(), strict=True)))
+
+
+_HASHABLE = {str, int, bool, dt.date, dt.datetime, type(None)}
+
+
+def _processed(process: Any, values: list[Any]) -> list[Any]:
+    """``values`` through a bind processor, each distinct one once when the column holds a single type of
+    value (equal values are then the same value); a column of mixed types goes value by value."""
+    kinds = set(map(type, values))
+    if not kinds <= _HASHABLE or len(kinds - {type(None)}) > 1:
+        return [process(v) for v in values]
+    done: dict[Any, Any] = {}
+    return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
 def _repack_evidence(connection, plan: Plan, table: Table, new_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
