@@ -37,7 +37,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         return
     reader.prepare_dates("start_date", "end_date")
     professions, profession_codes = profession_lookup(session)
-    existing = {row.external_id: row for row in session.execute(
+    existing = {row.external_id: row for row in session.connection().execute(
         select(Person.id, Person.external_id, Person.version, *(getattr(Person, f) for f in PERSON_FIELDS)))}
     seen: dict[str, int] = {}
     now = utcnow()

@@ -66,6 +66,7 @@ class RowReader:
         self.today = options.now()
         self.row = 0
         self._cells: list[Cell] = []
+        self._dates: dict[tuple[str, bool], dt.date] = {}  # date text already read, and how
 
     def column_name(self, name: str) -> str:
         return self.headers.get(name) or self.labels.get(name, name)
@@ -99,8 +100,10 @@ class RowReader:
                     raise ImportCancelledError()
                 if self.progress is not None:
                     self.progress(i, total, "checking")
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                continue
+            first = cells[0] if cells else None
+            if not (type(first) is str and first.strip()) and \
+                    all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue  # a blank row (the first cell filled in settles that it is not)
             self.row = self.table.row_number(i)
             if self._misaligned(cells):
                 continue  # every later value sits under the wrong heading: none of it can be trusted
@@ -112,6 +115,8 @@ class RowReader:
     def _misaligned(self, cells: list[Cell]) -> bool:
         """A row with more filled cells than the header has columns; trailing empty cells are fine."""
         width = len(self.table.headers)
+        if len(cells) <= width:
+            return False  # the common case, settled without looking at the cells
         filled = [i for i, c in enumerate(cells, 1) if not (c is None or (isinstance(c, str) and not c.strip()))]
         if not filled or filled[-1] <= width:
             return False
@@ -149,11 +154,18 @@ class RowReader:
 
     def date(self, name: str, *, required: bool = False, not_future: bool = False) -> dt.date | None:
         cell = self.cell(name)
-        try:
-            value = parse_date(cell, day_first=self.day_first.get(name, self.options.day_first))
-        except BadValue as exc:
-            self.problem(name, f"impossible date: {exc}")
-            return None
+        day_first = self.day_first.get(name, self.options.day_first)
+        # A file repeats its dates (a day's completions, a cohort's start), so each text is read once.
+        known = type(cell) is str
+        value = self._dates.get((cell, day_first)) if known else None  # type: ignore[arg-type]
+        if value is None:
+            try:
+                value = parse_date(cell, day_first=day_first)
+            except BadValue as exc:
+                self.problem(name, f"impossible date: {exc}")
+                return None
+            if known and value is not None:
+                self._dates[(cell, day_first)] = value  # type: ignore[index]
         if value is None:
             if required:
                 self.problem(name, "missing required field")

@@ -24,11 +24,13 @@ IMPORT_SOURCE = "import"
 
 
 def person_lookup(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Person.external_id, Person.id)).all())
+    """External id -> person id. Reads of a whole roster or record table go through the session's
+    connection: plain columns gain nothing from the ORM's work on each row."""
+    return dict(session.connection().execute(select(Person.external_id, Person.id)).all())
 
 
 def archived_people(session: Session) -> set[int]:
-    return set(session.scalars(select(Person.id).where(Person.status == "archived")))
+    return set(session.connection().scalars(select(Person.id).where(Person.status == "archived")))
 
 
 def _person(reader: RowReader, people: dict[str, int], archived: set[int] | None = None) -> int | None:
@@ -66,7 +68,7 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
         cohorts[lookup_key(code)] = (cid, start)
         cohorts.setdefault(lookup_key(name), (cid, start))
         codes.append(code)
-    existing = {(r.cohort_id, r.person_id): r for r in session.execute(
+    existing = {(r.cohort_id, r.person_id): r for r in session.connection().execute(
         select(Enrolment.id, Enrolment.cohort_id, Enrolment.person_id, Enrolment.status, Enrolment.version))}
     seen: dict[tuple[int, int], int] = {}
     now = utcnow()
@@ -118,7 +120,7 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         codes.append(code)
     enrolled = enrolled_for_module(session, [m[0] for m in modules.values() if m[2]])
     module_ids = [m[0] for m in modules.values()]
-    existing = set(session.execute(
+    existing = set(session.connection().execute(
         select(Completion.person_id, Completion.module_id, Completion.completed_on)
         .where(Completion.voided_at.is_(None), Completion.module_id.in_(module_ids))).all()) if module_ids else set()
     seen: dict[tuple[int, int, dt.date], int] = {}

@@ -51,7 +51,7 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
     reader.prepare_dates("assessed_on")
     people: dict[str, tuple[int, int | None, str]] = {}
     by_name: dict[str, list[tuple[int, int | None, str]]] = defaultdict(list)
-    for pid, ext, prof, name in session.execute(
+    for pid, ext, prof, name in session.connection().execute(
             select(Person.id, Person.external_id, Person.profession_id, Person.full_name)):
         people[ext] = (pid, prof, name)
         by_name[lookup_key(name)].append((pid, prof, name))
@@ -59,7 +59,7 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
     archived = archived_people(session)
     existing = {
         (r.person_id, r.competency_id, r.assessed_on, r.level_id, r.assessor_person_id or lookup_key(r.assessor_name))
-        for r in session.execute(select(
+        for r in session.connection().execute(select(
             Assessment.person_id, Assessment.competency_id, Assessment.assessed_on, Assessment.level_id,
             Assessment.assessor_person_id, Assessment.assessor_name).where(Assessment.voided_at.is_(None)))
     }

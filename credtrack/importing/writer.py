@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -46,9 +47,12 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
             run = list(same)
             if sqlite:
                 _insert_plain(connection, table, plan.constants, run)
+                ids = new_ids[done : done + len(run)]
             else:
-                new_ids.extend(connection.execute(statement, run).scalars())
-        done += len(chunk)
+                ids = list(connection.execute(statement, run).scalars())
+                new_ids.extend(ids)
+            _vouch_inserted(session, table, plan.constants, run, ids)
+            done += len(run)
     if plan.updates:
         columns = [k for k in plan.updates[0] if not k.startswith("b_")]
         stmt = (
@@ -66,8 +70,21 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
     if table.name in record_state.TRACKED:
-        record_state.touch(session, table.name, [*new_ids, *(u["b_id"] for u in plan.updates)])
+        record_state.touch(session, table.name, [u["b_id"] for u in plan.updates])
     return new_ids
+
+
+def _vouch_inserted(session: Session, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]],
+                    ids: list[int]) -> None:
+    """Hand the new rows' digests to the audit log from the values just stored; rows whose stored form
+    cannot be told from them are named, to be read back when the transaction commits."""
+    if table.name not in record_state.TRACKED:
+        return
+    digests = record_state.inserted_digests(session.connection(), table.name, rows, constants)
+    if digests is None:
+        record_state.touch(session, table.name, ids)
+    else:
+        record_state.vouch_inserted(session, table.name, ids, digests)
 
 
 def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]]) -> None:
@@ -99,8 +116,21 @@ def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any
             columns[name] = [value] * len(rows)
         else:
             column = [row[name] for row in rows]
-            columns[name] = [process(v) for v in column] if process else column
+            columns[name] = _processed(process, column) if process else column
     connection.exec_driver_sql(str(compiled), list(zip(*columns.values(), strict=True)))
+
+
+_HASHABLE = {str, int, bool, dt.date, dt.datetime, type(None)}
+
+
+def _processed(process: Any, values: list[Any]) -> list[Any]:
+    """``values`` through a bind processor, each distinct one once when the column holds a single type of
+    value (equal values are then the same value); a column of mixed types goes value by value."""
+    kinds = set(map(type, values))
+    if not kinds <= _HASHABLE or len(kinds - {type(None)}) > 1:
+        return [process(v) for v in values]
+    done: dict[Any, Any] = {}
+    return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
 def _repack_evidence(connection, plan: Plan, table: Table, new_ids: list[int]) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,9 @@ checkpoints). ``check`` then reads every record and reports each one whose curre
 state the log last vouched for: edited, un-revoked, deleted or added outside credtrack.
 
 Records touched by the ORM are found from the session's flushes; bulk writes through Core name
-their rows with ``touch`` or ``touch_new``; an event naming a tracked record touches it too.
+their rows with ``touch`` or ``touch_new``; an event naming a tracked record touches it too. A bulk
+insert that knows what it stored hands over its rows' digests instead (``inserted_digests`` and
+``vouch_inserted``), so sealing need not read them back.
 """
 
 from __future__ import annotations
@@ -21,7 +23,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, event, func, select, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from credtrack.models import (
@@ -80,6 +95,7 @@ _EVENTS = "credtrack_audit_events"
 _TOUCHED = "credtrack_touched"
 _CODES = "credtrack_touched_codes"
 _SINCE = "credtrack_touched_since"
+_KNOWN = "credtrack_known_digests"
 CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
 
 
@@ -100,6 +116,11 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_v
 def digest(values: Iterable[Any]) -> str:
     """128 bits of SHA-256 over the audited fields, in their order."""
     return hashlib.sha256(_ENCODE(list(values)).encode("utf-8")).hexdigest()[:32]
+
+
+def _digest_encoded(pieces: Iterable[str]) -> str:
+    """``digest`` of the values whose JSON ``pieces`` are: a list is its items' JSON, comma-separated, in brackets."""
+    return hashlib.sha256(("[" + ",".join(pieces) + "]").encode("utf-8")).hexdigest()[:32]
 
 
 def states_digest(states: Iterable[tuple[str, int, str]]) -> str:
@@ -142,7 +163,80 @@ def current_digests(session: Session, kind: str, ids: Iterable[int] | None = Non
 
 def touch(session: Session, kind: str, ids: Iterable[int]) -> None:
     """Name records of ``kind`` a Core statement in this transaction wrote or changed."""
-    session.info.setdefault(_TOUCHED, {}).setdefault(kind, set()).update(int(i) for i in ids)
+    kind, ids = str(kind), [int(i) for i in ids]  # a table's name is a str subclass the driver inspects per row
+    session.info.setdefault(_TOUCHED, {}).setdefault(kind, set()).update(ids)
+    known = session.info.get(_KNOWN, {}).get(kind)
+    if known:  # changed again since it was inserted: what was handed over no longer stands
+        for record_id in ids:
+            known.pop(record_id, None)
+
+
+def vouch_inserted(session: Session, kind: str, ids: Iterable[int], digests: Iterable[str]) -> None:
+    """Records of ``kind`` this transaction inserted, with the digests ``inserted_digests`` made of what was
+    stored: sealing vouches for them as they are, without reading them back (unless touched again)."""
+    session.info.setdefault(_KNOWN, {}).setdefault(str(kind), {}).update(zip(ids, digests, strict=True))
+
+
+# The values whose stored form a re-read gives back unchanged (once through the column's bind processor),
+# by the exact type of their column: anything else a column might convert, so those rows are read back.
+_PLAIN: dict[type, type] = {Integer: int, String: str, Text: str, Date: dt.date, DateTime: dt.datetime,
+                            Boolean: bool}
+
+
+def inserted_digests(connection: Connection, kind: str, rows: list[dict[str, Any]],
+                     constants: dict[str, Any] | None = None) -> list[str] | None:
+    """The digest a re-read would give of each of ``rows`` just inserted, made from the values themselves.
+
+    ``rows`` name the same columns; ``constants`` hold values every row took and columns named in neither
+    take their default. The digest is that of ``current_digests``: of each value as the driver returns it,
+    which is the value through its column's bind processor (SQLite keeps the text and integers SQLAlchemy
+    gives it, PostgreSQL gives back the date, time or flag it was given). None when that is not plain to
+    see from the values: a value of another type than its column's (the database would convert it), a
+    time with a time zone, or a default the database or each row chooses; such rows must be read back.
+    """
+    spec = TRACKED[kind]
+    dialect = connection.dialect
+    constants = constants or {}
+    count = len(rows)
+    columns: list[list[Any]] = []
+    for name in spec.fields:
+        column = spec.table.c[name]
+        plain = _PLAIN.get(type(column.type))
+        if plain is None:
+            return None
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if rows and name in rows[0]:
+            values = [row[name] for row in rows]
+        else:
+            if name in constants:
+                value = constants[name]
+            elif column.default is not None:
+                if not column.default.is_scalar:
+                    return None
+                value = column.default.arg
+            elif column.server_default is not None:
+                return None
+            else:
+                value = None
+            if not _plain(plain, [value]):
+                return None
+            columns.append([_ENCODE(process(value) if process else value)] * count)
+            continue
+        if not _plain(plain, values):
+            return None
+        # Each distinct value is processed and encoded once (a column holds one type, so equal is identical).
+        encoded: dict[Any, str] = {}
+        columns.append([encoded[v] if v in encoded else encoded.setdefault(v, _ENCODE(process(v) if process else v))
+                        for v in values])
+    return [_digest_encoded(pieces) for pieces in zip(*columns, strict=True)]
+
+
+def _plain(plain: type, values: list[Any]) -> bool:
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds <= {plain}:
+        return False
+    return plain is not dt.datetime or all(v is None or v.tzinfo is None for v in values)
 
 
 def touch_new(session: Session, kind: str) -> None:
@@ -186,11 +280,14 @@ def _seal(session: Session) -> None:
         touched.setdefault("certificate", set()).update(connection.execute(
             select(Certificate.id).where(Certificate.code.in_(codes[start:start + CHUNK]))).scalars())
     since = session.info.get(_SINCE, {})
+    known = session.info.get(_KNOWN, {})
     states = []
-    for kind in sorted(touched.keys() | since.keys()):
+    for kind in sorted(touched.keys() | since.keys() | known.keys()):
         ids = touched.get(kind, set())
-        # Rows inserted since touch_new are read in one range, not named one by one.
-        now = current_digests(session, kind, ids, above=since.get(kind))
+        now = dict(known.get(kind, {}))
+        if ids or kind in since:
+            # Rows inserted since touch_new are read in one range, not named one by one.
+            now.update(current_digests(session, kind, ids, above=since.get(kind)))
         every = ids | now.keys()
         states += [(kind, record_id, now.get(record_id, DELETED)) for record_id in sorted(every)]
     _forget(session)
@@ -214,7 +311,7 @@ def _vouch(session: Session, last: Any, states: list[tuple[str, int, str]]) -> N
 
 
 def _forget(session: Session) -> None:
-    for key in (_EVENTS, _TOUCHED, _CODES, _SINCE):
+    for key in (_EVENTS, _TOUCHED, _CODES, _SINCE, _KNOWN):
         session.info.pop(key, None)
 
 
