@@ -190,13 +190,14 @@ def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime |
     with uow:
         intend_to_write()  # a log-in records its outcome
         session = uow.session
-        paused = login_throttle.paused_until(session, source, username, now)
+        user = _get_by_username(session, username)
+        known = user is not None  # an unknown name may be a password in the wrong field: counted unreadably
+        paused = login_throttle.paused_until(session, source, username, now, known=known)
         if paused is not None:
             raise AccountLocked(_paused_message(paused, now))
-        user = _get_by_username(session, username)
         right = _password_matches(user, password) if user is not None else _spend_a_check(password)
         if user is None or not right:
-            failures, now_paused = login_throttle.count_failure(session, source, username, now)
+            failures, now_paused = login_throttle.count_failure(session, source, username, now, known=known)
             if user is not None:
                 after = {"failed_logins": failures, "source": source}
                 if now_paused:
