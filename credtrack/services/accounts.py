@@ -328,6 +328,8 @@ def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> 
     user = session.get(User, actor.id)
     if user is None:
         return False
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_logins, user.locked_until = 0, None  # an earlier lock has worn off: start counting again
     user.failed_logins += 1
     locked = user.failed_logins >= MAX_FAILED_LOGINS
     if locked:
