@@ -39,10 +39,9 @@ class LocalSettings:
         return settings
 
     def save(self, path: Path | None = None) -> None:
+        """Write the settings owner-only (0600): a database address may carry the server's password."""
         path = path or paths.settings_file()
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        paths.write_private_file(path, json.dumps(asdict(self), indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def database_url(cli_value: str | None = None) -> str:

@@ -83,6 +83,12 @@ def checkpoints_file() -> Path:
     return data_dir() / "audit-checkpoints.jsonl"
 
 
+def login_names_key_file() -> Path:
+    """This workstation's secret for counting sign-ins with names no account has; never in the database or a
+    backup, since such a name may be a password typed in the wrong field."""
+    return data_dir() / "login-names.key"
+
+
 def certificates_dir() -> Path:
     """Where the desktop app writes the PDFs it issues and opens (owner-only: they name learners)."""
     return private_dir(data_dir() / "certificates")

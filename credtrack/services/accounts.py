@@ -190,13 +190,14 @@ def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime |
     with uow:
         intend_to_write()  # a log-in records its outcome
         session = uow.session
-        paused = login_throttle.paused_until(session, source, username, now)
+        user = _get_by_username(session, username)
+        known = user is not None  # an unknown name may be a password in the wrong field: counted unreadably
+        paused = login_throttle.paused_until(session, source, username, now, known=known)
         if paused is not None:
             raise AccountLocked(_paused_message(paused, now))
-        user = _get_by_username(session, username)
         right = _password_matches(user, password) if user is not None else _spend_a_check(password)
         if user is None or not right:
-            failures, now_paused = login_throttle.count_failure(session, source, username, now)
+            failures, now_paused = login_throttle.count_failure(session, source, username, now, known=known)
             if user is not None:
                 after = {"failed_logins": failures, "source": source}
                 if now_paused:
@@ -328,6 +329,8 @@ def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> 
     user = session.get(User, actor.id)
     if user is None:
         return False
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_logins, user.locked_until = 0, None  # an earlier lock has worn off: start counting again
     user.failed_logins += 1
     locked = user.failed_logins >= MAX_FAILED_LOGINS
     if locked:

@@ -20,6 +20,7 @@ def log_file() -> Path:
     global _log_file
     if _log_file is None:
         _log_file = paths.logs_dir() / "credtrack.log"
+        paths.private_file(_log_file)  # owner-only (0600) like the rest of the data folder: errors name people
         handler = logging.FileHandler(_log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root = logging.getLogger("credtrack")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from credtrack import config, paths
 
 
@@ -39,6 +41,23 @@ def test_local_settings_fill_defaults_and_keep_user_values(data_home):
     settings.save()
     assert config.LocalSettings.load().idle_lock_minutes == 3
     assert config.LocalSettings.load().paper_size == "Letter"
+
+
+def test_saving_the_settings_keeps_them_owner_only_for_a_database_password_in_them(data_home):
+    import os
+    import stat
+
+    url = "postgresql+psycopg://credtrack:Db-Server-Secret@db.example.org/credtrack"
+    paths.settings_file().write_text(json.dumps({"database_url": url}), encoding="utf-8")
+    old_umask = os.umask(0o022)
+    try:
+        settings = config.LocalSettings.load()
+        settings.paper_size = "Letter"
+        settings.save()
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(paths.settings_file().stat().st_mode) == 0o600
+    assert config.LocalSettings.load().database_url == url
 
 
 def test_describe_url_hides_the_password():

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import stat
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from credtrack import paths
 from credtrack.errors import AccountLocked, AuthenticationError, ValidationError
-from credtrack.models import AuditEvent, User, utcnow
-from credtrack.services import accounts
+from credtrack.models import AuditEvent, LoginThrottle, User, utcnow
+from credtrack.services import accounts, login_throttle
 from credtrack.services.permissions import SYSTEM
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, snapshot
 
@@ -120,7 +123,22 @@ def test_a_name_typed_at_sign_in_is_never_stored(db) -> None:
     with w.uow() as uow:
         stored = " ".join(str(v) for row in uow.session.execute(select(AuditEvent)).scalars()
                           for v in (row.after_json, row.before_json, row.note, row.entity_id, row.actor))
+        kept = list(uow.session.scalars(select(LoginThrottle.name_digest)))
     assert typed.lower() not in stored.lower() and "my-Secret" not in stored
+    # Nor a quickly guessed digest of it: a few bits keyed with this workstation's secret, not in the database.
+    assert hashlib.sha256(typed.casefold().encode()).hexdigest() not in kept
+    assert len(kept) == 1 and len(kept[0].removeprefix(login_throttle.UNKNOWN_PREFIX)) == login_throttle.UNKNOWN_HEX
+    assert stat.S_IMODE(paths.login_names_key_file().stat().st_mode) == 0o600
+
+
+def test_an_unknown_name_is_paused_like_a_real_one_and_counted_apart_from_accounts(db) -> None:
+    w = build_world(db)
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            accounts.log_in(w.uow(), "Not.A.User", "wrong password!", source="front-desk")
+    with pytest.raises(AccountLocked):
+        accounts.log_in(w.uow(), "not.a.user ", "wrong password!", source="front-desk")  # any case, any spaces
+    assert accounts.log_in(w.uow(), "viewer", PASSWORD, source="front-desk").role == "viewer"
 
 
 def test_unknown_user_and_switched_off_account_are_refused(db) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 from unittest import mock
 
@@ -9,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
-from credtrack.models import Assessment, AuditEvent, Completion
+from credtrack.models import Assessment, AuditEvent, Completion, utcnow
 from credtrack.services import accounts, people, records
-from credtrack.services.accounts import MAX_FAILED_LOGINS
+from credtrack.services.accounts import LOCKOUT, MAX_FAILED_LOGINS
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
 
 
@@ -41,6 +43,27 @@ def test_wrong_signing_passwords_lock_the_account_and_save_nothing(db):
         accounts.unlock(w.uow(), w.admin, w.preceptor.id)
         assert signoff(w, "TT1", "4", "2026-03-02", password=PASSWORD).reauthenticated
         assert _count(db, Assessment) == 1
+
+
+def test_a_signing_lock_wears_off_and_then_one_wrong_password_does_not_lock_again(db, monkeypatch):
+    with cheap_hashing():
+        w = build_world(db)
+        for _ in range(MAX_FAILED_LOGINS - 1):
+            with pytest.raises(AuthenticationError):
+                signoff(w, "TT1", "4", "2026-03-02", password="not my password")
+        with pytest.raises(AccountLocked):
+            signoff(w, "TT1", "4", "2026-03-02", password="not my password")
+        later = utcnow() + LOCKOUT + dt.timedelta(seconds=1)
+        monkeypatch.setattr(accounts, "utcnow", lambda: later)
+        with pytest.raises(AuthenticationError) as typo:
+            signoff(w, "TT1", "4", "2026-03-02", password="not my password")
+        assert not isinstance(typo.value, AccountLocked)  # the count started again when the lock wore off
+        assert signoff(w, "TT1", "4", "2026-03-02", password=PASSWORD).reauthenticated
+        with db.unit_of_work() as uow:
+            last = uow.session.scalars(select(AuditEvent).where(AuditEvent.actor == "preceptor",
+                                                                 AuditEvent.action.like("user.%"))
+                                       .order_by(AuditEvent.id.desc())).first()
+        assert (last.action, json.loads(last.after_json)) == ("user.signature_failed", {"failed_logins": 1})
 
 
 def test_verifying_while_recording_needs_the_password_and_is_marked_signed(db):
