@@ -125,5 +125,6 @@ def test_a_file_that_is_not_a_credtrack_database_is_refused(tmp_path):
 def test_a_file_that_is_not_sqlite_is_refused_with_a_message(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is a text file, not a database\n" * 100)
-    with pytest.raises(DatabaseOpenError):
+    with pytest.raises(DatabaseDamagedError, match="file is not a database.*restore the latest good backup"):
         open_database(f"sqlite:///{path}")
+    assert path.read_text() == "this is a text file, not a database\n" * 100
