@@ -181,7 +181,8 @@ def _worker_chunk(items: list[Item], folder: str, index: int, title: str) -> lis
 class Batch:
     """A run of chunks into ``folder`` with ``workers`` processes (one: in this process).
 
-    On exit, any chunk still being drawn is waited for, so nothing writes
+    Enter it early: the worker processes start while the caller is still reading the
+    database. On exit, any chunk still being drawn is waited for, so nothing writes
     into ``folder`` afterwards.
     """
 
@@ -192,16 +193,21 @@ class Batch:
     def __enter__(self) -> Batch:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.workers > 1:
-            # The workers start as the first chunks are handed to them: starting them all ahead, from a
-            # thread of their own, made no difference beyond the noise (500 certificates on 2 workers:
-            # 5.80-6.24 s with it, 4.17-8.93 s without).
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context(),
                                              initializer=_start_worker, initargs=(self.key.private_der(),))
+            # Start every worker now, from another thread: the first batch also starts the fork
+            # server, which takes a moment to import what the workers need, and the caller
+            # goes on reading the database meanwhile. Measured: 500 certificates on 2 workers, 6 runs each
+            # alternated on a quiet moment, 1.86-2.04 s with it and 1.93-2.57 s without (0.13 s a batch, median).
+            self._warming = threading.Thread(target=_warm, args=(self._pool, self.workers), daemon=True,
+                                             name="credtrack-batch-start")
+            self._warming.start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._pool is not None:
+            self._warming.join()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
@@ -265,6 +271,12 @@ class Batch:
                 collect(0.2)
         except BrokenProcessPool as exc:
             raise BatchWorkerLost() from exc
+
+
+def _warm(pool: ProcessPoolExecutor, workers: int) -> None:
+    with contextlib.suppress(RuntimeError, BrokenProcessPool):  # shut down or broken: the batch reports it
+        for _ in range(workers):
+            pool.submit(int)
 
 
 def _stop_if(cancelled: Callable[[], bool] | None) -> None:

@@ -93,8 +93,8 @@ _HOLD_WORKERS = textwrap.dedent("""
     from credtrack.certificates import batch, keys
     key = keys.SigningKey.of(keys.generate())
     with batch.Batch(key, Path(sys.argv[1]), workers=2, title="t") as run:
-        for started in [run._pool.submit(time.sleep, 1) for _ in range(2)]:  # both workers at once
-            started.result()
+        run._warming.join()
+        run._pool.submit(int).result()
         print(" ".join(str(pid) for pid in run._pool._processes), flush=True)
         time.sleep(600)
 """)
