@@ -13,8 +13,11 @@ characters on the page. The certificates of one batch use nearly the same
 characters, so the parts of an embedded subset — the font program, its widths and
 its ToUnicode map — are built and compressed once per distinct character set and
 written as-is into each later file. A separate file per person then costs little
-more than its own page, and the files are byte-for-byte what they would otherwise be
-apart from the compression of those streams.
+more than its own page, and the files hold the objects reportlab's own embedding would
+write, in another order and with those streams compressed by zlib directly. The reuse reads
+reportlab internals (its per-document font state, the font face's tables, its PDF object
+classes): pyproject.toml pins reportlab to 5.1, and tests/unit/certificates/test_font_embedding.py
+fails if they change.
 """
 
 from __future__ import annotations

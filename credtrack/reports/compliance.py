@@ -20,7 +20,7 @@ from credtrack.models import (
     Profession,
 )
 from credtrack.reports.tables import ReportTable
-from credtrack.services.common import Check, checked, no_check
+from credtrack.services.common import Check, checked, collection_paused, no_check
 from credtrack.services.progress_bulk import compute_bulk, load_evidence
 from credtrack.services.progress_evidence import PERSON_FILTER_LIMIT, plain_rows
 from credtrack.services.progress_rules import STATUS_LABELS
@@ -89,30 +89,34 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
         columns.extend(f"{codes[cid]}: {r[3] or r[4]}" for r in reqs if r[1] == cid)
     # Per person, the (status column, cells) of each assigned credential; the states come in the rules'
     # order and are put in the columns' order.
-    orders: dict[int, list[int] | None] = {}
-    filled: dict[int, list[tuple[int, list[str]]]] = {}
-    for summary, (ids, marks) in zip(checked(summaries, check), states, strict=True):
-        cid = summary.credential_id
-        if cid not in orders:
-            order = [ids.index(rid) for rid in requirement_columns[cid]]
-            orders[cid] = None if order == list(range(len(order))) else order
-        order = orders[cid]
-        cells = [STATUS_LABELS.get(summary.status, ""), *(marks if order is None else [marks[j] for j in order])]
-        filled.setdefault(summary.person_id, []).append((at[cid], cells))
-    blank = [""] * len(columns)  # a row starts blank: most people are assigned one or two of many credentials
-    rows = []
-    people = plain_rows(session, select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
-                        .outerjoin(Profession, Profession.id == Person.profession_id)
-                        .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
-                        .order_by(Person.external_id))
-    for pid, ext, name, profession, unit in checked(people, check):
-        if pid not in people_set:
-            continue
-        row = blank.copy()
-        row[0:4] = ext, name, profession, unit
-        for first, cells in filled.get(pid, ()):
-            row[first:first + len(cells)] = cells
-        rows.append(tuple(row))
+    # Two loops that make a list per person and hold no cycles; the collector's passes over them cost more
+    # than the loops: on the records bench (100,000 people) the report took 2.75-2.85 s with this pause and
+    # 3.36-3.92 s without it. The pause is process-wide, so it covers these loops only.
+    with collection_paused():
+        orders: dict[int, list[int] | None] = {}
+        filled: dict[int, list[tuple[int, list[str]]]] = {}
+        for summary, (ids, marks) in zip(checked(summaries, check), states, strict=True):
+            cid = summary.credential_id
+            if cid not in orders:
+                order = [ids.index(rid) for rid in requirement_columns[cid]]
+                orders[cid] = None if order == list(range(len(order))) else order
+            order = orders[cid]
+            cells = [STATUS_LABELS.get(summary.status, ""), *(marks if order is None else [marks[j] for j in order])]
+            filled.setdefault(summary.person_id, []).append((at[cid], cells))
+        blank = [""] * len(columns)  # a row starts blank: most people are assigned one or two of many credentials
+        rows = []
+        people = plain_rows(session, select(Person.id, Person.external_id, Person.full_name, Profession.name, Person.unit)
+                            .outerjoin(Profession, Profession.id == Person.profession_id)
+                            .where(Person.id.in_(person_ids) if len(person_ids) < 30000 else Person.id.is_not(None))
+                            .order_by(Person.external_id))
+        for pid, ext, name, profession, unit in checked(people, check):
+            if pid not in people_set:
+                continue
+            row = blank.copy()
+            row[0:4] = ext, name, profession, unit
+            for first, cells in filled.get(pid, ()):
+                row[first:first + len(cells)] = cells
+            rows.append(tuple(row))
     title = f"Compliance matrix{f' — {cohort_code}' if cohort_code else ''}"
     return ReportTable(title, columns, rows)
 

@@ -16,7 +16,7 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError
 from credtrack.reports import compliance, coverage, metrics
 from credtrack.reports.tables import ReportTable
-from credtrack.services.common import Check, collection_paused, no_check
+from credtrack.services.common import Check, no_check
 from credtrack.services.permissions import Actor, require
 
 
@@ -75,5 +75,5 @@ def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions 
     if name not in REPORTS:
         raise CredtrackError(f"Unknown report {name!r}; choose one of: {', '.join(REPORTS)}.")
     check()  # cancelled before it began (a newer run, or the person, got there first)
-    with uow, collection_paused():  # a report builds up to a row per person, and more on the way
+    with uow:
         return REPORTS[name][1](uow.session, options or ReportOptions(), check)

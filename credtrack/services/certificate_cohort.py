@@ -23,7 +23,6 @@ from credtrack.services.certificate_drafts import Draft, IssuedCertificate
 from credtrack.services.certificate_records import RecordsReader
 from credtrack.services.certificate_snapshot import page_for
 from credtrack.services.changes import Change, Result
-from credtrack.services.common import collection_paused
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress import (
@@ -126,9 +125,7 @@ def issue_cohort(
     """
     uow = db.unit_of_work()
     day = today or _today()
-    # The batch runs beside the window: a pass of the cycle collector over the records, drafts and
-    # sealed results it holds would stop the window's thread too, for a tenth of a second at a time.
-    with uow, collection_paused():
+    with uow:
         require(actor, "certificates.issue")
         _refuse_a_damaged_file(db)
         session = uow.session

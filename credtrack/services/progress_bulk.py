@@ -180,7 +180,11 @@ def compute_bulk(
                                          .order_by(Certificate.issued_on, Certificate.id)):
         certs[(p, c)] = expires  # the latest issue wins
 
-    with collection_paused():  # the loop makes a tuple per pair
+    # The loop makes a tuple per pair and holds no cycles. Paused, the collector's passes over them are
+    # skipped: on the records bench (100,000 people), the all-people summary took 1.32-1.66 s paused and
+    # 1.53-1.85 s not (median 1.43 against 1.78 s), the compliance report 1.78-2.39 s against 2.61-3.04 s.
+    # The pause is process-wide, so it covers this loop only (about a second), never a whole use case.
+    with collection_paused():
         result, deferred = _judge(pairs, rules, completions, sign_offs, certs, today, states, check)
     for i, p, c, rule, met, lapsed, touched, expiry in deferred:
         ok = len(assessor_professions(sign_offs.get(p, ""), rule.passing_tokens)) >= rule.min_professions

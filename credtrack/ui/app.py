@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QDialog
 from credtrack import paths
 from credtrack.ui import crash, messages, style
 from credtrack.ui.login import LoginDialog
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -225,7 +224,7 @@ class Launcher(QObject):
         if self.institution:
             self.login.institution_label.setText(self.institution)
         self.login.show()
-        emit(self.login_shown, self.login)
+        self.login_shown.emit(self.login)
 
     def _login_cancelled(self) -> None:
         if self.window is None:
@@ -256,7 +255,7 @@ class Launcher(QObject):
         if self.settled_batches:
             notes, self.settled_batches = self.settled_batches, []
             messages.show_info(self.window, "An interrupted batch issue", "\n\n".join(notes))
-        emit(self.main_window_shown, self.window)
+        self.main_window_shown.emit(self.window)
 
     def sign_out(self) -> None:
         if self.window is not None:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Signal
 
 from credtrack.config import LocalSettings
 from credtrack.ui import crash
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ class AppContext:
         return allowed(self.actor, action)
 
     def publish(self, changes: Change) -> None:
-        emit(self.hub.changed, changes)
+        self.hub.changed.emit(changes)
 
     def run(
         self,

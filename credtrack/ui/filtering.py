@@ -13,7 +13,6 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt
 
 from credtrack.models.base import fold
-from credtrack.ui.signals import emit
 from credtrack.ui.table import RowTableModel, _none_last
 
 R = TypeVar("R")
@@ -87,14 +86,14 @@ class FilterableTableModel(RowTableModel[R], Generic[R]):
         # The filtered lists keep their rows and take the full list's new order: no key or predicate runs again.
         self._base = self._all if self._predicate is None else _in_order(self._all, self._base)
         self._visible = _in_order(self._base, self._visible)
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         old = [(ix, self._rows[ix.row()]) for ix in self.persistentIndexList() if ix.isValid()]
         self._rows = [p[1] for p in self._visible]
         if old:
             position = {id(r): i for i, r in enumerate(self._rows)}
             for ix, row in old:
                 self.changePersistentIndex(ix, self.index(position[id(row)], ix.column()))
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
 
 def _in_order(ordered: list[tuple[str, R]], subset: list[tuple[str, R]]) -> list[tuple[str, R]]:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from credtrack.ui import crash, style
 from credtrack.ui.context import AppContext
-from credtrack.ui.signals import emit
 
 
 class LockScreen(QWidget):
@@ -81,7 +80,7 @@ class LockScreen(QWidget):
         self.unlock_button.setEnabled(True)
         self.password.clear()
         self.message.clear()
-        emit(self.unlocked)
+        self.unlocked.emit()
 
     def _failed(self, exc: BaseException) -> None:
         from credtrack.errors import CredtrackError

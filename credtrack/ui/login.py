@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from credtrack.ui import crash, style
 from credtrack.ui.keyboard import set_dialog_order
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ class LoginDialog(QDialog):
         self.restore_button = QPushButton("&Restore from backup…")
         self.restore_button.setObjectName("restore_from_backup")
         self.restore_button.setVisible(False)
-        self.restore_button.clicked.connect(lambda: emit(self.restore_requested))
+        self.restore_button.clicked.connect(lambda: self.restore_requested.emit())
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
@@ -90,7 +89,7 @@ class LoginDialog(QDialog):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            emit(self.first_painted)
+            self.first_painted.emit()
 
     def set_database(self, db: Database, description: str) -> None:
         self._db = db
@@ -134,7 +133,7 @@ class LoginDialog(QDialog):
         self.status.setText("")
         self.password.clear()
         self.sign_in_button.setEnabled(True)
-        emit(self.signed_in, actor)
+        self.signed_in.emit(actor)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -23,7 +23,6 @@ from credtrack.ui.context import AppContext
 from credtrack.ui.idle import IdleWatcher
 from credtrack.ui.lock import LockScreen
 from credtrack.ui.pages.base import Page
-from credtrack.ui.signals import emit
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +82,7 @@ class MainWindow(QMainWindow):
         self._add(menu, "&Print…", QKeySequence.StandardKey.Print, lambda: self.current_page().print_current())
         menu.addSeparator()
         self._add(menu, "&Lock now", "Ctrl+L", self.lock)
-        self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: emit(self.sign_out_requested))
+        self._add(menu, "Sign &out", "Ctrl+Shift+Q", lambda: self.sign_out_requested.emit())
         menu.addSeparator()
         self.export_action = self._add(menu, "&Export table…", "Ctrl+E", lambda: self.current_page().export_table())
         menu.addSeparator()

@@ -23,8 +23,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from credtrack.ui.signals import emit
-
 R = TypeVar("R")
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -116,14 +114,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return
         col = self.columns[column]
         key = col.sort_key or col.value
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         tracked = [(ix, self._rows[ix.row()]) for ix in old if ix.isValid()]
         self._sort_rows(lambda r: _none_last(key(r)), order == Qt.SortOrder.DescendingOrder)
         position = {id(r): i for i, r in enumerate(self._rows)} if tracked else {}
         for ix, row in tracked:
             self.changePersistentIndex(ix, self.index(position[id(row)], ix.column()))
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def _sort_rows(self, key: Callable[[R], Any], reverse: bool) -> None:
         self._rows.sort(key=key, reverse=reverse)

@@ -14,8 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from credtrack.ui.signals import emit
-
 
 class Cancelled(Exception):
     """Raised inside work that noticed its cancel request; nothing is reported as an error."""
@@ -84,13 +82,13 @@ class _Relay(QObject):
         self._runner._forget(self)
         if self._on_done is not None:
             self._on_done(value)
-        emit(self._runner.task_finished)
+        self._runner.task_finished.emit()
 
     @Slot(object)
     def _error(self, exc: BaseException) -> None:
         self._runner._forget(self)
         (self._on_error or self._runner.error_handler)(exc)
-        emit(self._runner.task_finished)
+        self._runner.task_finished.emit()
 
     @Slot(int, int, str)
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -102,7 +100,7 @@ class _Relay(QObject):
         self._runner._forget(self)
         if self._on_cancelled is not None:
             self._on_cancelled()
-        emit(self._runner.task_finished)
+        self._runner.task_finished.emit()
 
 
 class _Job(QRunnable):
@@ -121,12 +119,12 @@ def _execute(work: Callable[[TaskControl], Any], control: TaskControl, relay: _R
     try:
         value = work(control)
     except Cancelled:
-        emit(relay.cancelled)
+        relay.cancelled.emit()
     except BaseException as exc:  # delivered to the UI thread, which decides how to show it
-        emit(relay.failed, exc)
+        relay.failed.emit(exc)
     else:
         # Work that returned has finished, even if a cancel arrived too late to stop it.
-        emit(relay.finished, value)
+        relay.finished.emit(value)
 
 
 class TaskRunner(QObject):
@@ -153,7 +151,7 @@ class TaskRunner(QObject):
     ) -> TaskControl:
         relay = _Relay(self, on_done, on_error, on_progress, on_cancelled)
         self._live.add(relay)
-        control = TaskControl(lambda done, total, text: emit(relay.progressed, done, total, text))
+        control = TaskControl(lambda done, total, text: relay.progressed.emit(done, total, text))
         if self.synchronous:
             _execute(work, control, relay)
         else:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from credtrack.ui import crash, style
 from credtrack.ui.keyboard import chain_tab_order
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskControl, TaskRunner
 from credtrack.ui.widgets.institution_form import EXAMPLES
 
@@ -317,7 +316,7 @@ class FirstRunWizard(QWizard):
         self.db = db
         self.demo_page.progress.hide()
         super().accept()
-        emit(self.finished_setup, db, actor)
+        self.finished_setup.emit(db, actor)
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False

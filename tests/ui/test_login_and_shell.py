@@ -10,7 +10,6 @@ from credtrack.ui.main_window import MainWindow
 from credtrack.ui.pages.audit import AuditPage
 from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.pages.users import UsersPage
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import TaskRunner
 from tests.ui.conftest import PASSWORD, activate, add_user
 
@@ -92,7 +91,7 @@ def test_launcher_log_in_to_main_window_and_sign_out(qtbot, tmp_path, boxes, mon
     qtbot.addWidget(window)
     assert window.isVisible()
     assert "admin" in window.user_label.text() and "app.db" in window.database_label.text()
-    emit(window.sign_out_requested)
+    window.sign_out_requested.emit()
     assert launcher.window is None and launcher.login is not None and launcher.login.isVisible()
     qtbot.addWidget(launcher.login)
     launcher.db.dispose()

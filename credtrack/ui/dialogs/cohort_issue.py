@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from credtrack.ui import crash
-from credtrack.ui.signals import emit
 from credtrack.ui.tasks import Cancelled, TaskControl
 
 
@@ -58,7 +57,7 @@ class CohortIssueProgress(QProgressDialog):
     def reject(self) -> None:
         """Escape (or closing the window) cancels like the Cancel button; it must not just hide a running batch."""
         if self.running and not self.cancel_requested:
-            emit(self.canceled)  # the dialog stays, saying it is cancelling, until the batch has rolled back
+            self.canceled.emit()  # the dialog stays, saying it is cancelling, until the batch has rolled back
         elif not self.running:
             super().reject()
 
@@ -78,12 +77,12 @@ class CohortIssueProgress(QProgressDialog):
         self.close()
         if result.changes:
             self.ctx.publish(result.changes)
-        emit(self.finished_batch, result.value)
+        self.finished_batch.emit(result.value)
 
     def _was_cancelled(self) -> None:
         self.running = False
         self.close()
-        emit(self.cancelled_batch)
+        self.cancelled_batch.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.running = False

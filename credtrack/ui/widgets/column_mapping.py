@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.ui import style
-from credtrack.ui.signals import emit
 from credtrack.ui.table import show
 
 LEAVE_OUT = "— not imported —"
@@ -108,7 +107,7 @@ class ColumnMapping(QWidget):
                     other.setCurrentIndex(0)
                     other.blockSignals(False)
         self._show_missing()
-        emit(self.changed)
+        self.changed.emit()
 
     def mapping(self) -> dict[str, str]:
         """Every field of the kind: the header chosen for it, or "" when it is deliberately not imported."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from credtrack.ui.signals import emit
-
 
 class SignoffImportSigning(QWidget):
     changed = Signal()  # the historical choice changed: a new check is needed
@@ -28,9 +26,9 @@ class SignoffImportSigning(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("Your password, as your signature for the file")
         self.password.setAccessibleName("Password to sign the import")
-        self.historical.toggled.connect(lambda _on: emit(self.changed))
-        self.attest.toggled.connect(lambda _on: emit(self.signature_changed))
-        self.password.textChanged.connect(lambda _t: emit(self.signature_changed))
+        self.historical.toggled.connect(lambda _on: self.changed.emit())
+        self.attest.toggled.connect(lambda _on: self.signature_changed.emit())
+        self.password.textChanged.connect(lambda _t: self.signature_changed.emit())
         attest_row = QHBoxLayout()
         attest_row.addWidget(self.attest, 0, Qt.AlignmentFlag.AlignTop)
         attest_row.addWidget(self.attest_text, 1)

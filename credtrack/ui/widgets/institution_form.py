@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.services.settings import REVOKED_COPIES
-from credtrack.ui.signals import emit
 
 IMAGES = "Images (*.png *.jpg *.jpeg)"
 # Shown in the empty fields here and in the first-run wizard, so both ask for the same things the same way.
@@ -83,7 +82,7 @@ class InstitutionForm(QGroupBox):
         form.addRow("Revoked or superseded", self.revoked_copies)
         self.tab_stops.append(self.revoked_copies)
         self.save_button = QPushButton("Save institution details")
-        self.save_button.clicked.connect(lambda: emit(self.save_requested, self.values()))
+        self.save_button.clicked.connect(lambda: self.save_requested.emit(self.values()))
         self.save_button.setVisible(editable)
         form.addRow("", self.save_button)
         self.tab_stops.append(self.save_button)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from credtrack.ui import style
 from credtrack.ui.models.people import PeopleTableModel
-from credtrack.ui.signals import emit
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
 
@@ -30,7 +29,7 @@ class _SearchField(QLineEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self._picker.proxy.rowCount():
                 self._picker.table.selectRow(0)
-                emit(self._picker.chosen)
+                self._picker.chosen.emit()
             return
         super().keyPressEvent(event)
 
@@ -53,7 +52,7 @@ class LearnerPicker(QWidget):
         for column in (3, 4, 5):
             self.table.hideColumn(column)
         self.table.selectionModel().selectionChanged.connect(self._changed)
-        self.table.activated.connect(lambda _ix: emit(self.chosen))
+        self.table.activated.connect(lambda _ix: self.chosen.emit())
         self.chosen_label = QLabel("No learner chosen yet.")
         style.set_role(self.chosen_label, "subtitle")
         self.chosen_label.setWordWrap(True)
@@ -89,4 +88,4 @@ class LearnerPicker(QWidget):
             self.chosen_label.setText(
                 f"{self._chosen_prefix}: <b>{person.full_name}</b> · {person.external_id} · {person.profession_name or ''}"
             )
-        emit(self.changed)
+        self.changed.emit()

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
-from credtrack.ui.signals import emit
 from credtrack.ui.style import GOOD, MUTED, colour
 
 
@@ -21,7 +20,7 @@ class LevelPicker(QWidget):
         self.scale.currentIndexChanged.connect(self._show_levels)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        self.group.idClicked.connect(lambda _id: emit(self.level_chosen))
+        self.group.idClicked.connect(lambda _id: self.level_chosen.emit())
         self.levels_box = QWidget()
         self.levels_layout = QVBoxLayout(self.levels_box)
         self.levels_layout.setContentsMargins(0, 4, 0, 0)
@@ -90,7 +89,7 @@ class LevelPicker(QWidget):
         for button in self.buttons:
             if button.property("level_code") == level_code:
                 button.setChecked(True)
-                emit(self.level_chosen)
+                self.level_chosen.emit()
 
     def clear_choice(self) -> None:
         self.group.setExclusive(False)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from credtrack.ui import style
 from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
-from credtrack.ui.signals import emit
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
@@ -74,7 +73,7 @@ class PersonDetailPane(QWidget):
         self.transcript_button = QPushButton("Save transcript…")
         self.transcript_button.setToolTip("A PDF of this person's credentials, completed modules and sign-offs.")
         self.transcript_button.setAccessibleName("Save this person's transcript as PDF")
-        self.transcript_button.clicked.connect(lambda: emit(self.transcript_requested))
+        self.transcript_button.clicked.connect(lambda: self.transcript_requested.emit())
         self.facts = style.subtitle("")
         self.facts.setObjectName("person_facts")
         self.checklist = ProgressChecklist()
@@ -149,7 +148,7 @@ class PersonDetailPane(QWidget):
     def _request(self, signal: Any, kind: str) -> None:
         row = self.selected_record(kind)
         if row is not None:
-            emit(signal, kind, row)
+            signal.emit(kind, row)
 
     def _update_record_buttons(self) -> None:
         completion, assessment = self.selected_record("completion"), self.selected_record("assessment")

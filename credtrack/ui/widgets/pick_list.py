@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from credtrack.models.base import fold
-from credtrack.ui.signals import emit
 
 CODE_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 
@@ -25,7 +24,7 @@ class PickList(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName(name)
         self.tree.setUniformRowHeights(True)
-        self.tree.itemChanged.connect(lambda *_: emit(self.selection_changed))
+        self.tree.itemChanged.connect(lambda *_: self.selection_changed.emit())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter)
@@ -79,7 +78,7 @@ class PickList(QWidget):
         for item in self._items():
             item.setCheckState(0, Qt.CheckState.Unchecked)
         self.tree.blockSignals(False)
-        emit(self.selection_changed)
+        self.selection_changed.emit()
 
     def _apply_filter(self) -> None:
         words = fold(self.filter.text()).split()

@@ -8,8 +8,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from credtrack.ui.signals import emit
-
 WITHIN_DAYS = (90, 60, 30, 7)
 
 
@@ -74,8 +72,8 @@ class ReportOptionsBar(QWidget):
             self.fields[option] = box
         layout.addStretch(1)
         for combo in (self.cohort, self.credential, self.framework, self.within, self.onboarding):
-            combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
-        self.today.dateChanged.connect(lambda _d: emit(self.changed))
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.today.dateChanged.connect(lambda _d: self.changed.emit())
 
     def inputs(self) -> list[QWidget]:
         """The fields in the order they are laid out (hidden ones are skipped by Tab)."""
