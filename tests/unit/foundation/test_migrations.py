@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from credtrack import migrations, schema
 from credtrack.db import Database, open_database
-from credtrack.errors import DatabaseOpenError, DatabaseTooNewError
+from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 from credtrack.models import Base, evidence
 from credtrack.services import people
 from credtrack.services.accounts import log_in
