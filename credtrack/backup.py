@@ -152,8 +152,8 @@ def write_backup(
                 archive.write(work / CHECKPOINTS, CHECKPOINTS)
             if key_pem is not None:
                 archive.writestr(KEY, key_pem)
-        with open(staged, "rb") as handle:
-            os.fsync(handle.fileno())
+        with open(staged, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(staged, target)
     except sqlite3.OperationalError as exc:
         if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:

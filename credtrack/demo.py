@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -193,8 +194,8 @@ def load_demo(
         cohorts.create_cohort(db.unit_of_work(), actor, code=code, name=f"Onboarding {start:%B %Y} group {i + 1}",
                               start_date=start)
         main = ["IPC-FOUND", "IPC-SAFE"] if i % 3 else ["IPC-FOUND"]
-        for cred in main:
-            cohorts.assign_credential(db.unit_of_work(), actor, code, cred, start + dt.timedelta(days=120))
+        for credential_code in main:
+            cohorts.assign_credential(db.unit_of_work(), actor, code, credential_code, start + dt.timedelta(days=120))
         cohort_codes.append((code, start))
 
     say("people")
@@ -203,7 +204,7 @@ def load_demo(
     with db.unit_of_work() as uow:
         s = uow.session
         cohort_ids = dict(s.execute(select(Cohort.code, Cohort.id)).all())
-        person_rows = []
+        person_rows: list[dict[str, Any]] = []
         for i in range(people):
             name = _name(rng)
             code, start = cohort_codes[i % len(cohort_codes)]
@@ -230,8 +231,8 @@ def load_demo(
         say("records")
         completions, assessments = [], []
         req_by_cred: dict[int, list[CredentialRequirement]] = {}
-        for r in requirements:
-            req_by_cred.setdefault(r.credential_id, []).append(r)
+        for requirement in requirements:
+            req_by_cred.setdefault(requirement.credential_id, []).append(requirement)
         targets = [credentials[c] for c in ("IPC-FOUND", "IPC-SAFE") if c in credentials]
         extra_targets = [c for code, c in credentials.items() if code.startswith("UNIT-")]
         for r in person_rows:
@@ -248,7 +249,9 @@ def load_demo(
                     day = started + dt.timedelta(days=rng.randint(0, horizon))
                     if day > today:
                         day = today
+                    # The requirement's shape constraint: a module one names its module, a competency one its scale.
                     if req.kind == "module":
+                        assert req.module_id is not None
                         module = modules_by_id[req.module_id]
                         if module.validity_months and rng.random() < 0.25:
                             day = started - dt.timedelta(days=rng.randint(380, 900))  # an old, lapsed completion
@@ -262,6 +265,7 @@ def load_demo(
                             "updated_at": utcnow()})
                     else:
                         scale_id = req.scale_id
+                        assert scale_id is not None
                         top = max(rank for (sid, rank) in levels if sid == scale_id)
                         for _attempt in range(rng.choice([1, 1, 2])):
                             rank = max(1, min(top, rng.choice([top - 2, top - 1, top - 1, top, top])))
@@ -328,7 +332,7 @@ def _certificate_history(db: Database, limit: int = 60) -> list[str]:
             if dates:
                 earned_on.append((max(dates) + dt.timedelta(days=7), row.person_id, row.credential_id))
     earned_on.sort()
-    issued = []
+    issued: list[str] = []
     for n, (day, person_id, credential_id) in enumerate(earned_on):
         if n % 3 == 2 or len(issued) >= limit:
             continue  # leave some eligible people for the educator to issue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from credtrack import migrations
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
@@ -67,9 +67,10 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
     except SQLAlchemyError as exc:
         from credtrack.db import is_damage_error
 
+        cause = exc.orig if isinstance(exc, DBAPIError) else None  # the driver's own error, if any
         if is_damage_error(exc):
-            raise DatabaseDamagedError(str(exc.orig), refused="It was left as it is. ") from exc  # type: ignore[attr-defined]
-        raise DatabaseOpenError(f"Could not open the database {db.describe()}: {exc.orig or exc}") from exc
+            raise DatabaseDamagedError(str(cause), refused="It was left as it is. ") from exc
+        raise DatabaseOpenError(f"Could not open the database {db.describe()}: {cause or exc}") from exc
     if revision == migrations.HEAD:
         return None
     if revision is not None and revision not in known_revisions(db):

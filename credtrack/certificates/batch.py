@@ -86,7 +86,7 @@ WORKER_PRELOAD = ["__main__", "credtrack.certificates.batch"]
 def _worker_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)  # takes effect when the server starts
-    return context  # type: ignore[return-value]
+    return context
 
 
 def start_worker_server() -> None:

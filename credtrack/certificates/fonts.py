@@ -79,6 +79,20 @@ class _Raw(pdfdoc.PDFObject):
         return self.data
 
 
+class _SubsetFont(pdfdoc.PDFTrueTypeFont):
+    """reportlab's TrueType font object, which takes its entries as attributes set one by one
+    (its format() writes those present); declared here because reportlab's stubs leave them out."""
+
+    __Comment__: str
+    Name: str
+    BaseFont: str
+    FirstChar: int
+    LastChar: int
+    Widths: pdfdoc.PDFObject
+    ToUnicode: pdfdoc.PDFObject
+    FontDescriptor: pdfdoc.PDFObject
+
+
 @dataclass(frozen=True)
 class _SubsetParts:
     base_name: str
@@ -135,7 +149,8 @@ class EmbeddedFont(TTFont):
             self._private[(gid, text)] = code
             self._texts[code] = text
             face.charToGlyph[code] = gid
-            face.glyphToChar.setdefault(gid, []).append(code)
+            # reportlab's TTFontFile.extractInfo sets glyphToChar; its stubs leave it out.
+            face.glyphToChar.setdefault(gid, []).append(code)  # type: ignore[attr-defined]
             advance = face.hmetrics[gid][0] if gid < len(face.hmetrics) else 0
             face.charWidths[code] = advance * 1000 / face.unitsPerEm
         return chr(code)
@@ -187,7 +202,9 @@ class EmbeddedFont(TTFont):
         state.frozen = 1
         face = self.face
         compress = bool(doc.compression)
-        font_dict = doc.idToObject["BasicFonts"].dict
+        fonts = doc.idToObject["BasicFonts"]
+        assert isinstance(fonts, pdfdoc.PDFDictionary)  # the document's font dictionary
+        font_dict = fonts.dict
         for number, subset in enumerate(state.subsets):
             internal = self.getSubsetInternalName(number, doc)[1:]
             parts = self._subset_parts(number, subset)
@@ -208,7 +225,7 @@ class EmbeddedFont(TTFont):
                 "FontFile2": program,
                 "MissingWidth": face.defaultWidth,
             })
-            font = pdfdoc.PDFTrueTypeFont()
+            font = _SubsetFont()
             font.__Comment__ = f"Font {self.fontName} subset {number}"
             font.Name = internal
             font.BaseFont = parts.base_name

@@ -72,7 +72,9 @@ def render(pages: Iterable[CertificatePage], target: Path | str, *, title: str =
     for page in pages:
         size = PAPER_SIZES.get(page.paper, PAPER_SIZES["A4"])
         if canvas is None:
-            canvas = Canvas(str(target), pagesize=size, pageCompression=1, initialFontName=SANS)
+            # reportlab takes the initial font's name; its stubs wrongly type it as a float.
+            canvas = Canvas(str(target), pagesize=size, pageCompression=1,
+                            initialFontName=SANS)  # type: ignore[arg-type]
             canvas.setTitle(title)
             canvas.setAuthor(page.institution_name or "credtrack")
             canvas.setCreator("credtrack")

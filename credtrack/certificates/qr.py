@@ -68,7 +68,8 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
     if (size - 17) // 4 > max_version:
         raise PayloadTooLargeError(_too_large_message(len(text), max_version))
     # Dark pixels (below mid-grey) become b"#", the rest b".", and each row's runs are found by regex.
-    marks = memoryview(image).tobytes().translate(_DARK)
+    # zxingcpp's Image has the buffer protocol; its stubs don't declare __buffer__.
+    marks = memoryview(image).tobytes().translate(_DARK)  # type: ignore[arg-type]
     runs: list[tuple[int, int, int]] = []
     for row in range(size):
         offset = row * size
@@ -84,8 +85,9 @@ def _encode_segments(text: str, max_version: int) -> QrMatrix:
 
     address, fragment = text.split("#", 1)
     symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    symbol.add_data(QRData((address + "#").encode("utf-8"), mode=MODE_8BIT_BYTE))
-    symbol.add_data(QRData(fragment.encode("ascii"), mode=MODE_ALPHA_NUM))
+    # qrcode's stubs type the MODE_* constants as int, not the literal modes QRData takes.
+    symbol.add_data(QRData((address + "#").encode("utf-8"), mode=MODE_8BIT_BYTE))  # type: ignore[call-overload]
+    symbol.add_data(QRData(fragment.encode("ascii"), mode=MODE_ALPHA_NUM))  # type: ignore[call-overload]
     try:
         symbol.make(fit=True)  # the smallest version that holds both segments, with the best of the 8 masks
     except (DataOverflowError, ValueError) as exc:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -22,6 +23,9 @@ from credtrack.certificates import codes, payload
 from credtrack.certificates.errors import SigningKeyError
 from credtrack.certificates.keys import cose_kid, public_key_from_jwk, thumbprint
 from credtrack.certificates.payload import Claims, PayloadFormatError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 
 class Verdict(enum.StrEnum):
@@ -148,6 +152,15 @@ class VerificationResult:
         return self.verdict is Verdict.VALID
 
 
+class _SignedBy(TypedDict):
+    """The fields of a result whose signature checked out, whatever its verdict."""
+
+    claims: Claims
+    kid: str
+    issuer_name: str
+    by_exception: bool
+
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_IMAGE_PIXELS = 64_000_000  # above any phone photo (12-50 MP) or a 300 dpi scan of an A3 page (17 MP)
 MAX_PDF_PAGE_PIXELS = 16_000_000  # a certificate page at 200 dpi is about 4 MP
@@ -212,7 +225,7 @@ def verify_text(text: str, trust: Trust, *, today: dt.date | None = None) -> Ver
     except PayloadFormatError:
         return VerificationResult(Verdict.ALTERED, "The signed content is not a credtrack certificate.")
     exception = claims.by_exception or claims.code in trust.exceptions
-    common = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name, "by_exception": exception}
+    common: _SignedBy = {"claims": claims, "kid": key.kid, "issuer_name": key.issuer_name, "by_exception": exception}
     basis = f" {BY_EXCEPTION}" if exception else ""
     revocation = trust.revocation(claims.code, key.kid)
     if revocation is not None:
@@ -308,7 +321,9 @@ def _read_qr_texts(data: bytes) -> list[str]:
     for image in images:
         if image is None:
             continue
-        for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        # zxingcpp turns a BarcodeFormat into BarcodeFormats itself; its stubs take only the latter.
+        qr_only = zxingcpp.BarcodeFormat.QRCode
+        for barcode in zxingcpp.read_barcodes(image, formats=qr_only):  # type: ignore[arg-type]
             if barcode.valid and barcode.text:
                 texts.append(barcode.text)
         if texts:
@@ -316,7 +331,7 @@ def _read_qr_texts(data: bytes) -> list[str]:
     return texts
 
 
-def _image(data: bytes):  # type: ignore[no-untyped-def]
+def _image(data: bytes) -> Image | None:
     import io
 
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -335,13 +350,13 @@ def _image(data: bytes):  # type: ignore[no-untyped-def]
     if width * height > MAX_IMAGE_PIXELS:
         raise too_large
     try:
-        image = ImageOps.exif_transpose(image)
-        return image.convert("L")
+        upright = ImageOps.exif_transpose(image)
+        return upright.convert("L")
     except (OSError, ValueError, SyntaxError):  # a damaged or truncated image file
         return None
 
 
-def _pdf_images(data: bytes, max_pages: int = 3) -> list:  # type: ignore[type-arg]
+def _pdf_images(data: bytes, max_pages: int = 3) -> list[Image]:
     import pypdfium2 as pdfium
 
     try:

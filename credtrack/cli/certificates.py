@@ -223,7 +223,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = revocations.verify_input(db.unit_of_work(), source, extra_jwks=extra)
     claims = result.claims
     if args.json:
-        out = {"verdict": result.verdict.value, "message": result.message, "issuer": result.issuer_name,
+        out: dict[str, object] = {"verdict": result.verdict.value, "message": result.message, "issuer": result.issuer_name,
                "kid": result.kid}
         if claims:
             out.update(code=claims.code, holder=claims.holder_name, credential=claims.credential_title,

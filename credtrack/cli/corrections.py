@@ -58,13 +58,15 @@ def cmd_records_void(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     if args.kind == "completion":
-        row = records.void_completion(db.unit_of_work(), actor, args.id, args.reason).value
-        what = f"completion {row.id} ({row.module_code} on {row.completed_on.isoformat()})"
+        completion = records.void_completion(db.unit_of_work(), actor, args.id, args.reason).value
+        what = f"completion {completion.id} ({completion.module_code} on {completion.completed_on.isoformat()})"
+        resting = completion.resting_certificates
     else:
-        row = records.void_assessment(db.unit_of_work(), actor, args.id, args.reason).value
-        what = f"sign-off {row.id} ({row.competency_code} on {row.assessed_on.isoformat()})"
+        signoff = records.void_assessment(db.unit_of_work(), actor, args.id, args.reason).value
+        what = f"sign-off {signoff.id} ({signoff.competency_code} on {signoff.assessed_on.isoformat()})"
+        resting = signoff.resting_certificates
     print(f"Voided {what}: {args.reason}. Progress now leaves it out.")
-    for code in row.resting_certificates:
+    for code in resting:
         print(f"Certificate {code} was issued on this record. It stays valid until you revoke or reissue it; "
               f"see `credtrack-cli progress` for whether the remaining records still meet the credential.")
     return 0

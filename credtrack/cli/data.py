@@ -70,7 +70,7 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print(report.summary())
         return 0
-    signing = {}
+    attested, password = False, None
     if report.kind == "assessments":
         from credtrack.cli.records import _signing_password
         from credtrack.errors import ValidationError
@@ -78,9 +78,9 @@ def cmd_import(args) -> int:
         if not args.attest:
             raise ValidationError(f"Importing sign-offs is an attested act. Read the attestation and add --attest "
                                   f"to sign for the file: {importing.SIGNOFF_IMPORT_ATTESTATION}")
-        signing = {"attestation_accepted": True, "password": _signing_password()}
+        attested, password = True, _signing_password()
     result = importing.run_import(db.unit_of_work(), actor, args.kind, args.file, mapping=mapping, options=options,
-                                  progress=_progress, **signing)
+                                  progress=_progress, attestation_accepted=attested, password=password)
     print(result.value.summary())
     return 0
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from credtrack.cli import context, files
+
+if TYPE_CHECKING:
+    from credtrack.services.trust import IssuerInfo
 
 
 def register(sub) -> None:
@@ -33,7 +37,7 @@ def register(sub) -> None:
     t.set_defaults(handler=cmd_export_bundle)
 
 
-def _print(info) -> None:  # type: ignore[no-untyped-def]
+def _print(info: IssuerInfo) -> None:
     listed = f"revocations as of {info.revocation_list_as_of:%Y-%m-%d %H:%M}" if info.revocation_list_as_of \
         else "no revocation list yet"
     print(f"{info.name} ({listed})")

@@ -100,10 +100,10 @@ def auto_mapping(kind: str, headers: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     for spec in FIELDS[kind]:
         for candidate in (spec.name, spec.label, *spec.synonyms):
-            header = by_key.get(normalise_header(candidate))
-            if header is not None and header not in taken:
-                mapping[spec.name] = header
-                taken.add(header)
+            found = by_key.get(normalise_header(candidate))
+            if found is not None and found not in taken:
+                mapping[spec.name] = found
+                taken.add(found)
                 break
     return mapping
 

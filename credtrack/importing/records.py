@@ -50,11 +50,11 @@ def enrolled_for_module(session: Session, module_ids: list[int]) -> set[tuple[in
     """(person, module) pairs where the person is actively enrolled in a cohort whose credentials need the module."""
     if not module_ids:
         return set()
-    return {(p, m) for p, m in session.execute(
+    return {(p, m) for p, m in session.execute(  # module_id IN (...) is never NULL: the test only narrows
         select(Enrolment.person_id, CredentialRequirement.module_id).distinct()
         .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
         .join(CredentialRequirement, CredentialRequirement.credential_id == CohortCredential.credential_id)
-        .where(Enrolment.status == "active", CredentialRequirement.module_id.in_(module_ids)))}
+        .where(Enrolment.status == "active", CredentialRequirement.module_id.in_(module_ids))) if m is not None}
 
 
 def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: ImportOptions) -> None:

@@ -110,6 +110,7 @@ class Achievements:
             if kind == "module":
                 self.rules[cid].append(_requirement(True, (str(mid),)))
             else:
+                assert scale is not None  # the requirement's shape constraint: a competency has its scale
                 self.rules[cid].append(_requirement(
                     False, tuple(f"{comp}.{level}" for level, rank in levels[scale] if rank >= need)))
         self.completions, self.sign_offs = evidence_texts(session, None)

@@ -82,7 +82,7 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
     columns = ["external_id", "name", "profession", "unit"]
     at: dict[int, int] = {}  # where each credential's status column sits in a row
     requirement_columns: dict[int, list[int]] = {}
-    for cid in sorted(codes, key=codes.get):
+    for cid in sorted(codes, key=lambda cid: codes[cid]):
         at[cid] = len(columns)
         columns.append(f"{codes[cid]} status")
         requirement_columns[cid] = [r[0] for r in reqs if r[1] == cid]
@@ -98,8 +98,8 @@ def compliance_matrix(session: Session, today: dt.date, cohort_code: str | None 
         for summary, (ids, marks) in zip(checked(summaries, check), states, strict=True):
             cid = summary.credential_id
             if cid not in orders:
-                order = [ids.index(rid) for rid in requirement_columns[cid]]
-                orders[cid] = None if order == list(range(len(order))) else order
+                positions = [ids.index(rid) for rid in requirement_columns[cid]]
+                orders[cid] = None if positions == list(range(len(positions))) else positions
             order = orders[cid]
             cells = [STATUS_LABELS.get(summary.status, ""), *(marks if order is None else [marks[j] for j in order])]
             filled.setdefault(summary.person_id, []).append((at[cid], cells))
@@ -139,9 +139,14 @@ def expiring(session: Session, today: dt.date, within: int = 90, cohort_code: st
                 .where(Person.id.in_(ids[start:start + 5000]))):
             people[pid] = (ext, name, profession, unit)
     codes = dict(session.execute(select(Credential.id, Credential.code)).all())
+
+    def days_left(renewal: dt.date | None) -> int:
+        assert renewal is not None  # summaries keeps only those with a renewal date
+        return (renewal - today).days
+
     rows = sorted(
         ((s.expiring_band, *people[s.person_id], codes[s.credential_id], STATUS_LABELS[s.status], s.renewal_date,
-          (s.renewal_date - today).days) for s in summaries),
+          days_left(s.renewal_date)) for s in summaries),
         key=lambda r: (r[7], r[1], r[5]))
     return ReportTable(f"Expiring within {within} days",
                        ["within_days", "external_id", "name", "profession", "unit", "credential", "status",

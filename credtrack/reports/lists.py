@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -65,4 +67,5 @@ def assessments(session: Session, include_voided: bool = False) -> ReportTable:
                                      "comment", "void_reason"], [tuple(r) for r in session.execute(stmt)])
 
 
-LISTS = {"people": people, "enrolments": enrolments, "completions": completions, "assessments": assessments}
+# Every list takes the session; completions and assessments also take include_voided.
+LISTS: dict[str, Callable[..., ReportTable]] = {"people": people, "enrolments": enrolments, "completions": completions, "assessments": assessments}

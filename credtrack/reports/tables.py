@@ -135,7 +135,8 @@ def write_xlsx(columns: Sequence[str], rows: Sequence[Sequence[Any]], path: Path
         for raw in row:
             value = _xlsx_value(raw)
             if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl writes dates as well as datetimes; its stubs leave date out.
+                cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
                 cell.number_format = "yyyy-mm-dd hh:mm:ss" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
                 out.append(cell)
             else:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from types import EllipsisType
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -395,7 +396,7 @@ def update_user(
     role: str | None = None,
     active: bool | None = None,
     display_name: str | None = None,
-    person_id: int | None | type[...] = ...,
+    person_id: int | None | EllipsisType = ...,  # ... leaves the link as it is
     expected_version: int | None = None,
 ) -> Result[UserRow]:
     with uow:

@@ -192,7 +192,8 @@ def verify_export(path: Path, *, published_jwks: dict | None = None) -> ExportRe
     """
     manifest, members = _read_members(path)
     report = ExportReport(database=str(manifest.get("database", "")), exported_at=str(manifest.get("exported_at", "")))
-    hashes = manifest.get("members") if isinstance(manifest.get("members"), dict) else {}
+    listed = manifest.get("members")
+    hashes = listed if isinstance(listed, dict) else {}
     for name, data in members.items():
         if hashes.get(name) != hashlib.sha256(data).hexdigest():
             report.problems.append(f"{name} in the export was changed after it was written (its SHA-256 differs "

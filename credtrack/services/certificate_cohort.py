@@ -65,8 +65,10 @@ class _CohortPlan:
         """Certificates to issue: those found eligible, plus everyone not checked yet."""
         return len(self.persons) * len(self.credential_ids) - self.not_eligible - self.already_held
 
-    def eligible_pairs(self, session: Session) -> Iterator[tuple[Person, Credential, CredentialProgress]]:
-        """Each eligible person with each credential, credential by credential, people in name order."""
+    def eligible_pairs(self, session: Session) -> Iterator[tuple[Person, Credential, CredentialProgress,
+                                                                 PersonRecords]]:
+        """Each eligible person with each credential (and the person's records), credential by credential,
+        people in name order."""
         rules = load_rules(session, self.credential_ids)
         asked = [r for rule in rules.values() for r in rule.requirements]
         reader = RecordsReader(session, modules={r.target_id for r in asked if r.kind == "module"},

@@ -99,7 +99,7 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
         for s in snapshot.get("signoffs", []):
             key = (s.get("framework_code"), s.get("competency"), s.get("level_code"), s.get("assessed_on"),
                    s.get("assessor"))
-            reason = _all_voided(sign_offs.get(key, []))  # type: ignore[arg-type]
+            reason = _all_voided(sign_offs.get(key, []))
             if reason is not None:
                 voided.append(f"{s.get('competency')} signed off {s.get('assessed_on')} by {s.get('assessor')} "
                               f"(voided: {reason})")
@@ -150,8 +150,11 @@ def certificates_on_record(uow: UnitOfWork, actor: Actor, kind: str, record_id: 
     or sign-off (``"assessment"``)."""
     with uow:
         require(actor, "read")
-        model = Completion if kind == "completion" else Assessment
-        record = get_or_404(uow.session, model, record_id, "completion" if kind == "completion" else "sign-off")
+        record: Completion | Assessment
+        if kind == "completion":
+            record = get_or_404(uow.session, Completion, record_id, "completion")
+        else:
+            record = get_or_404(uow.session, Assessment, record_id, "sign-off")
         return issued_on(uow.session, record)
 
 

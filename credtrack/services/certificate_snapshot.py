@@ -129,14 +129,22 @@ def _record(records: PersonRecords, kind: str, record_id: int) -> Any:
 
 
 class Printed(Protocol):
-    """What a page prints of a certificate: a stored ``Certificate``, or one drafted but not yet sealed."""
+    """What a page prints of a certificate: a stored ``Certificate``, or one drafted but not yet sealed.
 
-    code: str
-    holder_name: str
-    credential_title: str
-    issued_on: dt.date
-    expires_on: dt.date | None
-    qr_payload: str
+    Read-only, so a frozen ``Draft`` is one too."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def holder_name(self) -> str: ...
+    @property
+    def credential_title(self) -> str: ...
+    @property
+    def issued_on(self) -> dt.date: ...
+    @property
+    def expires_on(self) -> dt.date | None: ...
+    @property
+    def qr_payload(self) -> str: ...
 
 
 def page_for(cert: Printed, snapshot: dict[str, Any], institution: InstitutionSettings, fingerprint: str,

@@ -112,7 +112,10 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
         profession_of = dict(s.execute(
             select(Person.id, Profession.name).join(Profession, Profession.id == Person.profession_id)
             .where(Person.id.in_(people or [-1]))).all())
-        prof_total, prof_done, cohort_total, cohort_done = Counter(), Counter(), Counter(), Counter()
+        prof_total: Counter[str] = Counter()
+        prof_done: Counter[str] = Counter()
+        cohort_total: Counter[str] = Counter()
+        cohort_done: Counter[str] = Counter()
         for row in progress:
             done = row.status in DONE
             profession = profession_of.get(row.person_id, "No profession")

@@ -119,10 +119,11 @@ def _framework_rows(reader: csv.DictReader, path: Path) -> dict[str, Any]:
     missing = [h for h in ("code", "label") if h not in headers]
     if missing:
         raise ValidationError(f"{path.name} needs the columns code and label (missing: {', '.join(missing)}).")
-    competencies, domains = [], {}
+    competencies: list[dict[str, str | None]] = []
+    domains: dict[str, dict[str, str]] = {}
     for number, row in enumerate(reader, start=2):
         where = f"{path.name} row {number}:"
-        if any(v.strip() for v in row.get(None) or []):  # type: ignore[call-overload]
+        if any(v.strip() for v in row.get(None) or []):
             raise ValidationError(f"{where} more values than the header has columns; a value containing the "
                                   f"separator {reader.reader.dialect.delimiter!r} must be in double quotes.")
         code = clean(row.get(headers["code"]), f"{where} the code", "code")

@@ -23,7 +23,7 @@ import socket
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from credtrack.models import LoginThrottle
@@ -140,6 +140,7 @@ def clear(session: Session, source: str, username: str) -> None:
 def clear_everywhere(session: Session, username: str) -> int:
     """An administrator lifts every pause on the name; returns how many workstations had one."""
     result = session.execute(delete(LoginThrottle).where(LoginThrottle.name_digest == name_digest(username)))
+    assert isinstance(result, CursorResult)  # a DELETE's result carries the row count
     return result.rowcount or 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +30,13 @@ from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress_rules import STATUS_LABELS, overall_status, valid_until
+
+if TYPE_CHECKING:
+    from credtrack.services.certificate_records import (
+        HeldCertificate,
+        StandingCompletion,
+        StandingSignOff,
+    )
 
 # Requirement states
 MET, MISSING, LAPSED, BELOW = "met", "missing", "expired", "below_level"
@@ -128,9 +136,12 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
             .where(R.credential_id.in_(ids)).order_by(R.credential_id, R.sort_order, R.id))
     for (rid, cid, kind, mid, mcode, mtitle, validity, comp_id, ccode, clabel, scale_id, rank,
          level_label) in session.execute(stmt):
+        # The requirement's shape constraint: a module requirement names its module, a competency one its competency.
         if kind == "module":
+            assert mid is not None
             reqs[cid].append(RequirementRule(rid, kind, mid, mcode, mtitle, validity))
         else:
+            assert comp_id is not None
             reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
     return {
         cid: CredentialRules(cid, code, title, minimum, tuple(reqs.get(cid, ())))
@@ -155,24 +166,24 @@ class PersonRecords:
     with the same attributes (``certificate_records``), and the rules treat both alike.
     """
 
-    completions: dict[int, Completion]  # module id -> latest current completion
-    assessments: dict[int, list[Assessment]]  # competency id -> standing sign-offs
-    certificates: dict[int, Certificate]  # credential id -> latest valid certificate
+    completions: dict[int, Completion | StandingCompletion]  # module id -> latest current completion
+    assessments: dict[int, list[Assessment | StandingSignOff]]  # competency id -> standing sign-offs
+    certificates: dict[int, Certificate | HeldCertificate]  # credential id -> latest valid certificate
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
-    completions: dict[int, Completion] = {}
+    completions: dict[int, Completion | StandingCompletion] = {}
     for c in session.scalars(select(Completion).where(
             Completion.person_id == person_id, Completion.voided_at.is_(None), Completion.verification != "pending")):
         best = completions.get(c.module_id)
         if best is None or c.completed_on > best.completed_on:
             completions[c.module_id] = c
-    assessments: dict[int, list[Assessment]] = defaultdict(list)
+    assessments: dict[int, list[Assessment | StandingSignOff]] = defaultdict(list)
     for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None),
                                                       Assessment.verification != "pending")
                              .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession))):
         assessments[a.competency_id].append(a)
-    certificates: dict[int, Certificate] = {}
+    certificates: dict[int, Certificate | HeldCertificate] = {}
     for cert in session.scalars(select(Certificate).where(Certificate.person_id == person_id,
                                                           Certificate.status == "valid")
                                 .order_by(Certificate.issued_on, Certificate.id)):

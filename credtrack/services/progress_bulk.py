@@ -157,12 +157,16 @@ def compute_bulk(
     for rid, cid, kind, mid, comp, scale, need in reqs:
         rule = rules.setdefault(cid, _CredentialRules())
         rule.total += 1
+        # The requirement's shape constraint: a module requirement names its module; a competency one its
+        # competency, scale and minimum level.
         if kind == "module":
+            assert mid is not None
             rule.requirement_ids.insert(len(rule.modules), rid)
             months = recurring.get(mid)
             cut = earliest_cutoff(months, today).isoformat() if months else None
             rule.modules.append((mid, f",{mid}:", cut, months))
         else:
+            assert comp is not None and scale is not None and need is not None
             rule.requirement_ids.append(rid)
             rule.competencies.append((sign_off_tokens(comp, [level for level, _rank in levels[scale]]),
                                       sign_off_tokens(comp, [level for level, rank in levels[scale] if rank >= need])))

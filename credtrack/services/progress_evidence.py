@@ -62,7 +62,8 @@ def plain_rows(session: Session, stmt) -> list[tuple]:
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        rows = cursor.fetchall()  # a list from sqlite3 and psycopg; DB-API promises only a sequence
+        return rows if isinstance(rows, list) else list(rows)
     finally:
         cursor.close()
 

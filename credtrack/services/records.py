@@ -386,7 +386,7 @@ def person_records(
         require(actor, "read")
         session = uow.session
         get_or_404(session, Person, person_id, "person")
-        users = dict(session.execute(select(User.id, User.display_name)).all())
+        users: dict[int | None, str] = dict(session.execute(select(User.id, User.display_name)).all())
         comps = session.scalars(select(Completion).where(Completion.person_id == person_id)
                                 .order_by(Completion.completed_on.desc(), Completion.id.desc()))
         completions = [completion_row(c, users.get(c.recorded_by_id) or "") for c in comps]

@@ -79,9 +79,9 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
         listed_by = issuer_of.get(kid)
         into = lists[listed_by].revocations if listed_by is not None else revoked
         into[code] = Revocation(code, reason, revoked_on, f"revocation list as of {as_of:%Y-%m-%d}")
-    for code, reason, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
-                                                      Certificate.revoked_at).where(Certificate.status == "revoked")):
-        revoked[code] = Revocation(code, reason or "", when.date() if when else None)
+    for code, why, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
+                                                   Certificate.revoked_at).where(Certificate.status == "revoked")):
+        revoked[code] = Revocation(code, why or "", when.date() if when else None)
     for issuer_id, text in session.execute(select(TrustedIssuer.id, TrustedIssuer.revocation_list)
                                            .where(TrustedIssuer.revocation_list != "")):
         if issuer_id not in lists:
