@@ -146,9 +146,10 @@ def test_an_older_database_gets_a_baseline_and_says_so(tmp_path):
         _sql_db(db, "UPDATE assessment SET level_id = level_id + 1 WHERE id = 1")
         with db.unit_of_work() as uow:
             assert [(f.kind, f.record_id) for f in record_state.check(uow.session).findings] == [("assessment", 1)]
+        with db.engine.connect() as conn:  # the old file was brought all the way to the newest schema
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.HEAD
     finally:
         db.dispose()
-    assert migrations.HEAD == "audit1"
 
 
 def _sql_db(db, statement: str) -> None:
