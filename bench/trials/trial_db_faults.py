@@ -33,6 +33,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from backends import REPO, fresh_database
 from common import Outcome, TrialContext
@@ -154,25 +155,32 @@ def newer_sqlite(base: Installation) -> Case:
     return case
 
 
-def newer_postgresql(ctx: TrialContext, people: int) -> Case:
-    case = Case()
-    with fresh_database(ctx, "postgresql", "faults_newer") as url:
-        cli = Cli(ctx.work / "pg-newer-home", url)
+@contextlib.contextmanager
+def _postgresql_installation(ctx: TrialContext, name: str, people: int, case: Case) -> Iterator[tuple[Cli, Any]]:
+    """A demo installation in a PostgreSQL database of its own: the CLI on it and an engine to look with."""
+    with fresh_database(ctx, "postgresql", name) as url:
+        cli = Cli(ctx.work / f"{name}-home", url)
         for step in (("init", "--demo", "--admin", "admin"), ("demo", "--people", str(people))):
             case.worked(cli(*step), f"set-up {step[0]}")
         engine = make_engine(url)
         try:
-            with engine.begin() as conn:
-                conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": NEWER})
-                before = conn.execute(text("SELECT count(*) FROM person")).scalar()
-            for args in (("people", "find", "a"), ("people", "add", "NEW-1", "New Person"), ("db", "check")):
-                case.refused(cli(*args), ("newer than this copy of credtrack",), " ".join(args[:2]))
-            with engine.connect() as conn:
-                case.expect(conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEWER,
-                            "the version stamp was changed")
-                case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == before, "people changed")
+            yield cli, engine
         finally:
             engine.dispose()
+
+
+def newer_postgresql(ctx: TrialContext, people: int) -> Case:
+    case = Case()
+    with _postgresql_installation(ctx, "faults_newer", people, case) as (cli, engine):
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": NEWER})
+            before = conn.execute(text("SELECT count(*) FROM person")).scalar()
+        for args in (("people", "find", "a"), ("people", "add", "NEW-1", "New Person"), ("db", "check")):
+            case.refused(cli(*args), ("newer than this copy of credtrack",), " ".join(args[:2]))
+        with engine.connect() as conn:
+            case.expect(conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEWER,
+                        "the version stamp was changed")
+            case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == before, "people changed")
     return case
 
 
@@ -316,30 +324,23 @@ def _while_held(case: Case, cli: Cli, started: float, hold: float) -> None:
 
 def held_postgresql(ctx: TrialContext, hold: float, people: int) -> Case:
     case = Case()
-    with fresh_database(ctx, "postgresql", "faults_held") as url:
-        cli = Cli(ctx.work / "pg-held-home", url)
-        for step in (("init", "--demo", "--admin", "admin"), ("demo", "--people", str(people))):
-            case.worked(cli(*step), f"set-up {step[0]}")
-        engine = make_engine(url)
+    with _postgresql_installation(ctx, "faults_held", people, case) as (cli, engine):
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM person")).scalar()
+        holder = engine.connect()
+        holder.begin()
+        holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITERS_LOCK})
+        started = time.monotonic()
         try:
-            with engine.connect() as conn:
-                count = conn.execute(text("SELECT count(*) FROM person")).scalar()
-            holder = engine.connect()
-            holder.begin()
-            holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITERS_LOCK})
-            started = time.monotonic()
-            try:
-                _while_held(case, cli, started, hold)
-            finally:
-                holder.rollback()
-                holder.close()
-            case.worked(cli("people", "add", "NEW-2", "After The Lock"), "people add after the lock")
-            with engine.connect() as conn:
-                case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == count + 1,
-                            "people: the refused add was saved, or the later one lost")
-            _sound(cli, case, "after the lock")
+            _while_held(case, cli, started, hold)
         finally:
-            engine.dispose()
+            holder.rollback()
+            holder.close()
+        case.worked(cli("people", "add", "NEW-2", "After The Lock"), "people add after the lock")
+        with engine.connect() as conn:
+            case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == count + 1,
+                        "people: the refused add was saved, or the later one lost")
+        _sound(cli, case, "after the lock")
     return case
 
 
