@@ -20,10 +20,10 @@ from credtrack.models import (
     Profession,
 )
 from credtrack.reports.tables import ReportTable
+from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import Check, checked, collection_paused, no_check
 from credtrack.services.progress_bulk import compute_bulk, load_evidence
 from credtrack.services.progress_evidence import PERSON_FILTER_LIMIT, plain_rows
-from credtrack.services.progress_rules import STATUS_LABELS
 
 
 def _scope(session: Session, cohort_code: str | None, credential_code: str | None) -> tuple[list[int], list[int]]:

@@ -55,19 +55,19 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
                     .outerjoin(Profession, Profession.id == Person.profession_id).subquery("assigned"))
     codes = dict(session.execute(select(Credential.id, Credential.code)).all())
     rows = plain_rows(session, select(assigned.c.grp, assigned.c.credential_id, assigned.c.person_id, assigned.c.began))
-    rows.sort(key=lambda r: r[2])  # person by person: each person's evidence is read once
     check()
     achievements = Achievements(session, sorted({r[1] for r in rows}))
     groups: dict[tuple[str, int], list] = {}
-    achieved_day = achievements.achieved_day
+    achieved = {cid: achievements.days(cid) for cid in {r[1] for r in rows}}  # each judged once, for everyone
+    check()
     for grp, cid, pid, began in checked(rows, check):
         entry = groups.get((grp, cid))
         if entry is None:
             entry = groups[(grp, cid)] = [0, []]
         entry[0] += 1
-        day = achieved_day(pid, cid)
-        if day:
-            entry[1].append(max((_day(day) - _day(began)).days, 0))
+        day = achieved[cid].get(pid)
+        if day is not None:
+            entry[1].append(max((day - _day(began)).days, 0))
     out = []
     for (grp, code), (n, days) in sorted(((grp, codes[cid]), entry) for (grp, cid), entry in groups.items()):
         done = len(days)

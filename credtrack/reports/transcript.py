@@ -27,9 +27,9 @@ from credtrack.models import (
     Setting,
 )
 from credtrack.models.enums import label
+from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress_bulk import compute_bulk
-from credtrack.services.progress_rules import STATUS_LABELS
 
 
 @dataclass

@@ -114,9 +114,13 @@ class RecordsReader:
             query = query.where(Completion.module_id.in_(self.modules or [-1]))
         modules = self._modules
         for cid, pid, module_id, on in self.session.execute(query.order_by(Completion.id)):
-            best = found[pid].completions.get(module_id)
+            records = found[pid]
+            best = records.completions.get(module_id)
             if best is None or on > best.completed_on:
-                found[pid].completions[module_id] = StandingCompletion(cid, pid, module_id, on, modules[module_id])
+                records.completions[module_id] = StandingCompletion(cid, pid, module_id, on, modules[module_id])
+            first = records.first_completed.get(module_id)
+            if first is None or on < first:
+                records.first_completed[module_id] = on
 
     def _sign_offs(self, ids: list[int], found: dict[int, PersonRecords]) -> None:
         A = Assessment

@@ -138,13 +138,3 @@ def check_version(obj: Any, expected: int | None, what: str) -> None:
         raise ConcurrentEditError(what)
 
 
-def months_after(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(d, day.day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")

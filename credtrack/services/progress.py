@@ -26,10 +26,13 @@ from credtrack.models import (
     Person,
     ScaleLevel,
 )
+from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
+from credtrack.rules.judge import BELOW, MET, judge
+from credtrack.rules.model import CredentialRules, Held, RequirementRule
+from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress_rules import STATUS_LABELS, overall_status, valid_until
 
 if TYPE_CHECKING:
     from credtrack.services.certificate_records import (
@@ -38,8 +41,6 @@ if TYPE_CHECKING:
         StandingSignOff,
     )
 
-# Requirement states
-MET, MISSING, LAPSED, BELOW = "met", "missing", "expired", "below_level"
 
 
 @dataclass(frozen=True)
@@ -98,30 +99,6 @@ class CredentialProgress:
         return self.total > 0 and self.met >= self.total and self.professions_ok
 
 
-@dataclass(frozen=True)
-class RequirementRule:
-    """One requirement as plain data: a module (target = module id) or a competency (target = competency id)."""
-
-    id: int
-    kind: str
-    target_id: int
-    code: str
-    label: str
-    validity_months: int | None = None
-    scale_id: int | None = None
-    min_rank: int | None = None
-    min_label: str | None = None
-
-
-@dataclass(frozen=True)
-class CredentialRules:
-    id: int
-    code: str
-    title: str
-    min_assessor_professions: int | None
-    requirements: tuple[RequirementRule, ...]
-
-
 def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[int, CredentialRules]:
     """The requirements of the given credentials, read in two queries."""
     ids = list(credential_ids)
@@ -169,15 +146,19 @@ class PersonRecords:
     completions: dict[int, Completion | StandingCompletion]  # module id -> latest current completion
     assessments: dict[int, list[Assessment | StandingSignOff]]  # competency id -> standing sign-offs
     certificates: dict[int, Certificate | HeldCertificate]  # credential id -> latest valid certificate
+    first_completed: dict[int, dt.date] = field(default_factory=dict)  # module id -> earliest current completion
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
     completions: dict[int, Completion | StandingCompletion] = {}
+    first: dict[int, dt.date] = {}
     for c in session.scalars(select(Completion).where(
             Completion.person_id == person_id, Completion.voided_at.is_(None), Completion.verification != "pending")):
         best = completions.get(c.module_id)
         if best is None or c.completed_on > best.completed_on:
             completions[c.module_id] = c
+        if c.module_id not in first or c.completed_on < first[c.module_id]:
+            first[c.module_id] = c.completed_on
     assessments: dict[int, list[Assessment | StandingSignOff]] = defaultdict(list)
     for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None),
                                                       Assessment.verification != "pending")
@@ -188,74 +169,73 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
                                                           Certificate.status == "valid")
                                 .order_by(Certificate.issued_on, Certificate.id)):
         certificates[cert.credential_id] = cert  # the latest issue wins
-    return PersonRecords(completions, assessments, certificates)
+    return PersonRecords(completions, assessments, certificates, first)
+
+
+def facts_of(records: PersonRecords) -> PersonFacts:
+    """The person's records as the judge reads them."""
+    completions = {mid: (records.first_completed.get(mid, c.completed_on), c.completed_on)
+                   for mid, c in records.completions.items()}
+    sign_offs = {cid: [SignOffFact(a.scale_id, a.level.rank, a.assessed_on,
+                                   a.assessor_profession.id if a.assessor_profession is not None else None)
+                       for a in found]
+                 for cid, found in records.assessments.items()}
+    return PersonFacts(completions, sign_offs)
+
+
+def evidence_of(records: PersonRecords) -> RecordsEvidence:
+    """The person's evidence, a group of one."""
+    return RecordsEvidence([facts_of(records)])
 
 
 def compute_person_progress(
     session: Session, person_id: int, credential: Credential | CredentialRules, today: dt.date,
-    records: PersonRecords | None = None,
+    records: PersonRecords | None = None, evidence: RecordsEvidence | None = None,
 ) -> CredentialProgress:
-    """The rules for one person and credential, with the evidence behind each requirement."""
+    """The judge's verdict for one person and credential, with the record behind each requirement."""
     if isinstance(credential, Credential):
         credential = load_rules(session, [credential.id])[credential.id]
     records = records or load_person_records(session, person_id)
-    completions, assessments = records.completions, records.assessments
-
-    rows, met, lapsed, any_evidence = [], 0, 0, False
-    requirement_expiry: dt.date | None = None
-    professions: set[str] = set()
-    for r in credential.requirements:
-        if r.kind == "module":
-            c = completions.get(r.target_id)
-            needed = f"Complete {r.code}" + (f" (valid {r.validity_months} months)" if r.validity_months else "")
-            if c is None:
-                rows.append(RequirementProgress(r.id, "module", r.code, r.label, MISSING, None, needed))
-                continue
-            any_evidence = True
-            until = valid_until(c.completed_on, r.validity_months)
-            ev = Evidence("completion", c.id, c.completed_on, f"Completed {c.completed_on.isoformat()}", until)
-            if until is not None and until < today:
-                lapsed += 1
-                rows.append(RequirementProgress(r.id, "module", r.code, r.label, LAPSED, ev, needed))
-            else:
-                met += 1
-                if until is not None and (requirement_expiry is None or until < requirement_expiry):
-                    requirement_expiry = until
-                rows.append(RequirementProgress(r.id, "module", r.code, r.label, MET, ev, needed))
-        else:
-            needed = f"Signed off at {r.min_label} or above"
-            candidates = [a for a in assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
-            qualifying = [a for a in candidates if a.level.rank >= (r.min_rank or 0)]
-            if candidates:
-                any_evidence = True
-            for a in qualifying:
-                if a.assessor_profession is not None:
-                    professions.add(a.assessor_profession.name)
-            if qualifying:
-                best = max(qualifying, key=lambda a: (a.assessed_on, a.level.rank, a.id))
-                ev = Evidence("assessment", best.id, best.assessed_on,
-                              f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
-                              assessor_profession=best.assessor_profession.name if best.assessor_profession else None)
-                met += 1
-                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, MET, ev, needed))
-            elif candidates:
-                latest = max(candidates, key=lambda a: (a.assessed_on, a.id))
-                ev = Evidence("assessment", latest.id, latest.assessed_on,
-                              f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)")
-                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, BELOW, ev, needed))
-            else:
-                rows.append(RequirementProgress(r.id, "competency", r.code, r.label, MISSING, None, needed))
-
     cert = records.certificates.get(credential.id)
-    professions_ok = not credential.min_assessor_professions or len(professions) >= credential.min_assessor_professions
-    status, renewal, band = overall_status(
-        met=met, total=len(rows), lapsed=lapsed, any_evidence=any_evidence or cert is not None,
-        professions_ok=professions_ok, certificate_expires=cert.expires_on if cert else None,
-        has_certificate=cert is not None, requirement_expiry=requirement_expiry, today=today,
-    )
-    return CredentialProgress(person_id, credential.id, credential.code, credential.title, status, rows, met,
-                              len(rows), sorted(professions), credential.min_assessor_professions,
-                              cert.code if cert else None, renewal, band)
+    verdict = judge(credential, evidence or evidence_of(records), today,
+                    Held(cert.code, cert.expires_on) if cert else None, with_professions=True)
+    rows = [_requirement_row(r, v.state, records, v.lapses_on) for r, v in zip(credential.requirements,
+                                                                                verdict.verdicts, strict=True)]
+    professions = sorted(_profession_names(records, verdict.professions or frozenset()))
+    return CredentialProgress(person_id, credential.id, credential.code, credential.title, verdict.status, rows,
+                              verdict.met, verdict.total, professions, credential.min_assessor_professions,
+                              cert.code if cert else None, verdict.renewal_date, verdict.expiring_band)
+
+
+def _requirement_row(r: RequirementRule, state: str, records: PersonRecords,
+                     lapses_on: dt.date | None) -> RequirementProgress:
+    """The judged requirement with the record to show beside it."""
+    if r.kind == "module":
+        needed = f"Complete {r.code}" + (f" (valid {r.validity_months} months)" if r.validity_months else "")
+        c = records.completions.get(r.target_id)
+        ev = None if c is None else Evidence("completion", c.id, c.completed_on,
+                                             f"Completed {c.completed_on.isoformat()}", lapses_on)
+        return RequirementProgress(r.id, "module", r.code, r.label, state, ev, needed)
+    needed = f"Signed off at {r.min_label} or above"
+    candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
+    if state == MET:
+        best = max((a for a in candidates if a.level.rank >= (r.min_rank or 0)),
+                   key=lambda a: (a.assessed_on, a.level.rank, a.id))
+        ev = Evidence("assessment", best.id, best.assessed_on,
+                      f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
+                      assessor_profession=best.assessor_profession.name if best.assessor_profession else None)
+    elif state == BELOW:
+        latest = max(candidates, key=lambda a: (a.assessed_on, a.id))
+        ev = Evidence("assessment", latest.id, latest.assessed_on,
+                      f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)")
+    else:
+        ev = None
+    return RequirementProgress(r.id, "competency", r.code, r.label, state, ev, needed)
+
+
+def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
+    return {a.assessor_profession.name for found in records.assessments.values() for a in found
+            if a.assessor_profession is not None and a.assessor_profession.id in ids}
 
 
 def person_progress(
@@ -287,7 +267,8 @@ def person_all_progress(
                 | CredentialRequirement.competency_id.in_(list(records.assessments)))))
         day = today or _today()
         rules = sorted(load_rules(session, ids).values(), key=lambda c: c.code)
-        return [compute_person_progress(session, person_id, c, day, records) for c in rules]
+        evidence = evidence_of(records)
+        return [compute_person_progress(session, person_id, c, day, records, evidence) for c in rules]
 
 
 def cohort_scope(session: Session, cohort_code: str) -> tuple[list[int], list[int]]:

@@ -1,21 +1,25 @@
-"""Reading everyone's (or some people's) standing evidence, packed one text row per person.
+"""Everyone's (or some people's) standing evidence read from the packed projection, as the judge asks it.
 
-The packed rows live in ``person_evidence`` (see ``credtrack.models.evidence`` for how they are
-kept in step and their format). The bulk progress form and the reports test requirements on that
-text with substring searches — ``",12:" in completions``, ``",7.3:" in sign_offs`` — so the
-database never builds a row per (person, credential, requirement).
+The packed rows live in ``person_evidence`` (``credtrack.models.evidence`` says how they are kept in
+step and their format; only this module reads them). ``EvidenceReader`` reads the rows once and hands
+out ``StoredEvidence`` groups, which answer the questions of ``credtrack.rules.evidence.Evidence``
+with substring searches — ``",12:" in completions``, ``",7.3:" in sign_offs`` — so no row is built
+per record. ``sign_off_counts`` counts everyone's sign-offs for the dashboard the same way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from functools import cache
+from itertools import compress
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credtrack.models import PersonEvidence
+from credtrack.models import PersonEvidence, ScaleLevel
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
@@ -68,18 +72,168 @@ def plain_rows(session: Session, stmt) -> list[tuple]:
         cursor.close()
 
 
-def latest_completion(text: str, module_id: int) -> str | None:
-    """The latest completion date (ISO text) of ``module_id`` in a person's completion text."""
-    key = f",{module_id}:"
+class _Keys:
+    """The substrings the packed texts are searched for, worked out once per module or question."""
+
+    def __init__(self, levels: dict[int, list[tuple[int, int]]]) -> None:
+        self.levels = levels  # scale id -> (level id, rank) of each of its levels
+        self.modules: dict[int, str] = {}
+        self.sign_offs: dict[tuple[int, int, int | None], tuple[str, ...]] = {}
+        self.ranked: dict[tuple[int, int], tuple[tuple[str, int], ...]] = {}
+
+    def module(self, module_id: int) -> str:
+        key = self.modules.get(module_id)
+        if key is None:
+            key = self.modules[module_id] = f",{module_id}:"
+        return key
+
+    def rank_tokens(self, competency_id: int, scale_id: int) -> tuple[tuple[str, int], ...]:
+        """The token of each of the scale's levels on the competency with its rank, highest rank first."""
+        ranked = self.ranked.get((competency_id, scale_id))
+        if ranked is None:
+            levels = sorted(self.levels.get(scale_id, ()), key=lambda level: -level[1])
+            ranked = self.ranked[(competency_id, scale_id)] = tuple(
+                (f",{competency_id}.{level}:", rank) for level, rank in levels)
+        return ranked
+
+    def sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> tuple[str, ...]:
+        question = (competency_id, scale_id, min_rank)
+        tokens = self.sign_offs.get(question)
+        if tokens is None:
+            floor = min_rank if min_rank is not None else -1
+            tokens = self.sign_offs[question] = sign_off_tokens(
+                competency_id, [level for level, rank in self.levels.get(scale_id, ()) if rank >= floor])
+        return tokens
+
+
+class StoredEvidence:
+    """A group of people's standing evidence answered from their packed rows
+    (``credtrack.rules.evidence.Evidence``): ``EvidenceReader.group`` hands one out."""
+
+    __slots__ = ("_done", "_signed", "_keys")
+
+    def __init__(self, completions: list[str], sign_offs: list[str], keys: _Keys) -> None:
+        self._done, self._signed, self._keys = completions, sign_offs, keys
+
+    def __len__(self) -> int:
+        return len(self._done)
+
+    def select(self, indices: Sequence[int]) -> StoredEvidence:
+        done, signed = self._done, self._signed
+        return StoredEvidence([done[i] for i in indices], [signed[i] for i in indices], self._keys)
+
+    def where(self, flags: Sequence[bool]) -> StoredEvidence:
+        """The evidence of the people whose flag is true (a smaller group, in order)."""
+        return StoredEvidence(list(compress(self._done, flags)), list(compress(self._signed, flags)), self._keys)
+
+    def has_completion(self, module_id: int) -> list[bool]:
+        key = self._keys.module(module_id)
+        return [key in text for text in self._done]
+
+    def latest_completion(self, module_id: int) -> list[dt.date | None]:
+        key = self._keys.module(module_id)
+        return [_date(_dated(text, key, max)) if key in text else None for text in self._done]
+
+    def all_completed_by(self, module_ids: Sequence[int]) -> list[dt.date | None]:
+        wanted = len(set(module_ids))
+        if not wanted:
+            return [dt.date.min] * len(self._done)
+        found = _completions_of(tuple(sorted(set(module_ids))))
+        out: list[dt.date | None] = []
+        for text in self._done:
+            # Sorted latest first, each module's earliest day is the one left in the dict.
+            firsts = dict(sorted(found(text), reverse=True))
+            out.append(_date(max(firsts.values())) if len(firsts) == wanted else None)
+        return out
+
+    def best_rank(self, competency_id: int, scale_id: int) -> list[int | None]:
+        ranked = self._keys.rank_tokens(competency_id, scale_id)
+        prefix = f",{competency_id}."
+        out: list[int | None] = []
+        for text in self._signed:
+            best = None
+            if prefix in text:
+                for token, rank in ranked:
+                    if token in text:
+                        best = rank
+                        break
+            out.append(best)
+        return out
+
+    def first_sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[dt.date | None]:
+        prefix = f",{competency_id}."
+        dates = _dates_after(self._keys.sign_off(competency_id, scale_id, min_rank))
+        return [_date(min(days)) if prefix in text and (days := dates(text)) else None for text in self._signed]
+
+    def assessor_professions(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[set[int]]:
+        tokens = self._keys.sign_off(competency_id, scale_id, min_rank)
+        return [{int(p) for p in assessor_professions(text, tokens)} for text in self._signed]
+
+
+class EvidenceReader:
+    """Everyone's (or the named people's) packed rows, read once, handed out in groups."""
+
+    def __init__(self, session: Session, person_ids: list[int] | None = None) -> None:
+        self.completions, self.sign_offs = evidence_texts(session, person_ids)
+        levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
+            levels[scale_id].append((level_id, rank))
+        self._keys = _Keys(dict(levels))
+        self._people: list[int] | None = None
+        self._everyone: StoredEvidence | None = None
+
+    def people(self) -> list[int]:
+        """Everyone with some standing evidence, in id order."""
+        if self._people is None:
+            self._people = sorted(set(self.completions) | set(self.sign_offs))
+        return self._people
+
+    def everyone(self) -> StoredEvidence:
+        """The evidence of ``people()``, in that order."""
+        if self._everyone is None:
+            self._everyone = self.group(self.people())
+        return self._everyone
+
+    def group(self, person_ids: Sequence[int]) -> StoredEvidence:
+        done, signed = self.completions, self.sign_offs
+        return StoredEvidence([done.get(p, "") for p in person_ids], [signed.get(p, "") for p in person_ids],
+                              self._keys)
+
+    def completed_modules(self, person_id: int) -> set[int]:
+        """The modules the person has a standing completion of."""
+        return set(map(int, _MODULE_KEY.findall(self.completions.get(person_id, ""))))
+
+
+_MODULE_KEY = re.compile(r",(\d+):")  # the module ids in a packed completions text
+
+
+def _dated(text: str, key: str, pick: Callable[[str, str], str]) -> str:
+    """The latest (``pick=max``) or earliest (``min``) date after ``key`` in a packed text that holds it."""
     width = len(key)
-    latest = None
     at = text.find(key)
+    found = text[at + width:at + width + 10]
+    at = text.find(key, at + width)
     while at >= 0:
-        day = text[at + width:at + width + 10]
-        if latest is None or day > latest:
-            latest = day
+        found = pick(found, text[at + width:at + width + 10])
         at = text.find(key, at + width)
-    return latest
+    return found
+
+
+@cache
+def _completions_of(module_ids: tuple[int, ...]) -> Callable[[str], list[tuple[str, str]]]:
+    """(module id, day) of each completion of any of the modules in a packed text, in one pass."""
+    return re.compile(f",({'|'.join(map(str, module_ids))}):(.{{10}})").findall
+
+
+@cache
+def _dates_after(tokens: tuple[str, ...]) -> Callable[[str], list[str]]:
+    either = "|".join(re.escape(token) for token in tokens) or "(?!)"
+    return re.compile(f"(?:{either})(.{{10}})").findall
+
+
+@cache
+def _date(day: str) -> dt.date:
+    return dt.date.fromisoformat(day)
 
 
 def assessor_professions(text: str, tokens: tuple[str, ...]) -> set[str]:

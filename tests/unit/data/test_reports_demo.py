@@ -21,16 +21,16 @@ from credtrack.models import (
 )
 from credtrack.reports import metrics
 from credtrack.reports.service import REPORTS, ReportOptions, run_report
+from credtrack.rules import judge
+from credtrack.rules.status import STATUS_LABELS
 from credtrack.services import progress
-from credtrack.services.progress_rules import STATUS_LABELS
 from tests.unit.data.conftest import VIEWER
 from tests.unit.data.test_achievement_demo import REFERENCE
 from tests.unit.records.builders import add_certificate
 
 DEMO_TODAY = dt.date(2026, 6, 15)
 DAYS = (DEMO_TODAY, DEMO_TODAY + dt.timedelta(days=400))
-MATRIX_STATE = {progress.MET: "met", progress.LAPSED: "expired", progress.MISSING: "missing",
-                progress.BELOW: "missing"}
+MATRIX_STATE = {judge.MET: "met", judge.LAPSED: "expired", judge.MISSING: "missing", judge.BELOW: "missing"}
 
 
 @pytest.fixture

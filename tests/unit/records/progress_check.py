@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from credtrack.rules.status import NOT_STARTED
 from credtrack.services import progress
 from credtrack.services.progress_bulk import compute_bulk
-from credtrack.services.progress_rules import NOT_STARTED
 from tests.unit.records.builders import TODAY, World
 
 

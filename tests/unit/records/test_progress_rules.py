@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from credtrack.rules.dates import months_after
 from credtrack.services import catalog, records
-from credtrack.services.common import months_after
-from credtrack.services.progress_rules import earliest_cutoff, valid_until
 from tests.unit.records.builders import (
     PASSWORD,
     build_world,
@@ -59,19 +58,6 @@ def test_months_after_clamps_to_the_last_day_of_the_month() -> None:
     assert months_after(dt.date(2025, 12, 31), 2) == dt.date(2026, 2, 28)
     assert months_after(dt.date(2025, 6, 15), 12) == dt.date(2026, 6, 15)
     assert months_after(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
-
-
-def test_the_bulk_cutoff_agrees_with_each_completions_own_expiry() -> None:
-    """The bulk form compares completion dates with one cutoff per module; month-end clamping
-    must not make it disagree with the per-completion rule on any day."""
-    start = dt.date(2024, 1, 1)
-    for offset in range(0, 731, 3):
-        today = start + dt.timedelta(days=offset)
-        for months in (1, 6, 12, 24):
-            cutoff = earliest_cutoff(months, today)
-            for back in range(months * 31 - 45, months * 31 + 10):
-                done = today - dt.timedelta(days=back)
-                assert (valid_until(done, months) >= today) == (done >= cutoff), (today, months, done)
 
 
 def test_a_recurring_module_expires_after_its_validity(db) -> None:

@@ -1,10 +1,8 @@
-"""The credential progress rules in one place, shared by the per-person and the bulk forms."""
+"""A credential's overall status from its requirements' verdicts: the statuses, their labels and the expiry bands."""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from credtrack.services.common import months_after
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -35,23 +33,6 @@ def expiry_band(expiry: dt.date | None, today: dt.date) -> int | None:
         if days <= band:
             return band
     return None
-
-
-def valid_until(completed_on: dt.date, validity_months: int | None) -> dt.date | None:
-    return months_after(completed_on, validity_months) if validity_months else None
-
-
-def earliest_cutoff(validity_months: int, today: dt.date) -> dt.date:
-    """The earliest completion date that is still current today for a module valid ``validity_months``.
-
-    A completion on day d is current while ``months_after(d, months) >= today``; months_after never
-    decreases as d grows, so the first such day is found near ``today`` minus the months.
-    """
-    guess = months_after(today, -validity_months)
-    day = guess - dt.timedelta(days=4)
-    while months_after(day, validity_months) < today:
-        day += dt.timedelta(days=1)
-    return day
 
 
 def overall_status(

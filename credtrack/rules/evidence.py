@@ -1,0 +1,111 @@
+"""What the judge asks of people's standing evidence, and one answer to it built from records in memory.
+
+Standing evidence is what counts towards a credential today: completions that are not voided and
+not awaiting verification, and sign-offs that are not voided and not historical ones awaiting
+confirmation. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
+them of a group of people at once (a cohort, everyone assigned a credential, or one person): each
+answer is a list with one entry per person, in the group's order. Where the answers come from is the
+caller's choice:
+
+* ``RecordsEvidence`` (here) answers from records held in memory — the person's page, a certificate
+  issue, a cohort batch;
+* ``credtrack.services.progress_evidence.StoredEvidence`` answers from the stored projection of
+  everyone's standing evidence, for bulk progress, the dashboard and the reports.
+
+A new kind of evidence adds its questions here, answered by both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, Protocol
+
+
+class Evidence(Protocol):
+    """A group of people's standing evidence; every answer has one entry per person, in order.
+    ``min_rank=None`` means any level."""
+
+    def __len__(self) -> int: ...
+
+    def select(self, indices: Sequence[int]) -> Evidence:
+        """The evidence of the people at ``indices`` (a smaller group, in that order)."""
+        ...
+
+    def has_completion(self, module_id: int) -> list[bool]: ...
+
+    def latest_completion(self, module_id: int) -> list[dt.date | None]: ...
+
+    def all_completed_by(self, module_ids: Sequence[int]) -> list[dt.date | None]:
+        """The day the person had first completed every one of the modules (the latest of their
+        earliest completion days), or None if one was never completed."""
+        ...
+
+    def best_rank(self, competency_id: int, scale_id: int) -> list[int | None]:
+        """The highest rank signed off on the competency on that scale (None: no sign-off on it)."""
+        ...
+
+    def first_sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[dt.date | None]: ...
+
+    def assessor_professions(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[set[int]]: ...
+
+
+class SignOffFact(NamedTuple):
+    """A standing sign-off as the rules see it."""
+
+    scale_id: int
+    rank: int
+    on: dt.date
+    assessor_profession_id: int | None
+
+
+class PersonFacts(NamedTuple):
+    """One person's standing evidence in memory."""
+
+    completions: Mapping[int, tuple[dt.date, dt.date]]  # module id -> (first, latest) completion day
+    sign_offs: Mapping[int, Sequence[SignOffFact]]  # competency id -> standing sign-offs
+
+
+class RecordsEvidence:
+    """Answers from people's records in memory, one ``PersonFacts`` each."""
+
+    __slots__ = ("_people",)
+
+    def __init__(self, people: Iterable[PersonFacts]) -> None:
+        self._people = list(people)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def select(self, indices: Sequence[int]) -> RecordsEvidence:
+        return RecordsEvidence(self._people[i] for i in indices)
+
+    def has_completion(self, module_id: int) -> list[bool]:
+        return [module_id in p.completions for p in self._people]
+
+    def latest_completion(self, module_id: int) -> list[dt.date | None]:
+        return [days[1] if (days := p.completions.get(module_id)) else None for p in self._people]
+
+    def all_completed_by(self, module_ids: Sequence[int]) -> list[dt.date | None]:
+        out: list[dt.date | None] = []
+        for p in self._people:
+            firsts = [days[0] for m in module_ids if (days := p.completions.get(m))]
+            out.append(max(firsts, default=None) if len(firsts) == len(module_ids) else None)
+        return out
+
+    @staticmethod
+    def _matching(person: PersonFacts, competency_id: int, scale_id: int, min_rank: int | None) -> list[SignOffFact]:
+        floor = min_rank if min_rank is not None else -1
+        return [f for f in person.sign_offs.get(competency_id, ()) if f.scale_id == scale_id and f.rank >= floor]
+
+    def best_rank(self, competency_id: int, scale_id: int) -> list[int | None]:
+        return [max((f.rank for f in self._matching(p, competency_id, scale_id, None)), default=None)
+                for p in self._people]
+
+    def first_sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[dt.date | None]:
+        return [min((f.on for f in self._matching(p, competency_id, scale_id, min_rank)), default=None)
+                for p in self._people]
+
+    def assessor_professions(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[set[int]]:
+        return [{f.assessor_profession_id for f in self._matching(p, competency_id, scale_id, min_rank)
+                 if f.assessor_profession_id is not None} for p in self._people]
