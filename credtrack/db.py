@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar, Token
@@ -46,6 +47,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 _write_intent: ContextVar[bool] = ContextVar("credtrack_write_intent", default=False)
+log = logging.getLogger(__name__)
 _in_unit: ContextVar[bool] = ContextVar("credtrack_in_unit_of_work", default=False)
 
 
@@ -97,6 +99,16 @@ def is_locked_error(exc: BaseException) -> bool:
     return False
 
 
+_KEPT_ON_FAILURE = "credtrack_kept_on_failure"
+
+
+def keep_on_failure(session: Session, work: Callable[[Session], None]) -> None:
+    """Write ``work`` even though the action under way fails (a wrong signing password is counted, though
+    the action it signed is abandoned): when the unit of work ends, it rolls the action back unless it
+    was committed, then runs ``work`` in a transaction of its own and commits it. Nothing else commits."""
+    session.info.setdefault(_KEPT_ON_FAILURE, []).append(work)
+
+
 class UnitOfWork:
     """One user action, one transaction: rolls back unless ``commit()`` was called.
 
@@ -119,6 +131,9 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        kept = self.session.info.pop(_KEPT_ON_FAILURE, [])
+        if kept:
+            self._keep(kept)
         # close() rolls back whatever was not committed and detaches loaded objects without
         # expiring them, so plain values read inside stay readable afterwards.
         self.session.close()
@@ -126,6 +141,17 @@ class UnitOfWork:
         _write_intent.reset(self._intent)
         if exc is not None:
             _translate(exc)
+
+    def _keep(self, kept: list[Callable[[Session], None]]) -> None:
+        """Roll the action back, then write what ``keep_on_failure`` asked for in a transaction of its own."""
+        self.session.rollback()
+        try:
+            for work in kept:
+                work(self.session)
+            self.session.commit()
+        except Exception:
+            self.session.rollback()
+            log.exception("Could not keep a record of a failed action")
 
     def commit(self) -> None:
         try:

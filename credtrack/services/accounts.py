@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credtrack.db import UnitOfWork, intend_to_write
+from credtrack.db import UnitOfWork, intend_to_write, keep_on_failure
 from credtrack.errors import (
     AccountLocked,
     AuthenticationError,
@@ -320,25 +320,31 @@ def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.dat
 
 
 def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> bool:
-    """Record a failed signature and commit it on its own; True when the account is now locked.
+    """Count a failed signature; True when it locks the account.
 
-    The action being signed is abandoned, so anything it had staged is dropped first and only the
-    failure is kept.
+    The action being signed is abandoned: the count is written by the unit of work after it rolls the
+    action back, in a transaction of its own (``db.keep_on_failure``), so nothing the action staged is kept.
     """
-    if session.new or session.dirty or session.deleted:
-        session.rollback()
     user = session.get(User, actor.id)
     if user is None:
         return False
-    if user.locked_until is not None and user.locked_until <= now:
-        user.failed_logins, user.locked_until = 0, None  # an earlier lock has worn off: start counting again
-    user.failed_logins += 1
-    locked = user.failed_logins >= MAX_FAILED_LOGINS
-    if locked:
-        user.locked_until = now + LOCKOUT
-    audit.record(session, actor, "user.locked" if locked else "user.signature_failed", "user", user.id,
-                 after={"failed_logins": user.failed_logins})
-    session.commit()
+    worn_off = user.locked_until is not None and user.locked_until <= now  # an earlier lock: count afresh
+    locked = (0 if worn_off else user.failed_logins) + 1 >= MAX_FAILED_LOGINS
+
+    def count(session: Session) -> None:
+        user = session.get(User, actor.id)
+        if user is None:
+            return
+        if user.locked_until is not None and user.locked_until <= now:
+            user.failed_logins, user.locked_until = 0, None
+        user.failed_logins += 1
+        now_locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if now_locked:
+            user.locked_until = now + LOCKOUT
+        audit.record(session, actor, "user.locked" if now_locked else "user.signature_failed", "user", user.id,
+                     after={"failed_logins": user.failed_logins})
+
+    keep_on_failure(session, count)
     return locked
 
 

@@ -8,10 +8,10 @@ import sqlite3
 from unittest import mock
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
-from credtrack.models import Assessment, AuditEvent, Completion, utcnow
+from credtrack.models import Assessment, AuditEvent, Completion, Person, utcnow
 from credtrack.services import accounts, people, records
 from credtrack.services.accounts import LOCKOUT, MAX_FAILED_LOGINS
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
@@ -138,3 +138,23 @@ def test_a_password_changed_after_the_early_check_is_checked_again(sqlite_db):
         accounts.reset_password(w.uow(), w.admin, w.preceptor.id, "a different passphrase")
     with w.uow() as uow, pytest.raises(AuthenticationError):
         accounts.reauthenticate(uow.session, w.preceptor, PASSWORD, checked=checked)
+
+
+def test_a_wrong_signing_password_commits_nothing_until_the_unit_of_work_ends(db):
+    """The count of a failed signature is written by the unit of work after it rolls the action back,
+    never by committing the caller's transaction in the middle of its action."""
+    with cheap_hashing():
+        w = build_world(db)
+        commits = []
+        with w.uow() as uow:
+            event.listen(uow.session, "after_commit", lambda _session: commits.append("commit"))
+            uow.session.get(Person, w.learner).full_name = "Staged by the abandoned action"
+            with pytest.raises(AuthenticationError):
+                accounts.reauthenticate(uow.session, w.preceptor, "not my password")
+            assert commits == []  # the action's transaction is still the caller's to end
+        assert commits == ["commit"]  # the failure, in a transaction of its own
+        with db.unit_of_work() as uow:
+            actions = list(uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+            name = uow.session.get(Person, w.learner).full_name
+        assert actions[-1] == "user.signature_failed"
+        assert name != "Staged by the abandoned action"
