@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
 from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
@@ -17,10 +18,10 @@ from credtrack.services import record_state
 
 CHUNK = 5000
 TABLES: dict[str, Table] = {
-    "people": Person.__table__,  # type: ignore[dict-item]
-    "enrolments": Enrolment.__table__,  # type: ignore[dict-item]
-    "completions": Completion.__table__,  # type: ignore[dict-item]
-    "assessments": Assessment.__table__,  # type: ignore[dict-item]
+    "people": Person.__table__,
+    "enrolments": Enrolment.__table__,
+    "completions": Completion.__table__,
+    "assessments": Assessment.__table__,
 }
 
 
@@ -103,10 +104,10 @@ def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any
         if column.key in names or column.key in shared or column.default is None:
             continue
         default = column.default
-        if default.is_scalar:
+        if isinstance(default, ColumnDefault) and default.is_scalar:
             shared[column.key] = default.arg
-        elif default.is_callable:
-            shared[column.key] = default.arg(None)  # type: ignore[operator]  # utcnow and the like
+        elif isinstance(default, ColumnDefault) and default.is_callable:
+            shared[column.key] = default.arg(None)  # utcnow and the like
     compiled = insert(table).values({k: bindparam(k) for k in [*names, *shared]}).compile(dialect=dialect)
     columns: dict[str, list[Any]] = {}
     for name in compiled.positiontup or []:
@@ -115,8 +116,8 @@ def _insert_plain(connection: Connection, table: Table, constants: dict[str, Any
             value = process(shared[name]) if process else shared[name]
             columns[name] = [value] * len(rows)
         else:
-            column = [row[name] for row in rows]
-            columns[name] = _processed(process, column) if process else column
+            given = [row[name] for row in rows]
+            columns[name] = _processed(process, given) if process else given
     connection.exec_driver_sql(str(compiled), list(zip(*columns.values(), strict=True)))
 
 
@@ -133,7 +134,7 @@ def _processed(process: Any, values: list[Any]) -> list[Any]:
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
-def _repack_evidence(connection, plan: Plan, table: Table, new_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _repack_evidence(connection: Connection, plan: Plan, table: Table, new_ids: list[int]) -> None:
     """Keep the packed evidence rows in step: new records are appended, changed ones re-packed."""
     kind = {"completions": "completions", "assessments": "sign_offs"}.get(plan.kind)
     if kind is None:

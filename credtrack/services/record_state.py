@@ -38,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ColumnDefault
 
 from credtrack.models import (
     Assessment,
@@ -66,7 +67,7 @@ class Tracked:
 
     @property
     def table(self) -> Table:
-        return self.model.__table__  # type: ignore[no-any-return]
+        return self.model.__table__
 
 
 TRACKED: dict[str, Tracked] = {
@@ -211,7 +212,7 @@ def inserted_digests(connection: Connection, kind: str, rows: list[dict[str, Any
             if name in constants:
                 value = constants[name]
             elif column.default is not None:
-                if not column.default.is_scalar:
+                if not (isinstance(column.default, ColumnDefault) and column.default.is_scalar):
                     return None
                 value = column.default.arg
             elif column.server_default is not None:
@@ -409,8 +410,8 @@ def check(session: Session) -> RecordReport:
                 odd.append((record_id, "deleted", event_id))
         if odd:
             labels = _labels(session, spec, [r for r, what, _e in odd if what != "deleted"])
-            for record_id, what, event_id in sorted(odd):
-                report.findings.append(Finding(kind, record_id, labels.get(record_id, ""), what, event_id))
+            for record_id, what, seen_in in sorted(odd):
+                report.findings.append(Finding(kind, record_id, labels.get(record_id, ""), what, seen_in))
     report.problems += [f.describe() for f in report.findings[:report.shown]]
     if len(report.findings) > report.shown:
         report.problems.append(f"… and {len(report.findings) - report.shown} more records not as the log recorded them.")
