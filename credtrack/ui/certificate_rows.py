@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
-def for_person(ctx: Any, person_id: int) -> list[Any]:
+def for_person(ctx: AppContext, person_id: int) -> list[Any]:
     from credtrack.services import certificate_queries
 
     return certificate_queries.list_certificates(ctx.uow(), ctx.actor, person_id=person_id)

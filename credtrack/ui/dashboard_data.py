@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
 def _short(name: str, limit: int = 34) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def collect(ctx: Any) -> Any:
+def collect(ctx: AppContext) -> Any:
     from credtrack.services import audit_queries, dashboard_queries
     from credtrack.ui.pages.dashboard import DashboardFigures
 

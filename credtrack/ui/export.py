@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from credtrack.ui import messages
 from credtrack.ui.table import Column, RowTableModel, TableProxy
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 CSV_FILTER = "CSV file (*.csv)"
 XLSX_FILTER = "Excel workbook (*.xlsx)"
@@ -67,7 +70,7 @@ def ask_path(parent: QWidget | None, title: str, suggested: str) -> str | None:
     return path
 
 
-def export_view(ctx: Any, parent: QWidget, proxy: TableProxy, title: str) -> None:
+def export_view(ctx: AppContext, parent: QWidget, proxy: TableProxy, title: str) -> None:
     """Ask for a file and write what ``proxy`` shows to it in the background."""
     model = proxy.sourceModel()
     assert isinstance(model, RowTableModel)
@@ -81,7 +84,7 @@ def export_view(ctx: Any, parent: QWidget, proxy: TableProxy, title: str) -> Non
     write(ctx, parent, title, lambda: build_table(title, columns, rows), path)
 
 
-def write(ctx: Any, parent: QWidget, title: str, make_table: Any, path: str) -> None:
+def write(ctx: AppContext, parent: QWidget, title: str, make_table: Any, path: str) -> None:
     """Build the table (``make_table()``) and write it to ``path`` on a worker, then say where it went."""
     from credtrack.reports.tables import write_table
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -22,9 +22,12 @@ from credtrack.ui.catalog.cohort_dialogs import EnrolDialog, NewCohortDialog
 from credtrack.ui.models.catalog import CohortsTableModel, EnrolmentsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class CohortsTab(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.people: list[Any] = []

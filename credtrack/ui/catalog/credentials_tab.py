@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,9 +20,12 @@ from credtrack.ui.catalog.editors import CredentialDialog
 from credtrack.ui.models.catalog import CredentialsTableModel, RequirementsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class CredentialsTab(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.lookups: tuple[list[Any], list[Any], list[Any]] = ([], [], [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -10,9 +10,12 @@ from credtrack.ui.catalog.editors import ModuleDialog
 from credtrack.ui.models.catalog import ModulesTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class ModulesTab(QWidget):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.model = ModulesTableModel(self)

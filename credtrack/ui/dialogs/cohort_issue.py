@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from credtrack.ui import crash
 from credtrack.ui.tasks import Cancelled, TaskControl
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
 class CohortIssueProgress(QProgressDialog):
@@ -18,7 +21,7 @@ class CohortIssueProgress(QProgressDialog):
     finished_batch = Signal(object)  # the CohortIssue result
     cancelled_batch = Signal()
 
-    def __init__(self, ctx: Any, cohort_code: str, out_dir: Path, passphrase: str | None,
+    def __init__(self, ctx: AppContext, cohort_code: str, out_dir: Path, passphrase: str | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Preparing certificates for {cohort_code}…", "Cancel", 0, 0, parent)
         self.ctx = ctx

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,9 +19,12 @@ from credtrack.ui import style
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.widgets.learner_picker import LearnerPicker
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class IssueDialog(QDialog):
-    def __init__(self, ctx: Any, people: list[Any], credentials: list[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, people: list[Any], credentials: list[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Issue a certificate")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 ANY = "(any)"
 
 
@@ -45,7 +48,7 @@ class AuditPage(Page):
     action = "audit.read"
     watches = Change.AUDIT | Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.USERS
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search record ids, notes and changed values…")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -14,6 +14,9 @@ from credtrack.ui.catalog.credentials_tab import CredentialsTab
 from credtrack.ui.catalog.frameworks_tab import FrameworksTab
 from credtrack.ui.catalog.modules_tab import ModulesTab
 from credtrack.ui.pages.base import Page
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
 @dataclass
@@ -27,7 +30,7 @@ class CatalogData:
     people: list[Any]
 
 
-def load_catalog(ctx: Any) -> CatalogData:
+def load_catalog(ctx: AppContext) -> CatalogData:
     from credtrack.services import catalog, cohorts, frameworks, people_index
 
     u, a = ctx.uow, ctx.actor
@@ -43,7 +46,7 @@ class CatalogPage(Page):
     title = "Catalog"
     watches = Change.CATALOG | Change.COHORTS | Change.PEOPLE
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.frameworks = FrameworksTab()
         self.modules = ModulesTab(ctx)

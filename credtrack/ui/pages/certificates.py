@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -31,6 +31,9 @@ from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.certificate_actions import CertificateActions
 from credtrack.ui.widgets.certificate_detail import CertificateDetailPane, load_detail
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 STATUSES = [("Any status", None), ("Valid", "valid"), ("Expired", "expired"), ("Revoked", "revoked"),
             ("Superseded", "superseded")]
 
@@ -45,7 +48,7 @@ class CertificatesPage(Page):
     title = "Certificates"
     watches = Change.CERTIFICATES | Change.KEYS | Change.PEOPLE | Change.SETTINGS
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search code, holder or credential  (Ctrl+F)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,6 +22,9 @@ from credtrack.ui import style
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.charts import BarChart
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 EXPIRY_WINDOWS = (90, 60, 30, 7)
 
 
@@ -37,7 +40,7 @@ class DashboardFigures:
     recent: list[tuple[dt.datetime, str]] = field(default_factory=list)
 
 
-def load_figures(ctx: Any) -> DashboardFigures:
+def load_figures(ctx: AppContext) -> DashboardFigures:
     """Gather the dashboard's figures from the services (runs on a worker)."""
     from credtrack.ui import dashboard_data
 
@@ -72,7 +75,7 @@ class DashboardPage(Page):
     action = "reports.read"
     watches = Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.COHORTS | Change.CATALOG
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.cards = [FigureCard("") for _ in range(4)]
         cards = QHBoxLayout()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.column_mapping import ColumnMapping
 from credtrack.ui.widgets.import_signing import SignoffImportSigning
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 KINDS = (
     ("People (learners and preceptors)", "people"),
     ("Enrolments in cohorts", "enrolments"),
@@ -53,7 +56,7 @@ class ImportPage(Page):
     action = "records.import"
     watches = Change.CATALOG
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.kind = QComboBox()
         self.kind.setAccessibleName("What the file holds")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,10 +27,13 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.person_detail import PersonDetailPane, load_detail
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 ALL = None
 
 
-def load_people(ctx: Any, model: PeopleTableModel) -> tuple[list[Any], list[Any], list[Any]]:
+def load_people(ctx: AppContext, model: PeopleTableModel) -> tuple[list[Any], list[Any], list[Any]]:
     from credtrack.services import cohorts, people, people_index
 
     rows = model.prepare(people_index.all_people(ctx.uow(), ctx.actor))
@@ -41,7 +44,7 @@ class PeoplePage(Page):
     title = "People"
     watches = Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.COHORTS
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name or ID — accents and case do not matter  (Ctrl+F)")

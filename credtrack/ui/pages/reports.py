@@ -6,7 +6,7 @@ the last report that finished.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -30,8 +30,11 @@ from credtrack.ui.tasks import TaskControl
 from credtrack.ui.widgets.charts import BarChart
 from credtrack.ui.widgets.report_options import ReportOptionsBar
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
-def load_choices(ctx: Any) -> tuple[list[Any], list[Any], list[Any]]:
+
+def load_choices(ctx: AppContext) -> tuple[list[Any], list[Any], list[Any]]:
     from credtrack.services import catalog, cohorts, frameworks
 
     return (cohorts.list_cohorts(ctx.uow(), ctx.actor), catalog.list_credentials(ctx.uow(), ctx.actor),
@@ -43,7 +46,7 @@ class ReportsPage(Page):
     action = "reports.read"
     watches = Change.PEOPLE | Change.RECORDS | Change.CERTIFICATES | Change.COHORTS | Change.CATALOG
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         from credtrack.reports.service import REPORTS
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,12 +23,15 @@ from credtrack.ui.widgets.backup_panel import BackupPanel
 from credtrack.ui.widgets.institution_form import InstitutionForm
 from credtrack.ui.widgets.key_panel import KeyPanel
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class SettingsPage(Page):
     title = "Settings"
     watches = Change.SETTINGS | Change.KEYS
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.paper = QComboBox()
         self.paper.addItems(["A4", "Letter"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from credtrack.ui.widgets.learner_picker import LearnerPicker
 from credtrack.ui.widgets.level_picker import LevelPicker
 from credtrack.ui.widgets.pick_list import PickList
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 @dataclass
 class SignoffCatalog:
@@ -43,7 +46,7 @@ class SignoffCatalog:
     attestation: str
 
 
-def load_catalog(ctx: Any) -> SignoffCatalog:
+def load_catalog(ctx: AppContext) -> SignoffCatalog:
     from credtrack.services import catalog, frameworks, people_index, records
 
     return SignoffCatalog(
@@ -67,7 +70,7 @@ class SignoffPage(Page):
     action = "records.record"
     watches = Change.PEOPLE | Change.CATALOG
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.learner = LearnerPicker()
         self.learner.chosen.connect(self._learner_chosen)
@@ -273,7 +276,7 @@ class SignoffPage(Page):
         crash.report(exc, self)
 
 
-def sign_competencies(ctx: Any, person_id: int, codes: list[str], scale: str, level: str | None, day: dt.date,
+def sign_competencies(ctx: AppContext, person_id: int, codes: list[str], scale: str, level: str | None, day: dt.date,
                       method: str, setting: str, comment: str, password: str, attestation: str
                       ) -> tuple[list[str], list[str], Any]:
     """One signed record per competency; a refusal names what it refused and stops nothing already saved."""
@@ -299,7 +302,7 @@ def sign_competencies(ctx: Any, person_id: int, codes: list[str], scale: str, le
     return saved, problems, changes
 
 
-def record_modules(ctx: Any, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str,
+def record_modules(ctx: AppContext, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str,
                    repeat: bool = False) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
     from credtrack.errors import CredtrackError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,9 @@ from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.admin import UsersTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
 class NewUserDialog(QDialog):
@@ -72,7 +75,7 @@ class UsersPage(Page):
     def table_to_export(self) -> tuple[TableProxy, str]:
         return self.proxy, "User accounts"
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = UsersTableModel(self)
         self.proxy = TableProxy(self.model, self)

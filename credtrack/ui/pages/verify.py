@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -23,10 +23,13 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.trust_panel import TrustPanel
 from credtrack.ui.widgets.verdict import VerdictView
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
 
 
-def check(ctx: Any, source: str | Path) -> Any:
+def check(ctx: AppContext, source: str | Path) -> Any:
     """Verify against the keys and revocations this database knows (runs on a worker)."""
     from credtrack.services import revocations
 
@@ -37,7 +40,7 @@ class VerifyPage(Page):
     title = "Verify"
     watches = Change.CERTIFICATES | Change.KEYS
 
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setAcceptDrops(True)
         self.input = QPlainTextEdit()

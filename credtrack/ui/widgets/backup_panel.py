@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,9 +17,12 @@ from PySide6.QtWidgets import (
 
 from credtrack.ui import messages
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class BackupPanel(QGroupBox):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Backups", parent)
         self.ctx = ctx
         self.info = QLabel()

@@ -6,11 +6,14 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from credtrack.ui import messages
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 WITHDRAWN = {"revoked": "REVOKED", "superseded": "SUPERSEDED"}
 AS_ISSUED = {
@@ -23,7 +26,7 @@ MARKED = {"open": "Open marked copy", "print": "Print marked copy…", "save": "
 
 
 class CertificateActions:
-    def __init__(self, ctx: Any, parent: QWidget, selected: Callable[[], Any]) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget, selected: Callable[[], Any]) -> None:
         self.ctx, self.parent, self.selected = ctx, parent, selected
         self.revoked_copies_allowed = True  # the institution's setting; the page sets it as it loads
         self.open_button = QPushButton()

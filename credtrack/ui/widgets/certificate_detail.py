@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from credtrack.ui import style
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
 WRAPPED = ("credential", "status", "competencies", "issued_by", "issuer")  # the rest are short and read best on one line
@@ -22,7 +25,7 @@ class LoadedDetail:
     qr: Any  # certificates.qr.QrMatrix, or None when the stored payload cannot be drawn
 
 
-def load_detail(ctx: Any, code: str) -> LoadedDetail:
+def load_detail(ctx: AppContext, code: str) -> LoadedDetail:
     """The certificate and its QR matrix, fetched together on a worker."""
     from credtrack.certificates import qr
     from credtrack.certificates.errors import PayloadTooLargeError

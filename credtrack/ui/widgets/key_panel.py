@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
 from credtrack.ui import messages, style
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 
 class KeyPanel(QGroupBox):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Signing key", parent)
         self.ctx = ctx
         self.fingerprint = QLabel("—")

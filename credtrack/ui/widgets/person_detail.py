@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
@@ -13,6 +13,9 @@ from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableMo
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
+
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
 
 
 @dataclass
@@ -26,7 +29,7 @@ class PersonDetail:
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
 
 
-def load_detail(ctx: Any, person_id: int) -> PersonDetail:
+def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
     """Everything the pane shows, fetched in one go on a worker."""
     from credtrack.services import certificate_evidence, cohorts, people, progress, records
     from credtrack.ui import certificate_rows

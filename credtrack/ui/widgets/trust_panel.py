@@ -7,7 +7,7 @@ distrusted or trusted again, and export our own trust bundle.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from credtrack.ui import messages, style
 
+if TYPE_CHECKING:
+    from credtrack.ui.context import AppContext
+
 COLUMNS = ("Institution", "Key fingerprint", "Status", "Revocations known")
 STATUS_WORDS = {"trusted": "trusted", "retired": "retired (older certificates still verify)",
                 "distrusted": "distrusted (its certificates do not verify)"}
@@ -31,7 +34,7 @@ CONFIRM = "Compare these fingerprints with the institution, by phone or letter, 
 
 
 class TrustPanel(QGroupBox):
-    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Trusted institutions", parent)
         self.ctx = ctx
         self.issuers: list[Any] = []
