@@ -143,7 +143,8 @@ def judge_group(rules: CredentialRules, evidence: Evidence, today: dt.date, held
     if asked:
         professions = dict(zip(asked, assessor_professions(rules, evidence.select(asked)), strict=True))
 
-    out = []
+    out: list[Judgement] = []
+    append = out.append
     for i, (marks, verdicts, h) in enumerate(zip(states, rows, held, strict=True)):
         met = marks.count(MET)
         expiry = None  # the status weighs the day a requirement lapses only once all are met
@@ -151,13 +152,12 @@ def judge_group(rules: CredentialRules, evidence: Evidence, today: dt.date, held
             expiry = min((v.lapses_on for v in verdicts if v.lapses_on is not None and v.state == MET), default=None)
         found = professions.get(i) if professions else None
         # Unjudged, the professions cannot change the status: not every requirement is met, or a current
-        # certificate decides alone.
+        # certificate decides alone. (Positional: this runs once per person and credential.)
         status, renewal, band = overall_status(
-            met=met, total=total, lapsed=marks.count(LAPSED), any_evidence=h is not None or marks.count(MISSING) < total,
-            professions_ok=not need or found is None or len(found) >= need,
-            certificate_expires=h.expires_on if h else None, has_certificate=h is not None,
-            requirement_expiry=expiry, today=today)
-        out.append(Judgement(status, met, total, renewal, band, verdicts, marks, found))
+            met, total, marks.count(LAPSED), h is not None or marks.count(MISSING) < total,
+            not need or found is None or len(found) >= need, h.expires_on if h else None, h is not None,
+            expiry, today)
+        append(Judgement(status, met, total, renewal, band, verdicts, marks, found))
     return out
 
 

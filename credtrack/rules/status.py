@@ -36,7 +36,6 @@ def expiry_band(expiry: dt.date | None, today: dt.date) -> int | None:
 
 
 def overall_status(
-    *,
     met: int,
     total: int,
     lapsed: int,
@@ -47,7 +46,8 @@ def overall_status(
     requirement_expiry: dt.date | None,
     today: dt.date,
 ) -> tuple[str, dt.date | None, int | None]:
-    """Status, the date that matters for renewal, and the expiring band (if any)."""
+    """Status, the date that matters for renewal, and the expiring band (if any). (Positional arguments are
+    allowed for the bulk judge, which calls this once per person and credential.)"""
     all_met = total > 0 and met >= total and professions_ok
     if has_certificate and (certificate_expires is None or certificate_expires >= today):
         band = expiry_band(certificate_expires, today)

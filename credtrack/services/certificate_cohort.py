@@ -29,7 +29,7 @@ from credtrack.services.progress import (
     CredentialProgress,
     PersonRecords,
     cohort_scope,
-    compute_person_progress,
+    group_progress,
     load_rules,
 )
 from credtrack.services.settings import InstitutionSettings
@@ -80,13 +80,11 @@ class _CohortPlan:
                 unread = [p.id for p in group if p.id not in self.records]
                 if unread:
                     self.records.update(reader.read(unread))
-                for person in group:
+                unheld = [person for person in group if credential_id not in self.records[person.id].certificates]
+                self.already_held += len(group) - len(unheld)
+                judged = group_progress(rules[credential_id], [(p.id, self.records[p.id]) for p in unheld], self.day)
+                for person, progress_now in zip(unheld, judged, strict=True):
                     records = self.records[person.id]
-                    if credential_id in records.certificates:
-                        self.already_held += 1
-                        continue
-                    progress_now = compute_person_progress(session, person.id, rules[credential_id], self.day,
-                                                           records)
                     if not progress_now.eligible:
                         self.not_eligible += 1
                         continue

@@ -27,7 +27,7 @@ from credtrack.models import (
     ScaleLevel,
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
-from credtrack.rules.judge import BELOW, MET, judge
+from credtrack.rules.judge import BELOW, MET, judge_group
 from credtrack.rules.model import CredentialRules, Held, RequirementRule
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
@@ -196,15 +196,27 @@ def compute_person_progress(
     if isinstance(credential, Credential):
         credential = load_rules(session, [credential.id])[credential.id]
     records = records or load_person_records(session, person_id)
-    cert = records.certificates.get(credential.id)
-    verdict = judge(credential, evidence or evidence_of(records), today,
-                    Held(cert.code, cert.expires_on) if cert else None, with_professions=True)
-    rows = [_requirement_row(r, v.state, records, v.lapses_on) for r, v in zip(credential.requirements,
-                                                                                verdict.verdicts, strict=True)]
-    professions = sorted(_profession_names(records, verdict.professions or frozenset()))
-    return CredentialProgress(person_id, credential.id, credential.code, credential.title, verdict.status, rows,
-                              verdict.met, verdict.total, professions, credential.min_assessor_professions,
-                              cert.code if cert else None, verdict.renewal_date, verdict.expiring_band)
+    (progress,) = group_progress(credential, [(person_id, records)], today, evidence)
+    return progress
+
+
+def group_progress(credential: CredentialRules, people: list[tuple[int, PersonRecords]], today: dt.date,
+                   evidence: RecordsEvidence | None = None) -> list[CredentialProgress]:
+    """The judge's verdict for each (person id, records) on one credential, judged together (a cohort
+    being issued is judged in one pass), with the record behind each requirement."""
+    certs = [records.certificates.get(credential.id) for _pid, records in people]
+    verdicts = judge_group(credential, evidence or RecordsEvidence([facts_of(records) for _pid, records in people]),
+                           today, [Held(c.code, c.expires_on) if c else None for c in certs], with_professions=True)
+    out = []
+    for (person_id, records), cert, verdict in zip(people, certs, verdicts, strict=True):
+        rows = [_requirement_row(r, v.state, records, v.lapses_on)
+                for r, v in zip(credential.requirements, verdict.verdicts, strict=True)]
+        professions = sorted(_profession_names(records, verdict.professions or frozenset()))
+        out.append(CredentialProgress(person_id, credential.id, credential.code, credential.title, verdict.status,
+                                      rows, verdict.met, verdict.total, professions,
+                                      credential.min_assessor_professions, cert.code if cert else None,
+                                      verdict.renewal_date, verdict.expiring_band))
+    return out
 
 
 def _requirement_row(r: RequirementRule, state: str, records: PersonRecords,
