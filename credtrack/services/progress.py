@@ -1,4 +1,4 @@
-"""Credential progress and eligibility: for one person in detail, and in bulk (in SQL) for dashboards."""
+"""Credential progress and eligibility for one person, with the record behind each requirement: the judge's verdict (``credtrack.rules.judge``) on their records."""
 
 from __future__ import annotations
 
