@@ -1,4 +1,4 @@
-"""Credential progress and eligibility for one person, with the record behind each requirement: the judge's verdict (``credtrack.rules.judge``) on their records."""
+"""Credential progress with the record behind each requirement: the judge's verdict (``credtrack.rules.judge``) on people's records, for a person's page or a cohort being issued."""
 
 from __future__ import annotations
 
