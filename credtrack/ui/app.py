@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from credtrack import paths
 from credtrack.ui import crash, messages, style
+from credtrack.ui.collector import MainThreadCollector
 from credtrack.ui.login import LoginDialog
 from credtrack.ui.tasks import TaskRunner
 
@@ -275,11 +276,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("credtrack")
     style.apply(app)
     crash.install()
+    collector = MainThreadCollector(app)
+    collector.start()
     launcher = Launcher(args.database_url)
     launcher.start()
     code = app.exec()
     # Let background work (the database still opening, a save in flight) finish before Python shuts down.
     launcher.runner.wait_idle()
+    collector.stop()
     return code
 
 

@@ -10,6 +10,7 @@ import pytest
 from credtrack.services import accounts
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui import messages
+from credtrack.ui.collector import MainThreadCollector
 from credtrack.ui.context import AppContext
 from credtrack.ui.tasks import TaskRunner
 
@@ -113,6 +114,16 @@ def activate(qtbot, window) -> None:
     qtbot.waitExposed(window)
     window.windowHandle().requestActivate()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread(qapp):
+    """As in the app (``credtrack.ui.app.main``): garbage cycles are freed on the main thread only, never
+    by a report or batch running on a worker thread."""
+    collector = MainThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
 
 
 @pytest.fixture(scope="session")
