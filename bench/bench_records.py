@@ -27,8 +27,10 @@ from sqlalchemy import func, select  # noqa: E402
 from credtrack import demo  # noqa: E402
 from credtrack.db import open_database  # noqa: E402
 from credtrack.models import Assessment, Completion, Person  # noqa: E402
-from credtrack.services import people, progress, progress_bulk  # noqa: E402
+from credtrack.services import people  # noqa: E402
 from credtrack.services.permissions import Actor  # noqa: E402
+from credtrack.services.progress import bulk as progress_bulk  # noqa: E402
+from credtrack.services.progress import person as progress  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)
 EDUCATOR = Actor(id=None, username="bench", role="educator")

@@ -316,8 +316,9 @@ def after_demo_hooks(db: Database) -> list[str]:
 def _certificate_history(db: Database, limit: int = 60) -> list[str]:
     """Issue certificates to people who became eligible, each on the day they did (so some have
     since lapsed or are about to), then revoke one and renew one, as a real program's history has."""
-    from credtrack.services import certificates, progress
-    from credtrack.services.progress_bulk import compute_bulk
+    from credtrack.services import certificates
+    from credtrack.services.progress import person as progress
+    from credtrack.services.progress.bulk import compute_bulk
 
     today = dt.date.today()
     with db.unit_of_work() as uow:

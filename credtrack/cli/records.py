@@ -202,7 +202,8 @@ def _signing_password() -> str:
 
 
 def cmd_progress(args) -> int:
-    from credtrack.services import catalog, people, progress
+    from credtrack.services import catalog, people
+    from credtrack.services.progress import person as progress
 
     db = context.database(args)
     actor = context.actor(args, db)

@@ -11,7 +11,7 @@ the records at any time (``rebuild``), and it changes in the same transaction as
   (``after_flush`` below: recording, verifying and voiding all pass through it);
 * bulk writers that bypass the ORM (imports, demo data) call ``append_rows`` or ``refresh`` themselves.
 
-Two modules know the format: this one writes it, and ``credtrack.services.progress_evidence`` reads
+Two modules know the format: this one writes it, and ``credtrack.services.progress.stored`` reads
 it (``StoredEvidence`` answers the judge's questions from it). Everything else asks the judge.
 
 Formats — every token sits between commas, so ``",12:" in text`` asks "has a current completion of

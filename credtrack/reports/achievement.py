@@ -6,7 +6,7 @@ on the earliest sign-off at or above the required level, and a credential on the
 days once every requirement is met. Recurring modules lapsing later and the assessor-profession
 minimum do not move this first-achievement date (the judge's status weighs those today).
 
-Everyone's evidence is read once (``progress_evidence.EvidenceReader``) and each credential asked about
+Everyone's evidence is read once (``progress.stored.EvidenceReader``) and each credential asked about
 is judged once for everyone, its rarest requirement first, so that the people still to judge shrink
 quickly.
 """
@@ -25,8 +25,8 @@ from credtrack.models import Credential
 from credtrack.rules.judge import first_met
 from credtrack.rules.model import MODULE, CredentialRules
 from credtrack.services.common import collection_paused
-from credtrack.services.progress import load_rules
-from credtrack.services.progress_evidence import EvidenceReader, StoredEvidence
+from credtrack.services.progress.person import load_rules
+from credtrack.services.progress.stored import EvidenceReader, StoredEvidence
 
 _ONE_PASS_FROM = 10  # credentials asked about at once: above this, one pass finds everyone's candidates
 

@@ -22,8 +22,8 @@ from credtrack.models import (
 from credtrack.reports.tables import ReportTable
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import Check, checked, collection_paused, no_check
-from credtrack.services.progress_bulk import compute_bulk, load_evidence
-from credtrack.services.progress_evidence import PERSON_FILTER_LIMIT, plain_rows
+from credtrack.services.progress.bulk import compute_bulk, load_evidence
+from credtrack.services.progress.stored import PERSON_FILTER_LIMIT, plain_rows
 
 
 def _scope(session: Session, cohort_code: str | None, credential_code: str | None) -> tuple[list[int], list[int]]:

@@ -22,7 +22,7 @@ from credtrack.reports.achievement import Achievements
 from credtrack.reports.sql import ratio
 from credtrack.reports.tables import ReportTable
 from credtrack.services.common import Check, checked, no_check
-from credtrack.services.progress_evidence import plain_rows
+from credtrack.services.progress.stored import plain_rows
 
 DIMENSIONS = ("profession", "cohort", "unit")
 NOT_RECORDED = "(not recorded)"

@@ -29,7 +29,7 @@ from credtrack.models import (
 from credtrack.models.enums import label
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress_bulk import compute_bulk
+from credtrack.services.progress.bulk import compute_bulk
 
 
 @dataclass

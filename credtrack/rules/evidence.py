@@ -9,7 +9,7 @@ caller's choice:
 
 * ``RecordsEvidence`` (here) answers from records held in memory — the person's page, a certificate
   issue, a cohort batch;
-* ``credtrack.services.progress_evidence.StoredEvidence`` answers from the stored projection of
+* ``credtrack.services.progress.stored.StoredEvidence`` answers from the stored projection of
   everyone's standing evidence, for bulk progress, the dashboard and the reports.
 
 A new kind of evidence adds its questions here, answered by both.

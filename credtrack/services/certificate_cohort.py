@@ -25,7 +25,7 @@ from credtrack.services.certificate_snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import (
+from credtrack.services.progress.person import (
     CredentialProgress,
     PersonRecords,
     cohort_scope,

@@ -16,7 +16,7 @@ from credtrack.rules.dates import months_after
 from credtrack.services import audit
 from credtrack.services.certificate_snapshot import SnapshotParts
 from credtrack.services.permissions import Actor
-from credtrack.services.progress import CredentialProgress, PersonRecords
+from credtrack.services.progress.person import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
 from credtrack.text import MAX_FILE_NAME_BYTES, cap_utf8
 

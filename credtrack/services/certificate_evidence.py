@@ -28,7 +28,11 @@ from credtrack.models import (
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import compute_person_progress, load_person_records, load_rules
+from credtrack.services.progress.person import (
+    compute_person_progress,
+    load_person_records,
+    load_rules,
+)
 
 
 @dataclass(frozen=True)

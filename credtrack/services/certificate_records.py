@@ -27,7 +27,7 @@ from credtrack.models import (
     Scale,
     ScaleLevel,
 )
-from credtrack.services.progress import PersonRecords
+from credtrack.services.progress.person import PersonRecords
 
 _IN_CHUNK = 500  # ids per IN (...) list, well within every database's limit
 

@@ -17,7 +17,7 @@ from credtrack.models import (
     Person,
     Scale,
 )
-from credtrack.services.progress import CredentialProgress, PersonRecords
+from credtrack.services.progress.person import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
 
 

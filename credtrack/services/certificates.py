@@ -31,7 +31,7 @@ from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import (
+from credtrack.services.progress.person import (
     CredentialProgress,
     compute_person_progress,
 )

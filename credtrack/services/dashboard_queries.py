@@ -25,8 +25,8 @@ from credtrack.models import (
 )
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress_bulk import compute_bulk
-from credtrack.services.progress_evidence import sign_off_counts
+from credtrack.services.progress.bulk import compute_bulk
+from credtrack.services.progress.stored import sign_off_counts
 
 DONE = frozenset({"earned", "eligible", "expiring_soon"})
 EXPIRY_WINDOWS = (90, 60, 30, 7)

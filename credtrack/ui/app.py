@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # first what the main window needs the moment sign-in succeeds, then the services its pages call.
 WARM_UP = ("credtrack.ui.main_window", "credtrack.ui.context", "credtrack.ui.pages.dashboard",
            "credtrack.ui.dashboard_data") + tuple(f"credtrack.services.{name}" for name in (
-               "dashboard_queries", "people", "people_index", "records", "progress", "progress_bulk", "catalog",
+               "dashboard_queries", "people", "people_index", "records", "progress.person", "progress.bulk", "catalog",
                "cohorts", "frameworks", "certificates", "certificate_queries", "revocations", "keys",
                "audit_queries"))
 

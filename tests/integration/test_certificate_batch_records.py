@@ -8,7 +8,7 @@ from credtrack.models import AuditEvent, Certificate, Person
 from credtrack.services import audit, certificate_cohort, certificates
 from credtrack.services.certificate_records import load_records_for
 from credtrack.services.permissions import SYSTEM
-from credtrack.services.progress import load_person_records
+from credtrack.services.progress.person import load_person_records
 from tests.integration.test_certificate_world import DAY, build_world
 
 NAMES = ("Nguyễn Thị Minh Khai", "Ζωή Παπαδοπούλου", "Пётр Ильич Чайковский", "Søren Müller")

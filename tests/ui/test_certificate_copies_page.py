@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from credtrack.services import certificates, keys, progress_bulk
+from credtrack.services import certificates, keys
 from credtrack.services import settings as institution
 from credtrack.services.permissions import SYSTEM
+from credtrack.services.progress import bulk as progress_bulk
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.settings import SettingsPage
 from credtrack.ui.pages.verify import VerifyPage

@@ -12,8 +12,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from credtrack.services import certificate_cohort, certificates, keys, progress_bulk
+from credtrack.services import certificate_cohort, certificates, keys
 from credtrack.services.permissions import SYSTEM
+from credtrack.services.progress import bulk as progress_bulk
 from credtrack.ui import printing
 from credtrack.ui.pages.certificates import CertificatesPage
 

@@ -24,7 +24,7 @@ def ctx(demo_ctx, demo_db):
 
 
 def _eligible_pair(ctx):
-    from credtrack.services import progress_bulk
+    from credtrack.services.progress import bulk as progress_bulk
 
     cohort = _cohort(ctx)
     rows = progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=cohort)

@@ -207,8 +207,9 @@ def test_enter_in_a_person_field_saves_the_person(qtbot, demo_ctx, demo_db, boxe
 
 
 def _issue_one(ctx, tmp_path, passphrase: str | None = None):
-    from credtrack.services import certificates, keys, progress_bulk
+    from credtrack.services import certificates, keys
     from credtrack.services.permissions import SYSTEM
+    from credtrack.services.progress import bulk as progress_bulk
 
     keys.create_issuer_key(ctx.uow(), SYSTEM, passphrase=passphrase)
     row = next(r for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor) if r.status == "eligible")

@@ -1,6 +1,6 @@
 """Credential progress for many people at once: everyone's evidence read in one scan, each pair judged.
 
-The judge is ``credtrack.rules.judge``, the same one the per-person form in ``progress`` calls (a
+The judge is ``credtrack.rules.judge``, the same one the per-person form in ``progress.person`` calls (a
 test still holds the two forms equal). The bulk form covers the credentials people are
 assigned through their cohorts and those they hold; the per-person form also shows credentials
 someone has evidence towards without being assigned.
@@ -28,8 +28,8 @@ from credtrack.rules.status import STATUSES
 from credtrack.services.common import Check, collection_paused, no_check
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress import cohort_scope, load_rules
-from credtrack.services.progress_evidence import EvidenceReader, plain_rows
+from credtrack.services.progress.person import cohort_scope, load_rules
+from credtrack.services.progress.stored import EvidenceReader, plain_rows
 
 
 class ProgressSummary(NamedTuple):

@@ -81,7 +81,7 @@ class IssueDialog(QDialog):
             return
 
         def work(_c: Any) -> Any:
-            from credtrack.services import progress
+            from credtrack.services.progress import person as progress
 
             return progress.person_progress(ctx.uow(), ctx.actor, person_id, credential_id)
 

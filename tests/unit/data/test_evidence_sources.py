@@ -22,8 +22,8 @@ from credtrack.models import (
 from credtrack.reports import achievement
 from credtrack.reports.achievement import Achievements
 from credtrack.rules.evidence import RecordsEvidence
-from credtrack.services.progress import facts_of, load_person_records
-from credtrack.services.progress_evidence import EvidenceReader
+from credtrack.services.progress.person import facts_of, load_person_records
+from credtrack.services.progress.stored import EvidenceReader
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from credtrack.reports import metrics
 from credtrack.reports.service import REPORTS, ReportOptions, run_report
 from credtrack.rules import judge
 from credtrack.rules.status import STATUS_LABELS
-from credtrack.services import progress
+from credtrack.services.progress import person as progress
 from tests.unit.data.conftest import VIEWER
 from tests.unit.data.test_achievement_demo import REFERENCE
 from tests.unit.records.builders import add_certificate

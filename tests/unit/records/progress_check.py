@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from credtrack.rules.status import NOT_STARTED
-from credtrack.services import progress
-from credtrack.services.progress_bulk import compute_bulk
+from credtrack.services.progress import person as progress
+from credtrack.services.progress.bulk import compute_bulk
 from tests.unit.records.builders import TODAY, World
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from credtrack.errors import AuthenticationError, DuplicateError, PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, evidence
-from credtrack.services import progress, records
+from credtrack.services import records
+from credtrack.services.progress import person as progress
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,

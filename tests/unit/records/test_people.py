@@ -6,7 +6,8 @@ import pytest
 
 from credtrack.errors import ConcurrentEditError
 from credtrack.models import Person
-from credtrack.services import people, progress, records
+from credtrack.services import people, records
+from credtrack.services.progress import person as progress
 from tests.unit.records.builders import TODAY, add_person, build_world, complete, signoff, snapshot
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 from credtrack import demo
 from credtrack.errors import NotFoundError
 from credtrack.models import Assessment, Completion, Credential, Person, evidence
-from credtrack.services import cohorts, progress
-from credtrack.services.progress_bulk import bulk_progress, compute_bulk, status_counts
+from credtrack.services import cohorts
+from credtrack.services.progress import person as progress
+from credtrack.services.progress.bulk import bulk_progress, compute_bulk, status_counts
 from tests.unit.records.builders import (
     TODAY,
     add_certificate,
