@@ -11,7 +11,8 @@ Prints, on a SQLite file in a temporary data folder:
 Wall-clock figures on a shared machine are noisy: each is the median of its rounds.
 
 Measured 2026-12-03 on the shared 2-core build machine (SQLite): a checkpoint 7-11 ms signed,
-8-12 ms unsigned (signing is not what costs: the transaction and the fsync of the file line are); a revocation 24 ms with its checkpoint
+8-12 ms unsigned (signing is not what costs: the transaction and the fsync of the file line are);
+a revocation 24 ms with its checkpoint
 against 15 ms without; audit verify on 100,000 demo people (1,206,258 records) 25.4 s.
 """
 
@@ -60,10 +61,14 @@ def checkpoint_cost(folder: Path, rounds: int) -> None:
     codes = []
     with db.unit_of_work() as uow:
         from credtrack.models import Person
+
         people = list(uow.session.scalars(select(Person.id).where(Person.external_id.like("E%"))))
     for person in people:
-        codes.append(certificates.issue_certificate(db.unit_of_work(), world.educator, person, world.credential_id,
-                                                    today=DAY).value.code)
+        codes.append(
+            certificates.issue_certificate(
+                db.unit_of_work(), world.educator, person, world.credential_id, today=DAY
+            ).value.code
+        )
     with_cp, without = [], []
     real_after = checkpoints.after
     for i, code in enumerate(codes):
@@ -74,8 +79,10 @@ def checkpoint_cost(folder: Path, rounds: int) -> None:
         certificates.revoke_certificate(db.unit_of_work(), world.admin, code, "Bench revocation")
         (without if skip else with_cp).append(time.perf_counter() - start)
         checkpoints.after = real_after
-    print(f"revocation with its checkpoint: {_median_ms(with_cp)}; without: {_median_ms(without)} "
-          f"({len(with_cp)}+{len(without)} revocations)")
+    print(
+        f"revocation with its checkpoint: {_median_ms(with_cp)}; without: {_median_ms(without)} "
+        f"({len(with_cp)}+{len(without)} revocations)"
+    )
     lines, _ = checkpoints.read_file()
     print(f"checkpoint file: {len(lines)} lines, {checkpoints.paths.checkpoints_file().stat().st_size} bytes")
     db.dispose()
@@ -110,8 +117,10 @@ def records_check(folder: Path, people: int) -> None:
         took = time.perf_counter() - start
         report = verdict.records
         assert isinstance(report, record_state.RecordReport)
-        print(f"audit verify (chain + checkpoints + records): {took:.2f} s for {report.records} records, "
-              f"{verdict.chain.events_checked} events; {len(report.findings)} findings")
+        print(
+            f"audit verify (chain + checkpoints + records): {took:.2f} s for {report.records} records, "
+            f"{verdict.chain.events_checked} events; {len(report.findings)} findings"
+        )
     db.dispose()
 
 

@@ -113,8 +113,9 @@ def bench_credtrack(n: int, workers: int) -> Run:
         world = _world(n, folder)
         main0, children0 = _self_cpu(), _children_cpu()
         start = time.perf_counter()
-        result = certificate_cohort.issue_cohort(world.db, world.educator, "2026-JAN", folder / "out",
-                                                 today=dt.date(2026, 1, 10), workers=workers)
+        result = certificate_cohort.issue_cohort(
+            world.db, world.educator, "2026-JAN", folder / "out", today=dt.date(2026, 1, 10), workers=workers
+        )
         wall = time.perf_counter() - start
         main1 = _self_cpu()
         batch.Batch.run = original
@@ -138,12 +139,17 @@ def qr_path_summary(pdf_file: Path | None) -> str:
     paths = [obj for obj in document[0].get_objects() if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH]
     segments = sorted(pdfium_c.FPDFPath_CountSegments(obj.raw) for obj in paths)
     document.close()
-    return (f"the largest of the page's {len(paths)} path objects has {segments[-1]} segments "
-            f"(the QR's runs, one path); the others have {sum(segments[:-1])} in all")
+    return (
+        f"the largest of the page's {len(paths)} path objects has {segments[-1]} segments "
+        f"(the QR's runs, one path); the others have {sum(segments[:-1])} in all"
+    )
 
 
 def bench_plain(n: int) -> tuple[float, float]:
-    """What a plain script does: qrcode with its defaults (all 8 masks) and reportlab, one file each.\n\n    Returns certificates per wall-clock second and per CPU second.\n    """
+    """What a plain script does: qrcode with its defaults (all 8 masks) and reportlab, one file each.
+
+    Returns certificates per wall-clock second and per CPU second.
+    """
     import qrcode
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
@@ -156,8 +162,16 @@ def bench_plain(n: int) -> tuple[float, float]:
 
     pdfmetrics.registerFont(TTFont("PlainSerif", str(resource_path("fonts", "NotoSerif-Regular.ttf"))))
     key = keys.SigningKey.of(keys.generate())
-    claims = payload.Claims("CT4K7Q2M", "CT-7K3F-9QXM-4", "Nguyễn Thị Minh Khai", "Interprofessional Foundations",
-                            dt.date(2026, 1, 10), dt.date(2028, 1, 10), ("VE1", "RR1", "C2", "TT3"), os.urandom(16))
+    claims = payload.Claims(
+        "CT4K7Q2M",
+        "CT-7K3F-9QXM-4",
+        "Nguyễn Thị Minh Khai",
+        "Interprofessional Foundations",
+        dt.date(2026, 1, 10),
+        dt.date(2028, 1, 10),
+        ("VE1", "RR1", "C2", "TT3"),
+        os.urandom(16),
+    )
     text = payload.sign(claims, key)
     with tempfile.TemporaryDirectory() as tmp:
         start, cpu = time.perf_counter(), time.process_time()
@@ -185,9 +199,22 @@ def bench_verify(n: int) -> float:
 
     key = keys.SigningKey.of(keys.generate())
     trust = verify.Trust(keys=[verify.TrustedKey(key.kid, key.public_key)])
-    texts = [payload.sign(payload.Claims("CT4K7Q2M", f"CT-7K3F-9QX{i % 10}-4", "Nguyễn Thị Minh Khai", "Foundations",
-                                         dt.date(2026, 1, 10), None, ("VE1",), b"0123456789abcdef"), key)
-             for i in range(100)]
+    texts = [
+        payload.sign(
+            payload.Claims(
+                "CT4K7Q2M",
+                f"CT-7K3F-9QX{i % 10}-4",
+                "Nguyễn Thị Minh Khai",
+                "Foundations",
+                dt.date(2026, 1, 10),
+                None,
+                ("VE1",),
+                b"0123456789abcdef",
+            ),
+            key,
+        )
+        for i in range(100)
+    ]
     start = time.perf_counter()
     for i in range(n):
         assert verify.verify(texts[i % 100], trust).ok
@@ -254,8 +281,10 @@ def machine_scaling(cores: int) -> float:
 
 
 def _describe(label: str, run: Run) -> str:
-    return (f"{label:<44} {run.per_second:7.1f} certificates/s wall; CPU {run.cpu:5.2f} s "
-            f"(main {run.main_cpu:5.2f} s, workers {run.worker_cpu:5.2f} s) = {run.per_cpu_second:5.1f} per CPU second")
+    return (
+        f"{label:<44} {run.per_second:7.1f} certificates/s wall; CPU {run.cpu:5.2f} s "
+        f"(main {run.main_cpu:5.2f} s, workers {run.worker_cpu:5.2f} s) = {run.per_cpu_second:5.1f} per CPU second"
+    )
 
 
 def main() -> None:
@@ -263,8 +292,10 @@ def main() -> None:
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     plain_n = min(n, 300)
     cores = os.cpu_count() or 1
-    print(f"{n} certificates into one combined PDF and {n} single files; {cores} cores; "
-          f"load average {os.getloadavg()[0]:.2f} at start; {repeat} rounds, best of each kind")
+    print(
+        f"{n} certificates into one combined PDF and {n} single files; {cores} cores; "
+        f"load average {os.getloadavg()[0]:.2f} at start; {repeat} rounds, best of each kind"
+    )
     from credtrack.certificates import batch
 
     batch.start_worker_server()  # as the Certificates page does when it opens, before anyone issues
@@ -278,22 +309,36 @@ def main() -> None:
         serial = many.main_cpu / one.cpu
         amdahl = 1 / (serial + (1 - serial) / cores)
         ratios = [s.wall / p.wall for s, p in zip(singles, parallels, strict=True)]
-        print(f"  {one.wall / many.wall:.2f}x the single-process figure (best against best, wall clock); "
-              f"round by round {', '.join(f'{r:.2f}x' for r in sorted(ratios))}, median {statistics.median(ratios):.2f}x "
-              f"(load average {os.getloadavg()[0]:.2f} now)")
-        print(f"  this machine, on a plain CPU loop with nothing shared, in the same rounds: {cores} processes did "
-              f"{', '.join(f'{r:.2f}x' for r in sorted(loops))} the work of one (median {statistics.median(loops):.2f}x); "
-              f"the batch got {statistics.median(r / loop for r, loop in zip(ratios, loops, strict=True)):.0%} of that, "
-              f"round for round (median)")
-        print(f"  the workers used {many.worker_cpu / (one.cpu - many.main_cpu):.2f}x the CPU the chunks took in the single "
-              f"process (its CPU less the main-process work of the parallel run; leanest runs of each)")
-        print(f"  main-process CPU is {serial:.0%} of the single-process CPU: even if none of it overlapped "
-              f"the workers, {cores} idle cores would give {amdahl:.2f}x")
-        print(f"  main-process CPU before the chunks {many.main_before:.2f} s, after them {many.main_after:.2f} s; "
-              f"modelled on {cores} idle cores: {one.cpu / many.projected_wall(cores):.2f}x")
+        print(
+            f"  {one.wall / many.wall:.2f}x the single-process figure (best against best, wall clock); "
+            f"round by round {', '.join(f'{r:.2f}x' for r in sorted(ratios))}, median {statistics.median(ratios):.2f}x "
+            f"(load average {os.getloadavg()[0]:.2f} now)"
+        )
+        print(
+            f"  this machine, on a plain CPU loop with nothing shared, in the same rounds: {cores} processes did "
+            f"{', '.join(f'{r:.2f}x' for r in sorted(loops))} the work of one "
+            f"(median {statistics.median(loops):.2f}x); "
+            f"the batch got {statistics.median(r / loop for r, loop in zip(ratios, loops, strict=True)):.0%} of that, "
+            f"round for round (median)"
+        )
+        print(
+            f"  the workers used {many.worker_cpu / (one.cpu - many.main_cpu):.2f}x "
+            "the CPU the chunks took in the single "
+            f"process (its CPU less the main-process work of the parallel run; leanest runs of each)"
+        )
+        print(
+            f"  main-process CPU is {serial:.0%} of the single-process CPU: even if none of it overlapped "
+            f"the workers, {cores} idle cores would give {amdahl:.2f}x"
+        )
+        print(
+            f"  main-process CPU before the chunks {many.main_before:.2f} s, after them {many.main_after:.2f} s; "
+            f"modelled on {cores} idle cores: {one.cpu / many.projected_wall(cores):.2f}x"
+        )
     plain, plain_cpu = bench_plain(plain_n)
-    print(f"{'plain reportlab + qrcode script (defaults):':<44} {plain:7.1f} certificates/s wall, "
-          f"{plain_cpu:5.1f} per CPU second (one core, {plain_n} single files)")
+    print(
+        f"{'plain reportlab + qrcode script (defaults):':<44} {plain:7.1f} certificates/s wall, "
+        f"{plain_cpu:5.1f} per CPU second (one core, {plain_n} single files)"
+    )
     print(f"  credtrack per CPU second is {one.per_cpu_second / plain_cpu:.1f}x the plain script's")
     print(f"QR in the page content: {one.qr}")
     print(f"verification of QR text:                     {bench_verify(5000):7.0f} per second")

@@ -48,8 +48,10 @@ def main() -> None:
             dialog.finished_batch.connect(outcome.append)
             updates: list[int] = []
             shown = dialog._progress
-            dialog._progress = lambda done, total, text, seen=updates, show=shown: (seen.append(done),
-                                                                                 show(done, total, text))
+            dialog._progress = lambda done, total, text, seen=updates, show=shown: (
+                seen.append(done),
+                show(done, total, text),
+            )
             cpu, wall = time.process_time(), time.perf_counter()
             beat.start()
             dialog.start()
@@ -61,9 +63,11 @@ def main() -> None:
             issued = len(outcome[0].issued)  # type: ignore[attr-defined]
             gaps = sorted(beat.gaps) or [0.0]
             p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
-            print(f"{label:<44} {issued} certificates in {wall:5.2f} s ({issued / wall:5.1f}/s); UI process CPU "
-                  f"{cpu:5.2f} s; longest UI gap {gaps[-1]:4.0f} ms, 99th percentile {p99:3.0f} ms; "
-                  f"{len(updates)} progress updates")
+            print(
+                f"{label:<44} {issued} certificates in {wall:5.2f} s ({issued / wall:5.1f}/s); UI process CPU "
+                f"{cpu:5.2f} s; longest UI gap {gaps[-1]:4.0f} ms, 99th percentile {p99:3.0f} ms; "
+                f"{len(updates)} progress updates"
+            )
             dialog.close()
             if label.startswith("first"):  # issue the same cohort again: revoke nothing, use a fresh world
                 world.db.dispose()

@@ -39,9 +39,11 @@ def main() -> None:
         summary = dashboard_summary(db.unit_of_work(), VIEWER, today=TODAY)
         runs.append((time.perf_counter() - wall, time.process_time() - cpu))
     best = min(runs)
-    print(f"dashboard: best {best[0]:.2f} s / median {statistics.median(r[0] for r in runs):.2f} s   "
-          f"cpu {best[1]:.2f} s   ({summary.active_people:,} active people, "
-          f"{len(summary.by_cohort)} cohorts shown)")
+    print(
+        f"dashboard: best {best[0]:.2f} s / median {statistics.median(r[0] for r in runs):.2f} s   "
+        f"cpu {best[1]:.2f} s   ({summary.active_people:,} active people, "
+        f"{len(summary.by_cohort)} cohorts shown)"
+    )
 
 
 if __name__ == "__main__":

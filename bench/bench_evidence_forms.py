@@ -47,28 +47,45 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         conn = sqlite3.connect(Path(scratch) / "projection.db")
         conn.execute(f"ATTACH DATABASE 'file:{args.db}?mode=ro' AS b")
-        conn.execute("CREATE TABLE standing_completion (person_id INT, module_id INT, first_on DATE, last_on DATE, "
-                     "PRIMARY KEY (person_id, module_id)) WITHOUT ROWID")
-        conn.execute(f"INSERT INTO standing_completion SELECT person_id, module_id, min(completed_on), "
-                     f"max(completed_on) FROM b.completion WHERE {STANDING} GROUP BY person_id, module_id")
-        conn.execute("CREATE TABLE standing_sign_off (person_id INT, competency_id INT, scale_id INT, level_id INT, "
-                     "profession_id INT, first_on DATE)")
-        conn.execute(f"INSERT INTO standing_sign_off SELECT person_id, competency_id, scale_id, level_id, "
-                     f"assessor_profession_id, min(assessed_on) FROM b.assessment WHERE {STANDING} "
-                     f"GROUP BY person_id, competency_id, scale_id, level_id, assessor_profession_id")
-        conn.execute("CREATE INDEX ix_standing_sign_off ON standing_sign_off (person_id, competency_id, scale_id, "
-                     "level_id, profession_id, first_on)")
+        conn.execute(
+            "CREATE TABLE standing_completion (person_id INT, module_id INT, first_on DATE, last_on DATE, "
+            "PRIMARY KEY (person_id, module_id)) WITHOUT ROWID"
+        )
+        conn.execute(
+            f"INSERT INTO standing_completion SELECT person_id, module_id, min(completed_on), "
+            f"max(completed_on) FROM b.completion WHERE {STANDING} GROUP BY person_id, module_id"
+        )
+        conn.execute(
+            "CREATE TABLE standing_sign_off (person_id INT, competency_id INT, scale_id INT, level_id INT, "
+            "profession_id INT, first_on DATE)"
+        )
+        conn.execute(
+            f"INSERT INTO standing_sign_off SELECT person_id, competency_id, scale_id, level_id, "
+            f"assessor_profession_id, min(assessed_on) FROM b.assessment WHERE {STANDING} "
+            f"GROUP BY person_id, competency_id, scale_id, level_id, assessor_profession_id"
+        )
+        conn.execute(
+            "CREATE INDEX ix_standing_sign_off ON standing_sign_off (person_id, competency_id, scale_id, "
+            "level_id, profession_id, first_on)"
+        )
         conn.commit()
         n = conn.execute("SELECT count(*) FROM b.person").fetchone()[0]
         print(f"{args.db}: {n:,} people")
 
-        timed("packed rows (person_evidence), read", lambda: conn.execute(
-            "SELECT person_id, completions, sign_offs FROM b.person_evidence").fetchall())
-        done = timed("normalised projection: completions, read", lambda: conn.execute(
-            "SELECT person_id, module_id, last_on FROM standing_completion").fetchall())
-        signed = timed("normalised projection: sign-offs, read", lambda: conn.execute(
-            "SELECT person_id, competency_id, scale_id, level_id, profession_id, first_on FROM standing_sign_off"
-        ).fetchall())
+        timed(
+            "packed rows (person_evidence), read",
+            lambda: conn.execute("SELECT person_id, completions, sign_offs FROM b.person_evidence").fetchall(),
+        )
+        done = timed(
+            "normalised projection: completions, read",
+            lambda: conn.execute("SELECT person_id, module_id, last_on FROM standing_completion").fetchall(),
+        )
+        signed = timed(
+            "normalised projection: sign-offs, read",
+            lambda: conn.execute(
+                "SELECT person_id, competency_id, scale_id, level_id, profession_id, first_on FROM standing_sign_off"
+            ).fetchall(),
+        )
 
         def group_completions() -> dict:
             people: dict = {}
@@ -85,11 +102,20 @@ def main() -> None:
         timed("normalised projection: completions, grouped by person in Python", group_completions)
         timed("normalised projection: sign-offs, grouped by person in Python", group_sign_offs)
 
-        modules = [r[0] for r in conn.execute("SELECT DISTINCT module_id FROM b.credential_requirement "
-                                              "WHERE kind = 'module'")]
-        timed(f"base tables: a grouped query per required module ({len(modules)}), completions only", lambda: [conn.execute(
-            f"SELECT person_id, max(completed_on) FROM b.completion WHERE module_id = ? AND {STANDING} "
-            f"GROUP BY person_id", (m,)).fetchall() for m in modules])
+        modules = [
+            r[0] for r in conn.execute("SELECT DISTINCT module_id FROM b.credential_requirement WHERE kind = 'module'")
+        ]
+        timed(
+            f"base tables: a grouped query per required module ({len(modules)}), completions only",
+            lambda: [
+                conn.execute(
+                    f"SELECT person_id, max(completed_on) FROM b.completion WHERE module_id = ? AND {STANDING} "
+                    f"GROUP BY person_id",
+                    (m,),
+                ).fetchall()
+                for m in modules
+            ],
+        )
 
 
 if __name__ == "__main__":

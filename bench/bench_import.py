@@ -34,13 +34,38 @@ def make_database(path: Path, people: int, modules: int) -> Database:
     Base.metadata.create_all(db.engine)
     now = utcnow()
     with db.engine.begin() as conn:
-        conn.execute(Module.__table__.insert(), [
-            {"code": f"MOD-{m:03d}", "title": f"Module {m}", "kind": "e_learning", "contact_hours": 1,
-             "requires_verification": m % 5 == 0, "requires_enrolment": False, "active": True,
-             "version": 1, "updated_at": now} for m in range(modules)])
-        conn.execute(Person.__table__.insert(), [
-            {"external_id": f"E{p:06d}", "full_name": f"Person {p}", "search_key": f"person {p} e{p:06d}",
-             "status": "active", "version": 1, "updated_at": now, "created_at": now} for p in range(people)])
+        conn.execute(
+            Module.__table__.insert(),
+            [
+                {
+                    "code": f"MOD-{m:03d}",
+                    "title": f"Module {m}",
+                    "kind": "e_learning",
+                    "contact_hours": 1,
+                    "requires_verification": m % 5 == 0,
+                    "requires_enrolment": False,
+                    "active": True,
+                    "version": 1,
+                    "updated_at": now,
+                }
+                for m in range(modules)
+            ],
+        )
+        conn.execute(
+            Person.__table__.insert(),
+            [
+                {
+                    "external_id": f"E{p:06d}",
+                    "full_name": f"Person {p}",
+                    "search_key": f"person {p} e{p:06d}",
+                    "status": "active",
+                    "version": 1,
+                    "updated_at": now,
+                    "created_at": now,
+                }
+                for p in range(people)
+            ],
+        )
     return db
 
 
@@ -49,8 +74,13 @@ def make_rows(count: int, people: int, modules: int) -> list[tuple[str, str, str
     start = dt.date(2018, 1, 1)
     seen: set[tuple[str, str, str]] = set()
     while len(seen) < count:
-        seen.add((f"E{rng.randrange(people):06d}", f"MOD-{rng.randrange(modules):03d}",
-                  (start + dt.timedelta(days=rng.randrange(2400))).isoformat()))
+        seen.add(
+            (
+                f"E{rng.randrange(people):06d}",
+                f"MOD-{rng.randrange(modules):03d}",
+                (start + dt.timedelta(days=rng.randrange(2400))).isoformat(),
+            )
+        )
     return sorted(seen)
 
 
@@ -65,8 +95,9 @@ def parse_sizes(description: str | None) -> argparse.Namespace:
 
 def write_completions(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     """The rows as a CSV file with the headers a training system might export."""
-    path.write_text("Employee ID,Course code,Completion date\n" + "".join(f"{e},{m},{d}\n" for e, m, d in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "Employee ID,Course code,Completion date\n" + "".join(f"{e},{m},{d}\n" for e, m, d in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -90,7 +121,9 @@ def bench_sqlite3(path: Path, rows: list[tuple[str, str, str]]) -> float:
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO completion (person_id, module_id, completed_on, evidence, source, verification, recorded_at,"
-        " version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", params)
+        " version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params,
+    )
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - began
     conn.close()

@@ -76,8 +76,10 @@ def run_stage(app: QApplication, name: str, start, finished, beat: Heartbeat, pa
     page._progressed = shown
     gaps = sorted(beat.gaps) or [0.0]
     p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
-    print(f"{name:<22} wall {wall:6.2f} s  CPU {cpu:6.2f} s  longest UI gap {gaps[-1]:5.0f} ms  "
-          f"99th percentile {p99:4.0f} ms  progress updates {len(updates):3d}")
+    print(
+        f"{name:<22} wall {wall:6.2f} s  CPU {cpu:6.2f} s  longest UI gap {gaps[-1]:5.0f} ms  "
+        f"99th percentile {p99:4.0f} ms  progress updates {len(updates):3d}"
+    )
 
 
 def main() -> None:
@@ -100,8 +102,14 @@ def main() -> None:
         page.kind.setCurrentIndex(page.kind.findData("completions"))
         beat = Heartbeat()
         print(f"rows: {args.rows:,} completions for {args.people:,} people and {args.modules} modules")
-        run_stage(app, "read and map", lambda: page.load_file(str(csv_path)),
-                  lambda: page.preview is not None and not page._busy, beat, page)
+        run_stage(
+            app,
+            "read and map",
+            lambda: page.load_file(str(csv_path)),
+            lambda: page.preview is not None and not page._busy,
+            beat,
+            page,
+        )
         run_stage(app, "dry run", page.check_file, lambda: not page._busy, beat, page)
         assert page.import_button.isEnabled(), page.banner.headline.text()
         run_stage(app, "import", page.import_file, lambda: not page._busy, beat, page)

@@ -57,14 +57,17 @@ def main() -> None:
         conn.close()
     slow = 0
     for name in args.only or list(REPORTS):
-        runs = [_timed(lambda n=name: run_report(db.unit_of_work(), VIEWER, n, ReportOptions()))
-                for _ in range(args.repeat)]
+        runs = [
+            _timed(lambda n=name: run_report(db.unit_of_work(), VIEWER, n, ReportOptions())) for _ in range(args.repeat)
+        ]
         best = min(runs, key=lambda r: r[0])
         wall = best[0]
         slow += wall > TARGET_SECONDS
         flag = "" if wall <= TARGET_SECONDS else f"  (over {TARGET_SECONDS:g} s)"
-        print(f"{name:<30} {wall:6.2f} s  / {statistics.median(r[0] for r in runs):5.2f} s   "
-              f"cpu {best[1]:5.2f} s  {len(best[2].rows):>8,} rows{flag}")
+        print(
+            f"{name:<30} {wall:6.2f} s  / {statistics.median(r[0] for r in runs):5.2f} s   "
+            f"cpu {best[1]:5.2f} s  {len(best[2].rows):>8,} rows{flag}"
+        )
     db.dispose()
     sys.exit(1 if slow else 0)
 

@@ -41,8 +41,15 @@ def build(path: Path, n: int) -> None:
         return
     t = time.perf_counter()
     db = open_database(f"sqlite:///{path}")
-    demo.load_demo(db, n, seed=11, today=TODAY, extra_modules=188, extra_credentials=37,
-                   progress=lambda s: print(f"  building: {s}", file=sys.stderr))
+    demo.load_demo(
+        db,
+        n,
+        seed=11,
+        today=TODAY,
+        extra_modules=188,
+        extra_credentials=37,
+        progress=lambda s: print(f"  building: {s}", file=sys.stderr),
+    )
     db.dispose()
     print(f"built {path} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
 
@@ -58,25 +65,46 @@ def timed(fn, repeat: int) -> list[float]:
 
 def plain_person_progress(conn: sqlite3.Connection, person_id: int) -> int:
     """The same work in plain SQL: the person's credentials, their requirements and the evidence."""
-    creds = {r[0] for r in conn.execute(
-        "SELECT cc.credential_id FROM enrolment e JOIN cohort_credential cc ON cc.cohort_id = e.cohort_id "
-        "WHERE e.person_id = ? UNION SELECT r.credential_id FROM credential_requirement r JOIN completion c "
-        "ON c.module_id = r.module_id WHERE c.person_id = ? AND c.voided_at IS NULL UNION "
-        "SELECT r.credential_id FROM credential_requirement r JOIN assessment a ON a.competency_id = r.competency_id "
-        "WHERE a.person_id = ? AND a.voided_at IS NULL", (person_id, person_id, person_id))}
+    creds = {
+        r[0]
+        for r in conn.execute(
+            "SELECT cc.credential_id FROM enrolment e JOIN cohort_credential cc ON cc.cohort_id = e.cohort_id "
+            "WHERE e.person_id = ? UNION SELECT r.credential_id FROM credential_requirement r JOIN completion c "
+            "ON c.module_id = r.module_id WHERE c.person_id = ? AND c.voided_at IS NULL UNION "
+            "SELECT r.credential_id FROM credential_requirement r JOIN assessment a "
+            "ON a.competency_id = r.competency_id "
+            "WHERE a.person_id = ? AND a.voided_at IS NULL",
+            (person_id, person_id, person_id),
+        )
+    }
     met = 0
     for cid in creds:
-        reqs = conn.execute("SELECT r.kind, r.module_id, r.competency_id, r.scale_id, l.rank, m.validity_months "
-                            "FROM credential_requirement r LEFT JOIN scale_level l ON l.id = r.min_level_id "
-                            "LEFT JOIN module m ON m.id = r.module_id WHERE r.credential_id = ?", (cid,)).fetchall()
-        done = dict(conn.execute(
-            "SELECT module_id, max(completed_on) FROM completion WHERE person_id = ? AND voided_at IS NULL "
-            "AND verification <> 'pending' GROUP BY module_id", (person_id,)).fetchall())
-        best = {(c, s): r for c, s, r in conn.execute(
-            "SELECT a.competency_id, a.scale_id, max(l.rank) FROM assessment a JOIN scale_level l ON l.id = a.level_id "
-            "WHERE a.person_id = ? AND a.voided_at IS NULL GROUP BY a.competency_id, a.scale_id", (person_id,))}
-        conn.execute("SELECT expires_on FROM certificate WHERE person_id = ? AND credential_id = ? AND status = 'valid'",
-                     (person_id, cid)).fetchall()
+        reqs = conn.execute(
+            "SELECT r.kind, r.module_id, r.competency_id, r.scale_id, l.rank, m.validity_months "
+            "FROM credential_requirement r LEFT JOIN scale_level l ON l.id = r.min_level_id "
+            "LEFT JOIN module m ON m.id = r.module_id WHERE r.credential_id = ?",
+            (cid,),
+        ).fetchall()
+        done = dict(
+            conn.execute(
+                "SELECT module_id, max(completed_on) FROM completion WHERE person_id = ? AND voided_at IS NULL "
+                "AND verification <> 'pending' GROUP BY module_id",
+                (person_id,),
+            ).fetchall()
+        )
+        best = {
+            (c, s): r
+            for c, s, r in conn.execute(
+                "SELECT a.competency_id, a.scale_id, max(l.rank) FROM assessment a "
+                "JOIN scale_level l ON l.id = a.level_id "
+                "WHERE a.person_id = ? AND a.voided_at IS NULL GROUP BY a.competency_id, a.scale_id",
+                (person_id,),
+            )
+        }
+        conn.execute(
+            "SELECT expires_on FROM certificate WHERE person_id = ? AND credential_id = ? AND status = 'valid'",
+            (person_id, cid),
+        ).fetchall()
         for kind, mid, comp, scale, rank, _validity in reqs:
             if kind == "module" and mid in done or kind == "competency" and best.get((comp, scale), 0) >= rank:
                 met += 1
@@ -96,7 +124,8 @@ def plain_summary(conn: sqlite3.Connection) -> int:
                    AND c.verification <> 'pending') END AS last_on,
                  CASE WHEN r.kind = 'competency' THEN (SELECT max(l.rank) FROM assessment a
                    JOIN scale_level l ON l.id = a.level_id WHERE a.person_id = s.person_id
-                   AND a.competency_id = r.competency_id AND a.scale_id = r.scale_id AND a.voided_at IS NULL) END AS best,
+                   AND a.competency_id = r.competency_id AND a.scale_id = r.scale_id
+                   AND a.voided_at IS NULL) END AS best,
                  ml.rank AS need
                FROM scope s JOIN credential_requirement r ON r.credential_id = s.credential_id
                LEFT JOIN scale_level ml ON ml.id = r.min_level_id)
@@ -115,16 +144,21 @@ def plain_evidence_scans(conn: sqlite3.Connection) -> int:
     """What reading everyone's evidence cost before it was kept packed: a grouped scan of each partial index."""
     done = conn.execute(
         "SELECT person_id, group_concat(module_id || ':' || completed_on, ',') FROM completion "
-        "WHERE voided_at IS NULL AND verification <> 'pending' GROUP BY person_id").fetchall()
+        "WHERE voided_at IS NULL AND verification <> 'pending' GROUP BY person_id"
+    ).fetchall()
     signed = conn.execute(
         "SELECT person_id, group_concat(competency_id || '.' || level_id || ':' || assessed_on, ',') FROM assessment "
-        "WHERE voided_at IS NULL GROUP BY person_id").fetchall()
+        "WHERE voided_at IS NULL GROUP BY person_id"
+    ).fetchall()
     return len(done) + len(signed)
 
 
 def plain_search(conn: sqlite3.Connection, word: str) -> int:
-    return len(conn.execute("SELECT * FROM person WHERE search_key LIKE ? ORDER BY full_name, id LIMIT 200",
-                            (f"%{word}%",)).fetchall())
+    return len(
+        conn.execute(
+            "SELECT * FROM person WHERE search_key LIKE ? ORDER BY full_name, id LIMIT 200", (f"%{word}%",)
+        ).fetchall()
+    )
 
 
 def main() -> None:
@@ -139,35 +173,48 @@ def main() -> None:
         s = uow.session
         n_people = s.scalar(select(func.count()).select_from(Person))
         n_rows = s.scalar(select(func.count()).select_from(Completion)) + s.scalar(
-            select(func.count()).select_from(Assessment))
+            select(func.count()).select_from(Assessment)
+        )
         ids = list(s.scalars(select(Person.id).where(Person.external_id.like("DEMO-%"))))
     print(f"database: {n_people} people, {n_rows} completion and sign-off rows")
     sample = random.Random(5).sample(ids, 200)
 
-    ours = [timed(lambda p=p: progress.person_all_progress(db.unit_of_work(), EDUCATOR, p, today=TODAY), 1)[0]
-            for p in sample]
+    ours = [
+        timed(lambda p=p: progress.person_all_progress(db.unit_of_work(), EDUCATOR, p, today=TODAY), 1)[0]
+        for p in sample
+    ]
     plain = [timed(lambda p=p: plain_person_progress(conn, p), 1)[0] for p in sample]
-    print(f"one person's full progress:   credtrack median {statistics.median(ours):7.2f} ms "
-          f"(p95 {sorted(ours)[189]:.2f})   plain SQL median {statistics.median(plain):7.2f} ms   "
-          f"ratio {statistics.median(ours) / statistics.median(plain):.1f}x   target <= 10 ms")
+    print(
+        f"one person's full progress:   credtrack median {statistics.median(ours):7.2f} ms "
+        f"(p95 {sorted(ours)[189]:.2f})   plain SQL median {statistics.median(plain):7.2f} ms   "
+        f"ratio {statistics.median(ours) / statistics.median(plain):.1f}x   target <= 10 ms"
+    )
 
     ours = timed(lambda: progress_bulk.status_counts(db.unit_of_work(), EDUCATOR, today=TODAY), 3)
     lookups = timed(lambda: plain_summary(conn), 3)
     scans = timed(lambda: plain_evidence_scans(conn), 3)
     packed = timed(lambda: plain_evidence_read(conn), 3)
-    print(f"all-people progress summary:  credtrack best {min(ours):6.0f} ms (median {statistics.median(ours):.0f})   "
-          f"target <= 2000 ms")
-    print(f"   plain SQL, a lookup per requirement: best {min(lookups):6.0f} ms   ratio {min(ours) / min(lookups):.2f}x")
-    print(f"   plain SQL, reading the packed evidence rows credtrack reads (no rules applied): "
-          f"best {min(packed):6.0f} ms   ratio {min(ours) / min(packed):.2f}x")
+    print(
+        f"all-people progress summary:  credtrack best {min(ours):6.0f} ms (median {statistics.median(ours):.0f})   "
+        f"target <= 2000 ms"
+    )
+    print(
+        f"   plain SQL, a lookup per requirement: best {min(lookups):6.0f} ms   ratio {min(ours) / min(lookups):.2f}x"
+    )
+    print(
+        f"   plain SQL, reading the packed evidence rows credtrack reads (no rules applied): "
+        f"best {min(packed):6.0f} ms   ratio {min(ours) / min(packed):.2f}x"
+    )
     print(f"   plain SQL, grouping every completion and sign-off by person instead: best {min(scans):6.0f} ms")
 
     words = ["nguyen", "jose", "smirnova", "okafor", "muller", "demo-0042", "ann", "παπαδ"]
     ours = [min(timed(lambda w=w: people.search_people(db.unit_of_work(), EDUCATOR, w), 3)) for w in words]
     plain = [min(timed(lambda w=w: plain_search(conn, w), 3)) for w in words]
-    print(f"name search (median of {len(words)}): credtrack {statistics.median(ours):6.1f} ms "
-          f"(worst {max(ours):.1f})   plain SQL {statistics.median(plain):6.1f} ms   "
-          f"ratio {statistics.median(ours) / statistics.median(plain):.1f}x   target <= 50 ms")
+    print(
+        f"name search (median of {len(words)}): credtrack {statistics.median(ours):6.1f} ms "
+        f"(worst {max(ours):.1f})   plain SQL {statistics.median(plain):6.1f} ms   "
+        f"ratio {statistics.median(ours) / statistics.median(plain):.1f}x   target <= 50 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -100,12 +100,19 @@ def run_process(code: str) -> dict[str, tuple[float, float]]:
 
 
 def start_up(home: Path, runs: int) -> None:
-    results: dict[str, list[tuple[float, float]]] = {"bare": [], "login": [], "main": [], "main filled": [],
-                                                      "typed": [], "typed filled": []}
+    results: dict[str, list[tuple[float, float]]] = {
+        "bare": [],
+        "login": [],
+        "main": [],
+        "main filled": [],
+        "typed": [],
+        "typed filled": [],
+    }
     for _ in range(runs):
         results["bare"].append(run_process(BARE)["shown"])
-        results["login"].append(run_process(PROBE.format(root=str(ROOT), home=str(home), stage="login",
-                                                         password=PASSWORD))["shown"])
+        results["login"].append(
+            run_process(PROBE.format(root=str(ROOT), home=str(home), stage="login", password=PASSWORD))["shown"]
+        )
         marks = run_process(PROBE.format(root=str(ROOT), home=str(home), stage="main", password=PASSWORD))
         results["main"].append(marks["shown"])
         results["main filled"].append(marks["filled"])
@@ -113,6 +120,7 @@ def start_up(home: Path, runs: int) -> None:
         pressed = marks["pressed"]
         results["typed"].append(tuple(a - b for a, b in zip(marks["shown"], pressed, strict=True)))
         results["typed filled"].append(tuple(a - b for a, b in zip(marks["filled"], pressed, strict=True)))
+
     def medians(key: str) -> tuple[float, float]:
         return (statistics.median(w for w, _ in results[key]), statistics.median(c for _, c in results[key]))
 
@@ -120,18 +128,22 @@ def start_up(home: Path, runs: int) -> None:
     print(f"\nStart-up, whole processes, median of {runs} (offscreen platform):")
     print(f"  {'':<44}{'wall':>8}         {'CPU':>8}")
     print(f"  {'bare PySide6 window':<44}{bare_wall * 1000:8.0f} ms 1.00x {bare_cpu * 1000:8.0f} ms 1.00x")
-    labels = {"login": "credtrack log-in window shown",
-              "main": "credtrack main window shown (after sign-in)",
-              "main filled": "  ...its first page filled with data"}
+    labels = {
+        "login": "credtrack log-in window shown",
+        "main": "credtrack main window shown (after sign-in)",
+        "main filled": "  ...its first page filled with data",
+    }
     for key, label in labels.items():
         wall, cpu = medians(key)
-        print(f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms "
-              f"{cpu / bare_cpu:4.2f}x")
+        print(
+            f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms {cpu / bare_cpu:4.2f}x"
+        )
     print("  From pressing Sign in, once the database layer has loaded behind the log-in window:")
     for key, label in {"typed": "  main window shown", "typed filled": "  ...its first page filled with data"}.items():
         wall, cpu = medians(key)
-        print(f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms "
-              f"{cpu / bare_cpu:4.2f}x")
+        print(
+            f"  {label:<44}{wall * 1000:8.0f} ms {wall / bare_wall:4.2f}x {cpu * 1000:8.0f} ms {cpu / bare_cpu:4.2f}x"
+        )
     print("  (CPU counts every thread of the process, so it includes work done in the background meanwhile)")
     print("  (main-window times include the sign-in itself: an argon2id check, ~0.1 s by design)")
 
@@ -164,8 +176,30 @@ def people_filter(home: Path) -> None:
     load = time.perf_counter() - t
     total = page.model.total()
     times = []
-    for text in ("n", "ng", "ngu", "nguy", "nguye", "nguyen", "nguye", "nguy", "ngu", "ng", "n", "",
-                 "z", "zo", "zoe", "zo", "z", "", "demo-0123", "demo-012", "demo-01", ""):
+    for text in (
+        "n",
+        "ng",
+        "ngu",
+        "nguy",
+        "nguye",
+        "nguyen",
+        "nguye",
+        "nguy",
+        "ngu",
+        "ng",
+        "n",
+        "",
+        "z",
+        "zo",
+        "zoe",
+        "zo",
+        "z",
+        "",
+        "demo-0123",
+        "demo-012",
+        "demo-01",
+        "",
+    ):
         t = time.perf_counter()
         page.search.setText(text)
         app.processEvents()
@@ -181,17 +215,26 @@ def people_filter(home: Path) -> None:
         assert header.sortIndicatorSection() == column
     print(f"\nPeople page with {total:,} people (in-process, offscreen):")
     print(f"  loading every person into the page (background task): {load * 1000:.0f} ms")
-    print(f"  filter per keystroke over {len(times)} keystrokes: median {statistics.median(times):.1f} ms, "
-          f"max {max(times):.1f} ms (target <= 50 ms)")
-    print(f"  sorting by a column (clicking its header): median {statistics.median(sort_times):.0f} ms, max {max(sort_times):.0f} ms")
+    print(
+        f"  filter per keystroke over {len(times)} keystrokes: median {statistics.median(times):.1f} ms, "
+        f"max {max(times):.1f} ms (target <= 50 ms)"
+    )
+    print(
+        f"  sorting by a column (clicking its header): median {statistics.median(sort_times):.0f} ms, "
+        f"max {max(sort_times):.0f} ms"
+    )
     page.close()
     db.dispose()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB,
-                        help="a credtrack demo database with ~100,000 people (bench/bench_records.py builds one)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULT_DB,
+        help="a credtrack demo database with ~100,000 people (bench/bench_records.py builds one)",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--startup-only", action="store_true", help="skip the People-filter measurement")
     args = parser.parse_args()

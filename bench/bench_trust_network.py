@@ -32,10 +32,22 @@ def _partner(n: int):  # type: ignore[no-untyped-def]
     jwks = keys.jwks([keys.public_jwk(key.public_key), keys.public_jwk(old.public_key)])
     now = dt.datetime.now(dt.UTC)
     revoked = [Revocation(codes.new_code(), "Withdrawn by the issuer", now.date()) for _ in range(REVOKED)]
-    listed = lists.export(revoked, issuer=f"CTP{n:05}", issuer_name=f"Partner {n}", as_of=now, key=key,
-                          superseded={codes.new_code(): codes.new_code() for _ in range(RENEWED)})
-    return trust_bundle.export(issuer=f"CTP{n:05}", issuer_name=f"Partner institution {n}", jwks=jwks,
-                               revocation_list=listed, as_of=now, key=key)
+    listed = lists.export(
+        revoked,
+        issuer=f"CTP{n:05}",
+        issuer_name=f"Partner {n}",
+        as_of=now,
+        key=key,
+        superseded={codes.new_code(): codes.new_code() for _ in range(RENEWED)},
+    )
+    return trust_bundle.export(
+        issuer=f"CTP{n:05}",
+        issuer_name=f"Partner institution {n}",
+        jwks=jwks,
+        revocation_list=listed,
+        as_of=now,
+        key=key,
+    )
 
 
 def main() -> None:
@@ -50,8 +62,9 @@ def main() -> None:
 
     db = open_database(f"sqlite:///{home / 'bench.db'}")
     world = build_world(db)
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=home, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=home, today=DAY
+    ).value
     with db.unit_of_work() as uow:
         text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
     print(f"{'trusted institutions':>21} {'page KB':>8} {'verify ms (median)':>19}")

@@ -19,17 +19,28 @@ ADDRESS_TYPICAL = "https://www.riverbend.example/verify"
 COMPETENCIES = ("VE1", "VE2", "RR1", "RR2", "C1", "C2", "TT1", "TT2")
 
 CASES = {
-    "typical (22-char name, 36-char title, 4 competencies)":
-        ("Amara Okafor-Lindqvist", "Interprofessional Team Communication", COMPETENCIES[:4]),
+    "typical (22-char name, 36-char title, 4 competencies)": (
+        "Amara Okafor-Lindqvist",
+        "Interprofessional Team Communication",
+        COMPETENCIES[:4],
+    ),
     "60 Latin name + 60 Latin title, 8 competencies": ("W" * 60, "T" * 60, COMPETENCIES),
-    "60 Vietnamese name + 60 Cyrillic title, 8 competencies":
-        (("Nguyễn Thị Minh Khai Phạm " * 3)[:60], "Т" * 60, COMPETENCIES),
+    "60 Vietnamese name + 60 Cyrillic title, 8 competencies": (
+        ("Nguyễn Thị Minh Khai Phạm " * 3)[:60],
+        "Т" * 60,
+        COMPETENCIES,
+    ),
     "60 Greek name + 60 Cyrillic title, 8 competencies": (("Αλεξανδροπούλου Ζωή " * 4)[:60], "Т" * 60, COMPETENCIES),
-    "58 Latin name + 60 title, no repeats, 8 competencies":
-        ("Maximiliana Bartholomew-Featherstonehaugh Ødegård-Nakamura",
-         "Interprofessional Collaboration in Acute and Critical Care U", COMPETENCIES),
-    "30 Latin name + 50 title, no repeats, 8 competencies":
-        ("Amara Okafor-Lindqvist Ødegård", "Interprofessional Collaboration in Acute Care Units", COMPETENCIES),
+    "58 Latin name + 60 title, no repeats, 8 competencies": (
+        "Maximiliana Bartholomew-Featherstonehaugh Ødegård-Nakamura",
+        "Interprofessional Collaboration in Acute and Critical Care U",
+        COMPETENCIES,
+    ),
+    "30 Latin name + 50 title, no repeats, 8 competencies": (
+        "Amara Okafor-Lindqvist Ødegård",
+        "Interprofessional Collaboration in Acute Care Units",
+        COMPETENCIES,
+    ),
 }
 
 
@@ -38,9 +49,16 @@ def main() -> None:
     assert len(ADDRESS_40) == 40, len(ADDRESS_40)
     print(f"{'case':58} {'no address':>12} {'36-char addr':>13} {'40-char addr':>13}")
     for label, (name, title, comps) in CASES.items():
-        claims = payload.Claims(issuer="CT4K7Q2M", code=codes.new_code(), holder_name=name, credential_title=title,
-                                issued_on=dt.date(2026, 3, 1), expires_on=dt.date(2028, 3, 1), competencies=comps,
-                                openbadge_digest=os.urandom(16))
+        claims = payload.Claims(
+            issuer="CT4K7Q2M",
+            code=codes.new_code(),
+            holder_name=name,
+            credential_title=title,
+            issued_on=dt.date(2026, 3, 1),
+            expires_on=dt.date(2028, 3, 1),
+            competencies=comps,
+            openbadge_digest=os.urandom(16),
+        )
         cells = []
         for address in ("", ADDRESS_TYPICAL, ADDRESS_40):
             worst = 0
@@ -54,10 +72,15 @@ def main() -> None:
                     break
                 texts.append(text)
                 worst = max(worst, qr.encode(text).version)
-                dropped = dropped or payload.decode_claims(payload.parse(payload.unwrap(text)).payload).competencies == ()
+                dropped = (
+                    dropped or payload.decode_claims(payload.parse(payload.unwrap(text)).payload).competencies == ()
+                )
             plain = address and any(t.startswith("CT1:") for t in texts)
-            cells.append("too large" if worst == 99 else f"v{worst}" + (" plain" if plain else "")
-                         + (" -comps" if dropped else ""))
+            cells.append(
+                "too large"
+                if worst == 99
+                else f"v{worst}" + (" plain" if plain else "") + (" -comps" if dropped else "")
+            )
         print(f"{label:58} {cells[0]:>12} {cells[1]:>13} {cells[2]:>13}")
 
 

@@ -49,11 +49,20 @@ class Manifest:
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": FORMAT, "created_at": self.created_at.isoformat(), "reason": self.reason,
-            "app_version": self.app_version, "schema_revision": self.schema_revision, "members": self.members,
-            "key": {"kid": self.key_kid, "protection": self.key_protection}, **self.extra,
-        }, indent=2, sort_keys=True)
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "created_at": self.created_at.isoformat(),
+                "reason": self.reason,
+                "app_version": self.app_version,
+                "schema_revision": self.schema_revision,
+                "members": self.members,
+                "key": {"kid": self.key_kid, "protection": self.key_protection},
+                **self.extra,
+            },
+            indent=2,
+            sort_keys=True,
+        )
 
     @property
     def has_key(self) -> bool:
@@ -177,11 +186,19 @@ def _parse_manifest(text: bytes, name: str) -> Manifest:
         if not isinstance(members, dict) or not all(isinstance(v, str) for v in members.values()):
             raise ValueError("members")
         key = raw.get("key") or {}
-        return Manifest(dt.datetime.fromisoformat(raw["created_at"]), str(raw["reason"]), str(raw["app_version"]),
-                        raw.get("schema_revision"), dict(members), key.get("kid"), key.get("protection", ""))
+        return Manifest(
+            dt.datetime.fromisoformat(raw["created_at"]),
+            str(raw["reason"]),
+            str(raw["app_version"]),
+            raw.get("schema_revision"),
+            dict(members),
+            key.get("kid"),
+            key.get("protection", ""),
+        )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationError(f"{name} is not a credtrack backup (its manifest is missing or unreadable); "
-                              "nothing was restored.") from exc
+        raise ValidationError(
+            f"{name} is not a credtrack backup (its manifest is missing or unreadable); nothing was restored."
+        ) from exc
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -190,8 +207,9 @@ def read_manifest(path: Path) -> Manifest:
         with zipfile.ZipFile(path) as archive:
             return _parse_manifest(archive.read(MANIFEST), path.name)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ValidationError(f"{path.name} is not a credtrack backup (not a readable zip with a manifest); "
-                              "nothing was restored.") from exc
+        raise ValidationError(
+            f"{path.name} is not a credtrack backup (not a readable zip with a manifest); nothing was restored."
+        ) from exc
 
 
 def open_verified(path: Path, into: Path) -> Manifest:
@@ -206,14 +224,16 @@ def open_verified(path: Path, into: Path) -> Manifest:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ValidationError(f"{name} is not a credtrack backup (not a readable zip file); "
-                              "nothing was restored.") from exc
+        raise ValidationError(
+            f"{name} is not a credtrack backup (not a readable zip file); nothing was restored."
+        ) from exc
     with archive:
         try:
             manifest = _parse_manifest(archive.read(MANIFEST), name)
         except KeyError as exc:
-            raise ValidationError(f"{name} is not a credtrack backup (it has no manifest); "
-                                  "nothing was restored.") from exc
+            raise ValidationError(
+                f"{name} is not a credtrack backup (it has no manifest); nothing was restored."
+            ) from exc
         except (zipfile.BadZipFile, OSError) as exc:
             raise ValidationError(f"{name} is damaged ({exc}); nothing was restored.") from exc
         present = set(archive.namelist()) - {MANIFEST}
@@ -221,8 +241,10 @@ def open_verified(path: Path, into: Path) -> Manifest:
         if DATABASE not in manifest.members or set(manifest.members) - known:
             raise ValidationError(f"{name} is not a credtrack backup this version can read; nothing was restored.")
         if present != set(manifest.members):
-            raise ValidationError(f"{name} failed its integrity check: its members do not match its manifest "
-                                  "(something was added or removed); nothing was restored.")
+            raise ValidationError(
+                f"{name} failed its integrity check: its members do not match its manifest "
+                "(something was added or removed); nothing was restored."
+            )
         for member, expected in manifest.members.items():
             digest = hashlib.sha256()
             try:
@@ -233,6 +255,8 @@ def open_verified(path: Path, into: Path) -> Manifest:
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
                 raise ValidationError(f"{name} is damaged ({member}: {exc}); nothing was restored.") from exc
             if digest.hexdigest() != expected:
-                raise ValidationError(f"{name} failed its integrity check: {member} differs from the copy that "
-                                      "was backed up; nothing was restored.")
+                raise ValidationError(
+                    f"{name} failed its integrity check: {member} differs from the copy that "
+                    "was backed up; nothing was restored."
+                )
     return manifest

@@ -71,8 +71,10 @@ def _sqlite_on_begin(conn: Any) -> None:
 # lock ends like SQLite's busy timeout (a "database busy" message, nothing saved), a runaway
 # statement ends after five minutes, and a session left idle inside a transaction (a crashed or
 # suspended workstation) is ended by the server after ten, releasing its locks.
-POSTGRES_TIMEOUTS = (f"-c lock_timeout={SQLITE_BUSY_TIMEOUT_MS} -c statement_timeout=300000 "
-                     "-c idle_in_transaction_session_timeout=600000")
+POSTGRES_TIMEOUTS = (
+    f"-c lock_timeout={SQLITE_BUSY_TIMEOUT_MS} -c statement_timeout=300000 "
+    "-c idle_in_transaction_session_timeout=600000"
+)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -94,8 +96,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def is_locked_error(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError):
         text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-        return any(words in text for words in ("database is locked", "database is busy", "lock timeout",
-                                                "statement timeout"))
+        return any(
+            words in text for words in ("database is locked", "database is busy", "lock timeout", "statement timeout")
+        )
     return False
 
 
@@ -187,8 +190,11 @@ def _translate(exc: BaseException) -> None:
 def is_damage_error(exc: BaseException) -> bool:
     """SQLite finding a damaged page (SQLITE_CORRUPT) or a file that is not a database at all (SQLITE_NOTADB)."""
     code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
-    return isinstance(exc, DBAPIError) and code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT,
-                                                                                 sqlite3.SQLITE_NOTADB)
+    return (
+        isinstance(exc, DBAPIError)
+        and code is not None
+        and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    )
 
 
 def is_full_error(exc: BaseException) -> bool:

@@ -49,8 +49,18 @@ DEMO_USERS = [  # username, role, display name, profession code of the linked pe
     ("preceptor.sw", "preceptor", "Hiroshi Tanaka", "SW"),
     ("viewer", "viewer", "Quality office", None),
 ]
-PROFESSION_MIX = [("NURS", 40), ("MED", 14), ("PHARM", 10), ("PT", 8), ("OT", 6), ("SW", 8), ("RT", 5),
-                  ("DIET", 3), ("SLP", 3), ("PA", 3)]
+PROFESSION_MIX = [
+    ("NURS", 40),
+    ("MED", 14),
+    ("PHARM", 10),
+    ("PT", 8),
+    ("OT", 6),
+    ("SW", 8),
+    ("RT", 5),
+    ("DIET", 3),
+    ("SLP", 3),
+    ("PA", 3),
+]
 
 
 @dataclass(frozen=True)
@@ -68,36 +78,70 @@ def _ensure_catalog(db: Database, actor: Actor, extra_modules: int, extra_creden
         have = set(uow.session.scalars(select(Module.code)))
     for m in data["modules"]:
         if m["code"] not in have:
-            catalog.create_module(db.unit_of_work(), actor, code=m["code"], title=m["title"], kind=m["kind"],
-                                  contact_hours=m["hours"], validity_months=m.get("validity"),
-                                  requires_verification=m.get("verify", False), competency_codes=m["competencies"])
+            catalog.create_module(
+                db.unit_of_work(),
+                actor,
+                code=m["code"],
+                title=m["title"],
+                kind=m["kind"],
+                contact_hours=m["hours"],
+                validity_months=m.get("validity"),
+                requires_verification=m.get("verify", False),
+                competency_codes=m["competencies"],
+            )
     for i in range(extra_modules):
         code = f"GEN-{i + 1:03d}"
         if code not in have:
-            catalog.create_module(db.unit_of_work(), actor, code=code, title=f"Unit orientation topic {i + 1}",
-                                  kind="e_learning", contact_hours=1, validity_months=24 if i % 5 == 0 else None)
+            catalog.create_module(
+                db.unit_of_work(),
+                actor,
+                code=code,
+                title=f"Unit orientation topic {i + 1}",
+                kind="e_learning",
+                contact_hours=1,
+                validity_months=24 if i % 5 == 0 else None,
+            )
     with db.unit_of_work() as uow:
         have_creds = set(uow.session.scalars(select(Credential.code)))
     for c in data["credentials"]:
         if c["code"] in have_creds:
             continue
         specs = [RequirementSpec("module", module_code=code) for code in c["modules"]]
-        specs += [RequirementSpec("competency", competency_code=cc, framework_code="IPEC-2023", scale_code=sc,
-                                  min_level_code=lv) for cc, sc, lv in c["competencies"]]
-        catalog.create_credential(db.unit_of_work(), actor, code=c["code"], title=c["title"],
-                                  description=c["description"], criteria=c["criteria"],
-                                  validity_months=c["validity_months"],
-                                  min_assessor_professions=c.get("min_assessor_professions"), requirements=specs)
+        specs += [
+            RequirementSpec(
+                "competency", competency_code=cc, framework_code="IPEC-2023", scale_code=sc, min_level_code=lv
+            )
+            for cc, sc, lv in c["competencies"]
+        ]
+        catalog.create_credential(
+            db.unit_of_work(),
+            actor,
+            code=c["code"],
+            title=c["title"],
+            description=c["description"],
+            criteria=c["criteria"],
+            validity_months=c["validity_months"],
+            min_assessor_professions=c.get("min_assessor_professions"),
+            requirements=specs,
+        )
     for i in range(extra_credentials):
         code = f"UNIT-{i + 1:02d}"
         if code in have_creds:
             continue
         modules = [f"GEN-{(i * 5 + k) % max(extra_modules, 1) + 1:03d}" for k in range(4)] if extra_modules else []
         specs = [RequirementSpec("module", module_code=m) for m in dict.fromkeys(modules)]
-        specs.append(RequirementSpec("competency", competency_code=["C1", "TT1", "RR2", "VE3"][i % 4],
-                                     framework_code="IPEC-2023", scale_code="ENTRUST5", min_level_code="3"))
-        catalog.create_credential(db.unit_of_work(), actor, code=code, title=f"Unit readiness {i + 1}",
-                                  validity_months=24, requirements=specs)
+        specs.append(
+            RequirementSpec(
+                "competency",
+                competency_code=["C1", "TT1", "RR2", "VE3"][i % 4],
+                framework_code="IPEC-2023",
+                scale_code="ENTRUST5",
+                min_level_code="3",
+            )
+        )
+        catalog.create_credential(
+            db.unit_of_work(), actor, code=code, title=f"Unit readiness {i + 1}", validity_months=24, requirements=specs
+        )
 
 
 def _ensure_institution(db: Database) -> None:
@@ -105,9 +149,11 @@ def _ensure_institution(db: Database) -> None:
     from credtrack.services import settings
 
     current = settings.get_institution(db.unit_of_work())
-    wanted = {"institution_name": "Riverbend Health Sciences Centre",
-              "signatory_name": "Dr. Amara Okonkwo-Lindqvist",
-              "signatory_title": "Director, Interprofessional Education"}
+    wanted = {
+        "institution_name": "Riverbend Health Sciences Centre",
+        "signatory_name": "Dr. Amara Okonkwo-Lindqvist",
+        "signatory_title": "Director, Interprofessional Education",
+    }
     missing = {k: v for k, v in wanted.items() if not getattr(current, k)}
     if missing:
         settings.update_institution(db.unit_of_work(), SYSTEM, **missing)
@@ -124,18 +170,29 @@ def _ensure_users(db: Database) -> dict[str, int]:
             if user is None:
                 person_id = None
                 if prof:
-                    person = Person(external_id=f"STAFF-{n + 1:03d}", full_name=name, profession_id=professions[prof],
-                                    unit=UNITS[n % len(UNITS)], start_date=dt.date(2015 + n, 3, 1))
+                    person = Person(
+                        external_id=f"STAFF-{n + 1:03d}",
+                        full_name=name,
+                        profession_id=professions[prof],
+                        unit=UNITS[n % len(UNITS)],
+                        start_date=dt.date(2015 + n, 3, 1),
+                    )
                     person.refresh_search_key()
                     s.add(person)
                     s.flush()
                     person_id = person.id
-                user = User(username=username, display_name=name, role=role, person_id=person_id,
-                            password_hash=accounts.hash_password(DEMO_PASSWORD))
+                user = User(
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    person_id=person_id,
+                    password_hash=accounts.hash_password(DEMO_PASSWORD),
+                )
                 s.add(user)
                 s.flush()
-                audit.record(s, SYSTEM, "user.create", "user", user.id,
-                             after={"username": username, "role": role, "demo": True})
+                audit.record(
+                    s, SYSTEM, "user.create", "user", user.id, after={"username": username, "role": role, "demo": True}
+                )
             ids[username] = user.id
         uow.commit()
     return ids
@@ -182,8 +239,11 @@ def load_demo(
         credentials = {c.code: c for c in s.scalars(select(Credential))}
         levels = {(lv.scale_id, lv.rank): lv.id for lv in s.scalars(select(ScaleLevel))}
         requirements = s.execute(select(CredentialRequirement)).scalars().all()
-        preceptors = s.execute(select(User.id, User.display_name, Person.id, Person.profession_id)
-                               .join(Person, Person.id == User.person_id).where(User.role == "preceptor")).all()
+        preceptors = s.execute(
+            select(User.id, User.display_name, Person.id, Person.profession_id)
+            .join(Person, Person.id == User.person_id)
+            .where(User.role == "preceptor")
+        ).all()
     say("cohorts")
     n_cohorts = max(1, min(people // 25, 400))
     cohort_codes = []
@@ -191,8 +251,9 @@ def load_demo(
         # Cohorts started over the last ~33 months, so the demo has certificates at every age.
         start = today - dt.timedelta(days=20 + (n_cohorts - 1 - i) * 1000 // max(1, n_cohorts - 1))
         code = f"DEMO-{start:%Y-%m}-{i + 1:03d}"
-        cohorts.create_cohort(db.unit_of_work(), actor, code=code, name=f"Onboarding {start:%B %Y} group {i + 1}",
-                              start_date=start)
+        cohorts.create_cohort(
+            db.unit_of_work(), actor, code=code, name=f"Onboarding {start:%B %Y} group {i + 1}", start_date=start
+        )
         main = ["IPC-FOUND", "IPC-SAFE"] if i % 3 else ["IPC-FOUND"]
         for credential_code in main:
             cohorts.assign_credential(db.unit_of_work(), actor, code, credential_code, start + dt.timedelta(days=120))
@@ -213,19 +274,36 @@ def load_demo(
             if left and left > today:
                 left = None
             ext = f"DEMO-{i + 1:06d}"
-            person_rows.append({
-                "external_id": ext, "full_name": name, "search_key": f"{fold(name)} {fold(ext)}",
-                "email": f"learner{i + 1}@example.org", "unit": rng.choice(UNITS),
-                "profession_id": professions[rng.choices(prof_codes, weights)[0]], "start_date": started,
-                "end_date": left, "status": "inactive" if left else "active", "created_at": utcnow(),
-                "version": 1, "updated_at": utcnow(),
-            })
+            person_rows.append(
+                {
+                    "external_id": ext,
+                    "full_name": name,
+                    "search_key": f"{fold(name)} {fold(ext)}",
+                    "email": f"learner{i + 1}@example.org",
+                    "unit": rng.choice(UNITS),
+                    "profession_id": professions[rng.choices(prof_codes, weights)[0]],
+                    "start_date": started,
+                    "end_date": left,
+                    "status": "inactive" if left else "active",
+                    "created_at": utcnow(),
+                    "version": 1,
+                    "updated_at": utcnow(),
+                }
+            )
         record_state.touch_new(s, "person")
         s.execute(insert(Person), person_rows)
         ids = dict(s.execute(select(Person.external_id, Person.id).where(Person.external_id.like("DEMO-%"))).all())
-        enrol_rows = [{"cohort_id": cohort_ids[cohort_codes[i % len(cohort_codes)][0]], "person_id": ids[r["external_id"]],
-                       "enrolled_on": r["start_date"], "status": "active", "version": 1, "updated_at": utcnow()}
-                      for i, r in enumerate(person_rows)]
+        enrol_rows = [
+            {
+                "cohort_id": cohort_ids[cohort_codes[i % len(cohort_codes)][0]],
+                "person_id": ids[r["external_id"]],
+                "enrolled_on": r["start_date"],
+                "status": "active",
+                "version": 1,
+                "updated_at": utcnow(),
+            }
+            for i, r in enumerate(person_rows)
+        ]
         s.execute(insert(Enrolment), enrol_rows)
 
         say("records")
@@ -256,13 +334,22 @@ def load_demo(
                         if module.validity_months and rng.random() < 0.25:
                             day = started - dt.timedelta(days=rng.randint(380, 900))  # an old, lapsed completion
                         pending = module.requires_verification and rng.random() < 0.1
-                        completions.append({
-                            "person_id": pid, "module_id": module.id, "completed_on": day,
-                            "evidence": "LMS record" if module.kind == "e_learning" else "Attendance sheet",
-                            "source": "demo", "verification": ("pending" if pending else "verified")
-                            if module.requires_verification else "not_required",
-                            "recorded_by_id": users["educator"], "recorded_at": utcnow(), "version": 1,
-                            "updated_at": utcnow()})
+                        completions.append(
+                            {
+                                "person_id": pid,
+                                "module_id": module.id,
+                                "completed_on": day,
+                                "evidence": "LMS record" if module.kind == "e_learning" else "Attendance sheet",
+                                "source": "demo",
+                                "verification": ("pending" if pending else "verified")
+                                if module.requires_verification
+                                else "not_required",
+                                "recorded_by_id": users["educator"],
+                                "recorded_at": utcnow(),
+                                "version": 1,
+                                "updated_at": utcnow(),
+                            }
+                        )
                     else:
                         scale_id = req.scale_id
                         assert scale_id is not None
@@ -270,15 +357,29 @@ def load_demo(
                         for _attempt in range(rng.choice([1, 1, 2])):
                             rank = max(1, min(top, rng.choice([top - 2, top - 1, top - 1, top, top])))
                             who = rng.choice(preceptors)
-                            assessments.append({
-                                "person_id": pid, "competency_id": req.competency_id, "scale_id": scale_id,
-                                "level_id": levels[(scale_id, rank)], "assessed_on": day,
-                                "method": rng.choice(["direct_observation", "simulation", "case_discussion"]),
-                                "setting": rng.choice(SETTINGS), "comment": rng.choice(COMMENTS),
-                                "attestation_text": DEFAULT_ATTESTATION, "attestation_accepted": True,
-                                "assessor_user_id": who[0], "assessor_person_id": who[2], "assessor_name": who[1],
-                                "assessor_profession_id": who[3], "reauthenticated": True, "source": "demo",
-                                "recorded_at": utcnow(), "version": 1, "updated_at": utcnow()})
+                            assessments.append(
+                                {
+                                    "person_id": pid,
+                                    "competency_id": req.competency_id,
+                                    "scale_id": scale_id,
+                                    "level_id": levels[(scale_id, rank)],
+                                    "assessed_on": day,
+                                    "method": rng.choice(["direct_observation", "simulation", "case_discussion"]),
+                                    "setting": rng.choice(SETTINGS),
+                                    "comment": rng.choice(COMMENTS),
+                                    "attestation_text": DEFAULT_ATTESTATION,
+                                    "attestation_accepted": True,
+                                    "assessor_user_id": who[0],
+                                    "assessor_person_id": who[2],
+                                    "assessor_name": who[1],
+                                    "assessor_profession_id": who[3],
+                                    "reauthenticated": True,
+                                    "source": "demo",
+                                    "recorded_at": utcnow(),
+                                    "version": 1,
+                                    "updated_at": utcnow(),
+                                }
+                            )
                             day = min(today, day + dt.timedelta(days=rng.randint(5, 40)))
             if len(completions) > 50000:
                 record_state.touch_new(s, "completion")
@@ -298,8 +399,15 @@ def load_demo(
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0
         summary = DemoSummary(people, n_comp, n_assess, len(cohort_codes))
-        audit.record(s, actor, "demo.load", "database", "", after=summary.__dict__,
-                     note="Demo data: fabricated people and records for trying credtrack out.")
+        audit.record(
+            s,
+            actor,
+            "demo.load",
+            "database",
+            "",
+            after=summary.__dict__,
+            note="Demo data: fabricated people and records for trying credtrack out.",
+        )
         uow.commit()
     return summary
 
@@ -338,11 +446,15 @@ def _certificate_history(db: Database, limit: int = 60) -> list[str]:
         if n % 3 == 2 or len(issued) >= limit:
             continue  # leave some eligible people for the educator to issue
         try:
-            issued.append(certificates.issue_certificate(db.unit_of_work(), SYSTEM, person_id, credential_id,
-                                                         today=min(day, today)).value.code)
+            issued.append(
+                certificates.issue_certificate(
+                    db.unit_of_work(), SYSTEM, person_id, credential_id, today=min(day, today)
+                ).value.code
+            )
         except Exception:  # noqa: BLE001 - a demo certificate that cannot be issued is simply skipped
             continue
     if len(issued) >= 3:
-        certificates.revoke_certificate(db.unit_of_work(), SYSTEM, issued[1],
-                                        "Issued before the learner's final sign-off was confirmed")
+        certificates.revoke_certificate(
+            db.unit_of_work(), SYSTEM, issued[1], "Issued before the learner's final sign-off was confirmed"
+        )
     return [f"Certificate history: {len(issued)} earlier certificates issued on the days they were earned."]

@@ -115,8 +115,10 @@ class NoSpaceError(CredtrackError):
     """A file (a backup, an export) could not be written for want of free space; nothing partial is left."""
 
     def __init__(self, what: str, folder: object) -> None:
-        super().__init__(f"The disk holding {folder} is full, so {what} was not written (nothing half-written "
-                         "was left behind). Free some space there, or choose another folder, then try again.")
+        super().__init__(
+            f"The disk holding {folder} is full, so {what} was not written (nothing half-written "
+            "was left behind). Free some space there, or choose another folder, then try again."
+        )
 
 
 class DatabaseTooNewError(CredtrackError):

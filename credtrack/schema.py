@@ -85,7 +85,8 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
     if revision is not None and db.sqlite_path is not None:
         from credtrack.services import backups
 
-        backup_path = backups.back_up_file(db.sqlite_path, reason=f"before-upgrade-from-{revision}",
-                                           unattended=True, folder=backup_dir).path
+        backup_path = backups.back_up_file(
+            db.sqlite_path, reason=f"before-upgrade-from-{revision}", unattended=True, folder=backup_dir
+        ).path
     run_upgrade(db)
     return str(backup_path) if backup_path else None

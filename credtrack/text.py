@@ -35,8 +35,10 @@ def control_problem(value: str) -> str | None:
     char = first_control(value)
     if char is None:
         return None
-    return (f"contains an invisible control character ({describe_control(char)}), which cannot be stored; "
-            "retype the value without it")
+    return (
+        f"contains an invisible control character ({describe_control(char)}), which cannot be stored; "
+        "retype the value without it"
+    )
 
 
 def for_workbook(value: str) -> str:

@@ -50,8 +50,13 @@ def start_worker(script: Path, args: dict, env: dict[str, str] | None = None) ->
 
     environment = {**os.environ, **(env or {})}
     environment["PYTHONPATH"] = os.pathsep.join([str(REPO), str(script.parent), environment.get("PYTHONPATH", "")])
-    return subprocess.Popen([sys.executable, str(script), "--worker", json.dumps(args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=environment)
+    return subprocess.Popen(
+        [sys.executable, str(script), "--worker", json.dumps(args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
 
 
 def worker_args() -> dict | None:

@@ -59,9 +59,12 @@ def _base(folder: Path) -> Path:
         w = build_world(db)
         realistic_history(w)
         key_service.create_issuer_key(w.uow())
-        codes = [certificates.issue_certificate(w.uow(), w.admin, person, w.credential_id,
-                                                override_reason="Completed the programme elsewhere").value.code
-                 for person in (w.learner, w.learner2)]
+        codes = [
+            certificates.issue_certificate(
+                w.uow(), w.admin, person, w.credential_id, override_reason="Completed the programme elsewhere"
+            ).value.code
+            for person in (w.learner, w.learner2)
+        ]
         certificates.revoke_certificate(w.uow(), w.admin, codes[0], "Issued before the transfer papers arrived")
     db.dispose()
     return path
@@ -95,20 +98,34 @@ def delete_tail(folder: Path, rng: random.Random) -> None:
     k = rng.randint(1, 3)
     with contextlib.closing(sqlite3.connect(folder / "credtrack.db")) as conn:
         last = conn.execute("SELECT max(id) FROM audit_event").fetchone()[0]
-    _sql(folder, ("DELETE FROM audit_record_state WHERE event_id > ?", (last - k,)),
-         ("DELETE FROM audit_event WHERE id > ?", (last - k,)))
+    _sql(
+        folder,
+        ("DELETE FROM audit_record_state WHERE event_id > ?", (last - k,)),
+        ("DELETE FROM audit_event WHERE id > ?", (last - k,)),
+    )
 
 
 def edit_level(folder: Path, rng: random.Random) -> None:
     target = _one(folder, "SELECT id FROM assessment", rng)
-    _sql(folder, ("UPDATE assessment SET level_id = (SELECT l.id FROM scale_level l JOIN assessment a ON "
-                  "a.scale_id = l.scale_id WHERE a.id = ? AND l.id != a.level_id LIMIT 1) WHERE id = ?",
-                  (target, target)))
+    _sql(
+        folder,
+        (
+            "UPDATE assessment SET level_id = (SELECT l.id FROM scale_level l JOIN assessment a ON "
+            "a.scale_id = l.scale_id WHERE a.id = ? AND l.id != a.level_id LIMIT 1) WHERE id = ?",
+            (target, target),
+        ),
+    )
 
 
 def unrevoke(folder: Path, _rng: random.Random) -> None:
-    _sql(folder, ("UPDATE certificate SET status = 'valid', revoked_at = NULL, revoked_reason = NULL, "
-                  "revoked_by_id = NULL WHERE status = 'revoked'", ()))
+    _sql(
+        folder,
+        (
+            "UPDATE certificate SET status = 'valid', revoked_at = NULL, revoked_reason = NULL, "
+            "revoked_by_id = NULL WHERE status = 'revoked'",
+            (),
+        ),
+    )
 
 
 def rehash(folder: Path, rng: random.Random) -> None:
@@ -139,9 +156,14 @@ def delete_completion(folder: Path, rng: random.Random) -> None:
 
 
 def add_person(folder: Path, rng: random.Random) -> None:
-    _sql(folder, ("INSERT INTO person (external_id, full_name, search_key, status, created_at, version, updated_at) "
-                  "VALUES (?, 'Mallory Added', '', 'active', '2026-01-01', 1, '2026-01-01')",
-                  (f"X-{rng.randint(1000, 9999)}",)))
+    _sql(
+        folder,
+        (
+            "INSERT INTO person (external_id, full_name, search_key, status, created_at, version, updated_at) "
+            "VALUES (?, 'Mallory Added', '', 'active', '2026-01-01', 1, '2026-01-01')",
+            (f"X-{rng.randint(1000, 9999)}",),
+        ),
+    )
 
 
 TAMPERS: dict[str, Callable[[Path, random.Random], None]] = {
@@ -167,8 +189,17 @@ def run(ctx: TrialContext) -> list[Outcome]:
     base = _base(ctx.work / "base")
     outcomes = []
     intact, text = _verify(_copy(base, ctx.work / "control"))
-    outcomes.append(Outcome("audit_tamper", "sqlite", "untouched copy verifies clean", 1, int(intact),
-                            "0 false alarms", "" if intact else text.splitlines()[0][:200]))
+    outcomes.append(
+        Outcome(
+            "audit_tamper",
+            "sqlite",
+            "untouched copy verifies clean",
+            1,
+            int(intact),
+            "0 false alarms",
+            "" if intact else text.splitlines()[0][:200],
+        )
+    )
     detected_total = cases_total = 0
     for n, (name, tamper) in enumerate(TAMPERS.items()):
         detected, missed = 0, ""
@@ -183,6 +214,7 @@ def run(ctx: TrialContext) -> list[Outcome]:
         detected_total += detected
         cases_total += per_kind
         outcomes.append(Outcome("audit_tamper", "sqlite", name, per_kind, detected, "every one detected", missed))
-    outcomes.append(Outcome("audit_tamper", "sqlite", "all tampering", cases_total, detected_total,
-                            "every one detected"))
+    outcomes.append(
+        Outcome("audit_tamper", "sqlite", "all tampering", cases_total, detected_total, "every one detected")
+    )
     return outcomes

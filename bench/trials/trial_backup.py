@@ -28,13 +28,19 @@ BACKUP_PASSPHRASE = "trial backup passphrase"
 class Cli:
     def __init__(self, home: Path) -> None:
         self.home = home
-        self.env = {**os.environ, "CREDTRACK_HOME": str(home), "CREDTRACK_USER": "admin",
-                    "CREDTRACK_PASSWORD": PASSWORD, "BACKUP_PASS": BACKUP_PASSPHRASE}
+        self.env = {
+            **os.environ,
+            "CREDTRACK_HOME": str(home),
+            "CREDTRACK_USER": "admin",
+            "CREDTRACK_PASSWORD": PASSWORD,
+            "BACKUP_PASS": BACKUP_PASSPHRASE,
+        }
         self.env.pop("CREDTRACK_DATABASE_URL", None)
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "credtrack.cli", *args], env=self.env, capture_output=True,
-                              text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "credtrack.cli", *args], env=self.env, capture_output=True, text=True, timeout=600
+        )
 
 
 def _people(db: Path) -> int:
@@ -105,11 +111,24 @@ def run(ctx: TrialContext) -> list[Outcome]:
     size = f"{max(sizes) / 1024:.0f} KiB" if sizes else "-"
     timing = ", ".join(f"{name} {max(values):.2f} s" for name, values in timings.items() if values)
     return [
-        Outcome("backup", "sqlite", f"backup, change, lose the key, restore ({demo_people} demo people)", rounds,
-                ok_rounds, "records, audit chain, key and checkpoints as backed up",
-                f"backup {size}; slowest {timing}; " + "; ".join(problems)[:300]),
-        Outcome("backup", "sqlite", "altered backups offered to restore", len(altered), refused,
-                "each refused, database unchanged", "; ".join(problems)[:200]),
+        Outcome(
+            "backup",
+            "sqlite",
+            f"backup, change, lose the key, restore ({demo_people} demo people)",
+            rounds,
+            ok_rounds,
+            "records, audit chain, key and checkpoints as backed up",
+            f"backup {size}; slowest {timing}; " + "; ".join(problems)[:300],
+        ),
+        Outcome(
+            "backup",
+            "sqlite",
+            "altered backups offered to restore",
+            len(altered),
+            refused,
+            "each refused, database unchanged",
+            "; ".join(problems)[:200],
+        ),
     ]
 
 

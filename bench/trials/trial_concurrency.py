@@ -33,8 +33,14 @@ def _prepare(url: str, processes: int) -> dict:
     try:
         w = build_world(db)
         for i in range(processes):  # hashed at the real cost, as in production
-            accounts.create_user(db.unit_of_work(), w.admin, username=f"ward{i}", password=PASSWORD,
-                                 role="preceptor", display_name=f"Ward preceptor {i}")
+            accounts.create_user(
+                db.unit_of_work(),
+                w.admin,
+                username=f"ward{i}",
+                password=PASSWORD,
+                role="preceptor",
+                display_name=f"Ward preceptor {i}",
+            )
         return {"learners": [w.learner, w.learner2]}
     finally:
         db.dispose()
@@ -55,9 +61,17 @@ def _work(args: dict) -> dict:
     for i in range(args["count"]):
         try:
             records.record_signoff(
-                db.unit_of_work(), actor, person_id=learners[i % len(learners)],
-                competency_code=COMPETENCIES[i % len(COMPETENCIES)], scale_code="ENTRUST5", level_code="3",
-                assessed_on="2026-03-02", method="direct_observation", password=PASSWORD, attestation_accepted=True)
+                db.unit_of_work(),
+                actor,
+                person_id=learners[i % len(learners)],
+                competency_code=COMPETENCIES[i % len(COMPETENCIES)],
+                scale_code="ENTRUST5",
+                level_code="3",
+                assessed_on="2026-03-02",
+                method="direct_observation",
+                password=PASSWORD,
+                attestation_accepted=True,
+            )
             saved += 1
             if i % 5 == 4:  # checkpoints from every process into one table and one file, as issuing does
                 checkpoints.after(db.unit_of_work(), reason="trial")
@@ -80,8 +94,12 @@ def _check(url: str, users: list[str]) -> tuple[int, bool, int]:
     try:
         with db.unit_of_work() as uow:
             ids = select(User.id).where(User.username.in_(users))
-            present = uow.session.scalar(select(func.count()).select_from(Assessment)
-                                         .where(Assessment.assessor_user_id.in_(ids))) or 0
+            present = (
+                uow.session.scalar(
+                    select(func.count()).select_from(Assessment).where(Assessment.assessor_user_id.in_(ids))
+                )
+                or 0
+            )
             # The chain, every checkpoint the processes wrote, and every record against the log.
             verdict = audit_check.verify(uow.session)
             intact, marks = verdict.intact, verdict.checkpoints.checkpoints
@@ -95,9 +113,14 @@ def _one_backend(ctx: TrialContext, backend: str, processes: int, count: int) ->
         prepared = _prepare(url, processes)
         start = ctx.work / f"start-{backend}"
         users = [f"ward{i}" for i in range(processes)]
-        workers = [start_worker(Path(__file__), {"url": url, "username": u, "count": count, "start": str(start),
-                                                 **prepared}, env={"CREDTRACK_HOME": str(ctx.work / "home")})
-                   for u in users]
+        workers = [
+            start_worker(
+                Path(__file__),
+                {"url": url, "username": u, "count": count, "start": str(start), **prepared},
+                env={"CREDTRACK_HOME": str(ctx.work / "home")},
+            )
+            for u in users
+        ]
         time.sleep(1.0)  # let every worker sign in before the start
         started = time.perf_counter()
         start.touch()
@@ -115,14 +138,23 @@ def _one_backend(ctx: TrialContext, backend: str, processes: int, count: int) ->
     other = sum(r["other"] for r in results)
     messages = sorted({m for r in results for m in r["messages"]} | set(crashed))
     survived = saved if present == saved and intact and not crashed else 0
-    detail = (f"{present} rows present, {busy} refused as busy, {other} other refusals, "
-              f"{len(crashed)} processes crashed, audit log with {marks} checkpoints and "
-              f"the records {'verified' if intact else 'NOT verified'}, "
-              f"{elapsed:.0f} s ({processes * count / elapsed:.1f} sign-offs/s)")
+    detail = (
+        f"{present} rows present, {busy} refused as busy, {other} other refusals, "
+        f"{len(crashed)} processes crashed, audit log with {marks} checkpoints and "
+        f"the records {'verified' if intact else 'NOT verified'}, "
+        f"{elapsed:.0f} s ({processes * count / elapsed:.1f} sign-offs/s)"
+    )
     if messages:
         detail += "; messages: " + " / ".join(m[:120] for m in messages[:3])
-    return Outcome("concurrency", backend, f"{processes} processes x {count} signed sign-offs at once",
-                   processes * count, survived, "every sign-off saved, none refused, audit log verified", detail)
+    return Outcome(
+        "concurrency",
+        backend,
+        f"{processes} processes x {count} signed sign-offs at once",
+        processes * count,
+        survived,
+        "every sign-off saved, none refused, audit log verified",
+        detail,
+    )
 
 
 def run(ctx: TrialContext) -> list[Outcome]:

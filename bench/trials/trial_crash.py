@@ -54,12 +54,22 @@ class Round:
         return f"sqlite:///{self.db}"
 
     def env(self, user: str) -> dict[str, str]:
-        return {**os.environ, "CREDTRACK_HOME": str(self.home), "CREDTRACK_USER": user,
-                "CREDTRACK_PASSWORD": PASSWORD, "PYTHONPATH": str(REPO)}
+        return {
+            **os.environ,
+            "CREDTRACK_HOME": str(self.home),
+            "CREDTRACK_USER": user,
+            "CREDTRACK_PASSWORD": PASSWORD,
+            "PYTHONPATH": str(REPO),
+        }
 
     def cli(self, user: str, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "credtrack.cli", "--database-url", self.url, *args],
-                                env=self.env(user), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "credtrack.cli", "--database-url", self.url, *args],
+            env=self.env(user),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
 
 def _base(ctx: TrialContext, people: int, rows: int) -> tuple[Round, Path]:
@@ -162,8 +172,9 @@ def _reopen_and_check(r: Round, *, certificates_expected: int, people_before: in
     pdfs = {p.name for p in r.out.iterdir()} if r.out.exists() else set()
     singles = {name.split("_", 1)[0] for name in pdfs if name.startswith("CT-")}
     if singles != codes:
-        verdict.problems.append(f"{len(codes - singles)} rows without their PDF, {len(singles - codes)} PDFs "
-                                "without a row")
+        verdict.problems.append(
+            f"{len(codes - singles)} rows without their PDF, {len(singles - codes)} PDFs without a row"
+        )
     if codes and not any(name.endswith("_certificates.pdf") for name in pdfs):
         verdict.problems.append("the combined PDF is missing")
     hidden = list(r.out.glob(".*")) if r.out.exists() else []
@@ -187,12 +198,24 @@ def _timed_run(r: Round, user: str, args: Command) -> float:
     return time.perf_counter() - started
 
 
-def _kills(ctx: TrialContext, base: Round, name: str, user: str, args: Command, kills: int, rng: random.Random,
-           *, certificates_expected: int, people_before: int, rows: int) -> tuple[int, str]:
+def _kills(
+    ctx: TrialContext,
+    base: Round,
+    name: str,
+    user: str,
+    args: Command,
+    kills: int,
+    rng: random.Random,
+    *,
+    certificates_expected: int,
+    people_before: int,
+    rows: int,
+) -> tuple[int, str]:
     calibration = _copy(base, ctx.work / f"{name}-calibration")
     length = _timed_run(calibration, user, args)
-    clean = _reopen_and_check(calibration, certificates_expected=certificates_expected, people_before=people_before,
-                              rows=rows)
+    clean = _reopen_and_check(
+        calibration, certificates_expected=certificates_expected, people_before=people_before, rows=rows
+    )
     if clean.problems or not clean.committed:
         raise RuntimeError(f"the uninterrupted {name} run is not as expected: {clean.problems}")
     shutil.rmtree(calibration.folder)
@@ -203,8 +226,9 @@ def _kills(ctx: TrialContext, base: Round, name: str, user: str, args: Command, 
         time.sleep(rng.uniform(0, length))
         proc.send_signal(signal.SIGKILL)
         proc.communicate()
-        verdict = _reopen_and_check(r, certificates_expected=certificates_expected, people_before=people_before,
-                                    rows=rows)
+        verdict = _reopen_and_check(
+            r, certificates_expected=certificates_expected, people_before=people_before, rows=rows
+        )
         committed += verdict.committed
         repaired += verdict.repaired
         if verdict.problems:
@@ -212,8 +236,10 @@ def _kills(ctx: TrialContext, base: Round, name: str, user: str, args: Command, 
         else:
             survived += 1
         shutil.rmtree(r.folder)
-    detail = (f"uninterrupted run {length:.1f} s; {committed} of {kills} killed after the commit "
-              f"({repaired} filed on the next open), the rest before it (nothing kept)")
+    detail = (
+        f"uninterrupted run {length:.1f} s; {committed} of {kills} killed after the commit "
+        f"({repaired} filed on the next open), the rest before it (nothing kept)"
+    )
     if problems:
         detail += "; found: " + " / ".join(sorted(set(problems))[:4])
     return survived, detail
@@ -226,12 +252,50 @@ def run(ctx: TrialContext) -> list[Outcome]:
     with sqlite3.connect(base.db) as conn:
         people_before = conn.execute("SELECT count(*) FROM person").fetchone()[0]
     outcomes = []
-    survived, detail = _kills(ctx, base, "issue", "edu", lambda r: ["issue-cohort", COHORT, "--out", str(r.out)], kills,
-                              rng, certificates_expected=people, people_before=people_before, rows=0)
-    outcomes.append(Outcome("crash", "sqlite", f"kill -9 during issue-cohort of {people} people", kills, survived,
-                            "0 with loss or inconsistency", detail))
-    survived, detail = _kills(ctx, base, "import", "admin", lambda r: ["import", "people", str(people_file)], kills, rng,
-                              certificates_expected=0, people_before=people_before, rows=rows)
-    outcomes.append(Outcome("crash", "sqlite", f"kill -9 during an import of {rows:,} rows", kills, survived,
-                            "0 with loss or inconsistency", detail))
+    survived, detail = _kills(
+        ctx,
+        base,
+        "issue",
+        "edu",
+        lambda r: ["issue-cohort", COHORT, "--out", str(r.out)],
+        kills,
+        rng,
+        certificates_expected=people,
+        people_before=people_before,
+        rows=0,
+    )
+    outcomes.append(
+        Outcome(
+            "crash",
+            "sqlite",
+            f"kill -9 during issue-cohort of {people} people",
+            kills,
+            survived,
+            "0 with loss or inconsistency",
+            detail,
+        )
+    )
+    survived, detail = _kills(
+        ctx,
+        base,
+        "import",
+        "admin",
+        lambda r: ["import", "people", str(people_file)],
+        kills,
+        rng,
+        certificates_expected=0,
+        people_before=people_before,
+        rows=rows,
+    )
+    outcomes.append(
+        Outcome(
+            "crash",
+            "sqlite",
+            f"kill -9 during an import of {rows:,} rows",
+            kills,
+            survived,
+            "0 with loss or inconsistency",
+            detail,
+        )
+    )
     return outcomes

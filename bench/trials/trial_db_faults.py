@@ -49,17 +49,23 @@ TRACES = ("Traceback", "Exception ignored")
 
 class Cli:
     def __init__(self, home: Path, url: str | None = None) -> None:
-        self.env = {**os.environ, "CREDTRACK_HOME": str(home), "CREDTRACK_USER": "admin",
-                    "CREDTRACK_PASSWORD": PASSWORD, "BACKUP_PASS": "trial backup passphrase",
-                    "PYTHONPATH": str(REPO)}
+        self.env = {
+            **os.environ,
+            "CREDTRACK_HOME": str(home),
+            "CREDTRACK_USER": "admin",
+            "CREDTRACK_PASSWORD": PASSWORD,
+            "BACKUP_PASS": "trial backup passphrase",
+            "PYTHONPATH": str(REPO),
+        }
         self.env.pop("CREDTRACK_DATABASE_URL", None)
         if url:
             self.env["CREDTRACK_DATABASE_URL"] = url
 
     def __call__(self, *args: str) -> tuple[int, str, float]:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "credtrack.cli", *args], env=self.env, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "credtrack.cli", *args], env=self.env, capture_output=True, text=True, timeout=600
+        )
         return done.returncode, done.stdout + done.stderr, time.perf_counter() - started
 
 
@@ -178,8 +184,10 @@ def newer_postgresql(ctx: TrialContext, people: int) -> Case:
         for args in (("people", "find", "a"), ("people", "add", "NEW-1", "New Person"), ("db", "check")):
             case.refused(cli(*args), ("newer than this copy of credtrack",), " ".join(args[:2]))
         with engine.connect() as conn:
-            case.expect(conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEWER,
-                        "the version stamp was changed")
+            case.expect(
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == NEWER,
+                "the version stamp was changed",
+            )
             case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == before, "people changed")
     return case
 
@@ -206,6 +214,7 @@ def _noise(seed: int) -> Callable[[Path], None]:
             for _ in range(4):
                 handle.seek(rng.randrange(1, pages) * 4096)
                 handle.write(rng.randbytes(4096))
+
     return damage
 
 
@@ -217,8 +226,12 @@ def damaged_unopenable(base: Installation, damage: Callable[[Path], None]) -> Ca
     db = home / "credtrack.db"
     damage(db)
     before, cli = _sha(db), Cli(home)
-    for args in (("people", "find", "a"), ("people", "add", "NEW-1", "New Person"), ("db", "check"),
-                 ("issue-cohort", "--out", str(home.parent / "out"), base.cohort)):
+    for args in (
+        ("people", "find", "a"),
+        ("people", "add", "NEW-1", "New Person"),
+        ("db", "check"),
+        ("issue-cohort", "--out", str(home.parent / "out"), base.cohort),
+    ):
         case.refused(cli(*args), DAMAGED, " ".join(args[:2]))
     case.expect(_sha(db) == before, "the file changed")
     case.expect(not list(home.parent.glob("out/**/*.pdf")), "certificates were written")
@@ -266,8 +279,9 @@ def read_only(base: Installation) -> Case:
     before, cli = _sha(db), Cli(home)
     people = _count(db, "person")
     if os.geteuid() == 0:
-        guard = _mounted(["mount", "--bind", str(db), str(db)], ["mount", "-o", "remount,ro,bind", str(db)],
-                         undo=["umount", str(db)])
+        guard = _mounted(
+            ["mount", "--bind", str(db), str(db)], ["mount", "-o", "remount,ro,bind", str(db)], undo=["umount", str(db)]
+        )
     else:
         db.chmod(0o444)
         guard = contextlib.nullcontext()
@@ -275,8 +289,9 @@ def read_only(base: Installation) -> Case:
         found = cli("people", "find", "Okafor")
         case.worked(found, "people find")
         case.refused(cli("people", "add", "NEW-1", "New Person"), ("read-only for you",), "people add")
-        case.refused(cli("import", "people", str(_people_csv(home.parent, 50))), ("read-only for you",),
-                     "import people")
+        case.refused(
+            cli("import", "people", str(_people_csv(home.parent, 50))), ("read-only for you",), "import people"
+        )
     db.chmod(0o600)
     case.expect(_sha(db) == before and _count(db, "person") == people, "the file changed")
     return case
@@ -284,9 +299,14 @@ def read_only(base: Installation) -> Case:
 
 def _people_csv(folder: Path, rows: int) -> Path:
     path = folder / f"people-{rows}.csv"
-    path.write_text("external_id,full_name,profession,unit,start_date\n" + "".join(
-        f"IMP-{i:06d},Imported person number {i} with a longer name,Nursing,Ward {i % 9},2026-01-05\n"
-        for i in range(rows)), encoding="utf-8")
+    path.write_text(
+        "external_id,full_name,profession,unit,start_date\n"
+        + "".join(
+            f"IMP-{i:06d},Imported person number {i} with a longer name,Nursing,Ward {i % 9},2026-01-05\n"
+            for i in range(rows)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -338,8 +358,10 @@ def held_postgresql(ctx: TrialContext, hold: float, people: int) -> Case:
             holder.close()
         case.worked(cli("people", "add", "NEW-2", "After The Lock"), "people add after the lock")
         with engine.connect() as conn:
-            case.expect(conn.execute(text("SELECT count(*) FROM person")).scalar() == count + 1,
-                        "people: the refused add was saved, or the later one lost")
+            case.expect(
+                conn.execute(text("SELECT count(*) FROM person")).scalar() == count + 1,
+                "people: the refused add was saved, or the later one lost",
+            )
         _sound(cli, case, "after the lock")
     return case
 
@@ -350,8 +372,9 @@ def full_disk(base: Installation, rows: int) -> Case:
     disk.mkdir()
     # Room for the installation and a little more: a sign-in fits, an import, a backup or a batch does not.
     size = sum(f.stat().st_size for f in base.home.rglob("*") if f.is_file()) + 160 * 1024
-    with _mounted(["mount", "-t", "tmpfs", "-o", f"size={size // 1024}k", "tmpfs", str(disk)],
-                  undo=["umount", "-l", str(disk)]):
+    with _mounted(
+        ["mount", "-t", "tmpfs", "-o", f"size={size // 1024}k", "tmpfs", str(disk)], undo=["umount", "-l", str(disk)]
+    ):
         home = base.copy(disk)
         db, cli = home / "credtrack.db", Cli(home)
         csv = _people_csv(base.ctx.work, rows)
@@ -360,8 +383,9 @@ def full_disk(base: Installation, rows: int) -> Case:
         case.refused(cli("import", "people", str(csv)), full, "import people")
         case.expect(_count(db, "person") == people, "an import on a full disk left people behind")
         case.refused(cli("db", "backup", "--passphrase-env", "BACKUP_PASS"), full, "db backup")
-        case.expect(not list((home / "backups").glob("*")) if (home / "backups").exists() else True,
-                    "a partial backup was left")
+        case.expect(
+            not list((home / "backups").glob("*")) if (home / "backups").exists() else True, "a partial backup was left"
+        )
         case.refused(cli("issue-cohort", "--out", str(disk / "out"), base.cohort), full, "issue-cohort")
         case.expect(_count(db, "certificate") == certificates, "certificates were recorded without their PDFs")
         case.expect(not list(disk.glob("out/**/*.pdf")), "certificate PDFs were left in the output folder")
@@ -372,9 +396,23 @@ def full_disk(base: Installation, rows: int) -> Case:
 def desktop(ctx: TrialContext) -> tuple[int, int, list[str]]:
     report = ctx.work / "desktop.xml"
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
-                           "tests/ui/test_database_faults_desktop.py"], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=1200)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+            "tests/ui/test_database_faults_desktop.py",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     if not report.exists():
         return 1, 0, [f"the desktop tests did not run: {(done.stdout + done.stderr)[-300:]}"]
     cases = [c for c in ET.parse(report).iter("testcase") if c.find("skipped") is None]
@@ -395,8 +433,9 @@ def _row(tried: str, backend: str, target: str, cases: list[Callable[[], Case]],
             continue
         survived += case.ok
         problems += case.problems
-    return Outcome("db_faults", backend, tried, len(cases), survived, target,
-                   "; ".join(filter(None, [detail, *problems]))[:400])
+    return Outcome(
+        "db_faults", backend, tried, len(cases), survived, target, "; ".join(filter(None, [detail, *problems]))[:400]
+    )
 
 
 def run(ctx: TrialContext) -> list[Outcome]:
@@ -405,28 +444,59 @@ def run(ctx: TrialContext) -> list[Outcome]:
     cli_target = "a message saying what to do, no traceback; nothing lost or half-written"
     outcomes = [
         _row("newer schema: find, add, db check", "sqlite", cli_target, [lambda: newer_sqlite(base)]),
-        _row("damaged file (cut in half, header wiped, a text file): find, add, db check, batch", "sqlite",
-             "refused as damaged, file left as it was", [lambda d=d: damaged_unopenable(base, d)
-                                                         for d in (_cut_in_half, _header_wiped, _text_file)]),
-        _row("pages overwritten with noise: find, db check, batch", "sqlite",
-             "db check and the batch say damaged; nothing issued", [lambda s=s: damaged_inside(base, s)
-                                                                   for s in range(noisy)]),
-        _row("read-only file: find, add, import", "sqlite", "reading works; saving says read-only; file unchanged",
-             [lambda: read_only(base)]),
-        _row(f"write lock held {hold:.0f} s by another program: find, add, then add after", "sqlite",
-             "busy message in bounded time, nothing saved; works after", [lambda: held_sqlite(base, hold)]),
-        _row(f"full disk: import {rows:,} rows, backup, cohort batch", "sqlite",
-             "each says the disk is full; nothing partial; db check passes", [lambda: full_disk(base, rows)]),
+        _row(
+            "damaged file (cut in half, header wiped, a text file): find, add, db check, batch",
+            "sqlite",
+            "refused as damaged, file left as it was",
+            [lambda d=d: damaged_unopenable(base, d) for d in (_cut_in_half, _header_wiped, _text_file)],
+        ),
+        _row(
+            "pages overwritten with noise: find, db check, batch",
+            "sqlite",
+            "db check and the batch say damaged; nothing issued",
+            [lambda s=s: damaged_inside(base, s) for s in range(noisy)],
+        ),
+        _row(
+            "read-only file: find, add, import",
+            "sqlite",
+            "reading works; saving says read-only; file unchanged",
+            [lambda: read_only(base)],
+        ),
+        _row(
+            f"write lock held {hold:.0f} s by another program: find, add, then add after",
+            "sqlite",
+            "busy message in bounded time, nothing saved; works after",
+            [lambda: held_sqlite(base, hold)],
+        ),
+        _row(
+            f"full disk: import {rows:,} rows, backup, cohort batch",
+            "sqlite",
+            "each says the disk is full; nothing partial; db check passes",
+            [lambda: full_disk(base, rows)],
+        ),
     ]
     if ctx.postgres_url:
         outcomes += [
-            _row("newer schema: find, add, db check", "postgresql", cli_target,
-                 [lambda: newer_postgresql(ctx, people)]),
-            _row(f"writers' lock held {hold:.0f} s by another session: find, add, then add after", "postgresql",
-                 "busy message in bounded time, nothing saved; works after", [lambda: held_postgresql(ctx, hold, people)]),
+            _row(
+                "newer schema: find, add, db check", "postgresql", cli_target, [lambda: newer_postgresql(ctx, people)]
+            ),
+            _row(
+                f"writers' lock held {hold:.0f} s by another session: find, add, then add after",
+                "postgresql",
+                "busy message in bounded time, nothing saved; works after",
+                [lambda: held_postgresql(ctx, hold, people)],
+            ),
         ]
     total, passed, failed = desktop(ctx)
-    outcomes.append(Outcome("db_faults", "sqlite", "desktop app (pytest-qt): newer, 3 damaged, damaged inside, "
-                            "read-only, lock held, full disk", total, passed,
-                            "a clear message on screen, no apology box, nothing lost", "; ".join(failed)[:300]))
+    outcomes.append(
+        Outcome(
+            "db_faults",
+            "sqlite",
+            "desktop app (pytest-qt): newer, 3 damaged, damaged inside, read-only, lock held, full disk",
+            total,
+            passed,
+            "a clear message on screen, no apology box, nothing lost",
+            "; ".join(failed)[:300],
+        )
+    )
     return outcomes

@@ -74,8 +74,10 @@ def _counts(db) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
     from credtrack.models import Certificate, Completion, ExternalRevocation, Framework, Person
 
     with db.unit_of_work() as uow:
-        return tuple(uow.session.scalar(select(func.count()).select_from(m)) or 0
-                     for m in (Person, Completion, Certificate, ExternalRevocation, Framework))
+        return tuple(
+            uow.session.scalar(select(func.count()).select_from(m)) or 0
+            for m in (Person, Completion, Certificate, ExternalRevocation, Framework)
+        )
 
 
 def _files(folder: Path) -> set[Path]:
@@ -103,12 +105,15 @@ def _world(url: str):  # type: ignore[no-untyped-def]
 def _files_for(work: Path) -> dict[str, Path]:
     """Every hostile file the cases hand over, written once."""
 
-
     good_rows = [f"H{i:04},Good Person {i},p{i}@example.org,,Ward {i % 7},2024-01-08" for i in range(200)]
     return {
-        "nul people": put(work, "people-nul.csv", "\n".join([HEADER, *good_rows, "X0001,Ben\x00 Okafor,,,ICU,2024-01-08"])),
+        "nul people": put(
+            work, "people-nul.csv", "\n".join([HEADER, *good_rows, "X0001,Ben\x00 Okafor,,,ICU,2024-01-08"])
+        ),
         "esc people": put(work, "people-esc.csv", "\n".join([HEADER, *good_rows[:5], "X0002,Cleo,,,\x1b[1mICU,"])),
-        "bel completions": put(work, "completions.csv", "External ID,Module,Completed on\nE0002,IPE\x07-101,2025-12-01\n"),
+        "bel completions": put(
+            work, "completions.csv", "External ID,Module,Completed on\nE0002,IPE\x07-101,2025-12-01\n"
+        ),
         "huge field": put(work, "huge.csv", "code,label,description\nA1,Thing," + "x" * 200_000 + "\n"),
         "extra values": put(work, "extra.csv", "code,label\nA1,Thing,Okafor, Ben\n"),
         "nul label": put(work, "nul.csv", "code,label\nA1,Th\x00ing\n"),
@@ -138,8 +143,9 @@ def _cases(db, work: Path, files: dict[str, Path]) -> tuple[list[Case], Callable
 
     def stored_control_character() -> None:
         with db.unit_of_work() as uow:
-            uow.session.execute(update(Person).where(Person.external_id == "E0003")
-                                .values(full_name="Nguyễn\x01 Thị\x1b[0m Minh"))
+            uow.session.execute(
+                update(Person).where(Person.external_id == "E0003").values(full_name="Nguyễn\x01 Thị\x1b[0m Minh")
+            )
             uow.commit()
 
     def workbook_opens() -> bool:
@@ -164,54 +170,123 @@ def _cases(db, work: Path, files: dict[str, Path]) -> tuple[list[Case], Callable
     return [
         Case("people add: ESC in a name", ["people", "add", "X0100", "Minh \x1b[31mred"], False, control),
         Case("people add: BEL in an external id", ["people", "add", "X\x07101", "Ana Lopez"], False, control),
-        Case("people add: SOH in a unit", ["people", "add", "X0102", "Ana Lopez", "--unit", "4\x01West"], False,
-             control),
-        Case("import people, dry run: a NUL in row 202 of 202", ["import", "people", str(files["nul people"]),
-                                                                 "--dry-run"], False, "problem"),
-        Case("import people: a NUL in row 202 of 202", ["import", "people", str(files["nul people"])], False,
-             control, lambda: True),
+        Case(
+            "people add: SOH in a unit", ["people", "add", "X0102", "Ana Lopez", "--unit", "4\x01West"], False, control
+        ),
+        Case(
+            "import people, dry run: a NUL in row 202 of 202",
+            ["import", "people", str(files["nul people"]), "--dry-run"],
+            False,
+            "problem",
+        ),
+        Case(
+            "import people: a NUL in row 202 of 202",
+            ["import", "people", str(files["nul people"])],
+            False,
+            control,
+            lambda: True,
+        ),
         Case("import people: an ESC in a unit", ["import", "people", str(files["esc people"])], False, control),
-        Case("import completions: a BEL in a module code", ["import", "completions", str(files["bel completions"])],
-             False, control),
-        Case("import: a mapping file holding a JSON list", ["import", "people", str(files["esc people"]),
-                                                            "--mapping", str(files["mapping list"])], False,
-             "mapping"),
-        Case("export people (CSV), a stored name with SOH and ESC",
-             ["export", "people", "--out", str(exports / "people.csv")], True, ""),
-        Case("export people (XLSX), a stored name with SOH and ESC",
-             ["export", "people", "--out", str(exports / "people.xlsx")], True, "", workbook_opens),
-        Case("export into a folder that cannot be made", ["export", "people", "--out", str(blocked / "p.xlsx")],
-             False, str(files["blocker"].name)),
-        Case("issue-cohort into a folder that cannot be made", ["issue-cohort", "2026-JAN", "--out", str(blocked),
-                                                                "--workers", "1"], False, files["blocker"].name),
-        Case("issue into a folder that cannot be made", ["issue", "--person", "E0002", "--credential", "IPC-FOUND", "--out", str(blocked)],
-             False, files["blocker"].name),
-        Case("issue-cohort with a 60-letter four-byte-script name",
-             ["issue-cohort", "2026-JAN", "--out", str(cohort_out), "--workers", "1"], True, "", whole_cohort),
-        Case("revoke the four-byte-script name's certificate",
-             ["revoke", "@four-byte", "--reason", "Issued in error"], True, ""),
+        Case(
+            "import completions: a BEL in a module code",
+            ["import", "completions", str(files["bel completions"])],
+            False,
+            control,
+        ),
+        Case(
+            "import: a mapping file holding a JSON list",
+            ["import", "people", str(files["esc people"]), "--mapping", str(files["mapping list"])],
+            False,
+            "mapping",
+        ),
+        Case(
+            "export people (CSV), a stored name with SOH and ESC",
+            ["export", "people", "--out", str(exports / "people.csv")],
+            True,
+            "",
+        ),
+        Case(
+            "export people (XLSX), a stored name with SOH and ESC",
+            ["export", "people", "--out", str(exports / "people.xlsx")],
+            True,
+            "",
+            workbook_opens,
+        ),
+        Case(
+            "export into a folder that cannot be made",
+            ["export", "people", "--out", str(blocked / "p.xlsx")],
+            False,
+            str(files["blocker"].name),
+        ),
+        Case(
+            "issue-cohort into a folder that cannot be made",
+            ["issue-cohort", "2026-JAN", "--out", str(blocked), "--workers", "1"],
+            False,
+            files["blocker"].name,
+        ),
+        Case(
+            "issue into a folder that cannot be made",
+            ["issue", "--person", "E0002", "--credential", "IPC-FOUND", "--out", str(blocked)],
+            False,
+            files["blocker"].name,
+        ),
+        Case(
+            "issue-cohort with a 60-letter four-byte-script name",
+            ["issue-cohort", "2026-JAN", "--out", str(cohort_out), "--workers", "1"],
+            True,
+            "",
+            whole_cohort,
+        ),
+        Case(
+            "revoke the four-byte-script name's certificate",
+            ["revoke", "@four-byte", "--reason", "Issued in error"],
+            True,
+            "",
+        ),
         Case("reprint it as a marked copy", ["reprint", "@four-byte", "--out", str(reprints)], True, "", reprinted),
-        Case("reprint into a folder that cannot be made", ["reprint", "@four-byte", "--out", str(blocked)], False,
-             files["blocker"].name),
-        Case("framework CSV with a 200 000-character field", ["framework", "import", str(files["huge field"])],
-             False, "cannot be read as CSV"),
-        Case("framework CSV with more values than the header", ["framework", "import", str(files["extra values"])],
-             False, "double quotes"),
+        Case(
+            "reprint into a folder that cannot be made",
+            ["reprint", "@four-byte", "--out", str(blocked)],
+            False,
+            files["blocker"].name,
+        ),
+        Case(
+            "framework CSV with a 200 000-character field",
+            ["framework", "import", str(files["huge field"])],
+            False,
+            "cannot be read as CSV",
+        ),
+        Case(
+            "framework CSV with more values than the header",
+            ["framework", "import", str(files["extra values"])],
+            False,
+            "double quotes",
+        ),
         Case("framework CSV with a NUL", ["framework", "import", str(files["nul label"])], False, control),
         Case("framework CSV that is a binary file", ["framework", "import", str(files["binary csv"])], False, ""),
-        Case("framework JSON holding a list", ["framework", "import", str(files["json list"])], False,
-             "competencies"),
+        Case("framework JSON holding a list", ["framework", "import", str(files["json list"])], False, "competencies"),
         Case("framework JSON in Latin-1", ["framework", "import", str(files["latin-1 json"])], False, "JSON"),
         Case("revocation list in Latin-1", ["revocations", "import", str(files["latin-1 list"])], False, "UTF-8"),
         Case("revocation list that is not one", ["revocations", "import", str(files["garbage list"])], False, ""),
         Case("revocation list that is empty", ["revocations", "import", str(files["empty list"])], False, ""),
-        Case("revocation list with a key file holding a JSON list",
-             ["revocations", "import", str(files["garbage list"]), "--jwks", str(files["jwks list"])], False,
-             '"keys" list'),
-        Case("verify with a key file holding a JSON list", ["verify", "CT1:XYZ", "--jwks", str(files["jwks list"])],
-             False, '"keys" list'),
-        Case("verify with a key file in Latin-1", ["verify", "CT1:XYZ", "--jwks", str(files["latin-1 jwks"])],
-             False, "UTF-8"),
+        Case(
+            "revocation list with a key file holding a JSON list",
+            ["revocations", "import", str(files["garbage list"]), "--jwks", str(files["jwks list"])],
+            False,
+            '"keys" list',
+        ),
+        Case(
+            "verify with a key file holding a JSON list",
+            ["verify", "CT1:XYZ", "--jwks", str(files["jwks list"])],
+            False,
+            '"keys" list',
+        ),
+        Case(
+            "verify with a key file in Latin-1",
+            ["verify", "CT1:XYZ", "--jwks", str(files["latin-1 jwks"])],
+            False,
+            "UTF-8",
+        ),
     ], four_byte_code
 
 
@@ -234,8 +309,9 @@ def _one_backend(ctx: TrialContext, backend: str) -> Outcome:
                     argv = [four_byte_code() or "CT-NONE" if a == "@four-byte" else a for a in case.argv]
                     before, before_files = _counts(db), _files(work)
                     ran = _cli(url, argv)
-                    ok, why = _judge(case, ran, before, _counts(db), _files(work) - before_files,
-                                     set(VERIFY_EXIT_CODES.values()))
+                    ok, why = _judge(
+                        case, ran, before, _counts(db), _files(work) - before_files, set(VERIFY_EXIT_CODES.values())
+                    )
                     survived += ok
                     if not ok:
                         failures.append(f"{case.name}: {why}")
@@ -248,12 +324,20 @@ def _one_backend(ctx: TrialContext, backend: str) -> Outcome:
             else:
                 os.environ[key] = value
     detail = f"{len(cases) - survived} failed" + (": " + "; ".join(failures) if failures else "")
-    return Outcome(TRIAL, backend, "typed, pasted and handed-over input that used to fail later", len(cases),
-                   survived, "done, or refused with a message and nothing written; no traceback", detail)
+    return Outcome(
+        TRIAL,
+        backend,
+        "typed, pasted and handed-over input that used to fail later",
+        len(cases),
+        survived,
+        "done, or refused with a message and nothing written; no traceback",
+        detail,
+    )
 
 
-def _judge(case: Case, ran: Ran, before: tuple[int, ...], after: tuple[int, ...], new_files: set[Path],
-           verdict_codes: set[int]) -> tuple[bool, str]:
+def _judge(
+    case: Case, ran: Ran, before: tuple[int, ...], after: tuple[int, ...], new_files: set[Path], verdict_codes: set[int]
+) -> tuple[bool, str]:
     said = ran.err + ran.out
     if ran.escaped or "Traceback" in said:
         last = (ran.escaped or said).strip().splitlines()[-1]

@@ -64,12 +64,19 @@ def run(ctx: TrialContext) -> list[Outcome]:
     cose = payload.unwrap(text)
     n_text, n_bytes, n_random = (300, 200, 200) if ctx.quick else (10_000, 2_000, 2_000)
     outcomes = [
-        _count("single-character mutations of the QR text", n_text,
-               (_verdict(_mutate_text(text, rng), trust) for _ in range(n_text))),
-        _count("single-byte mutations of the COSE bytes", n_bytes,
-               (_verdict(payload.wrap(_mutate_bytes(cose, rng)), trust) for _ in range(n_bytes))),
-        _count("random text and random bytes", n_random,
-               (_verdict(_random_input(rng, i), trust) for i in range(n_random))),
+        _count(
+            "single-character mutations of the QR text",
+            n_text,
+            (_verdict(_mutate_text(text, rng), trust) for _ in range(n_text)),
+        ),
+        _count(
+            "single-byte mutations of the COSE bytes",
+            n_bytes,
+            (_verdict(payload.wrap(_mutate_bytes(cose, rng)), trust) for _ in range(n_bytes)),
+        ),
+        _count(
+            "random text and random bytes", n_random, (_verdict(_random_input(rng, i), trust) for i in range(n_random))
+        ),
     ]
     outcomes += _genuine_payloads(key, trust, rng, 20 if ctx.quick else 500)
     outcomes.append(_hostile_files(ctx, key, text, rng))
@@ -102,14 +109,20 @@ def _genuine_payloads(key, trust, rng: random.Random, n: int) -> list[Outcome]: 
     changes: dict[str, tuple[str, Callable[[str, list], str]]] = {
         "one byte of the signature flipped": (ALTERED, lambda text, parts: rebuilt(parts, 3, flip(parts[3]))),
         "one byte of the signed claims flipped": (ALTERED, lambda text, parts: rebuilt(parts, 2, flip(parts[2]))),
-        "the QR text cut short": (UNREADABLE, lambda text, parts: text[:rng.randrange(len(payload.PREFIX),
-                                                                                      len(text))]),
+        "the QR text cut short": (
+            UNREADABLE,
+            lambda text, parts: text[: rng.randrange(len(payload.PREFIX), len(text))],
+        ),
         # An intact wrapper around a cut signed structure was made that way on purpose: it is altered.
-        "the COSE bytes cut short and wrapped again": (ALTERED, lambda text, parts: payload.wrap(
-            payload.unwrap(text)[:rng.randrange(1, len(payload.unwrap(text)))])),
+        "the COSE bytes cut short and wrapped again": (
+            ALTERED,
+            lambda text, parts: payload.wrap(payload.unwrap(text)[: rng.randrange(1, len(payload.unwrap(text)))]),
+        ),
         "re-signed with another key": (UNKNOWN, lambda text, parts: payload.sign(_claims_of(text), stranger)),
         "re-signed with another key under the genuine key id": (
-            ALTERED, lambda text, parts: payload.sign(_claims_of(text), impostor)),
+            ALTERED,
+            lambda text, parts: payload.sign(_claims_of(text), impostor),
+        ),
     }
     right = {name: 0 for name in changes}
     seen: dict[str, dict[str, int]] = {name: {} for name in changes}
@@ -120,10 +133,18 @@ def _genuine_payloads(key, trust, rng: random.Random, n: int) -> list[Outcome]: 
             verdict, raised = _verdict(change(text, parts), trust)
             right[name] += verdict == expected and not raised
             seen[name][verdict] = seen[name].get(verdict, 0) + 1
-    return [Outcome(TRIAL, "none", f"{n} genuine certificates, {name}", n, right[name],
-                    f"all '{expected}'",
-                    ", ".join(f"{v} {c}" for v, c in sorted(seen[name].items(), key=lambda kv: -kv[1])))
-            for name, (expected, _change) in changes.items()]
+    return [
+        Outcome(
+            TRIAL,
+            "none",
+            f"{n} genuine certificates, {name}",
+            n,
+            right[name],
+            f"all '{expected}'",
+            ", ".join(f"{v} {c}" for v, c in sorted(seen[name].items(), key=lambda kv: -kv[1])),
+        )
+        for name, (expected, _change) in changes.items()
+    ]
 
 
 def _claims_of(text: str):  # type: ignore[no-untyped-def]
@@ -135,17 +156,29 @@ def _claims_of(text: str):  # type: ignore[no-untyped-def]
 # The real certificate -------------------------------------------------------------------------------
 
 
-HOLDERS = ("Zoë O'Brien-Łukasiewicz", "Nguyễn Thị Minh Khai", "Ana Lopez", "محمد الأحمد", "Ødegård, Ingrid",
-           "Bartholomew Featherstonehaugh-Smythe")
+HOLDERS = (
+    "Zoë O'Brien-Łukasiewicz",
+    "Nguyễn Thị Minh Khai",
+    "Ana Lopez",
+    "محمد الأحمد",
+    "Ødegård, Ingrid",
+    "Bartholomew Featherstonehaugh-Smythe",
+)
 
 
 def _claims(rng: random.Random | None = None):  # type: ignore[no-untyped-def]
     from credtrack.certificates import codes, payload
 
     return payload.Claims(
-        issuer="CT4K7Q2M", code=codes.new_code(), holder_name=rng.choice(HOLDERS) if rng else HOLDERS[0],
-        credential_title="Interprofessional Collaboration Foundations", issued_on=dt.date(2025, 3, 1),
-        expires_on=dt.date(2027, 3, 1), competencies=("VE1", "RR1", "C2", "TT3"), openbadge_digest=os.urandom(16))
+        issuer="CT4K7Q2M",
+        code=codes.new_code(),
+        holder_name=rng.choice(HOLDERS) if rng else HOLDERS[0],
+        credential_title="Interprofessional Collaboration Foundations",
+        issued_on=dt.date(2025, 3, 1),
+        expires_on=dt.date(2027, 3, 1),
+        competencies=("VE1", "RR1", "C2", "TT3"),
+        openbadge_digest=os.urandom(16),
+    )
 
 
 def _real_code(key) -> str:  # type: ignore[no-untyped-def]
@@ -159,11 +192,19 @@ def _real_pdf(key, text: str, target: Path) -> Path:  # type: ignore[no-untyped-
 
     claims = payload.decode_claims(payload.parse(payload.unwrap(text)).payload)
     page = pdf.CertificatePage(
-        code=claims.code, holder_name=claims.holder_name, credential_title=claims.credential_title,
-        issued_on=claims.issued_on, expires_on=claims.expires_on, qr_text=text, key_fingerprint=key.fingerprint,
-        institution_name="Riverside Teaching Hospital", framework_name="IPEC Core Competencies (2023)",
+        code=claims.code,
+        holder_name=claims.holder_name,
+        credential_title=claims.credential_title,
+        issued_on=claims.issued_on,
+        expires_on=claims.expires_on,
+        qr_text=text,
+        key_fingerprint=key.fingerprint,
+        institution_name="Riverside Teaching Hospital",
+        framework_name="IPEC Core Competencies (2023)",
         competencies=tuple((c, f"Competency {c}") for c in claims.competencies),
-        signatory_name="Dr. Amara Okonkwo", signatory_title="Director of Interprofessional Education")
+        signatory_name="Dr. Amara Okonkwo",
+        signatory_title="Director of Interprofessional Education",
+    )
     return pdf.render([page], target)
 
 
@@ -214,8 +255,15 @@ def _count(tried: str, cases: int, verdicts) -> Outcome:  # type: ignore[no-unty
         by_verdict[verdict] = by_verdict.get(verdict, 0) + 1
     failed = valid + raised
     spread = ", ".join(f"{v} {n}" for v, n in sorted(by_verdict.items(), key=lambda kv: -kv[1]))
-    return Outcome(TRIAL, "none", tried, cases, cases - failed, "0 valid, 0 exceptions",
-                   f"{valid} valid, {raised} exceptions; {spread}")
+    return Outcome(
+        TRIAL,
+        "none",
+        tried,
+        cases,
+        cases - failed,
+        "0 valid, 0 exceptions",
+        f"{valid} valid, {raised} exceptions; {spread}",
+    )
 
 
 def _mutate_text(text: str, rng: random.Random) -> str:
@@ -224,9 +272,9 @@ def _mutate_text(text: str, rng: random.Random) -> str:
         at = rng.randrange(len(text) + 1)
         how = rng.choice(("replace", "insert", "delete"))
         if how == "replace" and at < len(text):
-            mutated = text[:at] + rng.choice(alphabet) + text[at + 1:]
+            mutated = text[:at] + rng.choice(alphabet) + text[at + 1 :]
         elif how == "delete" and at < len(text):
-            mutated = text[:at] + text[at + 1:]
+            mutated = text[:at] + text[at + 1 :]
         else:
             mutated = text[:at] + rng.choice(alphabet) + text[at:]
         if mutated.strip() != text:  # surrounding whitespace is not part of a code
@@ -236,7 +284,7 @@ def _mutate_text(text: str, rng: random.Random) -> str:
 def _mutate_bytes(data: bytes, rng: random.Random) -> bytes:
     at = rng.randrange(len(data))
     new = rng.choice([b for b in range(256) if b != data[at]])
-    return data[:at] + bytes([new]) + data[at + 1:]
+    return data[:at] + bytes([new]) + data[at + 1 :]
 
 
 def _random_input(rng: random.Random, i: int) -> str | bytes:
@@ -269,22 +317,30 @@ def _hostile_files(ctx: TrialContext, key, text: str, rng: random.Random) -> Out
     for name, (path, as_text, expect_valid) in cases.items():
         seconds, rss_mb, answer = _run_case(path, as_text, jwks)
         verdict = answer.get("verdict", "no answer")
-        ok = (answer.get("internal") is False and seconds <= MAX_SECONDS and rss_mb <= MAX_RSS_MB
-              and (verdict == "valid") == expect_valid)
+        ok = (
+            answer.get("internal") is False
+            and seconds <= MAX_SECONDS
+            and rss_mb <= MAX_RSS_MB
+            and (verdict == "valid") == expect_valid
+        )
         notes.append(f"{name}: {verdict}, {seconds:.1f} s, {rss_mb:.0f} MB")
         if not ok:
             failures.append(name)
-    return Outcome(TRIAL, "none", "hostile files and inputs, one process each", len(cases),
-                   len(cases) - len(failures),
-                   f"a verdict each (genuine ones valid), ≤ {MAX_SECONDS:.0f} s and ≤ {MAX_RSS_MB} MB each",
-                   "; ".join(notes) + (f" — FAILED: {', '.join(failures)}" if failures else ""))
+    return Outcome(
+        TRIAL,
+        "none",
+        "hostile files and inputs, one process each",
+        len(cases),
+        len(cases) - len(failures),
+        f"a verdict each (genuine ones valid), ≤ {MAX_SECONDS:.0f} s and ≤ {MAX_RSS_MB} MB each",
+        "; ".join(notes) + (f" — FAILED: {', '.join(failures)}" if failures else ""),
+    )
 
 
 def _make_cases(work: Path, genuine: Path, rng: random.Random) -> dict[str, tuple[Path, bool, bool]]:
     """name -> (file, whether its content is passed as text, whether it must verify as valid)."""
     from credtrack.certificates import payload
     from credtrack.certificates.payload import PREFIX
-
 
     photo = work / "genuine.png"
     _rasterise(genuine, photo)
@@ -295,7 +351,11 @@ def _make_cases(work: Path, genuine: Path, rng: random.Random) -> dict[str, tupl
     return {
         "genuine PDF": (genuine, False, True),
         "genuine photo (PNG)": (photo, False, True),
-        "10 MB QR text": (put(work, "long.txt", PREFIX + "".join(rng.choice(BASE45) for _ in range(10 << 20))), True, False),
+        "10 MB QR text": (
+            put(work, "long.txt", PREFIX + "".join(rng.choice(BASE45) for _ in range(10 << 20))),
+            True,
+            False,
+        ),
         "10 MB random file": (put(work, "random.bin", rng.randbytes(10 << 20)), False, False),
         "zlib bomb in CT1 (256 MB)": (put(work, "bomb.txt", PREFIX + _b45(inflated)), True, False),
         "CBOR length bomb in CT1": (put(work, "cbor.txt", payload.wrap(cbor_bomb)), True, False),
@@ -359,8 +419,12 @@ def _run_case(path: Path, as_text: bool, jwks: Path) -> tuple[float, float, dict
     """Verify one input in a fresh process; its wall time, its own peak memory in MB, and its answer.
     A case still running at twice the time bound is killed (and fails)."""
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--case", str(path), "text" if as_text else "file",
-                              str(jwks)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT))
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--case", str(path), "text" if as_text else "file", str(jwks)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=str(ROOT),
+    )
     assert child.stdout is not None
     timer = threading.Timer(MAX_SECONDS * 2, child.kill)
     timer.start()
@@ -397,8 +461,16 @@ def _case_main(path: str, how: str, jwks_path: str) -> int:
     logging.getLogger(verify.__name__).addHandler(guard)
     source: str | os.PathLike[str] = Path(path).read_text(encoding="utf-8") if how == "text" else Path(path)
     result = verify.verify(source, trust, today=TODAY)
-    print(json.dumps({"verdict": result.verdict.value, "internal": guard.seen or INTERNAL in result.message,
-                      "message": result.message[:200], "peak_kb": _peak_kb()}))
+    print(
+        json.dumps(
+            {
+                "verdict": result.verdict.value,
+                "internal": guard.seen or INTERNAL in result.message,
+                "message": result.message[:200],
+                "peak_kb": _peak_kb(),
+            }
+        )
+    )
     return 0
 
 

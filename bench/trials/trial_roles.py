@@ -46,25 +46,51 @@ class Group:
 
 
 GROUPS = [
-    Group("every changing service as admin, educator, preceptor, viewer",
-          "allowed roles succeed and are audited; others refused, nothing changed",
-          ("test_every_role_is_allowed_or_refused_as_designed",), ROLES, "services × 4 roles"),
-    Group("certificate, key, revocation and trust services by role",
-          "as designed; refused calls change nothing",
-          ("test_issuing_revoking_and_revocation_lists_by_role", "test_only_staff_reprint_or_export_and_each_copy",
-           "test_only_administrators_manage_the_signing_key", "test_only_administrators_export_or_install",
-           "test_only_staff_export_the_verifier_page", "test_only_administrators_manage_trust"), 1,
-          "tests × role, each calling 1-5 services"),
-    Group("every changing service as an admin switched off or demoted since sign-in",
-          "refused, nothing saved", ("test_an_account_switched_off_or_demoted_since_sign_in",), FORMER,
-          "services × 2 accounts"),
-    Group("certificate services as an admin switched off since sign-in",
-          "refused: no row, no file, no signature", ("test_an_administrator_switched_off_since_sign_in",),
-          len(CERTIFICATE_FUNCTIONS), "services"),
-    Group("preceptor: own sign-offs and voids only; nobody records about themselves",
-          "refused, nothing changed", ("test_a_preceptor_may_void_only_their_own", "test_nobody_records_verifies")),
-    Group("the matrix names every service that checks a permission",
-          "a new service without a rule fails", ("test_the_matrix_covers_every_mutating_service_function",)),
+    Group(
+        "every changing service as admin, educator, preceptor, viewer",
+        "allowed roles succeed and are audited; others refused, nothing changed",
+        ("test_every_role_is_allowed_or_refused_as_designed",),
+        ROLES,
+        "services × 4 roles",
+    ),
+    Group(
+        "certificate, key, revocation and trust services by role",
+        "as designed; refused calls change nothing",
+        (
+            "test_issuing_revoking_and_revocation_lists_by_role",
+            "test_only_staff_reprint_or_export_and_each_copy",
+            "test_only_administrators_manage_the_signing_key",
+            "test_only_administrators_export_or_install",
+            "test_only_staff_export_the_verifier_page",
+            "test_only_administrators_manage_trust",
+        ),
+        1,
+        "tests × role, each calling 1-5 services",
+    ),
+    Group(
+        "every changing service as an admin switched off or demoted since sign-in",
+        "refused, nothing saved",
+        ("test_an_account_switched_off_or_demoted_since_sign_in",),
+        FORMER,
+        "services × 2 accounts",
+    ),
+    Group(
+        "certificate services as an admin switched off since sign-in",
+        "refused: no row, no file, no signature",
+        ("test_an_administrator_switched_off_since_sign_in",),
+        len(CERTIFICATE_FUNCTIONS),
+        "services",
+    ),
+    Group(
+        "preceptor: own sign-offs and voids only; nobody records about themselves",
+        "refused, nothing changed",
+        ("test_a_preceptor_may_void_only_their_own", "test_nobody_records_verifies"),
+    ),
+    Group(
+        "the matrix names every service that checks a permission",
+        "a new service without a rule fails",
+        ("test_the_matrix_covers_every_mutating_service_function",),
+    ),
 ]
 
 
@@ -75,8 +101,7 @@ def _case_backend(name: str) -> str:
 
 def run(ctx: TrialContext) -> list[Outcome]:
     report = ctx.work / "roles.xml"
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   f"--junitxml={report}", *MATRICES]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *MATRICES]
     finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=3600)
     if not report.exists():
         raise RuntimeError(f"the permission matrices did not run:\n{finished.stdout[-2000:]}{finished.stderr[-2000:]}")
@@ -100,6 +125,15 @@ def run(ctx: TrialContext) -> list[Outcome]:
         outcomes.append(Outcome("roles", backend, g.tried, count, passed[(group, backend)], g.target, per))
     if len({g for g, _ in cases}) != len(GROUPS):
         missing = [g.tried for i, g in enumerate(GROUPS) if not any(k[0] == i for k in cases)]
-        outcomes.append(Outcome("roles", "both", "matrix groups that ran", len(GROUPS), len(GROUPS) - len(missing),
-                                "every group", "missing: " + "; ".join(missing)))
+        outcomes.append(
+            Outcome(
+                "roles",
+                "both",
+                "matrix groups that ran",
+                len(GROUPS),
+                len(GROUPS) - len(missing),
+                "every group",
+                "missing: " + "; ".join(missing),
+            )
+        )
     return outcomes

@@ -52,9 +52,11 @@ class BatchWorkerLost(CredtrackError):
     """A worker process stopped without finishing its chunk."""
 
     def __init__(self) -> None:
-        super().__init__("A certificate worker process stopped unexpectedly (out of memory, or ended by the "
-                         "system). No certificate was issued and no file was kept; try again, or issue the "
-                         "cohort with fewer worker processes.")
+        super().__init__(
+            "A certificate worker process stopped unexpectedly (out of memory, or ended by the "
+            "system). No certificate was issued and no file was kept; try again, or issue the "
+            "cohort with fewer worker processes."
+        )
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,9 @@ def issue_chunk(items: Sequence[Item], folder: Path, index: int, key: SigningKey
     """Seal ``items``, draw them as the chunk file ``index`` in ``folder``, and split it into their own files."""
     sealed = [sealing.seal(item.snapshot, item.claims, key) for item in items]
     chunk = folder / chunk_name(index)
-    pdf.render([replace(item.page, qr_text=s.qr_text) for item, s in zip(items, sealed, strict=True)], chunk,
-               title=title)
+    pdf.render(
+        [replace(item.page, qr_text=s.qr_text) for item, s in zip(items, sealed, strict=True)], chunk, title=title
+    )
     pdf_files.split(chunk, [folder / item.file_name for item in items])
     return sealed
 
@@ -159,8 +162,9 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     parent = multiprocessing.parent_process()
     if parent is not None:
-        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True,
-                         name="credtrack-batch-parent").start()
+        threading.Thread(
+            target=_exit_when_gone, args=(parent.sentinel,), daemon=True, name="credtrack-batch-parent"
+        ).start()
 
 
 def _exit_when_gone(sentinel: int) -> None:
@@ -195,19 +199,25 @@ class Batch:
     def __enter__(self) -> Batch:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context(),
-                                             initializer=_start_worker, initargs=(self.key.private_der(),))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_worker_context(),
+                initializer=_start_worker,
+                initargs=(self.key.private_der(),),
+            )
             # Start every worker now, from another thread: the first batch also starts the fork
             # server, which takes a moment to import what the workers need, and the caller
             # goes on reading the database meanwhile. Measured: 500 certificates on 2 workers, 6 runs each
             # alternated on a quiet moment, 1.86-2.04 s with it and 1.93-2.57 s without (0.13 s a batch, median).
-            self._warming = threading.Thread(target=_warm, args=(self._pool, self.workers), daemon=True,
-                                             name="credtrack-batch-start")
+            self._warming = threading.Thread(
+                target=_warm, args=(self._pool, self.workers), daemon=True, name="credtrack-batch-start"
+            )
             self._warming.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._pool is not None:
             self._warming.join()
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -242,8 +252,13 @@ class Batch:
             order.close()
         return BatchOutput(combined, order.singles)
 
-    def _run_pool(self, pool: ProcessPoolExecutor, chunks: Iterable[list[Item]], order: _InOrder,
-                  cancelled: Callable[[], bool] | None) -> None:
+    def _run_pool(
+        self,
+        pool: ProcessPoolExecutor,
+        chunks: Iterable[list[Item]],
+        order: _InOrder,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
         pending: deque[tuple[int, Future[list[Sealed]]]] = deque()  # in chunk order: a later chunk back first waits
 
         def collect(timeout: float) -> None:

@@ -51,7 +51,7 @@ def normalise(text: str) -> str:
     """
     raw = (text or "").strip().upper().translate(_SEPARATORS)
     if len(raw) == BODY_LENGTH + 1 + len(PREFIX) and raw.startswith(PREFIX):
-        raw = raw[len(PREFIX):]
+        raw = raw[len(PREFIX) :]
     raw = raw.translate(_LOOKALIKES)
     if len(raw) != BODY_LENGTH + 1:
         raise InvalidCodeError(

@@ -43,13 +43,22 @@ FONT_FILES = {
     SANS_BOLD: "NotoSans-Bold.ttf",
 }
 # One design per script; a script shipped in one weight only is drawn in it for bold text too.
-_SCRIPTS = ("Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai", "Armenian", "Georgian",
-            "Gurmukhi", "Malayalam")
+_SCRIPTS = (
+    "Arabic",
+    "Hebrew",
+    "Devanagari",
+    "Bengali",
+    "Tamil",
+    "Thai",
+    "Armenian",
+    "Georgian",
+    "Gurmukhi",
+    "Malayalam",
+)
 _REGULAR_ONLY = ("Gujarati", "Telugu", "Kannada")
 CJK, KOREAN, KOREAN_BOLD = "CTCJK", "CTKorean", "CTKorean-Bold"  # Han and kana; Hangul
 FALLBACK_REGULAR = tuple(f"CT{s}" for s in (*_SCRIPTS, *_REGULAR_ONLY)) + (CJK, KOREAN)
-FALLBACK_BOLD = (tuple(f"CT{s}-Bold" for s in _SCRIPTS) + tuple(f"CT{s}" for s in _REGULAR_ONLY)
-                 + (CJK, KOREAN_BOLD))
+FALLBACK_BOLD = tuple(f"CT{s}-Bold" for s in _SCRIPTS) + tuple(f"CT{s}" for s in _REGULAR_ONLY) + (CJK, KOREAN_BOLD)
 FALLBACK_FILES = {
     **{f"CT{s}": f"NotoSans{s}-Regular.ttf" for s in (*_SCRIPTS, *_REGULAR_ONLY)},
     **{f"CT{s}-Bold": f"NotoSans{s}-Bold.ttf" for s in _SCRIPTS},
@@ -167,14 +176,26 @@ class EmbeddedFont(TTFont):
             text = self.stands_for(chr(code))
             if text:
                 entries.append(f"<{index:02X}> <{text.encode('utf-16-be').hex().upper()}>")
-        return "\n".join([
-            "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-            f"/CIDSystemInfo << /Registry ({base_name}) /Ordering ({base_name}) /Supplement 0 >> def",
-            f"/CMapName /{base_name} def", "/CMapType 2 def",
-            "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-            f"{len(entries)} beginbfchar", *entries, "endbfchar",
-            "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-        ])
+        return "\n".join(
+            [
+                "/CIDInit /ProcSet findresource begin",
+                "12 dict begin",
+                "begincmap",
+                f"/CIDSystemInfo << /Registry ({base_name}) /Ordering ({base_name}) /Supplement 0 >> def",
+                f"/CMapName /{base_name} def",
+                "/CMapType 2 def",
+                "1 begincodespacerange",
+                f"<00> <{len(subset) - 1:02X}>",
+                "endcodespacerange",
+                f"{len(entries)} beginbfchar",
+                *entries,
+                "endbfchar",
+                "endcmap",
+                "CMapName currentdict /CMap defineresource pop",
+                "end",
+                "end",
+            ]
+        )
 
     def _subset_parts(self, number: int, subset: list[int]) -> _SubsetParts:
         key = (number, tuple(subset))
@@ -212,19 +233,21 @@ class EmbeddedFont(TTFont):
                 _stream(parts.program, parts.program_z, compress, Length1=len(parts.program)),
                 f"fontFile:{face.filename}({parts.base_name})",
             )
-            descriptor = pdfdoc.PDFDictionary({
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": (face.flags & ~32) | 4,  # symbolic, not non-symbolic: the subset has its own codes
-                "FontBBox": pdfdoc.PDFArray(face.bbox),
-                "FontName": pdfdoc.PDFName(parts.base_name),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "FontFile2": program,
-                "MissingWidth": face.defaultWidth,
-            })
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~32) | 4,  # symbolic, not non-symbolic: the subset has its own codes
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(parts.base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": program,
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
             font = _SubsetFont()
             font.__Comment__ = f"Font {self.fontName} subset {number}"
             font.Name = internal
@@ -232,8 +255,9 @@ class EmbeddedFont(TTFont):
             font.FirstChar = 0
             font.LastChar = len(subset) - 1
             font.Widths = _Raw(parts.widths)
-            font.ToUnicode = doc.Reference(_stream(parts.cmap, parts.cmap_z, compress),
-                                           "toUnicodeCMap:" + parts.base_name)
+            font.ToUnicode = doc.Reference(
+                _stream(parts.cmap, parts.cmap_z, compress), "toUnicodeCMap:" + parts.base_name
+            )
             font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + parts.base_name)
             doc.Reference(font, internal)
             font_dict[internal] = font

@@ -111,8 +111,9 @@ def save_private_key(
         if passphrase
         else serialization.NoEncryption()
     )
-    paths.write_private_file(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                     encryption))
+    paths.write_private_file(
+        path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    )
     return path
 
 
@@ -138,8 +139,10 @@ def not_here_message(kid: str) -> str:
 def read_exported(pem: bytes, passphrase: str) -> ec.EllipticCurvePrivateKey:
     """The private key in an exported key file, decrypted with its passphrase; SigningKeyError when it cannot be."""
     if not pem_is_encrypted(pem):
-        raise SigningKeyError("This file does not hold an encrypted private key; an exported credtrack key always "
-                              "is. Export it again with credtrack-cli keys export-private.")
+        raise SigningKeyError(
+            "This file does not hold an encrypted private key; an exported credtrack key always "
+            "is. Export it again with credtrack-cli keys export-private."
+        )
     try:
         key = serialization.load_pem_private_key(pem, passphrase.encode("utf-8"))
     except (TypeError, ValueError) as exc:
@@ -150,8 +153,11 @@ def read_exported(pem: bytes, passphrase: str) -> ec.EllipticCurvePrivateKey:
 
 
 def export_pem(key: ec.EllipticCurvePrivateKey, passphrase: str) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.BestAvailableEncryption(passphrase.encode("utf-8")))
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    )
 
 
 def pem_is_encrypted(pem: bytes) -> bool:
@@ -219,8 +225,9 @@ class SigningKey:
 
     def private_der(self) -> bytes:
         """The private key as unencrypted PKCS#8 DER, to hand to a worker process in memory; never store it."""
-        return self.private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption())
+        return self.private_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
     @classmethod
     def from_private_der(cls, data: bytes) -> SigningKey:

@@ -73,35 +73,58 @@ def check(text: str, trusted: list[TrustedKey], *, today: dt.date | None = None)
         return TokenCheck(Verdict.UNREADABLE, "This is not a certificate, a certificate code or an Open Badge token.")
     kid = str(header.get("kid", ""))
     if header.get("alg") != "ES256":
-        return TokenCheck(Verdict.UNREADABLE, f"This is a signed token ({header.get('alg')}), but not a credtrack "
-                                              "Open Badge: those are signed with ES256.", kid=kid)
+        return TokenCheck(
+            Verdict.UNREADABLE,
+            f"This is a signed token ({header.get('alg')}), but not a credtrack "
+            "Open Badge: those are signed with ES256.",
+            kid=kid,
+        )
     key = next((k for k in trusted if k.kid == kid), None)
     if key is None:
-        return TokenCheck(Verdict.UNKNOWN_ISSUER, "This Open Badge token was signed by a key this database does not "
-                                                  "know. Get the issuer's public key file (JWKS) and verify with "
-                                                  "--jwks FILE.", kid=kid)
+        return TokenCheck(
+            Verdict.UNKNOWN_ISSUER,
+            "This Open Badge token was signed by a key this database does not "
+            "know. Get the issuer's public key file (JWKS) and verify with "
+            "--jwks FILE.",
+            kid=kid,
+        )
     try:
         token = jwt.decode(text, ECKey.import_key(key.public_key), algorithms=["ES256"])
     except (JoseError, ValueError):
-        return TokenCheck(Verdict.ALTERED, "This Open Badge token's signature does not match: it was altered or "
-                                           "forged.", kid=kid, issuer_name=key.issuer_name)
+        return TokenCheck(
+            Verdict.ALTERED,
+            "This Open Badge token's signature does not match: it was altered or forged.",
+            kid=kid,
+            issuer_name=key.issuer_name,
+        )
     claims = token.claims
     types = claims.get("type") or []
     if "OpenBadgeCredential" not in types:
-        return TokenCheck(Verdict.UNREADABLE, "This token is signed by a known key but is not an Open Badge "
-                                              "credential.", kid=kid, issuer_name=key.issuer_name)
+        return TokenCheck(
+            Verdict.UNREADABLE,
+            "This token is signed by a known key but is not an Open Badge credential.",
+            kid=kid,
+            issuer_name=key.issuer_name,
+        )
     subject = claims.get("credentialSubject") or {}
     names = [i.get("identityHash", "") for i in subject.get("identifier", []) if i.get("identityType") == "name"]
     issuer = claims.get("issuer") or {}
-    result = TokenCheck(Verdict.VALID, "The Open Badge credential is genuine and unaltered.",
-                        credential_id=str(claims.get("jti") or claims.get("id") or ""),
-                        issuer_id=str(claims.get("iss") or issuer.get("id") or ""),
-                        issuer_name=key.issuer_name or str(issuer.get("name", "")), name=str(claims.get("name", "")),
-                        holder_name=names[0] if names else "", valid_from=_day(claims.get("nbf")),
-                        valid_until=_day(claims.get("exp")), kid=kid)
+    result = TokenCheck(
+        Verdict.VALID,
+        "The Open Badge credential is genuine and unaltered.",
+        credential_id=str(claims.get("jti") or claims.get("id") or ""),
+        issuer_id=str(claims.get("iss") or issuer.get("id") or ""),
+        issuer_name=key.issuer_name or str(issuer.get("name", "")),
+        name=str(claims.get("name", "")),
+        holder_name=names[0] if names else "",
+        valid_from=_day(claims.get("nbf")),
+        valid_until=_day(claims.get("exp")),
+        kid=kid,
+    )
     if result.valid_until is not None and result.valid_until < today:
         from dataclasses import replace
 
-        return replace(result, verdict=Verdict.EXPIRED,
-                       message=f"Genuine, but it expired on {result.valid_until.isoformat()}.")
+        return replace(
+            result, verdict=Verdict.EXPIRED, message=f"Genuine, but it expired on {result.valid_until.isoformat()}."
+        )
     return result

@@ -88,8 +88,12 @@ def build(snapshot: dict[str, Any]) -> dict[str, Any]:
         "id": f"urn:uuid:{uuid.uuid5(_NAMESPACE, issuer['id'] + '|person|' + snapshot['holder']['key'])}",
         "type": ["AchievementSubject"],
         "identifier": [
-            {"type": "IdentityObject", "identityHash": snapshot["holder"]["name"], "identityType": "name",
-             "hashed": False}
+            {
+                "type": "IdentityObject",
+                "identityHash": snapshot["holder"]["name"],
+                "identityType": "name",
+                "hashed": False,
+            }
         ],
         "achievement": achievement,
     }
@@ -121,8 +125,12 @@ def _results(base: str, snapshot: dict[str, Any]) -> tuple[list[dict[str, Any]],
         ref = _competency_ref(base, signoff["framework_code"], signoff["competency"])
         scale_ref = f"{base}:scale:{_slug(signoff['scale_code'])}"
         levels = [
-            {"id": f"{scale_ref}:{_slug(level['code'])}", "type": ["RubricCriterionLevel"], "name": level["label"],
-             "level": level["code"]}
+            {
+                "id": f"{scale_ref}:{_slug(level['code'])}",
+                "type": ["RubricCriterionLevel"],
+                "name": level["label"],
+                "level": level["code"],
+            }
             for level in snapshot.get("scales", {}).get(signoff["scale_code"], [])
         ]
         description_id = f"{ref}:result"
@@ -131,42 +139,55 @@ def _results(base: str, snapshot: dict[str, Any]) -> tuple[list[dict[str, Any]],
             "type": ["ResultDescription"],
             "name": f"{signoff['competency']} sign-off ({signoff['scale_name']})",
             "resultType": "RubricCriterionLevel",
-            "alignment": [{"type": ["Alignment"], "targetType": "ceasn:Competency", "targetCode": signoff["competency"],
-                           "targetName": signoff["competency_label"], "targetUrl": ref}],
+            "alignment": [
+                {
+                    "type": ["Alignment"],
+                    "targetType": "ceasn:Competency",
+                    "targetCode": signoff["competency"],
+                    "targetName": signoff["competency_label"],
+                    "targetUrl": ref,
+                }
+            ],
         }
         if levels:
             description["rubricCriterionLevel"] = levels
         if signoff.get("required_level_code"):
             description["requiredLevel"] = f"{scale_ref}:{_slug(signoff['required_level_code'])}"
         descriptions.append(description)
-        results.append({
-            "type": ["Result"],
-            "resultDescription": description_id,
-            "achievedLevel": f"{scale_ref}:{_slug(signoff['level_code'])}",
-            "value": signoff["level_label"],
-        })
+        results.append(
+            {
+                "type": ["Result"],
+                "resultDescription": description_id,
+                "achievedLevel": f"{scale_ref}:{_slug(signoff['level_code'])}",
+                "value": signoff["level_label"],
+            }
+        )
     return descriptions, results
 
 
 def _evidence(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for module in snapshot.get("modules", []):
-        items.append({
-            "type": ["Evidence"],
-            "name": f"Module {module['code']}: {module['title']}",
-            "description": f"Completed on {module['completed_on']}.",
-            "genre": "Module completion",
-        })
+        items.append(
+            {
+                "type": ["Evidence"],
+                "name": f"Module {module['code']}: {module['title']}",
+                "description": f"Completed on {module['completed_on']}.",
+                "genre": "Module completion",
+            }
+        )
     for signoff in snapshot.get("signoffs", []):
         who = signoff.get("assessor") or "a preceptor"
         if signoff.get("assessor_profession"):
             who += f" ({signoff['assessor_profession']})"
-        items.append({
-            "type": ["Evidence"],
-            "name": f"Sign-off {signoff['competency']}: {signoff['level_label']}",
-            "description": f"Signed off by {who} on {signoff['assessed_on']}, method: {signoff['method']}.",
-            "genre": "Competency sign-off",
-        })
+        items.append(
+            {
+                "type": ["Evidence"],
+                "name": f"Sign-off {signoff['competency']}: {signoff['level_label']}",
+                "description": f"Signed off by {who} on {signoff['assessed_on']}, method: {signoff['method']}.",
+                "genre": "Competency sign-off",
+            }
+        )
     return items
 
 

@@ -188,7 +188,7 @@ def unwrap(text: str) -> bytes:
         # Only the form credtrack prints is accepted: a changed prefix is a changed code.
         raise PayloadFormatError("not a credtrack certificate code")
     try:
-        compressed = base45.b45decode(text[len(PREFIX):])
+        compressed = base45.b45decode(text[len(PREFIX) :])
         decompressor = zlib.decompressobj()
         cose = decompressor.decompress(compressed, MAX_COSE_BYTES)
         if not decompressor.eof or decompressor.unconsumed_tail:

@@ -24,8 +24,17 @@ from credtrack.certificates.fonts import (
     register_fonts,
 )
 
-__all__ = ["SANS", "SANS_BOLD", "SERIF", "SERIF_BOLD", "SERIF_ITALIC", "CertificatePage", "draw_page",
-           "register_fonts", "render"]
+__all__ = [
+    "SANS",
+    "SANS_BOLD",
+    "SERIF",
+    "SERIF_BOLD",
+    "SERIF_ITALIC",
+    "CertificatePage",
+    "draw_page",
+    "register_fonts",
+    "render",
+]
 INK = HexColor("#1C2B39")
 ACCENT = HexColor("#1F4E79")
 GOLD = HexColor("#A8843E")
@@ -73,8 +82,7 @@ def render(pages: Iterable[CertificatePage], target: Path | str, *, title: str =
         size = PAPER_SIZES.get(page.paper, PAPER_SIZES["A4"])
         if canvas is None:
             # reportlab takes the initial font's name; its stubs wrongly type it as a float.
-            canvas = Canvas(str(target), pagesize=size, pageCompression=1,
-                            initialFontName=SANS)  # type: ignore[arg-type]
+            canvas = Canvas(str(target), pagesize=size, pageCompression=1, initialFontName=SANS)  # type: ignore[arg-type]
             canvas.setTitle(title)
             canvas.setAuthor(page.institution_name or "credtrack")
             canvas.setCreator("credtrack")
@@ -113,8 +121,16 @@ def draw_page(c: Canvas, page: CertificatePage, size: tuple[float, float]) -> No
             for line in block.lines:
                 y -= line.size * 1.18
                 c.setFillColor(line.color)
-                scripts.draw(c, centre, y + line.size * 0.24, line.text, line.font, line.size, align="centre",
-                             char_space=line.space)
+                scripts.draw(
+                    c,
+                    centre,
+                    y + line.size * 0.24,
+                    line.text,
+                    line.font,
+                    line.size,
+                    align="centre",
+                    char_space=line.space,
+                )
         elif block.kind == "competencies" and grid is not None:
             _draw_competencies(c, page, grid, left + 6 * mm, centre, y)
             y -= block.height
@@ -148,8 +164,16 @@ class _Block:
     kind: str = "text"
 
 
-def _lines(text: str, font: str, max_size: float, min_size: float, width: float, color: Color,
-           max_lines: int = 2, space: float = 0.0) -> _Block:
+def _lines(
+    text: str,
+    font: str,
+    max_size: float,
+    min_size: float,
+    width: float,
+    color: Color,
+    max_lines: int = 2,
+    space: float = 0.0,
+) -> _Block:
     fitted = textfit.fit(text, font, max_size, min_size, width, max_lines=max_lines)
     lines = tuple(_Line(t, font, fitted.size, color, space) for t in fitted.lines)
     return _Block(lines=lines, height=sum(line.size * 1.18 for line in lines))
@@ -159,14 +183,16 @@ def _text_blocks(page: CertificatePage, width: float) -> list[tuple[float, _Bloc
     """The centred column, each block with the share of spare height that goes above it."""
     blocks: list[tuple[float, _Block]] = []
     if page.institution_name:
-        blocks.append((0.0, _lines(page.institution_name.upper(), SANS_BOLD, 12, 8, width - 90 * mm, ACCENT,
-                                   space=1.2)))
+        blocks.append(
+            (0.0, _lines(page.institution_name.upper(), SANS_BOLD, 12, 8, width - 90 * mm, ACCENT, space=1.2))
+        )
     blocks.append((1.0, _lines(page.title, SERIF, 30, 18, width, INK, max_lines=1)))
     blocks.append((0.5, _Block(height=0.0, rule=60 * mm, kind="rule")))
     blocks.append((0.8, _lines("This certifies that", SERIF_ITALIC, 13, 10, width, MUTED, max_lines=1)))
     blocks.append((0.5, _lines(_display(page.holder_name), SERIF_BOLD, 32, 15, width, INK, max_lines=3)))
-    blocks.append((0.8, _lines(BY_EXCEPTION if page.by_exception else EARNED, SERIF_ITALIC, 13, 10, width, MUTED,
-                               max_lines=1)))
+    blocks.append(
+        (0.8, _lines(BY_EXCEPTION if page.by_exception else EARNED, SERIF_ITALIC, 13, 10, width, MUTED, max_lines=1))
+    )
     blocks.append((0.5, _lines(_display(page.credential_title), SERIF_BOLD, 21, 12, width, ACCENT, max_lines=3)))
     return blocks
 
@@ -238,15 +264,24 @@ def _draw_competencies(c: Canvas, page: CertificatePage, grid: _Grid, left: floa
         c.setFillColor(ACCENT)
         scripts.draw(c, x, y, code, SANS_BOLD, grid.size)
         c.setFillColor(INK)
-        scripts.draw(c, x + grid.code_width, y,
-                     _clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm), SANS, grid.size)
+        scripts.draw(
+            c,
+            x + grid.code_width,
+            y,
+            _clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm),
+            SANS,
+            grid.size,
+        )
     hidden = len(page.competencies) - grid.shown
     if hidden:
         col, row = divmod(grid.shown, grid.rows)
         c.setFont(SANS, grid.size)
         c.setFillColor(MUTED)
-        c.drawString(left + col * grid.column_width, first - row * grid.leading,
-                     f"and {hidden} more (listed in the Open Badge record)")
+        c.drawString(
+            left + col * grid.column_width,
+            first - row * grid.leading,
+            f"and {hidden} more (listed in the Open Badge record)",
+        )
 
 
 def _clip(text: str, font: str, size: float, room: float) -> str:
@@ -321,7 +356,8 @@ def _small_print(c: Canvas, page: CertificatePage, centre: float, y: float) -> N
     c.setFont(SANS, 6.5)
     c.setFillColor(MUTED)
     c.drawCentredString(
-        centre, y,
+        centre,
+        y,
         f"Certificate {page.code} · Issuer key fingerprint {page.key_fingerprint} · "
         "The QR code carries a digital signature: a verifier with the issuer's public key can "
         "confirm this certificate offline.",

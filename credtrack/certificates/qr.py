@@ -73,8 +73,7 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
     runs: list[tuple[int, int, int]] = []
     for row in range(size):
         offset = row * size
-        runs.extend((row, m.start() - offset, m.end() - m.start())
-                    for m in _RUN.finditer(marks, offset, offset + size))
+        runs.extend((row, m.start() - offset, m.end() - m.start()) for m in _RUN.finditer(marks, offset, offset + size))
     return QrMatrix(size=size, runs=tuple(runs))
 
 
@@ -117,8 +116,9 @@ def sign_to_fit(claims: Claims, key: SigningKey, *, address: str = "") -> str:
     claims still carry. Raises PayloadTooLargeError when even that does not fit.
     """
 
-    attempts = [(address, claims), (address, replace(claims, competencies=()))] if claims.competencies \
-        else [(address, claims)]
+    attempts = (
+        [(address, claims), (address, replace(claims, competencies=()))] if claims.competencies else [(address, claims)]
+    )
     if address:  # a code too long to open the verifier still verifies: it is printed as plain text then
         attempts += [("", c) for _, c in attempts]
     for index, (where, these) in enumerate(attempts):

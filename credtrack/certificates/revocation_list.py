@@ -33,16 +33,22 @@ class RevocationList:
     superseded: tuple[tuple[str, str], ...] = ()  # (replaced code, code of its renewal)
 
 
-def export(revocations: list[Revocation], *, issuer: str, issuer_name: str, as_of: dt.datetime,
-           key: SigningKey, superseded: dict[str, str] | None = None) -> str:
+def export(
+    revocations: list[Revocation],
+    *,
+    issuer: str,
+    issuer_name: str,
+    as_of: dt.datetime,
+    key: SigningKey,
+    superseded: dict[str, str] | None = None,
+) -> str:
     body = {
         "format": FORMAT,
         "iss": issuer,
         "issuer_name": issuer_name,
         "as_of": as_of.replace(microsecond=0).isoformat(),
         "revoked": [
-            {"code": r.code, "reason": r.reason,
-             "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None}
+            {"code": r.code, "reason": r.reason, "revoked_on": r.revoked_on.isoformat() if r.revoked_on else None}
             for r in sorted(revocations, key=lambda r: r.code)
         ],
         "superseded": [{"code": old, "by": new} for old, new in sorted((superseded or {}).items())],
@@ -77,8 +83,7 @@ def load(text: str, trusted: list[TrustedKey]) -> RevocationList:
     key = next((k for k in trusted if k.kid == kid), None)
     if key is None:
         raise RevocationListError(
-            "This revocation list was signed by a key that is not trusted here. Import the issuer's "
-            "public keys first."
+            "This revocation list was signed by a key that is not trusted here. Import the issuer's public keys first."
         )
     try:
         obj = jws.deserialize_compact(text, ECKey.import_key(key.public_key), algorithms=["ES256"])

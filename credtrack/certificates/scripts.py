@@ -35,8 +35,7 @@ _FEATURES = {"kern": True, "liga": True}
 def ignorable(ch: str) -> bool:
     """Characters that draw nothing (joiners, direction marks, variation selectors) and need no glyph."""
     code = ord(ch)
-    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
-            or code == 0x034F)
+    return unicodedata.category(ch) == "Cf" or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or code == 0x034F
 
 
 def undrawable(text: str) -> list[str]:
@@ -51,8 +50,11 @@ def undrawable(text: str) -> list[str]:
 
 def _needs_shaping(ch: str) -> bool:
     code = ord(ch)
-    return ((code >= 0x0590 and not (0x1E00 <= code < 0x2070 or 0x20A0 <= code < 0x2200))
-            or unicodedata.combining(ch) != 0 or unicodedata.bidirectional(ch) in _RTL_CLASSES)
+    return (
+        (code >= 0x0590 and not (0x1E00 <= code < 0x2070 or 0x20A0 <= code < 0x2200))
+        or unicodedata.combining(ch) != 0
+        or unicodedata.bidirectional(ch) in _RTL_CLASSES
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -179,8 +181,14 @@ def shape(text: str, font_name: str) -> Line:
                 # like the glyphs around it, right to left: its text is given in that order too.
                 stands_for = stands_for[::-1]
             given.add(cluster)
-            glyphs.append(Glyph(name, font.glyph_char(info.codepoint, stands_for),
-                                pen + position.x_offset * scale, position.y_offset * scale))
+            glyphs.append(
+                Glyph(
+                    name,
+                    font.glyph_char(info.codepoint, stands_for),
+                    pen + position.x_offset * scale,
+                    position.y_offset * scale,
+                )
+            )
             pen += position.x_advance * scale
     return Line(text, tuple(glyphs), pen, any(level % 2 for level in levels))
 
@@ -189,8 +197,17 @@ def _actual_text(text: str) -> str:
     return "/Span << /ActualText <FEFF" + text.encode("utf-16-be").hex().upper() + "> >> BDC"
 
 
-def draw(c: Canvas, x: float, y: float, text: str, font_name: str, size: float, *, align: str = "left",
-         char_space: float = 0.0) -> None:
+def draw(
+    c: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    font_name: str,
+    size: float,
+    *,
+    align: str = "left",
+    char_space: float = 0.0,
+) -> None:
     """Draw ``text`` on one line with its baseline at ``y``, ``align``-ed ("left", "centre", "right") on ``x``.
 
     ``char_space`` (letter spacing) applies to simple text only: spacing out joined or

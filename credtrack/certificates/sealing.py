@@ -30,7 +30,8 @@ def seal(snapshot: dict[str, Any], claims: payload.Claims, key: SigningKey) -> S
     """
     badge = openbadges.build(snapshot)
     digest = openbadges.digest(badge)
-    qr_text = qr.sign_to_fit(replace(claims, openbadge_digest=digest), key,
-                             address=snapshot.get("verifier_address") or "")
+    qr_text = qr.sign_to_fit(
+        replace(claims, openbadge_digest=digest), key, address=snapshot.get("verifier_address") or ""
+    )
     stored = json.dumps({**snapshot, "openbadge": badge}, ensure_ascii=False, sort_keys=True)
     return Sealed(qr_text, digest, stored)

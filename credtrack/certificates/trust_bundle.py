@@ -33,10 +33,17 @@ class Bundle:
     kid: str  # the key that signed the bundle
 
 
-def export(*, issuer: str, issuer_name: str, jwks: dict, revocation_list: str, as_of: dt.datetime,
-           key: SigningKey) -> str:
-    body = {"format": FORMAT, "iss": issuer, "issuer_name": issuer_name, "as_of": as_of.replace(microsecond=0)
-            .isoformat(), "jwks": jwks, "revocation_list": revocation_list}
+def export(
+    *, issuer: str, issuer_name: str, jwks: dict, revocation_list: str, as_of: dt.datetime, key: SigningKey
+) -> str:
+    body = {
+        "format": FORMAT,
+        "iss": issuer,
+        "issuer_name": issuer_name,
+        "as_of": as_of.replace(microsecond=0).isoformat(),
+        "jwks": jwks,
+        "revocation_list": revocation_list,
+    }
     data = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
     header = {"alg": "ES256", "kid": key.kid, "typ": MEDIA_TYPE}
     return jws.serialize_compact(header, data, ECKey.import_key(key.private_key), algorithms=["ES256"])
@@ -44,8 +51,10 @@ def export(*, issuer: str, issuer_name: str, jwks: dict, revocation_list: str, a
 
 def load(text: str) -> Bundle:
     """Check the bundle's signature against the key it names among its own keys, and read it."""
-    not_one = TrustBundleError("This file is not a credtrack trust bundle. Ask the institution for the file "
-                               "made by 'Export our trust bundle' (credtrack-cli trust export-bundle).")
+    not_one = TrustBundleError(
+        "This file is not a credtrack trust bundle. Ask the institution for the file "
+        "made by 'Export our trust bundle' (credtrack-cli trust export-bundle)."
+    )
     try:
         header_segment, payload_segment, _ = text.strip().split(".")
         kid = json.loads(b64url_decode(header_segment)).get("kid")
@@ -62,11 +71,21 @@ def load(text: str) -> Bundle:
         body = json.loads(obj.payload)
         if body.get("format") != FORMAT:
             raise ValueError(body.get("format"))
-        bundle = Bundle(body.get("iss", ""), body["issuer_name"], body["jwks"], body.get("revocation_list") or "",
-                        dt.datetime.fromisoformat(body["as_of"]), kid)
+        bundle = Bundle(
+            body.get("iss", ""),
+            body["issuer_name"],
+            body["jwks"],
+            body.get("revocation_list") or "",
+            dt.datetime.fromisoformat(body["as_of"]),
+            kid,
+        )
         # Signed by its own key, so it proves nothing about its shape: every member is checked.
-        if not (isinstance(bundle.issuer, str) and isinstance(bundle.issuer_name, str)
-                and isinstance(bundle.jwks, dict) and isinstance(bundle.revocation_list, str)):
+        if not (
+            isinstance(bundle.issuer, str)
+            and isinstance(bundle.issuer_name, str)
+            and isinstance(bundle.jwks, dict)
+            and isinstance(bundle.revocation_list, str)
+        ):
             raise TypeError("a member of the wrong type")
         return bundle
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

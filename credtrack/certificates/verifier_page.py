@@ -63,8 +63,15 @@ def trust_data(issuers: list[PageIssuer], *, institution: str, generated_at: dt.
         "issuers": [
             {
                 "name": issuer.name,
-                "keys": [{"kid": k.kid, "jwk": {m: k.jwk[m] for m in ("kty", "crv", "x", "y")},
-                          "status": k.status, "fingerprint": fingerprint(k.kid)} for k in issuer.keys],
+                "keys": [
+                    {
+                        "kid": k.kid,
+                        "jwk": {m: k.jwk[m] for m in ("kty", "crv", "x", "y")},
+                        "status": k.status,
+                        "fingerprint": fingerprint(k.kid),
+                    }
+                    for k in issuer.keys
+                ],
                 "revocation_list": issuer.revocation_list or None,
             }
             for issuer in issuers

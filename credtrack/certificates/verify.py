@@ -118,8 +118,14 @@ class Trust:
         """The code of the renewal that replaced ``code`` ("" when not named); None when it was not replaced."""
         if code in self.superseded:
             return self.superseded[code]
-        return next((listed.superseded[code] for listed in self.issuer_lists
-                     if kid in listed.kids and code in listed.superseded), None)
+        return next(
+            (
+                listed.superseded[code]
+                for listed in self.issuer_lists
+                if kid in listed.kids and code in listed.superseded
+            ),
+            None,
+        )
 
     @classmethod
     def from_jwks(cls, document: dict, issuer_name: str = "") -> Trust:
@@ -127,8 +133,10 @@ class Trust:
         without a ``keys`` list, an entry that is not a P-256 public key)."""
         found = document.get("keys") if isinstance(document, dict) else None
         if not isinstance(found, list) or not all(isinstance(jwk, dict) for jwk in found):
-            raise SigningKeyError('This is not a public key file (JWKS): it needs a JSON object with a "keys" '
-                                  "list, as credtrack writes one (Settings › Export public key).")
+            raise SigningKeyError(
+                'This is not a public key file (JWKS): it needs a JSON object with a "keys" '
+                "list, as credtrack writes one (Settings › Export public key)."
+            )
         keys = []
         for jwk in found:
             public = public_key_from_jwk(jwk)

@@ -30,9 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="credtrack: interprofessional onboarding records and verifiable certificates.",
     )
     parser.add_argument("--data-dir", help="data folder (default: $CREDTRACK_HOME or the platform's)")
-    parser.add_argument("--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)")
-    parser.add_argument("--user", help="act as this user (default: $CREDTRACK_USER); the password comes from "
-                        "$CREDTRACK_PASSWORD or a prompt")
+    parser.add_argument(
+        "--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)"
+    )
+    parser.add_argument(
+        "--user",
+        help="act as this user (default: $CREDTRACK_USER); the password comes from $CREDTRACK_PASSWORD or a prompt",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

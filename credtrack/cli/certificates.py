@@ -29,8 +29,11 @@ def register(sub) -> None:
     p.add_argument("--credential", required=True, metavar="CODE")
     p.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the PDF (default: here)")
     p.add_argument("--renew", action="store_true", help="replace the person's current certificate with a new one")
-    p.add_argument("--override-reason", metavar="TEXT",
-                   help="(admin) issue although the person is not eligible, for this written reason")
+    p.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="(admin) issue although the person is not eligible, for this written reason",
+    )
     p.set_defaults(handler=cmd_issue)
 
     p = sub.add_parser("issue-cohort", help="issue every eligible person in a cohort their credentials")
@@ -44,13 +47,16 @@ def register(sub) -> None:
     p.add_argument("--reason", required=True, metavar="TEXT")
     p.set_defaults(handler=cmd_revoke)
 
-    p = sub.add_parser("reprint", help="write an issued certificate's PDF again (a withdrawn one only as a marked copy)")
+    p = sub.add_parser(
+        "reprint", help="write an issued certificate's PDF again (a withdrawn one only as a marked copy)"
+    )
     p.add_argument("code", metavar="CODE")
     p.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the PDF (default: here)")
     p.set_defaults(handler=cmd_reprint)
 
-    p = sub.add_parser("verify", help="check a certificate: QR text, typed code, PDF, PNG or JPEG",
-                       epilog=_VERIFY_EPILOG)
+    p = sub.add_parser(
+        "verify", help="check a certificate: QR text, typed code, PDF, PNG or JPEG", epilog=_VERIFY_EPILOG
+    )
     p.add_argument("source", metavar="TEXT_OR_FILE")
     p.add_argument("--jwks", type=Path, action="append", default=[], help="also trust the keys in this JWKS file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -58,8 +64,12 @@ def register(sub) -> None:
 
     p = sub.add_parser("export-openbadge", help="export a certificate as an Open Badges 3.0 VC-JWT")
     p.add_argument("code", metavar="CODE")
-    p.add_argument("file", type=Path, metavar="FILE",
-                   help="where to write the JWT; a name ending in .json gets the credential JSON instead")
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="where to write the JWT; a name ending in .json gets the credential JSON instead",
+    )
     p.set_defaults(handler=cmd_export_openbadge)
 
     p = sub.add_parser("revocations", help="signed revocation lists")
@@ -74,12 +84,16 @@ def register(sub) -> None:
 
     p = sub.add_parser("keys", help="the certificate signing key (admin)")
     ksub = p.add_subparsers(dest="keys_command", required=True)
-    k = ksub.add_parser("create", help="create the signing key (first set-up); asks for a passphrase from a "
-                        "terminal. " + KEY_CHOICE)
+    k = ksub.add_parser(
+        "create", help="create the signing key (first set-up); asks for a passphrase from a terminal. " + KEY_CHOICE
+    )
     choice = k.add_mutually_exclusive_group()
     choice.add_argument("--passphrase-env", metavar="VAR", help="encrypt the key with the passphrase in this variable")
-    choice.add_argument("--no-passphrase", action="store_true",
-                        help="store the key unencrypted (needed to choose that without a terminal)")
+    choice.add_argument(
+        "--no-passphrase",
+        action="store_true",
+        help="store the key unencrypted (needed to choose that without a terminal)",
+    )
     k.set_defaults(handler=cmd_keys_create)
     k = ksub.add_parser("rotate", help="retire the signing key and create a new one; old certificates still verify")
     k.add_argument("--passphrase-env", metavar="VAR", help="encrypt the new key with the passphrase in this variable")
@@ -89,28 +103,44 @@ def register(sub) -> None:
     k.set_defaults(handler=cmd_keys_export)
     k = ksub.add_parser("list", help="list signing keys with their fingerprints")
     k.set_defaults(handler=cmd_keys_list)
-    k = ksub.add_parser("export-private", help="write the signing key, encrypted under a passphrase, to install "
-                        "on another issuing workstation (admin; audited)")
+    k = ksub.add_parser(
+        "export-private",
+        help="write the signing key, encrypted under a passphrase, to install "
+        "on another issuing workstation (admin; audited)",
+    )
     k.add_argument("file", type=Path, metavar="FILE")
-    k.add_argument("--passphrase-env", metavar="VAR", help="the export passphrase is in this variable "
-                   "(else you are asked)")
-    k.add_argument("--key-passphrase-env", metavar="VAR", help="the passphrase of the key on this workstation, "
-                   "if it has one (default: $CREDTRACK_KEY_PASSPHRASE)")
+    k.add_argument(
+        "--passphrase-env", metavar="VAR", help="the export passphrase is in this variable (else you are asked)"
+    )
+    k.add_argument(
+        "--key-passphrase-env",
+        metavar="VAR",
+        help="the passphrase of the key on this workstation, if it has one (default: $CREDTRACK_KEY_PASSPHRASE)",
+    )
     k.set_defaults(handler=cmd_keys_export_private)
-    k = ksub.add_parser("install", help="make this workstation an issuing workstation: install a key written by "
-                        "keys export-private (admin; audited)")
+    k = ksub.add_parser(
+        "install",
+        help="make this workstation an issuing workstation: install a key written by "
+        "keys export-private (admin; audited)",
+    )
     k.add_argument("file", type=Path, metavar="FILE")
-    k.add_argument("--passphrase-env", metavar="VAR", help="the export passphrase is in this variable "
-                   "(else you are asked)")
-    k.add_argument("--store-passphrase-env", metavar="VAR", help="store the key here under this passphrase "
-                   "instead of the export passphrase")
+    k.add_argument(
+        "--passphrase-env", metavar="VAR", help="the export passphrase is in this variable (else you are asked)"
+    )
+    k.add_argument(
+        "--store-passphrase-env",
+        metavar="VAR",
+        help="store the key here under this passphrase instead of the export passphrase",
+    )
     k.set_defaults(handler=cmd_keys_install)
 
 
-KEY_CHOICE = ("With a passphrase, a copy of the data folder cannot sign certificates without it, and it is "
-              "asked for whenever certificates are issued or revocations exported (or read from "
-              "$CREDTRACK_KEY_PASSPHRASE). Without one, anyone who can read the data folder can sign "
-              "certificates in the institution's name.")
+KEY_CHOICE = (
+    "With a passphrase, a copy of the data folder cannot sign certificates without it, and it is "
+    "asked for whenever certificates are issued or revocations exported (or read from "
+    "$CREDTRACK_KEY_PASSPHRASE). Without one, anyone who can read the data folder can sign "
+    "certificates in the institution's name."
+)
 
 
 def _chosen_passphrase(args: argparse.Namespace) -> str | None:
@@ -124,8 +154,10 @@ def _chosen_passphrase(args: argparse.Namespace) -> str | None:
     if getattr(args, "passphrase_env", None) or getattr(args, "no_passphrase", False):
         return _passphrase(args)
     if not sys.stdin.isatty():
-        raise ValidationError("Choose how the signing key is kept: --passphrase-env VAR to encrypt it, or "
-                              "--no-passphrase to store it unencrypted. " + KEY_CHOICE)
+        raise ValidationError(
+            "Choose how the signing key is kept: --passphrase-env VAR to encrypt it, or "
+            "--no-passphrase to store it unencrypted. " + KEY_CHOICE
+        )
     print(KEY_CHOICE, file=sys.stderr)
     passphrase = getpass.getpass("Passphrase for the signing key (Enter for none): ")
     if passphrase and getpass.getpass("Again: ") != passphrase:
@@ -152,10 +184,16 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
     db = context.database(args)
     actor = context.actor(args, db)
-    person_id, credential_id = certificates.find_person_and_credential(db.unit_of_work(), args.person,
-                                                                       args.credential)
-    result = certificates.issue_certificate(db.unit_of_work(), actor, person_id, credential_id, out_dir=args.out,
-                                            override_reason=args.override_reason, renew=args.renew)
+    person_id, credential_id = certificates.find_person_and_credential(db.unit_of_work(), args.person, args.credential)
+    result = certificates.issue_certificate(
+        db.unit_of_work(),
+        actor,
+        person_id,
+        credential_id,
+        out_dir=args.out,
+        override_reason=args.override_reason,
+        renew=args.renew,
+    )
     cert = result.value
     print(cert.code)
     print(cert.pdf_path)
@@ -173,14 +211,16 @@ def cmd_issue_cohort(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r  rendered {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    result = certificate_cohort.issue_cohort(db, actor, args.cohort, args.out, workers=args.workers,
-                                             progress=progress)
+    result = certificate_cohort.issue_cohort(db, actor, args.cohort, args.out, workers=args.workers, progress=progress)
     summary = result.value
     print(file=sys.stderr)
     for cert in summary.issued:
         print(f"{cert.code}\t{cert.holder_name}\t{cert.pdf_path}")
-    print(f"Issued {len(summary.issued)}; not yet eligible {summary.skipped_not_eligible}; "
-          f"already holding {summary.skipped_already_held}.", file=sys.stderr)
+    print(
+        f"Issued {len(summary.issued)}; not yet eligible {summary.skipped_not_eligible}; "
+        f"already holding {summary.skipped_already_held}.",
+        file=sys.stderr,
+    )
     if summary.combined_pdf:
         print(f"All certificates in one file: {summary.combined_pdf}", file=sys.stderr)
     return 0
@@ -223,13 +263,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = revocations.verify_input(db.unit_of_work(), source, extra_jwks=extra)
     claims = result.claims
     if args.json:
-        out: dict[str, object] = {"verdict": result.verdict.value, "message": result.message, "issuer": result.issuer_name,
-               "kid": result.kid}
+        out: dict[str, object] = {
+            "verdict": result.verdict.value,
+            "message": result.message,
+            "issuer": result.issuer_name,
+            "kid": result.kid,
+        }
         if claims:
-            out.update(code=claims.code, holder=claims.holder_name, credential=claims.credential_title,
-                       issued_on=claims.issued_on.isoformat(),
-                       expires_on=claims.expires_on.isoformat() if claims.expires_on else None,
-                       competencies=list(claims.competencies), issued_by_exception=result.by_exception)
+            out.update(
+                code=claims.code,
+                holder=claims.holder_name,
+                credential=claims.credential_title,
+                issued_on=claims.issued_on.isoformat(),
+                expires_on=claims.expires_on.isoformat() if claims.expires_on else None,
+                competencies=list(claims.competencies),
+                issued_by_exception=result.by_exception,
+            )
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(f"{result.verdict.label.upper()}: {result.message}")
@@ -241,7 +290,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"  Expires:     {claims.expires_on.isoformat() if claims.expires_on else 'never'}")
             if claims.competencies:
                 print(f"  Competencies: {', '.join(claims.competencies)}")
-            print(f"  Basis:       {'issued by exception (not every requirement met)' if result.by_exception else 'earned'}")
+            print(
+                "  Basis:       "
+                + ("issued by exception (not every requirement met)" if result.by_exception else "earned")
+            )
             print(f"  Issuer:      {result.issuer_name or '(unnamed)'}")
     return VERIFY_EXIT_CODES[result.verdict.value]
 
@@ -266,12 +318,24 @@ def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> 
 
     result, code = openbadge_check.verify_token(db.unit_of_work(), text, extra_jwks=extra)
     if as_json:
-        print(json.dumps({"kind": "open_badge_token", "verdict": result.verdict.value, "message": result.message,
-                          "issuer": result.issuer_name, "kid": result.kid, "code": code,
-                          "credential": result.name or None, "holder": result.holder_name or None,
-                          "valid_from": result.valid_from.isoformat() if result.valid_from else None,
-                          "valid_until": result.valid_until.isoformat() if result.valid_until else None},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "kind": "open_badge_token",
+                    "verdict": result.verdict.value,
+                    "message": result.message,
+                    "issuer": result.issuer_name,
+                    "kid": result.kid,
+                    "code": code,
+                    "credential": result.name or None,
+                    "holder": result.holder_name or None,
+                    "valid_from": result.valid_from.isoformat() if result.valid_from else None,
+                    "valid_until": result.valid_until.isoformat() if result.valid_until else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(f"Open Badges 3.0 credential (VC-JWT). {result.verdict.label.upper()}: {result.message}")
         if result.credential_id:
@@ -303,10 +367,11 @@ def cmd_revocations_import(args: argparse.Namespace) -> int:
     actor = context.actor(args, db)
     extra = [files.read_jwks(path) for path in args.jwks]
     text = files.read_text(args.file, "revocation list")
-    summary = revocations.import_revocation_list(db.unit_of_work(), actor, text,
-                                                 extra_jwks=extra).value
-    print(f"Revocation list from {summary.issuer_name or 'the issuer'} as of {summary.as_of:%Y-%m-%d %H:%M}: "
-          f"{summary.total} revoked, {summary.new} new here.")
+    summary = revocations.import_revocation_list(db.unit_of_work(), actor, text, extra_jwks=extra).value
+    print(
+        f"Revocation list from {summary.issuer_name or 'the issuer'} as of {summary.as_of:%Y-%m-%d %H:%M}: "
+        f"{summary.total} revoked, {summary.new} new here."
+    )
     return 0
 
 
@@ -319,8 +384,11 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     # Without a log-in only on a database being set up: no key and no account yet.
     actor = SYSTEM if not existing and not accounts.count_users(db.unit_of_work()) else context.actor(args, db)
     info = keys.create_issuer_key(db.unit_of_work(), actor, passphrase=_chosen_passphrase(args)).value
-    kept = ("encrypted with your passphrase" if info.encrypted else
-            "unencrypted: anyone who can read the data folder can sign with it")
+    kept = (
+        "encrypted with your passphrase"
+        if info.encrypted
+        else "unencrypted: anyone who can read the data folder can sign with it"
+    )
     print(f"Signing key created ({kept}). Fingerprint: {info.fingerprint}")
     return 0
 
@@ -386,11 +454,14 @@ def cmd_keys_export_private(args: argparse.Namespace) -> int:
     require(actor, "keys.manage")  # before asking for any passphrase
     passphrase = _secret(args.passphrase_env, "export passphrase", twice=True)
     key_passphrase = _secret(args.key_passphrase_env, "key passphrase") if args.key_passphrase_env else None
-    info = keys.export_private_key(db.unit_of_work(), actor, args.file, passphrase=passphrase,
-                                   key_passphrase=key_passphrase).value
+    info = keys.export_private_key(
+        db.unit_of_work(), actor, args.file, passphrase=passphrase, key_passphrase=key_passphrase
+    ).value
     print(f"Signing key {info.fingerprint} written to {args.file}, encrypted under the export passphrase.")
-    print("Install it on the issuing workstation with: credtrack-cli keys install FILE; then delete this file, "
-          "and give the passphrase only to the staff who issue there.")
+    print(
+        "Install it on the issuing workstation with: credtrack-cli keys install FILE; then delete this file, "
+        "and give the passphrase only to the staff who issue there."
+    )
     return 0
 
 
@@ -406,6 +477,8 @@ def cmd_keys_install(args: argparse.Namespace) -> int:
     passphrase = _secret(args.passphrase_env, "export passphrase")
     store = _secret(args.store_passphrase_env, "store passphrase") if args.store_passphrase_env else None
     info = keys.install_private_key(db.unit_of_work(), actor, pem, passphrase=passphrase, store_passphrase=store).value
-    print(f"Signing key {info.fingerprint} installed: this workstation can now issue certificates "
-          f"(the key passphrase is {'the store' if store else 'the export'} passphrase).")
+    print(
+        f"Signing key {info.fingerprint} installed: this workstation can now issue certificates "
+        f"(the key passphrase is {'the store' if store else 'the export'} passphrase)."
+    )
     return 0

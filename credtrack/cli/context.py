@@ -59,15 +59,21 @@ def _within_session(db: Database, username: str, password: str) -> Actor | None:
     with db.unit_of_work() as uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
         now = utcnow()
-        if (user is None or not user.active or user.failed_logins or user.last_login_at is None
-                or (user.locked_until is not None and user.locked_until > now)
-                or not now - SESSION <= user.last_login_at <= now
-                or login_throttle.failures_here(uow.session, login_throttle.this_workstation(), username)):
+        if (
+            user is None
+            or not user.active
+            or user.failed_logins
+            or user.last_login_at is None
+            or (user.locked_until is not None and user.locked_until > now)
+            or not now - SESSION <= user.last_login_at <= now
+            or login_throttle.failures_here(uow.session, login_throttle.this_workstation(), username)
+        ):
             return None
         if not accounts.password_matches(user, password):
             return None  # a full log-in follows: it counts the failure for this workstation and says so
-        return Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
-                     person_id=user.person_id)
+        return Actor(
+            id=user.id, username=user.username, role=user.role, display_name=user.display_name, person_id=user.person_id
+        )
 
 
 def data_folder_owner() -> Actor:
@@ -82,7 +88,9 @@ def data_folder_owner() -> Actor:
     folder = paths.data_dir()
     getuid = getattr(os, "getuid", None)
     if getuid is None or folder.stat().st_uid != getuid():
-        raise AuthenticationError(f"Sign in as an administrator (--user NAME), or run this as the operating-system "
-                                  f"user who owns the data folder {folder}.")
+        raise AuthenticationError(
+            f"Sign in as an administrator (--user NAME), or run this as the operating-system "
+            f"user who owns the data folder {folder}."
+        )
     who = getpass.getuser()
     return Actor(id=None, username=f"os:{who}", role=ADMIN, display_name=f"owner of the data folder ({who})")

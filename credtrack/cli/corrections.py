@@ -18,8 +18,11 @@ def register(sub) -> None:
     v.add_argument("id", type=int, help="the record id, as `records list` shows it")
     v.add_argument("--reason", required=True, help="why the record is wrong")
     v.set_defaults(handler=cmd_records_void)
-    c = rsub.add_parser("verify", help="verify a completion awaiting verification, or confirm a historical "
-                                       "sign-off (you re-enter your password to sign)")
+    c = rsub.add_parser(
+        "verify",
+        help="verify a completion awaiting verification, or confirm a historical "
+        "sign-off (you re-enter your password to sign)",
+    )
     c.add_argument("kind", choices=KINDS)
     c.add_argument("id", type=int, help="the record id, as `records list` shows it")
     c.set_defaults(handler=cmd_records_verify)
@@ -47,8 +50,10 @@ def cmd_records_list(args) -> int:
     for a in signoffs:
         state = _state(a.voided, a.void_reason, a.verification, "historical, unverified: not counted until confirmed")
         who = a.assessor_name + (f", {a.assessor_profession}" if a.assessor_profession else "")
-        print(f"  signoff {a.id}\t{a.assessed_on.isoformat()}\t{a.competency_code} {a.level_label} "
-              f"({a.scale_code})\tby {who}\t{state}".rstrip())
+        print(
+            f"  signoff {a.id}\t{a.assessed_on.isoformat()}\t{a.competency_code} {a.level_label} "
+            f"({a.scale_code})\tby {who}\t{state}".rstrip()
+        )
     return 0
 
 
@@ -67,8 +72,10 @@ def cmd_records_void(args) -> int:
         resting = signoff.resting_certificates
     print(f"Voided {what}: {args.reason}. Progress now leaves it out.")
     for code in resting:
-        print(f"Certificate {code} was issued on this record. It stays valid until you revoke or reissue it; "
-              f"see `credtrack-cli progress` for whether the remaining records still meet the credential.")
+        print(
+            f"Certificate {code} was issued on this record. It stays valid until you revoke or reissue it; "
+            f"see `credtrack-cli progress` for whether the remaining records still meet the credential."
+        )
     return 0
 
 
@@ -84,6 +91,8 @@ def cmd_records_verify(args) -> int:
         print(f"Verified completion {row.id} ({row.module_code} on {row.completed_on.isoformat()}); it now counts.")
     else:
         a = records.confirm_assessment(db.unit_of_work(), actor, args.id, password=password).value
-        print(f"Confirmed sign-off {a.id} ({a.competency_code} by {a.assessor_name} on {a.assessed_on.isoformat()}); "
-              "it now counts.")
+        print(
+            f"Confirmed sign-off {a.id} ({a.competency_code} by {a.assessor_name} on {a.assessed_on.isoformat()}); "
+            "it now counts."
+        )
     return 0

@@ -19,12 +19,18 @@ def register(sub) -> None:
     p.add_argument("--mapping", type=Path, help='JSON file of field -> column header, e.g. {"external_id": "Badge"}')
     p.add_argument("--scale", help="scale code for sign-offs when the file has no scale column")
     p.add_argument("--month-first", action="store_true", help="read 03/04/2024 as 4 March when the file does not say")
-    p.add_argument("--historical", action="store_true",
-                   help="sign-offs whose assessor is not a person on record with a profession come in as "
-                        "historical, unverified (not counted until an educator confirms each) instead of refused")
-    p.add_argument("--attest", action="store_true",
-                   help="sign-offs: I attest that these are copied faithfully from the program's records, each made "
-                        "by the assessor named (you re-enter your password to sign)")
+    p.add_argument(
+        "--historical",
+        action="store_true",
+        help="sign-offs whose assessor is not a person on record with a profession come in as "
+        "historical, unverified (not counted until an educator confirms each) instead of refused",
+    )
+    p.add_argument(
+        "--attest",
+        action="store_true",
+        help="sign-offs: I attest that these are copied faithfully from the program's records, each made "
+        "by the assessor named (you re-enter your password to sign)",
+    )
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export a list of records to CSV or XLSX")
@@ -40,8 +46,13 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path)
     p.add_argument("--cohort", help="cohort code (compliance, expiring, domain-coverage-person)")
     p.add_argument("--credential", help="credential code (compliance)")
-    p.add_argument("--onboarding", action="append", default=[], metavar="CODE",
-                   help="credential that counts as onboarding for retention (repeatable; default: any)")
+    p.add_argument(
+        "--onboarding",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="credential that counts as onboarding for retention (repeatable; default: any)",
+    )
     p.add_argument("--within", type=int, choices=[7, 30, 60, 90], default=90, help="days (expiring)")
     p.add_argument("--framework", default="IPEC-2023", help="framework code (domain coverage)")
     p.add_argument("--today", help="YYYY-MM-DD to report as of (default: today)")
@@ -57,8 +68,9 @@ def cmd_import(args) -> int:
     from credtrack import importing
 
     mapping = importing.load_mapping_file(args.mapping) if args.mapping else None
-    options = importing.ImportOptions(day_first=not args.month_first, default_scale=args.scale,
-                                      historical=args.historical)
+    options = importing.ImportOptions(
+        day_first=not args.month_first, default_scale=args.scale, historical=args.historical
+    )
     db = context.database(args)
     actor = context.actor(args, db)
     report = importing.check(db.unit_of_work(), actor, args.kind, args.file, mapping=mapping, options=options)
@@ -76,11 +88,22 @@ def cmd_import(args) -> int:
         from credtrack.errors import ValidationError
 
         if not args.attest:
-            raise ValidationError(f"Importing sign-offs is an attested act. Read the attestation and add --attest "
-                                  f"to sign for the file: {importing.SIGNOFF_IMPORT_ATTESTATION}")
+            raise ValidationError(
+                f"Importing sign-offs is an attested act. Read the attestation and add --attest "
+                f"to sign for the file: {importing.SIGNOFF_IMPORT_ATTESTATION}"
+            )
         attested, password = True, _signing_password()
-    result = importing.run_import(db.unit_of_work(), actor, args.kind, args.file, mapping=mapping, options=options,
-                                  progress=_progress, attestation_accepted=attested, password=password)
+    result = importing.run_import(
+        db.unit_of_work(),
+        actor,
+        args.kind,
+        args.file,
+        mapping=mapping,
+        options=options,
+        progress=_progress,
+        attestation_accepted=attested,
+        password=password,
+    )
     print(result.value.summary())
     return 0
 
@@ -111,8 +134,9 @@ def cmd_export(args) -> int:
     require(actor, "read")
     with db.unit_of_work() as uow:
         make = LISTS[args.what]
-        table = make(uow.session, args.include_voided) if args.what in ("completions", "assessments") \
-            else make(uow.session)
+        table = (
+            make(uow.session, args.include_voided) if args.what in ("completions", "assessments") else make(uow.session)
+        )
     path = write_table(table, args.out, args.format)
     print(f"Wrote {len(table.rows)} rows to {path}.")
     return 0
@@ -122,9 +146,14 @@ def cmd_report(args) -> int:
     from credtrack.reports.service import ReportOptions, run_report
     from credtrack.reports.tables import write_csv_stream, write_table
 
-    options = ReportOptions(today=_today(args), cohort=args.cohort, credential=args.credential,
-                            framework=args.framework, within=args.within,
-                            onboarding_credentials=tuple(args.onboarding))
+    options = ReportOptions(
+        today=_today(args),
+        cohort=args.cohort,
+        credential=args.credential,
+        framework=args.framework,
+        within=args.within,
+        onboarding_credentials=tuple(args.onboarding),
+    )
     db = context.database(args)
     actor = context.actor(args, db)
     table = run_report(db.unit_of_work(), actor, args.metric, options)

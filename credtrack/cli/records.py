@@ -46,8 +46,11 @@ def register(sub) -> None:
     p.add_argument("--date", required=True, help="completion date YYYY-MM-DD")
     p.add_argument("--evidence", default="")
     p.add_argument("--verify", action="store_true", help="verify it at once (modules that need verification)")
-    p.add_argument("--repeat", action="store_true",
-                   help="they really completed it again on the same day (otherwise refused as a double entry)")
+    p.add_argument(
+        "--repeat",
+        action="store_true",
+        help="they really completed it again on the same day (otherwise refused as a double entry)",
+    )
     p.set_defaults(handler=cmd_complete)
 
     p = sub.add_parser("signoff", help="record a competency sign-off (you re-enter your password to sign)")
@@ -60,8 +63,12 @@ def register(sub) -> None:
     p.add_argument("--setting", default="")
     p.add_argument("--comment", default="")
     p.add_argument("--framework", help="framework code if the competency code is ambiguous")
-    p.add_argument("--attest", action="store_true", required=True,
-                   help="I attest that I assessed this learner myself and the record is true")
+    p.add_argument(
+        "--attest",
+        action="store_true",
+        required=True,
+        help="I attest that I assessed this learner myself and the record is true",
+    )
     p.set_defaults(handler=cmd_signoff)
 
     p = sub.add_parser("progress", help="a person's progress on each credential")
@@ -74,23 +81,37 @@ def register(sub) -> None:
     v = asub.add_parser(
         "verify",
         help="check the chain's links, the chain against its signed checkpoints, and every certificate, sign-off, "
-             "completion, person and account against what the log says of it (the record check is also "
-             "'credtrack-cli db check'); exit 0 when all agree, 1 with each problem and what to do")
+        "completion, person and account against what the log says of it (the record check is also "
+        "'credtrack-cli db check'); exit 0 when all agree, 1 with each problem and what to do",
+    )
     v.add_argument("--chain-only", action="store_true", help="check the chain and checkpoints, not the records")
     v.set_defaults(handler=cmd_audit_verify)
-    c = asub.add_parser("checkpoint", help="write a signed checkpoint of the log's newest event now (one is also "
-                                           "written after every certificate issue, revocation and batch)")
+    c = asub.add_parser(
+        "checkpoint",
+        help="write a signed checkpoint of the log's newest event now (one is also "
+        "written after every certificate issue, revocation and batch)",
+    )
     c.set_defaults(handler=cmd_audit_checkpoint)
-    e = asub.add_parser("export", help="write the whole log with its checkpoints and the public keys to one .zip "
-                                       "for an auditor, which 'audit verify-export' checks without the database "
-                                       "(admin; audited)")
+    e = asub.add_parser(
+        "export",
+        help="write the whole log with its checkpoints and the public keys to one .zip "
+        "for an auditor, which 'audit verify-export' checks without the database "
+        "(admin; audited)",
+    )
     e.add_argument("file", type=Path, metavar="FILE.zip")
     e.set_defaults(handler=cmd_audit_export)
-    x = asub.add_parser("verify-export", help="check an audit export on its own: its chain, its checkpoints' "
-                                              "signatures and the end of the log they saw; exit 0 when it verifies")
+    x = asub.add_parser(
+        "verify-export",
+        help="check an audit export on its own: its chain, its checkpoints' "
+        "signatures and the end of the log they saw; exit 0 when it verifies",
+    )
     x.add_argument("file", type=Path, metavar="FILE.zip")
-    x.add_argument("--jwks", type=Path, metavar="KEYS.json", help="check signatures against the institution's "
-                   "published keys instead of those the export carries")
+    x.add_argument(
+        "--jwks",
+        type=Path,
+        metavar="KEYS.json",
+        help="check signatures against the institution's published keys instead of those the export carries",
+    )
     x.set_defaults(handler=cmd_audit_verify_export)
 
 
@@ -99,9 +120,16 @@ def cmd_people_add(args) -> int:
 
     db = context.database(args)
     actor = context.actor(args, db)
-    row = people.create_person(db.unit_of_work(), actor, external_id=args.external_id, full_name=args.name,
-                               email=args.email, profession_code=args.profession, unit=args.unit,
-                               start_date=args.start_date).value
+    row = people.create_person(
+        db.unit_of_work(),
+        actor,
+        external_id=args.external_id,
+        full_name=args.name,
+        email=args.email,
+        profession_code=args.profession,
+        unit=args.unit,
+        start_date=args.start_date,
+    ).value
     print(f"Added {row.full_name} ({row.external_id}).")
     return 0
 
@@ -120,8 +148,11 @@ def cmd_people_find(args) -> int:
     elif limit is not None and len(rows) == limit:
         total = people.count_matching(db.unit_of_work(), actor, args.query)
         if total > limit:
-            print(f"Showing the first {limit:,} of {total:,} people ({total - limit:,} more): narrow the search, "
-                  f"or use --limit {total} (or --limit 0) to see them all.", file=sys.stderr)
+            print(
+                f"Showing the first {limit:,} of {total:,} people ({total - limit:,} more): narrow the search, "
+                f"or use --limit {total} (or --limit 0) to see them all.",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -167,9 +198,17 @@ def cmd_complete(args) -> int:
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
     password = _signing_password() if args.verify else None
-    row = records.record_completion(db.unit_of_work(), actor, person_id=person.id, module_code=args.module,
-                                    completed_on=args.date, evidence=args.evidence, verify=args.verify,
-                                    password=password, repeat=args.repeat).value
+    row = records.record_completion(
+        db.unit_of_work(),
+        actor,
+        person_id=person.id,
+        module_code=args.module,
+        completed_on=args.date,
+        evidence=args.evidence,
+        verify=args.verify,
+        password=password,
+        repeat=args.repeat,
+    ).value
     note = " (awaiting verification)" if row.verification == "pending" else ""
     print(f"Recorded {row.module_code} for {person.full_name} on {row.completed_on.isoformat()}{note}.")
     return 0
@@ -183,12 +222,24 @@ def cmd_signoff(args) -> int:
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
     password = _signing_password()
     row = records.record_signoff(
-        db.unit_of_work(), actor, person_id=person.id, competency_code=args.competency, scale_code=args.scale,
-        level_code=args.level, assessed_on=args.date, method=args.method, setting=args.setting,
-        comment=args.comment, framework_code=args.framework, password=password, attestation_accepted=args.attest,
+        db.unit_of_work(),
+        actor,
+        person_id=person.id,
+        competency_code=args.competency,
+        scale_code=args.scale,
+        level_code=args.level,
+        assessed_on=args.date,
+        method=args.method,
+        setting=args.setting,
+        comment=args.comment,
+        framework_code=args.framework,
+        password=password,
+        attestation_accepted=args.attest,
     ).value
-    print(f"Signed off {row.competency_code} for {person.full_name}: {row.level_label} ({row.scale_code}) "
-          f"on {row.assessed_on.isoformat()}.")
+    print(
+        f"Signed off {row.competency_code} for {person.full_name}: {row.level_label} ({row.scale_code}) "
+        f"on {row.assessed_on.isoformat()}."
+    )
     return 0
 
 
@@ -223,8 +274,10 @@ def cmd_progress(args) -> int:
             detail = r.evidence.summary if r.evidence else r.needed
             print(f"  {mark} {r.code:<8} {r.label} — {detail}")
         if p.min_assessor_professions:
-            print(f"  Assessor professions: {len(p.assessor_professions)} of {p.min_assessor_professions} needed "
-                  f"({', '.join(p.assessor_professions) or 'none yet'})")
+            print(
+                f"  Assessor professions: {len(p.assessor_professions)} of {p.min_assessor_professions} needed "
+                f"({', '.join(p.assessor_professions) or 'none yet'})"
+            )
     return 0
 
 
@@ -244,8 +297,10 @@ def cmd_audit_export(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     info = audit_export.export_log(db.unit_of_work(), actor, args.file).value
-    print(f"Audit log exported to {info.path}: {info.events} events, {info.checkpoints} checkpoints. "
-          f"Check it anywhere with: credtrack-cli audit verify-export {info.path}")
+    print(
+        f"Audit log exported to {info.path}: {info.events} events, {info.checkpoints} checkpoints. "
+        f"Check it anywhere with: credtrack-cli audit verify-export {info.path}"
+    )
     return 0
 
 

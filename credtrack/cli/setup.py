@@ -10,13 +10,22 @@ from credtrack.cli import context
 
 
 def register(sub) -> None:
-    p = sub.add_parser("init", help="create (or upgrade) the database and load the starter frameworks, "
-                       "professions and scales")
-    p.add_argument("--admin", metavar="USERNAME", help="also create the first administrator account, only "
-                   "while the database has no accounts (password from $CREDTRACK_PASSWORD or a prompt)")
-    p.add_argument("--demo", action="store_true", help="make a database for trying credtrack out, which "
-                   "`credtrack-cli demo` may fill with made-up people and accounts whose password is published "
-                   "(without it the database is for real use and refuses demo data)")
+    p = sub.add_parser(
+        "init", help="create (or upgrade) the database and load the starter frameworks, professions and scales"
+    )
+    p.add_argument(
+        "--admin",
+        metavar="USERNAME",
+        help="also create the first administrator account, only "
+        "while the database has no accounts (password from $CREDTRACK_PASSWORD or a prompt)",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="make a database for trying credtrack out, which "
+        "`credtrack-cli demo` may fill with made-up people and accounts whose password is published "
+        "(without it the database is for real use and refuses demo data)",
+    )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo people, records and accounts")
@@ -30,20 +39,33 @@ def register(sub) -> None:
     dsub = p.add_subparsers(dest="db_command", required=True)
     d = dsub.add_parser("info", help="which database is in use and its schema version")
     d.set_defaults(handler=cmd_db_info)
-    d = dsub.add_parser("check", help="SQLite integrity check, then the audit check of 'credtrack-cli audit verify': "
-                                      "the chain, its checkpoints, and every record against the log")
+    d = dsub.add_parser(
+        "check",
+        help="SQLite integrity check, then the audit check of 'credtrack-cli audit verify': "
+        "the chain, its checkpoints, and every record against the log",
+    )
     d.set_defaults(handler=cmd_db_check)
-    d = dsub.add_parser("backup", help="back up the SQLite database, audit checkpoints and signing key into one "
-                        "file (admin); on PostgreSQL, says how to use pg_dump")
-    d.add_argument("--passphrase-env", metavar="VAR", help="a signing key without a passphrase goes in encrypted "
-                   "with the backup passphrase in this variable (else you are asked)")
+    d = dsub.add_parser(
+        "backup",
+        help="back up the SQLite database, audit checkpoints and signing key into one "
+        "file (admin); on PostgreSQL, says how to use pg_dump",
+    )
+    d.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="a signing key without a passphrase goes in encrypted "
+        "with the backup passphrase in this variable (else you are asked)",
+    )
     d.add_argument("--without-key", action="store_true", help="leave the signing key out of this backup")
     d.add_argument("--to", type=Path, metavar="FOLDER", help="write the backup here (default: the backups folder)")
     d.set_defaults(handler=cmd_db_backup)
     d = dsub.add_parser("backups", help="list the backups in the backups folder")
     d.set_defaults(handler=cmd_db_backups)
-    d = dsub.add_parser("restore", help="replace the SQLite database with a backup after checking it (admin); "
-                        "the current database is backed up first")
+    d = dsub.add_parser(
+        "restore",
+        help="replace the SQLite database with a backup after checking it (admin); "
+        "the current database is backed up first",
+    )
     d.add_argument("file", type=Path, metavar="FILE")
     d.set_defaults(handler=cmd_db_restore)
 
@@ -57,8 +79,11 @@ def register(sub) -> None:
     u.set_defaults(handler=cmd_users_add)
     u = usub.add_parser("list", help="list accounts")
     u.set_defaults(handler=cmd_users_list)
-    u = usub.add_parser("unlock", help="lift the pause after wrong passwords; without --user, the owner of "
-                        "the data folder may run it (when no administrator can sign in)")
+    u = usub.add_parser(
+        "unlock",
+        help="lift the pause after wrong passwords; without --user, the owner of "
+        "the data folder may run it (when no administrator can sign in)",
+    )
     u.add_argument("username")
     u.set_defaults(handler=cmd_users_unlock)
 
@@ -96,12 +121,15 @@ def cmd_init(args) -> int:
     purpose = setup.declare_purpose(db.unit_of_work(), "demo" if args.demo else "live").value
     summary = setup.load_starter_data(db.unit_of_work()).value
     print(f"Database ready: {db.describe()} (for {'a demo' if purpose == 'demo' else 'real use'})")
-    print(f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
-          f"{summary.scales} scales.")
+    print(
+        f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
+        f"{summary.scales} scales."
+    )
     if args.admin:
         password = _new_password(f"Password for {args.admin}: ", "CREDTRACK_PASSWORD")
-        accounts.create_user(db.unit_of_work(), SYSTEM, username=args.admin, password=password, role="admin",
-                             display_name=args.admin)
+        accounts.create_user(
+            db.unit_of_work(), SYSTEM, username=args.admin, password=password, role="admin", display_name=args.admin
+        )
         print(f"Administrator account {args.admin!r} created.")
     return 0
 
@@ -110,13 +138,22 @@ def cmd_demo(args) -> int:
     from credtrack import demo
 
     db = context.database(args)
-    summary = demo.load_demo(db, args.people, seed=args.seed, extra_modules=args.extra_modules,
-                             extra_credentials=args.extra_credentials,
-                             progress=lambda step: print(f"  {step}…", file=sys.stderr))
-    print(f"Demo loaded into {db.describe()}: {summary.people} people in {summary.cohorts} cohorts, "
-          f"{summary.completions} completions, {summary.assessments} sign-offs.")
-    print(f"Demo accounts (password {demo.DEMO_PASSWORD!r}): "
-          + ", ".join(f"{u} ({r})" for u, r, _n, _p in demo.DEMO_USERS))
+    summary = demo.load_demo(
+        db,
+        args.people,
+        seed=args.seed,
+        extra_modules=args.extra_modules,
+        extra_credentials=args.extra_credentials,
+        progress=lambda step: print(f"  {step}…", file=sys.stderr),
+    )
+    print(
+        f"Demo loaded into {db.describe()}: {summary.people} people in {summary.cohorts} cohorts, "
+        f"{summary.completions} completions, {summary.assessments} sign-offs."
+    )
+    print(
+        f"Demo accounts (password {demo.DEMO_PASSWORD!r}): "
+        + ", ".join(f"{u} ({r})" for u, r, _n, _p in demo.DEMO_USERS)
+    )
     for line in demo.after_demo_hooks(db):
         print(line)
     return 0
@@ -161,13 +198,19 @@ def cmd_db_backup(args) -> int:
         return 0
     actor = context.actor(args, db)
     passphrase = _backup_passphrase(args) if not args.without_key else None
-    if passphrase is None and not args.without_key and backups.key_needs_passphrase(db.sqlite_path) \
-            and sys.stdin.isatty():
+    if (
+        passphrase is None
+        and not args.without_key
+        and backups.key_needs_passphrase(db.sqlite_path)
+        and sys.stdin.isatty()
+    ):
         passphrase = _new_password("Backup passphrase for the signing key: ", "CREDTRACK_BACKUP_PASSPHRASE")
     info = backups.create_backup(db, actor, passphrase=passphrase, without_key=args.without_key, folder=args.to).value
     print(f"Backup written: {info.path}")
-    print(f"  schema {info.schema_revision}; audit checkpoints {'included' if info.checkpoints else 'none yet'}; "
-          f"signing key {info.key}")
+    print(
+        f"  schema {info.schema_revision}; audit checkpoints {'included' if info.checkpoints else 'none yet'}; "
+        f"signing key {info.key}"
+    )
     return 0
 
 
@@ -178,8 +221,10 @@ def _backup_passphrase(args) -> str | None:
         return None
     value = os.environ.get(args.passphrase_env)
     if not value:
-        raise ValidationError(f"The environment variable {args.passphrase_env} is empty; set it to the backup "
-                              "passphrase. No backup was made.")
+        raise ValidationError(
+            f"The environment variable {args.passphrase_env} is empty; set it to the backup "
+            "passphrase. No backup was made."
+        )
     return value
 
 
@@ -191,8 +236,10 @@ def cmd_db_backups(args) -> int:
     if not found:
         print(f"No backups in {paths.backups_dir()}.", file=sys.stderr)
     for info in found:
-        print(f"{info.path.name}\t{info.created_at:%Y-%m-%d %H:%M} UTC\t{info.reason}\tschema "
-              f"{info.schema_revision}\tkey {info.key}")
+        print(
+            f"{info.path.name}\t{info.created_at:%Y-%m-%d %H:%M} UTC\t{info.reason}\tschema "
+            f"{info.schema_revision}\tkey {info.key}"
+        )
     return 0
 
 
@@ -205,8 +252,10 @@ def cmd_db_restore(args) -> int:
 
     url = config.database_url(getattr(args, "database_url", None))
     if not url.startswith("sqlite"):
-        raise ValidationError("This workstation uses a PostgreSQL database; restore it on the server with "
-                              "pg_restore. Nothing was restored.")
+        raise ValidationError(
+            "This workstation uses a PostgreSQL database; restore it on the server with "
+            "pg_restore. Nothing was restored."
+        )
     target = Path(make_url(url).database or "")
     actor = None
     if backups.usable(target):
@@ -230,8 +279,15 @@ def cmd_users_add(args) -> int:
     actor = context.actor(args, db)
     person_id = people.find_by_external_id(db.unit_of_work(), actor, args.person).id if args.person else None
     password = _new_password(f"Password for {args.username}: ", "CREDTRACK_NEW_PASSWORD")
-    row = accounts.create_user(db.unit_of_work(), actor, username=args.username, password=password, role=args.role,
-                               display_name=args.name, person_id=person_id).value
+    row = accounts.create_user(
+        db.unit_of_work(),
+        actor,
+        username=args.username,
+        password=password,
+        role=args.role,
+        display_name=args.name,
+        person_id=person_id,
+    ).value
     print(f"Account {row.username!r} ({row.role}) created.")
     return 0
 

@@ -25,9 +25,11 @@ def register(sub) -> None:
     t.add_argument("file", type=Path)
     t.add_argument("--name", help="the institution's name (default: as the bundle gives it)")
     t.set_defaults(handler=cmd_import_bundle)
-    for command, status, words in (("retire", "retired", "its certificates still verify"),
-                                   ("distrust", "distrusted", "its certificates no longer verify"),
-                                   ("trust-again", "trusted", "trust it again")):
+    for command, status, words in (
+        ("retire", "retired", "its certificates still verify"),
+        ("distrust", "distrusted", "its certificates no longer verify"),
+        ("trust-again", "trusted", "trust it again"),
+    ):
         t = tsub.add_parser(command, help=f"mark a trusted issuer's key {status} ({words})")
         t.add_argument("key", metavar="FINGERPRINT_OR_KID")
         t.set_defaults(handler=cmd_status, status=status)
@@ -38,8 +40,11 @@ def register(sub) -> None:
 
 
 def _print(info: IssuerInfo) -> None:
-    listed = f"revocations as of {info.revocation_list_as_of:%Y-%m-%d %H:%M}" if info.revocation_list_as_of \
+    listed = (
+        f"revocations as of {info.revocation_list_as_of:%Y-%m-%d %H:%M}"
+        if info.revocation_list_as_of
         else "no revocation list yet"
+    )
     print(f"{info.name} ({listed})")
     for _kid, fingerprint, status in info.keys:
         print(f"  {fingerprint}\t{status}")
@@ -51,8 +56,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     db = context.database(args)
     issuers = trust.list_issuers(db.unit_of_work())
     if not issuers:
-        print("No other institution is trusted yet: only certificates signed with our own keys verify here. "
-              "'credtrack-cli trust import-bundle FILE' trusts one.")
+        print(
+            "No other institution is trusted yet: only certificates signed with our own keys verify here. "
+            "'credtrack-cli trust import-bundle FILE' trusts one."
+        )
     for info in issuers:
         _print(info)
     return 0
@@ -94,7 +101,8 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
 
     db = context.database(args)
     actor = context.actor(args, db)
-    args.file.write_text(trust.export_bundle(db.unit_of_work(), actor, passphrase=_passphrase(args)).value + "\n",
-                         encoding="utf-8")
+    args.file.write_text(
+        trust.export_bundle(db.unit_of_work(), actor, passphrase=_passphrase(args)).value + "\n", encoding="utf-8"
+    )
     print(args.file)
     return 0

@@ -27,6 +27,8 @@ def cmd_verifier_export(args: argparse.Namespace) -> int:
     tmp = args.file.with_name(args.file.name + ".part")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(args.file)
-    print(f"{args.file} ({len(html.encode('utf-8')) // 1024} KB). Publish it on your web site, or hand the file over; "
-          "it needs no network.")
+    print(
+        f"{args.file} ({len(html.encode('utf-8')) // 1024} KB). Publish it on your web site, or hand the file over; "
+        "it needs no network."
+    )
     return 0

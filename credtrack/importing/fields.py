@@ -10,8 +10,15 @@ from pathlib import Path
 from credtrack.errors import CredtrackError
 
 KINDS = ("people", "enrolments", "completions", "assessments")
-KIND_ALIASES = {"preceptors": "people", "persons": "people", "staff": "people", "learners": "people",
-                "enrollments": "enrolments", "signoffs": "assessments", "sign-offs": "assessments"}
+KIND_ALIASES = {
+    "preceptors": "people",
+    "persons": "people",
+    "staff": "people",
+    "learners": "people",
+    "enrollments": "enrolments",
+    "signoffs": "assessments",
+    "sign-offs": "assessments",
+}
 
 
 @dataclass(frozen=True)
@@ -22,9 +29,24 @@ class Field:
     synonyms: tuple[str, ...] = ()
 
 
-_PERSON_ID = Field("external_id", "External ID", True,
-                   ("id", "person id", "employee id", "employee number", "employee no", "staff id",
-                    "staff number", "student id", "student number", "learner id", "user id"))
+_PERSON_ID = Field(
+    "external_id",
+    "External ID",
+    True,
+    (
+        "id",
+        "person id",
+        "employee id",
+        "employee number",
+        "employee no",
+        "staff id",
+        "staff number",
+        "student id",
+        "student number",
+        "learner id",
+        "user id",
+    ),
+)
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "people": (
@@ -35,24 +57,35 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("email", "Email", False, ("e-mail", "email address", "mail")),
         Field("profession", "Profession", False, ("discipline", "role", "profession code", "job family")),
         Field("unit", "Unit", False, ("department", "dept", "ward", "unit department", "service", "team")),
-        Field("start_date", "Start date", False, ("start", "hire date", "hired", "date hired", "started",
-                                                   "hire")),
-        Field("end_date", "End date", False, ("end", "left", "left on", "termination date", "leaving date",
-                                               "separation date")),
+        Field("start_date", "Start date", False, ("start", "hire date", "hired", "date hired", "started", "hire")),
+        Field(
+            "end_date",
+            "End date",
+            False,
+            ("end", "left", "left on", "termination date", "leaving date", "separation date"),
+        ),
         Field("status", "Status", False, ()),
     ),
     "enrolments": (
         _PERSON_ID,
         Field("cohort", "Cohort", True, ("cohort code", "group", "intake")),
-        Field("enrolled_on", "Enrolled on", False, ("enrolled", "enrolment date", "enrollment date",
-                                                     "date enrolled", "enrolled date")),
+        Field(
+            "enrolled_on",
+            "Enrolled on",
+            False,
+            ("enrolled", "enrolment date", "enrollment date", "date enrolled", "enrolled date"),
+        ),
         Field("status", "Status", False, ("enrolment status", "enrollment status")),
     ),
     "completions": (
         _PERSON_ID,
         Field("module", "Module", True, ("module code", "course", "course code", "course id", "activity")),
-        Field("completed_on", "Completed on", True, ("completed", "completion date", "date completed",
-                                                      "date", "completed date")),
+        Field(
+            "completed_on",
+            "Completed on",
+            True,
+            ("completed", "completion date", "date completed", "date", "completed date"),
+        ),
         Field("evidence", "Evidence", False, ("note", "notes", "comment", "evidence note")),
     ),
     "assessments": (
@@ -60,13 +93,20 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("competency", "Competency", True, ("competency code", "ipec code", "sub competency")),
         Field("level", "Level", True, ("rating", "score", "level code", "entrustment")),
         Field("scale", "Scale", False, ("scale code", "rating scale")),
-        Field("assessed_on", "Assessed on", True, ("date", "assessed", "assessment date", "signed off",
-                                                    "sign off date", "date assessed")),
+        Field(
+            "assessed_on",
+            "Assessed on",
+            True,
+            ("date", "assessed", "assessment date", "signed off", "sign off date", "date assessed"),
+        ),
         Field("method", "Method", False, ("assessment method",)),
-        Field("assessor_external_id", "Assessor external ID", False, ("assessor id", "preceptor id",
-                                                                       "assessor employee id")),
-        Field("assessor_name", "Assessor name", False, ("assessor", "preceptor", "preceptor name",
-                                                         "signed by")),
+        Field(
+            "assessor_external_id",
+            "Assessor external ID",
+            False,
+            ("assessor id", "preceptor id", "assessor employee id"),
+        ),
+        Field("assessor_name", "Assessor name", False, ("assessor", "preceptor", "preceptor name", "signed by")),
         Field("assessor_profession", "Assessor profession", False, ("preceptor profession",)),
         Field("setting", "Setting", False, ("location", "clinical setting")),
         Field("comment", "Comment", False, ("comments", "feedback", "notes")),
@@ -127,8 +167,10 @@ def resolve_mapping(
     left_out = {field for field, header in (explicit or {}).items() if not header}
     for field, header in (explicit or {}).items():
         if field not in names:
-            raise MappingError(f"The mapping names {field!r}, which is not a field of a {kind} import "
-                               f"(fields: {', '.join(sorted(names))}).")
+            raise MappingError(
+                f"The mapping names {field!r}, which is not a field of a {kind} import "
+                f"(fields: {', '.join(sorted(names))})."
+            )
         if header and header not in present:
             raise MappingError(f"The mapping maps {field} to column {header!r}, which is not in the file.")
         if header:

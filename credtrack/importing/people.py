@@ -37,8 +37,12 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         return
     reader.prepare_dates("start_date", "end_date")
     professions, profession_codes = profession_lookup(session)
-    existing = {row.external_id: row for row in session.connection().execute(
-        select(Person.id, Person.external_id, Person.version, *(getattr(Person, f) for f in PERSON_FIELDS)))}
+    existing = {
+        row.external_id: row
+        for row in session.connection().execute(
+            select(Person.id, Person.external_id, Person.version, *(getattr(Person, f) for f in PERSON_FIELDS))
+        )
+    }
     seen: dict[str, int] = {}
     now = utcnow()
     plan.constants = {"version": 1, "created_at": now, "updated_at": now}
@@ -67,8 +71,9 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         if profession:
             pid = professions.get(lookup_key(profession))
             if pid is None:
-                reader.problem("profession", f"unknown profession {profession!r} (known: "
-                                             f"{describe_choices(profession_codes)})")
+                reader.problem(
+                    "profession", f"unknown profession {profession!r} (known: {describe_choices(profession_codes)})"
+                )
             else:
                 values["profession_id"] = pid
         unit = reader.text("unit", max_length=120)
@@ -93,16 +98,27 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
             start = values.get("start_date", current.start_date)
             end = values.get("end_date", current.end_date)
         if start is not None and end is not None and end < start:
-            reader.problem("end_date", f"impossible date: end date {end.isoformat()} is before the start "
-                                       f"date {start.isoformat()}")
-        if "status" not in values and end is not None and end <= reader.today and \
-                (current is None or current.status == "active"):
+            reader.problem(
+                "end_date", f"impossible date: end date {end.isoformat()} is before the start date {start.isoformat()}"
+            )
+        if (
+            "status" not in values
+            and end is not None
+            and end <= reader.today
+            and (current is None or current.status == "active")
+        ):
             values["status"] = "inactive"  # they have left: no longer active from their leaving date
         if current is None:
-            full = {"external_id": external_id, "full_name": values.get("full_name", ""),
-                    "email": values.get("email"), "profession_id": values.get("profession_id"),
-                    "unit": values.get("unit"), "start_date": values.get("start_date"),
-                    "end_date": values.get("end_date"), "status": values.get("status", "active")}
+            full = {
+                "external_id": external_id,
+                "full_name": values.get("full_name", ""),
+                "email": values.get("email"),
+                "profession_id": values.get("profession_id"),
+                "unit": values.get("unit"),
+                "start_date": values.get("start_date"),
+                "end_date": values.get("end_date"),
+                "status": values.get("status", "active"),
+            }
             full["search_key"] = f"{fold(full['full_name'])} {fold(external_id)}"
             plan.inserts.append(full)
             plan.inserted_keys.append(external_id)
@@ -117,5 +133,6 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         merged.update(b_id=current.id, b_version=current.version, version=current.version + 1, updated_at=now)
         plan.updates.append(merged)
         plan.updated_keys.append(external_id)
-        plan.update_diffs.append({"external_id": external_id,
-                                  "changed": {f: [old, new] for f, (old, new) in diff.items()}})
+        plan.update_diffs.append(
+            {"external_id": external_id, "changed": {f: [old, new] for f, (old, new) in diff.items()}}
+        )

@@ -51,8 +51,16 @@ class Plan:
 class RowReader:
     """Reads mapped cells row by row and records problems against the right row and column."""
 
-    def __init__(self, kind: str, table: Table, mapping: dict[str, str], plan: Plan, options: ImportOptions,
-                 progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        table: Table,
+        mapping: dict[str, str],
+        plan: Plan,
+        options: ImportOptions,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
         self.table = table
         self.plan = plan
         self.options = options
@@ -78,8 +86,13 @@ class RowReader:
         ok = True
         for name in names:
             if name not in self.columns:
-                self.plan.problems.append(Problem(None, self.labels.get(name, name),
-                                                  "missing required field: no column of the file is mapped to it"))
+                self.plan.problems.append(
+                    Problem(
+                        None,
+                        self.labels.get(name, name),
+                        "missing required field: no column of the file is mapped to it",
+                    )
+                )
                 ok = False
         return ok
 
@@ -101,8 +114,9 @@ class RowReader:
                 if self.progress is not None:
                     self.progress(i, total, "checking")
             first = cells[0] if cells else None
-            if not (type(first) is str and first.strip()) and \
-                    all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            if not (type(first) is str and first.strip()) and all(
+                c is None or (isinstance(c, str) and not c.strip()) for c in cells
+            ):
                 continue  # a blank row (the first cell filled in settles that it is not)
             self.row = self.table.row_number(i)
             if self._misaligned(cells):
@@ -121,13 +135,20 @@ class RowReader:
         if not filled or filled[-1] <= width:
             return False
         separator = DELIMITER_NAMES.get(self.table.delimiter, "separator")
-        advice = (f"a value containing a {separator} (such as a name written 'Okafor, Ben') must be in double "
-                  "quotes, or every later value moves one column to the right" if self.table.delimiter
-                  else "remove the values to the right of the last headed column, or give them a header")
-        self.plan.problems.append(Problem(
-            self.row, None,
-            f"this row has {filled[-1]} cells but the header has {width} columns, so its values do not line up "
-            f"with the headings; {advice}. Nothing from this row was read."))
+        advice = (
+            f"a value containing a {separator} (such as a name written 'Okafor, Ben') must be in double "
+            "quotes, or every later value moves one column to the right"
+            if self.table.delimiter
+            else "remove the values to the right of the last headed column, or give them a header"
+        )
+        self.plan.problems.append(
+            Problem(
+                self.row,
+                None,
+                f"this row has {filled[-1]} cells but the header has {width} columns, so its values do not line up "
+                f"with the headings; {advice}. Nothing from this row was read.",
+            )
+        )
         return True
 
     def cell(self, name: str) -> Cell:

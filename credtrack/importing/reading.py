@@ -175,8 +175,15 @@ def _table(rows: list[list[Any]], data: bytes, file_name: str, *, encoding: str 
     body = rows[start + 1 :]
     while body and _blank(body[-1]):
         body.pop()
-    return Table(headers=headers, rows=body, sha256=digest, file_name=file_name, encoding=encoding,
-                 delimiter=delimiter, first_row=start + 2)
+    return Table(
+        headers=headers,
+        rows=body,
+        sha256=digest,
+        file_name=file_name,
+        encoding=encoding,
+        delimiter=delimiter,
+        first_row=start + 2,
+    )
 
 
 def _blank(row: list[Any]) -> bool:

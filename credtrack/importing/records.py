@@ -50,11 +50,17 @@ def enrolled_for_module(session: Session, module_ids: list[int]) -> set[tuple[in
     """(person, module) pairs where the person is actively enrolled in a cohort whose credentials need the module."""
     if not module_ids:
         return set()
-    return {(p, m) for p, m in session.execute(  # module_id IN (...) is never NULL: the test only narrows
-        select(Enrolment.person_id, CredentialRequirement.module_id).distinct()
-        .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-        .join(CredentialRequirement, CredentialRequirement.credential_id == CohortCredential.credential_id)
-        .where(Enrolment.status == "active", CredentialRequirement.module_id.in_(module_ids))) if m is not None}
+    return {
+        (p, m)
+        for p, m in session.execute(  # module_id IN (...) is never NULL: the test only narrows
+            select(Enrolment.person_id, CredentialRequirement.module_id)
+            .distinct()
+            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+            .join(CredentialRequirement, CredentialRequirement.credential_id == CohortCredential.credential_id)
+            .where(Enrolment.status == "active", CredentialRequirement.module_id.in_(module_ids))
+        )
+        if m is not None
+    }
 
 
 def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: ImportOptions) -> None:
@@ -68,8 +74,12 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
         cohorts[lookup_key(code)] = (cid, start)
         cohorts.setdefault(lookup_key(name), (cid, start))
         codes.append(code)
-    existing = {(r.cohort_id, r.person_id): r for r in session.connection().execute(
-        select(Enrolment.id, Enrolment.cohort_id, Enrolment.person_id, Enrolment.status, Enrolment.version))}
+    existing = {
+        (r.cohort_id, r.person_id): r
+        for r in session.connection().execute(
+            select(Enrolment.id, Enrolment.cohort_id, Enrolment.person_id, Enrolment.status, Enrolment.version)
+        )
+    }
     seen: dict[tuple[int, int], int] = {}
     now = utcnow()
     plan.constants = {"version": 1, "updated_at": now}
@@ -87,26 +97,41 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
             continue
         key = (cohort[0], pid)
         if key in seen:
-            reader.problem("external_id", f"duplicate enrolment: row {seen[key]} enrols the same person "
-                                          f"in {cohort_text!r}")
+            reader.problem(
+                "external_id", f"duplicate enrolment: row {seen[key]} enrols the same person in {cohort_text!r}"
+            )
             continue
         seen[key] = row
         current = existing.get(key)
         if current is None:
-            plan.inserts.append({"cohort_id": cohort[0], "person_id": pid, "status": status,
-                                 "enrolled_on": enrolled_on or cohort[1] or options.now()})
+            plan.inserts.append(
+                {
+                    "cohort_id": cohort[0],
+                    "person_id": pid,
+                    "status": status,
+                    "enrolled_on": enrolled_on or cohort[1] or options.now(),
+                }
+            )
             plan.inserted_keys.append(f"{cohort_text}:{reader.text('external_id')}")
         elif reader.has("status") and current.status != status:
-            plan.updates.append({"b_id": current.id, "b_version": current.version, "status": status,
-                                 "version": current.version + 1, "updated_at": now})
+            plan.updates.append(
+                {
+                    "b_id": current.id,
+                    "b_version": current.version,
+                    "status": status,
+                    "version": current.version + 1,
+                    "updated_at": now,
+                }
+            )
             plan.updated_keys.append(f"{cohort_text}:{reader.text('external_id')}")
             plan.update_diffs.append({"enrolment_id": current.id, "changed": {"status": [current.status, status]}})
         else:
             plan.unchanged += 1
 
 
-def plan_completions(session: Session, reader: RowReader, plan: Plan, options: ImportOptions,
-                     recorded_by: int | None) -> None:
+def plan_completions(
+    session: Session, reader: RowReader, plan: Plan, options: ImportOptions, recorded_by: int | None
+) -> None:
     if not reader.require_columns("external_id", "module", "completed_on"):
         return
     reader.prepare_dates("completed_on")
@@ -114,19 +139,35 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
     archived = archived_people(session)
     modules: dict[str, tuple[int, bool, bool, bool]] = {}
     codes = []
-    for mid, code, verify, enrol, active in session.execute(select(
-            Module.id, Module.code, Module.requires_verification, Module.requires_enrolment, Module.active)):
+    for mid, code, verify, enrol, active in session.execute(
+        select(Module.id, Module.code, Module.requires_verification, Module.requires_enrolment, Module.active)
+    ):
         modules[lookup_key(code)] = (mid, verify, enrol, active)
         codes.append(code)
     enrolled = enrolled_for_module(session, [m[0] for m in modules.values() if m[2]])
     module_ids = [m[0] for m in modules.values()]
-    existing = set(session.connection().execute(
-        select(Completion.person_id, Completion.module_id, Completion.completed_on)
-        .where(Completion.voided_at.is_(None), Completion.module_id.in_(module_ids))).all()) if module_ids else set()
+    existing = (
+        set(
+            session.connection()
+            .execute(
+                select(Completion.person_id, Completion.module_id, Completion.completed_on).where(
+                    Completion.voided_at.is_(None), Completion.module_id.in_(module_ids)
+                )
+            )
+            .all()
+        )
+        if module_ids
+        else set()
+    )
     seen: dict[tuple[int, int, dt.date], int] = {}
     now = utcnow()
-    plan.constants = {"source": IMPORT_SOURCE, "recorded_by_id": recorded_by, "recorded_at": now, "version": 1,
-                      "updated_at": now}
+    plan.constants = {
+        "source": IMPORT_SOURCE,
+        "recorded_by_id": recorded_by,
+        "recorded_at": now,
+        "version": 1,
+        "updated_at": now,
+    }
     evidence_mapped = reader.has("evidence")
     for row in reader:
         pid = _person(reader, people, archived)
@@ -142,8 +183,11 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         if pid is None or module is None or completed_on is None:
             continue
         if module[2] and (pid, module[0]) not in enrolled:
-            reader.problem("module", f"module {module_text!r} requires an enrolment, and this person is not "
-                                     "actively enrolled in a cohort that includes it: import the enrolment first")
+            reader.problem(
+                "module",
+                f"module {module_text!r} requires an enrolment, and this person is not "
+                "actively enrolled in a cohort that includes it: import the enrolment first",
+            )
             continue
         key = (pid, module[0], completed_on)
         if key in seen:
@@ -153,6 +197,12 @@ def plan_completions(session: Session, reader: RowReader, plan: Plan, options: I
         if key in existing:
             plan.unchanged += 1
             continue
-        plan.inserts.append({"person_id": pid, "module_id": module[0], "completed_on": completed_on,
-                             "evidence": evidence, "verification": "pending" if module[1] else "not_required"})
-
+        plan.inserts.append(
+            {
+                "person_id": pid,
+                "module_id": module[0],
+                "completed_on": completed_on,
+                "evidence": evidence,
+                "verification": "pending" if module[1] else "not_required",
+            }
+        )

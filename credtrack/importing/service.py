@@ -28,8 +28,12 @@ SIGNOFF_IMPORT_ATTESTATION = (
     "assessor named on it, and that I am authorised to bring them into credtrack."
 )
 
-CHANGES = {"people": Change.PEOPLE, "enrolments": Change.COHORTS, "completions": Change.RECORDS,
-           "assessments": Change.RECORDS}
+CHANGES = {
+    "people": Change.PEOPLE,
+    "enrolments": Change.COHORTS,
+    "completions": Change.RECORDS,
+    "assessments": Change.RECORDS,
+}
 
 
 @dataclass(frozen=True)
@@ -67,25 +71,49 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "imported" if self.committed else "would import"
-        return (f"{self.file_name}: {self.rows} rows; {verb} {self.inserted} new, {self.updated} updated, "
-                f"{self.unchanged} already present.")
+        return (
+            f"{self.file_name}: {self.rows} rows; {verb} {self.inserted} new, {self.updated} updated, "
+            f"{self.unchanged} already present."
+        )
 
 
-def preview(kind: str, path: str | Path, *, mapping: dict[str, str] | None = None, sample_rows: int = 20,
-            remembered: dict[str, str] | None = None) -> FilePreview:
+def preview(
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    sample_rows: int = 20,
+    remembered: dict[str, str] | None = None,
+) -> FilePreview:
     """Read the file and suggest a mapping (explicit, then remembered, then by header name)."""
     kind = fields_mod.canonical_kind(kind)
     table = read_table(path)
     if remembered is None:
         remembered = fields_mod.remembered_mapping(kind)
     resolved = fields_mod.resolve_mapping(kind, table.headers, mapping, remembered)
-    return FilePreview(kind, table.headers, table.rows[:sample_rows], len(table.rows), resolved, table.encoding,
-                       DELIMITER_NAMES.get(table.delimiter, table.delimiter))
+    return FilePreview(
+        kind,
+        table.headers,
+        table.rows[:sample_rows],
+        len(table.rows),
+        resolved,
+        table.encoding,
+        DELIMITER_NAMES.get(table.delimiter, table.delimiter),
+    )
 
 
-def check(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, mapping: dict[str, str] | None = None,
-          options: ImportOptions | None = None, progress: Progress | None = None, cancel: Cancel | None = None,
-          remembered: dict[str, str] | None = None) -> ImportReport:
+def check(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    remembered: dict[str, str] | None = None,
+) -> ImportReport:
     """The dry run: every problem by row and column, and what an import would do. Writes nothing."""
     require(actor, "records.import")
     with uow:
@@ -93,11 +121,21 @@ def check(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, mapping
     return report
 
 
-def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
-               mapping: dict[str, str] | None = None, options: ImportOptions | None = None,
-               progress: Progress | None = None, cancel: Cancel | None = None,
-               remembered: dict[str, str] | None = None, remember: bool = True,
-               attestation_accepted: bool = False, password: str | None = None) -> Result[ImportReport]:
+def run_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    remembered: dict[str, str] | None = None,
+    remember: bool = True,
+    attestation_accepted: bool = False,
+    password: str | None = None,
+) -> Result[ImportReport]:
     """Check and write the file in one transaction: all of it or, on any problem, none of it.
 
     Importing sign-offs is an attested act: ``attestation_accepted`` (of SIGNOFF_IMPORT_ATTESTATION) and
@@ -117,8 +155,11 @@ def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
         if plan.inserts or plan.updates:
             if signed:
                 if not attestation_accepted:
-                    raise ValidationError("Importing sign-offs is an attested act: accept the attestation and "
-                                          "re-enter your password to sign for the file.", field="attestation")
+                    raise ValidationError(
+                        "Importing sign-offs is an attested act: accept the attestation and "
+                        "re-enter your password to sign for the file.",
+                        field="attestation",
+                    )
                 reauthenticate(uow.session, actor, password or "", checked=checked)
             new_ids = write_plan(uow.session, plan, progress, cancel)
             summary = audit_summary(plan, new_ids)
@@ -126,9 +167,14 @@ def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
                 summary["attestation"] = SIGNOFF_IMPORT_ATTESTATION
                 summary["historical_unverified"] = sum(1 for r in plan.inserts if r["verification"] == "pending")
             event = audit.record(
-                uow.session, actor, f"import.{report.kind}", "import", report.sha256,
+                uow.session,
+                actor,
+                f"import.{report.kind}",
+                "import",
+                report.sha256,
                 after={"file": report.file_name, "sha256": report.sha256, "kind": report.kind, **summary},
-                reauthenticated=signed, note=f"Imported {report.file_name}",
+                reauthenticated=signed,
+                note=f"Imported {report.file_name}",
             )
             report.audit_event_id = event.id
             changes = CHANGES[report.kind] | Change.AUDIT
@@ -139,9 +185,17 @@ def run_import(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *,
     return Result(report, changes)
 
 
-def _plan(session: Session, actor: Actor, kind: str, path: str | Path, mapping: dict[str, str] | None,
-          options: ImportOptions | None, progress: Progress | None, cancel: Cancel | None,
-          remembered: dict[str, str] | None) -> tuple[ImportReport, Plan | None]:
+def _plan(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    path: str | Path,
+    mapping: dict[str, str] | None,
+    options: ImportOptions | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    remembered: dict[str, str] | None,
+) -> tuple[ImportReport, Plan | None]:
     kind = fields_mod.canonical_kind(kind)
     options = options or ImportOptions()
     report = ImportReport(kind=kind, file_name=Path(path).name)
@@ -166,8 +220,16 @@ def _plan(session: Session, actor: Actor, kind: str, path: str | Path, mapping: 
     return report, plan
 
 
-def build_plan(session: Session, actor: Actor, kind: str, table: Table, mapping: dict[str, str],
-               options: ImportOptions, progress: Progress | None = None, cancel: Cancel | None = None) -> Plan:
+def build_plan(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    table: Table,
+    mapping: dict[str, str],
+    options: ImportOptions,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Plan:
     plan = Plan(kind=kind)
     reader = RowReader(kind, table, mapping, plan, options, progress, cancel)
     if kind == "people":
@@ -179,5 +241,3 @@ def build_plan(session: Session, actor: Actor, kind: str, table: Table, mapping:
     else:
         plan_assessments(session, reader, plan, options)
     return plan
-
-

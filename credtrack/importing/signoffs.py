@@ -22,8 +22,7 @@ class _Catalog:
 
     def __init__(self, session: Session) -> None:
         by_code: dict[str, list[int]] = defaultdict(list)
-        for cid, code, fw in session.execute(
-                select(Competency.id, Competency.code, Framework.code).join(Framework)):
+        for cid, code, fw in session.execute(select(Competency.id, Competency.code, Framework.code).join(Framework)):
             by_code[lookup_key(code)].append(cid)
             by_code[lookup_key(f"{fw}:{code}")].append(cid)
         self.competencies = dict(by_code)
@@ -31,7 +30,8 @@ class _Catalog:
         self.levels: dict[int, dict[str, int]] = defaultdict(dict)
         self.level_codes: dict[int, list[str]] = defaultdict(list)
         for lid, sid, code, level_label, rank in session.execute(
-                select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.code, ScaleLevel.label, ScaleLevel.rank)):
+            select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.code, ScaleLevel.label, ScaleLevel.rank)
+        ):
             keys = self.levels[sid]
             for key in (lookup_key(level_label), str(rank), lookup_key(code)):  # code wins over rank
                 keys[key] = lid
@@ -52,21 +52,36 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
     people: dict[str, tuple[int, int | None, str]] = {}
     by_name: dict[str, list[tuple[int, int | None, str]]] = defaultdict(list)
     for pid, ext, prof, name in session.connection().execute(
-            select(Person.id, Person.external_id, Person.profession_id, Person.full_name)):
+        select(Person.id, Person.external_id, Person.profession_id, Person.full_name)
+    ):
         people[ext] = (pid, prof, name)
         by_name[lookup_key(name)].append((pid, prof, name))
     professions, profession_codes = profession_lookup(session)
     archived = archived_people(session)
     existing = {
         (r.person_id, r.competency_id, r.assessed_on, r.level_id, r.assessor_person_id or lookup_key(r.assessor_name))
-        for r in session.connection().execute(select(
-            Assessment.person_id, Assessment.competency_id, Assessment.assessed_on, Assessment.level_id,
-            Assessment.assessor_person_id, Assessment.assessor_name).where(Assessment.voided_at.is_(None)))
+        for r in session.connection().execute(
+            select(
+                Assessment.person_id,
+                Assessment.competency_id,
+                Assessment.assessed_on,
+                Assessment.level_id,
+                Assessment.assessor_person_id,
+                Assessment.assessor_name,
+            ).where(Assessment.voided_at.is_(None))
+        )
     }
     seen: dict[tuple, int] = {}
-    plan.constants = {"attestation_text": IMPORTED_ATTESTATION, "attestation_accepted": True,
-                      "assessor_user_id": None, "reauthenticated": False, "source": IMPORT_SOURCE,
-                      "recorded_at": utcnow(), "version": 1, "updated_at": utcnow()}
+    plan.constants = {
+        "attestation_text": IMPORTED_ATTESTATION,
+        "attestation_accepted": True,
+        "assessor_user_id": None,
+        "reauthenticated": False,
+        "source": IMPORT_SOURCE,
+        "recorded_at": utcnow(),
+        "version": 1,
+        "updated_at": utcnow(),
+    }
     for row in reader:
         external_id = reader.text("external_id", required=True, max_length=64)
         person = people.get(external_id) if external_id else None
@@ -84,8 +99,15 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         assessor, assessor_name, assessor_profession, verification = found or (False, "", None, "")
         setting = reader.text("setting", max_length=200)
         comment = reader.text("comment", max_length=4000)
-        if (person is None or competency_id is None or scale is None or level_id is None or assessed_on is None
-                or method is None or assessor is False):
+        if (
+            person is None
+            or competency_id is None
+            or scale is None
+            or level_id is None
+            or assessed_on is None
+            or method is None
+            or assessor is False
+        ):
             continue
         if assessor is not None and assessor == person[0]:
             reader.problem("assessor_external_id", "a person cannot sign off their own competencies")
@@ -98,29 +120,46 @@ def plan_assessments(session: Session, reader: RowReader, plan: Plan, options: I
         if key in existing:
             plan.unchanged += 1
             continue
-        plan.inserts.append({
-            "person_id": person[0], "competency_id": competency_id, "scale_id": scale[0], "level_id": level_id,
-            "assessed_on": assessed_on, "method": method, "setting": setting, "comment": comment,
-            "assessor_person_id": assessor, "assessor_name": assessor_name,
-            "assessor_profession_id": assessor_profession, "verification": verification,
-        })
+        plan.inserts.append(
+            {
+                "person_id": person[0],
+                "competency_id": competency_id,
+                "scale_id": scale[0],
+                "level_id": level_id,
+                "assessed_on": assessed_on,
+                "method": method,
+                "setting": setting,
+                "comment": comment,
+                "assessor_person_id": assessor,
+                "assessor_name": assessor_name,
+                "assessor_profession_id": assessor_profession,
+                "verification": verification,
+            }
+        )
 
 
 def _default_scale(reader: RowReader, catalog: _Catalog, options: ImportOptions) -> tuple[int, str] | None | bool:
     if options.default_scale:
         scale = catalog.scales.get(lookup_key(options.default_scale))
         if scale is None:
-            reader.plan.problems.append(reader_problem(f"unknown scale {options.default_scale!r} (known: "
-                                                       f"{describe_choices([c for _, c in catalog.scales.values()])})"))
+            reader.plan.problems.append(
+                reader_problem(
+                    f"unknown scale {options.default_scale!r} (known: "
+                    f"{describe_choices([c for _, c in catalog.scales.values()])})"
+                )
+            )
             return False
         return scale
     if reader.has("scale"):
         return None
     if len(catalog.scales) == 1:
         return next(iter(catalog.scales.values()))
-    reader.plan.problems.append(reader_problem(
-        "missing required field: no column is mapped to Scale and several scales exist; add a scale column "
-        "or choose a default scale"))
+    reader.plan.problems.append(
+        reader_problem(
+            "missing required field: no column is mapped to Scale and several scales exist; add a scale column "
+            "or choose a default scale"
+        )
+    )
     return False
 
 
@@ -137,8 +176,10 @@ def _competency(reader: RowReader, catalog: _Catalog) -> int | None:
         reader.problem("competency", f"unknown competency code {code!r}")
         return None
     if len(matches) > 1:
-        reader.problem("competency", f"competency code {code!r} is in several frameworks; write it as "
-                                     "FRAMEWORK:CODE, e.g. IPEC-2023:VE1")
+        reader.problem(
+            "competency",
+            f"competency code {code!r} is in several frameworks; write it as FRAMEWORK:CODE, e.g. IPEC-2023:VE1",
+        )
         return None
     return matches[0]
 
@@ -152,8 +193,9 @@ def _scale(reader: RowReader, catalog: _Catalog, default: tuple[int, str] | None
         return None
     scale = catalog.scales.get(lookup_key(code))
     if scale is None:
-        reader.problem("scale", f"unknown scale {code!r} (known: "
-                                f"{describe_choices([c for _, c in catalog.scales.values()])})")
+        reader.problem(
+            "scale", f"unknown scale {code!r} (known: {describe_choices([c for _, c in catalog.scales.values()])})"
+        )
     return scale
 
 
@@ -163,8 +205,11 @@ def _level(reader: RowReader, catalog: _Catalog, scale: tuple[int, str] | None) 
         return None
     level_id = catalog.levels.get(scale[0], {}).get(lookup_key(value))
     if level_id is None:
-        reader.problem("level", f"level {value!r} is not in the scale {scale[1]} (levels: "
-                                f"{', '.join(catalog.level_codes.get(scale[0], []))})")
+        reader.problem(
+            "level",
+            f"level {value!r} is not in the scale {scale[1]} (levels: "
+            f"{', '.join(catalog.level_codes.get(scale[0], []))})",
+        )
     return level_id
 
 
@@ -178,9 +223,14 @@ def _method(reader: RowReader, catalog: _Catalog) -> str | None:
     return method
 
 
-def _assessor(reader: RowReader, people: dict[str, tuple[int, int | None, str]],
-              by_name: dict[str, list[tuple[int, int | None, str]]], professions: dict[str, int],
-              profession_codes: list[str], historical: bool) -> tuple[int | None, str, int | None, str] | None:
+def _assessor(
+    reader: RowReader,
+    people: dict[str, tuple[int, int | None, str]],
+    by_name: dict[str, list[tuple[int, int | None, str]]],
+    professions: dict[str, int],
+    profession_codes: list[str],
+    historical: bool,
+) -> tuple[int | None, str, int | None, str] | None:
     """(assessor person id, name, profession id, verification state), or None when the row cannot be imported.
 
     A sign-off counts towards the rules only when its assessor is a person on record with a profession,
@@ -193,15 +243,19 @@ def _assessor(reader: RowReader, people: dict[str, tuple[int, int | None, str]],
     profession_text = reader.text("assessor_profession")
     column = "assessor_external_id" if external_id else "assessor_name"
     if not external_id and not name:
-        reader.problem("assessor_name" if reader.has("assessor_name") else "assessor_external_id",
-                       "missing required field: give the assessor's external id or name")
+        reader.problem(
+            "assessor_name" if reader.has("assessor_name") else "assessor_external_id",
+            "missing required field: give the assessor's external id or name",
+        )
         return None
     stated = None
     if profession_text:
         stated = professions.get(lookup_key(profession_text))
         if stated is None:
-            reader.problem("assessor_profession", f"unknown profession {profession_text!r} (known: "
-                                                  f"{describe_choices(profession_codes)})")
+            reader.problem(
+                "assessor_profession",
+                f"unknown profession {profession_text!r} (known: {describe_choices(profession_codes)})",
+            )
             return None
     person = people.get(external_id) if external_id else None
     if external_id and person is None:
@@ -210,20 +264,30 @@ def _assessor(reader: RowReader, people: dict[str, tuple[int, int | None, str]],
     if person is None:
         matches = by_name.get(lookup_key(name), [])
         if len(matches) > 1:
-            reader.problem("assessor_name", f"{len(matches)} people are named {name!r}: give the assessor's "
-                                            "external id instead")
+            reader.problem(
+                "assessor_name", f"{len(matches)} people are named {name!r}: give the assessor's external id instead"
+            )
             return None
         person = matches[0] if matches else None
     if person is not None and person[1] is not None:
         if stated is not None and stated != person[1]:
-            reader.problem("assessor_profession", f"{person[2]}'s record gives another profession than "
-                                                  f"{profession_text!r}: correct the file or their record")
+            reader.problem(
+                "assessor_profession",
+                f"{person[2]}'s record gives another profession than "
+                f"{profession_text!r}: correct the file or their record",
+            )
             return None
         return person[0], name if external_id and name else person[2], person[1], "not_required"
-    why = (f"the assessor {person[2]!r} has no profession on record" if person is not None else
-           f"the assessor {name!r} is not a person on record")
+    why = (
+        f"the assessor {person[2]!r} has no profession on record"
+        if person is not None
+        else f"the assessor {name!r} is not a person on record"
+    )
     if not historical:
-        reader.problem(column, f"{why}: import preceptors as people (with their profession) first, or import "
-                               "these rows as historical, unverified sign-offs for an educator to confirm")
+        reader.problem(
+            column,
+            f"{why}: import preceptors as people (with their profession) first, or import "
+            "these rows as historical, unverified sign-offs for an educator to confirm",
+        )
         return None
     return (person[0] if person else None), (person[2] if person else name), stated, "pending"

@@ -25,8 +25,9 @@ TABLES: dict[str, Table] = {
 }
 
 
-def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
-               cancel: Cancel | None = None) -> list[int]:
+def write_plan(
+    session: Session, plan: Plan, progress: Progress | None = None, cancel: Cancel | None = None
+) -> list[int]:
     """Insert and update what the plan says; return the new rows' ids in file order."""
     table = TABLES[plan.kind]
     connection = session.connection()
@@ -75,8 +76,9 @@ def write_plan(session: Session, plan: Plan, progress: Progress | None = None,
     return new_ids
 
 
-def _vouch_inserted(session: Session, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]],
-                    ids: list[int]) -> None:
+def _vouch_inserted(
+    session: Session, table: Table, constants: dict[str, Any], rows: list[dict[str, Any]], ids: list[int]
+) -> None:
     """Hand the new rows' digests to the audit log from the values just stored; rows whose stored form
     cannot be told from them are named, to be read back when the transaction commits."""
     if table.name not in record_state.TRACKED:
@@ -143,8 +145,11 @@ def _repack_evidence(connection: Connection, plan: Plan, table: Table, new_ids: 
     changed = [u["b_id"] for u in plan.updates]
     people: set[int] = set()
     for start in range(0, len(changed), CHUNK):
-        people.update(connection.execute(select(table.c.person_id).where(
-            table.c.id.in_(changed[start:start + CHUNK]))).scalars())
+        people.update(
+            connection.execute(
+                select(table.c.person_id).where(table.c.id.in_(changed[start : start + CHUNK]))
+            ).scalars()
+        )
     evidence.refresh(connection, people)
 
 

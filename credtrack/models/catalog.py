@@ -35,9 +35,7 @@ class Framework(IdMixin, VersionedMixin, Base):
     domains: Mapped[list[CompetencyDomain]] = relationship(
         back_populates="framework", order_by="CompetencyDomain.sort_order"
     )
-    competencies: Mapped[list[Competency]] = relationship(
-        back_populates="framework", order_by="Competency.sort_order"
-    )
+    competencies: Mapped[list[Competency]] = relationship(back_populates="framework", order_by="Competency.sort_order")
 
 
 class CompetencyDomain(IdMixin, Base):

@@ -4,7 +4,8 @@ Bulk progress, the dashboard, the compliance matrix and the outcome reports judg
 (``credtrack.rules.judge``). Reading two million completion and sign-off rows into Python costs
 about 1.9 s on the records bench (100,000 people: 1.1 s to read a normalised projection of them,
 0.8 s to group it by person; ``bench/bench_evidence_forms.py``), nearly all the 2 s the whole
-all-people summary may take; reading a hundred thousand packed rows costs 0.09 s. So ``person_evidence`` holds the packed form, rebuildable from
+all-people summary may take; reading a hundred thousand packed rows costs 0.09 s. So ``person_evidence``
+holds the packed form, rebuildable from
 the records at any time (``rebuild``), and it changes in the same transaction as the records:
 
 * every ORM flush that adds or changes a completion or an assessment re-packs that person's row
@@ -53,8 +54,9 @@ class PersonEvidence(Base):
 CHUNK = 500  # people per statement when re-packing named people
 
 _COMPLETION_TOKEN = "module_id || ':' || {day}"
-_SIGN_OFF_TOKEN = ("competency_id || '.' || level_id || ':' || {day} || ':' "
-                   "|| COALESCE(CAST(assessor_profession_id AS VARCHAR), '')")
+_SIGN_OFF_TOKEN = (
+    "competency_id || '.' || level_id || ':' || {day} || ':' || COALESCE(CAST(assessor_profession_id AS VARCHAR), '')"
+)
 _CURRENT_COMPLETION = "voided_at IS NULL AND verification <> 'pending'"
 _STANDING_SIGN_OFF = "voided_at IS NULL AND verification <> 'pending'"
 
@@ -65,7 +67,11 @@ def _sql(connection: Connection) -> dict[str, str]:
     if connection.dialect.name == "sqlite":
         agg, completed, assessed = "group_concat({}, ',')", "completed_on", "assessed_on"
     else:
-        agg, completed, assessed = "string_agg({}, ',')", "CAST(completed_on AS VARCHAR)", "CAST(assessed_on AS VARCHAR)"
+        agg, completed, assessed = (
+            "string_agg({}, ',')",
+            "CAST(completed_on AS VARCHAR)",
+            "CAST(assessed_on AS VARCHAR)",
+        )
     return {
         "completions": "',' || " + agg.format(_COMPLETION_TOKEN.format(day=completed)) + " || ','",
         "sign_offs": "',' || " + agg.format(_SIGN_OFF_TOKEN.format(day=assessed)) + " || ','",
@@ -94,11 +100,17 @@ def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
     ids = sorted(set(person_ids))
     serialise_writers(connection)  # another workstation re-packing the same person waits for this one
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        connection.execute(text("DELETE FROM person_evidence WHERE person_id IN :ids")
-                           .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
-        connection.execute(text(_INSERT + _packed_select(connection, "person_id IN :ids"))
-                           .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
+        chunk = ids[start : start + CHUNK]
+        connection.execute(
+            text("DELETE FROM person_evidence WHERE person_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": chunk},
+        )
+        connection.execute(
+            text(_INSERT + _packed_select(connection, "person_id IN :ids")).bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": chunk},
+        )
 
 
 def rebuild(connection: Connection) -> None:
@@ -110,12 +122,14 @@ def rebuild(connection: Connection) -> None:
 def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int, int] | list[int]]) -> None:
     """Add newly inserted completions (``kind="completions"``) or assessments (``"sign_offs"``) with ids in
     ``id_ranges`` to their people's rows, without re-reading what those people already had."""
-    table, condition = ("completion", _CURRENT_COMPLETION) if kind == "completions" else \
-        ("assessment", _STANDING_SIGN_OFF)
+    table, condition = (
+        ("completion", _CURRENT_COMPLETION) if kind == "completions" else ("assessment", _STANDING_SIGN_OFF)
+    )
     packed = _sql(connection)[kind]
     other = "sign_offs" if kind == "completions" else "completions"
     statement = text(
-        f"INSERT INTO person_evidence (person_id, {kind}, {other}) SELECT person_id, {packed}, '' FROM {table} WHERE id BETWEEN :low AND :high AND {condition} "
+        f"INSERT INTO person_evidence (person_id, {kind}, {other}) SELECT person_id, {packed}, '' FROM {table} "
+        f"WHERE id BETWEEN :low AND :high AND {condition} "
         f"GROUP BY person_id "
         f"ON CONFLICT (person_id) DO UPDATE SET {kind} = CASE WHEN person_evidence.{kind} = '' "
         f"THEN excluded.{kind} ELSE person_evidence.{kind} || substr(excluded.{kind}, 2) END"
@@ -127,9 +141,11 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
 
 def stale_people(connection: Connection) -> list[int]:
     """People whose packed row differs from their records (token order aside); empty when in step."""
+
     def tokens(sql: str) -> dict[int, tuple[set[str], set[str]]]:
-        return {pid: (set(c.split(",")) - {""}, set(s.split(",")) - {""})
-                for pid, c, s in connection.execute(text(sql))}
+        return {
+            pid: (set(c.split(",")) - {""}, set(s.split(",")) - {""}) for pid, c, s in connection.execute(text(sql))
+        }
 
     stored = tokens("SELECT person_id, completions, sign_offs FROM person_evidence")
     fresh = tokens(_packed_select(connection, "1 = 1"))
@@ -139,7 +155,10 @@ def stale_people(connection: Connection) -> list[int]:
 @event.listens_for(Session, "after_flush")
 def _repack_changed_people(session: Session, _context: object) -> None:
     """Re-pack the rows of people whose completions or assessments this flush added or changed."""
-    people = {obj.person_id for obj in (*session.new, *session.dirty, *session.deleted)
-              if isinstance(obj, Completion | Assessment) and obj.person_id is not None}
+    people = {
+        obj.person_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, Completion | Assessment) and obj.person_id is not None
+    }
     if people:
         refresh(session.connection(), people)

@@ -27,9 +27,7 @@ from credtrack.models.people import Person, Profession, User
 _COMPLETION_CURRENT = "voided_at IS NULL AND verification <> 'pending'"
 # Standing sign-offs: not voided, and not historical sign-offs still awaiting an educator's confirmation.
 _ASSESSMENT_STANDING = "voided_at IS NULL AND verification <> 'pending'"
-_VOID_SHAPE = (
-    "(voided_at IS NULL AND void_reason IS NULL) OR (voided_at IS NOT NULL AND length(trim(void_reason)) > 0)"
-)
+_VOID_SHAPE = "(voided_at IS NULL AND void_reason IS NULL) OR (voided_at IS NOT NULL AND length(trim(void_reason)) > 0)"
 
 
 class Completion(IdMixin, VersionedMixin, Base):
@@ -42,8 +40,14 @@ class Completion(IdMixin, VersionedMixin, Base):
         Index("ix_completion_person_module", "person_id", "module_id"),
         Index("ix_completion_module_id", "module_id"),
         # Covers the progress rules' lookups of current completions without touching the table.
-        Index("ix_completion_current", "person_id", "module_id", "completed_on",
-              sqlite_where=text(_COMPLETION_CURRENT), postgresql_where=text(_COMPLETION_CURRENT)),
+        Index(
+            "ix_completion_current",
+            "person_id",
+            "module_id",
+            "completed_on",
+            sqlite_where=text(_COMPLETION_CURRENT),
+            postgresql_where=text(_COMPLETION_CURRENT),
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
@@ -81,11 +85,25 @@ class Assessment(IdMixin, VersionedMixin, Base):
         Index("ix_assessment_person_competency", "person_id", "competency_id"),
         Index("ix_assessment_competency_id", "competency_id"),
         # Covers the progress rules' lookups of standing sign-offs without touching the table.
-        Index("ix_assessment_current", "person_id", "competency_id", "scale_id", "level_id",
-              sqlite_where=text(_ASSESSMENT_STANDING), postgresql_where=text(_ASSESSMENT_STANDING)),
+        Index(
+            "ix_assessment_current",
+            "person_id",
+            "competency_id",
+            "scale_id",
+            "level_id",
+            sqlite_where=text(_ASSESSMENT_STANDING),
+            postgresql_where=text(_ASSESSMENT_STANDING),
+        ),
         # Covers the reports' "first met on" dates of standing sign-offs, read in person order.
-        Index("ix_assessment_dated", "person_id", "competency_id", "level_id", "assessed_on",
-              sqlite_where=text(_ASSESSMENT_STANDING), postgresql_where=text(_ASSESSMENT_STANDING)),
+        Index(
+            "ix_assessment_dated",
+            "person_id",
+            "competency_id",
+            "level_id",
+            "assessed_on",
+            sqlite_where=text(_ASSESSMENT_STANDING),
+            postgresql_where=text(_ASSESSMENT_STANDING),
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))

@@ -80,8 +80,10 @@ class Achievements:
         """``_candidates`` for every credential asked about, from one pass over everyone."""
         if self._all_candidates is not None:
             return self._all_candidates
-        modules = {cid: frozenset(r.target_id for r in rules.requirements if r.kind == MODULE)
-                   for cid, rules in self.rules.items()}
+        modules = {
+            cid: frozenset(r.target_id for r in rules.requirements if r.kind == MODULE)
+            for cid, rules in self.rules.items()
+        }
         by_module: dict[int, list[int]] = defaultdict(list)  # each credential under the rarest of its modules
         for cid, mine in modules.items():
             if mine:
@@ -100,7 +102,7 @@ class Achievements:
     def _holders(self, module: int) -> int:
         """How many people in a sample of a thousand completed the module."""
         if self._sample is None:
-            self._sample = self.evidence.group(self._people[::max(1, len(self._people) // 1000)])
+            self._sample = self.evidence.group(self._people[:: max(1, len(self._people) // 1000)])
         return sum(self._sample.has_completion(module))
 
     def achieved_day(self, person_id: int, credential_id: int) -> str:

@@ -37,22 +37,35 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
     if by not in DIMENSIONS:
         raise ValidationError(f"Group completion by one of: {', '.join(DIMENSIONS)}.", field="by")
     if by == "cohort":
-        assigned = (select(Enrolment.person_id, CohortCredential.credential_id, Cohort.code.label("grp"),
-                           Enrolment.enrolled_on.label("began"))
-                    .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                    .join(Cohort, Cohort.id == Enrolment.cohort_id)
-                    .where(Enrolment.status != "withdrawn").subquery("assigned"))
+        assigned = (
+            select(
+                Enrolment.person_id,
+                CohortCredential.credential_id,
+                Cohort.code.label("grp"),
+                Enrolment.enrolled_on.label("began"),
+            )
+            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+            .join(Cohort, Cohort.id == Enrolment.cohort_id)
+            .where(Enrolment.status != "withdrawn")
+            .subquery("assigned")
+        )
     else:
-        pairs = (select(Enrolment.person_id, CohortCredential.credential_id,
-                        func.min(Enrolment.enrolled_on).label("began"))
-                 .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                 .where(Enrolment.status != "withdrawn")
-                 .group_by(Enrolment.person_id, CohortCredential.credential_id).subquery("pairs"))
+        pairs = (
+            select(Enrolment.person_id, CohortCredential.credential_id, func.min(Enrolment.enrolled_on).label("began"))
+            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+            .where(Enrolment.status != "withdrawn")
+            .group_by(Enrolment.person_id, CohortCredential.credential_id)
+            .subquery("pairs")
+        )
         group = Profession.name if by == "profession" else Person.unit
-        assigned = (select(pairs.c.person_id, pairs.c.credential_id,
-                           func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began)
-                    .join(Person, Person.id == pairs.c.person_id)
-                    .outerjoin(Profession, Profession.id == Person.profession_id).subquery("assigned"))
+        assigned = (
+            select(
+                pairs.c.person_id, pairs.c.credential_id, func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began
+            )
+            .join(Person, Person.id == pairs.c.person_id)
+            .outerjoin(Profession, Profession.id == Person.profession_id)
+            .subquery("assigned")
+        )
     codes = dict(session.execute(select(Credential.id, Credential.code)).all())
     rows = plain_rows(session, select(assigned.c.grp, assigned.c.credential_id, assigned.c.person_id, assigned.c.began))
     check()
@@ -72,10 +85,32 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
     for (grp, code), (n, days) in sorted(((grp, codes[cid]), entry) for (grp, cid), entry in groups.items()):
         done = len(days)
         mean = _round(sum(days) / done, 1) if done else None
-        out.append((grp, code, n, done, _round(done / n) if n else None, mean,
-                    min(days) if days else None, max(days) if days else None))
-    return ReportTable(f"Completion by {by}", [by, "credential", "assigned", "achieved", "achieved_share",
-                                               "mean_days_to_credential", "fewest_days", "most_days"], out)
+        out.append(
+            (
+                grp,
+                code,
+                n,
+                done,
+                _round(done / n) if n else None,
+                mean,
+                min(days) if days else None,
+                max(days) if days else None,
+            )
+        )
+    return ReportTable(
+        f"Completion by {by}",
+        [
+            by,
+            "credential",
+            "assigned",
+            "achieved",
+            "achieved_share",
+            "mean_days_to_credential",
+            "fewest_days",
+            "most_days",
+        ],
+        out,
+    )
 
 
 @cache
@@ -89,8 +124,13 @@ def _round(value, places: int = 3):
     return None if value is None else round(float(value), places)
 
 
-def retention(session: Session, today: dt.date, credential_codes: list[str] | None = None,
-              horizons: tuple[int, ...] = (90, 365), check: Check = no_check) -> ReportTable:
+def retention(
+    session: Session,
+    today: dt.date,
+    credential_codes: list[str] | None = None,
+    horizons: tuple[int, ...] = (90, 365),
+    check: Check = no_check,
+) -> ReportTable:
     """Of people with a start date at least H days ago, the share still there at H days, for those who
     achieved an onboarding credential within their first H days versus those who did not.
 
@@ -116,8 +156,9 @@ def retention(session: Session, today: dt.date, credential_codes: list[str] | No
         return marks, max((mark for _i, mark in marks), default=None)
 
     first_of, among = achievements.first_of, set(ids)
-    people = plain_rows(session, select(Person.id, Person.start_date, Person.end_date)
-                        .where(Person.start_date.is_not(None)))
+    people = plain_rows(
+        session, select(Person.id, Person.start_date, Person.end_date).where(Person.start_date.is_not(None))
+    )
     for pid, start, end in checked(people, check):
         marks, last = reached(start)
         if not marks:
@@ -140,43 +181,87 @@ def interprofessionality(session: Session) -> ReportTable:
     """Per learner with sign-offs: how many, from how many assessors and how many assessor professions."""
     learner = aliased(Person)
     own = learner.profession_id
-    other = case((and_(Assessment.assessor_profession_id.is_not(None),
-                       or_(own.is_(None), Assessment.assessor_profession_id != own)),
-                  Assessment.assessor_profession_id), else_=None)
-    assessor = case((Assessment.assessor_person_id.is_not(None),
-                     literal("p:") + cast(Assessment.assessor_person_id, String)),
-                    else_=literal("n:") + func.lower(Assessment.assessor_name))
+    other = case(
+        (
+            and_(
+                Assessment.assessor_profession_id.is_not(None),
+                or_(own.is_(None), Assessment.assessor_profession_id != own),
+            ),
+            Assessment.assessor_profession_id,
+        ),
+        else_=None,
+    )
+    assessor = case(
+        (Assessment.assessor_person_id.is_not(None), literal("p:") + cast(Assessment.assessor_person_id, String)),
+        else_=literal("n:") + func.lower(Assessment.assessor_name),
+    )
     # Counted per person first (in person order, without sorting), then joined to the names.
-    per = (select(Assessment.person_id, func.count(Assessment.id).label("n"),
-                  func.count(distinct(assessor)).label("assessors"),
-                  func.count(distinct(Assessment.assessor_profession_id)).label("professions"),
-                  func.count(distinct(other)).label("others"))
-           .join(learner, learner.id == Assessment.person_id)
-           .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
-           .group_by(Assessment.person_id).subquery("per"))
+    per = (
+        select(
+            Assessment.person_id,
+            func.count(Assessment.id).label("n"),
+            func.count(distinct(assessor)).label("assessors"),
+            func.count(distinct(Assessment.assessor_profession_id)).label("professions"),
+            func.count(distinct(other)).label("others"),
+        )
+        .join(learner, learner.id == Assessment.person_id)
+        .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
+        .group_by(Assessment.person_id)
+        .subquery("per")
+    )
     stmt = (
-        select(Person.external_id, Person.full_name, func.coalesce(Profession.name, NOT_RECORDED), Person.unit,
-               per.c.n, per.c.assessors, per.c.professions, per.c.others)
-        .select_from(per).join(Person, Person.id == per.c.person_id)
+        select(
+            Person.external_id,
+            Person.full_name,
+            func.coalesce(Profession.name, NOT_RECORDED),
+            Person.unit,
+            per.c.n,
+            per.c.assessors,
+            per.c.professions,
+            per.c.others,
+        )
+        .select_from(per)
+        .join(Person, Person.id == per.c.person_id)
         .outerjoin(Profession, Profession.id == Person.profession_id)
         .order_by(Person.external_id)
     )
-    return ReportTable("Interprofessional sign-offs per learner",
-                       ["external_id", "name", "profession", "unit", "sign_offs", "assessors",
-                        "assessor_professions", "other_professions"],
-                       [tuple(r) for r in session.connection().execute(stmt).all()])
+    return ReportTable(
+        "Interprofessional sign-offs per learner",
+        [
+            "external_id",
+            "name",
+            "profession",
+            "unit",
+            "sign_offs",
+            "assessors",
+            "assessor_professions",
+            "other_professions",
+        ],
+        [tuple(r) for r in session.connection().execute(stmt).all()],
+    )
 
 
 def interprofessionality_summary(session: Session) -> ReportTable:
     """Per learner profession: learners with sign-offs, mean distinct assessor professions, share with 2 or more."""
-    per = (select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)).label("n"))
-           .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
-           .group_by(Assessment.person_id).subquery("per"))
+    per = (
+        select(Assessment.person_id, func.count(distinct(Assessment.assessor_profession_id)).label("n"))
+        .where(Assessment.voided_at.is_(None), Assessment.verification != "pending")
+        .group_by(Assessment.person_id)
+        .subquery("per")
+    )
     two = func.sum(case((per.c.n >= 2, 1), else_=0))
     name = func.coalesce(Profession.name, NOT_RECORDED)
-    stmt = (select(name, func.count(), func.avg(per.c.n), ratio(two, func.count()))
-            .select_from(per).join(Person, Person.id == per.c.person_id)
-            .outerjoin(Profession, Profession.id == Person.profession_id).group_by(name).order_by(name))
+    stmt = (
+        select(name, func.count(), func.avg(per.c.n), ratio(two, func.count()))
+        .select_from(per)
+        .join(Person, Person.id == per.c.person_id)
+        .outerjoin(Profession, Profession.id == Person.profession_id)
+        .group_by(name)
+        .order_by(name)
+    )
     rows = [(p, n, _round(avg, 2), _round(share)) for p, n, avg, share in session.execute(stmt)]
-    return ReportTable("Interprofessional sign-offs by profession",
-                       ["profession", "learners", "mean_assessor_professions", "share_with_2_or_more"], rows)
+    return ReportTable(
+        "Interprofessional sign-offs by profession",
+        ["profession", "learners", "mean_assessor_professions", "share_with_2_or_more"],
+        rows,
+    )

@@ -36,26 +36,46 @@ class ReportOptions:
 Runner = Callable[[Session, ReportOptions, Check], ReportTable]
 
 REPORTS: dict[str, tuple[str, Runner]] = {
-    "completion-by-profession": ("Completion and time to credential by profession",
-                                 lambda s, o, c: metrics.completion(s, "profession", c)),
-    "completion-by-cohort": ("Completion and time to credential by cohort",
-                             lambda s, o, c: metrics.completion(s, "cohort", c)),
-    "completion-by-unit": ("Completion and time to credential by unit",
-                           lambda s, o, c: metrics.completion(s, "unit", c)),
-    "domain-coverage-person": ("IPEC domain coverage per person",
-                               lambda s, o, c: coverage.person_coverage(s, o.framework, o.cohort, c)),
-    "domain-coverage-cohort": ("IPEC domain coverage per cohort, with under-assessed domains",
-                               lambda s, o, c: coverage.cohort_coverage(s, o.framework)),
-    "interprofessionality": ("Distinct assessor professions per learner",
-                             lambda s, o, c: metrics.interprofessionality(s)),
-    "interprofessionality-summary": ("Distinct assessor professions by learner profession",
-                                     lambda s, o, c: metrics.interprofessionality_summary(s)),
-    "retention": ("Retention at 90 days and 1 year, with and without onboarding",
-                  lambda s, o, c: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None, check=c)),
-    "compliance": ("People × requirements: met, missing, expired",
-                   lambda s, o, c: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential, c)),
-    "expiring": ("Credentials expiring within 90/60/30/7 days",
-                 lambda s, o, c: compliance.expiring(s, o.now(), o.within, o.cohort, c)),
+    "completion-by-profession": (
+        "Completion and time to credential by profession",
+        lambda s, o, c: metrics.completion(s, "profession", c),
+    ),
+    "completion-by-cohort": (
+        "Completion and time to credential by cohort",
+        lambda s, o, c: metrics.completion(s, "cohort", c),
+    ),
+    "completion-by-unit": (
+        "Completion and time to credential by unit",
+        lambda s, o, c: metrics.completion(s, "unit", c),
+    ),
+    "domain-coverage-person": (
+        "IPEC domain coverage per person",
+        lambda s, o, c: coverage.person_coverage(s, o.framework, o.cohort, c),
+    ),
+    "domain-coverage-cohort": (
+        "IPEC domain coverage per cohort, with under-assessed domains",
+        lambda s, o, c: coverage.cohort_coverage(s, o.framework),
+    ),
+    "interprofessionality": (
+        "Distinct assessor professions per learner",
+        lambda s, o, c: metrics.interprofessionality(s),
+    ),
+    "interprofessionality-summary": (
+        "Distinct assessor professions by learner profession",
+        lambda s, o, c: metrics.interprofessionality_summary(s),
+    ),
+    "retention": (
+        "Retention at 90 days and 1 year, with and without onboarding",
+        lambda s, o, c: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None, check=c),
+    ),
+    "compliance": (
+        "People × requirements: met, missing, expired",
+        lambda s, o, c: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential, c),
+    ),
+    "expiring": (
+        "Credentials expiring within 90/60/30/7 days",
+        lambda s, o, c: compliance.expiring(s, o.now(), o.within, o.cohort, c),
+    ),
 }
 
 
@@ -69,8 +89,9 @@ OPTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def run_report(uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None,
-               check: Check = no_check) -> ReportTable:
+def run_report(
+    uow: UnitOfWork, actor: Actor, name: str, options: ReportOptions | None = None, check: Check = no_check
+) -> ReportTable:
     require(actor, "reports.read")
     if name not in REPORTS:
         raise CredtrackError(f"Unknown report {name!r}; choose one of: {', '.join(REPORTS)}.")

@@ -53,13 +53,27 @@ def load_transcript(session: Session, external_id: str, today: dt.date | None = 
     if person is None:
         raise NotFoundError(f"No person with external id {external_id!r}.")
     institution = session.scalar(select(Setting.value).where(Setting.key == "institution_name")) or ""
-    data = TranscriptData(person.full_name, person.external_id, person.profession.name if person.profession else "",
-                          person.unit or "", person.start_date, institution)
+    data = TranscriptData(
+        person.full_name,
+        person.external_id,
+        person.profession.name if person.profession else "",
+        person.unit or "",
+        person.start_date,
+        institution,
+    )
     for code, cred_code, title, issued, expires, status in session.execute(
-            select(Certificate.code, Credential.code, Certificate.credential_title, Certificate.issued_on,
-                   Certificate.expires_on, Certificate.status)
-            .join(Credential, Credential.id == Certificate.credential_id)
-            .where(Certificate.person_id == person.id).order_by(Certificate.issued_on, Certificate.id)):
+        select(
+            Certificate.code,
+            Credential.code,
+            Certificate.credential_title,
+            Certificate.issued_on,
+            Certificate.expires_on,
+            Certificate.status,
+        )
+        .join(Credential, Credential.id == Certificate.credential_id)
+        .where(Certificate.person_id == person.id)
+        .order_by(Certificate.issued_on, Certificate.id)
+    ):
         data.certificates.append((cred_code, title, code, issued, expires, status))
     held = {c[0] for c in data.certificates if c[5] == "valid"}
     titles = dict(session.execute(select(Credential.id, Credential.code)).all())
@@ -67,33 +81,59 @@ def load_transcript(session: Session, external_id: str, today: dt.date | None = 
     for summary in compute_bulk(session, today or dt.date.today(), person_ids=[person.id]):
         code = titles[summary.credential_id]
         if code not in held:
-            data.in_progress.append((code, names[code], f"{STATUS_LABELS[summary.status]} "
-                                                        f"({summary.met} of {summary.total} requirements)"))
+            data.in_progress.append(
+                (code, names[code], f"{STATUS_LABELS[summary.status]} ({summary.met} of {summary.total} requirements)")
+            )
     data.in_progress.sort()
     for on, code, title, verification, evidence in session.execute(
-            select(Completion.completed_on, Module.code, Module.title, Completion.verification, Completion.evidence)
-            .join(Module, Module.id == Completion.module_id)
-            .where(Completion.person_id == person.id, Completion.voided_at.is_(None))
-            .order_by(Completion.completed_on, Module.code)):
+        select(Completion.completed_on, Module.code, Module.title, Completion.verification, Completion.evidence)
+        .join(Module, Module.id == Completion.module_id)
+        .where(Completion.person_id == person.id, Completion.voided_at.is_(None))
+        .order_by(Completion.completed_on, Module.code)
+    ):
         data.completions.append((on, code, title, label(verification), evidence))
     assessor_profession = aliased(Profession)
     for row in session.execute(
-            select(Assessment.assessed_on, Competency.code, Competency.label, Scale.code, ScaleLevel.label,
-                   Assessment.method, Assessment.assessor_name, assessor_profession.name)
-            .join(Competency, Competency.id == Assessment.competency_id)
-            .join(Scale, Scale.id == Assessment.scale_id).join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-            .outerjoin(assessor_profession, assessor_profession.id == Assessment.assessor_profession_id)
-            .where(Assessment.person_id == person.id, Assessment.voided_at.is_(None),
-                   Assessment.verification != "pending")
-            .order_by(Assessment.assessed_on, Competency.code)):
+        select(
+            Assessment.assessed_on,
+            Competency.code,
+            Competency.label,
+            Scale.code,
+            ScaleLevel.label,
+            Assessment.method,
+            Assessment.assessor_name,
+            assessor_profession.name,
+        )
+        .join(Competency, Competency.id == Assessment.competency_id)
+        .join(Scale, Scale.id == Assessment.scale_id)
+        .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
+        .outerjoin(assessor_profession, assessor_profession.id == Assessment.assessor_profession_id)
+        .where(Assessment.person_id == person.id, Assessment.voided_at.is_(None), Assessment.verification != "pending")
+        .order_by(Assessment.assessed_on, Competency.code)
+    ):
         on, comp, comp_label, scale, level, method, assessor, profession = row
-        data.signoffs.append((on, f"{comp} {comp_label}", f"{level} ({scale})", label(method), assessor or "—",
-                              profession or "not recorded", comp))
+        data.signoffs.append(
+            (
+                on,
+                f"{comp} {comp_label}",
+                f"{level} ({scale})",
+                label(method),
+                assessor or "—",
+                profession or "not recorded",
+                comp,
+            )
+        )
     return data
 
 
-def write_transcript(uow: UnitOfWork, actor: Actor, external_id: str, out: str | Path,
-                     today: dt.date | None = None, paper: str | None = None) -> Path:
+def write_transcript(
+    uow: UnitOfWork,
+    actor: Actor,
+    external_id: str,
+    out: str | Path,
+    today: dt.date | None = None,
+    paper: str | None = None,
+) -> Path:
     """Render the transcript to ``out``; the file appears only once it is complete."""
     require(actor, "read")
     with uow:

@@ -32,8 +32,9 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
     body = ParagraphStyle("body", fontName=regular, fontSize=8.5, leading=10.5, textColor=INK)
     head = ParagraphStyle("head", parent=body, fontName=bold)
     title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=17, leading=21, spaceAfter=2 * mm)
-    section = ParagraphStyle("section", parent=body, fontName=bold, fontSize=11, leading=14,
-                             spaceBefore=5 * mm, spaceAfter=2 * mm)
+    section = ParagraphStyle(
+        "section", parent=body, fontName=bold, fontSize=11, leading=14, spaceBefore=5 * mm, spaceAfter=2 * mm
+    )
     small = ParagraphStyle("small", parent=body, fontSize=7.5, textColor=colors.HexColor("#52606d"))
 
     def p(value: Any, style: ParagraphStyle = body) -> Flowable:
@@ -46,51 +47,78 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
             return [p(empty, small)]
         cells = [[p(h, head) for h in header]] + [[p(v) for v in row] for row in rows]
         t = Table(cells, colWidths=[width * f for f in fractions], repeatRows=1)
-        t.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), regular),  # the cells' own font, else reportlab's Helvetica
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), regular),  # the cells' own font, else reportlab's Helvetica
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SHADE]),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                ]
+            )
+        )
         return [t]
 
     story: list[Any] = []
     if data.institution:
         story.append(p(data.institution, small))
     story.append(p("Interprofessional learning transcript", title))
-    facts = [("Learner", data.name), ("External ID", data.external_id),
-             ("Profession", data.profession or "not recorded"), ("Unit", data.unit or "—"),
-             ("Start date", _date(data.start_date)), ("Printed", printed_on.isoformat())]
+    facts = [
+        ("Learner", data.name),
+        ("External ID", data.external_id),
+        ("Profession", data.profession or "not recorded"),
+        ("Unit", data.unit or "—"),
+        ("Start date", _date(data.start_date)),
+        ("Printed", printed_on.isoformat()),
+    ]
     facts_table = Table([[p(k, head), p(v)] for k, v in facts], colWidths=[32 * mm, width - 32 * mm])
-    facts_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), regular),
-                                     ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                                     ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    facts_table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     story.append(facts_table)
 
     story.append(p("Credentials", section))
-    story += table(["Credential", "Certificate", "Issued", "Expires", "Status"],
-                   [[f"{c} – {t}", code, _date(i), _date(e), s.capitalize()]
-                    for c, t, code, i, e, s in data.certificates],
-                   [0.40, 0.20, 0.13, 0.13, 0.14], "No certificates issued yet.")
+    story += table(
+        ["Credential", "Certificate", "Issued", "Expires", "Status"],
+        [[f"{c} – {t}", code, _date(i), _date(e), s.capitalize()] for c, t, code, i, e, s in data.certificates],
+        [0.40, 0.20, 0.13, 0.13, 0.14],
+        "No certificates issued yet.",
+    )
     if data.in_progress:
         story.append(Spacer(1, 2 * mm))
-        story += table(["Credential", "Progress"], [[f"{c} – {t}", s] for c, t, s in data.in_progress],
-                       [0.6, 0.4], "")
+        story += table(["Credential", "Progress"], [[f"{c} – {t}", s] for c, t, s in data.in_progress], [0.6, 0.4], "")
 
     story.append(p(f"Module completions ({len(data.completions)})", section))
-    story += table(["Date", "Module", "Verification", "Evidence"],
-                   [[_date(on), f"{code} – {title}", verification, evidence]
-                    for on, code, title, verification, evidence in data.completions],
-                   [0.13, 0.47, 0.18, 0.22], "No module completions recorded.")
+    story += table(
+        ["Date", "Module", "Verification", "Evidence"],
+        [
+            [_date(on), f"{code} – {title}", verification, evidence]
+            for on, code, title, verification, evidence in data.completions
+        ],
+        [0.13, 0.47, 0.18, 0.22],
+        "No module completions recorded.",
+    )
 
     story.append(p(f"Competency sign-offs ({len(data.signoffs)})", section))
-    story += table(["Date", "Competency", "Level", "Method", "Assessor", "Assessor profession"],
-                   [[_date(on), comp, level, method, assessor, profession]
-                    for on, comp, level, method, assessor, profession, _code in data.signoffs],
-                   [0.125, 0.30, 0.17, 0.13, 0.135, 0.14], "No competency sign-offs recorded.")
+    story += table(
+        ["Date", "Competency", "Level", "Method", "Assessor", "Assessor profession"],
+        [
+            [_date(on), comp, level, method, assessor, profession]
+            for on, comp, level, method, assessor, profession, _code in data.signoffs
+        ],
+        [0.125, 0.30, 0.17, 0.13, 0.135, 0.14],
+        "No competency sign-offs recorded.",
+    )
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
@@ -99,7 +127,15 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
         scripts.draw(canvas, size[0] - 18 * mm, 10 * mm, f"Page {doc.page}", regular, 7, align="right")
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(str(path), pagesize=size, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=f"Transcript — {data.name}", author="credtrack",
-                            initialFontName=regular)
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=size,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"Transcript — {data.name}",
+        author="credtrack",
+        initialFontName=regular,
+    )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

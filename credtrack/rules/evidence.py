@@ -99,13 +99,22 @@ class RecordsEvidence:
         return [f for f in person.sign_offs.get(competency_id, ()) if f.scale_id == scale_id and f.rank >= floor]
 
     def best_rank(self, competency_id: int, scale_id: int) -> list[int | None]:
-        return [max((f.rank for f in self._matching(p, competency_id, scale_id, None)), default=None)
-                for p in self._people]
+        return [
+            max((f.rank for f in self._matching(p, competency_id, scale_id, None)), default=None) for p in self._people
+        ]
 
     def first_sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[dt.date | None]:
-        return [min((f.on for f in self._matching(p, competency_id, scale_id, min_rank)), default=None)
-                for p in self._people]
+        return [
+            min((f.on for f in self._matching(p, competency_id, scale_id, min_rank)), default=None)
+            for p in self._people
+        ]
 
     def assessor_professions(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[set[int]]:
-        return [{f.assessor_profession_id for f in self._matching(p, competency_id, scale_id, min_rank)
-                 if f.assessor_profession_id is not None} for p in self._people]
+        return [
+            {
+                f.assessor_profession_id
+                for f in self._matching(p, competency_id, scale_id, min_rank)
+                if f.assessor_profession_id is not None
+            }
+            for p in self._people
+        ]

@@ -66,8 +66,10 @@ def judge_competency(r: RequirementRule, evidence: Evidence, today: dt.date) -> 
     """A competency requirement: met by a standing sign-off on its scale at or above its level."""
     assert r.scale_id is not None  # the requirement's shape constraint: a competency names its scale
     need = r.min_rank or 0
-    return [_MISSING if best is None else _MET if best >= need else _BELOW
-            for best in evidence.best_rank(r.target_id, r.scale_id)]
+    return [
+        _MISSING if best is None else _MET if best >= need else _BELOW
+        for best in evidence.best_rank(r.target_id, r.scale_id)
+    ]
 
 
 def first_met_competencies(rs: Sequence[RequirementRule], evidence: Evidence) -> list[dt.date | None]:
@@ -114,14 +116,21 @@ def assessor_professions(rules: CredentialRules, evidence: Evidence) -> list[fro
     found: list[set[int]] = [set() for _ in range(len(evidence))]
     for r in rules.requirements:
         if r.kind == COMPETENCY and r.scale_id is not None:
-            for mine, more in zip(found, evidence.assessor_professions(r.target_id, r.scale_id, r.min_rank),
-                                  strict=True):
+            for mine, more in zip(
+                found, evidence.assessor_professions(r.target_id, r.scale_id, r.min_rank), strict=True
+            ):
                 mine |= more
     return [frozenset(f) for f in found]
 
 
-def judge_group(rules: CredentialRules, evidence: Evidence, today: dt.date, held: Sequence[Held | None],
-                *, with_professions: bool = False) -> list[Judgement]:
+def judge_group(
+    rules: CredentialRules,
+    evidence: Evidence,
+    today: dt.date,
+    held: Sequence[Held | None],
+    *,
+    with_professions: bool = False,
+) -> list[Judgement]:
     """Each person's standing on the credential today; ``held[i]`` is person i's latest valid certificate.
 
     The assessor professions are looked at only for people whose status they can change (every
@@ -137,8 +146,9 @@ def judge_group(rules: CredentialRules, evidence: Evidence, today: dt.date, held
     def current(h: Held | None) -> bool:
         return h is not None and (h.expires_on is None or h.expires_on >= today)
 
-    asked = [i for i in range(n) if with_professions or (need and states[i].count(MET) >= total
-                                                        and not current(held[i]))]
+    asked = [
+        i for i in range(n) if with_professions or (need and states[i].count(MET) >= total and not current(held[i]))
+    ]
     professions: dict[int, frozenset[int]] = {}
     if asked:
         professions = dict(zip(asked, assessor_professions(rules, evidence.select(asked)), strict=True))
@@ -154,15 +164,28 @@ def judge_group(rules: CredentialRules, evidence: Evidence, today: dt.date, held
         # Unjudged, the professions cannot change the status: not every requirement is met, or a current
         # certificate decides alone. (Positional: this runs once per person and credential.)
         status, renewal, band = overall_status(
-            met, total, marks.count(LAPSED), h is not None or marks.count(MISSING) < total,
-            not need or found is None or len(found) >= need, h.expires_on if h else None, h is not None,
-            expiry, today)
+            met,
+            total,
+            marks.count(LAPSED),
+            h is not None or marks.count(MISSING) < total,
+            not need or found is None or len(found) >= need,
+            h.expires_on if h else None,
+            h is not None,
+            expiry,
+            today,
+        )
         append(Judgement(status, met, total, renewal, band, verdicts, marks, found))
     return out
 
 
-def judge(rules: CredentialRules, evidence: Evidence, today: dt.date, held: Held | None = None,
-          *, with_professions: bool = False) -> Judgement:
+def judge(
+    rules: CredentialRules,
+    evidence: Evidence,
+    today: dt.date,
+    held: Held | None = None,
+    *,
+    with_professions: bool = False,
+) -> Judgement:
     """One person's standing (``evidence`` a group of one)."""
     (judgement,) = judge_group(rules, evidence, today, [held], with_professions=with_professions)
     return judgement

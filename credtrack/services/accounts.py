@@ -57,21 +57,35 @@ def hash_password(password: str) -> str:
 
 
 def _actor(user: User) -> Actor:
-    return Actor(id=user.id, username=user.username, role=user.role, display_name=user.display_name,
-                 person_id=user.person_id)
+    return Actor(
+        id=user.id, username=user.username, role=user.role, display_name=user.display_name, person_id=user.person_id
+    )
 
 
 def _row(user: User, now: dt.datetime | None = None, paused: bool = False) -> UserRow:
     """``paused``: sign-in with the name is paused on some workstation after wrong passwords."""
     now = now or utcnow()
-    return UserRow(user.id, user.username, user.display_name, user.role, user.active,
-                   paused or bool(user.locked_until and user.locked_until > now), user.failed_logins,
-                   user.person_id, user.last_login_at)
+    return UserRow(
+        user.id,
+        user.username,
+        user.display_name,
+        user.role,
+        user.active,
+        paused or bool(user.locked_until and user.locked_until > now),
+        user.failed_logins,
+        user.person_id,
+        user.last_login_at,
+    )
 
 
 def _snapshot(user: User) -> dict:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "active": user.active, "person_id": user.person_id}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "active": user.active,
+        "person_id": user.person_id,
+    }
 
 
 def _get_by_username(session: Session, username: str) -> User | None:
@@ -147,9 +161,13 @@ def create_user(
             raise DuplicateError(f"The user name {username!r} is already taken.")
         if person_id is not None and session.get(Person, person_id) is None:
             raise NotFoundError("The person linked to this account does not exist.")
-        user = User(username=username, display_name=limited_text(display_name, "A display name", "display_name", 200),
-                    password_hash=hash_password(password),
-                    role=role, person_id=person_id)
+        user = User(
+            username=username,
+            display_name=limited_text(display_name, "A display name", "display_name", 200),
+            password_hash=hash_password(password),
+            role=role,
+            person_id=person_id,
+        )
         session.add(user)
         try:
             session.flush()
@@ -161,8 +179,9 @@ def create_user(
         return Result(row, Change.USERS | Change.AUDIT)
 
 
-def log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None,
-           source: str | None = None) -> Actor:
+def log_in(
+    uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None, source: str | None = None
+) -> Actor:
     """Check a password. Five wrong ones in a row for a name from one workstation pause that name there
     for a while (an administrator can lift it); an unknown name and a wrong password get the same answer,
     after the same work, so nobody learns which names exist. On a database this user cannot write
@@ -184,8 +203,7 @@ def _log_in_to_read(uow: UnitOfWork, username: str, password: str) -> Actor:
         return _actor(user)
 
 
-def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None,
-            source: str | None) -> Actor:
+def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None, source: str | None) -> Actor:
     now = now or utcnow()
     source = source or login_throttle.this_workstation()
     with uow:
@@ -203,19 +221,35 @@ def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime |
                 after = {"failed_logins": failures, "source": source}
                 if now_paused:
                     after["paused_until"] = now + LOCKOUT
-                audit.record(session, _actor(user), "user.locked" if now_paused else "user.login_failed",
-                             "user", user.id, after=after)
+                audit.record(
+                    session,
+                    _actor(user),
+                    "user.locked" if now_paused else "user.login_failed",
+                    "user",
+                    user.id,
+                    after=after,
+                )
             else:
-                audit.record(session, SYSTEM, "login.unknown_name", "login", "", after={"source": source},
-                             note="A sign-in with a user name that has no account")
+                audit.record(
+                    session,
+                    SYSTEM,
+                    "login.unknown_name",
+                    "login",
+                    "",
+                    after={"source": source},
+                    note="A sign-in with a user name that has no account",
+                )
             uow.commit()
             if now_paused:
                 raise AccountLocked(
                     f"Wrong user name or password. Sign-in with this name is now paused on this workstation "
-                    f"for {int(LOCKOUT.total_seconds() // 60)} minutes; an administrator can lift it sooner.")
+                    f"for {int(LOCKOUT.total_seconds() // 60)} minutes; an administrator can lift it sooner."
+                )
             left = MAX_FAILED_LOGINS - failures
-            raise AuthenticationError(f"Wrong user name or password. {left} attempt(s) left on this workstation "
-                                      "before sign-in with this name pauses.")
+            raise AuthenticationError(
+                f"Wrong user name or password. {left} attempt(s) left on this workstation "
+                "before sign-in with this name pauses."
+            )
         # Only someone who knows the password learns more about the account from here on.
         if not user.active:
             raise AuthenticationError("This account is switched off. Ask an administrator.")
@@ -235,8 +269,11 @@ def _log_in(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime |
 
 def _paused_message(until: dt.datetime, now: dt.datetime, *, signing: bool = False) -> str:
     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    why = ("This account is locked after repeated wrong passwords when signing" if signing else
-           f"Sign-in with this name is paused on this workstation after {MAX_FAILED_LOGINS} wrong passwords")
+    why = (
+        "This account is locked after repeated wrong passwords when signing"
+        if signing
+        else f"Sign-in with this name is paused on this workstation after {MAX_FAILED_LOGINS} wrong passwords"
+    )
     return f"{why}. Try again in about {minutes} minutes, or ask an administrator to unlock it."
 
 
@@ -290,8 +327,14 @@ def check_password_first(uow: UnitOfWork, actor: Actor, password: str) -> Passwo
     return PasswordCheck(actor.id, stored, stored is not None and _hash_matches(stored, password))
 
 
-def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.datetime | None = None,
-                   checked: PasswordCheck | None = None) -> None:
+def reauthenticate(
+    session: Session,
+    actor: Actor,
+    password: str,
+    *,
+    now: dt.datetime | None = None,
+    checked: PasswordCheck | None = None,
+) -> None:
     """Confirm the acting user's password inside a transaction (an e-signature).
 
     A wrong password counts towards the log-in lock-out like a failed log-in (recorded in a
@@ -305,8 +348,10 @@ def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.dat
         raise AuthenticationError("Your account could not be confirmed, so nothing was saved. Sign in again.")
     audit.confirm_account(session, actor)
     if user.locked_until and user.locked_until > now:
-        raise AccountLocked("Your account is locked after repeated wrong passwords; nothing was saved. "
-                            "Ask an administrator to unlock it.")
+        raise AccountLocked(
+            "Your account is locked after repeated wrong passwords; nothing was saved. "
+            "Ask an administrator to unlock it."
+        )
     if checked is not None and checked.user_id == user.id and checked.password_hash == user.password_hash:
         matches = checked.matches
     else:
@@ -314,8 +359,10 @@ def reauthenticate(session: Session, actor: Actor, password: str, *, now: dt.dat
     if not matches:
         locked = _count_signing_failure(session, actor, now)
         if locked:
-            raise AccountLocked("Wrong password again: your account is now locked and nothing was saved. "
-                                "Ask an administrator to unlock it.")
+            raise AccountLocked(
+                "Wrong password again: your account is now locked and nothing was saved. "
+                "Ask an administrator to unlock it."
+            )
         raise AuthenticationError("The password you re-entered to sign is not correct. Nothing was saved.")
 
 
@@ -341,8 +388,14 @@ def _count_signing_failure(session: Session, actor: Actor, now: dt.datetime) -> 
         now_locked = user.failed_logins >= MAX_FAILED_LOGINS
         if now_locked:
             user.locked_until = now + LOCKOUT
-        audit.record(session, actor, "user.locked" if now_locked else "user.signature_failed", "user", user.id,
-                     after={"failed_logins": user.failed_logins})
+        audit.record(
+            session,
+            actor,
+            "user.locked" if now_locked else "user.signature_failed",
+            "user",
+            user.id,
+            after={"failed_logins": user.failed_logins},
+        )
 
     keep_on_failure(session, count)
     return locked
@@ -387,8 +440,9 @@ def unlock(uow: UnitOfWork, actor: Actor, user_id: int) -> Result[UserRow]:
         user.failed_logins = 0
         user.locked_until = None
         paused = login_throttle.clear_everywhere(uow.session, user.username)
-        audit.record(uow.session, actor, "user.unlock", "user", user.id, before=before,
-                     after={"workstations_unpaused": paused})
+        audit.record(
+            uow.session, actor, "user.unlock", "user", user.id, before=before, after={"workstations_unpaused": paused}
+        )
         row = _row(user)
         uow.commit()
         return Result(row, Change.USERS | Change.AUDIT)
@@ -434,9 +488,7 @@ def update_user(
 
 def _ensure_an_admin_remains(session: Session) -> None:
     session.flush()
-    admins = session.scalar(
-        select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
-    )
+    admins = session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True)))
     if not admins:
         raise ValidationError("At least one active administrator account must remain.")
 
@@ -446,8 +498,10 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
         require(actor, "users.manage")
         now = utcnow()
         paused = login_throttle.paused_names(uow.session, now)
-        return [_row(u, now, login_throttle.name_digest(u.username) in paused)
-                for u in uow.session.scalars(select(User).order_by(User.username))]
+        return [
+            _row(u, now, login_throttle.name_digest(u.username) in paused)
+            for u in uow.session.scalars(select(User).order_by(User.username))
+        ]
 
 
 def unlock_by_name(uow: UnitOfWork, actor: Actor, username: str) -> Result[UserRow]:

@@ -131,15 +131,27 @@ def record_many(session: Session, actor: Actor, entries: Iterable[Entry]) -> lis
     next_id, prev_hash = ((last.id + 1), last.hash) if last else (1, GENESIS)
     events: list[Written] = []
     for entry in entries:
-        event = Written(next_id, utcnow(), actor.id, actor.username, entry.action, entry.entity_type,
-                        str(entry.entity_id), to_json(entry.before), to_json(entry.after), entry.reauthenticated,
-                        entry.note, prev_hash)
+        event = Written(
+            next_id,
+            utcnow(),
+            actor.id,
+            actor.username,
+            entry.action,
+            entry.entity_type,
+            str(entry.entity_id),
+            to_json(entry.before),
+            to_json(entry.after),
+            entry.reauthenticated,
+            entry.note,
+            prev_hash,
+        )
         event.hash = event_hash(event)
         events.append(event)
         next_id, prev_hash = next_id + 1, event.hash
     if events:
-        session.connection().execute(AuditEvent.__table__.insert(),
-                                     [{name: getattr(e, name) for name in _COLUMNS} for e in events])
+        session.connection().execute(
+            AuditEvent.__table__.insert(), [{name: getattr(e, name) for name in _COLUMNS} for e in events]
+        )
         # At commit the transaction's last event is re-hashed to vouch for the records it left behind.
         record_state.note_events(session, events, [(e.entity_type, e.entity_id) for e in events])
     return events
@@ -155,11 +167,15 @@ def confirm_account(session: Session, actor: Actor) -> None:
         return
     row = session.execute(select(User.active, User.role).where(User.id == actor.id)).first()
     if row is None or not row.active:
-        raise AccountChanged("Your account has been switched off by an administrator, so nothing was saved. "
-                             "Ask an administrator if this is a mistake.")
+        raise AccountChanged(
+            "Your account has been switched off by an administrator, so nothing was saved. "
+            "Ask an administrator if this is a mistake."
+        )
     if row.role != actor.role:
-        raise AccountChanged(f"Your role was changed from {actor.role} to {row.role} since you signed in, so "
-                             "nothing was saved. Sign out and sign in again to go on with your new role.")
+        raise AccountChanged(
+            f"Your role was changed from {actor.role} to {row.role} since you signed in, so "
+            "nothing was saved. Sign out and sign in again to go on with your new role."
+        )
 
 
 @dataclass(frozen=True)

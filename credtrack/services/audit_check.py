@@ -27,8 +27,10 @@ class CheckpointReport:
 
     def describe(self) -> str:
         if not self.checkpoints:
-            return "No checkpoints yet: the log's completeness is not yet proven (one is written at every " \
-                   "certificate issue, revocation and batch, and when the app closes)."
+            return (
+                "No checkpoints yet: the log's completeness is not yet proven (one is written at every "
+                "certificate issue, revocation and batch, and when the app closes)."
+            )
         latest = self.latest.describe() if self.latest else "none"
         tail = f"; {_count(self.events_after_latest, 'event')} since" if self.events_after_latest else ""
         return f"Checkpoints: {self.checkpoints} ({self.signed} signed); latest {latest}{tail}."
@@ -71,8 +73,10 @@ class Verdict:
             first = self.chain.describe()
             problems = problems[1:]
         elif problems:
-            first = (f"Audit log NOT intact: {len(problems)} problem{'s' if len(problems) != 1 else ''} found "
-                     f"(the {self.chain.events_checked} events present link correctly).")
+            first = (
+                f"Audit log NOT intact: {len(problems)} problem{'s' if len(problems) != 1 else ''} found "
+                f"(the {self.chain.events_checked} events present link correctly)."
+            )
         else:
             first = self.chain.describe()
         lines = [first, self.checkpoints.describe()]
@@ -95,9 +99,16 @@ def _when(checkpoint: Checkpoint) -> str:
     return f"{checkpoint.made_at[:19].replace('T', ' ')} UTC"
 
 
-def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict | None = None,
-                      table: list[Checkpoint] | None = None, events: dict[int, str] | None = None,
-                      last_event: int | None = None, this_workstation: str | None = None) -> CheckpointReport:
+def check_checkpoints(
+    session: Session,
+    *,
+    file: Path | None = None,
+    keys: dict | None = None,
+    table: list[Checkpoint] | None = None,
+    events: dict[int, str] | None = None,
+    last_event: int | None = None,
+    this_workstation: str | None = None,
+) -> CheckpointReport:
     """Every checkpoint of this database — the table's and this workstation's file's — against the chain.
 
     ``table``, ``events`` and ``last_event`` may be given instead of read from ``session`` (an export
@@ -114,8 +125,10 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
         report.problems += unreadable
         in_file = [c for c in lines if c.database == database] if database else []
         if lines and not in_file and database:
-            report.notes.append(f"The checkpoint file in this data folder holds {len(lines)} checkpoints of "
-                                "another database only; this database's checkpoints are in its own table.")
+            report.notes.append(
+                f"The checkpoint file in this data folder holds {len(lines)} checkpoints of "
+                "another database only; this database's checkpoints are in its own table."
+            )
     station = checkpoints.workstation() if this_workstation is None else this_workstation
 
     every: dict[str, Checkpoint] = {}
@@ -134,21 +147,25 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
             report.problems.append(
                 f"The checkpoint of {checkpoint.describe()} ({checkpoint.source}) does not verify: it was "
                 "changed after it was signed, or not made with this installation's key. Restore the checkpoint "
-                "file (and database) from a backup made before it and find out who edited it.")
+                "file (and database) from a backup made before it and find out who edited it."
+            )
         elif checkpoint.signed and verdict is None:
             report.problems.append(
                 f"The checkpoint of {checkpoint.describe()} is signed with key {checkpoint.kid}, which this "
                 "database does not hold: keys were removed from the database, or the checkpoint is not this "
-                "installation's. Check the keys against the published JWKS.")
+                "installation's. Check the keys against the published JWKS."
+            )
         elif verdict:
             report.signed += 1
     unsigned = report.checkpoints - report.signed - len(forged)
     if unsigned:
         report.notes.append(
-            f"{_count(unsigned, 'checkpoint')} of {report.checkpoints} are unsigned (made where the signing key was not at "
+            f"{_count(unsigned, 'checkpoint')} of {report.checkpoints} are unsigned "
+            "(made where the signing key was not at "
             "hand: a workstation without the key file, or a passphrase-protected key not unlocked). They catch a "
             "cut or rewritten log unless the same person also rewrote every copy of the checkpoints; only a "
-            "signed checkpoint proves this installation made it.")
+            "signed checkpoint proves this installation made it."
+        )
 
     # This workstation's file: each line names the line before it; the table's rows for it are all there.
     previous = checkpoints.FILE_GENESIS
@@ -156,7 +173,8 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
         if checkpoint.data.get("prev") != previous:
             report.problems.append(
                 f"The checkpoint file has a gap before the checkpoint of {checkpoint.describe()}: lines were "
-                "removed from it. Restore the file from a backup and find out who edited the data folder.")
+                "removed from it. Restore the file from a backup and find out who edited the data folder."
+            )
         previous = checkpoint.line_hash
     in_file_hashes = {c.line_hash for c in in_file}
     # The file's own workstation(s): the one writing now, and any its lines name (a data folder moved or restored).
@@ -166,13 +184,15 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
         report.problems.append(
             f"The checkpoint of {checkpoint.describe()} is in the database but not in this workstation's checkpoint "
             f"file ({checkpoints.paths.checkpoints_file() if file is None else file}): lines were removed from the "
-            "file, or it was replaced. Restore it from the newest backup and find out who edited the data folder.")
+            "file, or it was replaced. Restore it from the newest backup and find out who edited the data folder."
+        )
     table_hashes = {c.line_hash for c in table}
     lost_rows = [c for c in in_file if c.line_hash not in table_hashes]
     if lost_rows:
         report.notes.append(
             f"Checkpoints in this workstation's file but not in the database: {len(lost_rows)} (a crash between the "
-            "two writes, or rows deleted); the file's copies were checked against the chain.")
+            "two writes, or rows deleted); the file's copies were checked against the chain."
+        )
 
     # The chain against every checkpoint that is what it says it is: each checkpointed event is still there,
     # with the same hash. (A checkpoint whose signature fails says nothing about the chain.)
@@ -183,9 +203,8 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
     if events is None:
         events = {}
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            events.update(session.execute(select(AuditEvent.id, AuditEvent.hash)
-                                          .where(AuditEvent.id.in_(chunk))).all())
+            chunk = wanted[start : start + 500]
+            events.update(session.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(chunk))).all())
     if last_event is None:
         last_event = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
     latest = max(every.values(), key=lambda c: (c.event_id, c.made_at))
@@ -196,7 +215,8 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
             f"The log ends at event {last_event}, but the checkpoint of {latest.describe()} saw event "
             f"{latest.event_id}: {_span(last_event + 1, latest.event_id)} deleted from the database (the "
             f"missing tail). Restore the database from the newest backup made after {_when(latest)} and find "
-            "out who had write access to it.")
+            "out who had write access to it."
+        )
     rewritten = [c for c in every.values() if c.event_id <= last_event and events.get(c.event_id) != c.event_hash]
     if rewritten:
         first = min(rewritten, key=lambda c: c.event_id)
@@ -204,8 +224,10 @@ def check_checkpoints(session: Session, *, file: Path | None = None, keys: dict 
         report.problems.append(
             f"Event {first.event_id} {'is missing' if gone else 'no longer has the hash'} that the checkpoint of "
             f"{first.describe()} recorded: the log was {'cut' if gone else 'edited and re-hashed'} after "
-            f"{_when(first)} ({_count(len(rewritten), 'checkpoint')} disagreeing with it). Events up to {first.event_id} cannot "
-            "be trusted as they stand: compare with a backup or an export made before then.")
+            f"{_when(first)} ({_count(len(rewritten), 'checkpoint')} disagreeing with it). "
+            f"Events up to {first.event_id} cannot "
+            "be trusted as they stand: compare with a backup or an export made before then."
+        )
     return report
 
 

@@ -36,8 +36,22 @@ from credtrack.services.permissions import Actor, require
 FORMAT = "credtrack-audit-export/1"
 EVENTS, CHECKPOINTS, KEYS, MANIFEST = "events.jsonl", "checkpoints.jsonl", "keys.jwks.json", "manifest.json"
 MAX_MEMBER = 2 << 30  # an export larger than this is not one credtrack wrote
-_FIELDS = ("id", "prev_hash", "occurred_at", "actor_id", "actor", "action", "entity_type", "entity_id",
-           "before_json", "after_json", "reauthenticated", "note", "records_digest", "hash")
+_FIELDS = (
+    "id",
+    "prev_hash",
+    "occurred_at",
+    "actor_id",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before_json",
+    "after_json",
+    "reauthenticated",
+    "note",
+    "records_digest",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +76,9 @@ def export_log(uow: UnitOfWork, actor: Actor, target: Path) -> Result[ExportInfo
         session = uow.session
         events, last_id = [], 0
         while True:
-            rows = session.scalars(select(AuditEvent).where(AuditEvent.id > last_id)
-                                   .order_by(AuditEvent.id).limit(5000)).all()
+            rows = session.scalars(
+                select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(5000)
+            ).all()
             if not rows:
                 break
             events += [_event_line(e) for e in rows]
@@ -74,9 +89,15 @@ def export_log(uow: UnitOfWork, actor: Actor, target: Path) -> Result[ExportInfo
             CHECKPOINTS: ("\n".join(marks) + "\n" if marks else "").encode("utf-8"),
             KEYS: json.dumps(jwks_document(session), indent=2, sort_keys=True).encode("utf-8"),
         }
-        manifest = {"format": FORMAT, "database": checkpoints.database_id(session), "exported_at": utcnow().isoformat(),
-                    "exported_by": actor.username, "events": len(events), "checkpoints": len(marks),
-                    "members": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}}
+        manifest = {
+            "format": FORMAT,
+            "database": checkpoints.database_id(session),
+            "exported_at": utcnow().isoformat(),
+            "exported_by": actor.username,
+            "events": len(events),
+            "checkpoints": len(marks),
+            "members": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
+        }
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.partial")
         try:
@@ -85,8 +106,14 @@ def export_log(uow: UnitOfWork, actor: Actor, target: Path) -> Result[ExportInfo
                 for name, data in members.items():
                     archive.writestr(name, data)
             # The export itself is the next event, after those it holds.
-            audit.record(session, actor, "audit.export", "audit_log", "",
-                         after={"file": target.name, "events": len(events), "checkpoints": len(marks)})
+            audit.record(
+                session,
+                actor,
+                "audit.export",
+                "audit_log",
+                "",
+                after={"file": target.name, "events": len(events), "checkpoints": len(marks)},
+            )
             uow.commit()
             os.replace(staged, target)
         finally:
@@ -118,15 +145,20 @@ class ExportReport:
         return found + self.checkpoints.problems
 
     def describe(self) -> str:
-        head = (f"Audit export of database {self.database or '?'}, made {self.exported_at[:19].replace('T', ' ')} UTC: "
-                f"{self.events} events.")
+        head = (
+            f"Audit export of database {self.database or '?'}, made {self.exported_at[:19].replace('T', ' ')} UTC: "
+            f"{self.events} events."
+        )
         lines = [head]
         if self.chain is not None and self.chain.intact:
             lines.append(self.chain.describe())
         lines.append(self.checkpoints.describe())
         if self.fingerprints:
-            lines.append("Signed with the keys with fingerprints: " + "; ".join(self.fingerprints)
-                         + " (compare them with the institution's published keys).")
+            lines.append(
+                "Signed with the keys with fingerprints: "
+                + "; ".join(self.fingerprints)
+                + " (compare them with the institution's published keys)."
+            )
         lines += [f"PROBLEM: {p}" for p in self.all_problems]
         lines += [f"Note: {n}" for n in self.checkpoints.notes]
         lines.append("Export verified." if self.intact else "Export NOT verified.")
@@ -176,8 +208,9 @@ def _chain(events: list[SimpleNamespace]) -> audit.ChainReport:
         if event.id != expected_id:
             return audit.ChainReport(False, checked, expected_id, f"event {expected_id} is missing")
         if event.prev_hash != expected_prev:
-            return audit.ChainReport(False, checked, event.id,
-                                     "it does not link to the event before it (deleted or reordered)")
+            return audit.ChainReport(
+                False, checked, event.id, "it does not link to the event before it (deleted or reordered)"
+            )
         if audit.event_hash(event) != event.hash:  # type: ignore[arg-type]
             return audit.ChainReport(False, checked, event.id, "its contents were changed after it was written")
         expected_prev, expected_id = event.hash, event.id + 1
@@ -196,8 +229,10 @@ def verify_export(path: Path, *, published_jwks: dict | None = None) -> ExportRe
     hashes = listed if isinstance(listed, dict) else {}
     for name, data in members.items():
         if hashes.get(name) != hashlib.sha256(data).hexdigest():
-            report.problems.append(f"{name} in the export was changed after it was written (its SHA-256 differs "
-                                   "from the manifest's). Ask for a new export.")
+            report.problems.append(
+                f"{name} in the export was changed after it was written (its SHA-256 differs "
+                "from the manifest's). Ask for a new export."
+            )
     try:
         events = _events(members[EVENTS])
         jwks = published_jwks if published_jwks is not None else json.loads(members[KEYS])
@@ -206,17 +241,23 @@ def verify_export(path: Path, *, published_jwks: dict | None = None) -> ExportRe
         for line in members[CHECKPOINTS].decode("utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                marks.append(checkpoints.Checkpoint.parse(row["body"], row.get("kid", ""), row.get("sig", ""),
-                                                          "export"))
+                marks.append(
+                    checkpoints.Checkpoint.parse(row["body"], row.get("kid", ""), row.get("sig", ""), "export")
+                )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         report.problems.append(f"The export cannot be read as credtrack wrote it ({exc}). Ask for a new export.")
         return report
     report.events = len(events)
     report.chain = _chain(events)
     report.fingerprints = [key_files.fingerprint(kid) for kid in sorted(public)]
-    report.checkpoints = check_checkpoints(None, keys=public, table=marks,  # type: ignore[arg-type]
-                                           events={e.id: e.hash for e in events},
-                                           last_event=events[-1].id if events else 0, this_workstation="")
+    report.checkpoints = check_checkpoints(
+        None,  # type: ignore[arg-type]
+        keys=public,
+        table=marks,
+        events={e.id: e.hash for e in events},
+        last_event=events[-1].id if events else 0,
+        this_workstation="",
+    )
     return report
 
 

@@ -71,8 +71,18 @@ def list_events(
                 )
             )
         return [
-            AuditRow(e.id, e.occurred_at, e.actor, e.action, e.entity_type, e.entity_id, e.before_json or "",
-                     e.after_json or "", e.reauthenticated, e.note)
+            AuditRow(
+                e.id,
+                e.occurred_at,
+                e.actor,
+                e.action,
+                e.entity_type,
+                e.entity_id,
+                e.before_json or "",
+                e.after_json or "",
+                e.reauthenticated,
+                e.note,
+            )
             for e in uow.session.scalars(query)
         ]
 

@@ -57,10 +57,19 @@ class BackupInfo:
 
     @classmethod
     def of(cls, path: Path, manifest: backup.Manifest) -> BackupInfo:
-        held = (f"encrypted with the {manifest.key_protection}" if manifest.has_key
-                else f"not included ({manifest.key_protection})")
-        return cls(path, manifest.created_at, manifest.reason, manifest.schema_revision, held,
-                   backup.CHECKPOINTS in manifest.members)
+        held = (
+            f"encrypted with the {manifest.key_protection}"
+            if manifest.has_key
+            else f"not included ({manifest.key_protection})"
+        )
+        return cls(
+            path,
+            manifest.created_at,
+            manifest.reason,
+            manifest.schema_revision,
+            held,
+            backup.CHECKPOINTS in manifest.members,
+        )
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,9 @@ def _active_kid(database: Path) -> str | None:
     return backup.read_one(database, "SELECT kid FROM issuer_key WHERE status = 'active'")
 
 
-def _key_member(kid: str | None, *, passphrase: str | None, without_key: bool,
-                unattended: bool) -> tuple[bytes | None, str]:
+def _key_member(
+    kid: str | None, *, passphrase: str | None, without_key: bool, unattended: bool
+) -> tuple[bytes | None, str]:
     if kid is None:
         return None, "no signing key was set up"
     if without_key:
@@ -102,39 +112,65 @@ def _key_member(kid: str | None, *, passphrase: str | None, without_key: bool,
         return pem, "issuer's key passphrase"
     if passphrase:
         if len(passphrase) < MIN_PASSPHRASE:
-            raise ValidationError(f"A backup passphrase needs at least {MIN_PASSPHRASE} characters; "
-                                  "no backup was made.")
+            raise ValidationError(
+                f"A backup passphrase needs at least {MIN_PASSPHRASE} characters; no backup was made."
+            )
         return keys.encrypted_pem(pem, passphrase), "backup passphrase"
     if unattended:
         return None, "the key has no passphrase on this workstation; a manual backup with a passphrase holds it"
     raise ValidationError(KEY_NEEDS_PASSPHRASE.format(n=MIN_PASSPHRASE))
 
 
-def back_up_file(database: Path, *, reason: str, passphrase: str | None = None, without_key: bool = False,
-                 unattended: bool = False, folder: Path | None = None, now: dt.datetime | None = None) -> BackupInfo:
+def back_up_file(
+    database: Path,
+    *,
+    reason: str,
+    passphrase: str | None = None,
+    without_key: bool = False,
+    unattended: bool = False,
+    folder: Path | None = None,
+    now: dt.datetime | None = None,
+) -> BackupInfo:
     """Write a backup of the SQLite file ``database`` (no permission check: set-up, migrations, the app)."""
     kid = _active_kid(database)
     key_pem, protection = _key_member(kid, passphrase=passphrase, without_key=without_key, unattended=unattended)
     path, manifest = backup.write_backup(
-        database, folder or paths.backups_dir(), reason=reason, checkpoints=paths.checkpoints_file(),
-        key_pem=key_pem, key_kid=kid if key_pem is not None else None, key_protection=protection, created_at=now)
+        database,
+        folder or paths.backups_dir(),
+        reason=reason,
+        checkpoints=paths.checkpoints_file(),
+        key_pem=key_pem,
+        key_kid=kid if key_pem is not None else None,
+        key_protection=protection,
+        created_at=now,
+    )
     return BackupInfo.of(path, manifest)
 
 
-def create_backup(db: Database, actor: Actor, *, passphrase: str | None = None, without_key: bool = False,
-                  folder: Path | None = None) -> Result[BackupInfo]:
+def create_backup(
+    db: Database, actor: Actor, *, passphrase: str | None = None, without_key: bool = False, folder: Path | None = None
+) -> Result[BackupInfo]:
     """A manual backup by an administrator, recorded in the audit log; never removed by rotation."""
     require(actor, "backup.manage")
     if db.sqlite_path is None:
         raise ValidationError(POSTGRES_BACKUPS)
     with db.unit_of_work() as uow:  # a backup holds every record and perhaps the key: not for a former admin
         audit.confirm_account(uow.session, actor)
-    info = back_up_file(db.sqlite_path, reason=MANUAL, passphrase=passphrase, without_key=without_key,
-                        folder=folder)
+    info = back_up_file(db.sqlite_path, reason=MANUAL, passphrase=passphrase, without_key=without_key, folder=folder)
     with db.unit_of_work() as uow:
-        audit.record(uow.session, actor, "backup.create", "backup", info.path.name,
-                     after={"file": str(info.path), "schema_revision": info.schema_revision, "key": info.key,
-                            "checkpoints": info.checkpoints})
+        audit.record(
+            uow.session,
+            actor,
+            "backup.create",
+            "backup",
+            info.path.name,
+            after={
+                "file": str(info.path),
+                "schema_revision": info.schema_revision,
+                "key": info.key,
+                "checkpoints": info.checkpoints,
+            },
+        )
         uow.commit()
     return Result(info, Change.AUDIT)
 
@@ -152,15 +188,23 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
 
 def rotate(folder: Path, keep: int) -> list[Path]:
     """Remove the oldest daily automatic backups beyond ``keep``; nothing else is ever removed."""
-    made_here = [b for b in list_backups(folder) if b.reason == AUTO and b.path.name.endswith(f"-{AUTO}{backup.SUFFIX}")]
-    removed = [b.path for b in made_here[max(keep, 1):]]
+    made_here = [
+        b for b in list_backups(folder) if b.reason == AUTO and b.path.name.endswith(f"-{AUTO}{backup.SUFFIX}")
+    ]
+    removed = [b.path for b in made_here[max(keep, 1) :]]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
 
 
-def auto_backup(database: Path, *, keep: int = 10, every: dt.timedelta = AUTO_EVERY, folder: Path | None = None,
-                now: dt.datetime | None = None) -> BackupInfo | None:
+def auto_backup(
+    database: Path,
+    *,
+    keep: int = 10,
+    every: dt.timedelta = AUTO_EVERY,
+    folder: Path | None = None,
+    now: dt.datetime | None = None,
+) -> BackupInfo | None:
     """The scheduled backup: made when the newest automatic one is older than ``every``, then rotated.
 
     Returns the new backup, or None when a recent one exists (or there is no database yet).
@@ -223,8 +267,9 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         if usable(target):
             _confirm_account_in(target, actor)
     elif usable(target):
-        raise AuthenticationError("Restoring over the database in use needs an administrator of it: sign in "
-                                  "(--user ADMIN) and try again.")
+        raise AuthenticationError(
+            "Restoring over the database in use needs an administrator of it: sign in (--user ADMIN) and try again."
+        )
     folder = folder or paths.backups_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
@@ -237,11 +282,14 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
             raise ValidationError(f"{source.name} failed its integrity check ({message}); nothing was restored.")
         revision = backup.read_one(unpacked, "SELECT version_num FROM alembic_version")
         if revision is None or revision != manifest.schema_revision:
-            raise ValidationError(f"{source.name} does not hold the credtrack database its manifest describes; "
-                                  "nothing was restored.")
+            raise ValidationError(
+                f"{source.name} does not hold the credtrack database its manifest describes; nothing was restored."
+            )
         if revision not in schema.known_revisions():
-            raise ValidationError(f"{source.name} was made by a newer credtrack (schema {revision}, credtrack "
-                                  f"{manifest.app_version}). Install that version to restore it; nothing was restored.")
+            raise ValidationError(
+                f"{source.name} was made by a newer credtrack (schema {revision}, credtrack "
+                f"{manifest.app_version}). Install that version to restore it; nothing was restored."
+            )
         sound = usable(target)
         previous, kept = _keep_current(target, folder)
         if not sound:  # a damaged file cannot take the backup's pages; it was kept just above
@@ -262,16 +310,25 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         # The account that signed in belongs to the replaced database; in this one it is named, not linked.
         acting = Actor(id=None, username=signed.username, role=signed.role, display_name=signed.display_name)
         with db.unit_of_work() as uow:
-            audit.record(uow.session, acting, "backup.restore", "backup", source.name,
-                         after={"file": str(source), "created_at": manifest.created_at.isoformat(),
-                                "schema_revision": revision, "previous": str(kept) if kept else None,
-                                "key": key_state},
-                         note="signed in on the database this restore replaced")
+            audit.record(
+                uow.session,
+                acting,
+                "backup.restore",
+                "backup",
+                source.name,
+                after={
+                    "file": str(source),
+                    "created_at": manifest.created_at.isoformat(),
+                    "schema_revision": revision,
+                    "previous": str(kept) if kept else None,
+                    "key": key_state,
+                },
+                note="signed in on the database this restore replaced",
+            )
             uow.commit()
     finally:
         db.dispose()
-    report = RestoreReport(source, revision, kept, key_state,
-                           backup.CHECKPOINTS in manifest.members)
+    report = RestoreReport(source, revision, kept, key_state, backup.CHECKPOINTS in manifest.members)
     return Result(report, ~Change.NONE)  # everything may differ
 
 

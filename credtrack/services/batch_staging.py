@@ -65,8 +65,13 @@ class Staging:
         folder = Path(tempfile.mkdtemp(prefix="batch-", dir=paths.batches_dir()))  # 0700
         lock = FileLock(str(folder / LOCK))
         lock.acquire()
-        manifest = {"database": db.describe(), "cohort": cohort_code, "out_dir": str(out_dir.resolve()),
-                    "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "files": None}
+        manifest = {
+            "database": db.describe(),
+            "cohort": cohort_code,
+            "out_dir": str(out_dir.resolve()),
+            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "files": None,
+        }
         _write_manifest(folder, manifest)
         return cls(folder, out_dir, manifest, lock)
 
@@ -84,7 +89,8 @@ class Staging:
             raise CredtrackError(
                 f"The certificates were issued and recorded, but their files could not be moved into "
                 f"{self.out_dir} ({exc.strerror or exc}). They are kept privately and will be moved there the "
-                "next time credtrack opens this database; make the folder writable first.") from exc
+                "next time credtrack opens this database; make the folder writable first."
+            ) from exc
         self.close(remove=True)
 
     def close(self, *, remove: bool) -> None:
@@ -144,24 +150,34 @@ def _settle(db: Database, folder: Path) -> str | None:
     if files:
         codes = [code for code, _name in files["singles"]]
         with db.unit_of_work() as uow:
-            recorded = sum(uow.session.scalar(select(func.count()).select_from(Certificate)
-                                              .where(Certificate.code.in_(codes[i : i + 500]))) or 0
-                           for i in range(0, len(codes), 500))
+            recorded = sum(
+                uow.session.scalar(
+                    select(func.count()).select_from(Certificate).where(Certificate.code.in_(codes[i : i + 500]))
+                )
+                or 0
+                for i in range(0, len(codes), 500)
+            )
     if files and recorded:
         out_dir = Path(manifest["out_dir"])
         try:
             moved = _move_files(folder, out_dir, files)
         except OSError as exc:
-            return (f"The batch issue of cohort {cohort} started {started} was recorded, but its last certificate "
-                    f"files could not be moved into {out_dir} ({exc.strerror or exc}). They are kept in {folder}; "
-                    "make that folder writable and open credtrack again, or reprint those certificates.")
+            return (
+                f"The batch issue of cohort {cohort} started {started} was recorded, but its last certificate "
+                f"files could not be moved into {out_dir} ({exc.strerror or exc}). They are kept in {folder}; "
+                "make that folder writable and open credtrack again, or reprint those certificates."
+            )
         shutil.rmtree(folder, ignore_errors=True)
-        return (f"The batch issue of cohort {cohort} started {started} was stopped after it was recorded, while "
-                f"its files were being moved: the remaining {moved} file(s) were moved into {out_dir}; all "
-                f"{recorded} certificates are issued and have their PDF.")
+        return (
+            f"The batch issue of cohort {cohort} started {started} was stopped after it was recorded, while "
+            f"its files were being moved: the remaining {moved} file(s) were moved into {out_dir}; all "
+            f"{recorded} certificates are issued and have their PDF."
+        )
     unfinished = sum(1 for p in folder.iterdir() if p.suffix == ".pdf")
     with contextlib.suppress(OSError):
         shutil.rmtree(folder)
-    return (f"The batch issue of cohort {cohort} started {started} was stopped before it finished: nothing "
-            f"from it was issued, and its {unfinished} unfinished certificate file(s) were deleted. Issue the "
-            "cohort again.")
+    return (
+        f"The batch issue of cohort {cohort} started {started} was stopped before it finished: nothing "
+        f"from it was issued, and its {unfinished} unfinished certificate file(s) were deleted. Issue the "
+        "cohort again."
+    )

@@ -96,16 +96,34 @@ class CredentialRow:
 
 
 def _module_row(m: Module) -> ModuleRow:
-    return ModuleRow(m.id, m.code, m.title, m.description, m.kind, Decimal(m.contact_hours or 0), m.validity_months,
-                     m.requires_verification, m.requires_enrolment, m.active,
-                     sorted(c.code for c in m.competencies), m.version)
+    return ModuleRow(
+        m.id,
+        m.code,
+        m.title,
+        m.description,
+        m.kind,
+        Decimal(m.contact_hours or 0),
+        m.validity_months,
+        m.requires_verification,
+        m.requires_enrolment,
+        m.active,
+        sorted(c.code for c in m.competencies),
+        m.version,
+    )
 
 
 def _module_snapshot(m: Module) -> dict[str, Any]:
-    return {"code": m.code, "title": m.title, "kind": m.kind, "contact_hours": m.contact_hours,
-            "validity_months": m.validity_months, "requires_verification": m.requires_verification,
-            "requires_enrolment": m.requires_enrolment, "active": m.active,
-            "competencies": sorted(c.code for c in m.competencies)}
+    return {
+        "code": m.code,
+        "title": m.title,
+        "kind": m.kind,
+        "contact_hours": m.contact_hours,
+        "validity_months": m.validity_months,
+        "requires_verification": m.requires_verification,
+        "requires_enrolment": m.requires_enrolment,
+        "active": m.active,
+        "competencies": sorted(c.code for c in m.competencies),
+    }
 
 
 def _hours(value: Any) -> Decimal:
@@ -167,10 +185,16 @@ def create_module(
             raise DuplicateError(f"A module with code {code!r} already exists.")
         if kind not in MODULE_KINDS:
             raise ValidationError(f"Kind must be one of: {', '.join(MODULE_KINDS)}.", field="kind")
-        module = Module(code=code, title=required_text(title, "A title", "title"), description=free_text(description, "The description", "description"),
-                        kind=kind, contact_hours=_hours(contact_hours),
-                        validity_months=_months(validity_months, "Validity", "validity_months"),
-                        requires_verification=requires_verification, requires_enrolment=requires_enrolment)
+        module = Module(
+            code=code,
+            title=required_text(title, "A title", "title"),
+            description=free_text(description, "The description", "description"),
+            kind=kind,
+            contact_hours=_hours(contact_hours),
+            validity_months=_months(validity_months, "Validity", "validity_months"),
+            requires_verification=requires_verification,
+            requires_enrolment=requires_enrolment,
+        )
         module.competencies = _competencies(session, competency_codes or [])
         session.add(module)
         session.flush()
@@ -185,8 +209,17 @@ def update_module(
 ) -> Result[ModuleRow]:
     """Change any of title, description, kind, contact_hours, validity_months, requires_verification,
     requires_enrolment, active, competency_codes."""
-    allowed = {"title", "description", "kind", "contact_hours", "validity_months", "requires_verification",
-               "requires_enrolment", "active", "competency_codes"}
+    allowed = {
+        "title",
+        "description",
+        "kind",
+        "contact_hours",
+        "validity_months",
+        "requires_verification",
+        "requires_enrolment",
+        "active",
+        "competency_codes",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(f"Modules have no field(s) {', '.join(sorted(unknown))}.")
@@ -238,23 +271,49 @@ def list_modules(uow: UnitOfWork, actor: Actor, *, include_inactive: bool = True
 def _requirement_row(r: CredentialRequirement) -> RequirementRow:
     lv = r.min_level
     return RequirementRow(
-        r.id, r.kind, r.module_id, r.module.code if r.module else None, r.module.title if r.module else None,
-        r.competency_id, r.competency.code if r.competency else None, r.competency.label if r.competency else None,
-        r.scale.code if r.scale else None, lv.code if lv else None, lv.label if lv else None, lv.rank if lv else None,
+        r.id,
+        r.kind,
+        r.module_id,
+        r.module.code if r.module else None,
+        r.module.title if r.module else None,
+        r.competency_id,
+        r.competency.code if r.competency else None,
+        r.competency.label if r.competency else None,
+        r.scale.code if r.scale else None,
+        lv.code if lv else None,
+        lv.label if lv else None,
+        lv.rank if lv else None,
     )
 
 
 def _credential_row(c: Credential) -> CredentialRow:
-    return CredentialRow(c.id, c.code, c.title, c.description, c.criteria, c.validity_months,
-                         c.min_assessor_professions, c.template, c.active,
-                         [_requirement_row(r) for r in c.requirements], c.version)
+    return CredentialRow(
+        c.id,
+        c.code,
+        c.title,
+        c.description,
+        c.criteria,
+        c.validity_months,
+        c.min_assessor_professions,
+        c.template,
+        c.active,
+        [_requirement_row(r) for r in c.requirements],
+        c.version,
+    )
 
 
 def _credential_snapshot(c: Credential) -> dict[str, Any]:
-    return {"code": c.code, "title": c.title, "description": c.description, "criteria": c.criteria,
-            "validity_months": c.validity_months, "min_assessor_professions": c.min_assessor_professions,
-            "template": c.template, "active": c.active,
-            "requirements": [_requirement_row(r).describe for r in c.requirements]}
+    return {
+        "code": c.code,
+        "title": c.title,
+        "description": c.description,
+        "criteria": c.criteria,
+        "validity_months": c.validity_months,
+        "min_assessor_professions": c.min_assessor_professions,
+        "template": c.template,
+        "active": c.active,
+        "requirements": [_requirement_row(r).describe for r in c.requirements],
+    }
 
 
 def _build_requirements(session: Session, specs: list[RequirementSpec]) -> list[CredentialRequirement]:
@@ -281,8 +340,13 @@ def _build_requirements(session: Session, specs: list[RequirementSpec]) -> list[
                     f"The scale {scale.name} has no level {spec.min_level_code!r}.", field="min_level_code"
                 )
             key = ("competency", competency.id)
-            req = CredentialRequirement(kind="competency", competency_id=competency.id, scale_id=scale.id,
-                                        min_level_id=level.id, sort_order=order)
+            req = CredentialRequirement(
+                kind="competency",
+                competency_id=competency.id,
+                scale_id=scale.id,
+                min_level_id=level.id,
+                sort_order=order,
+            )
         else:
             raise ValidationError(f"A requirement is a module or a competency, not {spec.kind!r}.")
         if key in seen:
@@ -301,11 +365,14 @@ def _validate_credential_fields(fields: dict[str, Any]) -> None:
             try:
                 number = int(value)
             except (TypeError, ValueError):
-                raise ValidationError("The minimum number of assessor professions must be a whole number.",
-                                      field="min_assessor_professions") from None
+                raise ValidationError(
+                    "The minimum number of assessor professions must be a whole number.",
+                    field="min_assessor_professions",
+                ) from None
             if number < 1 or number > 20:
-                raise ValidationError("The minimum number of assessor professions must be 1–20.",
-                                      field="min_assessor_professions")
+                raise ValidationError(
+                    "The minimum number of assessor professions must be 1–20.", field="min_assessor_professions"
+                )
             fields["min_assessor_professions"] = number
     if "validity_months" in fields:
         fields["validity_months"] = _months(fields["validity_months"], "Validity", "validity_months")
@@ -332,14 +399,20 @@ def create_credential(
             raise DuplicateError(f"A credential with code {code!r} already exists.")
         fields = {"validity_months": validity_months, "min_assessor_professions": min_assessor_professions}
         _validate_credential_fields(fields)
-        credential = Credential(code=code, title=required_text(title, "A title", "title"),
-                                description=free_text(description, "The description", "description"),
-                                criteria=free_text(criteria, "The criteria", "criteria"), template=template, **fields)
+        credential = Credential(
+            code=code,
+            title=required_text(title, "A title", "title"),
+            description=free_text(description, "The description", "description"),
+            criteria=free_text(criteria, "The criteria", "criteria"),
+            template=template,
+            **fields,
+        )
         credential.requirements = _build_requirements(session, requirements)
         session.add(credential)
         session.flush()
-        audit.record(session, actor, "credential.create", "credential", credential.id,
-                     after=_credential_snapshot(credential))
+        audit.record(
+            session, actor, "credential.create", "credential", credential.id, after=_credential_snapshot(credential)
+        )
         row = _credential_row(credential)
         uow.commit()
         return Result(row, Change.CATALOG | Change.AUDIT)
@@ -392,8 +465,10 @@ def update_credential(
 def _credential_query():
     return select(Credential).options(
         selectinload(Credential.requirements).options(
-            selectinload(CredentialRequirement.module), selectinload(CredentialRequirement.competency),
-            selectinload(CredentialRequirement.scale), selectinload(CredentialRequirement.min_level),
+            selectinload(CredentialRequirement.module),
+            selectinload(CredentialRequirement.competency),
+            selectinload(CredentialRequirement.scale),
+            selectinload(CredentialRequirement.min_level),
         )
     )
 

@@ -65,14 +65,18 @@ class _CohortPlan:
         """Certificates to issue: those found eligible, plus everyone not checked yet."""
         return len(self.persons) * len(self.credential_ids) - self.not_eligible - self.already_held
 
-    def eligible_pairs(self, session: Session) -> Iterator[tuple[Person, Credential, CredentialProgress,
-                                                                 PersonRecords]]:
+    def eligible_pairs(
+        self, session: Session
+    ) -> Iterator[tuple[Person, Credential, CredentialProgress, PersonRecords]]:
         """Each eligible person with each credential (and the person's records), credential by credential,
         people in name order."""
         rules = load_rules(session, self.credential_ids)
         asked = [r for rule in rules.values() for r in rule.requirements]
-        reader = RecordsReader(session, modules={r.target_id for r in asked if r.kind == "module"},
-                               competencies={r.target_id for r in asked if r.kind != "module"})
+        reader = RecordsReader(
+            session,
+            modules={r.target_id for r in asked if r.kind == "module"},
+            competencies={r.target_id for r in asked if r.kind != "module"},
+        )
         for credential_id in self.credential_ids:
             credential = session.get_one(Credential, credential_id)
             for start in range(0, len(self.persons), PLAN_SLICE):
@@ -104,9 +108,16 @@ def _refuse_a_damaged_file(db: Database) -> None:
 
 
 def issue_cohort(
-    db: Database, actor: Actor, cohort_code: str, out_dir: Path, *, passphrase: str | None = None,
-    today: dt.date | None = None, workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+    db: Database,
+    actor: Actor,
+    cohort_code: str,
+    out_dir: Path,
+    *,
+    passphrase: str | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Result[CohortIssue]:
     """Issue every eligible person in a cohort each credential assigned to it, in one transaction.
 
@@ -132,16 +143,24 @@ def issue_cohort(
         people, credential_ids = cohort_scope(session, cohort_code)
         key = key_service.signing_key(session, passphrase, actor=actor)
         institution = drafting.institution(session)
-        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1]))
-                                       .order_by(Person.full_name)))
+        persons = list(session.scalars(select(Person).where(Person.id.in_(people or [-1])).order_by(Person.full_name)))
         plan = _CohortPlan(persons, credential_ids, day)
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = batch_staging.Staging.start(db, cohort_code, out_dir)
         try:
             processes = batch.worker_count(workers, plan.expected)
             with batch.Batch(key, staging.folder, workers=processes, title=f"Certificates {cohort_code}") as run:
-                issued, output = _issue_planned(session, actor, plan, key, institution, run,
-                                                cohort_code=cohort_code, progress=progress, cancelled=cancelled)
+                issued, output = _issue_planned(
+                    session,
+                    actor,
+                    plan,
+                    key,
+                    institution,
+                    run,
+                    cohort_code=cohort_code,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
             if output is None:
                 staging.close(remove=True)
                 return Result(CohortIssue([], plan.not_eligible, plan.already_held, None), Change.NONE)
@@ -153,13 +172,22 @@ def issue_cohort(
         staging.deliver()
         rows = [replace(c, pdf_path=out_dir / p.name) for c, p in zip(issued, output.singles, strict=True)]
     checkpoints.after(db.unit_of_work(), reason="certificate.issue_cohort", signer=key)
-    return Result(CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
-                  Change.CERTIFICATES | Change.AUDIT)
+    return Result(
+        CohortIssue(rows, plan.not_eligible, plan.already_held, out_dir / output.combined.name),
+        Change.CERTIFICATES | Change.AUDIT,
+    )
 
 
 def _issue_planned(
-    session: Session, actor: Actor, plan: _CohortPlan, key: keys.SigningKey, institution: InstitutionSettings,
-    run: batch.Batch, *, cohort_code: str, progress: Callable[[int, int], None] | None,
+    session: Session,
+    actor: Actor,
+    plan: _CohortPlan,
+    key: keys.SigningKey,
+    institution: InstitutionSettings,
+    run: batch.Batch,
+    *,
+    cohort_code: str,
+    progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> tuple[list[IssuedCertificate], batch.BatchOutput | None]:
     """Draft the eligible certificates chunk by chunk for ``run``, storing each chunk's rows as it is sealed.
@@ -182,8 +210,9 @@ def _issue_planned(
         chunk: list[batch.Item] = []
         for person, credential, progress_now, records in itertools.chain([first], pairs):
             code = next(fresh_codes)
-            draft = drafting.draft(parts, person, credential, today=plan.day, code=code, progress=progress_now,
-                                   records=records)
+            draft = drafting.draft(
+                parts, person, credential, today=plan.day, code=code, progress=progress_now, records=records
+            )
             page = page_for(draft, draft.snapshot, institution, fingerprint, paper)
             found = certificate_text.problems(certificate_text.page_fields(page))
             if found or refused:  # once one is refused nothing is issued: the rest are only checked
@@ -191,7 +220,9 @@ def _issue_planned(
                     refused.append((draft.holder_name, found))
                 continue
             drafts.append(draft)
-            chunk.append(batch.Item(draft.claims, draft.snapshot, page, drafting.pdf_file_name(code, draft.holder_name)))
+            chunk.append(
+                batch.Item(draft.claims, draft.snapshot, page, drafting.pdf_file_name(code, draft.holder_name))
+            )
             remaining = plan.expected - len(drafts) + len(chunk)  # counted from this chunk's first certificate
             if len(chunk) >= batch.chunk_size(remaining, run.workers):
                 yield chunk
@@ -208,16 +239,27 @@ def _issue_planned(
         # Their ids are read back by code afterwards: SQLite would return them one INSERT per row.
         connection = session.connection()
         connection.execute(Certificate.__table__.insert(), values)
-        ids = dict(connection.execute(select(Certificate.code, Certificate.id)
-                                      .where(Certificate.code.in_([d.code for d in stored]))).all())
-        issued.extend(IssuedCertificate(ids[d.code], d.code, d.holder_name, d.credential_title, d.issued_on,
-                                        d.expires_on, None) for d in stored)
+        ids = dict(
+            connection.execute(
+                select(Certificate.code, Certificate.id).where(Certificate.code.in_([d.code for d in stored]))
+            ).all()
+        )
+        issued.extend(
+            IssuedCertificate(ids[d.code], d.code, d.holder_name, d.credential_title, d.issued_on, d.expires_on, None)
+            for d in stored
+        )
         audit.record_many(session, actor, [drafting.issue_entry(d, key.kid) for d in stored])
         if progress:
             progress(len(issued), plan.expected)
 
     combined_name = f"{drafting.safe_stem(cohort_code)}_{plan.day.isoformat()}_certificates.pdf"
     output = run.run(chunks(), combined_name=combined_name, stored=store, cancelled=cancelled)
-    audit.record(session, actor, "certificate.issue_cohort", "cohort", cohort_code,
-                 after={"issued": [c.code for c in issued], "not_eligible": plan.not_eligible})
+    audit.record(
+        session,
+        actor,
+        "certificate.issue_cohort",
+        "cohort",
+        cohort_code,
+        after={"issued": [c.code for c in issued], "not_eligible": plan.not_eligible},
+    )
     return issued, output

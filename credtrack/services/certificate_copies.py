@@ -53,8 +53,9 @@ def withdrawal(session: Session, cert: Certificate) -> Withdrawal | None:
         newer = session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None
         if newer is None:
             return Withdrawal("SUPERSEDED", "superseded by a newer certificate")
-        return Withdrawal("SUPERSEDED", f"superseded on {pdf.format_date(newer.issued_on)}: "
-                                        f"replaced by certificate {newer.code}")
+        return Withdrawal(
+            "SUPERSEDED", f"superseded on {pdf.format_date(newer.issued_on)}: replaced by certificate {newer.code}"
+        )
     return None
 
 
@@ -64,12 +65,18 @@ def copy_mark(found: Withdrawal) -> CopyMark:
 
 
 def page_of(cert: Certificate, institution: InstitutionSettings, mark: CopyMark | None = None) -> pdf.CertificatePage:
-    return page_for(cert, json.loads(cert.snapshot_json), institution, keys.fingerprint(cert.issuer_kid),
-                    LocalSettings.load().paper_size, by_exception=bool(cert.override_reason), mark=mark)
+    return page_for(
+        cert,
+        json.loads(cert.snapshot_json),
+        institution,
+        keys.fingerprint(cert.issuer_kid),
+        LocalSettings.load().paper_size,
+        by_exception=bool(cert.override_reason),
+        mark=mark,
+    )
 
 
-def write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path,
-              mark: CopyMark | None = None) -> Path:
+def write_pdf(cert: Certificate, institution: InstitutionSettings, out_dir: Path, mark: CopyMark | None = None) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     name = drafting.pdf_file_name(cert.code, cert.holder_name, f"_{mark.word}-COPY" if mark else "")
     title = f"Certificate {cert.code}" + (f" ({mark.word} copy)" if mark else "")
@@ -103,12 +110,18 @@ def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Result[C
             raise ValidationError(
                 f"{cert.code} was {found.summary}. This institution does not print revoked or superseded "
                 "certificates, not even as a marked copy (Settings › Institution). Verifiers see its status "
-                "when they check its code.")
+                "when they check its code."
+            )
         mark = copy_mark(found) if found else None
         path = write_pdf(cert, institution, out_dir, mark)
-        audit.record(session, actor, "certificate.reprint", "certificate", cert.code,
-                     after={"status": cert.status, "copy": f"marked {found.word}" if found else "as issued",
-                            "file": path.name})
+        audit.record(
+            session,
+            actor,
+            "certificate.reprint",
+            "certificate",
+            cert.code,
+            after={"status": cert.status, "copy": f"marked {found.word}" if found else "as issued", "file": path.name},
+        )
         try:
             uow.commit()
         except BaseException:
@@ -117,8 +130,9 @@ def reprint(uow: UnitOfWork, actor: Actor, code: str, out_dir: Path) -> Result[C
         return Result(CertificateCopy(path, mark.word if mark else None), Change.AUDIT)
 
 
-def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *,
-                     passphrase: str | None = None) -> Result[tuple[str, dict]]:
+def export_openbadge(
+    uow: UnitOfWork, actor: Actor, code: str, *, passphrase: str | None = None
+) -> Result[tuple[str, dict]]:
     """The certificate as a signed VC-JWT and as the OpenBadgeCredential JSON it carries; refused once withdrawn."""
     with uow:
         require(actor, "certificates.reprint")
@@ -128,12 +142,21 @@ def export_openbadge(uow: UnitOfWork, actor: Actor, code: str, *,
         if found is not None:
             raise ValidationError(
                 f"{cert.code} was {found.summary}. Its Open Badges credential is not exported: a signed badge "
-                "carries no status, so whoever received it could not tell that it was withdrawn.")
+                "carries no status, so whoever received it could not tell that it was withdrawn."
+            )
         badge = json.loads(cert.snapshot_json)["openbadge"]
         if openbadges.digest(badge).hex() != cert.openbadge_digest:
             raise ValidationError(f"The stored record of {cert.code} does not match its QR code; it was altered.")
-        token = openbadges.sign_jwt(badge, key_service.signing_key(session, passphrase, actor=actor, action="certificates.reprint"))
-        audit.record(session, actor, "certificate.export_openbadge", "certificate", cert.code,
-                     after={"status": cert.status, "format": "Open Badges 3.0 VC-JWT"})
+        token = openbadges.sign_jwt(
+            badge, key_service.signing_key(session, passphrase, actor=actor, action="certificates.reprint")
+        )
+        audit.record(
+            session,
+            actor,
+            "certificate.export_openbadge",
+            "certificate",
+            cert.code,
+            after={"status": cert.status, "format": "Open Badges 3.0 VC-JWT"},
+        )
         uow.commit()
         return Result((token, badge), Change.AUDIT)

@@ -76,46 +76,97 @@ class Draft:
 
 
 def snapshot_parts(session: Session, institution: InstitutionSettings, issuer_short: str) -> SnapshotParts:
-    return SnapshotParts(session, issuer_uri=openbadges.issuer_uri(issuer_short, institution.institution_url),
-                         issuer_short=issuer_short, institution=institution)
+    return SnapshotParts(
+        session,
+        issuer_uri=openbadges.issuer_uri(issuer_short, institution.institution_url),
+        issuer_short=issuer_short,
+        institution=institution,
+    )
 
 
-def draft(parts: SnapshotParts, person: Person, credential: Credential, *, today: dt.date, code: str,
-           progress: CredentialProgress, records: PersonRecords | None = None, by_exception: bool = False) -> Draft:
+def draft(
+    parts: SnapshotParts,
+    person: Person,
+    credential: Credential,
+    *,
+    today: dt.date,
+    code: str,
+    progress: CredentialProgress,
+    records: PersonRecords | None = None,
+    by_exception: bool = False,
+) -> Draft:
     """What one certificate states: its frozen snapshot and the claims its QR will sign.
 
     ``by_exception``: issued by an override, which the snapshot and the signed claims both say.
     """
     expires = months_after(today, credential.validity_months) if credential.validity_months else None
-    snapshot = parts.build(person, credential, progress, code=code, issued_on=today, expires_on=expires,
-                           records=records)
+    snapshot = parts.build(
+        person, credential, progress, code=code, issued_on=today, expires_on=expires, records=records
+    )
     if by_exception:
         snapshot["issued_by_exception"] = True
-    claims = payload.Claims(issuer=parts.issuer["short"], code=code, holder_name=person.full_name,
-                            credential_title=credential.title, issued_on=today, expires_on=expires,
-                            competencies=tuple(c["code"] for c in snapshot["competencies"]),
-                            by_exception=by_exception)
-    return Draft(person.id, person.external_id, credential.id, credential.code, code, person.full_name,
-                  credential.title, today, expires, snapshot, claims)
+    claims = payload.Claims(
+        issuer=parts.issuer["short"],
+        code=code,
+        holder_name=person.full_name,
+        credential_title=credential.title,
+        issued_on=today,
+        expires_on=expires,
+        competencies=tuple(c["code"] for c in snapshot["competencies"]),
+        by_exception=by_exception,
+    )
+    return Draft(
+        person.id,
+        person.external_id,
+        credential.id,
+        credential.code,
+        code,
+        person.full_name,
+        credential.title,
+        today,
+        expires,
+        snapshot,
+        claims,
+    )
 
 
-def certificate_values(draft: Draft, sealed: sealing.Sealed, actor: Actor, kid: str,
-                       reason: str | None = None) -> dict[str, Any]:
+def certificate_values(
+    draft: Draft, sealed: sealing.Sealed, actor: Actor, kid: str, reason: str | None = None
+) -> dict[str, Any]:
     """The columns of the certificate row for a sealed draft."""
     return {
-        "code": draft.code, "person_id": draft.person_id, "credential_id": draft.credential_id,
-        "holder_name": draft.holder_name, "credential_title": draft.credential_title,
-        "snapshot_json": sealed.snapshot_json, "issued_on": draft.issued_on, "expires_on": draft.expires_on,
-        "issuer_kid": kid, "qr_payload": sealed.qr_text, "openbadge_digest": sealed.digest.hex(), "status": "valid",
-        "issued_by_id": actor.id, "override_reason": reason,
+        "code": draft.code,
+        "person_id": draft.person_id,
+        "credential_id": draft.credential_id,
+        "holder_name": draft.holder_name,
+        "credential_title": draft.credential_title,
+        "snapshot_json": sealed.snapshot_json,
+        "issued_on": draft.issued_on,
+        "expires_on": draft.expires_on,
+        "issuer_kid": kid,
+        "qr_payload": sealed.qr_text,
+        "openbadge_digest": sealed.digest.hex(),
+        "status": "valid",
+        "issued_by_id": actor.id,
+        "override_reason": reason,
     }
 
 
 def issue_entry(draft: Draft, kid: str, note: str = "") -> audit.Entry:
-    return audit.Entry("certificate.issue", "certificate", draft.code,
-                       after={"code": draft.code, "person": draft.person_key, "credential": draft.credential_code,
-                              "issued_on": draft.issued_on, "expires_on": draft.expires_on, "kid": kid},
-                       note=note)
+    return audit.Entry(
+        "certificate.issue",
+        "certificate",
+        draft.code,
+        after={
+            "code": draft.code,
+            "person": draft.person_key,
+            "credential": draft.credential_code,
+            "issued_on": draft.issued_on,
+            "expires_on": draft.expires_on,
+            "kid": kid,
+        },
+        note=note,
+    )
 
 
 def safe_stem(text: str, max_bytes: int = MAX_FILE_NAME_BYTES) -> str:

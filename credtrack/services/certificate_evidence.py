@@ -46,32 +46,49 @@ class VoidedEvidence:
     still_met: bool  # whether the records standing today still meet the credential
 
     def describe(self) -> str:
-        verdict = ("the records standing today still meet the credential" if self.still_met else
-                   "the records standing today no longer meet the credential: review it, then revoke or reissue")
-        return (f"Certificate {self.certificate_code} ({self.credential_title}) was issued on evidence since voided: "
-                f"{'; '.join(self.voided)}. It stays valid until someone revokes it; {verdict}.")
+        verdict = (
+            "the records standing today still meet the credential"
+            if self.still_met
+            else "the records standing today no longer meet the credential: review it, then revoke or reissue"
+        )
+        return (
+            f"Certificate {self.certificate_code} ({self.credential_title}) was issued on evidence since voided: "
+            f"{'; '.join(self.voided)}. It stays valid until someone revokes it; {verdict}."
+        )
 
 
 def _completion_keys(session: Session, person_id: int) -> dict[tuple[str, str], list[tuple[bool, str | None]]]:
     """(module code, date) -> [(voided, reason)] for every completion of the person."""
     found: dict[tuple[str, str], list[tuple[bool, str | None]]] = defaultdict(list)
     for code, on, voided_at, reason in session.execute(
-            select(Module.code, Completion.completed_on, Completion.voided_at, Completion.void_reason)
-            .join(Module, Module.id == Completion.module_id).where(Completion.person_id == person_id)):
+        select(Module.code, Completion.completed_on, Completion.voided_at, Completion.void_reason)
+        .join(Module, Module.id == Completion.module_id)
+        .where(Completion.person_id == person_id)
+    ):
         found[(code, on.isoformat())].append((voided_at is not None, reason))
     return found
 
 
-def _sign_off_keys(session: Session, person_id: int) -> dict[tuple[str, str, str, str, str], list[tuple[bool, str | None]]]:
+def _sign_off_keys(
+    session: Session, person_id: int
+) -> dict[tuple[str, str, str, str, str], list[tuple[bool, str | None]]]:
     """(framework, competency, level, date, assessor) -> [(voided, reason)] for every sign-off of the person."""
     found: dict[tuple[str, str, str, str, str], list[tuple[bool, str | None]]] = defaultdict(list)
     for fw, comp, level, on, assessor, voided_at, reason in session.execute(
-            select(Framework.code, Competency.code, ScaleLevel.code, Assessment.assessed_on, Assessment.assessor_name,
-                   Assessment.voided_at, Assessment.void_reason)
-            .join(Competency, Competency.id == Assessment.competency_id)
-            .join(Framework, Framework.id == Competency.framework_id)
-            .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-            .where(Assessment.person_id == person_id)):
+        select(
+            Framework.code,
+            Competency.code,
+            ScaleLevel.code,
+            Assessment.assessed_on,
+            Assessment.assessor_name,
+            Assessment.voided_at,
+            Assessment.void_reason,
+        )
+        .join(Competency, Competency.id == Assessment.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
+        .where(Assessment.person_id == person_id)
+    ):
         found[(fw, comp, level, on.isoformat(), assessor)].append((voided_at is not None, reason))
     return found
 
@@ -85,9 +102,13 @@ def _all_voided(matches: list[tuple[bool, str | None]]) -> str | None:
 
 def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[VoidedEvidence]:
     """The person's valid certificates issued on evidence that has since been voided, oldest first."""
-    certificates = list(session.scalars(select(Certificate).where(
-        Certificate.person_id == person_id, Certificate.status == "valid").order_by(Certificate.issued_on,
-                                                                                     Certificate.id)))
+    certificates = list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.person_id == person_id, Certificate.status == "valid")
+            .order_by(Certificate.issued_on, Certificate.id)
+        )
+    )
     if not certificates:
         return []
     completions, sign_offs = _completion_keys(session, person_id), _sign_off_keys(session, person_id)
@@ -101,12 +122,18 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
             if reason is not None:
                 voided.append(f"{m.get('code')} completed {m.get('completed_on')} (voided: {reason})")
         for s in snapshot.get("signoffs", []):
-            key = (s.get("framework_code"), s.get("competency"), s.get("level_code"), s.get("assessed_on"),
-                   s.get("assessor"))
+            key = (
+                s.get("framework_code"),
+                s.get("competency"),
+                s.get("level_code"),
+                s.get("assessed_on"),
+                s.get("assessor"),
+            )
             reason = _all_voided(sign_offs.get(key, []))
             if reason is not None:
-                voided.append(f"{s.get('competency')} signed off {s.get('assessed_on')} by {s.get('assessor')} "
-                              f"(voided: {reason})")
+                voided.append(
+                    f"{s.get('competency')} signed off {s.get('assessed_on')} by {s.get('assessor')} (voided: {reason})"
+                )
         if not voided:
             continue
         records = records or load_person_records(session, person_id)
@@ -123,27 +150,37 @@ def resting_on(session: Session, record: Completion | Assessment, today: dt.date
 
 def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment) -> bool:
     if isinstance(record, Completion):
-        return any(v.startswith(f"{record.module.code} completed {record.completed_on.isoformat()} ")
-                   for v in finding.voided)
-    return any(v.startswith(f"{record.competency.code} signed off {record.assessed_on.isoformat()} ")
-               for v in finding.voided)
+        return any(
+            v.startswith(f"{record.module.code} completed {record.completed_on.isoformat()} ") for v in finding.voided
+        )
+    return any(
+        v.startswith(f"{record.competency.code} signed off {record.assessed_on.isoformat()} ") for v in finding.voided
+    )
 
 
 def issued_on(session: Session, record: Completion | Assessment) -> list[str]:
     """Codes of the person's valid certificates whose frozen evidence names ``record`` (before voiding it)."""
     codes = []
-    for code, snapshot_json in session.execute(select(Certificate.code, Certificate.snapshot_json).where(
-            Certificate.person_id == record.person_id, Certificate.status == "valid").order_by(Certificate.id)):
+    for code, snapshot_json in session.execute(
+        select(Certificate.code, Certificate.snapshot_json)
+        .where(Certificate.person_id == record.person_id, Certificate.status == "valid")
+        .order_by(Certificate.id)
+    ):
         snapshot = json.loads(snapshot_json or "{}")
         if isinstance(record, Completion):
-            named = any(m.get("code") == record.module.code and m.get("completed_on") == record.completed_on.isoformat()
-                        for m in snapshot.get("modules", []))
+            named = any(
+                m.get("code") == record.module.code and m.get("completed_on") == record.completed_on.isoformat()
+                for m in snapshot.get("modules", [])
+            )
         else:
-            named = any(s.get("competency") == record.competency.code
-                        and s.get("framework_code") == record.competency.framework.code
-                        and s.get("assessed_on") == record.assessed_on.isoformat()
-                        and s.get("level_code") == record.level.code and s.get("assessor") == record.assessor_name
-                        for s in snapshot.get("signoffs", []))
+            named = any(
+                s.get("competency") == record.competency.code
+                and s.get("framework_code") == record.competency.framework.code
+                and s.get("assessed_on") == record.assessed_on.isoformat()
+                and s.get("level_code") == record.level.code
+                and s.get("assessor") == record.assessor_name
+                for s in snapshot.get("signoffs", [])
+            )
         if named:
             codes.append(code)
     return codes
@@ -162,8 +199,9 @@ def certificates_on_record(uow: UnitOfWork, actor: Actor, kind: str, record_id: 
         return issued_on(uow.session, record)
 
 
-def person_voided_evidence(uow: UnitOfWork, actor: Actor, person_id: int,
-                           today: dt.date | None = None) -> list[VoidedEvidence]:
+def person_voided_evidence(
+    uow: UnitOfWork, actor: Actor, person_id: int, today: dt.date | None = None
+) -> list[VoidedEvidence]:
     """For the person's page: their valid certificates issued on evidence since voided."""
     with uow:
         require(actor, "read")

@@ -62,9 +62,23 @@ def _display(cert: Certificate, today: dt.date) -> str:
 
 
 def _row(c: Certificate, external_id: str, day: dt.date) -> CertificateRow:
-    return CertificateRow(c.id, c.code, c.person_id, external_id, c.holder_name, c.credential_id, c.credential_title,
-                          c.issued_on, c.expires_on, c.status, _display(c, day), c.revoked_reason, c.issuer_kid,
-                          c.qr_payload, bool(c.override_reason))
+    return CertificateRow(
+        c.id,
+        c.code,
+        c.person_id,
+        external_id,
+        c.holder_name,
+        c.credential_id,
+        c.credential_title,
+        c.issued_on,
+        c.expires_on,
+        c.status,
+        _display(c, day),
+        c.revoked_reason,
+        c.issuer_kid,
+        c.qr_payload,
+        bool(c.override_reason),
+    )
 
 
 def certificate_by_code(session: Session, text: str) -> Certificate:
@@ -91,8 +105,18 @@ def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.da
             return session.scalar(select(Certificate.code).where(Certificate.id == cert_id)) if cert_id else None
 
         issuer = session.get(User, cert.issued_by_id) if cert.issued_by_id else None
-        concern = next((v for v in certificate_evidence.voided_evidence(session, cert.person_id, today or _today())
-                        if v.certificate_id == cert.id), None) if cert.status == "valid" else None
+        concern = (
+            next(
+                (
+                    v
+                    for v in certificate_evidence.voided_evidence(session, cert.person_id, today or _today())
+                    if v.certificate_id == cert.id
+                ),
+                None,
+            )
+            if cert.status == "valid"
+            else None
+        )
         return CertificateDetail(
             row=_row(cert, cert.person.external_id, today or _today()),
             competencies=competencies,
@@ -121,21 +145,30 @@ def list_certificates(
     day = today or _today()
     with uow:
         require(actor, "read")
-        stmt = (select(Certificate, Person.external_id).join(Person, Person.id == Certificate.person_id)
-                .order_by(Certificate.issued_on.desc(), Certificate.id.desc()))
+        stmt = (
+            select(Certificate, Person.external_id)
+            .join(Person, Person.id == Certificate.person_id)
+            .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        )
         if person_id is not None:
             stmt = stmt.where(Certificate.person_id == person_id)
         for word in fold(for_search(text)).split():
             pattern = f"%{word}%"
-            stmt = stmt.where(or_(Certificate.code.ilike(pattern), Person.search_key.like(pattern),
-                                  Certificate.credential_title.ilike(pattern)))
+            stmt = stmt.where(
+                or_(
+                    Certificate.code.ilike(pattern),
+                    Person.search_key.like(pattern),
+                    Certificate.credential_title.ilike(pattern),
+                )
+            )
         if status in ("revoked", "superseded"):
             stmt = stmt.where(Certificate.status == status)
         elif status == "expired":
             stmt = stmt.where(Certificate.status == "valid", Certificate.expires_on < day)
         elif status == "valid":
-            stmt = stmt.where(Certificate.status == "valid",
-                              or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day))
+            stmt = stmt.where(
+                Certificate.status == "valid", or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day)
+            )
         if limit:
             stmt = stmt.limit(limit)
         return [_row(c, ext, day) for c, ext in uow.session.execute(stmt)]

@@ -80,14 +80,16 @@ class RecordsReader:
     those a set of credentials asks for.
     """
 
-    def __init__(self, session: Session, *, modules: Collection[int] | None = None,
-                 competencies: Collection[int] | None = None) -> None:
+    def __init__(
+        self, session: Session, *, modules: Collection[int] | None = None, competencies: Collection[int] | None = None
+    ) -> None:
         self.session = session
         self.modules = list(modules) if modules is not None else None
         self.competencies = list(competencies) if competencies is not None else None
         self._modules = {m.id: m for m in session.scalars(select(Module))}
-        self._competencies = {c.id: c for c in session.scalars(select(Competency)
-                                                               .options(selectinload(Competency.framework)))}
+        self._competencies = {
+            c.id: c for c in session.scalars(select(Competency).options(selectinload(Competency.framework)))
+        }
         self._scales = {s.id: s for s in session.scalars(select(Scale).options(selectinload(Scale.levels)))}
         self._levels: dict[int, ScaleLevel] = {lv.id: lv for s in self._scales.values() for lv in s.levels}
         self._professions = {p.id: p for p in session.scalars(select(Profession))}
@@ -98,18 +100,26 @@ class RecordsReader:
             ids = person_ids[start : start + _IN_CHUNK]
             self._completions(ids, found)
             self._sign_offs(ids, found)
-            certificates = (select(Certificate.id, Certificate.person_id, Certificate.credential_id, Certificate.code,
-                                   Certificate.issued_on, Certificate.expires_on)
-                            .where(Certificate.person_id.in_(ids), Certificate.status == "valid")
-                            .order_by(Certificate.issued_on, Certificate.id))
+            certificates = (
+                select(
+                    Certificate.id,
+                    Certificate.person_id,
+                    Certificate.credential_id,
+                    Certificate.code,
+                    Certificate.issued_on,
+                    Certificate.expires_on,
+                )
+                .where(Certificate.person_id.in_(ids), Certificate.status == "valid")
+                .order_by(Certificate.issued_on, Certificate.id)
+            )
             for row in self.session.execute(certificates):
                 found[row.person_id].certificates[row.credential_id] = HeldCertificate(*row)  # the latest wins
         return found
 
     def _completions(self, ids: list[int], found: dict[int, PersonRecords]) -> None:
-        query = (select(Completion.id, Completion.person_id, Completion.module_id, Completion.completed_on)
-                 .where(Completion.person_id.in_(ids), Completion.voided_at.is_(None),
-                        Completion.verification != "pending"))
+        query = select(Completion.id, Completion.person_id, Completion.module_id, Completion.completed_on).where(
+            Completion.person_id.in_(ids), Completion.voided_at.is_(None), Completion.verification != "pending"
+        )
         if self.modules is not None:
             query = query.where(Completion.module_id.in_(self.modules or [-1]))
         modules = self._modules
@@ -124,17 +134,38 @@ class RecordsReader:
 
     def _sign_offs(self, ids: list[int], found: dict[int, PersonRecords]) -> None:
         A = Assessment
-        query = (select(A.id, A.person_id, A.competency_id, A.scale_id, A.assessed_on, A.assessor_name, A.method,
-                        A.level_id, A.assessor_profession_id)
-                 .where(A.person_id.in_(ids), A.voided_at.is_(None), A.verification != "pending"))
+        query = select(
+            A.id,
+            A.person_id,
+            A.competency_id,
+            A.scale_id,
+            A.assessed_on,
+            A.assessor_name,
+            A.method,
+            A.level_id,
+            A.assessor_profession_id,
+        ).where(A.person_id.in_(ids), A.voided_at.is_(None), A.verification != "pending")
         if self.competencies is not None:
             query = query.where(A.competency_id.in_(self.competencies or [-1]))
         comps, scales, levels, professions = self._competencies, self._scales, self._levels, self._professions
         for aid, pid, comp_id, scale_id, on, assessor, method, level_id, profession_id in self.session.execute(
-                query.order_by(A.id)):
-            found[pid].assessments[comp_id].append(StandingSignOff(
-                aid, pid, comp_id, scale_id, on, assessor, method, comps[comp_id], scales[scale_id], levels[level_id],
-                professions.get(profession_id) if profession_id is not None else None))
+            query.order_by(A.id)
+        ):
+            found[pid].assessments[comp_id].append(
+                StandingSignOff(
+                    aid,
+                    pid,
+                    comp_id,
+                    scale_id,
+                    on,
+                    assessor,
+                    method,
+                    comps[comp_id],
+                    scales[scale_id],
+                    levels[level_id],
+                    professions.get(profession_id) if profession_id is not None else None,
+                )
+            )
 
 
 def load_records_for(session: Session, person_ids: list[int]) -> dict[int, PersonRecords]:

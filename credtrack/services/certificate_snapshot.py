@@ -43,8 +43,9 @@ class SnapshotParts:
     shared pieces are shared objects too: nothing changes a snapshot once built.
     """
 
-    def __init__(self, session: Session, *, issuer_uri: str, issuer_short: str,
-                 institution: InstitutionSettings) -> None:
+    def __init__(
+        self, session: Session, *, issuer_uri: str, issuer_short: str, institution: InstitutionSettings
+    ) -> None:
         self.session = session
         self.issuer = {"id": issuer_uri, "name": institution.institution_name, "short": issuer_short}
         self.verifier_address = institution.verifier_address
@@ -56,11 +57,23 @@ class SnapshotParts:
         if known is None:
             comps = _competencies(credential)
             known = (
-                {"code": credential.code, "title": credential.title, "description": credential.description,
-                 "criteria": credential.criteria},
+                {
+                    "code": credential.code,
+                    "title": credential.title,
+                    "description": credential.description,
+                    "criteria": credential.criteria,
+                },
                 comps[0].framework.name if comps else "",
-                [{"code": c.code, "label": c.label, "description": c.description, "framework": c.framework.name,
-                  "framework_code": c.framework.code} for c in comps],
+                [
+                    {
+                        "code": c.code,
+                        "label": c.label,
+                        "description": c.description,
+                        "framework": c.framework.name,
+                        "framework_code": c.framework.code,
+                    }
+                    for c in comps
+                ],
                 {r.id: r.min_level.code if r.min_level is not None else None for r in credential.requirements},
             )
             self._credentials[credential.id] = known
@@ -72,8 +85,17 @@ class SnapshotParts:
             levels = self._scales[scale.id] = [{"code": lv.code, "label": lv.label} for lv in scale.levels]
         return levels
 
-    def build(self, person: Person, credential: Credential, progress: CredentialProgress, *, code: str,
-              issued_on: dt.date, expires_on: dt.date | None, records: PersonRecords | None = None) -> dict[str, Any]:
+    def build(
+        self,
+        person: Person,
+        credential: Credential,
+        progress: CredentialProgress,
+        *,
+        code: str,
+        issued_on: dt.date,
+        expires_on: dt.date | None,
+        records: PersonRecords | None = None,
+    ) -> dict[str, Any]:
         """The snapshot of one certificate; ``records``, when given, are those ``progress`` was judged on."""
         about, framework, competencies, required_levels = self._credential(credential)
         snapshot: dict[str, Any] = {
@@ -95,27 +117,44 @@ class SnapshotParts:
             if not req.met or req.evidence is None:
                 continue
             if req.evidence.kind == "completion":
-                completion = _record(records, "completion", req.evidence.record_id) if records else \
-                    self.session.get(Completion, req.evidence.record_id)
+                completion = (
+                    _record(records, "completion", req.evidence.record_id)
+                    if records
+                    else self.session.get(Completion, req.evidence.record_id)
+                )
                 if completion is not None:
-                    snapshot["modules"].append({"code": completion.module.code, "title": completion.module.title,
-                                                "completed_on": completion.completed_on.isoformat()})
+                    snapshot["modules"].append(
+                        {
+                            "code": completion.module.code,
+                            "title": completion.module.title,
+                            "completed_on": completion.completed_on.isoformat(),
+                        }
+                    )
             elif req.evidence.kind == "assessment":
-                a = _record(records, "assessment", req.evidence.record_id) if records else \
-                    self.session.get(Assessment, req.evidence.record_id)
+                a = (
+                    _record(records, "assessment", req.evidence.record_id)
+                    if records
+                    else self.session.get(Assessment, req.evidence.record_id)
+                )
                 if a is None:
                     continue
                 competency, scale, level = a.competency, a.scale, a.level
-                snapshot["signoffs"].append({
-                    "competency": competency.code, "competency_label": competency.label,
-                    "framework_code": competency.framework.code,
-                    "scale_code": scale.code, "scale_name": scale.name,
-                    "level_code": level.code, "level_label": level.label,
-                    "required_level_code": required_levels.get(req.requirement_id),
-                    "assessed_on": a.assessed_on.isoformat(), "assessor": a.assessor_name,
-                    "assessor_profession": a.assessor_profession.name if a.assessor_profession else None,
-                    "method": a.method.replace("_", " "),
-                })
+                snapshot["signoffs"].append(
+                    {
+                        "competency": competency.code,
+                        "competency_label": competency.label,
+                        "framework_code": competency.framework.code,
+                        "scale_code": scale.code,
+                        "scale_name": scale.name,
+                        "level_code": level.code,
+                        "level_label": level.label,
+                        "required_level_code": required_levels.get(req.requirement_id),
+                        "assessed_on": a.assessed_on.isoformat(),
+                        "assessor": a.assessor_name,
+                        "assessor_profession": a.assessor_profession.name if a.assessor_profession else None,
+                        "method": a.method.replace("_", " "),
+                    }
+                )
                 if scale.code not in snapshot["scales"]:
                     snapshot["scales"][scale.code] = self._scale_levels(scale)
         return snapshot
@@ -147,8 +186,16 @@ class Printed(Protocol):
     def qr_payload(self) -> str: ...
 
 
-def page_for(cert: Printed, snapshot: dict[str, Any], institution: InstitutionSettings, fingerprint: str,
-             paper: str, *, by_exception: bool = False, mark: CopyMark | None = None) -> pdf.CertificatePage:
+def page_for(
+    cert: Printed,
+    snapshot: dict[str, Any],
+    institution: InstitutionSettings,
+    fingerprint: str,
+    paper: str,
+    *,
+    by_exception: bool = False,
+    mark: CopyMark | None = None,
+) -> pdf.CertificatePage:
     """The printable page for a certificate, entirely from what was frozen at issue time.
 
     ``by_exception`` says it was issued by an override; ``mark`` makes it a copy of one withdrawn since.

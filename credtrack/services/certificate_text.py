@@ -15,8 +15,12 @@ from credtrack.certificates import scripts
 from credtrack.certificates.pdf import CertificatePage
 from credtrack.errors import ValidationError
 
-_KINDS = {"Co": "a private-use character", "Cn": "an unassigned code point", "Cc": "a control character",
-          "Cs": "a lone surrogate"}
+_KINDS = {
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Cc": "a control character",
+    "Cs": "a lone surrogate",
+}
 LISTED = 10  # people named in a cohort's refusal; the rest are counted
 
 
@@ -28,12 +32,15 @@ def describe(ch: str) -> str:
 
 def page_fields(page: CertificatePage) -> list[tuple[str, str]]:
     """What the page prints that people typed, each with where it comes from."""
-    fields = [("the holder's name", page.holder_name), ("the credential title", page.credential_title),
-              ("the institution name (Settings)", page.institution_name),
-              ("the signatory's name (Settings)", page.signatory_name),
-              ("the signatory's title (Settings)", page.signatory_title),
-              ("the certificate title (Settings)", page.title),
-              ("the framework name", page.framework_name)]
+    fields = [
+        ("the holder's name", page.holder_name),
+        ("the credential title", page.credential_title),
+        ("the institution name (Settings)", page.institution_name),
+        ("the signatory's name (Settings)", page.signatory_name),
+        ("the signatory's title (Settings)", page.signatory_title),
+        ("the certificate title (Settings)", page.title),
+        ("the framework name", page.framework_name),
+    ]
     fields += [(f"competency {code}", f"{code} {label}") for code, label in page.competencies]
     return [(where, text) for where, text in fields if text]
 
@@ -59,7 +66,9 @@ def check_page(page: CertificatePage) -> None:
         raise ValidationError(
             f"Certificate not issued: {'; '.join(found)}, which no font shipped with credtrack can draw, so the "
             f"certificate would print a blank or a box in its place. Correct the text (remove or replace "
-            f"{_them(found)}) and issue again.", field="holder_name")
+            f"{_them(found)}) and issue again.",
+            field="holder_name",
+        )
 
 
 def check_cohort(cohort_code: str, refused: list[tuple[str, list[str]]]) -> None:
@@ -71,6 +80,9 @@ def check_cohort(cohort_code: str, refused: list[tuple[str, list[str]]]) -> None
         listed.append(f"• and {len(refused) - LISTED} more")
     raise ValidationError(
         f"Cohort {cohort_code} was not issued: {len(refused)} certificate(s) would print text that no font "
-        "shipped with credtrack can draw (a blank or a box in its place):\n" + "\n".join(listed)
+        "shipped with credtrack can draw (a blank or a box in its place):\n"
+        + "\n".join(listed)
         + "\nNothing was issued, so nobody is left out unnoticed. Correct these names or texts, then issue "
-        "the cohort again.", field="holder_name")
+        "the cohort again.",
+        field="holder_name",
+    )

@@ -39,34 +39,51 @@ from credtrack.services.settings import InstitutionSettings
 
 
 def _not_eligible(person: Person, credential: Credential, progress: CredentialProgress) -> NotEligibleError:
-    missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}"
-               for r in progress.requirements if not r.met]
+    missing = [r.needed if r.kind == "module" else f"{r.code}: {r.needed}" for r in progress.requirements if not r.met]
     if not progress.professions_ok:
         missing.append(f"sign-offs from at least {progress.min_assessor_professions} professions")
     return NotEligibleError(
         f"{person.full_name} is not yet eligible for {credential.code}: still needed "
-        + "; ".join(missing) + ". An administrator may issue anyway with a written reason."
+        + "; ".join(missing)
+        + ". An administrator may issue anyway with a written reason."
     )
 
 
 def _prepare(
-    session: Session, actor: Actor, person: Person, credential: Credential, key: keys.SigningKey,
-    institution: InstitutionSettings, *, today: dt.date, override_reason: str | None,
+    session: Session,
+    actor: Actor,
+    person: Person,
+    credential: Credential,
+    key: keys.SigningKey,
+    institution: InstitutionSettings,
+    *,
+    today: dt.date,
+    override_reason: str | None,
 ) -> Certificate:
     """Check eligibility and build (and add) one signed certificate in the caller's transaction."""
     progress = compute_person_progress(session, person.id, credential, today)
     # A reason given for someone who is eligible anyway overrides nothing, and is not kept as one.
-    reason = None if progress.eligible else clean(override_reason, "The reason for the exception", "override_reason") or None
+    reason = (
+        None if progress.eligible else clean(override_reason, "The reason for the exception", "override_reason") or None
+    )
     if not progress.eligible:
         if reason is None:
             raise _not_eligible(person, credential, progress)
         require(actor, "certificates.override")
     parts = drafting.snapshot_parts(session, institution, key_service.issuer_id(session))
-    draft = drafting.draft(parts, person, credential, today=today, code=drafting.unique_code(session), progress=progress,
-                           by_exception=reason is not None)
+    draft = drafting.draft(
+        parts,
+        person,
+        credential,
+        today=today,
+        code=drafting.unique_code(session),
+        progress=progress,
+        by_exception=reason is not None,
+    )
     certificate_text.check_page(page_for(draft, draft.snapshot, institution, "", LocalSettings.load().paper_size))
-    cert = Certificate(**drafting.certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid,
-                                            reason))
+    cert = Certificate(
+        **drafting.certificate_values(draft, sealing.seal(draft.snapshot, draft.claims, key), actor, key.kid, reason)
+    )
     session.add(cert)
     session.flush()
     note = f"Issued without eligibility. Reason: {reason}" if reason else ""
@@ -75,13 +92,21 @@ def _prepare(
 
 
 def _row(cert: Certificate, path: Path | None, supersedes: str | None = None) -> IssuedCertificate:
-    return IssuedCertificate(cert.id, cert.code, cert.holder_name, cert.credential_title, cert.issued_on,
-                             cert.expires_on, path, supersedes)
+    return IssuedCertificate(
+        cert.id, cert.code, cert.holder_name, cert.credential_title, cert.issued_on, cert.expires_on, path, supersedes
+    )
 
 
 def issue_certificate(
-    uow: UnitOfWork, actor: Actor, person_id: int, credential_id: int, *, out_dir: Path | None = None,
-    override_reason: str | None = None, passphrase: str | None = None, today: dt.date | None = None,
+    uow: UnitOfWork,
+    actor: Actor,
+    person_id: int,
+    credential_id: int,
+    *,
+    out_dir: Path | None = None,
+    override_reason: str | None = None,
+    passphrase: str | None = None,
+    today: dt.date | None = None,
     renew: bool = False,
 ) -> Result[IssuedCertificate]:
     """Issue ``credential_id`` to ``person_id`` and, with ``out_dir``, write its PDF there.
@@ -94,22 +119,46 @@ def issue_certificate(
         session = uow.session
         person = get_or_404(session, Person, person_id, "person")
         credential = get_or_404(session, Credential, credential_id, "credential")
-        held = session.scalar(select(Certificate).where(
-            Certificate.person_id == person.id, Certificate.credential_id == credential.id,
-            Certificate.status == "valid").order_by(Certificate.id.desc()).limit(1))
+        held = session.scalar(
+            select(Certificate)
+            .where(
+                Certificate.person_id == person.id,
+                Certificate.credential_id == credential.id,
+                Certificate.status == "valid",
+            )
+            .order_by(Certificate.id.desc())
+            .limit(1)
+        )
         if held is not None and not renew:
-            raise ValidationError(f"{person.full_name} already holds {held.code} for {credential.code}. "
-                                  "Renew it instead, to issue a new certificate that replaces it.")
+            raise ValidationError(
+                f"{person.full_name} already holds {held.code} for {credential.code}. "
+                "Renew it instead, to issue a new certificate that replaces it."
+            )
         key = key_service.signing_key(session, passphrase, actor=actor)
         institution = drafting.institution(session)
-        cert = _prepare(session, actor, person, credential, key, institution, today=today or _today(),
-                        override_reason=override_reason)
+        cert = _prepare(
+            session,
+            actor,
+            person,
+            credential,
+            key,
+            institution,
+            today=today or _today(),
+            override_reason=override_reason,
+        )
         if held is not None:
             held.status = "superseded"
             held.superseded_by_id = cert.id
             cert.supersedes_id = held.id
-            audit.record(session, actor, "certificate.supersede", "certificate", held.code,
-                         before={"status": "valid"}, after={"status": "superseded", "by": cert.code})
+            audit.record(
+                session,
+                actor,
+                "certificate.supersede",
+                "certificate",
+                held.code,
+                before={"status": "valid"},
+                after={"status": "superseded", "by": cert.code},
+            )
         path = write_pdf(cert, institution, out_dir) if out_dir else None
         row = _row(cert, path, held.code if held else None)
         try:
@@ -145,8 +194,15 @@ def revoke_certificate(uow: UnitOfWork, actor: Actor, code: str, reason: str) ->
             raise ValidationError(f"{cert.code} was already revoked on {cert.revoked_at:%Y-%m-%d}.")
         before = {"status": cert.status}
         cert.status, cert.revoked_at, cert.revoked_reason, cert.revoked_by_id = "revoked", utcnow(), reason, actor.id
-        audit.record(uow.session, actor, "certificate.revoke", "certificate", cert.code, before=before,
-                     after={"status": "revoked", "reason": reason})
+        audit.record(
+            uow.session,
+            actor,
+            "certificate.revoke",
+            "certificate",
+            cert.code,
+            before=before,
+            after={"status": "revoked", "reason": reason},
+        )
         row = _row(cert, None)
         uow.commit()
     discard_clean_copies(row.code)  # revoked: no clean copy of it stays to be opened again
@@ -162,7 +218,6 @@ def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_cod
         return person.id, credential.id
 
 
-
 def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
     """Demo step: a signing key, one certificate issued, and at least one person left eligible to try issuing."""
     from credtrack.services.permissions import SYSTEM
@@ -173,10 +228,12 @@ def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
     with db.unit_of_work() as uow:
         session = uow.session
         day = _today()
-        credentials = list(session.scalars(select(Credential).where(Credential.active.is_(True))
-                                           .order_by(Credential.code)))
-        for person in session.scalars(select(Person).where(Person.external_id.like("DEMO-%"))
-                                      .order_by(Person.external_id)):
+        credentials = list(
+            session.scalars(select(Credential).where(Credential.active.is_(True)).order_by(Credential.code))
+        )
+        for person in session.scalars(
+            select(Person).where(Person.external_id.like("DEMO-%")).order_by(Person.external_id)
+        ):
             for credential in credentials:
                 if compute_person_progress(session, person.id, credential, day).status == "eligible":
                     eligible.append((person, credential))
@@ -187,10 +244,13 @@ def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
     person, credential = eligible[0]
     folder = out_dir or paths.certificates_dir()
     cert = issue_certificate(db.unit_of_work(), SYSTEM, person.id, credential.id, out_dir=folder).value
-    lines = [f"Certificate {cert.code} issued to {cert.holder_name} ({credential.code}): {cert.pdf_path}",
-             f"  try: credtrack-cli verify {cert.code}"]
+    lines = [
+        f"Certificate {cert.code} issued to {cert.holder_name} ({credential.code}): {cert.pdf_path}",
+        f"  try: credtrack-cli verify {cert.code}",
+    ]
     if len(eligible) > 1:
         other, other_credential = eligible[1]
-        lines.append(f"Ready to issue: credtrack-cli issue --person {other.external_id} "
-                     f"--credential {other_credential.code}")
+        lines.append(
+            f"Ready to issue: credtrack-cli issue --person {other.external_id} --credential {other_credential.code}"
+        )
     return lines

@@ -177,8 +177,10 @@ def read_file(path: Path | None = None) -> tuple[list[Checkpoint], list[str]]:
             outer = json.loads(line)
             found.append(Checkpoint.parse(outer["body"], outer.get("kid", ""), outer.get("sig", ""), "file"))
         except (ValueError, KeyError, TypeError):
-            problems.append(f"Line {number} of the checkpoint file {path.name} is not a checkpoint (edited or "
-                            "damaged); restore the file from a backup.")
+            problems.append(
+                f"Line {number} of the checkpoint file {path.name} is not a checkpoint (edited or "
+                "damaged); restore the file from a backup."
+            )
     return found, problems
 
 
@@ -226,8 +228,14 @@ def _last_line_hash(handle: Any, database: str, block: int = 1 << 16) -> str:
 # -- writing -----------------------------------------------------------------------------------------
 
 
-def write(session: Session, *, reason: str, signer: keys.SigningKey | None = None,
-          path: Path | None = None, skip_if_current: bool = False) -> Checkpoint | None:
+def write(
+    session: Session,
+    *,
+    reason: str,
+    signer: keys.SigningKey | None = None,
+    path: Path | None = None,
+    skip_if_current: bool = False,
+) -> Checkpoint | None:
     """Checkpoint the head of the log in the caller's transaction (the caller commits). None for an empty log,
     and with ``skip_if_current`` when this workstation's newest checkpoint already names the head.
 
@@ -238,17 +246,29 @@ def write(session: Session, *, reason: str, signer: keys.SigningKey | None = Non
         return None
     station = workstation()
     if skip_if_current:
-        newest = session.scalar(select(AuditCheckpoint.event_hash).where(AuditCheckpoint.workstation == station)
-                                .order_by(AuditCheckpoint.id.desc()).limit(1))
+        newest = session.scalar(
+            select(AuditCheckpoint.event_hash)
+            .where(AuditCheckpoint.workstation == station)
+            .order_by(AuditCheckpoint.id.desc())
+            .limit(1)
+        )
         if newest == head.hash:
             return None
     database = database_id(session, create=True)
     key = _available_key(session, signer)
     path = path or paths.checkpoints_file()
     with open(path, "a+b") as handle, _locked(handle):
-        body = canonical({"db": database, "event_id": head.id, "hash": head.hash,
-                          "at": utcnow().isoformat(timespec="microseconds"), "workstation": station,
-                          "reason": reason, "prev": _last_line_hash(handle, database)})
+        body = canonical(
+            {
+                "db": database,
+                "event_id": head.id,
+                "hash": head.hash,
+                "at": utcnow().isoformat(timespec="microseconds"),
+                "workstation": station,
+                "reason": reason,
+                "prev": _last_line_hash(handle, database),
+            }
+        )
         checkpoint = Checkpoint.parse(body, key.kid if key else "", sign(key.private_key, body) if key else "", "file")
         handle.seek(0, os.SEEK_END)
         handle.write((checkpoint.file_line() + "\n").encode("utf-8"))
@@ -256,15 +276,24 @@ def write(session: Session, *, reason: str, signer: keys.SigningKey | None = Non
         os.fsync(handle.fileno())
     with contextlib.suppress(OSError):
         path.chmod(0o600)
-    session.add(AuditCheckpoint(event_id=head.id, event_hash=head.hash,
-                                made_at=dt.datetime.fromisoformat(checkpoint.made_at), workstation=station,
-                                body=body, kid=checkpoint.kid, signature=checkpoint.signature,
-                                line_hash=checkpoint.line_hash))
+    session.add(
+        AuditCheckpoint(
+            event_id=head.id,
+            event_hash=head.hash,
+            made_at=dt.datetime.fromisoformat(checkpoint.made_at),
+            workstation=station,
+            body=body,
+            kid=checkpoint.kid,
+            signature=checkpoint.signature,
+            line_hash=checkpoint.line_hash,
+        )
+    )
     return checkpoint
 
 
-def after(uow: Any, *, reason: str, signer: keys.SigningKey | None = None,
-          skip_if_current: bool = False) -> Checkpoint | None:
+def after(
+    uow: Any, *, reason: str, signer: keys.SigningKey | None = None, skip_if_current: bool = False
+) -> Checkpoint | None:
     """Checkpoint in a transaction of its own, after the caller's change committed.
 
     A checkpoint that cannot be written does not undo the change it follows: it is logged, and

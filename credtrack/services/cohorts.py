@@ -62,12 +62,25 @@ class EnrolmentRow:
 
 def _cohort_row(session, cohort: Cohort) -> CohortRow:
     count = session.scalar(
-        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.status == "active")
+        select(func.count())
+        .select_from(Enrolment)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == "active")
     )
-    assigned = [AssignedCredential(cc.credential_id, cc.credential.code, cc.credential.title, cc.due_date)
-                for cc in sorted(cohort.credentials, key=lambda cc: cc.credential.code)]
-    return CohortRow(cohort.id, cohort.code, cohort.name, cohort.description, cohort.start_date, cohort.end_date,
-                     assigned, count or 0, cohort.version)
+    assigned = [
+        AssignedCredential(cc.credential_id, cc.credential.code, cc.credential.title, cc.due_date)
+        for cc in sorted(cohort.credentials, key=lambda cc: cc.credential.code)
+    ]
+    return CohortRow(
+        cohort.id,
+        cohort.code,
+        cohort.name,
+        cohort.description,
+        cohort.start_date,
+        cohort.end_date,
+        assigned,
+        count or 0,
+        cohort.version,
+    )
 
 
 def create_cohort(
@@ -90,13 +103,23 @@ def create_cohort(
         end = parse_date(end_date, "The end date", "end_date")
         if start and end and end < start:
             raise ValidationError("The cohort ends before it starts.", field="end_date")
-        cohort = Cohort(code=code, name=required_text(name, "A cohort name", "name"),
-                        description=free_text(description, "The description", "description"),
-                        start_date=start, end_date=end)
+        cohort = Cohort(
+            code=code,
+            name=required_text(name, "A cohort name", "name"),
+            description=free_text(description, "The description", "description"),
+            start_date=start,
+            end_date=end,
+        )
         session.add(cohort)
         session.flush()
-        audit.record(session, actor, "cohort.create", "cohort", cohort.id,
-                     after={"code": code, "name": cohort.name, "start_date": start, "end_date": end})
+        audit.record(
+            session,
+            actor,
+            "cohort.create",
+            "cohort",
+            cohort.id,
+            after={"code": code, "name": cohort.name, "start_date": start, "end_date": end},
+        )
         row = _cohort_row(session, cohort)
         uow.commit()
         return Result(row, Change.COHORTS | Change.AUDIT)
@@ -121,8 +144,15 @@ def assign_credential(
             link.due_date = due
         session.flush()
         session.refresh(cohort)
-        audit.record(session, actor, "cohort.assign_credential", "cohort", cohort.id, before=before,
-                     after={"credential": credential.code, "due_date": due})
+        audit.record(
+            session,
+            actor,
+            "cohort.assign_credential",
+            "cohort",
+            cohort.id,
+            before=before,
+            after={"credential": credential.code, "due_date": due},
+        )
         row = _cohort_row(session, cohort)
         uow.commit()
         return Result(row, Change.COHORTS | Change.AUDIT)
@@ -142,8 +172,9 @@ def enrol(
             person = get_or_404(session, Person, pid, "person")
             if person.status == "archived":
                 raise ValidationError(f"{person.full_name} is archived and cannot be enrolled.")
-            existing = session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id,
-                                                              Enrolment.person_id == pid))
+            existing = session.scalar(
+                select(Enrolment).where(Enrolment.cohort_id == cohort.id, Enrolment.person_id == pid)
+            )
             if existing is None:
                 session.add(Enrolment(cohort_id=cohort.id, person_id=pid, enrolled_on=on, status="active"))
                 added.append(person.external_id)
@@ -152,8 +183,9 @@ def enrol(
                 added.append(person.external_id)
         if added:
             session.flush()
-            audit.record(session, actor, "cohort.enrol", "cohort", cohort.id, after={"people": added,
-                                                                                     "enrolled_on": on})
+            audit.record(
+                session, actor, "cohort.enrol", "cohort", cohort.id, after={"people": added, "enrolled_on": on}
+            )
         uow.commit()
         return Result(len(added), (Change.COHORTS | Change.AUDIT) if added else Change.NONE)
 
@@ -166,23 +198,34 @@ def set_enrolment_status(uow: UnitOfWork, actor: Actor, enrolment_id: int, statu
         enrolment = get_or_404(uow.session, Enrolment, enrolment_id, "enrolment")
         before = {"status": enrolment.status}
         enrolment.status = status
-        audit.record(uow.session, actor, "enrolment.update", "enrolment", enrolment.id, before=before,
-                     after={"status": status})
+        audit.record(
+            uow.session, actor, "enrolment.update", "enrolment", enrolment.id, before=before, after={"status": status}
+        )
         row = _enrolment_row(enrolment)
         uow.commit()
         return Result(row, Change.COHORTS | Change.AUDIT)
 
 
 def _enrolment_row(e: Enrolment) -> EnrolmentRow:
-    return EnrolmentRow(e.id, e.cohort_id, e.cohort.code, e.cohort.name, e.person_id, e.person.full_name,
-                        e.person.external_id, e.enrolled_on, e.status)
+    return EnrolmentRow(
+        e.id,
+        e.cohort_id,
+        e.cohort.code,
+        e.cohort.name,
+        e.person_id,
+        e.person.full_name,
+        e.person.external_id,
+        e.enrolled_on,
+        e.status,
+    )
 
 
 def list_cohorts(uow: UnitOfWork, actor: Actor) -> list[CohortRow]:
     with uow:
         require(actor, "read")
         cohorts = uow.session.scalars(
-            select(Cohort).options(selectinload(Cohort.credentials).selectinload(CohortCredential.credential))
+            select(Cohort)
+            .options(selectinload(Cohort.credentials).selectinload(CohortCredential.credential))
             .order_by(Cohort.start_date.desc(), Cohort.code)
         )
         return [_cohort_row(uow.session, c) for c in cohorts]
@@ -193,8 +236,12 @@ def list_enrolments(
 ) -> list[EnrolmentRow]:
     with uow:
         require(actor, "read")
-        stmt = (select(Enrolment).options(selectinload(Enrolment.cohort), selectinload(Enrolment.person))
-                .join(Cohort).join(Person, Person.id == Enrolment.person_id))
+        stmt = (
+            select(Enrolment)
+            .options(selectinload(Enrolment.cohort), selectinload(Enrolment.person))
+            .join(Cohort)
+            .join(Person, Person.id == Enrolment.person_id)
+        )
         if cohort_code:
             stmt = stmt.where(Cohort.code == clean(cohort_code).upper())
         if person_id is not None:

@@ -54,7 +54,7 @@ def checked(rows: Sequence[T], check: Check, every: int = CHECK_EVERY) -> Iterat
     def stretches() -> Iterator[Sequence[T]]:
         for start in range(0, len(rows), every):
             check()
-            yield rows[start:start + every]
+            yield rows[start : start + every]
 
     return chain.from_iterable(stretches())
 
@@ -136,5 +136,3 @@ def check_version(obj: Any, expected: int | None, what: str) -> None:
     """Refuse to save over a newer version than the one the user was editing."""
     if expected is not None and obj.version != expected:
         raise ConcurrentEditError(what)
-
-

@@ -53,10 +53,12 @@ def _domain_coverage(session: Session, framework_code: str | None) -> list[tuple
     joining the sign-off table to competencies and levels would scan it all in SQL.
     """
     passing = set(session.scalars(select(ScaleLevel.id).where(ScaleLevel.passing.is_(True))))
-    competencies = select(CompetencyDomain.code, CompetencyDomain.name, Competency.id) \
-        .join(Framework, Framework.id == CompetencyDomain.framework_id) \
-        .join(Competency, Competency.domain_id == CompetencyDomain.id) \
+    competencies = (
+        select(CompetencyDomain.code, CompetencyDomain.name, Competency.id)
+        .join(Framework, Framework.id == CompetencyDomain.framework_id)
+        .join(Competency, Competency.domain_id == CompetencyDomain.id)
         .order_by(CompetencyDomain.sort_order, CompetencyDomain.code)
+    )
     if framework_code:
         competencies = competencies.where(Framework.code == framework_code)
     per_competency: Counter[int] = Counter()
@@ -73,8 +75,9 @@ def _percent(done: int, total: int) -> float:
     return round(100.0 * done / total, 1) if total else 0.0
 
 
-def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = None,
-                      framework_code: str | None = None) -> DashboardSummary:
+def dashboard_summary(
+    uow: UnitOfWork, actor: Actor, *, today: dt.date | None = None, framework_code: str | None = None
+) -> DashboardSummary:
     """``framework_code`` limits domain coverage to one framework; by default every framework counts."""
     day = today or _today()
     month_start = day.replace(day=1)
@@ -86,32 +89,53 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
         active = count(select(func.count()).select_from(Person).where(Person.status == "active"))
         earned = count(select(func.count()).select_from(Certificate).where(Certificate.issued_on >= month_start))
         valid = count(select(func.count()).select_from(Certificate).where(Certificate.status == "valid"))
-        signoffs = count(select(func.count()).select_from(Assessment).where(
-            Assessment.assessed_on >= since, Assessment.voided_at.is_(None),
-            Assessment.verification != "pending"))
-        completions = count(select(func.count()).select_from(Completion).where(
-            Completion.completed_on >= since, Completion.voided_at.is_(None)))
+        signoffs = count(
+            select(func.count())
+            .select_from(Assessment)
+            .where(
+                Assessment.assessed_on >= since, Assessment.voided_at.is_(None), Assessment.verification != "pending"
+            )
+        )
+        completions = count(
+            select(func.count())
+            .select_from(Completion)
+            .where(Completion.completed_on >= since, Completion.voided_at.is_(None))
+        )
         expiring = {
-            days: count(select(func.count()).select_from(Certificate).where(
-                Certificate.status == "valid", Certificate.expires_on >= day,
-                Certificate.expires_on <= day + dt.timedelta(days=days)))
+            days: count(
+                select(func.count())
+                .select_from(Certificate)
+                .where(
+                    Certificate.status == "valid",
+                    Certificate.expires_on >= day,
+                    Certificate.expires_on <= day + dt.timedelta(days=days),
+                )
+            )
             for days in EXPIRY_WINDOWS
         }
 
         # Progress is shown for the current intake (the most recent cohorts), which keeps the
         # dashboard quick on a database of 100,000 people and is what an educator acts on.
-        recent = s.execute(select(Cohort.id, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id.desc())
-                           .limit(MAX_BARS)).all()
+        recent = s.execute(
+            select(Cohort.id, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id.desc()).limit(MAX_BARS)
+        ).all()
         cohort_name = dict(recent)
         cohorts_of: dict[int, list[str]] = defaultdict(list)
-        for person_id, cohort_id in s.execute(select(Enrolment.person_id, Enrolment.cohort_id).where(
-                Enrolment.cohort_id.in_(list(cohort_name) or [-1]), Enrolment.status != "withdrawn")):
+        for person_id, cohort_id in s.execute(
+            select(Enrolment.person_id, Enrolment.cohort_id).where(
+                Enrolment.cohort_id.in_(list(cohort_name) or [-1]), Enrolment.status != "withdrawn"
+            )
+        ):
             cohorts_of[person_id].append(cohort_name[cohort_id])
         people = list(cohorts_of)
         progress = compute_bulk(s, day, person_ids=people) if people else []
-        profession_of = dict(s.execute(
-            select(Person.id, Profession.name).join(Profession, Profession.id == Person.profession_id)
-            .where(Person.id.in_(people or [-1]))).all())
+        profession_of = dict(
+            s.execute(
+                select(Person.id, Profession.name)
+                .join(Profession, Profession.id == Person.profession_id)
+                .where(Person.id.in_(people or [-1]))
+            ).all()
+        )
         prof_total: Counter[str] = Counter()
         prof_done: Counter[str] = Counter()
         cohort_total: Counter[str] = Counter()
@@ -125,17 +149,28 @@ def dashboard_summary(uow: UnitOfWork, actor: Actor, *, today: dt.date | None = 
                 cohort_total[cohort] += 1
                 cohort_done[cohort] += done
         largest = sorted(prof_total, key=lambda p: -prof_total[p])
-        by_profession = [(p, _percent(prof_done[p], prof_total[p])) for p in largest[:MAX_BARS - 1]]
+        by_profession = [(p, _percent(prof_done[p], prof_total[p])) for p in largest[: MAX_BARS - 1]]
         if len(largest) >= MAX_BARS:
-            rest = largest[MAX_BARS - 1:]
-            by_profession.append((f"{len(rest)} other professions", _percent(
-                sum(prof_done[p] for p in rest), sum(prof_total[p] for p in rest))))
-        by_cohort = [(name, _percent(cohort_done[name], cohort_total[name])) for _id, name in recent
-                     if cohort_total[name]]
+            rest = largest[MAX_BARS - 1 :]
+            by_profession.append(
+                (
+                    f"{len(rest)} other professions",
+                    _percent(sum(prof_done[p] for p in rest), sum(prof_total[p] for p in rest)),
+                )
+            )
+        by_cohort = [
+            (name, _percent(cohort_done[name], cohort_total[name])) for _id, name in recent if cohort_total[name]
+        ]
 
         coverage = _domain_coverage(s, framework_code)
         return DashboardSummary(
-            active_people=active, earned_this_month=earned, valid_certificates=valid, signoffs_30_days=signoffs,
-            completions_30_days=completions, by_profession=by_profession, by_cohort=by_cohort,
-            domain_coverage=[(f"{code} {name}", n) for code, name, n in coverage], expiring=expiring,
+            active_people=active,
+            earned_this_month=earned,
+            valid_certificates=valid,
+            signoffs_30_days=signoffs,
+            completions_30_days=completions,
+            by_profession=by_profession,
+            by_cohort=by_cohort,
+            domain_coverage=[(f"{code} {name}", n) for code, name, n in coverage],
+            expiring=expiring,
         )

@@ -110,8 +110,10 @@ def _framework_from_csv(text: str, path: Path) -> dict[str, Any]:
     try:
         return _framework_rows(reader, path)
     except csv.Error as exc:
-        raise ValidationError(f"{path.name} near line {reader.line_num + 1} cannot be read as CSV ({exc}); "
-                              "check its quotes, or split a very long description.") from None
+        raise ValidationError(
+            f"{path.name} near line {reader.line_num + 1} cannot be read as CSV ({exc}); "
+            "check its quotes, or split a very long description."
+        ) from None
 
 
 def _framework_rows(reader: csv.DictReader, path: Path) -> dict[str, Any]:
@@ -124,8 +126,10 @@ def _framework_rows(reader: csv.DictReader, path: Path) -> dict[str, Any]:
     for number, row in enumerate(reader, start=2):
         where = f"{path.name} row {number}:"
         if any(v.strip() for v in row.get(None) or []):
-            raise ValidationError(f"{where} more values than the header has columns; a value containing the "
-                                  f"separator {reader.reader.dialect.delimiter!r} must be in double quotes.")
+            raise ValidationError(
+                f"{where} more values than the header has columns; a value containing the "
+                f"separator {reader.reader.dialect.delimiter!r} must be in double quotes."
+            )
         code = clean(row.get(headers["code"]), f"{where} the code", "code")
         label = clean(row.get(headers["label"]), f"{where} the label", "label")
         if not code or not label:
@@ -134,8 +138,14 @@ def _framework_rows(reader: csv.DictReader, path: Path) -> dict[str, Any]:
         if domain:
             domains.setdefault(domain, {"code": domain, "name": domain})
         description = row.get(headers["description"]) if "description" in headers else ""
-        competencies.append({"code": code, "label": label, "domain": domain or None,
-                             "description": clean(description, f"{where} the description", "description")})
+        competencies.append(
+            {
+                "code": code,
+                "label": label,
+                "domain": domain or None,
+                "description": clean(description, f"{where} the description", "description"),
+            }
+        )
     stem = path.stem
     return {"code": stem.upper()[:40], "name": stem, "domains": list(domains.values()), "competencies": competencies}
 
@@ -150,9 +160,18 @@ def import_framework(
         require(actor, "catalog.edit")
         session = uow.session
         framework = _create_framework(session, data, code=code, name=name)
-        audit.record(session, actor, "framework.import", "framework", framework.id,
-                     after={"code": framework.code, "name": framework.name,
-                            "competencies": [c["code"] for c in data["competencies"]]})
+        audit.record(
+            session,
+            actor,
+            "framework.import",
+            "framework",
+            framework.id,
+            after={
+                "code": framework.code,
+                "name": framework.name,
+                "competencies": [c["code"] for c in data["competencies"]],
+            },
+        )
         row = _framework_row(session, framework.id)
         uow.commit()
         return Result(row, Change.CATALOG | Change.AUDIT)
@@ -170,7 +189,8 @@ def _check_shape(data: dict[str, Any]) -> None:
             for key in ("code", "name", "label", "domain", "description"):
                 if item.get(key) is not None and not isinstance(item[key], str):
                     raise ValidationError(
-                        f"This framework's {kind} {number} has a {key} that is not text ({item[key]!r}).")
+                        f"This framework's {kind} {number} has a {key} that is not text ({item[key]!r})."
+                    )
     for key in ("code", "name", "version_label", "description", "source"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise ValidationError(f"This framework's {key} is not text ({data[key]!r}).")
@@ -181,9 +201,13 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
     fw_code = required_text(code or data.get("code"), "A framework code", "code", 40)
     if session.scalar(select(Framework.id).where(Framework.code == fw_code)) is not None:
         raise DuplicateError(f"A framework with code {fw_code!r} already exists.")
-    framework = Framework(code=fw_code, name=required_text(name or data.get("name"), "A framework name", "name"),
-                          version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40), description=free_text(data.get("description"), "The framework description", "description"),
-                          source=free_text(data.get("source"), "The framework source", "source"))
+    framework = Framework(
+        code=fw_code,
+        name=required_text(name or data.get("name"), "A framework name", "name"),
+        version_label=limited_text(data.get("version_label"), "A version label", "version_label", 40),
+        description=free_text(data.get("description"), "The framework description", "description"),
+        source=free_text(data.get("source"), "The framework source", "source"),
+    )
     session.add(framework)
     session.flush()
     domains: dict[str, CompetencyDomain] = {}
@@ -191,9 +215,13 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
         dcode = required_text(d.get("code"), "A domain code", "domain", 20)
         if dcode in domains:
             raise ValidationError(f"The domain {dcode} appears twice.")
-        domains[dcode] = CompetencyDomain(framework_id=framework.id, code=dcode, name=limited_text(d.get("name"), "A domain name", "domain", 200) or dcode,
-                                          description=free_text(d.get("description"), f"The description of domain {dcode}", "domain"),
-                                          sort_order=order)
+        domains[dcode] = CompetencyDomain(
+            framework_id=framework.id,
+            code=dcode,
+            name=limited_text(d.get("name"), "A domain name", "domain", 200) or dcode,
+            description=free_text(d.get("description"), f"The description of domain {dcode}", "domain"),
+            sort_order=order,
+        )
         session.add(domains[dcode])
     session.flush()
     seen: set[str] = set()
@@ -205,17 +233,24 @@ def _create_framework(session: Session, data: dict[str, Any], *, code: str | Non
         dcode = c.get("domain")
         if dcode and dcode not in domains:
             raise ValidationError(f"Competency {ccode} names an unknown domain {dcode!r}.")
-        session.add(Competency(framework_id=framework.id, domain_id=domains[dcode].id if dcode else None, code=ccode,
-                               label=required_text(c.get("label"), f"A label for {ccode}", "label"),
-                               description=free_text(c.get("description"), f"The description of {ccode}", "description"),
-                               sort_order=order))
+        session.add(
+            Competency(
+                framework_id=framework.id,
+                domain_id=domains[dcode].id if dcode else None,
+                code=ccode,
+                label=required_text(c.get("label"), f"A label for {ccode}", "label"),
+                description=free_text(c.get("description"), f"The description of {ccode}", "description"),
+                sort_order=order,
+            )
+        )
     session.flush()
     return framework
 
 
 def _framework_row(session: Session, framework_id: int) -> FrameworkRow:
     fw = session.scalar(
-        select(Framework).where(Framework.id == framework_id)
+        select(Framework)
+        .where(Framework.id == framework_id)
         .options(selectinload(Framework.domains), selectinload(Framework.competencies).selectinload(Competency.domain))
     )
     assert fw is not None
@@ -229,8 +264,15 @@ def _framework_row(session: Session, framework_id: int) -> FrameworkRow:
 
 
 def _competency_row(c: Competency, framework_code: str) -> CompetencyRow:
-    return CompetencyRow(c.id, c.code, c.label, c.description, c.domain.code if c.domain else None,
-                         c.domain.name if c.domain else None, framework_code)
+    return CompetencyRow(
+        c.id,
+        c.code,
+        c.label,
+        c.description,
+        c.domain.code if c.domain else None,
+        c.domain.name if c.domain else None,
+        framework_code,
+    )
 
 
 def list_frameworks(uow: UnitOfWork, actor: Actor) -> list[FrameworkRow]:
@@ -243,8 +285,12 @@ def list_frameworks(uow: UnitOfWork, actor: Actor) -> list[FrameworkRow]:
 def list_competencies(uow: UnitOfWork, actor: Actor, framework_code: str | None = None) -> list[CompetencyRow]:
     with uow:
         require(actor, "read")
-        stmt = (select(Competency, Framework.code).join(Framework).options(selectinload(Competency.domain))
-                .order_by(Framework.code, Competency.sort_order))
+        stmt = (
+            select(Competency, Framework.code)
+            .join(Framework)
+            .options(selectinload(Competency.domain))
+            .order_by(Framework.code, Competency.sort_order)
+        )
         if framework_code:
             stmt = stmt.where(Framework.code == framework_code)
         return [_competency_row(c, fcode) for c, fcode in uow.session.execute(stmt)]
@@ -259,8 +305,14 @@ def create_scale(uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> Result[
     with uow:
         require(actor, "catalog.edit")
         scale = _create_scale(uow.session, data)
-        audit.record(uow.session, actor, "scale.create", "scale", scale.id,
-                     after={"code": scale.code, "levels": [lv["code"] for lv in data["levels"]]})
+        audit.record(
+            uow.session,
+            actor,
+            "scale.create",
+            "scale",
+            scale.id,
+            after={"code": scale.code, "levels": [lv["code"] for lv in data["levels"]]},
+        )
         row = _scale_row(scale)
         uow.commit()
         return Result(row, Change.CATALOG | Change.AUDIT)
@@ -276,11 +328,19 @@ def _create_scale(session: Session, data: dict[str, Any]) -> Scale:
     codes = [limited_text(lv.get("code"), "A level code", "levels", 20) for lv in levels]
     if len(set(codes)) != len(codes) or not all(codes):
         raise ValidationError("Every level needs its own, non-empty code.", field="levels")
-    scale = Scale(code=code, name=required_text(data.get("name"), "A scale name", "name"),
-                  description=free_text(data.get("description"), "The scale description", "description"))
+    scale = Scale(
+        code=code,
+        name=required_text(data.get("name"), "A scale name", "name"),
+        description=free_text(data.get("description"), "The scale description", "description"),
+    )
     scale.levels = [
-        ScaleLevel(code=lv_code, label=required_text(lv.get("label"), f"A label for level {lv_code}", "levels", 120),
-                   description=free_text(lv.get("description"), f"The description of level {lv_code}", "levels"), rank=rank, passing=bool(lv.get("passing", True)))
+        ScaleLevel(
+            code=lv_code,
+            label=required_text(lv.get("label"), f"A label for level {lv_code}", "levels", 120),
+            description=free_text(lv.get("description"), f"The description of level {lv_code}", "levels"),
+            rank=rank,
+            passing=bool(lv.get("passing", True)),
+        )
         for rank, (lv_code, lv) in enumerate(zip(codes, levels, strict=True), start=1)
     ]
     session.add(scale)
@@ -289,8 +349,13 @@ def _create_scale(session: Session, data: dict[str, Any]) -> Scale:
 
 
 def _scale_row(scale: Scale) -> ScaleRow:
-    return ScaleRow(scale.id, scale.code, scale.name, scale.description,
-                    [LevelRow(lv.id, lv.code, lv.label, lv.description, lv.rank, lv.passing) for lv in scale.levels])
+    return ScaleRow(
+        scale.id,
+        scale.code,
+        scale.name,
+        scale.description,
+        [LevelRow(lv.id, lv.code, lv.label, lv.description, lv.rank, lv.passing) for lv in scale.levels],
+    )
 
 
 def list_scales(uow: UnitOfWork, actor: Actor) -> list[ScaleRow]:

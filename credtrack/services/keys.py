@@ -37,8 +37,15 @@ class KeyInfo:
 
 def _info(row: IssuerKey) -> KeyInfo:
     path = keys.private_key_path(row.kid)
-    return KeyInfo(row.kid, keys.fingerprint(row.kid), row.status, row.created_at, row.retired_at,
-                   keys.is_encrypted(row.kid), path.exists())
+    return KeyInfo(
+        row.kid,
+        keys.fingerprint(row.kid),
+        row.status,
+        row.created_at,
+        row.retired_at,
+        keys.is_encrypted(row.kid),
+        path.exists(),
+    )
 
 
 def _institution_name(session: Session) -> str:
@@ -56,11 +63,17 @@ def _new_key(session: Session, passphrase: str | None) -> IssuerKey:
     private = keys.generate()
     keys.save_private_key(private, passphrase=passphrase or None)
     jwk = keys.public_jwk(private)
-    row = IssuerKey(kid=keys.thumbprint(jwk), public_jwk=json.dumps(jwk, sort_keys=True),
-                    issuer_name=_institution_name(session), status="active")
+    row = IssuerKey(
+        kid=keys.thumbprint(jwk),
+        public_jwk=json.dumps(jwk, sort_keys=True),
+        issuer_name=_institution_name(session),
+        status="active",
+    )
     session.add(row)
     if session.get(Setting, ISSUER_ID_SETTING) is None:
-        session.add(Setting(key=ISSUER_ID_SETTING, value="CT" + row.kid[:8].upper().replace("-", "X").replace("_", "Y")))
+        session.add(
+            Setting(key=ISSUER_ID_SETTING, value="CT" + row.kid[:8].upper().replace("-", "X").replace("_", "Y"))
+        )
     session.flush()
     return row
 
@@ -99,8 +112,15 @@ def rotate_issuer_key(uow: UnitOfWork, actor: Actor, *, passphrase: str | None =
             old.status = "retired"
             old.retired_at = utcnow()
         row = _new_key(session, passphrase)
-        audit.record(session, actor, "key.rotate", "issuer_key", row.kid,
-                     before={"kid": old.kid if old else None}, after={"kid": row.kid})
+        audit.record(
+            session,
+            actor,
+            "key.rotate",
+            "issuer_key",
+            row.kid,
+            before={"kid": old.kid if old else None},
+            after={"kid": row.kid},
+        )
         info = _info(row)
         uow.commit()
         return Result(info, Change.KEYS | Change.AUDIT)
@@ -139,8 +159,9 @@ def _workstation() -> str:
     return socket.gethostname() or "this workstation"
 
 
-def export_private_key(uow: UnitOfWork, actor: Actor, target: Path, *, passphrase: str,
-                       key_passphrase: str | None = None) -> Result[KeyInfo]:
+def export_private_key(
+    uow: UnitOfWork, actor: Actor, target: Path, *, passphrase: str, key_passphrase: str | None = None
+) -> Result[KeyInfo]:
     """Write the active private key to ``target``, encrypted under ``passphrase``, to install on another
     issuing workstation (``install_private_key``). Administrators only; audited with this workstation's name.
 
@@ -154,13 +175,21 @@ def export_private_key(uow: UnitOfWork, actor: Actor, target: Path, *, passphras
         if row is None:
             raise SigningKeyError("No signing key has been set up yet, so there is none to export.")
         if len(passphrase) < MIN_EXPORT_PASSPHRASE:
-            raise ValidationError(f"The export passphrase needs at least {MIN_EXPORT_PASSPHRASE} characters; it "
-                                  "is all that protects the key in the file. Nothing was written.")
+            raise ValidationError(
+                f"The export passphrase needs at least {MIN_EXPORT_PASSPHRASE} characters; it "
+                "is all that protects the key in the file. Nothing was written."
+            )
         if target.exists():
             raise ValidationError(f"{target} already exists; choose a new file name. Nothing was written.")
         key = keys.load_private_key(row.kid, passphrase=key_passphrase)
-        audit.record(session, actor, "key.export_private", "issuer_key", row.kid,
-                     after={"kid": row.kid, "file": str(target), "from_workstation": _workstation()})
+        audit.record(
+            session,
+            actor,
+            "key.export_private",
+            "issuer_key",
+            row.kid,
+            after={"kid": row.kid, "file": str(target), "from_workstation": _workstation()},
+        )
         paths.write_private_file(target, keys.export_pem(key, passphrase))
         try:
             uow.commit()
@@ -170,8 +199,9 @@ def export_private_key(uow: UnitOfWork, actor: Actor, target: Path, *, passphras
         return Result(_info(row), Change.KEYS | Change.AUDIT)
 
 
-def install_private_key(uow: UnitOfWork, actor: Actor, pem: bytes, *, passphrase: str,
-                        store_passphrase: str | None = None) -> Result[KeyInfo]:
+def install_private_key(
+    uow: UnitOfWork, actor: Actor, pem: bytes, *, passphrase: str, store_passphrase: str | None = None
+) -> Result[KeyInfo]:
     """Make this workstation an issuing workstation: install an exported private key.
 
     The key must be the database's active key (its public part is compared with the one recorded);
@@ -186,18 +216,23 @@ def install_private_key(uow: UnitOfWork, actor: Actor, pem: bytes, *, passphrase
         kid = keys.kid_of(key)
         row = session.scalar(select(IssuerKey).where(IssuerKey.kid == kid))
         if row is None:
-            raise SigningKeyError(f"This key (fingerprint {keys.fingerprint(kid)}) is not one this database knows: it "
-                                  "belongs to another installation. Export the key from a workstation using this "
-                                  "database. Nothing was installed.")
+            raise SigningKeyError(
+                f"This key (fingerprint {keys.fingerprint(kid)}) is not one this database knows: it "
+                "belongs to another installation. Export the key from a workstation using this "
+                "database. Nothing was installed."
+            )
         if row.status != "active":
-            raise SigningKeyError(f"This key (fingerprint {keys.fingerprint(kid)}) was retired on "
-                                  f"{row.retired_at:%Y-%m-%d}; certificates are signed with the current key. Export "
-                                  "the current key and install that. Nothing was installed.")
+            raise SigningKeyError(
+                f"This key (fingerprint {keys.fingerprint(kid)}) was retired on "
+                f"{row.retired_at:%Y-%m-%d}; certificates are signed with the current key. Export "
+                "the current key and install that. Nothing was installed."
+            )
         path = keys.private_key_path(kid)
         if path.exists():
             raise DuplicateError("This workstation already holds the signing key; nothing was changed.")
-        audit.record(session, actor, "key.install", "issuer_key", kid,
-                     after={"kid": kid, "workstation": _workstation()})
+        audit.record(
+            session, actor, "key.install", "issuer_key", kid, after={"kid": kid, "workstation": _workstation()}
+        )
         keys.save_private_key(key, passphrase=store_passphrase or passphrase)
         try:
             uow.commit()
@@ -210,8 +245,9 @@ def install_private_key(uow: UnitOfWork, actor: Actor, pem: bytes, *, passphrase
 SIGNING_ACTIONS = ("certificates.issue", "certificates.reprint", "certificates.revocations_export")
 
 
-def signing_key(session: Session, passphrase: str | None = None, *, actor: Actor,
-                action: str = "certificates.issue") -> keys.SigningKey:
+def signing_key(
+    session: Session, passphrase: str | None = None, *, actor: Actor, action: str = "certificates.issue"
+) -> keys.SigningKey:
     """The active private key, ready to sign for ``actor``, whose role must allow ``action``: issuing
     certificates, exporting one as a signed Open Badge, or exporting the signed revocation list.
     Raises SigningKeyError with what to do when the key cannot be loaded."""
@@ -221,6 +257,7 @@ def signing_key(session: Session, passphrase: str | None = None, *, actor: Actor
     audit.confirm_account(session, actor)  # nobody signs under rights taken away since they signed in
     row = session.scalar(select(IssuerKey).where(IssuerKey.status == "active"))
     if row is None:
-        raise SigningKeyError("No signing key has been set up yet. An administrator can create one "
-                              "(credtrack-cli keys create).")
+        raise SigningKeyError(
+            "No signing key has been set up yet. An administrator can create one (credtrack-cli keys create)."
+        )
     return keys.SigningKey(row.kid, keys.load_private_key(row.kid, passphrase=passphrase))

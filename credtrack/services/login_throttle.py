@@ -92,13 +92,17 @@ def _read(path: Path) -> bytes:
 
 
 def _row(session: Session, source: str, username: str, known: bool = True) -> LoginThrottle | None:
-    return session.scalar(select(LoginThrottle).where(LoginThrottle.source == source[:SOURCE_LENGTH],
-                                                      LoginThrottle.name_digest == name_digest(username,
-                                                                                               known=known)))
+    return session.scalar(
+        select(LoginThrottle).where(
+            LoginThrottle.source == source[:SOURCE_LENGTH],
+            LoginThrottle.name_digest == name_digest(username, known=known),
+        )
+    )
 
 
-def paused_until(session: Session, source: str, username: str, now: dt.datetime, *,
-                 known: bool = True) -> dt.datetime | None:
+def paused_until(
+    session: Session, source: str, username: str, now: dt.datetime, *, known: bool = True
+) -> dt.datetime | None:
     row = _row(session, source, username, known)
     if row is not None and row.locked_until is not None and row.locked_until > now:
         return row.locked_until
@@ -111,14 +115,14 @@ def failures_here(session: Session, source: str, username: str) -> int:
     return row.failures if row is not None else 0
 
 
-def count_failure(session: Session, source: str, username: str, now: dt.datetime, *,
-                  known: bool = True) -> tuple[int, bool]:
+def count_failure(
+    session: Session, source: str, username: str, now: dt.datetime, *, known: bool = True
+) -> tuple[int, bool]:
     """Count one wrong password (``known``: the name is an account's); returns (failures so far, whether
     the name is now paused here)."""
     row = _row(session, source, username, known)
     if row is None:
-        row = LoginThrottle(source=source[:SOURCE_LENGTH], name_digest=name_digest(username, known=known),
-                            failures=0)
+        row = LoginThrottle(source=source[:SOURCE_LENGTH], name_digest=name_digest(username, known=known), failures=0)
         session.add(row)
     if row.locked_until is not None and row.locked_until <= now:
         row.failures, row.locked_until = 0, None  # an earlier pause has worn off: start counting again
@@ -133,8 +137,11 @@ def count_failure(session: Session, source: str, username: str, now: dt.datetime
 
 def clear(session: Session, source: str, username: str) -> None:
     """A right password from this workstation: forget its failures for the name."""
-    session.execute(delete(LoginThrottle).where(LoginThrottle.source == source[:SOURCE_LENGTH],
-                                                LoginThrottle.name_digest == name_digest(username)))
+    session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.source == source[:SOURCE_LENGTH], LoginThrottle.name_digest == name_digest(username)
+        )
+    )
 
 
 def clear_everywhere(session: Session, username: str) -> int:

@@ -14,8 +14,9 @@ from credtrack.models import Certificate
 from credtrack.services.revocations import trust_from_session
 
 
-def verify_token(uow: UnitOfWork, text: str, *, extra_jwks: list[dict] | None = None,
-                 today: dt.date | None = None) -> tuple[openbadge_token.TokenCheck, str | None]:
+def verify_token(
+    uow: UnitOfWork, text: str, *, extra_jwks: list[dict] | None = None, today: dt.date | None = None
+) -> tuple[openbadge_token.TokenCheck, str | None]:
     """The token's verdict and, when this database issued it, the certificate code it stands for."""
     with uow:
         session = uow.session
@@ -23,16 +24,28 @@ def verify_token(uow: UnitOfWork, text: str, *, extra_jwks: list[dict] | None = 
         result = openbadge_token.check(text, trust.keys, today=today)
         if not result.credential_id:
             return result, None
-        code = next((c for (c,) in session.execute(select(Certificate.code))
-                     if openbadges.credential_id(result.issuer_id, c) == result.credential_id), None)
+        code = next(
+            (
+                c
+                for (c,) in session.execute(select(Certificate.code))
+                if openbadges.credential_id(result.issuer_id, c) == result.credential_id
+            ),
+            None,
+        )
         if code is None:
             return result, None
         revoked = trust.revocations.get(code)
         if revoked is not None:
             when = f" on {revoked.revoked_on.isoformat()}" if revoked.revoked_on else ""
-            return replace(result, verdict=Verdict.REVOKED,
-                           message=f"Genuine, but certificate {code} was revoked{when}: {revoked.reason}"), code
+            return replace(
+                result,
+                verdict=Verdict.REVOKED,
+                message=f"Genuine, but certificate {code} was revoked{when}: {revoked.reason}",
+            ), code
         if code in trust.superseded:
-            return replace(result, verdict=Verdict.SUPERSEDED,
-                           message=f"Genuine, but certificate {code} was replaced by {trust.superseded[code]}."), code
+            return replace(
+                result,
+                verdict=Verdict.SUPERSEDED,
+                message=f"Genuine, but certificate {code} was replaced by {trust.superseded[code]}.",
+            ), code
         return result, code

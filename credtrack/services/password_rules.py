@@ -47,14 +47,19 @@ def check_password_rules(password: str, *, names: Iterable[str] = ()) -> None:
     if len(set(password.casefold())) < MIN_DISTINCT_CHARACTERS:
         raise ValidationError(
             f"A password needs at least {MIN_DISTINCT_CHARACTERS} different characters; repeating a few is "
-            "easy to guess.", field="password")
+            "easy to guess.",
+            field="password",
+        )
     if password.casefold() in common_passwords() or password.strip().casefold() in common_passwords():
         raise ValidationError(
             "That password is on a published list of common passwords, which are tried first by anyone "
-            "guessing. Choose another, such as a few unrelated words.", field="password")
+            "guessing. Choose another, such as a few unrelated words.",
+            field="password",
+        )
     folded = _letters_and_digits(password)
     for part in _name_parts(names):
         # A name that makes up half or more of the password is the first thing a guesser tries.
         if part in folded and len(part) * 2 >= len(folded):
-            raise ValidationError("A password may not be made of the account's own user name or display name.",
-                                  field="password")
+            raise ValidationError(
+                "A password may not be made of the account's own user name or display name.", field="password"
+            )

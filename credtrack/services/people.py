@@ -57,16 +57,31 @@ class ProfessionRow:
 
 def person_row(person: Person) -> PersonRow:
     prof = person.profession
-    return PersonRow(person.id, person.external_id, person.full_name, person.email,
-                     prof.code if prof else None, prof.name if prof else None, person.unit,
-                     person.start_date, person.end_date, person.status, person.version)
+    return PersonRow(
+        person.id,
+        person.external_id,
+        person.full_name,
+        person.email,
+        prof.code if prof else None,
+        prof.name if prof else None,
+        person.unit,
+        person.start_date,
+        person.end_date,
+        person.status,
+        person.version,
+    )
 
 
 def _snapshot(person: Person) -> dict:
     return {
-        "external_id": person.external_id, "full_name": person.full_name, "email": person.email,
-        "profession_id": person.profession_id, "unit": person.unit, "start_date": person.start_date,
-        "end_date": person.end_date, "status": person.status,
+        "external_id": person.external_id,
+        "full_name": person.full_name,
+        "email": person.email,
+        "profession_id": person.profession_id,
+        "unit": person.unit,
+        "start_date": person.start_date,
+        "end_date": person.end_date,
+        "status": person.status,
     }
 
 
@@ -110,9 +125,16 @@ def create_person(
         _check_dates(start, end)
         if session.scalar(select(Person.id).where(Person.external_id == ext)) is not None:
             raise DuplicateError(f"Someone with the external id {ext!r} already exists.")
-        person = Person(external_id=ext, full_name=name, email=_email(email),
-                        profession_id=_profession_id(session, profession_code), unit=limited_text(unit, "A unit", "unit", 120) or None,
-                        start_date=start, end_date=end, status="inactive" if end else "active")
+        person = Person(
+            external_id=ext,
+            full_name=name,
+            email=_email(email),
+            profession_id=_profession_id(session, profession_code),
+            unit=limited_text(unit, "A unit", "unit", 120) or None,
+            start_date=start,
+            end_date=end,
+            status="inactive" if end else "active",
+        )
         person.refresh_search_key()
         session.add(person)
         try:
@@ -193,8 +215,16 @@ def archive_person(uow: UnitOfWork, actor: Actor, person_id: int, reason: str) -
             raise ValidationError(f"{person.full_name} is already archived.")
         before = _snapshot(person)
         person.status = "archived"
-        audit.record(uow.session, actor, "person.archive", "person", person.id, before=before,
-                     after=_snapshot(person), note=reason)
+        audit.record(
+            uow.session,
+            actor,
+            "person.archive",
+            "person",
+            person.id,
+            before=before,
+            after=_snapshot(person),
+            note=reason,
+        )
         uow.session.flush()
         row = person_row(person)
         uow.commit()
@@ -220,7 +250,9 @@ def search_query(
     if cohort_code:
         stmt = stmt.where(
             Person.id.in_(
-                select(Enrolment.person_id).join(Cohort, Cohort.id == Enrolment.cohort_id).where(Cohort.code == cohort_code)
+                select(Enrolment.person_id)
+                .join(Cohort, Cohort.id == Enrolment.cohort_id)
+                .where(Cohort.code == cohort_code)
             )
         )
     return stmt
@@ -245,8 +277,15 @@ def search_people(
         return [person_row(p) for p in uow.session.scalars(stmt)]
 
 
-def count_matching(uow: UnitOfWork, actor: Actor, query: str = "", *, profession_code: str | None = None,
-                 cohort_code: str | None = None, status: str | None = None) -> int:
+def count_matching(
+    uow: UnitOfWork,
+    actor: Actor,
+    query: str = "",
+    *,
+    profession_code: str | None = None,
+    cohort_code: str | None = None,
+    status: str | None = None,
+) -> int:
     """How many people ``search_people`` would find without a limit."""
     with uow:
         require(actor, "read")
@@ -297,7 +336,9 @@ def create_profession(uow: UnitOfWork, actor: Actor, *, code: str, name: str) ->
         code = required_text(code, "A profession code", "code", 40).upper()
         name = required_text(name, "A profession name", "name", 120)
         clash = session.scalar(
-            select(Profession).where((func.upper(Profession.code) == code) | (func.lower(Profession.name) == name.lower()))
+            select(Profession).where(
+                (func.upper(Profession.code) == code) | (func.lower(Profession.name) == name.lower())
+            )
         )
         if clash is not None:
             raise DuplicateError(f"The profession {clash.name} ({clash.code}) already exists.")
@@ -316,8 +357,9 @@ def set_profession_active(uow: UnitOfWork, actor: Actor, profession_id: int, act
         prof = get_or_404(uow.session, Profession, profession_id, "profession")
         before = {"active": prof.active}
         prof.active = active
-        audit.record(uow.session, actor, "profession.update", "profession", prof.id, before=before,
-                     after={"active": active})
+        audit.record(
+            uow.session, actor, "profession.update", "profession", prof.id, before=before, after={"active": active}
+        )
         uow.session.flush()
         row = ProfessionRow(prof.id, prof.code, prof.name, prof.active)
         uow.commit()

@@ -14,11 +14,23 @@ def all_people(uow: UnitOfWork, actor: Actor, *, status: str | None = None) -> l
     """The same rows as ``people.search_people``, read as columns rather than ORM objects (about 10x faster)."""
     with uow:
         require(actor, "read")
-        stmt = (select(Person.id, Person.external_id, Person.full_name, Person.email, Profession.code,
-                       Profession.name, Person.unit, Person.start_date, Person.end_date, Person.status,
-                       Person.version)
-                .outerjoin(Profession, Profession.id == Person.profession_id)
-                .order_by(Person.search_key, Person.id))  # alphabetical, accents aside, as people.search_people
+        stmt = (
+            select(
+                Person.id,
+                Person.external_id,
+                Person.full_name,
+                Person.email,
+                Profession.code,
+                Profession.name,
+                Person.unit,
+                Person.start_date,
+                Person.end_date,
+                Person.status,
+                Person.version,
+            )
+            .outerjoin(Profession, Profession.id == Person.profession_id)
+            .order_by(Person.search_key, Person.id)
+        )  # alphabetical, accents aside, as people.search_people
         if status:
             stmt = stmt.where(Person.status == status)
         return [PersonRow(*row) for row in uow.session.execute(stmt)]

@@ -71,24 +71,107 @@ class Tracked:
 
 
 TRACKED: dict[str, Tracked] = {
-    "certificate": Tracked(Certificate, "Certificate", "code", (
-        "code", "person_id", "credential_id", "holder_name", "credential_title", "snapshot_json", "issued_on",
-        "expires_on", "issuer_kid", "qr_payload", "openbadge_digest", "status", "revoked_at", "revoked_reason",
-        "revoked_by_id", "supersedes_id", "superseded_by_id", "issued_by_id", "override_reason", "created_at")),
-    "assessment": Tracked(Assessment, "Sign-off", "id", (
-        "person_id", "competency_id", "scale_id", "level_id", "assessed_on", "method", "setting", "comment",
-        "attestation_text", "attestation_accepted", "assessor_user_id", "assessor_person_id", "assessor_name",
-        "assessor_profession_id", "reauthenticated", "source", "verification", "verified_by_id", "verified_at",
-        "recorded_at", "voided_at", "voided_by_id", "void_reason")),
-    "completion": Tracked(Completion, "Completion", "id", (
-        "person_id", "module_id", "completed_on", "evidence", "source", "verification", "verified_by_id",
-        "verified_at", "recorded_by_id", "recorded_at", "voided_at", "voided_by_id", "void_reason")),
-    "person": Tracked(Person, "Person", "external_id", (
-        "external_id", "full_name", "email", "profession_id", "unit", "start_date", "end_date", "status",
-        "created_at"), unaudited=("id", "version", "updated_at", "search_key")),
-    "user": Tracked(User, "Account", "username", (
-        "username", "display_name", "password_hash", "role", "active", "person_id", "created_at"),
-        unaudited=("id", "version", "updated_at", "failed_logins", "locked_until", "last_login_at")),
+    "certificate": Tracked(
+        Certificate,
+        "Certificate",
+        "code",
+        (
+            "code",
+            "person_id",
+            "credential_id",
+            "holder_name",
+            "credential_title",
+            "snapshot_json",
+            "issued_on",
+            "expires_on",
+            "issuer_kid",
+            "qr_payload",
+            "openbadge_digest",
+            "status",
+            "revoked_at",
+            "revoked_reason",
+            "revoked_by_id",
+            "supersedes_id",
+            "superseded_by_id",
+            "issued_by_id",
+            "override_reason",
+            "created_at",
+        ),
+    ),
+    "assessment": Tracked(
+        Assessment,
+        "Sign-off",
+        "id",
+        (
+            "person_id",
+            "competency_id",
+            "scale_id",
+            "level_id",
+            "assessed_on",
+            "method",
+            "setting",
+            "comment",
+            "attestation_text",
+            "attestation_accepted",
+            "assessor_user_id",
+            "assessor_person_id",
+            "assessor_name",
+            "assessor_profession_id",
+            "reauthenticated",
+            "source",
+            "verification",
+            "verified_by_id",
+            "verified_at",
+            "recorded_at",
+            "voided_at",
+            "voided_by_id",
+            "void_reason",
+        ),
+    ),
+    "completion": Tracked(
+        Completion,
+        "Completion",
+        "id",
+        (
+            "person_id",
+            "module_id",
+            "completed_on",
+            "evidence",
+            "source",
+            "verification",
+            "verified_by_id",
+            "verified_at",
+            "recorded_by_id",
+            "recorded_at",
+            "voided_at",
+            "voided_by_id",
+            "void_reason",
+        ),
+    ),
+    "person": Tracked(
+        Person,
+        "Person",
+        "external_id",
+        (
+            "external_id",
+            "full_name",
+            "email",
+            "profession_id",
+            "unit",
+            "start_date",
+            "end_date",
+            "status",
+            "created_at",
+        ),
+        unaudited=("id", "version", "updated_at", "search_key"),
+    ),
+    "user": Tracked(
+        User,
+        "Account",
+        "username",
+        ("username", "display_name", "password_hash", "role", "active", "person_id", "created_at"),
+        unaudited=("id", "version", "updated_at", "failed_logins", "locked_until", "last_login_at"),
+    ),
 }
 _BY_MODEL = {spec.model: name for name, spec in TRACKED.items()}
 
@@ -138,8 +221,9 @@ def _raw_rows(session: Session, spec: Tracked, where: str = "") -> Any:
     return session.connection().exec_driver_sql(f"SELECT {columns} FROM {quote(spec.table.name)}{where}")
 
 
-def current_digests(session: Session, kind: str, ids: Iterable[int] | None = None, *,
-                    above: int | None = None) -> dict[int, str]:
+def current_digests(
+    session: Session, kind: str, ids: Iterable[int] | None = None, *, above: int | None = None
+) -> dict[int, str]:
     """Each record's digest as it stands: of ``ids`` and of those with ids above ``above``, or of every
     record of ``kind`` (neither given)."""
     spec = TRACKED[kind]
@@ -153,7 +237,7 @@ def current_digests(session: Session, kind: str, ids: Iterable[int] | None = Non
         ids = [i for i in ids if i not in found]
     wanted = sorted({int(i) for i in ids})
     for start in range(0, len(wanted), CHUNK):
-        listed = ", ".join(str(i) for i in wanted[start:start + CHUNK])
+        listed = ", ".join(str(i) for i in wanted[start : start + CHUNK])
         for row in _raw_rows(session, spec, f" WHERE id IN ({listed})"):
             found[row[0]] = digest(row[1:])
     return found
@@ -180,12 +264,12 @@ def vouch_inserted(session: Session, kind: str, ids: Iterable[int], digests: Ite
 
 # The values whose stored form a re-read gives back unchanged (once through the column's bind processor),
 # by the exact type of their column: anything else a column might convert, so those rows are read back.
-_PLAIN: dict[type, type] = {Integer: int, String: str, Text: str, Date: dt.date, DateTime: dt.datetime,
-                            Boolean: bool}
+_PLAIN: dict[type, type] = {Integer: int, String: str, Text: str, Date: dt.date, DateTime: dt.datetime, Boolean: bool}
 
 
-def inserted_digests(connection: Connection, kind: str, rows: list[dict[str, Any]],
-                     constants: dict[str, Any] | None = None) -> list[str] | None:
+def inserted_digests(
+    connection: Connection, kind: str, rows: list[dict[str, Any]], constants: dict[str, Any] | None = None
+) -> list[str] | None:
     """The digest a re-read would give of each of ``rows`` just inserted, made from the values themselves.
 
     ``rows`` name the same columns; ``constants`` hold values every row took and columns named in neither
@@ -227,8 +311,12 @@ def inserted_digests(connection: Connection, kind: str, rows: list[dict[str, Any
             return None
         # Each distinct value is processed and encoded once (a column holds one type, so equal is identical).
         encoded: dict[Any, str] = {}
-        columns.append([encoded[v] if v in encoded else encoded.setdefault(v, _ENCODE(process(v) if process else v))
-                        for v in values])
+        columns.append(
+            [
+                encoded[v] if v in encoded else encoded.setdefault(v, _ENCODE(process(v) if process else v))
+                for v in values
+            ]
+        )
     return [_digest_encoded(pieces) for pieces in zip(*columns, strict=True)]
 
 
@@ -278,8 +366,11 @@ def _seal(session: Session) -> None:
     connection = session.connection()
     codes = sorted(session.info.get(_CODES, ()))
     for start in range(0, len(codes), CHUNK):
-        touched.setdefault("certificate", set()).update(connection.execute(
-            select(Certificate.id).where(Certificate.code.in_(codes[start:start + CHUNK]))).scalars())
+        touched.setdefault("certificate", set()).update(
+            connection.execute(
+                select(Certificate.id).where(Certificate.code.in_(codes[start : start + CHUNK]))
+            ).scalars()
+        )
     since = session.info.get(_SINCE, {})
     known = session.info.get(_KNOWN, {})
     states = []
@@ -302,13 +393,16 @@ def _vouch(session: Session, last: Any, states: list[tuple[str, int, str]]) -> N
     last.records_digest = states_digest(states)
     last.hash = audit.event_hash(last)
     connection = session.connection()
-    connection.execute(update(AuditEvent).where(AuditEvent.id == last.id)
-                       .values(records_digest=last.records_digest, hash=last.hash))
+    connection.execute(
+        update(AuditEvent).where(AuditEvent.id == last.id).values(records_digest=last.records_digest, hash=last.hash)
+    )
     # Straight to the driver's executemany: a 100,000-row import vouches for 100,000 records.
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(
-        f"INSERT INTO audit_record_state (event_id, entity_type, entity_id, digest) VALUES ({mark}, {mark}, {mark}, {mark})",
-        [(last.id, k, i, d) for k, i, d in states])
+        "INSERT INTO audit_record_state (event_id, entity_type, entity_id, digest) "
+        f"VALUES ({mark}, {mark}, {mark}, {mark})",
+        [(last.id, k, i, d) for k, i, d in states],
+    )
 
 
 def _forget(session: Session) -> None:
@@ -340,16 +434,24 @@ class Finding:
 
     def describe(self) -> str:
         noun = TRACKED[self.kind].noun
-        name = f"{noun} {self.label}" if self.label and self.label != str(self.record_id) else f"{noun} {self.record_id}"
+        name = (
+            f"{noun} {self.label}" if self.label and self.label != str(self.record_id) else f"{noun} {self.record_id}"
+        )
         if self.what == "changed":
-            return (f"{name} is not as the log last recorded it (event {self.event_id}): it was changed outside "
-                    "credtrack. Compare it with a backup or an export, put it right through credtrack (or restore), "
-                    "and find out who had write access to the database.")
+            return (
+                f"{name} is not as the log last recorded it (event {self.event_id}): it was changed outside "
+                "credtrack. Compare it with a backup or an export, put it right through credtrack (or restore), "
+                "and find out who had write access to the database."
+            )
         if self.what == "deleted":
-            return (f"{name} (row {self.record_id}) is gone, but the log records it (last at event {self.event_id}) and "
-                    "no event deleted it: it was deleted outside credtrack. Restore it from a backup.")
-        return (f"{name} (row {self.record_id}) has no event that made it: it was added outside credtrack. Check "
-                "who added it; remove it, or record it properly through credtrack.")
+            return (
+                f"{name} (row {self.record_id}) is gone, but the log records it (last at event {self.event_id}) and "
+                "no event deleted it: it was deleted outside credtrack. Restore it from a backup."
+            )
+        return (
+            f"{name} (row {self.record_id}) has no event that made it: it was added outside credtrack. Check "
+            "who added it; remove it, or record it properly through credtrack."
+        )
 
 
 @dataclass
@@ -365,8 +467,10 @@ class RecordReport:
         if not self.findings and not self.problems:
             noun = "record" if self.records == 1 else "records"
             return f"Records agree with the log: {self.records} {noun}, each as the log last recorded it."
-        return (f"Records and log DISAGREE: {len(self.findings)} of {self.records} records are not as the log "
-                "last recorded them.")
+        return (
+            f"Records and log DISAGREE: {len(self.findings)} of {self.records} records are not as the log "
+            "last recorded them."
+        )
 
 
 def check(session: Session) -> RecordReport:
@@ -374,26 +478,33 @@ def check(session: Session) -> RecordReport:
     report = RecordReport()
     latest: dict[tuple[str, int], tuple[int, str]] = {}
     per_event: dict[int, list[tuple[str, int, str]]] = {}
-    statement = select(AuditRecordState.event_id, AuditRecordState.entity_type, AuditRecordState.entity_id,
-                       AuditRecordState.digest).order_by(AuditRecordState.event_id)
+    statement = select(
+        AuditRecordState.event_id, AuditRecordState.entity_type, AuditRecordState.entity_id, AuditRecordState.digest
+    ).order_by(AuditRecordState.event_id)
     for event_id, kind, record_id, value in session.connection().execute(statement):
         latest[(kind, record_id)] = (event_id, value)
         per_event.setdefault(event_id, []).append((kind, record_id, value))
-    vouching = dict(session.connection().execute(
-        select(AuditEvent.id, AuditEvent.records_digest).where(AuditEvent.records_digest != "")).all())
+    vouching = dict(
+        session.connection()
+        .execute(select(AuditEvent.id, AuditEvent.records_digest).where(AuditEvent.records_digest != ""))
+        .all()
+    )
     report.vouched_events = len(vouching)
     for event_id in sorted(vouching.keys() | per_event.keys()):
         if states_digest(per_event.get(event_id, [])) != vouching.get(event_id):
             report.problems.append(
                 f"The record states kept with event {event_id} are not those the event vouched for (rows of "
                 "audit_record_state were edited, added or deleted), so the records it covers cannot be checked "
-                "against it. Restore the database from a backup and find out who had write access to it.")
-    baseline = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "audit.baseline")
-                              .order_by(AuditEvent.id).limit(1))
+                "against it. Restore the database from a backup and find out who had write access to it."
+            )
+    baseline = session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == "audit.baseline").order_by(AuditEvent.id).limit(1)
+    )
     if baseline is not None:
         report.notes.append(
             f"Records that existed when this database began checking records against the log are vouched for by "
-            f"the baseline at event {baseline}; what happened to them before then rests on the earlier events alone.")
+            f"the baseline at event {baseline}; what happened to them before then rests on the earlier events alone."
+        )
     for kind, spec in TRACKED.items():
         now = current_digests(session, kind)
         report.records += len(now)
@@ -412,9 +523,11 @@ def check(session: Session) -> RecordReport:
             labels = _labels(session, spec, [r for r, what, _e in odd if what != "deleted"])
             for record_id, what, seen_in in sorted(odd):
                 report.findings.append(Finding(kind, record_id, labels.get(record_id, ""), what, seen_in))
-    report.problems += [f.describe() for f in report.findings[:report.shown]]
+    report.problems += [f.describe() for f in report.findings[: report.shown]]
     if len(report.findings) > report.shown:
-        report.problems.append(f"… and {len(report.findings) - report.shown} more records not as the log recorded them.")
+        report.problems.append(
+            f"… and {len(report.findings) - report.shown} more records not as the log recorded them."
+        )
     return report
 
 
@@ -422,6 +535,10 @@ def _labels(session: Session, spec: Tracked, ids: list[int]) -> dict[int, str]:
     column = spec.table.c[spec.label]
     found: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
-        found.update((i, str(v)) for i, v in session.connection().execute(
-            select(spec.table.c.id, column).where(spec.table.c.id.in_(ids[start:start + CHUNK]))))
+        found.update(
+            (i, str(v))
+            for i, v in session.connection().execute(
+                select(spec.table.c.id, column).where(spec.table.c.id.in_(ids[start : start + CHUNK]))
+            )
+        )
     return found

@@ -113,14 +113,30 @@ def _enrolled_for_module(session: Session, person_id: int, module_id: int) -> bo
 
 
 def completion_row(c: Completion, recorded_by: str = "") -> CompletionRow:
-    return CompletionRow(c.id, c.person_id, c.module.code, c.module.title, c.completed_on, c.verification,
-                         c.evidence, recorded_by, c.voided_at is not None, c.void_reason)
+    return CompletionRow(
+        c.id,
+        c.person_id,
+        c.module.code,
+        c.module.title,
+        c.completed_on,
+        c.verification,
+        c.evidence,
+        recorded_by,
+        c.voided_at is not None,
+        c.void_reason,
+    )
 
 
 def _completion_snapshot(c: Completion) -> dict:
-    return {"person_id": c.person_id, "module_id": c.module_id, "completed_on": c.completed_on,
-            "verification": c.verification, "evidence": c.evidence, "voided": c.voided_at is not None,
-            "void_reason": c.void_reason}
+    return {
+        "person_id": c.person_id,
+        "module_id": c.module_id,
+        "completed_on": c.completed_on,
+        "verification": c.verification,
+        "evidence": c.evidence,
+        "voided": c.voided_at is not None,
+        "void_reason": c.void_reason,
+    }
 
 
 def record_completion(
@@ -158,35 +174,56 @@ def record_completion(
                 f"{person.full_name} is not enrolled in a cohort that includes {module.code}. Enrol them first.",
                 field="module_code",
             )
-        duplicate = session.scalar(select(Completion).where(
-            Completion.person_id == person.id, Completion.module_id == module.id, Completion.completed_on == day,
-            Completion.voided_at.is_(None)).limit(1))
+        duplicate = session.scalar(
+            select(Completion)
+            .where(
+                Completion.person_id == person.id,
+                Completion.module_id == module.id,
+                Completion.completed_on == day,
+                Completion.voided_at.is_(None),
+            )
+            .limit(1)
+        )
         if duplicate is not None and not repeat:
             if duplicate.verification == "pending":
                 raise DuplicateError(
                     f"{person.full_name} already has {module.code} recorded on {day.isoformat()}, awaiting "
-                    "verification: verify that record on their page instead of recording it again.")
+                    "verification: verify that record on their page instead of recording it again."
+                )
             raise DuplicateError(
                 f"{person.full_name} already has {module.code} recorded on {day.isoformat()}. If that record is "
                 "wrong, void it first; if they really completed the module twice that day, record this one as "
-                "a repeat.")
+                "a repeat."
+            )
         state = "not_required"
         if module.requires_verification:
             state = "verified" if verify else "pending"
         if state == "verified":
             require(actor, "records.verify")
             reauthenticate(session, actor, password or "", checked=checked)
-        completion = Completion(person_id=person.id, module_id=module.id, completed_on=day,
-                                evidence=clean(evidence, "The evidence", "evidence"),
-                                verification=state, recorded_by_id=actor.id, recorded_at=utcnow())
+        completion = Completion(
+            person_id=person.id,
+            module_id=module.id,
+            completed_on=day,
+            evidence=clean(evidence, "The evidence", "evidence"),
+            verification=state,
+            recorded_by_id=actor.id,
+            recorded_at=utcnow(),
+        )
         if state == "verified":
             completion.verified_by_id, completion.verified_at = actor.id, utcnow()
         session.add(completion)
         session.flush()
-        audit.record(session, actor, "completion.record", "completion", completion.id,
-                     after=_completion_snapshot(completion) | ({"repeat_of": duplicate.id} if duplicate else {}),
-                     reauthenticated=state == "verified",
-                     note="A repeat on the same day, as the recorder said" if duplicate else "")
+        audit.record(
+            session,
+            actor,
+            "completion.record",
+            "completion",
+            completion.id,
+            after=_completion_snapshot(completion) | ({"repeat_of": duplicate.id} if duplicate else {}),
+            reauthenticated=state == "verified",
+            note="A repeat on the same day, as the recorder said" if duplicate else "",
+        )
         row = completion_row(completion, actor.label)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
@@ -207,16 +244,25 @@ def verify_completion(uow: UnitOfWork, actor: Actor, completion_id: int, *, pass
         reauthenticate(session, actor, password, checked=checked)
         before = _completion_snapshot(completion)
         completion.verification, completion.verified_by_id, completion.verified_at = "verified", actor.id, utcnow()
-        audit.record(session, actor, "completion.verify", "completion", completion.id, before=before,
-                     after=_completion_snapshot(completion), reauthenticated=True)
+        audit.record(
+            session,
+            actor,
+            "completion.verify",
+            "completion",
+            completion.id,
+            before=before,
+            after=_completion_snapshot(completion),
+            reauthenticated=True,
+        )
         session.flush()
         row = completion_row(completion)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def void_completion(uow: UnitOfWork, actor: Actor, completion_id: int, reason: str,
-                    today: dt.date | None = None) -> Result[CompletionRow]:
+def void_completion(
+    uow: UnitOfWork, actor: Actor, completion_id: int, reason: str, today: dt.date | None = None
+) -> Result[CompletionRow]:
     """Void a completion with a reason. Progress is judged again at once; certificates issued on it stay
     valid (never silently revoked) and their codes come back so the user can review them."""
     with uow:
@@ -235,8 +281,9 @@ def _comment(comment: str | None) -> str:
     return (comment or "").strip()
 
 
-def _void(session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str,
-          today: dt.date | None) -> tuple[str, ...]:
+def _void(
+    session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str, today: dt.date | None
+) -> tuple[str, ...]:
     """Mark a record void with a reason; it stays in history. Preceptors may void only their own.
     Returns the codes of the valid certificates that were issued on it."""
     reason = required_text(reason, "A reason for voiding", "reason", 1000)
@@ -253,9 +300,16 @@ def _void(session: Session, actor: Actor, record: Completion | Assessment, reaso
     after: dict = {"voided": True, "void_reason": reason}
     if resting:
         after["certificates_issued_on_it"] = list(resting)
-    audit.record(session, actor, f"{entity}.void", entity, record.id, before={"voided": False}, after=after,
-                 note=(f"Certificates issued on this record stay valid until reviewed: {', '.join(resting)}"
-                       if resting else ""))
+    audit.record(
+        session,
+        actor,
+        f"{entity}.void",
+        entity,
+        record.id,
+        before={"voided": False},
+        after=after,
+        note=(f"Certificates issued on this record stay valid until reviewed: {', '.join(resting)}" if resting else ""),
+    )
     return resting
 
 
@@ -264,17 +318,44 @@ def _void(session: Session, actor: Actor, record: Completion | Assessment, reaso
 
 def assessment_row(a: Assessment) -> AssessmentRow:
     lv = a.level
-    return AssessmentRow(a.id, a.person_id, a.competency.code, a.competency.label, a.scale.code, lv.code, lv.label,
-                         lv.rank, lv.passing, a.assessed_on, a.method, a.setting, a.comment, a.assessor_name,
-                         a.assessor_profession.name if a.assessor_profession else None, a.reauthenticated,
-                         a.voided_at is not None, a.void_reason, a.verification)
+    return AssessmentRow(
+        a.id,
+        a.person_id,
+        a.competency.code,
+        a.competency.label,
+        a.scale.code,
+        lv.code,
+        lv.label,
+        lv.rank,
+        lv.passing,
+        a.assessed_on,
+        a.method,
+        a.setting,
+        a.comment,
+        a.assessor_name,
+        a.assessor_profession.name if a.assessor_profession else None,
+        a.reauthenticated,
+        a.voided_at is not None,
+        a.void_reason,
+        a.verification,
+    )
 
 
 def _assessment_snapshot(a: Assessment) -> dict:
-    return {"person_id": a.person_id, "competency_id": a.competency_id, "scale_id": a.scale_id,
-            "level_id": a.level_id, "assessed_on": a.assessed_on, "method": a.method, "setting": a.setting,
-            "comment": a.comment, "attestation_text": a.attestation_text, "assessor_user_id": a.assessor_user_id,
-            "assessor_profession_id": a.assessor_profession_id, "verification": a.verification}
+    return {
+        "person_id": a.person_id,
+        "competency_id": a.competency_id,
+        "scale_id": a.scale_id,
+        "level_id": a.level_id,
+        "assessed_on": a.assessed_on,
+        "method": a.method,
+        "setting": a.setting,
+        "comment": a.comment,
+        "attestation_text": a.attestation_text,
+        "assessor_user_id": a.assessor_user_id,
+        "assessor_profession_id": a.assessor_profession_id,
+        "verification": a.verification,
+    }
 
 
 def record_signoff(
@@ -308,15 +389,20 @@ def record_signoff(
             raise ValidationError("You cannot sign off your own competencies.", field="person")
         (competency,) = _competencies(session, [competency_code], framework_code)
         scale = by_code(session, Scale, scale_code, "scale")
-        level = session.scalar(select(ScaleLevel).where(ScaleLevel.scale_id == scale.id,
-                                                        func.upper(ScaleLevel.code) == clean(level_code).upper()))
+        level = session.scalar(
+            select(ScaleLevel).where(
+                ScaleLevel.scale_id == scale.id, func.upper(ScaleLevel.code) == clean(level_code).upper()
+            )
+        )
         if level is None:
             codes = ", ".join(lv.code for lv in scale.levels)
-            raise ValidationError(f"{level_code!r} is not a level of the scale {scale.name} (levels: {codes}).",
-                                  field="level_code")
+            raise ValidationError(
+                f"{level_code!r} is not a level of the scale {scale.name} (levels: {codes}).", field="level_code"
+            )
         if method not in ASSESSMENT_METHODS:
             raise ValidationError(
-                f"Method must be one of: {', '.join(label(m) for m in ASSESSMENT_METHODS)}.", field="method")
+                f"Method must be one of: {', '.join(label(m) for m in ASSESSMENT_METHODS)}.", field="method"
+            )
         day = parse_date(assessed_on, "The assessment date", "assessed_on", required=True)
         assert day is not None
         not_in_future(day, "The assessment date", "assessed_on", now=today)
@@ -325,24 +411,42 @@ def record_signoff(
         assessor_person = session.get(Person, signer.person_id) if signer and signer.person_id else None
         profession: Profession | None = assessor_person.profession if assessor_person else None
         assessment = Assessment(
-            person_id=person.id, competency_id=competency.id, scale_id=scale.id, level_id=level.id, assessed_on=day,
-            method=method, setting=limited_text(setting, "The setting", "setting", 200), comment=_comment(comment),
-            attestation_text=attestation_text, attestation_accepted=True, assessor_user_id=actor.id,
+            person_id=person.id,
+            competency_id=competency.id,
+            scale_id=scale.id,
+            level_id=level.id,
+            assessed_on=day,
+            method=method,
+            setting=limited_text(setting, "The setting", "setting", 200),
+            comment=_comment(comment),
+            attestation_text=attestation_text,
+            attestation_accepted=True,
+            assessor_user_id=actor.id,
             assessor_person_id=assessor_person.id if assessor_person else None,
             assessor_name=assessor_person.full_name if assessor_person else actor.label,
-            assessor_profession_id=profession.id if profession else None, reauthenticated=True, recorded_at=utcnow(),
+            assessor_profession_id=profession.id if profession else None,
+            reauthenticated=True,
+            recorded_at=utcnow(),
         )
         session.add(assessment)
         session.flush()
-        audit.record(session, actor, "assessment.record", "assessment", assessment.id,
-                     after=_assessment_snapshot(assessment), reauthenticated=True)
+        audit.record(
+            session,
+            actor,
+            "assessment.record",
+            "assessment",
+            assessment.id,
+            after=_assessment_snapshot(assessment),
+            reauthenticated=True,
+        )
         row = assessment_row(assessment)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def void_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, reason: str,
-                    today: dt.date | None = None) -> Result[AssessmentRow]:
+def void_assessment(
+    uow: UnitOfWork, actor: Actor, assessment_id: int, reason: str, today: dt.date | None = None
+) -> Result[AssessmentRow]:
     """Void a sign-off with a reason; as ``void_completion``."""
     with uow:
         require(actor, "records.void")
@@ -371,26 +475,40 @@ def confirm_assessment(uow: UnitOfWork, actor: Actor, assessment_id: int, *, pas
         before = _assessment_snapshot(assessment)
         assessment.verification, assessment.verified_by_id, assessment.verified_at = "verified", actor.id, utcnow()
         session.flush()  # re-packs the person's standing evidence
-        audit.record(session, actor, "assessment.confirm", "assessment", assessment.id, before=before,
-                     after=_assessment_snapshot(assessment), reauthenticated=True)
+        audit.record(
+            session,
+            actor,
+            "assessment.confirm",
+            "assessment",
+            assessment.id,
+            before=before,
+            after=_assessment_snapshot(assessment),
+            reauthenticated=True,
+        )
         row = assessment_row(assessment)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def person_records(
-    uow: UnitOfWork, actor: Actor, person_id: int
-) -> tuple[list[CompletionRow], list[AssessmentRow]]:
+def person_records(uow: UnitOfWork, actor: Actor, person_id: int) -> tuple[list[CompletionRow], list[AssessmentRow]]:
     """A person's completions and sign-offs, newest first, voided ones included (marked)."""
     with uow:
         require(actor, "read")
         session = uow.session
         get_or_404(session, Person, person_id, "person")
         users: dict[int | None, str] = dict(session.execute(select(User.id, User.display_name)).all())
-        comps = session.scalars(select(Completion).where(Completion.person_id == person_id)
-                                .order_by(Completion.completed_on.desc(), Completion.id.desc()))
+        comps = session.scalars(
+            select(Completion)
+            .where(Completion.person_id == person_id)
+            .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        )
         completions = [completion_row(c, users.get(c.recorded_by_id) or "") for c in comps]
-        assessments = [assessment_row(a) for a in session.scalars(
-            select(Assessment).where(Assessment.person_id == person_id)
-            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc()))]
+        assessments = [
+            assessment_row(a)
+            for a in session.scalars(
+                select(Assessment)
+                .where(Assessment.person_id == person_id)
+                .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            )
+        ]
         return completions, assessments

@@ -42,11 +42,18 @@ def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list
     for row in session.scalars(select(IssuerKey)):
         jwk = json.loads(row.public_jwk)
         trusted.append(TrustedKey(row.kid, keys.public_key_from_jwk(jwk), row.issuer_name or institution, row.status))
-    for key, issuer in session.execute(select(TrustedIssuerKey, TrustedIssuer.name).join(TrustedIssuer)
-                                       .where(TrustedIssuerKey.status != "distrusted")):
+    for key, issuer in session.execute(
+        select(TrustedIssuerKey, TrustedIssuer.name).join(TrustedIssuer).where(TrustedIssuerKey.status != "distrusted")
+    ):
         # Another institution's key, imported by an administrator; a distrusted key verifies nothing.
-        trusted.append(TrustedKey(key.kid, keys.public_key_from_jwk(json.loads(key.public_jwk)), issuer,
-                                  "active" if key.status == "trusted" else "retired"))
+        trusted.append(
+            TrustedKey(
+                key.kid,
+                keys.public_key_from_jwk(json.loads(key.public_jwk)),
+                issuer,
+                "active" if key.status == "trusted" else "retired",
+            )
+        )
     for document in extra_jwks or []:
         trusted.extend(Trust.from_jwks(document).keys)
     return trusted
@@ -55,9 +62,14 @@ def trusted_keys(session: Session, extra_jwks: list[dict] | None = None) -> list
 def superseded_codes(session: Session) -> dict[str, str]:
     """Each certificate replaced by a renewal, with the renewal's code."""
     newer = aliased(Certificate)
-    return {old: new for old, new in session.execute(
-        select(Certificate.code, newer.code).join(newer, newer.id == Certificate.superseded_by_id)
-        .where(Certificate.status == "superseded"))}
+    return {
+        old: new
+        for old, new in session.execute(
+            select(Certificate.code, newer.code)
+            .join(newer, newer.id == Certificate.superseded_by_id)
+            .where(Certificate.status == "superseded")
+        )
+    }
 
 
 def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -> Trust:
@@ -73,17 +85,27 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
         issuer_of[kid] = issuer_id
     lists = {issuer_id: IssuerList(frozenset(kids)) for issuer_id, kids in kids_of.items()}
     revoked: dict[str, Revocation] = {}
-    for kid, code, reason, revoked_on, as_of in session.execute(select(  # columns, not objects: lists run long
-            ExternalRevocation.issuer_kid, ExternalRevocation.code, ExternalRevocation.reason,
-            ExternalRevocation.revoked_on, ExternalRevocation.list_as_of)):
+    for kid, code, reason, revoked_on, as_of in session.execute(
+        select(  # columns, not objects: lists run long
+            ExternalRevocation.issuer_kid,
+            ExternalRevocation.code,
+            ExternalRevocation.reason,
+            ExternalRevocation.revoked_on,
+            ExternalRevocation.list_as_of,
+        )
+    ):
         listed_by = issuer_of.get(kid)
         into = lists[listed_by].revocations if listed_by is not None else revoked
         into[code] = Revocation(code, reason, revoked_on, f"revocation list as of {as_of:%Y-%m-%d}")
-    for code, why, when in session.execute(select(Certificate.code, Certificate.revoked_reason,
-                                                   Certificate.revoked_at).where(Certificate.status == "revoked")):
+    for code, why, when in session.execute(
+        select(Certificate.code, Certificate.revoked_reason, Certificate.revoked_at).where(
+            Certificate.status == "revoked"
+        )
+    ):
         revoked[code] = Revocation(code, why or "", when.date() if when else None)
-    for issuer_id, text in session.execute(select(TrustedIssuer.id, TrustedIssuer.revocation_list)
-                                           .where(TrustedIssuer.revocation_list != "")):
+    for issuer_id, text in session.execute(
+        select(TrustedIssuer.id, TrustedIssuer.revocation_list).where(TrustedIssuer.revocation_list != "")
+    ):
         if issuer_id not in lists:
             continue
         try:  # renewals the institution listed; the list was checked on import and is checked again here
@@ -96,12 +118,23 @@ def trust_from_session(session: Session, extra_jwks: list[dict] | None = None) -
         return session.scalar(select(Certificate.qr_payload).where(Certificate.code == code))
 
     exceptions = set(session.scalars(select(Certificate.code).where(Certificate.override_reason.is_not(None))))
-    return Trust(keys=trusted, revocations=revoked, superseded=superseded_codes(session),
-                 issuer_lists=list(lists.values()), exceptions=exceptions, payload_for_code=payload_for_code)
+    return Trust(
+        keys=trusted,
+        revocations=revoked,
+        superseded=superseded_codes(session),
+        issuer_lists=list(lists.values()),
+        exceptions=exceptions,
+        payload_for_code=payload_for_code,
+    )
 
 
-def verify_input(uow: UnitOfWork, source: str | bytes | os.PathLike[str], *, extra_jwks: list[dict] | None = None,
-                 today: dt.date | None = None) -> VerificationResult:
+def verify_input(
+    uow: UnitOfWork,
+    source: str | bytes | os.PathLike[str],
+    *,
+    extra_jwks: list[dict] | None = None,
+    today: dt.date | None = None,
+) -> VerificationResult:
     """Verify anything a verifier holds, with what this database trusts. Open to everyone."""
     with uow:
         return verify.verify(source, trust_from_session(uow.session, extra_jwks), today=today)
@@ -120,15 +153,22 @@ def export_revocation_list(uow: UnitOfWork, actor: Actor, *, passphrase: str | N
     with uow:
         require(actor, "certificates.revocations_export")
         session = uow.session
-        rows = session.execute(select(Certificate.code, Certificate.revoked_reason, Certificate.revoked_at)
-                               .where(Certificate.status == "revoked")).all()
+        rows = session.execute(
+            select(Certificate.code, Certificate.revoked_reason, Certificate.revoked_at).where(
+                Certificate.status == "revoked"
+            )
+        ).all()
         revoked = [Revocation(code, reason or "", when.date() if when else None) for code, reason, when in rows]
         name = session.get(Setting, "institution_name")
-        key = key_service.signing_key(session, passphrase, actor=actor,
-                                         action="certificates.revocations_export")
-        return revocation_list.export(revoked, issuer=key_service.issuer_id(session),
-                                      issuer_name=name.value if name else "", as_of=utcnow(), key=key,
-                                      superseded=superseded_codes(session))
+        key = key_service.signing_key(session, passphrase, actor=actor, action="certificates.revocations_export")
+        return revocation_list.export(
+            revoked,
+            issuer=key_service.issuer_id(session),
+            issuer_name=name.value if name else "",
+            as_of=utcnow(),
+            key=key,
+            superseded=superseded_codes(session),
+        )
 
 
 def signer_is_trusted(uow: UnitOfWork, text: str, extra_jwks: list[dict] | None = None) -> bool:
@@ -139,8 +179,9 @@ def signer_is_trusted(uow: UnitOfWork, text: str, extra_jwks: list[dict] | None 
         return kid is not None and any(k.kid == kid for k in trusted_keys(uow.session, extra_jwks))
 
 
-def import_revocation_list(uow: UnitOfWork, actor: Actor, text: str, *,
-                           extra_jwks: list[dict] | None = None) -> Result[ImportSummary]:
+def import_revocation_list(
+    uow: UnitOfWork, actor: Actor, text: str, *, extra_jwks: list[dict] | None = None
+) -> Result[ImportSummary]:
     """Check a revocation list's signature and record its revocations (newer lists add, never remove)."""
     with uow:
         require(actor, "certificates.revocations_import")
@@ -155,11 +196,21 @@ def record_list(session: Session, actor: Actor, loaded: revocation_list.Revocati
     """Record a checked list's revocations, and keep it as its trusted issuer's latest list when it is newer."""
     new = 0
     for item in loaded.revoked:
-        row = session.scalar(select(ExternalRevocation).where(
-            ExternalRevocation.issuer_kid == loaded.kid, ExternalRevocation.code == item.code))
+        row = session.scalar(
+            select(ExternalRevocation).where(
+                ExternalRevocation.issuer_kid == loaded.kid, ExternalRevocation.code == item.code
+            )
+        )
         if row is None:
-            session.add(ExternalRevocation(issuer_kid=loaded.kid, code=item.code, reason=item.reason,
-                                           revoked_on=item.revoked_on, list_as_of=loaded.as_of))
+            session.add(
+                ExternalRevocation(
+                    issuer_kid=loaded.kid,
+                    code=item.code,
+                    reason=item.reason,
+                    revoked_on=item.revoked_on,
+                    list_as_of=loaded.as_of,
+                )
+            )
             new += 1
         elif loaded.as_of > row.list_as_of:
             row.list_as_of = loaded.as_of
@@ -168,7 +219,17 @@ def record_list(session: Session, actor: Actor, loaded: revocation_list.Revocati
         issuer.revocation_list, issuer.revocation_list_as_of = text.strip(), loaded.as_of
     session.flush()
     summary = ImportSummary(loaded.issuer_name, loaded.as_of, len(loaded.revoked), new)
-    audit.record(session, actor, "revocations.import", "revocation_list", loaded.kid,
-                 after={"as_of": loaded.as_of, "total": summary.total, "new": new,
-                        "issuer": issuer.name if issuer is not None else loaded.issuer_name})
+    audit.record(
+        session,
+        actor,
+        "revocations.import",
+        "revocation_list",
+        loaded.kid,
+        after={
+            "as_of": loaded.as_of,
+            "total": summary.total,
+            "new": new,
+            "issuer": issuer.name if issuer is not None else loaded.issuer_name,
+        },
+    )
     return summary

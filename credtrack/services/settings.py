@@ -65,8 +65,11 @@ def update_institution(uow: UnitOfWork, actor: Actor, **values: str) -> Result[I
         if "institution_name" in values and not (values["institution_name"] or "").strip():
             raise ValidationError("The institution name cannot be empty.", field="institution_name")
         if "revoked_copies" in values and (values["revoked_copies"] or "").strip() not in REVOKED_COPIES:
-            raise ValidationError(f"Copies of revoked certificates: choose one of {', '.join(REVOKED_COPIES)}, "
-                                  f"not {values['revoked_copies']!r}.", field="revoked_copies")
+            raise ValidationError(
+                f"Copies of revoked certificates: choose one of {', '.join(REVOKED_COPIES)}, "
+                f"not {values['revoked_copies']!r}.",
+                field="revoked_copies",
+            )
         if values.get("verifier_address"):
             values = {**values, "verifier_address": check_verifier_address(values["verifier_address"])}
         before, after = {}, {}
@@ -98,12 +101,15 @@ def check_verifier_address(text: str) -> str:
         raise ValidationError(
             f"The verifier address is {len(address)} characters; at most {MAX_VERIFIER_ADDRESS} fit in the QR code "
             "beside the signed code. Use a shorter address, for example https://your-site.example/verify.",
-            field="verifier_address")
+            field="verifier_address",
+        )
     if "#" in address or "?" in address or _VERIFIER_ADDRESS.fullmatch(address) is None:
         raise ValidationError(
             "The verifier address must be a web address such as https://www.riverbend.example/verify: http:// "
             "or https://, a host name, an optional path, and no spaces, '?' or '#' (the certificate's code is "
-            "added after a '#').", field="verifier_address")
+            "added after a '#').",
+            field="verifier_address",
+        )
     return address
 
 

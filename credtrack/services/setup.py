@@ -83,7 +83,8 @@ def declare_purpose(uow: UnitOfWork, wanted: str, actor: Actor = SYSTEM) -> Resu
         if current is not None:
             raise ValidationError(
                 f"This database was created for {current} use; it cannot become a {wanted} database. "
-                "Make a new one (credtrack-cli --data-dir NEW_FOLDER init" + (" --demo)." if wanted == "demo" else ")."))
+                "Make a new one (credtrack-cli --data-dir NEW_FOLDER init" + (" --demo)." if wanted == "demo" else ").")
+            )
         if wanted == "demo" and _holds_real_use(session):
             raise ValidationError(DEMO_REFUSED)
         session.add(Setting(key=PURPOSE_SETTING, value=wanted))
@@ -92,17 +93,25 @@ def declare_purpose(uow: UnitOfWork, wanted: str, actor: Actor = SYSTEM) -> Resu
         return Result(wanted, Change.SETTINGS | Change.AUDIT)
 
 
-DEMO_REFUSED = ("This database was not created for a demo: demo data adds accounts whose password is published, "
-                "so it goes only into a database made for one. Make a new one with "
-                "credtrack-cli --data-dir NEW_FOLDER init --demo (or tick 'Load demo data' when setting up).")
+DEMO_REFUSED = (
+    "This database was not created for a demo: demo data adds accounts whose password is published, "
+    "so it goes only into a database made for one. Make a new one with "
+    "credtrack-cli --data-dir NEW_FOLDER init --demo (or tick 'Load demo data' when setting up)."
+)
 
 
 def _holds_real_use(session: Session) -> bool:
     """Accounts or people that a demo did not make."""
     from credtrack.models import Person, User
 
-    people = session.scalar(select(func.count()).select_from(Person).where(
-        ~Person.external_id.like("DEMO-%"), ~Person.external_id.like("STAFF-%"))) or 0
+    people = (
+        session.scalar(
+            select(func.count())
+            .select_from(Person)
+            .where(~Person.external_id.like("DEMO-%"), ~Person.external_id.like("STAFF-%"))
+        )
+        or 0
+    )
     users = session.scalar(select(func.count()).select_from(User)) or 0
     return bool(people or users)
 

@@ -30,8 +30,11 @@ class IssuerInfo:
 
 
 def _info(issuer: TrustedIssuer) -> IssuerInfo:
-    return IssuerInfo(issuer.name, tuple((k.kid, keys.fingerprint(k.kid), k.status) for k in issuer.keys),
-                      issuer.revocation_list_as_of)
+    return IssuerInfo(
+        issuer.name,
+        tuple((k.kid, keys.fingerprint(k.kid), k.status) for k in issuer.keys),
+        issuer.revocation_list_as_of,
+    )
 
 
 def list_issuers(uow: UnitOfWork) -> list[IssuerInfo]:
@@ -64,8 +67,11 @@ def _add_keys(session: Session, name: str, document: dict) -> tuple[TrustedIssue
             raise DuplicateError(f"The key {keys.fingerprint(kid)} is already trusted for {existing.issuer.name}.")
         if existing is None:
             public = {m: jwk[m] for m in ("kty", "crv", "x", "y")}
-            session.add(TrustedIssuerKey(issuer_id=issuer.id, kid=kid, public_jwk=json.dumps(public, sort_keys=True),
-                                         status="trusted"))
+            session.add(
+                TrustedIssuerKey(
+                    issuer_id=issuer.id, kid=kid, public_jwk=json.dumps(public, sort_keys=True), status="trusted"
+                )
+            )
             added.append(keys.fingerprint(kid))
     session.flush()
     session.refresh(issuer)
@@ -77,8 +83,10 @@ def parse_jwks(text: str) -> dict:
     try:
         document = json.loads(text)
     except ValueError:
-        raise ValidationError("This is not a key file (JWKS): it is not JSON. Ask the institution for the file "
-                              "made by 'Export public key (JWKS)'.") from None
+        raise ValidationError(
+            "This is not a key file (JWKS): it is not JSON. Ask the institution for the file "
+            "made by 'Export public key (JWKS)'."
+        ) from None
     found = document.get("keys") if isinstance(document, dict) else None
     if not isinstance(found, list) or not all(isinstance(key, dict) for key in found):
         raise ValidationError('This is not a key file (JWKS): it needs an object with a "keys" list.')
@@ -90,8 +98,14 @@ def import_jwks(uow: UnitOfWork, actor: Actor, name: str, document: dict) -> Res
     with uow:
         require(actor, "trust.manage")
         issuer, added = _add_keys(uow.session, name, document)
-        audit.record(uow.session, actor, "trust.import_keys", "trusted_issuer", issuer.id,
-                     after={"name": issuer.name, "added": added})
+        audit.record(
+            uow.session,
+            actor,
+            "trust.import_keys",
+            "trusted_issuer",
+            issuer.id,
+            after={"name": issuer.name, "added": added},
+        )
         info = _info(issuer)
         uow.commit()
         return Result(info, Change.KEYS | Change.AUDIT)
@@ -108,18 +122,26 @@ def import_bundle(uow: UnitOfWork, actor: Actor, text: str, *, name: str | None 
         bundle = trust_bundle.load(text)
         session = uow.session
         if not name:  # the key that signed it names the institution already trusted for it, if any
-            holder = session.scalar(select(TrustedIssuer).join(TrustedIssuerKey)
-                                    .where(TrustedIssuerKey.kid == bundle.kid))
+            holder = session.scalar(
+                select(TrustedIssuer).join(TrustedIssuerKey).where(TrustedIssuerKey.kid == bundle.kid)
+            )
             name = holder.name if holder is not None else bundle.issuer_name
         name = name.strip()
         known = session.scalar(select(TrustedIssuer).where(TrustedIssuer.name == name))
         if known is not None and not any(k.kid == bundle.kid and k.status == "trusted" for k in known.keys):
             raise TrustBundleError(
                 f"This bundle is signed by a key ({keys.fingerprint(bundle.kid)}) that is not trusted for {name}. "
-                "Confirm its fingerprint with the institution before trusting it (import its key file).")
+                "Confirm its fingerprint with the institution before trusting it (import its key file)."
+            )
         issuer, added = _add_keys(session, name, bundle.jwks)
-        audit.record(session, actor, "trust.import_bundle", "trusted_issuer", issuer.id,
-                     after={"name": issuer.name, "added": added, "as_of": bundle.as_of})
+        audit.record(
+            session,
+            actor,
+            "trust.import_bundle",
+            "trusted_issuer",
+            issuer.id,
+            after={"name": issuer.name, "added": added, "as_of": bundle.as_of},
+        )
         if bundle.revocation_list:
             loaded = revocation_list.load(bundle.revocation_list, revocations.trusted_keys(session))
             revocations.record_list(session, actor, loaded, bundle.revocation_list)
@@ -137,15 +159,28 @@ def set_key_status(uow: UnitOfWork, actor: Actor, key: str, status: str) -> Resu
     with uow:
         require(actor, "trust.manage")
         session = uow.session
-        row = next((k for k in session.scalars(select(TrustedIssuerKey))
-                    if k.kid == key or keys.fingerprint(k.kid).replace(" ", "") == wanted), None)
+        row = next(
+            (
+                k
+                for k in session.scalars(select(TrustedIssuerKey))
+                if k.kid == key or keys.fingerprint(k.kid).replace(" ", "") == wanted
+            ),
+            None,
+        )
         if row is None:
             raise NotFoundError(f"No trusted issuer has the key {key}. 'credtrack-cli trust list' shows them.")
         before = row.status
         row.status, row.changed_at = status, utcnow()
         session.flush()
-        audit.record(session, actor, "trust.key_status", "trusted_issuer_key", row.kid,
-                     before={"status": before}, after={"status": status, "issuer": row.issuer.name})
+        audit.record(
+            session,
+            actor,
+            "trust.key_status",
+            "trusted_issuer_key",
+            row.kid,
+            before={"status": before},
+            after={"status": status, "issuer": row.issuer.name},
+        )
         info = _info(row.issuer)
         uow.commit()
         return Result(info, Change.KEYS | Change.AUDIT)
@@ -161,9 +196,14 @@ def export_bundle(uow: UnitOfWork, actor: Actor, *, passphrase: str | None = Non
         setting = session.get(Setting, "institution_name")
         # Signing the bundle signs a revocation list's worth of our word: the same key use as exporting one.
         key = key_service.signing_key(session, passphrase, actor=actor, action="certificates.revocations_export")
-        text = trust_bundle.export(issuer=key_service.issuer_id(session), issuer_name=setting.value if setting else "",
-                                   jwks=key_service.jwks_document(session), revocation_list=listed, as_of=utcnow(),
-                                   key=key)
+        text = trust_bundle.export(
+            issuer=key_service.issuer_id(session),
+            issuer_name=setting.value if setting else "",
+            jwks=key_service.jwks_document(session),
+            revocation_list=listed,
+            as_of=utcnow(),
+            key=key,
+        )
         audit.record(session, actor, "trust.export_bundle", "trust_bundle", key.kid, after={"kid": key.kid})
         uow.commit()
         return Result(text, Change.AUDIT)

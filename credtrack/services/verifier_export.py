@@ -23,8 +23,10 @@ def _institution(session: Session) -> str:
 
 def own_issuer(session: Session, revocation_list: str) -> verifier_page.PageIssuer:
     rows = session.scalars(select(IssuerKey).order_by(IssuerKey.created_at))
-    page_keys = tuple(verifier_page.PageKey(row.kid, json.loads(row.public_jwk),
-                                            "active" if row.status == "active" else "retired") for row in rows)
+    page_keys = tuple(
+        verifier_page.PageKey(row.kid, json.loads(row.public_jwk), "active" if row.status == "active" else "retired")
+        for row in rows
+    )
     return verifier_page.PageIssuer(_institution(session), page_keys, revocation_list)
 
 
@@ -32,9 +34,11 @@ def trusted_issuers(session: Session) -> list[verifier_page.PageIssuer]:
     """Other institutions trusted here, with their keys (distrusted ones left out) and latest revocation list."""
     out = []
     for issuer in session.scalars(select(TrustedIssuer).order_by(TrustedIssuer.name)):
-        page_keys = tuple(verifier_page.PageKey(k.kid, json.loads(k.public_jwk),
-                                                "active" if k.status == "trusted" else "retired")
-                          for k in issuer.keys if k.status != "distrusted")
+        page_keys = tuple(
+            verifier_page.PageKey(k.kid, json.loads(k.public_jwk), "active" if k.status == "trusted" else "retired")
+            for k in issuer.keys
+            if k.status != "distrusted"
+        )
         if page_keys:
             out.append(verifier_page.PageIssuer(issuer.name, page_keys, issuer.revocation_list))
     return out
@@ -49,8 +53,17 @@ def export_verifier_page(uow: UnitOfWork, actor: Actor, *, passphrase: str | Non
         issuers = [own_issuer(session, list_text), *trusted_issuers(session)]
         now = utcnow()
         html = verifier_page.build(issuers, institution=_institution(session), generated_at=now)
-        audit.record(session, actor, "verifier.export", "verifier_page", "",
-                     after={"issuers": [i.name for i in issuers], "keys": sum(len(i.keys) for i in issuers),
-                            "bytes": len(html.encode("utf-8"))})
+        audit.record(
+            session,
+            actor,
+            "verifier.export",
+            "verifier_page",
+            "",
+            after={
+                "issuers": [i.name for i in issuers],
+                "keys": sum(len(i.keys) for i in issuers),
+                "bytes": len(html.encode("utf-8")),
+            },
+        )
         uow.commit()
         return Result(html, Change.AUDIT)

@@ -26,11 +26,30 @@ if TYPE_CHECKING:
 
 # Loaded in the background once the log-in window can sign in, while the person types their password:
 # first what the main window needs the moment sign-in succeeds, then the services its pages call.
-WARM_UP = ("credtrack.ui.main_window", "credtrack.ui.context", "credtrack.ui.pages.dashboard",
-           "credtrack.ui.dashboard_data") + tuple(f"credtrack.services.{name}" for name in (
-               "dashboard_queries", "people", "people_index", "records", "progress.person", "progress.bulk", "catalog",
-               "cohorts", "frameworks", "certificates", "certificate_queries", "revocations", "keys",
-               "audit_queries"))
+WARM_UP = (
+    "credtrack.ui.main_window",
+    "credtrack.ui.context",
+    "credtrack.ui.pages.dashboard",
+    "credtrack.ui.dashboard_data",
+) + tuple(
+    f"credtrack.services.{name}"
+    for name in (
+        "dashboard_queries",
+        "people",
+        "people_index",
+        "records",
+        "progress.person",
+        "progress.bulk",
+        "catalog",
+        "cohorts",
+        "frameworks",
+        "certificates",
+        "certificate_queries",
+        "revocations",
+        "keys",
+        "audit_queries",
+    )
+)
 
 
 BACKUP_CHECK_MS = 60 * 60 * 1000  # how often an open app asks whether the daily backup is due
@@ -50,7 +69,9 @@ def parse_args(argv: Sequence[str]) -> Options:
 
     parser = argparse.ArgumentParser(prog="credtrack", description="credtrack desktop app")
     parser.add_argument("--data-dir", help="data folder (default: $CREDTRACK_HOME or the platform's)")
-    parser.add_argument("--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)")
+    parser.add_argument(
+        "--database-url", help="database URL (default: $CREDTRACK_DATABASE_URL or SQLite in the data folder)"
+    )
     args, _qt_args = parser.parse_known_args(argv)
     return Options(args.data_dir, args.database_url)
 
@@ -60,7 +81,7 @@ def _fresh_sqlite(url: str) -> bool:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return False
-    return not Path(url[len(prefix):]).exists()
+    return not Path(url[len(prefix) :]).exists()
 
 
 class Launcher(QObject):
@@ -175,8 +196,9 @@ class Launcher(QObject):
             damaged = isinstance(exc, DatabaseDamagedError) and self._sqlite_path() is not None
             message = exc.message
             if damaged:
-                message = message.replace("(Settings › Restore from backup, or credtrack-cli db restore)",
-                                          "(Restore from backup… below)")
+                message = message.replace(
+                    "(Settings › Restore from backup, or credtrack-cli db restore)", "(Restore from backup… below)"
+                )
             self.login.set_unavailable(message, can_restore=damaged)
         else:
             crash.report(exc, self.login)
@@ -203,9 +225,12 @@ class Launcher(QObject):
         def done(result: Any) -> None:
             report = result.value
             kept = f"\n\nThe damaged file was kept: {report.previous}" if report.previous else ""
-            messages.show_info(self.login, "Backup restored",
-                               f"{report.restored_from.name} was restored (schema {report.schema_revision}). "
-                               f"Signing key: {report.key}.{kept}\n\nSign in to continue.")
+            messages.show_info(
+                self.login,
+                "Backup restored",
+                f"{report.restored_from.name} was restored (schema {report.schema_revision}). "
+                f"Signing key: {report.key}.{kept}\n\nSign in to continue.",
+            )
             self._opening = False  # open the restored file as the first was opened
             self._open_in_background()
 

@@ -28,9 +28,11 @@ def fold_sign_ins(rows: list[Any]) -> tuple[list[Any], int]:
             folded.append(run[0])
         else:
             newest, oldest = run[0], run[-1]
-            note = (f"{len(run)} sign-ins by {newest.actor} in a row, from {oldest.occurred_at:%Y-%m-%d %H:%M} to "
-                    f"{newest.occurred_at:%Y-%m-%d %H:%M} UTC (events {oldest.id}–{newest.id}); choose the action "
-                    f"{SIGN_IN} to see each.")
+            note = (
+                f"{len(run)} sign-ins by {newest.actor} in a row, from {oldest.occurred_at:%Y-%m-%d %H:%M} to "
+                f"{newest.occurred_at:%Y-%m-%d %H:%M} UTC (events {oldest.id}–{newest.id}); choose the action "
+                f"{SIGN_IN} to see each."
+            )
             folded.append(replace(newest, action=f"{SIGN_IN} ×{len(run)}", note=note))
             hidden += len(run) - 1
         run.clear()

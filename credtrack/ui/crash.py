@@ -48,7 +48,8 @@ def report(exc: BaseException, parent=None) -> None:
         return
     path = log_file()
     logging.getLogger("credtrack.ui").error(
-        "Unexpected error\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        "Unexpected error\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    )
     messages.show_apology(
         parent,
         "Sorry — credtrack ran into a problem it did not expect, and that action did not finish.\n\n"
@@ -64,7 +65,8 @@ def log_only(exc: BaseException, what: str) -> None:
 
     log_file()
     logging.getLogger("credtrack.ui").warning(
-        "%s failed\n%s", what, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        "%s failed\n%s", what, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    )
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -22,14 +22,21 @@ def collect(ctx: AppContext) -> Any:
         for event in audit_queries.list_events(ctx.uow(), ctx.actor, limit=40):
             if event.action in ("user.login", "user.login_failed"):
                 continue
-            recent.append((event.occurred_at, f"{event.actor}: {event.action.replace('.', ' ').replace('_', ' ')} "
-                           f"({event.entity})"))
+            recent.append(
+                (
+                    event.occurred_at,
+                    f"{event.actor}: {event.action.replace('.', ' ').replace('_', ' ')} ({event.entity})",
+                )
+            )
             if len(recent) == 12:
                 break
     return DashboardFigures(
-        headline=[("active people", s.active_people), ("certificates issued this month", s.earned_this_month),
-                  ("valid certificates", s.valid_certificates),
-                  ("sign-offs in the last 30 days", s.signoffs_30_days)],
+        headline=[
+            ("active people", s.active_people),
+            ("certificates issued this month", s.earned_this_month),
+            ("valid certificates", s.valid_certificates),
+            ("sign-offs in the last 30 days", s.signoffs_30_days),
+        ],
         by_profession=[(_short(n), v) for n, v in s.by_profession],
         by_cohort=[(_short(n), v) for n, v in s.by_cohort],
         domain_coverage=[(_short(n), float(v)) for n, v in s.domain_coverage],

@@ -94,8 +94,9 @@ def write(ctx: AppContext, parent: QWidget, title: str, make_table: Any, path: s
 
     def done(result: tuple[Path, int]) -> None:
         written, count = result
-        messages.show_info(parent, "Exported", f"{count:,} row{'' if count == 1 else 's'} of {title} saved to "
-                                               f"{written}.")
+        messages.show_info(
+            parent, "Exported", f"{count:,} row{'' if count == 1 else 's'} of {title} saved to {written}."
+        )
 
     ctx.run(work, done, parent=parent)
 

@@ -1,4 +1,7 @@
-"""Keyboard order shared by pages and dialogs: Tab follows reading order, and each dialog starts where the user types."""
+"""Keyboard order shared by pages and dialogs.
+
+Tab follows reading order, and each dialog starts where the user types.
+"""
 
 from __future__ import annotations
 
@@ -37,8 +40,9 @@ def set_dialog_order(dialog: QDialog, *fields: QWidget, buttons: QDialogButtonBo
     The box's accepting button is the default, so Enter in a one-line field does what the dialog is for;
     Escape cancels, as in every QDialog.
     """
-    accept = next((b for b in laid_out_buttons(buttons)
-                   if buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole), None)
+    accept = next(
+        (b for b in laid_out_buttons(buttons) if buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole), None
+    )
     if accept is not None:
         accept.setDefault(True)
     chain_tab_order(*fields, *laid_out_buttons(buttons))

@@ -70,8 +70,9 @@ def _draw_page(document: QPdfDocument, index: int, printer: QPrinter, painter: Q
         options.setScaledSize(QSize(width, height))
         options.setScaledClipRect(QRect(0, top, width, rows))
         image = document.render(index, QSize(width, rows), options)
-        painter.drawImage(QRect(target.x(), target.y() + round(top * scale_y), target.width(),
-                                round(rows * scale_y) + 1), image)
+        painter.drawImage(
+            QRect(target.x(), target.y() + round(top * scale_y), target.width(), round(rows * scale_y) + 1), image
+        )
 
 
 def choose_printer(parent: QWidget | None, title: str) -> QPrinter | None:

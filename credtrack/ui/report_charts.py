@@ -28,8 +28,9 @@ def _column(table: Any, name: str) -> int:
     return list(table.columns).index(name)
 
 
-def _grouped(table: Any, group: str, series: str, value: str, title: str,
-             convert: Callable[[Any], float] = _pct) -> ChartData:
+def _grouped(
+    table: Any, group: str, series: str, value: str, title: str, convert: Callable[[Any], float] = _pct
+) -> ChartData:
     """Categories from one column, a series per distinct value of another, bars from a third."""
     g, s, v = _column(table, group), _column(table, series), _column(table, value)
     categories = list(dict.fromkeys(str(row[g]) for row in table.rows))
@@ -43,7 +44,9 @@ def _grouped(table: Any, group: str, series: str, value: str, title: str,
 def _first(categories: Sequence[str], title: str) -> tuple[list[str], str]:
     if len(categories) <= MOST_CATEGORIES:
         return list(categories), title
-    return list(categories[:MOST_CATEGORIES]), f"{title} (first {MOST_CATEGORIES} of {len(categories)}; all in the table)"
+    return list(
+        categories[:MOST_CATEGORIES]
+    ), f"{title} (first {MOST_CATEGORIES} of {len(categories)}; all in the table)"
 
 
 def completion(table: Any) -> ChartData:
@@ -57,13 +60,18 @@ def domain_coverage_person(table: Any) -> ChartData:
     for name in domains:
         i = _column(table, name)
         means.append(_pct(sum(row[i] or 0 for row in table.rows) / len(table.rows)) if table.rows else 0.0)
-    return ChartData(f"Mean coverage of each domain across {len(table.rows):,} people",
-                     [d.removesuffix("_coverage") for d in domains], [("Mean coverage", means)], percent=True)
+    return ChartData(
+        f"Mean coverage of each domain across {len(table.rows):,} people",
+        [d.removesuffix("_coverage") for d in domains],
+        [("Mean coverage", means)],
+        percent=True,
+    )
 
 
 def domain_coverage_cohort(table: Any) -> ChartData:
-    return _grouped(table, "cohort", "domain", "share_with_sign_off",
-                    "Members with a passing sign-off in each domain, by cohort")
+    return _grouped(
+        table, "cohort", "domain", "share_with_sign_off", "Members with a passing sign-off in each domain, by cohort"
+    )
 
 
 def interprofessionality(table: Any) -> ChartData:
@@ -71,14 +79,18 @@ def interprofessionality(table: Any) -> ChartData:
     counts = Counter(min(int(row[i] or 0), 5) for row in table.rows)
     bands = [(n, f"{n}+ professions" if n == 5 else f"{n} profession{'' if n == 1 else 's'}") for n in range(6)]
     shown = [(label, float(counts.get(n, 0))) for n, label in bands if counts.get(n) or n <= max(counts, default=0)]
-    return ChartData("Learners by number of assessor professions", [label for label, _ in shown],
-                     [("Learners", [v for _, v in shown])])
+    return ChartData(
+        "Learners by number of assessor professions",
+        [label for label, _ in shown],
+        [("Learners", [v for _, v in shown])],
+    )
 
 
 def interprofessionality_summary(table: Any) -> ChartData:
     p, share = _column(table, "profession"), _column(table, "share_with_2_or_more")
-    categories, title = _first([str(row[p]) for row in table.rows],
-                               "Learners signed off by 2 or more professions, by profession")
+    categories, title = _first(
+        [str(row[p]) for row in table.rows], "Learners signed off by 2 or more professions, by profession"
+    )
     values = {str(row[p]): _pct(row[share]) for row in table.rows}
     return ChartData(title, categories, [("Share with 2 or more", [values[c] for c in categories])], percent=True)
 
@@ -106,8 +118,11 @@ def expiring(table: Any, within: int = 90) -> ChartData:
     counts = Counter(row[i] for row in table.rows)
     labels = {7: "Within 7 days", 30: "In 8–30 days", 60: "In 31–60 days", 90: "In 61–90 days"}
     shown = [band for band in labels if band <= within]
-    return ChartData("Credentials expiring, by how soon", [labels[b] for b in shown],
-                     [("Credentials", [float(counts.get(b, 0)) for b in shown])])
+    return ChartData(
+        "Credentials expiring, by how soon",
+        [labels[b] for b in shown],
+        [("Credentials", [float(counts.get(b, 0)) for b in shown])],
+    )
 
 
 CHARTS: dict[str, Callable[[Any], ChartData]] = {

@@ -207,7 +207,8 @@ class DemoPage(QWizardPage):
             accounts.setText(
                 f"Demo data also adds sample accounts to sign in with — {names} — all with the password "
                 f"“{demo.DEMO_PASSWORD}”, and a sample certificate when the key has no passphrase. "
-                "Use demo data in a separate data folder, never beside real records.")
+                "Use demo data in a separate data folder, never beside real records."
+            )
             accounts.setVisible(checked)
 
         self.load_demo.toggled.connect(explain)
@@ -232,12 +233,22 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
     setup.load_starter_data(db.unit_of_work())
     control.progress(0, 0, "Creating the administrator account…")
     if accounts.count_users(db.unit_of_work()) == 0:  # a retried set-up keeps the account it made
-        accounts.create_user(db.unit_of_work(), SYSTEM, username=answers.username, password=answers.password,
-                             role="admin", display_name=answers.display_name)
+        accounts.create_user(
+            db.unit_of_work(),
+            SYSTEM,
+            username=answers.username,
+            password=answers.password,
+            role="admin",
+            display_name=answers.display_name,
+        )
     actor = accounts.log_in(db.unit_of_work(), answers.username, answers.password)
     institution.update_institution(
-        db.unit_of_work(), actor, institution_name=answers.institution, signatory_name=answers.signatory_name,
-        signatory_title=answers.signatory_title, logo_path=answers.logo_path,
+        db.unit_of_work(),
+        actor,
+        institution_name=answers.institution,
+        signatory_name=answers.signatory_name,
+        signatory_title=answers.signatory_title,
+        logo_path=answers.logo_path,
     )
     control.progress(0, 0, "Making the signing key…")
     make_issuer_key(db, actor, answers.key_passphrase)
@@ -245,8 +256,9 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
         from credtrack import demo
 
         control.progress(0, 0, f"Loading demo data for {answers.demo_people:,} people…")
-        demo.load_demo(db, answers.demo_people,
-                       progress=lambda step: control.progress(0, 0, f"Loading demo data: {step}…"))
+        demo.load_demo(
+            db, answers.demo_people, progress=lambda step: control.progress(0, 0, f"Loading demo data: {step}…")
+        )
         if not answers.key_passphrase:
             # The demo's sample certificate is signed unattended, which a passphrase-protected key rightly refuses.
             demo.after_demo_hooks(db)
@@ -262,8 +274,9 @@ def make_issuer_key(db: Database, actor: Any, passphrase: str) -> None:
 class FirstRunWizard(QWizard):
     finished_setup = Signal(object, object)  # database, signed-in admin
 
-    def __init__(self, url: str, runner: TaskRunner, *, db: Database | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, url: str, runner: TaskRunner, *, db: Database | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.url = url
         self.runner = runner
@@ -280,18 +293,28 @@ class FirstRunWizard(QWizard):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Set up")
         # Each page's fields in reading order, then the wizard's buttons; hidden pages' fields are skipped.
-        buttons = (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
-                   QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)
-        chain_tab_order(*(w for p in (self.institution_page, self.admin_page, self.key_page, self.demo_page)
-                          for w in p.tab_stops), *(self.button(b) for b in buttons))
+        buttons = (
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.NextButton,
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.CancelButton,
+        )
+        chain_tab_order(
+            *(w for p in (self.institution_page, self.admin_page, self.key_page, self.demo_page) for w in p.tab_stops),
+            *(self.button(b) for b in buttons),
+        )
 
     def answers(self) -> SetupAnswers:
         i, a, k, d = self.institution_page, self.admin_page, self.key_page, self.demo_page
         return SetupAnswers(
-            institution=i.name.text().strip(), logo_path=i.logo.text().strip(),
-            signatory_name=i.signatory.text().strip(), signatory_title=i.signatory_title.text().strip(),
-            username=a.username.text().strip(), display_name=a.display_name.text().strip(),
-            password=a.password.text(), key_passphrase=k.passphrase.text(),
+            institution=i.name.text().strip(),
+            logo_path=i.logo.text().strip(),
+            signatory_name=i.signatory.text().strip(),
+            signatory_title=i.signatory_title.text().strip(),
+            username=a.username.text().strip(),
+            display_name=a.display_name.text().strip(),
+            password=a.password.text(),
+            key_passphrase=k.passphrase.text(),
             demo_people=d.people.value() if d.load_demo.isChecked() else 0,
         )
 
@@ -299,14 +322,21 @@ class FirstRunWizard(QWizard):
         if self._running:
             return
         self._running = True
-        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
-                      QWizard.WizardButton.CancelButton):
+        for which in (
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        ):
             self.button(which).setEnabled(False)
         self.demo_page.progress.setRange(0, 0)
         self.demo_page.progress.show()
         answers = self.answers()
-        self.runner.run(lambda control: run_setup(self.url, self.db, answers, control),
-                        on_done=self._done, on_error=self._failed, on_progress=self._progress)
+        self.runner.run(
+            lambda control: run_setup(self.url, self.db, answers, control),
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+        )
 
     def _progress(self, _done: int, _total: int, text: str) -> None:
         self.demo_page.status.setText(text)
@@ -322,7 +352,10 @@ class FirstRunWizard(QWizard):
         self._running = False
         self.demo_page.progress.hide()
         self.demo_page.status.setText("")
-        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
-                      QWizard.WizardButton.CancelButton):
+        for which in (
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        ):
             self.button(which).setEnabled(True)
         crash.report(exc, self)

@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VERDICTS = ("valid", "expired", "revoked", "superseded", "unknown_issuer", "altered_or_forged", "unreadable")
 
 
@@ -33,7 +39,8 @@ class OfflinePage:
     def verdict(self) -> str:
         """Wait for the page's verdict and return it (``data-verdict`` on #verdict)."""
         self.page.wait_for_function(
-            "v => v.includes(document.getElementById('verdict').dataset.verdict)", arg=list(VERDICTS))
+            "v => v.includes(document.getElementById('verdict').dataset.verdict)", arg=list(VERDICTS)
+        )
         return self.page.get_attribute("#verdict", "data-verdict")
 
     def check_text(self, text: str) -> str:
@@ -57,8 +64,9 @@ def offline_page(html_file: Path, *, viewport: tuple[int, int] = (1280, 900)) ->
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                          service_workers="block")
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
+            )
             own = html_file.resolve().as_uri()
             harness = OfflinePage(None, html_file.resolve())
 
@@ -73,8 +81,10 @@ def offline_page(html_file: Path, *, viewport: tuple[int, int] = (1280, 900)) ->
             context.route("**/*", route)
             context.set_offline(True)
             page = context.new_page()
-            page.on("request", lambda req: None if req.url.split("#")[0] in (own, "about:blank")
-                    else harness.requests.append(req.url))
+            page.on(
+                "request",
+                lambda req: None if req.url.split("#")[0] in (own, "about:blank") else harness.requests.append(req.url),
+            )
             harness.page = page
             yield harness
         finally:

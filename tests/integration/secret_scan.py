@@ -59,7 +59,7 @@ def _inflate(stream: bytes) -> bytes | None:
     """A PDF stream's content: Flate, or ASCII85 then Flate; None for anything else (images, say)."""
     if stream.lstrip()[:2] != b"x\x9c" and b"~>" in stream:
         try:
-            stream = base64.a85decode(stream[:stream.index(b"~>")].strip().removeprefix(b"<~"))
+            stream = base64.a85decode(stream[: stream.index(b"~>")].strip().removeprefix(b"<~"))
         except ValueError:
             return None
     try:
@@ -83,7 +83,7 @@ def _base64_forms(raw: bytes) -> set[bytes]:
     forms = set()
     for shift in range(3):
         encoded = base64.b64encode(b"\0" * shift + raw)
-        core = encoded[-(-8 * shift // 6):8 * (shift + len(raw)) // 6]
+        core = encoded[-(-8 * shift // 6) : 8 * (shift + len(raw)) // 6]
         forms.add(core)
         forms.add(core.translate(bytes.maketrans(b"+/", b"-_")))
     return forms
@@ -92,9 +92,14 @@ def _base64_forms(raw: bytes) -> set[bytes]:
 def secret_forms(secret: str) -> dict[str, bytes]:
     """How a typed secret could be kept: as typed (any case), hex, base64, UTF-16, or an unsalted digest."""
     raw = secret.encode("utf-8")
-    forms = {"as typed": raw.lower(), "hex": raw.hex().encode(), "HEX": raw.hex().upper().encode(), "utf-16": secret.lower().encode("utf-16-le"),
-             "sha256": hashlib.sha256(raw).hexdigest().encode(),
-             "sha256 of the lower case": hashlib.sha256(secret.strip().casefold().encode()).hexdigest().encode()}
+    forms = {
+        "as typed": raw.lower(),
+        "hex": raw.hex().encode(),
+        "HEX": raw.hex().upper().encode(),
+        "utf-16": secret.lower().encode("utf-16-le"),
+        "sha256": hashlib.sha256(raw).hexdigest().encode(),
+        "sha256 of the lower case": hashlib.sha256(secret.strip().casefold().encode()).hexdigest().encode(),
+    }
     for n, form in enumerate(sorted(_base64_forms(raw))):
         forms[f"base64 #{n}"] = form
     return forms
@@ -104,8 +109,13 @@ def private_key_forms(key: ec.EllipticCurvePrivateKey) -> dict[str, bytes]:
     """The private scalar as bytes, hex, decimal, base64 and base64url (the JWK "d")."""
     value = key.private_numbers().private_value
     raw = value.to_bytes(32, "big")
-    forms = {"raw": raw, "hex": raw.hex().encode(), "HEX": raw.hex().upper().encode(), "decimal": str(value).encode(),
-             "jwk d": base64.urlsafe_b64encode(raw).rstrip(b"=")}
+    forms = {
+        "raw": raw,
+        "hex": raw.hex().encode(),
+        "HEX": raw.hex().upper().encode(),
+        "decimal": str(value).encode(),
+        "jwk d": base64.urlsafe_b64encode(raw).rstrip(b"="),
+    }
     for n, form in enumerate(sorted(_base64_forms(raw))):
         forms[f"base64 #{n}"] = form
     return forms

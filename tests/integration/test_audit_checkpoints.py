@@ -30,13 +30,20 @@ def world(db):
 
 def _issue_two_and_revoke(world, tmp_path) -> list[str]:
     db = world.db
-    codes = [certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                            out_dir=tmp_path, today=DAY).value.code]
+    codes = [
+        certificates.issue_certificate(
+            db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+        ).value.code
+    ]
     with db.unit_of_work() as uow:
         from credtrack.models import Person
+
         other = uow.session.scalar(select(Person.id).where(Person.external_id == "E0002"))
-    codes.append(certificates.issue_certificate(db.unit_of_work(), world.educator, other, world.credential_id,
-                                                today=DAY).value.code)
+    codes.append(
+        certificates.issue_certificate(
+            db.unit_of_work(), world.educator, other, world.credential_id, today=DAY
+        ).value.code
+    )
     certificates.revoke_certificate(db.unit_of_work(), world.admin, codes[0], "Issued to the wrong person")
     return codes
 
@@ -105,8 +112,9 @@ def test_a_checkpoint_changed_after_it_was_signed_does_not_verify(world, tmp_pat
         row = conn.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)).first()
         body = json.loads(row.body)
         body["event_id"] -= 1
-        conn.execute(update(AuditCheckpoint).where(AuditCheckpoint.id == row.id)
-                     .values(body=checkpoints.canonical(body)))
+        conn.execute(
+            update(AuditCheckpoint).where(AuditCheckpoint.id == row.id).values(body=checkpoints.canonical(body))
+        )
     verdict = _verdict(world.db)
     assert any("does not verify" in p for p in verdict.problems), verdict.describe()
 
@@ -124,8 +132,9 @@ def test_removing_a_line_of_the_checkpoint_file_is_reported(world, tmp_path, lin
 
 
 def test_a_workstation_without_the_signing_key_writes_hashed_checkpoints_and_verify_says_so(world, tmp_path):
-    code = certificates.issue_certificate(world.db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, today=DAY).value.code
+    code = certificates.issue_certificate(
+        world.db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+    ).value.code
     key_file = next(paths.keys_dir().glob("*.pem"))
     key_file.rename(tmp_path / "elsewhere.pem")  # a second workstation: it has the database, not the key
     certificates.revoke_certificate(world.db.unit_of_work(), world.admin, code, "Issued in error")
@@ -183,8 +192,9 @@ def test_closing_twice_writes_no_second_checkpoint_for_the_same_head(world):
 def test_a_backup_carries_the_checkpoints_and_a_restore_brings_them_back(sqlite_db, tmp_path):
     world = build_world(sqlite_db)
     _stamp_current(sqlite_db)
-    certificates.issue_certificate(sqlite_db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                   today=DAY)
+    certificates.issue_certificate(
+        sqlite_db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+    )
     at_backup = paths.checkpoints_file().read_text(encoding="utf-8")
     made = backups.create_backup(sqlite_db, world.admin, without_key=True, folder=tmp_path / "backups").value
     assert made.checkpoints
@@ -202,8 +212,9 @@ def test_each_line_names_the_line_before_it_of_its_own_database_however_long_the
     _issue_two_and_revoke(world, tmp_path)
     path = paths.checkpoints_file()
     ours = path.read_text(encoding="utf-8").splitlines()
-    other = checkpoints.canonical({"body": checkpoints.canonical({"db": "another", "event_id": 1}), "kid": "",
-                                   "sig": ""})
+    other = checkpoints.canonical(
+        {"body": checkpoints.canonical({"db": "another", "event_id": 1}), "kid": "", "sig": ""}
+    )
     path.write_text("\n".join([ours[0], ours[1], other, ours[2], other, other]) + "\n", encoding="utf-8")
     database = json.loads(json.loads(ours[0])["body"])["db"]
     newest = checkpoints.Checkpoint.parse(json.loads(ours[2])["body"], "", "", "file").line_hash

@@ -35,8 +35,7 @@ def test_signed_files_are_staged_privately_and_never_in_the_output_folder(sqlite
         (staging,) = [p for p in paths.batches_dir().iterdir() if p.is_dir()]
         seen.append(({p.name for p in out.iterdir()}, staging.stat().st_mode & 0o777))
 
-    certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=1,
-                                    progress=progress)
+    certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=1, progress=progress)
     assert seen
     for in_out, mode in seen:
         assert in_out == set()  # nothing inside the output folder, hidden or not, until it is recorded
@@ -51,8 +50,9 @@ def test_a_batch_stopped_after_its_commit_is_filed_on_the_next_open(sqlite_db, t
     # The process dies right after the commit, before a file is moved; the lock goes with it.
     with monkeypatch.context() as patched:
         patched.setattr(batch_staging.Staging, "deliver", lambda self: self.lock.release())
-        issued = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", out, today=DAY,
-                                                 workers=1).value.issued
+        issued = certificate_cohort.issue_cohort(
+            sqlite_db, world.educator, "2026-JAN", out, today=DAY, workers=1
+        ).value.issued
     assert _pdfs(out) == set()
     messages = batch_staging.recover(sqlite_db)
     assert len(messages) == 1 and "moved into" in messages[0] and "2026-JAN" in messages[0]
@@ -109,8 +109,9 @@ def _running(pid: int) -> bool:
 
 
 def test_workers_holding_the_key_end_when_the_batch_process_is_killed(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-c", _HOLD_WORKERS, str(tmp_path / "staging")],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WORKERS, str(tmp_path / "staging")], stdout=subprocess.PIPE, text=True
+    )
     try:
         workers = [int(pid) for pid in proc.stdout.readline().split()]
         assert len(workers) == 2 and all(_running(pid) for pid in workers)

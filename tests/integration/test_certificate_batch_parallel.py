@@ -1,4 +1,7 @@
-"""A cohort issued on several worker processes: every page in order, codes that scan, nothing kept on cancel or error."""
+"""A cohort issued on several worker processes.
+
+Every page in order, codes that scan, nothing kept on cancel or error.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +43,10 @@ def _nothing_kept(db, out) -> None:
     with db.unit_of_work() as uow:
         s = uow.session
         assert s.scalar(select(func.count()).select_from(Certificate)) == 0
-        assert s.scalar(select(func.count()).select_from(AuditEvent)
-                        .where(AuditEvent.action.like("certificate.issue%"))) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("certificate.issue%")))
+            == 0
+        )
         assert verify_chain(s).intact
     assert not out.exists() or list(out.iterdir()) == []  # no file, and no staging folder either
 
@@ -50,8 +55,15 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
     world = build_world(db, names=NAMES)
     out = tmp_path / "out"
     seen: list[tuple[int, int]] = []
-    result = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=2,
-                                       progress=lambda done, total: seen.append((done, total)))
+    result = certificate_cohort.issue_cohort(
+        db,
+        world.educator,
+        "2026-JAN",
+        out,
+        today=DAY,
+        workers=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )
     issued = result.value.issued
     assert sorted(c.holder_name for c in issued) == sorted(NAMES)
     assert seen[-1] == (len(NAMES), len(NAMES)) and [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -68,8 +80,11 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
     with db.unit_of_work() as uow:
         s = uow.session
         stored = dict(s.execute(select(Certificate.code, Certificate.qr_payload)).all())
-        logged = list(s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "certificate.issue")
-                                .order_by(AuditEvent.id)))
+        logged = list(
+            s.scalars(
+                select(AuditEvent.entity_id).where(AuditEvent.action == "certificate.issue").order_by(AuditEvent.id)
+            )
+        )
         assert logged == [c.code for c in issued]
         assert verify_chain(s).intact
     # The first and last page of every chunk, as printed in the combined file, scan with both decoders.
@@ -91,8 +106,9 @@ def test_workers_file_every_page_in_order_and_each_code_scans(db, tmp_path):
 
 def test_single_files_embed_their_fonts(sqlite_db, tmp_path):
     world = build_world(sqlite_db, names=NAMES[:3])
-    result = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
-                                       workers=1)
+    result = certificate_cohort.issue_cohort(
+        sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1
+    )
     for path in [result.value.combined_pdf, *(c.pdf_path for c in result.value.issued)]:
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         noto = [line for line in fonts.splitlines() if "+Noto" in line]
@@ -105,9 +121,16 @@ def test_cancel_after_the_first_chunk_keeps_nothing(db, tmp_path, workers):
     out = tmp_path / "out"
     progressed: list[int] = []
     with pytest.raises(batch.BatchCancelled):
-        certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers,
-                                  progress=lambda done, total: progressed.append(done),
-                                  cancelled=lambda: bool(progressed))
+        certificate_cohort.issue_cohort(
+            db,
+            world.educator,
+            "2026-JAN",
+            out,
+            today=DAY,
+            workers=workers,
+            progress=lambda done, total: progressed.append(done),
+            cancelled=lambda: bool(progressed),
+        )
     assert progressed and progressed[0] < len(NAMES)  # cancelled mid-batch, with rows already stored
     _nothing_kept(db, out)
     again = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", out, today=DAY, workers=workers)
@@ -137,11 +160,12 @@ def test_issuing_again_passes_over_everyone_who_holds_it_and_writes_nothing(sqli
 
 
 def test_a_batch_uses_the_worker_server_started_ahead(sqlite_db, tmp_path):
-    world = build_world(sqlite_db, names=NAMES[:2 * batch.LAST_CHUNK + 1])
+    world = build_world(sqlite_db, names=NAMES[: 2 * batch.LAST_CHUNK + 1])
     batch.start_worker_server()
     batch.start_worker_server()  # a second screen asking again finds it running
-    result = certificate_cohort.issue_cohort(sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
-                                             workers=2).value
+    result = certificate_cohort.issue_cohort(
+        sqlite_db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=2
+    ).value
     assert len(result.issued) == 2 * batch.LAST_CHUNK + 1
     for cert in (result.issued[0], result.issued[-1]):
         check = revocations.verify_input(sqlite_db.unit_of_work(), cert.pdf_path, today=DAY)

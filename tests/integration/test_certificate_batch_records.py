@@ -24,8 +24,7 @@ def _ids(records) -> tuple:
 
 def test_records_read_in_bulk_equal_those_read_per_person(db, tmp_path):
     world = build_world(db, names=NAMES)
-    certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                   today=DAY)
+    certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY)
     with db.unit_of_work() as uow:
         ids = list(uow.session.scalars(select(Person.id).order_by(Person.id)))
         bulk = load_records_for(uow.session, ids)
@@ -38,8 +37,11 @@ def test_record_many_chains_like_one_record_each(db):
     build_world(db)
     with db.unit_of_work() as uow:
         before = audit.count(uow.session)
-        events = audit.record_many(uow.session, SYSTEM, [audit.Entry("test.a", "thing", 1, after={"n": 1}),
-                                                         audit.Entry("test.b", "thing", 2, note="second")])
+        events = audit.record_many(
+            uow.session,
+            SYSTEM,
+            [audit.Entry("test.a", "thing", 1, after={"n": 1}), audit.Entry("test.b", "thing", 2, note="second")],
+        )
         single = audit.record(uow.session, SYSTEM, "test.c", "thing", 3)
         assert [e.id for e in (*events, single)] == [before + 1, before + 2, before + 3]
         assert events[1].prev_hash == events[0].hash and single.prev_hash == events[1].hash
@@ -55,8 +57,11 @@ def test_cohort_writes_one_audit_event_per_certificate_and_the_chain_holds(db, t
     assert len(issued) == len(NAMES)
     with db.unit_of_work() as uow:
         s = uow.session
-        logged = list(s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "certificate.issue")
-                                .order_by(AuditEvent.id)))
+        logged = list(
+            s.scalars(
+                select(AuditEvent.entity_id).where(AuditEvent.action == "certificate.issue").order_by(AuditEvent.id)
+            )
+        )
         assert logged == issued
         assert s.scalar(select(func.count()).select_from(Certificate)) == len(issued)
         assert audit.verify_chain(s).intact

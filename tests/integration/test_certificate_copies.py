@@ -1,4 +1,5 @@
-"""Copies made after issue: a withdrawn certificate prints only marked (or not at all), never exports, and every copy is audited.
+"""Copies made after issue: a withdrawn certificate prints only marked (or not at all), never exports, and
+every copy is audited.
 
 Also: a certificate issued by an override says "issued by exception" on the page and
 when verified, where an earned one says "has earned".
@@ -24,8 +25,7 @@ REASON = "Issued to the wrong learner"
 
 def events(db, action: str) -> list[AuditEvent]:
     with db.unit_of_work() as uow:
-        rows = list(uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                                        .order_by(AuditEvent.id)))
+        rows = list(uow.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
         uow.session.expunge_all()
         return rows
 
@@ -36,8 +36,9 @@ def world(db):
 
 
 def _issue(db, w, **kwargs):
-    return certificates.issue_certificate(db.unit_of_work(), w.admin, w.eligible_id, w.credential_id, today=DAY,
-                                          **kwargs).value
+    return certificates.issue_certificate(
+        db.unit_of_work(), w.admin, w.eligible_id, w.credential_id, today=DAY, **kwargs
+    ).value
 
 
 def test_a_certificate_in_force_reprints_as_issued_and_the_copy_is_audited(db, world, tmp_path):
@@ -74,8 +75,9 @@ def test_a_revoked_certificate_prints_only_as_a_marked_copy_whose_qr_cannot_pass
 
 def test_a_superseded_certificate_is_marked_with_its_renewal_and_date(db, world, tmp_path):
     old = _issue(db, world)
-    renewal = certificates.renew_certificate(db.unit_of_work(), world.admin, old.code,
-                                             today=DAY + dt.timedelta(days=30)).value
+    renewal = certificates.renew_certificate(
+        db.unit_of_work(), world.admin, old.code, today=DAY + dt.timedelta(days=30)
+    ).value
     copy = certificate_copies.reprint(db.unit_of_work(), world.educator, old.code, tmp_path).value
     assert copy.marked == "SUPERSEDED"
     text = pdf_text(copy.path)
@@ -96,8 +98,9 @@ def test_the_institution_may_refuse_any_copy_of_a_withdrawn_certificate(db, worl
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
     assert events(db, "certificate.reprint") == []
     # Certificates in force still print.
-    other = certificates.issue_certificate(db.unit_of_work(), world.admin, world.eligible_id, world.credential_id,
-                                           today=DAY).value
+    other = certificates.issue_certificate(
+        db.unit_of_work(), world.admin, world.eligible_id, world.credential_id, today=DAY
+    ).value
     assert certificate_copies.reprint(db.unit_of_work(), world.admin, other.code, tmp_path).value.marked is None
 
 
@@ -122,9 +125,15 @@ def test_open_badges_export_is_refused_once_withdrawn_and_audited_while_in_force
 
 
 def test_a_certificate_issued_by_override_says_so_on_paper_and_when_verified(db, world, tmp_path):
-    cert = certificates.issue_certificate(db.unit_of_work(), world.admin, world.pending_id, world.credential_id,
-                                          today=DAY, out_dir=tmp_path,
-                                          override_reason="Completed the equivalent programme elsewhere").value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(),
+        world.admin,
+        world.pending_id,
+        world.credential_id,
+        today=DAY,
+        out_dir=tmp_path,
+        override_reason="Completed the equivalent programme elsewhere",
+    ).value
     text = pdf_text(cert.pdf_path)
     assert "was issued, by exception, the micro-credential" in text and "has earned" not in text
     with db.unit_of_work() as uow:
@@ -154,8 +163,9 @@ def test_an_override_signed_before_the_qr_said_so_is_known_from_the_database(db,
     assert result.by_exception and "Issued by exception" in result.message
 
 
-def test_the_command_line_reprints_marked_refuses_the_badge_and_names_the_exception(db, world, tmp_path,
-                                                                                    monkeypatch, capsys):
+def test_the_command_line_reprints_marked_refuses_the_badge_and_names_the_exception(
+    db, world, tmp_path, monkeypatch, capsys
+):
     from credtrack.cli import main
     from tests.integration.test_certificate_world import PASSWORD
     from tests.unit.test_cli_records import _stamp_current
@@ -173,8 +183,9 @@ def test_the_command_line_reprints_marked_refuses_the_badge_and_names_the_except
     out, err = capsys.readouterr()
     assert "not exported" in err and "Traceback" not in err and not (tmp_path / "b.jwt").exists()
 
-    exception = certificates.issue_certificate(db.unit_of_work(), world.admin, world.pending_id,
-                                               world.credential_id, override_reason="Equivalent programme").value
+    exception = certificates.issue_certificate(
+        db.unit_of_work(), world.admin, world.pending_id, world.credential_id, override_reason="Equivalent programme"
+    ).value
     assert main(["--database-url", db.url, "verify", exception.code]) == 0
     out, _ = capsys.readouterr()
     assert "Issued by exception" in out and "Basis:       issued by exception" in out
@@ -191,8 +202,9 @@ def test_revoking_or_superseding_deletes_the_clean_pdf_the_app_keeps_but_not_a_u
     # The educator also saved a copy in a folder of their choosing: that file is theirs.
     users_file = certificate_copies.reprint(db.unit_of_work(), world.educator, old.code, saved_elsewhere).value.path
     assert old.pdf_path.parent == kept and old.pdf_path.exists()
-    renewal = certificates.renew_certificate(db.unit_of_work(), world.admin, old.code, out_dir=kept,
-                                             today=DAY + dt.timedelta(days=30)).value
+    renewal = certificates.renew_certificate(
+        db.unit_of_work(), world.admin, old.code, out_dir=kept, today=DAY + dt.timedelta(days=30)
+    ).value
     assert not old.pdf_path.exists()  # superseded: the app's clean copy is gone
     assert renewal.pdf_path.exists() and users_file.exists()
     marked = certificate_copies.reprint(db.unit_of_work(), world.educator, old.code, kept).value.path

@@ -30,8 +30,9 @@ def world(db):
 
 def test_issue_verify_revoke(world, tmp_path):
     db = world.db
-    result = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
-                                            world.credential_id, out_dir=tmp_path, today=DAY)
+    result = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    )
     cert = result.value
     assert cert.pdf_path.exists() and cert.expires_on == dt.date(2028, 1, 10)
     text = subprocess.run(["pdftotext", str(cert.pdf_path), "-"], capture_output=True, text=True).stdout
@@ -41,8 +42,9 @@ def test_issue_verify_revoke(world, tmp_path):
     assert check.claims.competencies == ("VE1", "RR1", "C2", "TT3")
     assert revocations.verify_input(db.unit_of_work(), cert.code.lower(), today=DAY).verdict is Verdict.VALID
     with pytest.raises(ValidationError, match="already holds"):
-        certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                       today=DAY)
+        certificates.issue_certificate(
+            db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+        )
     certificates.revoke_certificate(db.unit_of_work(), world.educator, cert.code, "Issued to the wrong person")
     check = revocations.verify_input(db.unit_of_work(), cert.pdf_path, today=DAY)
     assert check.verdict is Verdict.REVOKED and "wrong person" in check.message
@@ -57,10 +59,20 @@ def test_not_eligible_is_refused_and_admin_override_is_audited(world):
     with pytest.raises(NotEligibleError, match="not yet eligible"):
         certificates.issue_certificate(db.unit_of_work(), world.educator, world.pending_id, world.credential_id)
     with pytest.raises(PermissionDenied):
-        certificates.issue_certificate(db.unit_of_work(), world.educator, world.pending_id, world.credential_id,
-                                       override_reason="Signed off on paper before go-live")
-    result = certificates.issue_certificate(db.unit_of_work(), world.admin, world.pending_id, world.credential_id,
-                                            override_reason="Signed off on paper before go-live")
+        certificates.issue_certificate(
+            db.unit_of_work(),
+            world.educator,
+            world.pending_id,
+            world.credential_id,
+            override_reason="Signed off on paper before go-live",
+        )
+    result = certificates.issue_certificate(
+        db.unit_of_work(),
+        world.admin,
+        world.pending_id,
+        world.credential_id,
+        override_reason="Signed off on paper before go-live",
+    )
     with db.unit_of_work() as uow:
         cert = uow.session.scalar(select(Certificate).where(Certificate.code == result.value.code))
         assert cert.override_reason == "Signed off on paper before go-live"
@@ -70,8 +82,9 @@ def test_not_eligible_is_refused_and_admin_override_is_audited(world):
 
 def test_renewal_supersedes_and_old_key_still_verifies(world):
     db = world.db
-    first = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
-                                           world.credential_id, today=DAY).value
+    first = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+    ).value
     key_service.rotate_issuer_key(db.unit_of_work(), world.admin)
     second = certificates.renew_certificate(db.unit_of_work(), world.educator, first.code, today=DAY).value
     assert second.supersedes == first.code
@@ -88,15 +101,20 @@ def test_renewal_supersedes_and_old_key_still_verifies(world):
 
 def test_open_badge_validates_and_jwt_verifies_with_jwks(world):
     db = world.db
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+    ).value
     token, badge = certificate_copies.export_openbadge(db.unit_of_work(), world.educator, cert.code).value
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft201909Validator(schema, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(badge), key=lambda e: e.path)
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
     assert {a["targetCode"] for a in badge["credentialSubject"]["achievement"]["alignment"]} == {
-        "VE1", "RR1", "C2", "TT3"}
+        "VE1",
+        "RR1",
+        "C2",
+        "TT3",
+    }
     assert badge["validUntil"] == "2028-01-10T23:59:59Z"
     assert len(badge["credentialSubject"]["result"]) == 4 and len(badge["evidence"]) == 5
     jwks = json.loads(json.dumps(key_service.export_jwks(db.unit_of_work())))
@@ -109,8 +127,9 @@ def test_open_badge_validates_and_jwt_verifies_with_jwks(world):
 
 def test_revocation_list_round_trip_to_another_workstation(world, tmp_path):
     db = world.db
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, today=DAY
+    ).value
     certificates.revoke_certificate(db.unit_of_work(), world.admin, cert.code, "Credential withdrawn")
     text = revocations.export_revocation_list(db.unit_of_work(), world.educator)
     jwks = key_service.export_jwks(db.unit_of_work())
@@ -122,8 +141,9 @@ def test_revocation_list_round_trip_to_another_workstation(world, tmp_path):
     other = build_world(sqlite_db, names=("Someone Else",))
     before = revocations.verify_input(sqlite_db.unit_of_work(), qr_text, extra_jwks=[jwks], today=DAY)
     assert before.verdict is Verdict.VALID
-    summary = revocations.import_revocation_list(sqlite_db.unit_of_work(), other.educator, text,
-                                                 extra_jwks=[jwks]).value
+    summary = revocations.import_revocation_list(
+        sqlite_db.unit_of_work(), other.educator, text, extra_jwks=[jwks]
+    ).value
     assert summary.new == 1
     after = revocations.verify_input(sqlite_db.unit_of_work(), qr_text, extra_jwks=[jwks], today=DAY)
     assert after.verdict is Verdict.REVOKED and "withdrawn" in after.message
@@ -141,13 +161,21 @@ def test_cohort_batch_issues_eligible_only_and_cancel_keeps_nothing(db, tmp_path
     world = build_world(db, names=names)
     calls = []
     with pytest.raises(Exception, match="cancelled"):
-        certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1,
-                                  cancelled=lambda: True)
+        certificate_cohort.issue_cohort(
+            db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=1, cancelled=lambda: True
+        )
     with db.unit_of_work() as uow:
         assert uow.session.scalar(select(Certificate.id)) is None
     assert not any(p.suffix == ".pdf" for p in (tmp_path / "out").rglob("*"))
-    result = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=2,
-                                       progress=lambda done, total: calls.append((done, total)))
+    result = certificate_cohort.issue_cohort(
+        db,
+        world.educator,
+        "2026-JAN",
+        tmp_path / "out",
+        today=DAY,
+        workers=2,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     issued = result.value
     assert len(issued.issued) == 4 and issued.skipped_not_eligible == 1
     assert calls[-1] == (4, 4)

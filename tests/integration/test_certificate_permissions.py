@@ -54,8 +54,9 @@ def world(db):
         accounts.create_user(db.unit_of_work(), w.admin, username=role, password=PASSWORD, role=role)
         actors[role] = accounts.log_in(db.unit_of_work(), role, PASSWORD)
     with db.unit_of_work() as uow:
-        eligible = list(uow.session.scalars(select(Person.id).where(Person.external_id.like("E%"))
-                                            .order_by(Person.external_id)))
+        eligible = list(
+            uow.session.scalars(select(Person.id).where(Person.external_id.like("E%")).order_by(Person.external_id))
+        )
     return w, actors, eligible
 
 
@@ -75,41 +76,77 @@ def _expect(db, role: str, action: str, call):
 def test_issuing_revoking_and_revocation_lists_by_role(db, world, role, tmp_path):
     w, actors, eligible = world
     actor = actors[role]
-    issued = _expect(db, role, "certificates.issue", lambda: certificates.issue_certificate(
-        db.unit_of_work(), actor, eligible[0], w.credential_id, today=DAY))
+    issued = _expect(
+        db,
+        role,
+        "certificates.issue",
+        lambda: certificates.issue_certificate(db.unit_of_work(), actor, eligible[0], w.credential_id, today=DAY),
+    )
     # A certificate to revoke exists whoever is acting: the set-up admin issues one.
-    code = issued.value.code if issued else certificates.issue_certificate(
-        db.unit_of_work(), actors["admin"], eligible[0], w.credential_id, today=DAY).value.code
-    _expect(db, role, "certificates.revoke", lambda: certificates.revoke_certificate(
-        db.unit_of_work(), actor, code, "Issued to the wrong person"))
-    batch = _expect(db, role, "certificates.issue", lambda: certificate_cohort.issue_cohort(
-        db, actor, "2026-JAN", tmp_path / "batch", today=DAY, workers=1))
+    code = (
+        issued.value.code
+        if issued
+        else certificates.issue_certificate(
+            db.unit_of_work(), actors["admin"], eligible[0], w.credential_id, today=DAY
+        ).value.code
+    )
+    _expect(
+        db,
+        role,
+        "certificates.revoke",
+        lambda: certificates.revoke_certificate(db.unit_of_work(), actor, code, "Issued to the wrong person"),
+    )
+    batch = _expect(
+        db,
+        role,
+        "certificates.issue",
+        lambda: certificate_cohort.issue_cohort(db, actor, "2026-JAN", tmp_path / "batch", today=DAY, workers=1),
+    )
     if batch is not None:
         assert batch.changes
-    exported = _expect(db, role, "certificates.revocations_export", lambda: revocations.export_revocation_list(
-        db.unit_of_work(), actor))
+    exported = _expect(
+        db,
+        role,
+        "certificates.revocations_export",
+        lambda: revocations.export_revocation_list(db.unit_of_work(), actor),
+    )
     listing = exported or revocations.export_revocation_list(db.unit_of_work(), actors["admin"])
-    _expect(db, role, "certificates.revocations_import", lambda: revocations.import_revocation_list(
-        db.unit_of_work(), actor, listing))
+    _expect(
+        db,
+        role,
+        "certificates.revocations_import",
+        lambda: revocations.import_revocation_list(db.unit_of_work(), actor, listing),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_staff_reprint_or_export_and_each_copy_is_audited(db, world, role, tmp_path):
     w, actors, eligible = world
     actor = actors[role]
-    code = certificates.issue_certificate(db.unit_of_work(), actors["admin"], eligible[0], w.credential_id,
-                                          today=DAY).value.code
-    copy = _expect(db, role, "certificates.reprint", lambda: certificate_copies.reprint(
-        db.unit_of_work(), actor, code, tmp_path / "copies"))
-    exported = _expect(db, role, "certificates.reprint", lambda: certificate_copies.export_openbadge(
-        db.unit_of_work(), actor, code))
+    code = certificates.issue_certificate(
+        db.unit_of_work(), actors["admin"], eligible[0], w.credential_id, today=DAY
+    ).value.code
+    copy = _expect(
+        db,
+        role,
+        "certificates.reprint",
+        lambda: certificate_copies.reprint(db.unit_of_work(), actor, code, tmp_path / "copies"),
+    )
+    exported = _expect(
+        db, role, "certificates.reprint", lambda: certificate_copies.export_openbadge(db.unit_of_work(), actor, code)
+    )
     allowed = role in ("admin", "educator")
     assert (copy is not None, exported is not None) == (allowed, allowed)
     assert list((tmp_path / "copies").glob("*.pdf")) if allowed else not (tmp_path / "copies").exists()
     with db.unit_of_work() as uow:
-        audited = list(uow.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.entity_id == code, AuditEvent.action.in_(["certificate.reprint",
-                                                                 "certificate.export_openbadge"]))))
+        audited = list(
+            uow.session.scalars(
+                select(AuditEvent.action).where(
+                    AuditEvent.entity_id == code,
+                    AuditEvent.action.in_(["certificate.reprint", "certificate.export_openbadge"]),
+                )
+            )
+        )
     assert sorted(audited) == (["certificate.export_openbadge", "certificate.reprint"] if allowed else [])
 
 
@@ -129,12 +166,22 @@ def test_only_administrators_manage_the_signing_key(db, world, role):
 def test_only_administrators_export_or_install_the_private_key(db, world, role, tmp_path):
     _w, actors, _eligible = world
     target = tmp_path / "key.pem"
-    exported = _expect(db, role, "keys.manage", lambda: keys.export_private_key(
-        db.unit_of_work(), actors[role], target, passphrase="a long export passphrase"))
+    exported = _expect(
+        db,
+        role,
+        "keys.manage",
+        lambda: keys.export_private_key(db.unit_of_work(), actors[role], target, passphrase="a long export passphrase"),
+    )
     assert target.exists() == (role == "admin") == (exported is not None)
     if role != "admin":
-        _expect(db, role, "keys.manage", lambda: keys.install_private_key(
-            db.unit_of_work(), actors[role], b"-----BEGIN ENCRYPTED PRIVATE KEY-----", passphrase="whatever it is"))
+        _expect(
+            db,
+            role,
+            "keys.manage",
+            lambda: keys.install_private_key(
+                db.unit_of_work(), actors[role], b"-----BEGIN ENCRYPTED PRIVATE KEY-----", passphrase="whatever it is"
+            ),
+        )
 
 
 def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
@@ -147,8 +194,12 @@ def test_set_up_may_create_the_first_key_only_while_there_is_none(db, world):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_staff_export_the_verifier_page_since_it_signs_a_revocation_list(db, world, role):
     _w, actors, _eligible = world
-    page = _expect(db, role, "certificates.revocations_export", lambda: verifier_export.export_verifier_page(
-        db.unit_of_work(), actors[role]))
+    page = _expect(
+        db,
+        role,
+        "certificates.revocations_export",
+        lambda: verifier_export.export_verifier_page(db.unit_of_work(), actors[role]),
+    )
     assert (page is not None) == (role in ("admin", "educator"))
     if page is not None:
         assert "<html" in page.value.lower()
@@ -178,8 +229,14 @@ def _partner_bundle(name: str) -> tuple[str, dict]:
 
     key = key_files.SigningKey.of(key_files.generate())
     jwks = key_files.jwks([key_files.public_jwk(key.public_key)])
-    return trust_bundle.export(issuer="CTPARTNR", issuer_name=name, jwks=jwks, revocation_list="",
-                               as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), key=key), jwks
+    return trust_bundle.export(
+        issuer="CTPARTNR",
+        issuer_name=name,
+        jwks=jwks,
+        revocation_list="",
+        as_of=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        key=key,
+    ), jwks
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -214,26 +271,33 @@ def test_an_administrator_switched_off_since_sign_in_may_issue_export_or_sign_no
     lakeside_kid = lakeside["keys"][0]["kid"]
     calls = {
         "certificates.issue_certificate": lambda: certificates.issue_certificate(
-            db.unit_of_work(), leaver, eligible[1], w.credential_id, today=DAY),
+            db.unit_of_work(), leaver, eligible[1], w.credential_id, today=DAY
+        ),
         "certificate_cohort.issue_cohort": lambda: certificate_cohort.issue_cohort(
-            db, leaver, "2026-JAN", tmp_path / "batch", today=DAY, workers=1),
+            db, leaver, "2026-JAN", tmp_path / "batch", today=DAY, workers=1
+        ),
         "certificates.revoke_certificate": lambda: certificates.revoke_certificate(
-            db.unit_of_work(), leaver, code, "Issued to the wrong person"),
+            db.unit_of_work(), leaver, code, "Issued to the wrong person"
+        ),
         "certificate_copies.reprint": lambda: certificate_copies.reprint(
-            db.unit_of_work(), leaver, code, tmp_path / "copies"),
+            db.unit_of_work(), leaver, code, tmp_path / "copies"
+        ),
         "certificate_copies.export_openbadge": lambda: certificate_copies.export_openbadge(
-            db.unit_of_work(), leaver, code),
+            db.unit_of_work(), leaver, code
+        ),
         "keys.create_issuer_key": lambda: keys.create_issuer_key(db.unit_of_work(), leaver),
         "keys.rotate_issuer_key": lambda: keys.rotate_issuer_key(db.unit_of_work(), leaver),
         "keys.export_private_key": lambda: keys.export_private_key(
-            db.unit_of_work(), leaver, tmp_path / "taken.pem", passphrase="a long export passphrase"),
+            db.unit_of_work(), leaver, tmp_path / "taken.pem", passphrase="a long export passphrase"
+        ),
         "keys.install_private_key": lambda: keys.install_private_key(
-            db.unit_of_work(), leaver, kept_key.read_bytes(), passphrase="a long export passphrase"),
+            db.unit_of_work(), leaver, kept_key.read_bytes(), passphrase="a long export passphrase"
+        ),
         "revocations.import_revocation_list": lambda: revocations.import_revocation_list(
-            db.unit_of_work(), leaver, listing),
+            db.unit_of_work(), leaver, listing
+        ),
         "revocations.export_revocation_list": lambda: revocations.export_revocation_list(db.unit_of_work(), leaver),
-        "verifier_export.export_verifier_page": lambda: verifier_export.export_verifier_page(
-            db.unit_of_work(), leaver),
+        "verifier_export.export_verifier_page": lambda: verifier_export.export_verifier_page(db.unit_of_work(), leaver),
         "trust.import_jwks": lambda: trust.import_jwks(db.unit_of_work(), leaver, "Another College", jwks),
         "trust.import_bundle": lambda: trust.import_bundle(db.unit_of_work(), leaver, bundle),
         "trust.set_key_status": lambda: trust.set_key_status(db.unit_of_work(), leaver, lakeside_kid, "retired"),

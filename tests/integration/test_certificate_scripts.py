@@ -52,8 +52,9 @@ def _ink(path: Path) -> int:
 
 def test_a_cohort_in_eight_scripts_prints_every_name_shaped_with_embedded_fonts_only(db, tmp_path):
     world = build_world(db, names=NAMES)
-    issued = certificate_cohort.issue_cohort(db, world.educator, "2026-JAN", tmp_path / "out", today=DAY,
-                                             workers=2).value  # drawn in the batch's worker processes
+    issued = certificate_cohort.issue_cohort(
+        db, world.educator, "2026-JAN", tmp_path / "out", today=DAY, workers=2
+    ).value  # drawn in the batch's worker processes
     assert sorted(c.holder_name for c in issued.issued) == sorted(NAMES)
     for cert in issued.issued:
         assert cert.holder_name in _text(cert.pdf_path), cert.holder_name
@@ -74,32 +75,51 @@ def test_the_name_line_has_ink_in_arabic_as_in_latin(tmp_path):
     from credtrack.certificates import pdf
 
     def page(name: str) -> pdf.CertificatePage:
-        return pdf.CertificatePage(code="CT-7K3F-9QXM-4", holder_name=name, credential_title="Foundations",
-                                   issued_on=dt.date(2026, 1, 10), expires_on=None, qr_text="CT1:ABC",
-                                   key_fingerprint="AB12")
+        return pdf.CertificatePage(
+            code="CT-7K3F-9QXM-4",
+            holder_name=name,
+            credential_title="Foundations",
+            issued_on=dt.date(2026, 1, 10),
+            expires_on=None,
+            qr_text="CT1:ABC",
+            key_fingerprint="AB12",
+        )
 
     blank = _ink(pdf.render([page("")], tmp_path / "blank.pdf"))
     for index, name in enumerate(NAMES):
         assert _ink(pdf.render([page(name)], tmp_path / f"{index}.pdf")) > blank + 40, name
 
 
-@pytest.mark.parametrize(("name", "named"), [
-    ("Layla \ue000 Haddad", "U+E000 (a private-use character)"),
-    ("Ανδρέας \u0378", "U+0378 (an unassigned code point)"),
-])
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("Layla \ue000 Haddad", "U+E000 (a private-use character)"),
+        ("Ανδρέας \u0378", "U+0378 (an unassigned code point)"),
+    ],
+)
 def test_issuing_one_certificate_refuses_a_name_no_shipped_font_can_draw(db, tmp_path, name, named):
     world = build_world(db, names=(name,))
     with pytest.raises(ValidationError) as refused:
-        certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                       out_dir=tmp_path / "out", today=DAY)
+        certificates.issue_certificate(
+            db.unit_of_work(),
+            world.educator,
+            world.eligible_id,
+            world.credential_id,
+            out_dir=tmp_path / "out",
+            today=DAY,
+        )
     message = str(refused.value)
     assert "not issued" in message and "the holder's name" in message and named in message
     assert "no font shipped with credtrack can draw" in message
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
     with db.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Certificate)) == 0
-        assert uow.session.scalar(select(func.count()).select_from(AuditEvent)
-                                  .where(AuditEvent.action == "certificate.issue")) == 0
+        assert (
+            uow.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "certificate.issue")
+            )
+            == 0
+        )
 
 
 def test_a_cohort_with_undrawable_names_is_refused_whole_and_lists_them(db, tmp_path):

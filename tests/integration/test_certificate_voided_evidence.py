@@ -14,14 +14,18 @@ from .test_certificate_world import DAY, build_world
 
 def test_voiding_evidence_behind_a_certificate_flags_it_without_revoking(db, tmp_path) -> None:
     w = build_world(db)
-    cert = certificates.issue_certificate(db.unit_of_work(), w.educator, w.eligible_id, w.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
-    assert certificate_queries.certificate_detail(db.unit_of_work(), w.educator, cert.code,
-                                                  today=DAY).voided_evidence is None
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), w.educator, w.eligible_id, w.credential_id, out_dir=tmp_path, today=DAY
+    ).value
+    assert (
+        certificate_queries.certificate_detail(db.unit_of_work(), w.educator, cert.code, today=DAY).voided_evidence
+        is None
+    )
     with db.unit_of_work() as uow:
         completion_id = uow.session.scalar(select(Completion.id).where(Completion.person_id == w.eligible_id))
-    row = records.void_completion(db.unit_of_work(), w.educator, completion_id, "Completed by someone else",
-                                  today=DAY).value
+    row = records.void_completion(
+        db.unit_of_work(), w.educator, completion_id, "Completed by someone else", today=DAY
+    ).value
     assert row.resting_certificates == (cert.code,)
 
     detail = certificate_queries.certificate_detail(db.unit_of_work(), w.educator, cert.code, today=DAY)
@@ -38,14 +42,20 @@ def test_voiding_evidence_behind_a_certificate_flags_it_without_revoking(db, tmp
 
 def test_a_certificate_whose_other_evidence_still_stands_says_so(db, tmp_path) -> None:
     w = build_world(db)
-    cert = certificates.issue_certificate(db.unit_of_work(), w.educator, w.eligible_id, w.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), w.educator, w.eligible_id, w.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     with db.unit_of_work() as uow:
         completion = uow.session.scalar(select(Completion).where(Completion.person_id == w.eligible_id))
         day = completion.completed_on
-    later = records.record_completion(db.unit_of_work(), w.educator, person_id=w.eligible_id,
-                                      module_code="IPE-101", completed_on=day.replace(day=day.day + 1),
-                                      today=DAY).value
+    later = records.record_completion(
+        db.unit_of_work(),
+        w.educator,
+        person_id=w.eligible_id,
+        module_code="IPE-101",
+        completed_on=day.replace(day=day.day + 1),
+        today=DAY,
+    ).value
     assert later.id
     records.void_completion(db.unit_of_work(), w.educator, completion.id, "Wrong date", today=DAY)
     detail = certificate_queries.certificate_detail(db.unit_of_work(), w.educator, cert.code, today=DAY)

@@ -51,18 +51,32 @@ def make_person(session, external_id: str, name: str, *, eligible: bool, module:
     nursing = session.scalar(select(Profession).limit(1))
     level = session.scalar(select(ScaleLevel).where(ScaleLevel.scale_id == scale.id, ScaleLevel.code == "4"))
     for comp in comps if eligible else comps[:1]:
-        session.add(Assessment(person_id=person.id, competency_id=comp.id, scale_id=scale.id, level_id=level.id,
-                               assessed_on=DAY - dt.timedelta(days=5), method="direct_observation",
-                               attestation_text="I observed this.", attestation_accepted=True,
-                               assessor_name="Dr. Okonkwo", assessor_profession_id=nursing.id if nursing else None))
+        session.add(
+            Assessment(
+                person_id=person.id,
+                competency_id=comp.id,
+                scale_id=scale.id,
+                level_id=level.id,
+                assessed_on=DAY - dt.timedelta(days=5),
+                method="direct_observation",
+                attestation_text="I observed this.",
+                attestation_accepted=True,
+                assessor_name="Dr. Okonkwo",
+                assessor_profession_id=nursing.id if nursing else None,
+            )
+        )
     return person
 
 
 def build_world(db: Database, names: tuple[str, ...] = ("Nguyễn Thị Minh Khai",)) -> World:
     load_starter_data(db.unit_of_work())
-    settings.update_institution(db.unit_of_work(), SYSTEM, institution_name="Riverside Teaching Hospital",
-                                signatory_name="Dr. Amara Okonkwo",
-                                signatory_title="Director of Interprofessional Education")
+    settings.update_institution(
+        db.unit_of_work(),
+        SYSTEM,
+        institution_name="Riverside Teaching Hospital",
+        signatory_name="Dr. Amara Okonkwo",
+        signatory_title="Director of Interprofessional Education",
+    )
     accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin")
     admin = accounts.log_in(db.unit_of_work(), "admin", PASSWORD)
     accounts.create_user(db.unit_of_work(), admin, username="edu", password=PASSWORD, role="educator")
@@ -72,24 +86,43 @@ def build_world(db: Database, names: tuple[str, ...] = ("Nguyễn Thị Minh Kha
         s = uow.session
         scale = s.scalar(select(Scale).where(Scale.code == "ENTRUST5"))
         min_level = s.scalar(select(ScaleLevel).where(ScaleLevel.scale_id == scale.id, ScaleLevel.code == "3"))
-        comps = list(s.scalars(select(Competency).where(Competency.code.in_(["VE1", "RR1", "C2", "TT3"]))
-                               .order_by(Competency.sort_order)))
+        comps = list(
+            s.scalars(
+                select(Competency)
+                .where(Competency.code.in_(["VE1", "RR1", "C2", "TT3"]))
+                .order_by(Competency.sort_order)
+            )
+        )
         module = Module(code="IPE-101", title="Introduction to interprofessional practice")
         s.add(module)
-        credential = Credential(code="IPC-FOUND", title="Interprofessional Collaboration Foundations",
-                                description="Foundations of working in an interprofessional team.",
-                                criteria="Complete IPE-101 and be signed off on four IPEC competencies.",
-                                validity_months=24)
+        credential = Credential(
+            code="IPC-FOUND",
+            title="Interprofessional Collaboration Foundations",
+            description="Foundations of working in an interprofessional team.",
+            criteria="Complete IPE-101 and be signed off on four IPEC competencies.",
+            validity_months=24,
+        )
         s.add(credential)
         s.flush()
         s.add(CredentialRequirement(credential_id=credential.id, kind="module", module_id=module.id, sort_order=0))
         for i, comp in enumerate(comps, start=1):
-            s.add(CredentialRequirement(credential_id=credential.id, kind="competency", competency_id=comp.id,
-                                        scale_id=scale.id, min_level_id=min_level.id, sort_order=i))
-        people = [make_person(s, f"E{i:04}", name, eligible=True, module=module, comps=comps, scale=scale)
-                  for i, name in enumerate(names, start=1)]
-        pending = make_person(s, "P0001", "Zoë O'Brien-Łukasiewicz", eligible=False, module=module, comps=comps,
-                              scale=scale)
+            s.add(
+                CredentialRequirement(
+                    credential_id=credential.id,
+                    kind="competency",
+                    competency_id=comp.id,
+                    scale_id=scale.id,
+                    min_level_id=min_level.id,
+                    sort_order=i,
+                )
+            )
+        people = [
+            make_person(s, f"E{i:04}", name, eligible=True, module=module, comps=comps, scale=scale)
+            for i, name in enumerate(names, start=1)
+        ]
+        pending = make_person(
+            s, "P0001", "Zoë O'Brien-Łukasiewicz", eligible=False, module=module, comps=comps, scale=scale
+        )
         cohort = Cohort(code="2026-JAN", name="January 2026 residents")
         s.add(cohort)
         s.flush()

@@ -22,8 +22,9 @@ LONG_NAME = "Nguyễn Thị Minh Khai Bartholomew-Featherstonehaugh Ødegård"
 def issued(db, tmp_path):
     _stamp_current(db)
     world = build_world(db, names=(LONG_NAME,))
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     return db, cert
 
 

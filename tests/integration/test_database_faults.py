@@ -1,8 +1,8 @@
 """Database faults are noticed and stop work that would write into them, with a message that says what to do.
 
-A read-only SQLite file still lets people sign in and look. A damaged SQLite file is found when the app opens (and every hour after) and before a batch
-issue; on shared PostgreSQL one stuck transaction makes the others wait a bounded time and
-then say the database is busy, never hang.
+A read-only SQLite file still lets people sign in and look. A damaged SQLite file is found when the app
+opens (and every hour after) and before a batch issue; on shared PostgreSQL one stuck transaction makes
+the others wait a bounded time and then say the database is busy, never hang.
 """
 
 from __future__ import annotations

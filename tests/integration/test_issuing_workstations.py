@@ -44,14 +44,21 @@ def test_a_second_workstation_issues_once_an_admin_installs_the_exported_key(db,
 
     workstation("B")
     with pytest.raises(SigningKeyError) as refused:
-        certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                       out_dir=tmp_path / "pdf-b", today=DAY)
+        certificates.issue_certificate(
+            db.unit_of_work(),
+            world.educator,
+            world.eligible_id,
+            world.credential_id,
+            out_dir=tmp_path / "pdf-b",
+            today=DAY,
+        )
     message = refused.value.message
     assert "keys export-private" in message and "keys install" in message and key_files.fingerprint(kid) in message
     assert "Do not rotate" in message and "(credtrack-cli keys rotate)" not in message
     with pytest.raises(SigningKeyError, match="does not hold the signing key"):  # B cannot export what it lacks
-        key_service.export_private_key(db.unit_of_work(), world.admin, tmp_path / "from-b.pem",
-                                       passphrase=EXPORT_PASSPHRASE)
+        key_service.export_private_key(
+            db.unit_of_work(), world.admin, tmp_path / "from-b.pem", passphrase=EXPORT_PASSPHRASE
+        )
 
     workstation("A")
     exported = tmp_path / "issuer-key.pem"
@@ -84,8 +91,15 @@ def test_a_second_workstation_issues_once_an_admin_installs_the_exported_key(db,
     with pytest.raises(DuplicateError):
         key_service.install_private_key(db.unit_of_work(), world.admin, pem, passphrase=EXPORT_PASSPHRASE)
 
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=tmp_path / "pdf-b", today=DAY, passphrase=EXPORT_PASSPHRASE).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(),
+        world.educator,
+        world.eligible_id,
+        world.credential_id,
+        out_dir=tmp_path / "pdf-b",
+        today=DAY,
+        passphrase=EXPORT_PASSPHRASE,
+    ).value
     assert revocations.verify_input(db.unit_of_work(), cert.pdf_path, today=DAY).verdict is Verdict.VALID
     assert [k.status for k in key_service.list_keys(db.unit_of_work())] == ["active"]  # no rotation was needed
     with db.unit_of_work() as uow:

@@ -22,8 +22,9 @@ def test_a_pasted_open_badge_token_is_recognised_verified_and_its_status_shown(d
     w = build_world(db)
     _stamp(db)
     monkeypatch.setenv("CREDTRACK_DATABASE_URL", db.url)
-    cert = certificates.issue_certificate(db.unit_of_work(), w.educator, w.eligible_id, w.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), w.educator, w.eligible_id, w.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     token, _badge = certificate_copies.export_openbadge(db.unit_of_work(), w.educator, cert.code).value
 
     code = main(["verify", token])

@@ -66,8 +66,9 @@ class Session:
     def out(self) -> Path:
         return self.work / "out"
 
-    def cli(self, *args: str, user: str | None = "admin", password: str | None = ADMIN_PW, ok: bool = True,
-            **env: str) -> subprocess.CompletedProcess:
+    def cli(
+        self, *args: str, user: str | None = "admin", password: str | None = ADMIN_PW, ok: bool = True, **env: str
+    ) -> subprocess.CompletedProcess:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CREDTRACK_")}
         environment.update(CREDTRACK_HOME=str(self.home), PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen", **env)
         if user:
@@ -76,9 +77,15 @@ class Session:
             environment["CREDTRACK_PASSWORD"] = password
         if self.passphrase:
             environment.setdefault("CREDTRACK_KEY_PASSPHRASE", self.passphrase)
-        done = subprocess.run([sys.executable, "-m", "credtrack.cli", *args], env=environment, cwd=self.work,
-                              capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                              preexec_fn=lambda: os.umask(0o022))  # a usual umask: others could read new files
+        done = subprocess.run(
+            [sys.executable, "-m", "credtrack.cli", *args],
+            env=environment,
+            cwd=self.work,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=lambda: os.umask(0o022),
+        )  # a usual umask: others could read new files
         self.printed.append((list(args), done.stdout + done.stderr))
         assert (done.returncode == 0) == ok, (args, done.returncode, done.stdout, done.stderr)
         return done
@@ -87,8 +94,14 @@ class Session:
         """Run ``code`` in a process of its own with this session's data folder (for the crash log)."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CREDTRACK_")}
         environment.update(CREDTRACK_HOME=str(self.home), PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-        done = subprocess.run([sys.executable, "-c", code], env=environment, cwd=self.work, capture_output=True,
-                              text=True, preexec_fn=lambda: os.umask(0o022))
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=environment,
+            cwd=self.work,
+            capture_output=True,
+            text=True,
+            preexec_fn=lambda: os.umask(0o022),
+        )
         self.printed.append((["python"], done.stdout + done.stderr))
         assert done.returncode == 0, done.stderr
 
@@ -104,8 +117,9 @@ class Session:
         return self.home / "keys" / f"{kid}.pem"
 
     def private_key(self):
-        return serialization.load_pem_private_key(self.key_file().read_bytes(),
-                                                  self.passphrase.encode() if self.passphrase else None)
+        return serialization.load_pem_private_key(
+            self.key_file().read_bytes(), self.passphrase.encode() if self.passphrase else None
+        )
 
     def written_files(self) -> list[Path]:
         return sorted(p for p in [*self.home.rglob("*"), *self.out.rglob("*")] if p.is_file())
@@ -137,7 +151,9 @@ def _demo(s: Session) -> tuple[str, str]:
 
 
 def _everyday_work(s: Session, person: str, credential: str) -> None:
-    s.cli("users", "add", "sec.prec", "--role", "preceptor", "--name", "Sam Okafor", CREDTRACK_NEW_PASSWORD=PRECEPTOR_PW)
+    s.cli(
+        "users", "add", "sec.prec", "--role", "preceptor", "--name", "Sam Okafor", CREDTRACK_NEW_PASSWORD=PRECEPTOR_PW
+    )
     s.cli("users", "add", "sec.viewer", "--role", "viewer", "--name", "Quality desk", CREDTRACK_NEW_PASSWORD=VIEWER_PW)
     signoff = ("signoff", person, "C1", "--scale", "ENTRUST5", "--level", "4", "--date", "2026-01-15", "--attest")
     s.cli(*signoff, user="sec.prec", password=PRECEPTOR_PW)  # the password re-entered to sign
@@ -182,8 +198,9 @@ def _mistakes(s: Session) -> None:
     s.cli("issue", "--person", "NO-SUCH-ID", "--credential", "IPC-FOUND", "--out", "out/pdfs", ok=False)
     (s.out / "not-a-backup.zip").write_bytes(b"this is not a credtrack backup")
     s.cli("db", "restore", "out/not-a-backup.zip", ok=False)
-    s.cli("keys", "install", "out/key-export.pem", "--passphrase-env", "CT_EXPORT", CT_EXPORT=WRONG_EXPORT_PASS,
-          ok=False)
+    s.cli(
+        "keys", "install", "out/key-export.pem", "--passphrase-env", "CT_EXPORT", CT_EXPORT=WRONG_EXPORT_PASS, ok=False
+    )
     s.python(CRASH)
     s.cli("audit", "export", "out/audit.zip")
     s.cli("audit", "verify-export", "out/audit.zip")
@@ -239,8 +256,11 @@ def test_no_password_passphrase_or_private_key_anywhere_but_the_key_files(sessio
     for path in session.written_files():
         for view in views(path):
             looked_into.add(view.where.rpartition("!")[2] if "!" in view.where else "")
-            leaks += [f"{view.where}: {secret} ({how})" for secret, secret_forms_ in forms.items()
-                      for how in found(view, secret_forms_)]
+            leaks += [
+                f"{view.where}: {secret} ({how})"
+                for secret, secret_forms_ in forms.items()
+                for how in found(view, secret_forms_)
+            ]
             if path != unencrypted_key:
                 leaks += [f"{view.where}: the private key ({how})" for how in found(view, key_forms)]
             if b"PRIVATE KEY" in view.data:
@@ -251,8 +271,11 @@ def test_no_password_passphrase_or_private_key_anywhere_but_the_key_files(sessio
                     leaks.append(f"{view.where}: an unencrypted private key")
     for args, text in session.printed:
         printed = View("output", text.encode("utf-8"))
-        leaks += [f"output of {' '.join(args)}: {secret} ({how})" for secret, secret_forms_ in forms.items()
-                  for how in found(printed, secret_forms_)]
+        leaks += [
+            f"output of {' '.join(args)}: {secret} ({how})"
+            for secret, secret_forms_ in forms.items()
+            for how in found(printed, secret_forms_)
+        ]
     assert leaks == [], "\n".join(leaks)
     # The search read inside the database, the backups and the audit export, and the PDFs' streams.
     assert {"dump", "credtrack.db", "signing-key.pem", "events.jsonl", "stream0"} <= looked_into
@@ -262,11 +285,22 @@ def test_the_session_wrote_what_the_search_must_cover(session) -> None:
     names = {p.relative_to(session.work).as_posix() for p in session.written_files()}
     assert "home/credtrack.db" in names and "home/logs/credtrack.log" in names
     assert any(n.startswith("home/backups/") and n.endswith(".zip") for n in names)
-    assert {"out/audit.zip", "out/verifier.html", "out/key-export.pem", "out/bundle.json", "out/revocations.jwt",
-            "home/audit-checkpoints.jsonl"} <= names
+    assert {
+        "out/audit.zip",
+        "out/verifier.html",
+        "out/key-export.pem",
+        "out/bundle.json",
+        "out/revocations.jwt",
+        "home/audit-checkpoints.jsonl",
+    } <= names
     if session.passphrase:  # the whole session
-        assert {"out/people.xlsx", "out/assessments.csv", "out/by-profession.xlsx", "out/transcript.pdf",
-                "home/login-names.key"} <= names
+        assert {
+            "out/people.xlsx",
+            "out/assessments.csv",
+            "out/by-profession.xlsx",
+            "out/transcript.pdf",
+            "home/login-names.key",
+        } <= names
     log = (session.home / "logs" / "credtrack.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "signing in failed" in log  # the crash log holds the whole error
 
@@ -303,8 +337,10 @@ def test_the_key_file_is_encrypted_exactly_when_a_passphrase_was_chosen(session)
             member = archive.read("signing-key.pem")
         assert member.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
         passphrase = session.passphrase or BACKUP_PASS
-        assert serialization.load_pem_private_key(member, passphrase.encode()).private_numbers() == \
-            session.private_key().private_numbers()
+        assert (
+            serialization.load_pem_private_key(member, passphrase.encode()).private_numbers()
+            == session.private_key().private_numbers()
+        )
 
 
 def _audited(s: Session) -> list[dict]:

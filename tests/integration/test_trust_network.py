@@ -57,8 +57,9 @@ def _on_b_page(b_db, actor, tmp_path, text):
 def test_b_trusts_a_bundle_then_a_revocation(db, b_db, tmp_path, monkeypatch, capsys):
     _stamp_current(db)
     world = build_world(db)  # A: Riverside Teaching Hospital
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     with db.unit_of_work() as uow:
         text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
     b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
@@ -126,15 +127,21 @@ def test_a_bundle_signed_by_a_key_trusted_under_another_name_updates_that_instit
 
 def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates(db, b_db, tmp_path):
     world = build_world(db)  # A verifies; B is trusted by A, and B's list names A's certificate
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     b_admin = accounts.log_in(b_db.unit_of_work(), "badmin", PASSWORD)
     trust.import_bundle(db.unit_of_work(), world.admin, trust.export_bundle(b_db.unit_of_work(), b_admin).value)
     with b_db.unit_of_work() as uow:
         b_key = key_service.signing_key(uow.session, None, actor=b_admin, action="certificates.revocations_export")
-    listed = revocation_list.export([Revocation(cert.code, "Not B's to revoke", DAY)], issuer="B",
-                                    issuer_name="Hillcrest School of Nursing", as_of=utcnow(),
-                                    key=b_key, superseded={cert.code: ""})
+    listed = revocation_list.export(
+        [Revocation(cert.code, "Not B's to revoke", DAY)],
+        issuer="B",
+        issuer_name="Hillcrest School of Nursing",
+        as_of=utcnow(),
+        key=b_key,
+        superseded={cert.code: ""},
+    )
     summary = revocations.import_revocation_list(db.unit_of_work(), world.admin, listed).value
     assert summary.total == 1
     with db.unit_of_work() as uow:
@@ -148,8 +155,9 @@ def test_a_trusted_institutions_list_cannot_revoke_or_supersede_our_certificates
 def test_cli_trusts_a_key_file_retires_and_refuses_bad_files(db, b_db, tmp_path, monkeypatch, capsys):
     _stamp_current(db)
     world = build_world(db)
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     with db.unit_of_work() as uow:
         text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
     assert "No other institution is trusted yet" in _cli(monkeypatch, capsys, b_db, "badmin", "trust", "list")[1]
@@ -161,8 +169,9 @@ def test_cli_trusts_a_key_file_retires_and_refuses_bad_files(db, b_db, tmp_path,
     assert code != 0 and "not a key file (JWKS)" in err and "Traceback" not in err
     code, _, err = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-bundle", str(jwks))
     assert code != 0 and "not a credtrack trust bundle" in err
-    code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "import-jwks", str(jwks), "--name",
-                        "Riverside Teaching Hospital")
+    code, out, _ = _cli(
+        monkeypatch, capsys, b_db, "badmin", "trust", "import-jwks", str(jwks), "--name", "Riverside Teaching Hospital"
+    )
     assert code == 0 and "by phone or letter" in out
     kid = key_service.list_keys(db.unit_of_work())[0].kid
     code, out, _ = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "retire", kid)
@@ -171,6 +180,7 @@ def test_cli_trusts_a_key_file_retires_and_refuses_bad_files(db, b_db, tmp_path,
     code, _, err = _cli(monkeypatch, capsys, b_db, "badmin", "trust", "distrust", "0000 0000")
     assert code != 0 and "trust list" in err
     with b_db.unit_of_work() as uow:
-        actions = [a for a in uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))
-                   if a.startswith("trust.")]
+        actions = [
+            a for a in uow.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)) if a.startswith("trust.")
+        ]
     assert actions == ["trust.import_keys", "trust.key_status"]  # the refused files changed nothing

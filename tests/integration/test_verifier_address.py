@@ -28,24 +28,28 @@ ADDRESS = "https://certs.riverbend-hospital.org/vfy"  # 40 characters
 
 def test_the_address_must_be_a_plain_web_address(db):
     world = build_world(db)
-    for bad, words in [("www.riverbend.example/verify", "web address"),
-                       ("https://riverbend.example/verify#top", "'#'"),
-                       ("https://riverbend.example/ver ify", "no spaces"),
-                       ("https://riverbend.example/" + "v" * 60, "at most 60")]:
+    for bad, words in [
+        ("www.riverbend.example/verify", "web address"),
+        ("https://riverbend.example/verify#top", "'#'"),
+        ("https://riverbend.example/ver ify", "no spaces"),
+        ("https://riverbend.example/" + "v" * 60, "at most 60"),
+    ]:
         with pytest.raises(ValidationError) as caught:
             settings.update_institution(db.unit_of_work(), world.admin, verifier_address=bad)
         assert words in str(caught.value)
     saved = settings.update_institution(db.unit_of_work(), world.admin, verifier_address=f"  {ADDRESS} ").value
     assert saved.verifier_address == ADDRESS
     with db.unit_of_work() as uow:
-        event = uow.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.update")
-                                    .order_by(AuditEvent.id.desc())).first()
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "settings.update").order_by(AuditEvent.id.desc())
+        ).first()
         assert ADDRESS in event.after_json
 
 
 def _issued_text(db, world, tmp_path):
-    cert = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                          out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     with db.unit_of_work() as uow:
         return cert, uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
 
@@ -70,8 +74,9 @@ def test_a_certificate_with_the_address_scans_and_verifies_everywhere(db, tmp_pa
     assert revocations.verify_input(db.unit_of_work(), cert.pdf_path).verdict.value == "valid"
 
     page_file = tmp_path / "verify.html"
-    page_file.write_text(verifier_export.export_verifier_page(db.unit_of_work(), world.educator).value,
-                         encoding="utf-8")
+    page_file.write_text(
+        verifier_export.export_verifier_page(db.unit_of_work(), world.educator).value, encoding="utf-8"
+    )
     # Like a phone photo of the printed page: about 9 megapixels, held askew, a little out of focus, JPEG.
     photo = tmp_path / "photo.jpg"
     picture = Image.open(rasterise(cert.pdf_path, dpi=300)).convert("RGB")
@@ -93,14 +98,22 @@ def test_sixty_character_names_and_titles_with_a_40_character_address_fit_versio
     from credtrack.certificates.verify import Trust
 
     trust = Trust.from_jwks(keys.jwks(trust_keys), "Riverbend")
-    for name, title in [("W" * 60, "T" * 60),
-                        ("Amara Okafor-Lindqvist", "Interprofessional Team Communication"),
-                        (("Nguyễn Thị Minh Khai Phạm " * 3)[:60], "Т" * 60),
-                        ("Maximiliana Bartholomew-Featherstonehaugh Ødegård-Nakamura", "I" * 60)]:
-        claims = payload.Claims(issuer="CT4K7Q2M", code=codes.new_code(), holder_name=name, credential_title=title,
-                                issued_on=dt.date(2026, 3, 1), expires_on=dt.date(2028, 3, 1),
-                                competencies=("VE1", "VE2", "RR1", "RR2", "C1", "C2", "TT1", "TT2"),
-                                openbadge_digest=os.urandom(16))
+    for name, title in [
+        ("W" * 60, "T" * 60),
+        ("Amara Okafor-Lindqvist", "Interprofessional Team Communication"),
+        (("Nguyễn Thị Minh Khai Phạm " * 3)[:60], "Т" * 60),
+        ("Maximiliana Bartholomew-Featherstonehaugh Ødegård-Nakamura", "I" * 60),
+    ]:
+        claims = payload.Claims(
+            issuer="CT4K7Q2M",
+            code=codes.new_code(),
+            holder_name=name,
+            credential_title=title,
+            issued_on=dt.date(2026, 3, 1),
+            expires_on=dt.date(2028, 3, 1),
+            competencies=("VE1", "VE2", "RR1", "RR2", "C1", "C2", "TT1", "TT2"),
+            openbadge_digest=os.urandom(16),
+        )
         text = qr.sign_to_fit(claims, key, address=ADDRESS)
         assert qr.encode(text).version <= 13
         result = payload.decode_claims(payload.parse(payload.unwrap(text)).payload)

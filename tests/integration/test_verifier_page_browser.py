@@ -53,8 +53,9 @@ def test_the_page_reads_the_code_from_its_address(vectors_page):
         for vector in addressed:
             page.open(vector["text"].split("#", 1)[1])
             assert page.verdict() == vector["verdict"], vector["name"]
-        page.open(next(v["text"] for v in SHIPPED["vectors"] if v["name"] == "valid").replace("%", "%25")
-                  .replace(" ", "%20"))
+        page.open(
+            next(v["text"] for v in SHIPPED["vectors"] if v["name"] == "valid").replace("%", "%25").replace(" ", "%20")
+        )
         assert page.verdict() == "valid"
         assert re.search(r"Zoë O'Brien", page.page.text_content("#details"))
         assert page.requests == []
@@ -70,8 +71,9 @@ def test_the_page_holds_no_address_to_load_anything_from(vectors_page):
 def test_cli_exports_a_page_that_verifies_this_institutions_certificates(db, tmp_path, monkeypatch, capsys):
     _stamp_current(db)
     world = build_world(db, names=("Amara Okafor", "Ben Lindqvist"))
-    first = certificates.issue_certificate(db.unit_of_work(), world.educator, world.eligible_id, world.credential_id,
-                                           out_dir=tmp_path, today=DAY).value
+    first = certificates.issue_certificate(
+        db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     certificates.revoke_certificate(db.unit_of_work(), world.admin, first.code, "Issued to the wrong person")
     with db.unit_of_work() as uow:
         revoked_text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == first.code))

@@ -59,15 +59,17 @@ def boxes(monkeypatch) -> Boxes:
 
 
 def add_user(db, admin, username: str, role: str, password: str = PASSWORD):
-    accounts.create_user(db.unit_of_work(), admin, username=username, password=password, role=role,
-                         display_name=username.capitalize())
+    accounts.create_user(
+        db.unit_of_work(), admin, username=username, password=password, role=role, display_name=username.capitalize()
+    )
     return accounts.log_in(db.unit_of_work(), username, password)
 
 
 @pytest.fixture
 def admin(sqlite_db):
-    accounts.create_user(sqlite_db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin",
-                         display_name="Ada Admin")
+    accounts.create_user(
+        sqlite_db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin", display_name="Ada Admin"
+    )
     return accounts.log_in(sqlite_db.unit_of_work(), "admin", PASSWORD)
 
 
@@ -137,8 +139,9 @@ def demo_template(tmp_path_factory):
     db = open_database(f"sqlite:///{path}")
     setup.declare_purpose(db.unit_of_work(), "demo")
     setup.load_starter_data(db.unit_of_work())
-    accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin",
-                         display_name="Ada Admin")
+    accounts.create_user(
+        db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin", display_name="Ada Admin"
+    )
     demo.load_demo(db, 40, seed=11)
     db.dispose()
     return path

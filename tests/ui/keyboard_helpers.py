@@ -27,7 +27,10 @@ def geometry(widget: QWidget, window: QWidget) -> QRect:
 
 
 def reads_after(a: QRect, b: QRect) -> bool:
-    """Whether ``b`` comes after ``a`` reading row by row, or column by column (a column to the right may start higher)."""
+    """Whether ``b`` comes after ``a`` reading row by row, or column by column.
+
+    (A column to the right may start higher.)
+    """
     back_up_same_or_earlier_column = b.bottom() < a.top() and b.left() < a.right()
     back_left_same_row = b.top() < a.bottom() and a.top() < b.bottom() and b.right() <= a.left()
     return not (back_up_same_or_earlier_column or back_left_same_row)

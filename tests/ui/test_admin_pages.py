@@ -96,8 +96,9 @@ def test_audit_page_filters_and_verifies_chain(qtbot, sqlite_db, admin, admin_ct
     assert "event 2" in page.banner.detail.text()
 
 
-def test_an_administrator_exports_the_log_for_an_auditor_and_others_see_no_button(qtbot, sqlite_db, admin, make_ctx,
-                                                                                  tmp_path, monkeypatch):
+def test_an_administrator_exports_the_log_for_an_auditor_and_others_see_no_button(
+    qtbot, sqlite_db, admin, make_ctx, tmp_path, monkeypatch
+):
     from credtrack.services import audit_export
     from credtrack.ui import messages
 

@@ -16,12 +16,22 @@ def _row(n: int, actor: str, action: str) -> AuditRow:
 
 
 def test_consecutive_sign_ins_of_one_user_fold_and_others_stay():
-    rows = [_row(9, "bot", "user.login"), _row(8, "bot", "user.login"), _row(7, "bot", "user.login"),
-            _row(6, "ann", "user.login"), _row(5, "bot", "person.create"), _row(4, "bot", "user.login")]
+    rows = [
+        _row(9, "bot", "user.login"),
+        _row(8, "bot", "user.login"),
+        _row(7, "bot", "user.login"),
+        _row(6, "ann", "user.login"),
+        _row(5, "bot", "person.create"),
+        _row(4, "bot", "user.login"),
+    ]
     folded, hidden = fold_sign_ins(rows)
     assert hidden == 2
-    assert [(r.id, r.action) for r in folded] == [(9, "user.login ×3"), (6, "user.login"), (5, "person.create"),
-                                                   (4, "user.login")]
+    assert [(r.id, r.action) for r in folded] == [
+        (9, "user.login ×3"),
+        (6, "user.login"),
+        (5, "person.create"),
+        (4, "user.login"),
+    ]
     assert "3 sign-ins by bot" in folded[0].note and "events 7–9" in folded[0].note
 
 

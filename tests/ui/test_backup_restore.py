@@ -19,8 +19,9 @@ def _count_people(db) -> int:
         return uow.session.scalar(select(func.count()).select_from(Person))
 
 
-def test_restore_from_settings_lists_backups_restores_the_chosen_one_and_signs_out(qtbot, demo_ctx, demo_db, boxes,
-                                                                                 monkeypatch):
+def test_restore_from_settings_lists_backups_restores_the_chosen_one_and_signs_out(
+    qtbot, demo_ctx, demo_db, boxes, monkeypatch
+):
     ctx = demo_ctx()
     made = backups.create_backup(demo_db, ctx.actor, without_key=True).value
     people.create_person(demo_db.unit_of_work(), ctx.actor, external_id="LATE-1", full_name="Added After")

@@ -80,8 +80,9 @@ def test_new_cohort_assign_and_enrol(qtbot, demo_ctx, monkeypatch):
     qtbot.mouseClick(page.cohorts.new_button, Qt.MouseButton.LeftButton)
     tab = page.cohorts
     row = next(i for i in range(tab.model.rowCount()) if tab.model.row_at(i).code == "2027-JAN-IPE")
-    proxy_row = next(r for r in range(tab.table.model().rowCount()) if tab.table.model().row_at(r).code ==
-                     "2027-JAN-IPE")
+    proxy_row = next(
+        r for r in range(tab.table.model().rowCount()) if tab.table.model().row_at(r).code == "2027-JAN-IPE"
+    )
     tab.table.selectRow(proxy_row)
     assert tab.model.row_at(row).active_enrolments == 0
     qtbot.mouseClick(tab.assign_button, Qt.MouseButton.LeftButton)

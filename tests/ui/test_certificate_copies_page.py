@@ -31,9 +31,11 @@ def _pairs(ctx, status: str):
     from credtrack.services import cohorts
 
     cohort = cohorts.list_cohorts(ctx.uow(), ctx.actor)[0].code
-    return [(r.person_id, r.credential_id) for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor,
-                                                                               cohort_code=cohort)
-            if r.status == status]
+    return [
+        (r.person_id, r.credential_id)
+        for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=cohort)
+        if r.status == status
+    ]
 
 
 def _revoked(ctx, tmp_path):
@@ -54,7 +56,10 @@ def test_a_revoked_row_offers_only_a_marked_copy_and_no_open_badge(qtbot, ctx, b
     page = _page(qtbot, ctx, cert.code)
     a = page.actions
     assert [a.open_button.text(), a.print_button.text(), a.save_button.text()] == [
-        "Open marked copy", "Print marked copy…", "Save marked copy as…"]
+        "Open marked copy",
+        "Print marked copy…",
+        "Save marked copy as…",
+    ]
     assert all(b.isEnabled() for b in (a.open_button, a.print_button, a.save_button))
     assert "marked REVOKED" in a.print_button.toolTip() and "date and the reason" in a.print_button.toolTip()
     assert not a.badge_button.isEnabled() and "not exported as an Open Badge" in a.badge_button.toolTip()
@@ -109,8 +114,9 @@ def test_the_setting_is_chosen_on_the_settings_page(qtbot, ctx, demo_db, boxes):
 
 def test_an_override_says_issued_by_exception_in_the_pane_and_on_the_verify_page(qtbot, ctx, boxes):
     person_id, credential_id = (_pairs(ctx, "in_progress") + _pairs(ctx, "not_started"))[0]
-    cert = certificates.issue_certificate(ctx.uow(), ctx.actor, person_id, credential_id,
-                                          override_reason="Equivalent programme at a partner hospital").value
+    cert = certificates.issue_certificate(
+        ctx.uow(), ctx.actor, person_id, credential_id, override_reason="Equivalent programme at a partner hospital"
+    ).value
     page = _page(qtbot, ctx, cert.code)
     assert "Issued by exception" in page.detail.fields["issued_by"].text()
     assert "Equivalent programme" in page.detail.fields["issued_by"].text()

@@ -34,8 +34,9 @@ def _cohort(ctx) -> str:
 def _issue_one(ctx, tmp_path):
     rows = progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=_cohort(ctx))
     row = next(r for r in rows if r.status == "eligible")
-    return certificates.issue_certificate(ctx.uow(), ctx.actor, row.person_id, row.credential_id,
-                                          out_dir=tmp_path).value
+    return certificates.issue_certificate(
+        ctx.uow(), ctx.actor, row.person_id, row.credential_id, out_dir=tmp_path
+    ).value
 
 
 def _page(qtbot, ctx) -> CertificatesPage:
@@ -59,8 +60,7 @@ def _image_grey(image: QImage) -> Image.Image:
     painter.drawImage(0, 0, image)
     painter.end()
     grey = flat.convertToFormat(QImage.Format.Format_Grayscale8)
-    return Image.frombytes("L", (grey.width(), grey.height()), bytes(grey.constBits()), "raw", "L",
-                           grey.bytesPerLine())
+    return Image.frombytes("L", (grey.width(), grey.height()), bytes(grey.constBits()), "raw", "L", grey.bytesPerLine())
 
 
 def _ink(page: Image.Image) -> float:
@@ -122,8 +122,9 @@ def test_detail_pane_follows_revocation_renewal_and_expiry(qtbot, ctx, boxes, tm
     # An old, never-renewed certificate reads as expired once its date has passed.
     other = _issue_one(ctx, tmp_path)
     assert other.expires_on is not None
-    monkeypatch.setattr("credtrack.services.certificate_queries._today",
-                        lambda: other.expires_on + dt.timedelta(days=1))
+    monkeypatch.setattr(
+        "credtrack.services.certificate_queries._today", lambda: other.expires_on + dt.timedelta(days=1)
+    )
     page.reload()
     _select(page, other.code)
     assert page.detail.fields["status"].text() == f"Expired on {other.expires_on:%d %b %Y}"
@@ -196,8 +197,9 @@ def test_printing_something_that_is_not_a_pdf_is_refused_plainly(qtbot, tmp_path
 def test_a_certificate_no_user_issued_says_credtrack_issued_it(qtbot, ctx, tmp_path):
     rows = progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=_cohort(ctx))
     row = next(r for r in rows if r.status == "eligible")
-    issued = certificates.issue_certificate(ctx.uow(), SYSTEM, row.person_id, row.credential_id,
-                                            out_dir=tmp_path).value  # as the demo data does
+    issued = certificates.issue_certificate(
+        ctx.uow(), SYSTEM, row.person_id, row.credential_id, out_dir=tmp_path
+    ).value  # as the demo data does
     page = _page(qtbot, ctx)
     _select(page, issued.code)
     assert page.detail.fields["issued_by"].text() == "credtrack (set-up or demo data)"

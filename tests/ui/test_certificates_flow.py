@@ -94,8 +94,9 @@ def test_dropping_the_pdf_on_the_verify_page(qtbot, ctx, boxes, tmp_path, monkey
     verify = open_page(qtbot, VerifyPage, ctx)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(issued.pdf_path))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     verify.dropEvent(event)
     assert verify.result.verdict == "valid"
     assert verify.result.fields["code"].text() == issued.code

@@ -85,14 +85,17 @@ def _not_a_database(path: Path) -> None:
     path.write_text("Name,Unit\nAda,4 West\n" * 50, encoding="utf-8")
 
 
-@pytest.mark.parametrize(("fault", "says"), [
-    (_newer, "newer than this copy of credtrack"),
-    (_cut_in_half, "damaged"),
-    (_header_wiped, "damaged"),
-    (_not_a_database, "damaged"),
-], ids=["newer-schema", "cut-in-half", "header-wiped", "not-a-database"])
-def test_a_database_that_cannot_be_used_is_explained_at_sign_in_and_left_as_it_is(launch, demo_db, boxes, fault,
-                                                                                 says):
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        (_newer, "newer than this copy of credtrack"),
+        (_cut_in_half, "damaged"),
+        (_header_wiped, "damaged"),
+        (_not_a_database, "damaged"),
+    ],
+    ids=["newer-schema", "cut-in-half", "header-wiped", "not-a-database"],
+)
+def test_a_database_that_cannot_be_used_is_explained_at_sign_in_and_left_as_it_is(launch, demo_db, boxes, fault, says):
     path = demo_db.sqlite_path
     demo_db.dispose()
     fault(path)
@@ -142,8 +145,9 @@ def test_a_read_only_file_lets_people_sign_in_and_says_why_nothing_saves(qtbot, 
     try:
         actor = accounts.log_in(readonly.unit_of_work(), "admin", PASSWORD)
         people = _people(readonly)
-        _add_person_through_the_page(qtbot, AppContext(readonly, actor, runner=TaskRunner(synchronous=True)),
-                                     monkeypatch)
+        _add_person_through_the_page(
+            qtbot, AppContext(readonly, actor, runner=TaskRunner(synchronous=True)), monkeypatch
+        )
         assert [kind for kind in boxes.kinds() if kind != "confirm"] == ["error"]
         assert "read-only for you" in boxes.texts()
         assert _people(readonly) == people
@@ -152,8 +156,9 @@ def test_a_read_only_file_lets_people_sign_in_and_says_why_nothing_saves(qtbot, 
     assert _sha(path) == before
 
 
-def test_a_write_lock_held_by_another_program_ends_in_a_busy_message_then_work_goes_on(qtbot, demo_db, demo_ctx,
-                                                                                       boxes, monkeypatch):
+def test_a_write_lock_held_by_another_program_ends_in_a_busy_message_then_work_goes_on(
+    qtbot, demo_db, demo_ctx, boxes, monkeypatch
+):
     ctx = demo_ctx()
     people = _people(demo_db)
     holder = sqlite3.connect(demo_db.sqlite_path, timeout=0)
@@ -185,9 +190,11 @@ def test_a_full_disk_ends_an_import_with_a_message_and_imports_nothing(qtbot, de
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 2}")
 
     source = tmp_path / "many.csv"
-    source.write_text("Employee ID,Name,Profession,Unit\n" + "".join(
-        f"FULL-{i:05d},Person number {i} with a longer name,Nursing,Ward {i % 9}\n" for i in range(4000)),
-        encoding="utf-8")
+    source.write_text(
+        "Employee ID,Name,Profession,Unit\n"
+        + "".join(f"FULL-{i:05d},Person number {i} with a longer name,Nursing,Ward {i % 9}\n" for i in range(4000)),
+        encoding="utf-8",
+    )
     page = open_page(qtbot, ImportPage, ctx)
     page.load_file(str(source))
     page.check_button.click()
@@ -214,8 +221,9 @@ def test_a_damaged_file_is_restored_from_a_backup_at_sign_in_then_people_sign_in
     login = launcher.login
     assert login.restore_button.isVisible() and "Restore from backup… below" in login.message.text()
     offered = []
-    monkeypatch.setattr(RestoreDialog, "exec",
-                        lambda dialog: offered.append(list(dialog.paths)) or QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(
+        RestoreDialog, "exec", lambda dialog: offered.append(list(dialog.paths)) or QDialog.DialogCode.Accepted
+    )
     monkeypatch.setattr(RestoreDialog, "chosen", lambda dialog: good)
     login.restore_button.click()
     assert offered == [[good]]  # the backups folder's backups were offered

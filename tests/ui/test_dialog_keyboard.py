@@ -59,8 +59,11 @@ def walk(qtbot, dialog: QWidget, backwards: bool = False) -> list[QWidget]:
     A date field takes Tab through its year, month and day before moving on, as date fields do everywhere;
     that counts as one visit.
     """
-    key, modifier = ((Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier) if backwards
-                     else (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier))
+    key, modifier = (
+        (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        if backwards
+        else (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    )
     start = focused()
     visited = [start]
     for _ in range(2 * len(controls(dialog)) + 2):
@@ -86,17 +89,23 @@ def check_keyboard(qtbot, dialog: QWidget, first: QWidget, reading_starts: QWidg
     qtbot.waitUntil(lambda: focused() is first, timeout=2000)
     everything = controls(dialog)
     assert [type(w).__name__ for w in everything if not spoken_name(w)] == [], "controls without a spoken name"
-    letters = [m.group(1).lower() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
-               if w.isVisible() for m in re.finditer(r"&([^&\s])", w.text().replace("&&", ""))]
+    letters = [
+        m.group(1).lower()
+        for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+        if w.isVisible()
+        for m in re.finditer(r"&([^&\s])", w.text().replace("&&", ""))
+    ]
     assert sorted(letters) == sorted(set(letters)), f"two controls share an Alt+letter: {sorted(letters)}"
 
     forward = walk(qtbot, dialog)
     assert set(forward) == set(everything) and len(forward) == len(everything), (
-        f"Tab went {names(forward)}; the dialog has {names(everything)}")
+        f"Tab went {names(forward)}; the dialog has {names(everything)}"
+    )
     start = forward.index(reading_starts or first)
     for a, b in pairwise(forward[start:] + forward[:start]):
         assert reads_after(geometry(a, dialog), geometry(b, dialog)), (
-            f"{spoken_name(b)!r} is placed before {spoken_name(a)!r} but tabbed to after it")
+            f"{spoken_name(b)!r} is placed before {spoken_name(a)!r} but tabbed to after it"
+        )
     assert isinstance(forward[start - 1], QPushButton), "Tab ends on the dialog's buttons"
     for field in forward:
         if isinstance(field, QPlainTextEdit):
@@ -166,14 +175,29 @@ def answer(dialog: QDialog) -> QWidget:
 # -- people -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("page_class", "dialog_class", "first", "actions", "titles"), [
-    (PeoplePage, PersonDialog, lambda d: d.full_name, ("new_item", "edit_person", "archive_person"),
-     ["New person", "Edit person", "Archive person"]),
-    (UsersPage, NewUserDialog, lambda d: d.username, ("new_item", "reset_password"),
-     ["New user account", "Reset password"]),
-], ids=["people", "users"])
-def test_new_edit_and_prompts_of_people_and_users(qtbot, demo_ctx, demo_db, opened, page_class, dialog_class, first,
-                                                  actions, titles):
+@pytest.mark.parametrize(
+    ("page_class", "dialog_class", "first", "actions", "titles"),
+    [
+        (
+            PeoplePage,
+            PersonDialog,
+            lambda d: d.full_name,
+            ("new_item", "edit_person", "archive_person"),
+            ["New person", "Edit person", "Archive person"],
+        ),
+        (
+            UsersPage,
+            NewUserDialog,
+            lambda d: d.username,
+            ("new_item", "reset_password"),
+            ["New user account", "Reset password"],
+        ),
+    ],
+    ids=["people", "users"],
+)
+def test_new_edit_and_prompts_of_people_and_users(
+    qtbot, demo_ctx, demo_db, opened, page_class, dialog_class, first, actions, titles
+):
     page = open_page(qtbot, page_class, demo_ctx())
     page.table.selectRow(0)
     opened.on(dialog_class, first).on(TextPrompt, answer)
@@ -213,8 +237,9 @@ def _issue_one(ctx, tmp_path, passphrase: str | None = None):
 
     keys.create_issuer_key(ctx.uow(), SYSTEM, passphrase=passphrase)
     row = next(r for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor) if r.status == "eligible")
-    return certificates.issue_certificate(ctx.uow(), ctx.actor, row.person_id, row.credential_id, out_dir=tmp_path,
-                                          passphrase=passphrase).value
+    return certificates.issue_certificate(
+        ctx.uow(), ctx.actor, row.person_id, row.credential_id, out_dir=tmp_path, passphrase=passphrase
+    ).value
 
 
 def test_issue_dialog_starts_in_the_learner_search(qtbot, demo_ctx, demo_db, opened):
@@ -230,8 +255,11 @@ def test_enter_on_a_learner_moves_on_to_the_credential(qtbot, demo_ctx, boxes):
     from credtrack.services import catalog, people_index
 
     ctx = demo_ctx()
-    dialog = IssueDialog(ctx, people_index.all_people(ctx.uow(), ctx.actor, status="active"),
-                         catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False))
+    dialog = IssueDialog(
+        ctx,
+        people_index.all_people(ctx.uow(), ctx.actor, status="active"),
+        catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False),
+    )
     qtbot.addWidget(dialog)
     activate(qtbot, dialog)
     qtbot.keyClick(dialog.learner.search, Qt.Key.Key_Return)
@@ -246,8 +274,9 @@ def test_renew_and_revoke_ask_first_and_escape_changes_nothing(qtbot, demo_ctx, 
     issued = _issue_one(ctx, tmp_path)
     page = open_page(qtbot, CertificatesPage, ctx)
     assert page.select_code(issued.code)
-    opened.on(QMessageBox, lambda box: (box.button(QMessageBox.StandardButton.No),
-                                        box.button(QMessageBox.StandardButton.Yes))).on(TextPrompt, answer)
+    opened.on(
+        QMessageBox, lambda box: (box.button(QMessageBox.StandardButton.No), box.button(QMessageBox.StandardButton.Yes))
+    ).on(TextPrompt, answer)
     before = audit_count(demo_db)
     page.actions.renew()
     page.actions.revoke()
@@ -308,7 +337,13 @@ def test_catalog_editors(qtbot, demo_ctx, demo_db, opened):
     page.cohorts.table.selectRow(0)
     page.cohorts.enrol()
     assert [type(d).__name__ for d in opened.dialogs] == [
-        "ModuleDialog", "ModuleDialog", "CredentialDialog", "CredentialDialog", "NewCohortDialog", "EnrolDialog"]
+        "ModuleDialog",
+        "ModuleDialog",
+        "CredentialDialog",
+        "CredentialDialog",
+        "NewCohortDialog",
+        "EnrolDialog",
+    ]
     assert audit_count(demo_db) == before
 
 

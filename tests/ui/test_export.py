@@ -34,8 +34,9 @@ def _read_csv(path) -> list[list[str]]:
 
 
 def _shown(view_proxy) -> list[list[str]]:
-    return [[view_proxy.index(r, c).data() for c in range(view_proxy.columnCount())]
-            for r in range(view_proxy.rowCount())]
+    return [
+        [view_proxy.index(r, c).data() for c in range(view_proxy.columnCount())] for r in range(view_proxy.rowCount())
+    ]
 
 
 def _headers(proxy) -> list[str]:
@@ -68,8 +69,7 @@ def test_audit_export_keeps_every_changed_value_in_full(qtbot, demo_ctx, boxes, 
     assert len(values) - 1 == len(events)
     for number, when, _who, action, _record, _signed, note, before, after in values[1:]:
         event = events[number]
-        assert (action, note or "", before or "", after or "") == (event.action, event.note, event.before,
-                                                                    event.after)
+        assert (action, note or "", before or "", after or "") == (event.action, event.note, event.before, event.after)
         assert isinstance(when, dt.datetime) and abs(when - event.occurred_at.replace(tzinfo=None)).seconds < 1
 
 

@@ -10,20 +10,44 @@ from credtrack.models import fold
 from credtrack.services.people import PersonRow
 from credtrack.ui.models.people import PeopleTableModel
 
-NAMES = ["Nguyễn Thị Minh", "Zoë O'Brien-Łukasiewicz", "Ngozi Adeyemi", "Minh Anh Trần", "José Núñez",
-         "Łucja Nowak", "Ana Ngata", "Grace Nguyen"]
+NAMES = [
+    "Nguyễn Thị Minh",
+    "Zoë O'Brien-Łukasiewicz",
+    "Ngozi Adeyemi",
+    "Minh Anh Trần",
+    "José Núñez",
+    "Łucja Nowak",
+    "Ana Ngata",
+    "Grace Nguyen",
+]
 
 
 def _rows() -> list[PersonRow]:
-    return [PersonRow(i, f"E-{i:03d}", NAMES[i % len(NAMES)], None, "NURS" if i % 3 else "MED",
-                      "Nursing" if i % 3 else "Medicine", None, dt.date(2026, 1, 1 + i % 28), None,
-                      "active" if i % 5 else "archived", 1) for i in range(200)]
+    return [
+        PersonRow(
+            i,
+            f"E-{i:03d}",
+            NAMES[i % len(NAMES)],
+            None,
+            "NURS" if i % 3 else "MED",
+            "Nursing" if i % 3 else "Medicine",
+            None,
+            dt.date(2026, 1, 1 + i % 28),
+            None,
+            "active" if i % 5 else "archived",
+            1,
+        )
+        for i in range(200)
+    ]
 
 
 def _expected(rows, text, keep):
     words = fold(text).split()
-    return [r.id for r in rows if all(w in fold(f"{r.full_name} {r.external_id}") for w in words)
-            and (keep is None or keep(r))]
+    return [
+        r.id
+        for r in rows
+        if all(w in fold(f"{r.full_name} {r.external_id}") for w in words) and (keep is None or keep(r))
+    ]
 
 
 def test_typing_deleting_and_filters_match_a_plain_scan(qtmodeltester):
@@ -33,9 +57,22 @@ def test_typing_deleting_and_filters_match_a_plain_scan(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     active = lambda r: r.status == "active"  # noqa: E731
     medicine = lambda r: r.profession_code == "MED"  # noqa: E731
-    steps = [("n", None), ("ng", None), ("ngu", None), ("nguy", active), ("ngu", active), ("n", active),
-             ("", active), ("", None), ("luk", None), ("łuk", medicine), ("e-01", medicine), ("e-0", None),
-             ("jose nun", None), ("jose", None)]
+    steps = [
+        ("n", None),
+        ("ng", None),
+        ("ngu", None),
+        ("nguy", active),
+        ("ngu", active),
+        ("n", active),
+        ("", active),
+        ("", None),
+        ("luk", None),
+        ("łuk", medicine),
+        ("e-01", medicine),
+        ("e-0", None),
+        ("jose nun", None),
+        ("jose", None),
+    ]
     for text, keep in steps:
         model.set_filter(text, keep)
         shown = [model.row_at(i).id for i in range(model.rowCount())]

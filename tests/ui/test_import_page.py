@@ -19,11 +19,15 @@ from credtrack.ui.tasks import TaskRunner
 from tests.ui.conftest import add_user, open_page, tab_through
 
 HEADER = "Employee ID,Name,Email,Profession,Unit,Start date\n"
-CLEAN = HEADER + ("N900,Zoë O'Brien,zoe@example.org,Nursing,4 West,2024-01-08\n"
-                  "N901,José Núñez,jose@example.org,Pharmacy,ICU,2024-02-01\n")
-BAD = HEADER + ("N900,Zoë O'Brien,zoe@example.org,Nursing,4 West,2024-01-08\n"
-                "N901,José Núñez,jose@example.org,Astrology,ICU,2024-13-01\n"
-                "N902,,x@example.org,Nursing,ICU,2024-02-01\n")
+CLEAN = HEADER + (
+    "N900,Zoë O'Brien,zoe@example.org,Nursing,4 West,2024-01-08\n"
+    "N901,José Núñez,jose@example.org,Pharmacy,ICU,2024-02-01\n"
+)
+BAD = HEADER + (
+    "N900,Zoë O'Brien,zoe@example.org,Nursing,4 West,2024-01-08\n"
+    "N901,José Núñez,jose@example.org,Astrology,ICU,2024-13-01\n"
+    "N902,,x@example.org,Nursing,ICU,2024-02-01\n"
+)
 
 
 def _page(qtbot, ctx) -> ImportPage:
@@ -38,15 +42,19 @@ def _file(tmp_path: Path, text: str, name: str = "people.csv") -> str:
 
 def _people(db, prefix: str = "N9") -> dict[str, tuple]:
     with db.unit_of_work() as uow:
-        rows = uow.session.execute(select(Person.external_id, Person.full_name, Person.email, Person.unit)
-                                   .where(Person.external_id.like(f"{prefix}%"))).all()
+        rows = uow.session.execute(
+            select(Person.external_id, Person.full_name, Person.email, Person.unit).where(
+                Person.external_id.like(f"{prefix}%")
+            )
+        ).all()
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def _import_events(db) -> int:
     with db.unit_of_work() as uow:
-        return uow.session.scalar(select(func.count()).select_from(AuditEvent)
-                                  .where(AuditEvent.action.like("import.%")))
+        return uow.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action.like("import.%"))
+        )
 
 
 def test_the_mapping_step_shows_each_column_with_the_suggested_field(qtbot, demo_ctx, tmp_path):
@@ -54,7 +62,13 @@ def test_the_mapping_step_shows_each_column_with_the_suggested_field(qtbot, demo
     page.load_file(_file(tmp_path, CLEAN))
     assert page.mapping.headers == ["Employee ID", "Name", "Email", "Profession", "Unit", "Start date"]
     assert [c.currentData() for c in page.mapping.combos] == [
-        "external_id", "full_name", "email", "profession", "unit", "start_date"]
+        "external_id",
+        "full_name",
+        "email",
+        "profession",
+        "unit",
+        "start_date",
+    ]
     assert "2 rows" in page.file_info.text() and "UTF-8" in page.file_info.text()
     assert page.check_button.isEnabled() and not page.import_button.isEnabled()
     # A required field left unmapped is named, and the file cannot be checked until it is mapped.
@@ -67,16 +81,17 @@ def test_the_mapping_step_shows_each_column_with_the_suggested_field(qtbot, demo
     assert page.mapping.mapping()["full_name"] == "Name" and page.mapping.mapping()["unit"] == ""
 
 
-def test_dry_run_of_a_bad_file_lists_problems_by_row_and_column_and_writes_nothing(qtbot, demo_ctx, demo_db,
-                                                                                   tmp_path):
+def test_dry_run_of_a_bad_file_lists_problems_by_row_and_column_and_writes_nothing(qtbot, demo_ctx, demo_db, tmp_path):
     page = _page(qtbot, demo_ctx())
     events = _import_events(demo_db)
     page.load_file(_file(tmp_path, BAD))
     page.check_button.click()
     found = {(p.row, p.column) for p in page.problems.rows()}
     assert found == {(3, "Profession"), (3, "Start date"), (4, "Name")}
-    shown = {(page.problems_proxy.index(r, 0).data(), page.problems_proxy.index(r, 1).data())
-             for r in range(page.problems_proxy.rowCount())}
+    shown = {
+        (page.problems_proxy.index(r, 0).data(), page.problems_proxy.index(r, 1).data())
+        for r in range(page.problems_proxy.rowCount())
+    }
     assert shown == {("3", "Profession"), ("3", "Start date"), ("4", "Name")}
     assert page.banner.tone == "bad"
     assert "3 problems in 2 rows" in page.banner.headline.text()
@@ -98,16 +113,17 @@ def test_a_clean_file_imports_and_the_rows_are_in_the_database(qtbot, demo_ctx, 
     assert _people(demo_db) == {}  # the dry run wrote nothing
     assert page.import_button.isEnabled()
     page.import_button.click()
-    assert _people(demo_db) == {"N900": ("Zoë O'Brien", "zoe@example.org", "4 West"),
-                                "N901": ("José Núñez", "jose@example.org", "ICU")}
+    assert _people(demo_db) == {
+        "N900": ("Zoë O'Brien", "zoe@example.org", "4 West"),
+        "N901": ("José Núñez", "jose@example.org", "ICU"),
+    }
     assert page.banner.tone == "good" and "imported 2 new" in page.banner.detail.text()
     assert any(change & Change.PEOPLE for change in broadcasts)
     assert not page.import_button.isEnabled()  # the same file again needs a new check
     assert _import_events(demo_db) == 1
 
 
-def test_a_change_after_the_check_needs_a_new_check_and_a_column_left_out_stays_out(qtbot, demo_ctx, demo_db,
-                                                                                    tmp_path):
+def test_a_change_after_the_check_needs_a_new_check_and_a_column_left_out_stays_out(qtbot, demo_ctx, demo_db, tmp_path):
     page = _page(qtbot, demo_ctx())
     page.load_file(_file(tmp_path, CLEAN))
     page.check_button.click()
@@ -199,8 +215,9 @@ def test_a_large_import_runs_off_the_ui_thread_with_progress(qtbot, demo_ctx, de
     assert progress[-1][1:3] == (rows, rows)
 
 
-def test_only_roles_that_may_import_see_the_page_and_the_service_refuses_the_rest(qtbot, sqlite_db, admin,
-                                                                                   make_ctx, tmp_path):
+def test_only_roles_that_may_import_see_the_page_and_the_service_refuses_the_rest(
+    qtbot, sqlite_db, admin, make_ctx, tmp_path
+):
     educator = add_user(sqlite_db, admin, "eddie", "educator")
     preceptor = add_user(sqlite_db, admin, "pat", "preceptor")
     viewer = add_user(sqlite_db, admin, "vic", "viewer")
@@ -220,21 +237,30 @@ def test_tab_walks_the_choices_then_each_column_then_the_buttons(qtbot, demo_ctx
     page = _page(qtbot, demo_ctx())
     page.load_file(_file(tmp_path, CLEAN))
     names = tab_through(qtbot, page, page.kind, 11)
-    assert names == ["What the file holds", "C&hoose file…", "How to read dates like 03/04/2024",
-                          *(f"Field for column {h}" for h in page.mapping.headers), "&Check file", "Problems found"]
+    assert names == [
+        "What the file holds",
+        "C&hoose file…",
+        "How to read dates like 03/04/2024",
+        *(f"Field for column {h}" for h in page.mapping.headers),
+        "&Check file",
+        "Problems found",
+    ]
 
 
 def test_importing_sign_offs_asks_for_attestation_and_password_and_refuses_invented_assessors(
-        qtbot, demo_ctx, demo_db, tmp_path):
+    qtbot, demo_ctx, demo_db, tmp_path
+):
     from credtrack.models import Assessment
     from tests.ui.conftest import PASSWORD
 
     page = _page(qtbot, demo_ctx())
     page.kind.setCurrentIndex(page.kind.findData("assessments"))
     assert page.signing.isVisible()
-    text = ("External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Assessor profession\n"
-            "DEMO-000001,C1,ENTRUST5,4,2024-03-01,STAFF-002,,\n"
-            "DEMO-000002,C1,ENTRUST5,4,2024-03-01,,Jane Doe,Social work\n")
+    text = (
+        "External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Assessor profession\n"
+        "DEMO-000001,C1,ENTRUST5,4,2024-03-01,STAFF-002,,\n"
+        "DEMO-000002,C1,ENTRUST5,4,2024-03-01,,Jane Doe,Social work\n"
+    )
     page.load_file(_file(tmp_path, text, "signoffs.csv"))
     page.check_file()
     assert [p.row for p in page.report.problems] == [3], [p.describe() for p in page.report.problems]

@@ -50,7 +50,8 @@ def test_tab_visits_each_pages_main_widgets_in_reading_order(qtbot, window):
         assert stops, f"{page.title} declares no tab stops"
         for a, b in zip(stops, stops[1:], strict=False):
             assert reads_after(geometry(a, window), geometry(b, window)), (
-                f"{page.title}: {spoken_name(b)!r} is placed before {spoken_name(a)!r} but tabbed to after it")
+                f"{page.title}: {spoken_name(b)!r} is placed before {spoken_name(a)!r} but tabbed to after it"
+            )
 
         first = stops[0].focusProxy() or stops[0]
         first.setFocus(Qt.FocusReason.TabFocusReason)
@@ -68,7 +69,8 @@ def test_tab_visits_each_pages_main_widgets_in_reading_order(qtbot, window):
         deduplicated = [w for i, w in enumerate(order) if w not in order[:i]]
         assert deduplicated == stops, (
             f"{page.title}: Tab went {[spoken_name(w) for w in deduplicated]}, "
-            f"expected {[spoken_name(w) for w in stops]}")
+            f"expected {[spoken_name(w) for w in stops]}"
+        )
 
 
 def test_ctrl_f_focuses_the_search_box_of_the_page_in_front(qtbot, window):
@@ -92,8 +94,9 @@ def test_ctrl_p_prints_the_selected_certificate(qtbot, window, demo_db, tmp_path
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
     ctx = window.ctx
     row = next(r for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor) if r.status == "eligible")
-    issued = certificates.issue_certificate(ctx.uow(), ctx.actor, row.person_id, row.credential_id,
-                                            out_dir=tmp_path).value
+    issued = certificates.issue_certificate(
+        ctx.uow(), ctx.actor, row.person_id, row.credential_id, out_dir=tmp_path
+    ).value
     page = window.show_page(CertificatesPage)
     page.reload()
     assert page.select_code(issued.code)

@@ -17,6 +17,10 @@ def test_dashboard_summary_counts(demo_ctx):
     summary = dashboard_queries.dashboard_summary(ctx.uow(), ctx.actor)
     assert summary.active_people == people.count_people(ctx.uow(), ctx.actor, status="active")
     assert summary.by_cohort and all(0 <= v <= 100 for _n, v in summary.by_cohort)
-    assert [n for n, _v in summary.domain_coverage] == ["VE Values and Ethics", "RR Roles and Responsibilities",
-                                                        "C Communication", "TT Teams and Teamwork"]
+    assert [n for n, _v in summary.domain_coverage] == [
+        "VE Values and Ethics",
+        "RR Roles and Responsibilities",
+        "C Communication",
+        "TT Teams and Teamwork",
+    ]
     assert certificate_queries.list_certificates(ctx.uow(), ctx.actor) == []

@@ -58,8 +58,11 @@ def test_voiding_and_verifying_on_the_person_page(qtbot, sqlite_db, boxes, monke
     _select(pane.completions_view, lambda r: r.id == done.id)
     assert pane.void_completion_button.isEnabled() and not pane.verify_completion_button.isEnabled()
     asked = []
-    monkeypatch.setattr(messages, "ask_void_reason",
-                        lambda _p, what, certs: asked.append((what, certs)) or "Recorded for the wrong learner")
+    monkeypatch.setattr(
+        messages,
+        "ask_void_reason",
+        lambda _p, what, certs: asked.append((what, certs)) or "Recorded for the wrong learner",
+    )
     qtbot.mouseClick(pane.void_completion_button, Qt.MouseButton.LeftButton)
     assert asked and "ONB-101" in asked[0][0] and asked[0][1] == []
     row = next(r for r in pane.detail.completions if r.id == done.id)
@@ -112,8 +115,9 @@ def test_the_void_dialog_needs_a_reason_and_names_the_certificates_resting_on_th
     assert dialog.ok_button.isEnabled() and dialog.text() == "Wrong learner"
 
 
-def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(qtbot, demo_ctx, demo_db, boxes, tmp_path,
-                                                                       monkeypatch):
+def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(
+    qtbot, demo_ctx, demo_db, boxes, tmp_path, monkeypatch
+):
     from credtrack.services import certificates, cohorts, keys, records
     from credtrack.services.permissions import SYSTEM
     from credtrack.services.progress import bulk as progress_bulk
@@ -122,17 +126,24 @@ def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(qtbot, de
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
     ctx = demo_ctx()
     cohort = cohorts.list_cohorts(ctx.uow(), ctx.actor)[0].code
-    eligible = next(r for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=cohort)
-                    if r.status == "eligible")
-    cert = certificates.issue_certificate(ctx.uow(), ctx.actor, eligible.person_id, eligible.credential_id,
-                                          out_dir=tmp_path).value
+    eligible = next(
+        r for r in progress_bulk.bulk_progress(ctx.uow(), ctx.actor, cohort_code=cohort) if r.status == "eligible"
+    )
+    cert = certificates.issue_certificate(
+        ctx.uow(), ctx.actor, eligible.person_id, eligible.credential_id, out_dir=tmp_path
+    ).value
     page = _page(qtbot, ctx)
     _show(page, eligible.person_id)
     pane = page.detail
     assert pane.evidence_banner.isHidden()
     pane.tabs.setCurrentIndex(1)
-    evidence_codes = {req.code for p in pane.detail.progress if p.certificate_code == cert.code
-                      for req in p.requirements if req.met and req.kind == "module"}
+    evidence_codes = {
+        req.code
+        for p in pane.detail.progress
+        if p.certificate_code == cert.code
+        for req in p.requirements
+        if req.met and req.kind == "module"
+    }
     target = _select(pane.completions_view, lambda r: r.module_code in evidence_codes and not r.voided)
     asked = []
     monkeypatch.setattr(messages, "ask_void_reason", lambda _p, what, certs: asked.append(certs) or "Wrong learner")
@@ -141,8 +152,11 @@ def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(qtbot, de
     assert any(kind == "info" and cert.code in text for kind, _t, text in boxes.shown)
     assert pane.evidence_banner.isVisible() and cert.code in pane.evidence_banner.detail.text()
     assert "Wrong learner" in pane.evidence_banner.detail.text()
-    top = next(pane.checklist.topLevelItem(i) for i in range(pane.checklist.topLevelItemCount())
-               if cert.code in pane.checklist.topLevelItem(i).text(1))
+    top = next(
+        pane.checklist.topLevelItem(i)
+        for i in range(pane.checklist.topLevelItemCount())
+        if cert.code in pane.checklist.topLevelItem(i).text(1)
+    )
     assert "evidence behind it voided" in top.text(1) and top.isExpanded()
     assert records.person_records(ctx.uow(), ctx.actor, eligible.person_id)[0]  # the record stays, voided
 

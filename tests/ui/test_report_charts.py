@@ -11,13 +11,24 @@ from credtrack.reports.tables import ReportTable
 from credtrack.ui.report_charts import MOST_CATEGORIES, chart_for
 from credtrack.ui.widgets.charts import BarChart
 
-COMPLETION = ReportTable("Completion by profession", [
-    "profession", "credential", "assigned", "achieved", "achieved_share", "mean_days_to_credential", "fewest_days",
-    "most_days"], [
-    ("Nursing", "IPC-FOUND", 25, 10, 0.4, 99.6, 20, 149),
-    ("Nursing", "IPC-SAFE", 10, 1, 0.1, 30.0, 30, 30),
-    ("Pharmacy", "IPC-FOUND", 4, 3, 0.75, 40.0, 30, 50),
-])
+COMPLETION = ReportTable(
+    "Completion by profession",
+    [
+        "profession",
+        "credential",
+        "assigned",
+        "achieved",
+        "achieved_share",
+        "mean_days_to_credential",
+        "fewest_days",
+        "most_days",
+    ],
+    [
+        ("Nursing", "IPC-FOUND", 25, 10, 0.4, 99.6, 20, 149),
+        ("Nursing", "IPC-SAFE", 10, 1, 0.1, 30.0, 30, 30),
+        ("Pharmacy", "IPC-FOUND", 4, 3, 0.75, 40.0, 30, 50),
+    ],
+)
 
 
 def test_completion_groups_bars_by_credential_and_leaves_a_credential_not_assigned_without_a_bar():
@@ -35,11 +46,22 @@ def test_many_groups_show_the_first_ones_and_say_so():
 
 
 def test_expiring_counts_each_band_up_to_the_one_asked_for():
-    columns = ["within_days", "external_id", "name", "profession", "unit", "credential", "status", "expires_on",
-               "days_left"]
-    rows = [(7, "E1", "A", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 3), 2),
-            (30, "E2", "B", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 20), 19),
-            (30, "E3", "C", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 25), 24)]
+    columns = [
+        "within_days",
+        "external_id",
+        "name",
+        "profession",
+        "unit",
+        "credential",
+        "status",
+        "expires_on",
+        "days_left",
+    ]
+    rows = [
+        (7, "E1", "A", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 3), 2),
+        (30, "E2", "B", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 20), 19),
+        (30, "E3", "C", "", "", "IPC", "Expiring soon", dt.date(2026, 1, 25), 24),
+    ]
     data = chart_for("expiring", ReportTable("Expiring", columns, rows), within=30)
     assert data.categories == ["Within 7 days", "In 8–30 days"]
     assert data.series == [("Credentials", [1.0, 2.0])]
@@ -49,9 +71,11 @@ def test_expiring_counts_each_band_up_to_the_one_asked_for():
 
 def test_compliance_counts_people_by_status_per_credential_leaving_out_the_unassigned():
     columns = ["external_id", "name", "profession", "unit", "A status", "A: M1", "B status", "B: M2"]
-    rows = [("E1", "x", "", "", "Eligible", "met", "", ""),
-            ("E2", "y", "", "", "In progress", "missing", "In progress", "missing"),
-            ("E3", "z", "", "", "In progress", "met", "Eligible", "met")]
+    rows = [
+        ("E1", "x", "", "", "Eligible", "met", "", ""),
+        ("E2", "y", "", "", "In progress", "missing", "In progress", "missing"),
+        ("E3", "z", "", "", "In progress", "met", "Eligible", "met"),
+    ]
     data = chart_for("compliance", ReportTable("Compliance", columns, rows))
     assert data.categories == ["A", "B"]
     assert dict(data.series) == {"Eligible": [1.0, 1.0], "In progress": [2.0, 1.0]}

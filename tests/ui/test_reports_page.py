@@ -31,8 +31,9 @@ def _choose(page: ReportsPage, name: str) -> None:
 
 
 def _cells(page: ReportsPage) -> list[list[str]]:
-    return [[page.proxy.index(r, c).data() for c in range(page.proxy.columnCount())]
-            for r in range(page.proxy.rowCount())]
+    return [
+        [page.proxy.index(r, c).data() for c in range(page.proxy.columnCount())] for r in range(page.proxy.rowCount())
+    ]
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
@@ -56,9 +57,11 @@ def test_the_completion_chart_draws_the_achieved_share_from_the_table(qtbot, dem
     page = _page(qtbot, demo_ctx())
     _choose(page, "completion-by-profession")
     table_share = {(row[0], row[1]): round(row[4] * 100, 1) for row in page.model.rows()}
-    drawn = {(category, credential): value
-             for credential, values in page.chart.series
-             for category, value in zip(page.chart.categories, values, strict=True)}
+    drawn = {
+        (category, credential): value
+        for credential, values in page.chart.series
+        for category, value in zip(page.chart.categories, values, strict=True)
+    }
     assert drawn == {key: table_share.get(key, 0.0) for key in drawn}
     assert set(table_share) <= set(drawn)
     assert page.chart.title.startswith("Share who achieved")
@@ -78,8 +81,12 @@ def test_only_the_options_a_report_reads_are_offered_and_they_change_the_result(
     page.options.credential.setCurrentIndex(page.options.credential.findData("IPC-FOUND"))
     page.run_report()
     cohort, credential = page.options.cohort.currentData(), page.options.credential.currentData()
-    expected = run_report(demo_db.unit_of_work(), ctx.actor, "compliance",
-                          ReportOptions(cohort=cohort, credential=credential, today=dt.date.today()))
+    expected = run_report(
+        demo_db.unit_of_work(),
+        ctx.actor,
+        "compliance",
+        ReportOptions(cohort=cohort, credential=credential, today=dt.date.today()),
+    )
     assert page.model.rows() == expected.rows
     assert cohort in page.status.text()
     assert {c for c in expected.columns if c.endswith(" status")} == {f"{credential} status"}
@@ -98,8 +105,13 @@ def test_the_options_a_report_is_not_offered_do_not_change_it(demo_db, demo_ctx,
     actor = demo_ctx().actor
     today = dt.date.today()
     cohort = cohorts.list_cohorts(demo_db.unit_of_work(), actor)[0].code
-    others = {"today": today - dt.timedelta(days=400), "cohort": cohort, "credential": "IPC-FOUND", "within": 7,
-              "onboarding_credentials": ("IPC-FOUND",)}
+    others = {
+        "today": today - dt.timedelta(days=400),
+        "cohort": cohort,
+        "credential": "IPC-FOUND",
+        "within": 7,
+        "onboarding_credentials": ("IPC-FOUND",),
+    }
     changed = {option: value for option, value in others.items() if option not in OPTIONS.get(name, ())}
     plain = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(today=today))
     varied = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(**{"today": today, **changed}))
@@ -202,8 +214,9 @@ def test_a_newer_run_stops_the_one_it_replaces(qtbot, demo_ctx, monkeypatch):
     assert "cancelled" not in page.status.text() and page.cancel_button.isHidden()
 
 
-@pytest.mark.parametrize("name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance",
-                                  "expiring"])
+@pytest.mark.parametrize(
+    "name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance", "expiring"]
+)
 def test_a_cancelled_report_stops_before_it_begins_and_between_its_passes(demo_db, demo_ctx, name):
     actor = demo_ctx().actor
     control = TaskControl(lambda *_args: None)
@@ -227,8 +240,7 @@ def _save_to(monkeypatch, path, chosen) -> None:
     monkeypatch.setattr("credtrack.ui.messages.save_file_and_type", lambda *_a: (str(path), chosen))
 
 
-def test_export_writes_the_shown_rows_as_csv_and_keeps_numbers_in_xlsx(qtbot, demo_ctx, boxes, monkeypatch,
-                                                                        tmp_path):
+def test_export_writes_the_shown_rows_as_csv_and_keeps_numbers_in_xlsx(qtbot, demo_ctx, boxes, monkeypatch, tmp_path):
     page = _page(qtbot, demo_ctx())
     _choose(page, "completion-by-profession")
     page.filter.setText("Nursing")
@@ -252,12 +264,15 @@ def test_export_writes_the_shown_rows_as_csv_and_keeps_numbers_in_xlsx(qtbot, de
     assert all(isinstance(row[4], int | float) for row in values[1:])
 
 
-REPORT = ReportTable("Sample", ["profession", "learners", "share_with_2_or_more", "mean_days", "first_seen",
-                                "under_assessed"], [
-    ("Nursing", 12, 0.667, 81.6, dt.date(2026, 1, 5), False),
-    ("Médecine", 3, 1.0, None, None, True),
-    ("Social work", 7, 0.0, 12.25, dt.date(2025, 3, 1), False),
-])
+REPORT = ReportTable(
+    "Sample",
+    ["profession", "learners", "share_with_2_or_more", "mean_days", "first_seen", "under_assessed"],
+    [
+        ("Nursing", 12, 0.667, 81.6, dt.date(2026, 1, 5), False),
+        ("Médecine", 3, 1.0, None, None, True),
+        ("Social work", 7, 0.0, 12.25, dt.date(2025, 3, 1), False),
+    ],
+)
 
 
 def test_report_model_contract_headings_percentages_and_raw_sorting(qtmodeltester):
@@ -265,8 +280,14 @@ def test_report_model_contract_headings_percentages_and_raw_sorting(qtmodelteste
     model.set_table(REPORT)
     qtmodeltester.check(model, force_py=True)  # stays attached: the sorts and resets below are checked too
     headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headings == ["Profession", "Learners", "Share with 2 or more (%)", "Mean days", "First seen",
-                        "Under assessed"]
+    assert headings == [
+        "Profession",
+        "Learners",
+        "Share with 2 or more (%)",
+        "Mean days",
+        "First seen",
+        "Under assessed",
+    ]
     assert [model.index(r, 2).data() for r in range(3)] == ["66.7", "100", "0"]
     assert [model.index(r, 3).data() for r in range(3)] == ["81.6", "", "12.25"]
     assert model.index(1, 5).data() == "Yes"
@@ -287,6 +308,6 @@ def test_tab_goes_from_the_report_through_its_options_to_the_table_and_out(qtbot
     _choose(page, "domain-coverage-person")
     names = tab_through(qtbot, page, page.report, 12)
     start = names.index("Report")
-    assert names[start:start + 4] == ["Report", "Cohort", "Framework", "Run again"]
+    assert names[start : start + 4] == ["Report", "Cohort", "Framework", "Run again"]
     after = names.index("Filter report rows")
-    assert names[after:after + 3] == ["Filter report rows", "Report rows", "Export the report"]
+    assert names[after : after + 3] == ["Filter report rows", "Report rows", "Export the report"]

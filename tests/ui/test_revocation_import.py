@@ -28,12 +28,12 @@ def _issuer(tmp_path):
     """An issuer's database with one revoked certificate; its exported list and public keys."""
     issuer_db = _database(tmp_path / "issuer.db")
     world = build_world(issuer_db)
-    cert = certificates.issue_certificate(issuer_db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        issuer_db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     certificates.revoke_certificate(issuer_db.unit_of_work(), world.educator, cert.code, "Issued in error")
     listing = tmp_path / "revocations.ctrl"
-    listing.write_text(revocations.export_revocation_list(issuer_db.unit_of_work(), world.educator),
-                       encoding="utf-8")
+    listing.write_text(revocations.export_revocation_list(issuer_db.unit_of_work(), world.educator), encoding="utf-8")
     jwks = tmp_path / "issuer.jwks.json"
     jwks.write_text(json.dumps(keys.export_jwks(issuer_db.unit_of_work())), encoding="utf-8")
     issuer_db.dispose()
@@ -44,8 +44,7 @@ def _other_workstation(tmp_path, qtbot):
     """Another database with its own, different key, and its Certificates page."""
     other = _database(tmp_path / "other.db")
     setup.load_starter_data(other.unit_of_work())
-    accounts.create_user(other.unit_of_work(), SYSTEM, username="admin", password="another password 1",
-                         role="admin")
+    accounts.create_user(other.unit_of_work(), SYSTEM, username="admin", password="another password 1", role="admin")
     actor = accounts.log_in(other.unit_of_work(), "admin", "another password 1")
     keys.create_issuer_key(other.unit_of_work())
     page = CertificatesPage(AppContext(other, actor, runner=TaskRunner(synchronous=True)))

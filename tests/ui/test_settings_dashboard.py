@@ -89,8 +89,9 @@ def test_errors_people_can_fix_are_shown_plainly(boxes):
     assert boxes.shown == [("error", "credtrack", "The completion date is in the future.")]
 
 
-def test_a_file_that_cannot_be_written_is_explained_not_apologised_for(qtbot, demo_ctx, demo_db, boxes, monkeypatch,
-                                                                        tmp_path):
+def test_a_file_that_cannot_be_written_is_explained_not_apologised_for(
+    qtbot, demo_ctx, demo_db, boxes, monkeypatch, tmp_path
+):
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
     page = open_page(qtbot, SettingsPage, demo_ctx())
     blocker = tmp_path / "a-file"

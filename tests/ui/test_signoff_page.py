@@ -93,8 +93,11 @@ def test_module_completion_is_recorded_and_verified(qtbot, demo_ctx, demo_db):
     assert not page.level_box.isEnabled()
     from credtrack.services import catalog
 
-    open_modules = [m for m in catalog.list_modules(demo_db.unit_of_work(), ctx.actor, include_inactive=False)
-                    if not m.requires_enrolment and m.requires_verification]
+    open_modules = [
+        m
+        for m in catalog.list_modules(demo_db.unit_of_work(), ctx.actor, include_inactive=False)
+        if not m.requires_enrolment and m.requires_verification
+    ]
     module = open_modules[0].code
     page.modules.set_checked(module)
     page.attest.setChecked(True)
@@ -122,8 +125,11 @@ def test_the_same_module_on_the_same_day_needs_the_repeat_box(qtbot, demo_ctx, d
     learner = page.learner.model.rows()[1]
     from credtrack.services import catalog
 
-    module = next(m for m in catalog.list_modules(demo_db.unit_of_work(), ctx.actor, include_inactive=False)
-                  if not m.requires_enrolment).code
+    module = next(
+        m
+        for m in catalog.list_modules(demo_db.unit_of_work(), ctx.actor, include_inactive=False)
+        if not m.requires_enrolment
+    ).code
 
     def sign(repeat: bool) -> None:
         page.learner.search.setText(learner.external_id)
@@ -136,8 +142,11 @@ def test_the_same_module_on_the_same_day_needs_the_repeat_box(qtbot, demo_ctx, d
         qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
 
     def standing() -> int:
-        return sum(1 for c in records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
-                   if c.module_code == module and not c.voided and c.completed_on == page.date.date().toPython())
+        return sum(
+            1
+            for c in records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
+            if c.module_code == module and not c.voided and c.completed_on == page.date.date().toPython()
+        )
 
     sign(False)
     first = standing()

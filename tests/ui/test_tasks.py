@@ -65,8 +65,9 @@ def test_cancel_stops_work_and_reports_cancelled(qtbot):
 def test_synchronous_runner_delivers_in_order():
     runner = TaskRunner(synchronous=True)
     events = []
-    runner.run(lambda c: (c.progress(1, 1, "x"), "v")[1], on_done=events.append,
-               on_progress=lambda *a: events.append(a))
+    runner.run(
+        lambda c: (c.progress(1, 1, "x"), "v")[1], on_done=events.append, on_progress=lambda *a: events.append(a)
+    )
     assert events == [(1, 1, "x"), "v"]
 
 

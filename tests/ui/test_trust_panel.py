@@ -22,12 +22,14 @@ def _check(qtbot, page, text: str) -> str:
     return page.result.verdict
 
 
-def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, demo_db, sqlite_db, boxes,
-                                                             monkeypatch, tmp_path):
+def test_admin_trusts_another_institution_on_the_verify_page(
+    qtbot, demo_ctx, demo_db, sqlite_db, boxes, monkeypatch, tmp_path
+):
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)  # B: the demo institution
     world = build_world(sqlite_db)  # A: Riverside Teaching Hospital
-    cert = certificates.issue_certificate(sqlite_db.unit_of_work(), world.educator, world.eligible_id,
-                                          world.credential_id, out_dir=tmp_path, today=DAY).value
+    cert = certificates.issue_certificate(
+        sqlite_db.unit_of_work(), world.educator, world.eligible_id, world.credential_id, out_dir=tmp_path, today=DAY
+    ).value
     with sqlite_db.unit_of_work() as uow:
         text = uow.session.scalar(select(Certificate.qr_payload).where(Certificate.code == cert.code))
     a_fingerprint = keys.list_keys(sqlite_db.unit_of_work())[0].fingerprint
@@ -55,8 +57,9 @@ def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, de
     listing = tmp_path / "riverside.ctrl"
     listing.write_text(revocations.export_revocation_list(sqlite_db.unit_of_work(), world.admin), encoding="utf-8")
     asked: list[str] = []
-    monkeypatch.setattr("credtrack.ui.messages.open_file_name",
-                        lambda _p, title, _f: asked.append(title) or str(listing))
+    monkeypatch.setattr(
+        "credtrack.ui.messages.open_file_name", lambda _p, title, _f: asked.append(title) or str(listing)
+    )
     certificates_page = open_page(qtbot, CertificatesPage, ctx)
     certificates_page.actions.import_revocations()
     assert asked == ["Import revocation list"] and "1 new" in boxes.texts()
@@ -74,8 +77,9 @@ def test_admin_trusts_another_institution_on_the_verify_page(qtbot, demo_ctx, de
 def test_others_see_trusted_institutions_but_cannot_change_them(qtbot, demo_ctx, demo_db, sqlite_db, boxes):
     build_world(sqlite_db)
     admin = demo_ctx().actor
-    trust.import_jwks(demo_db.unit_of_work(), admin, "Riverside Teaching Hospital",
-                      keys.export_jwks(sqlite_db.unit_of_work()))
+    trust.import_jwks(
+        demo_db.unit_of_work(), admin, "Riverside Teaching Hospital", keys.export_jwks(sqlite_db.unit_of_work())
+    )
     add_user(demo_db, admin, "unitmanager", "viewer")
     page = open_page(qtbot, VerifyPage, demo_ctx("unitmanager"))
     assert page.trust_panel.table.rowCount() == 1
@@ -83,8 +87,9 @@ def test_others_see_trusted_institutions_but_cannot_change_them(qtbot, demo_ctx,
     assert not any(button.isVisible() for button in page.trust_panel.admin_buttons)
 
 
-def test_trusting_a_key_file_and_refusing_files_that_are_neither(qtbot, demo_ctx, sqlite_db, boxes, monkeypatch,
-                                                                 tmp_path):
+def test_trusting_a_key_file_and_refusing_files_that_are_neither(
+    qtbot, demo_ctx, sqlite_db, boxes, monkeypatch, tmp_path
+):
     import json
 
     build_world(sqlite_db)

@@ -12,8 +12,9 @@ from tests.ui.conftest import open_page
 from tests.ui.test_certificates_flow import _eligible_pair
 
 
-def test_export_button_writes_a_page_that_checks_our_certificate(qtbot, demo_ctx, demo_db, boxes, monkeypatch,
-                                                                 tmp_path):
+def test_export_button_writes_a_page_that_checks_our_certificate(
+    qtbot, demo_ctx, demo_db, boxes, monkeypatch, tmp_path
+):
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
     ctx = demo_ctx()
     person_id, credential_id = _eligible_pair(ctx)

@@ -17,8 +17,10 @@ def _id(out: str, kind: str, code: str) -> str:
 def test_wrong_records_are_voided_and_pending_ones_verified_from_the_command_line(cli) -> None:  # noqa: F811
     assert cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
     assert cli("demo", "--people", "20")[0] == 0
-    assert cli("people", "add", "EMP-100", "Zoë Adams", "--profession", "PT", user="educator",
-               password=DEMO_PASSWORD)[0] == 0
+    assert (
+        cli("people", "add", "EMP-100", "Zoë Adams", "--profession", "PT", user="educator", password=DEMO_PASSWORD)[0]
+        == 0
+    )
     assert cli("complete", "EMP-100", "IPE-101", "--date", YESTERDAY)[0] == 0
     assert cli("complete", "EMP-100", "IPE-103", "--date", YESTERDAY)[0] == 0  # awaits verification
     code, _, err = cli("complete", "EMP-100", "IPE-101", "--date", YESTERDAY)
@@ -38,11 +40,13 @@ def test_wrong_records_are_voided_and_pending_ones_verified_from_the_command_lin
 
     code, out, _ = cli("records", "list", "EMP-100")
     first = _id(out, "completion", "IPE-101")
-    code, _, err = cli("records", "void", "completion", first, "--reason", "Entered twice", user="preceptor",
-                       password=DEMO_PASSWORD)
+    code, _, err = cli(
+        "records", "void", "completion", first, "--reason", "Entered twice", user="preceptor", password=DEMO_PASSWORD
+    )
     assert code == 3 and "recorded by someone else" in err
-    code, out, _ = cli("records", "void", "completion", first, "--reason", "Entered twice", user="educator",
-                       password=DEMO_PASSWORD)
+    code, out, _ = cli(
+        "records", "void", "completion", first, "--reason", "Entered twice", user="educator", password=DEMO_PASSWORD
+    )
     assert code == 0 and out.startswith(f"Voided completion {first} (IPE-101")
     code, out, _ = cli("records", "list", "EMP-100")
     assert f"completion {first}\t{YESTERDAY}\tIPE-101\tVOIDED: Entered twice" in out
@@ -58,8 +62,10 @@ def test_people_find_says_how_many_more_there_are_beyond_the_limit(cli) -> None:
     assert cli("demo", "--people", "60")[0] == 0
     code, out, err = cli("people", "find", "DEMO", user="viewer", password=DEMO_PASSWORD)
     assert code == 0 and len(out.splitlines()) == 50
-    assert err.strip() == ("Showing the first 50 of 60 people (10 more): narrow the search, or use --limit 60 "
-                           "(or --limit 0) to see them all.")
+    assert err.strip() == (
+        "Showing the first 50 of 60 people (10 more): narrow the search, or use --limit 60 "
+        "(or --limit 0) to see them all."
+    )
     code, out, err = cli("people", "find", "DEMO", "--limit", "0")
     assert len(out.splitlines()) == 60 and err == ""
     code, out, err = cli("people", "find", "DEMO-00000")
@@ -70,8 +76,9 @@ def _logins(db, username: str) -> int:
     from sqlalchemy import text
 
     with db.engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM audit_event WHERE action = 'user.login' AND actor = :u"),
-                            {"u": username}).scalar_one()
+        return conn.execute(
+            text("SELECT count(*) FROM audit_event WHERE action = 'user.login' AND actor = :u"), {"u": username}
+        ).scalar_one()
 
 
 def test_scripted_calls_within_a_session_write_one_log_in_event(cli, db) -> None:  # noqa: F811
@@ -91,7 +98,8 @@ def test_scripted_calls_within_a_session_write_one_log_in_event(cli, db) -> None
     assert cli("people", "find", "EMP-1", password=ADMIN_PASSWORD)[0] == 0
     assert _logins(db, "admin") == 2
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE user_account SET last_login_at = :t WHERE username = 'admin'"),
-                     {"t": "2000-01-01 00:00:00"})
+        conn.execute(
+            text("UPDATE user_account SET last_login_at = :t WHERE username = 'admin'"), {"t": "2000-01-01 00:00:00"}
+        )
     assert cli("people", "find", "EMP-1")[0] == 0
     assert _logins(db, "admin") == 3

@@ -51,8 +51,18 @@ def test_everyday_records_work_from_the_command_line(cli) -> None:
     code, out, _ = cli("demo", "--people", "20")
     assert code == 0 and "Demo loaded" in out and "20 people" in out
 
-    code, out, _ = cli("people", "add", "EMP-100", "Zoë O'Brien-Łukasiewicz", "--profession", "PT",
-                       "--start-date", "2026-01-05", user="educator", password=DEMO_PASSWORD)
+    code, out, _ = cli(
+        "people",
+        "add",
+        "EMP-100",
+        "Zoë O'Brien-Łukasiewicz",
+        "--profession",
+        "PT",
+        "--start-date",
+        "2026-01-05",
+        user="educator",
+        password=DEMO_PASSWORD,
+    )
     assert (code, out.strip()) == (0, "Added Zoë O'Brien-Łukasiewicz (EMP-100).")
     code, out, _ = cli("people", "find", "zoe lukasiewicz")
     assert code == 0 and out.splitlines() == ["EMP-100\tZoë O'Brien-Łukasiewicz\tPhysical therapy\tactive"]
@@ -64,11 +74,22 @@ def test_everyday_records_work_from_the_command_line(cli) -> None:
     code, out, _ = cli("complete", "EMP-100", "IPE-103", "--date", YESTERDAY)
     assert code == 0 and "(awaiting verification)" in out
 
-    code, out, _ = cli("signoff", "EMP-100", "C1", "--scale", "ENTRUST5", "--level", "4", "--date", YESTERDAY,
-                       "--attest", user="preceptor", password=DEMO_PASSWORD)
+    code, out, _ = cli(
+        "signoff",
+        "EMP-100",
+        "C1",
+        "--scale",
+        "ENTRUST5",
+        "--level",
+        "4",
+        "--date",
+        YESTERDAY,
+        "--attest",
+        user="preceptor",
+        password=DEMO_PASSWORD,
+    )
     assert code == 0
-    assert out.strip() == (f"Signed off C1 for Zoë O'Brien-Łukasiewicz: Distant supervision (ENTRUST5) "
-                           f"on {YESTERDAY}.")
+    assert out.strip() == (f"Signed off C1 for Zoë O'Brien-Łukasiewicz: Distant supervision (ENTRUST5) on {YESTERDAY}.")
 
     code, out, _ = cli("progress", "EMP-100", "--credential", "IPC-FOUND", user="viewer")
     assert code == 0
@@ -89,7 +110,9 @@ def test_refusals_exit_non_zero_with_a_message(cli) -> None:
     code, out, err = cli("people", "add", "EMP-1", "A Person", user="admin", password="wrong password")
     assert (code, out) == (4, "") and "Wrong user name or password" in err
     code, _, err = cli("people", "add", "EMP-1", "A Person", "--start-date", "2026-02-30", password=ADMIN_PASSWORD)
-    assert code == 1 and err.strip() == "credtrack-cli: The start date '2026-02-30' is not a real date (use YYYY-MM-DD)."
+    assert (
+        code == 1 and err.strip() == "credtrack-cli: The start date '2026-02-30' is not a real date (use YYYY-MM-DD)."
+    )
     assert cli("people", "add", "EMP-1", "A Person")[0] == 0
     code, _, err = cli("people", "add", "EMP-1", "Another Person")
     assert code == 1 and "already exists" in err
@@ -119,8 +142,9 @@ def test_audit_verify_exits_1_on_a_tampered_log(cli, db) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_event SET actor = 'someone else' WHERE id = 1"))
     code, out, _ = cli("audit", "verify")
-    assert code == 1 and out.splitlines()[0] == ("Audit log BROKEN at event 1: its contents were changed after it "
-                                                "was written")
+    assert code == 1 and out.splitlines()[0] == (
+        "Audit log BROKEN at event 1: its contents were changed after it was written"
+    )
 
 
 def test_init_creates_a_new_database_in_the_data_folder(data_home, monkeypatch, capsys) -> None:

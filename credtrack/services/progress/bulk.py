@@ -60,14 +60,20 @@ _GROUP = 20_000  # people judged together: a check between groups, and lists of 
 _MARK = {MET: REQUIREMENT_MET, LAPSED: REQUIREMENT_EXPIRED, MISSING: REQUIREMENT_MISSING, BELOW: REQUIREMENT_MISSING}
 
 
-def _scope_pairs(session: Session, person_ids: list[int] | None,
-                 credential_ids: list[int] | None, held) -> list[tuple[int, int]]:
+def _scope_pairs(
+    session: Session, person_ids: list[int] | None, credential_ids: list[int] | None, held
+) -> list[tuple[int, int]]:
     if person_ids is not None and credential_ids is not None:
         return sorted({(p, c) for p in person_ids for c in credential_ids})
-    assigned = (select(Enrolment.person_id, CohortCredential.credential_id)
-                .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-                .where(Enrolment.status != "withdrawn", _in(Enrolment.person_id, person_ids),
-                       _in(CohortCredential.credential_id, credential_ids)))
+    assigned = (
+        select(Enrolment.person_id, CohortCredential.credential_id)
+        .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+        .where(
+            Enrolment.status != "withdrawn",
+            _in(Enrolment.person_id, person_ids),
+            _in(CohortCredential.credential_id, credential_ids),
+        )
+    )
     # Plain tuples through the connection: no ORM row handling for a hundred thousand pairs.
     return [(p, c) for p, c in plain_rows(session, union(assigned, held).order_by("person_id", "credential_id"))]
 
@@ -103,14 +109,17 @@ def compute_bulk(
     requirement_ids = {cid: [r.id for r in rule.requirements] for cid, rule in rules.items()}
     check()
     held = select(Certificate.person_id, Certificate.credential_id).where(
-        Certificate.status == "valid", _in(Certificate.person_id, person_ids),
-        _in(Certificate.credential_id, credential_ids))
+        Certificate.status == "valid",
+        _in(Certificate.person_id, person_ids),
+        _in(Certificate.credential_id, credential_ids),
+    )
     if pairs is None:
         pairs = _scope_pairs(session, person_ids, credential_ids, held)
         check()
     certs: dict[tuple[int, int], Held] = {}
-    for p, c, code, expires in session.execute(held.add_columns(Certificate.code, Certificate.expires_on)
-                                               .order_by(Certificate.issued_on, Certificate.id)):
+    for p, c, code, expires in session.execute(
+        held.add_columns(Certificate.code, Certificate.expires_on).order_by(Certificate.issued_on, Certificate.id)
+    ):
         certs[(p, c)] = Held(code, expires)  # the latest issue wins
 
     # Each credential's people are judged together, requirement by requirement (``rules.judge``); the
@@ -132,7 +141,7 @@ def compute_bulk(
                 continue  # a credential without requirements has nothing to report progress on
             for start in range(0, len(positions), _GROUP):
                 check()
-                chunk = positions[start:start + _GROUP]
+                chunk = positions[start : start + _GROUP]
                 people = [pairs[at][0] for at in chunk]
                 verdicts = judge_group(rule, evidence.group(people), today, [certs.get((p, c)) for p in people])
                 for at, p, j in zip(chunk, people, verdicts, strict=True):
@@ -143,8 +152,9 @@ def compute_bulk(
                             mark = spelt[j.states] = [_MARK[state] for state in j.states]
                         marks[at] = mark
         if states is not None:
-            states.extend([(requirement_ids[pair[1]], mark) for pair, mark in zip(pairs, marks, strict=True)
-                           if mark is not None])
+            states.extend(
+                [(requirement_ids[pair[1]], mark) for pair, mark in zip(pairs, marks, strict=True) if mark is not None]
+            )
         return [summary for summary in judged if summary is not None]
 
 

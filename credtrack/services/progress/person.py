@@ -1,4 +1,8 @@
-"""Credential progress with the record behind each requirement: the judge's verdict (``credtrack.rules.judge``) on people's records, for a person's page or a cohort being issued."""
+"""Credential progress with the record behind each requirement.
+
+The judge's verdict (``credtrack.rules.judge``) on people's records, for a person's page or a cohort
+being issued.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +44,6 @@ if TYPE_CHECKING:
         StandingCompletion,
         StandingSignOff,
     )
-
 
 
 @dataclass(frozen=True)
@@ -106,13 +109,43 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         return {}
     R = CredentialRequirement
     reqs: dict[int, list[RequirementRule]] = defaultdict(list)
-    stmt = (select(R.id, R.credential_id, R.kind, R.module_id, Module.code, Module.title, Module.validity_months,
-                   R.competency_id, Competency.code, Competency.label, R.scale_id, ScaleLevel.rank, ScaleLevel.label)
-            .outerjoin(Module, Module.id == R.module_id).outerjoin(Competency, Competency.id == R.competency_id)
-            .outerjoin(ScaleLevel, ScaleLevel.id == R.min_level_id)
-            .where(R.credential_id.in_(ids)).order_by(R.credential_id, R.sort_order, R.id))
-    for (rid, cid, kind, mid, mcode, mtitle, validity, comp_id, ccode, clabel, scale_id, rank,
-         level_label) in session.execute(stmt):
+    stmt = (
+        select(
+            R.id,
+            R.credential_id,
+            R.kind,
+            R.module_id,
+            Module.code,
+            Module.title,
+            Module.validity_months,
+            R.competency_id,
+            Competency.code,
+            Competency.label,
+            R.scale_id,
+            ScaleLevel.rank,
+            ScaleLevel.label,
+        )
+        .outerjoin(Module, Module.id == R.module_id)
+        .outerjoin(Competency, Competency.id == R.competency_id)
+        .outerjoin(ScaleLevel, ScaleLevel.id == R.min_level_id)
+        .where(R.credential_id.in_(ids))
+        .order_by(R.credential_id, R.sort_order, R.id)
+    )
+    for (
+        rid,
+        cid,
+        kind,
+        mid,
+        mcode,
+        mtitle,
+        validity,
+        comp_id,
+        ccode,
+        clabel,
+        scale_id,
+        rank,
+        level_label,
+    ) in session.execute(stmt):
         # The requirement's shape constraint: a module requirement names its module, a competency one its competency.
         if kind == "module":
             assert mid is not None
@@ -123,8 +156,10 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
     return {
         cid: CredentialRules(cid, code, title, minimum, tuple(reqs.get(cid, ())))
         for cid, code, title, minimum in session.execute(
-            select(Credential.id, Credential.code, Credential.title, Credential.min_assessor_professions)
-            .where(Credential.id.in_(ids)))
+            select(Credential.id, Credential.code, Credential.title, Credential.min_assessor_professions).where(
+                Credential.id.in_(ids)
+            )
+        )
     }
 
 
@@ -152,34 +187,51 @@ class PersonRecords:
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
     completions: dict[int, Completion | StandingCompletion] = {}
     first: dict[int, dt.date] = {}
-    for c in session.scalars(select(Completion).where(
-            Completion.person_id == person_id, Completion.voided_at.is_(None), Completion.verification != "pending")):
+    for c in session.scalars(
+        select(Completion).where(
+            Completion.person_id == person_id, Completion.voided_at.is_(None), Completion.verification != "pending"
+        )
+    ):
         best = completions.get(c.module_id)
         if best is None or c.completed_on > best.completed_on:
             completions[c.module_id] = c
         if c.module_id not in first or c.completed_on < first[c.module_id]:
             first[c.module_id] = c.completed_on
     assessments: dict[int, list[Assessment | StandingSignOff]] = defaultdict(list)
-    for a in session.scalars(select(Assessment).where(Assessment.person_id == person_id, Assessment.voided_at.is_(None),
-                                                      Assessment.verification != "pending")
-                             .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession))):
+    for a in session.scalars(
+        select(Assessment)
+        .where(Assessment.person_id == person_id, Assessment.voided_at.is_(None), Assessment.verification != "pending")
+        .options(selectinload(Assessment.level), selectinload(Assessment.assessor_profession))
+    ):
         assessments[a.competency_id].append(a)
     certificates: dict[int, Certificate | HeldCertificate] = {}
-    for cert in session.scalars(select(Certificate).where(Certificate.person_id == person_id,
-                                                          Certificate.status == "valid")
-                                .order_by(Certificate.issued_on, Certificate.id)):
+    for cert in session.scalars(
+        select(Certificate)
+        .where(Certificate.person_id == person_id, Certificate.status == "valid")
+        .order_by(Certificate.issued_on, Certificate.id)
+    ):
         certificates[cert.credential_id] = cert  # the latest issue wins
     return PersonRecords(completions, assessments, certificates, first)
 
 
 def facts_of(records: PersonRecords) -> PersonFacts:
     """The person's records as the judge reads them."""
-    completions = {mid: (records.first_completed.get(mid, c.completed_on), c.completed_on)
-                   for mid, c in records.completions.items()}
-    sign_offs = {cid: [SignOffFact(a.scale_id, a.level.rank, a.assessed_on,
-                                   a.assessor_profession.id if a.assessor_profession is not None else None)
-                       for a in found]
-                 for cid, found in records.assessments.items()}
+    completions = {
+        mid: (records.first_completed.get(mid, c.completed_on), c.completed_on)
+        for mid, c in records.completions.items()
+    }
+    sign_offs = {
+        cid: [
+            SignOffFact(
+                a.scale_id,
+                a.level.rank,
+                a.assessed_on,
+                a.assessor_profession.id if a.assessor_profession is not None else None,
+            )
+            for a in found
+        ]
+        for cid, found in records.assessments.items()
+    }
     return PersonFacts(completions, sign_offs)
 
 
@@ -189,8 +241,12 @@ def evidence_of(records: PersonRecords) -> RecordsEvidence:
 
 
 def compute_person_progress(
-    session: Session, person_id: int, credential: Credential | CredentialRules, today: dt.date,
-    records: PersonRecords | None = None, evidence: RecordsEvidence | None = None,
+    session: Session,
+    person_id: int,
+    credential: Credential | CredentialRules,
+    today: dt.date,
+    records: PersonRecords | None = None,
+    evidence: RecordsEvidence | None = None,
 ) -> CredentialProgress:
     """The judge's verdict for one person and credential, with the record behind each requirement."""
     if isinstance(credential, Credential):
@@ -200,54 +256,96 @@ def compute_person_progress(
     return progress
 
 
-def group_progress(credential: CredentialRules, people: list[tuple[int, PersonRecords]], today: dt.date,
-                   evidence: RecordsEvidence | None = None) -> list[CredentialProgress]:
+def group_progress(
+    credential: CredentialRules,
+    people: list[tuple[int, PersonRecords]],
+    today: dt.date,
+    evidence: RecordsEvidence | None = None,
+) -> list[CredentialProgress]:
     """The judge's verdict for each (person id, records) on one credential, judged together (a cohort
     being issued is judged in one pass), with the record behind each requirement."""
     certs = [records.certificates.get(credential.id) for _pid, records in people]
-    verdicts = judge_group(credential, evidence or RecordsEvidence([facts_of(records) for _pid, records in people]),
-                           today, [Held(c.code, c.expires_on) if c else None for c in certs], with_professions=True)
+    verdicts = judge_group(
+        credential,
+        evidence or RecordsEvidence([facts_of(records) for _pid, records in people]),
+        today,
+        [Held(c.code, c.expires_on) if c else None for c in certs],
+        with_professions=True,
+    )
     out = []
     for (person_id, records), cert, verdict in zip(people, certs, verdicts, strict=True):
-        rows = [_requirement_row(r, v.state, records, v.lapses_on)
-                for r, v in zip(credential.requirements, verdict.verdicts, strict=True)]
+        rows = [
+            _requirement_row(r, v.state, records, v.lapses_on)
+            for r, v in zip(credential.requirements, verdict.verdicts, strict=True)
+        ]
         professions = sorted(_profession_names(records, verdict.professions or frozenset()))
-        out.append(CredentialProgress(person_id, credential.id, credential.code, credential.title, verdict.status,
-                                      rows, verdict.met, verdict.total, professions,
-                                      credential.min_assessor_professions, cert.code if cert else None,
-                                      verdict.renewal_date, verdict.expiring_band))
+        out.append(
+            CredentialProgress(
+                person_id,
+                credential.id,
+                credential.code,
+                credential.title,
+                verdict.status,
+                rows,
+                verdict.met,
+                verdict.total,
+                professions,
+                credential.min_assessor_professions,
+                cert.code if cert else None,
+                verdict.renewal_date,
+                verdict.expiring_band,
+            )
+        )
     return out
 
 
-def _requirement_row(r: RequirementRule, state: str, records: PersonRecords,
-                     lapses_on: dt.date | None) -> RequirementProgress:
+def _requirement_row(
+    r: RequirementRule, state: str, records: PersonRecords, lapses_on: dt.date | None
+) -> RequirementProgress:
     """The judged requirement with the record to show beside it."""
     if r.kind == "module":
         needed = f"Complete {r.code}" + (f" (valid {r.validity_months} months)" if r.validity_months else "")
         c = records.completions.get(r.target_id)
-        ev = None if c is None else Evidence("completion", c.id, c.completed_on,
-                                             f"Completed {c.completed_on.isoformat()}", lapses_on)
+        ev = (
+            None
+            if c is None
+            else Evidence("completion", c.id, c.completed_on, f"Completed {c.completed_on.isoformat()}", lapses_on)
+        )
         return RequirementProgress(r.id, "module", r.code, r.label, state, ev, needed)
     needed = f"Signed off at {r.min_label} or above"
     candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
     if state == MET:
-        best = max((a for a in candidates if a.level.rank >= (r.min_rank or 0)),
-                   key=lambda a: (a.assessed_on, a.level.rank, a.id))
-        ev = Evidence("assessment", best.id, best.assessed_on,
-                      f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
-                      assessor_profession=best.assessor_profession.name if best.assessor_profession else None)
+        best = max(
+            (a for a in candidates if a.level.rank >= (r.min_rank or 0)),
+            key=lambda a: (a.assessed_on, a.level.rank, a.id),
+        )
+        ev = Evidence(
+            "assessment",
+            best.id,
+            best.assessed_on,
+            f"{best.level.label} on {best.assessed_on.isoformat()} by {best.assessor_name}",
+            assessor_profession=best.assessor_profession.name if best.assessor_profession else None,
+        )
     elif state == BELOW:
         latest = max(candidates, key=lambda a: (a.assessed_on, a.id))
-        ev = Evidence("assessment", latest.id, latest.assessed_on,
-                      f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)")
+        ev = Evidence(
+            "assessment",
+            latest.id,
+            latest.assessed_on,
+            f"{latest.level.label} on {latest.assessed_on.isoformat()} (below the level needed)",
+        )
     else:
         ev = None
     return RequirementProgress(r.id, "competency", r.code, r.label, state, ev, needed)
 
 
 def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
-    return {a.assessor_profession.name for found in records.assessments.values() for a in found
-            if a.assessor_profession is not None and a.assessor_profession.id in ids}
+    return {
+        a.assessor_profession.name
+        for found in records.assessments.values()
+        for a in found
+        if a.assessor_profession is not None and a.assessor_profession.id in ids
+    }
 
 
 def person_progress(
@@ -256,8 +354,9 @@ def person_progress(
     with uow:
         require(actor, "read")
         get_or_404(uow.session, Person, person_id, "person")
-        return compute_person_progress(uow.session, person_id, _credential(uow.session, credential_id),
-                                       today or _today())
+        return compute_person_progress(
+            uow.session, person_id, _credential(uow.session, credential_id), today or _today()
+        )
 
 
 def person_all_progress(
@@ -269,14 +368,23 @@ def person_all_progress(
         session = uow.session
         get_or_404(session, Person, person_id, "person")
         records = load_person_records(session, person_id)
-        ids = set(session.scalars(
-            select(CohortCredential.credential_id).join(Enrolment, Enrolment.cohort_id == CohortCredential.cohort_id)
-            .where(Enrolment.person_id == person_id, Enrolment.status != "withdrawn")))
+        ids = set(
+            session.scalars(
+                select(CohortCredential.credential_id)
+                .join(Enrolment, Enrolment.cohort_id == CohortCredential.cohort_id)
+                .where(Enrolment.person_id == person_id, Enrolment.status != "withdrawn")
+            )
+        )
         ids |= set(records.certificates)
         if records.completions or records.assessments:
-            ids |= set(session.scalars(select(CredentialRequirement.credential_id).where(
-                CredentialRequirement.module_id.in_(list(records.completions))
-                | CredentialRequirement.competency_id.in_(list(records.assessments)))))
+            ids |= set(
+                session.scalars(
+                    select(CredentialRequirement.credential_id).where(
+                        CredentialRequirement.module_id.in_(list(records.completions))
+                        | CredentialRequirement.competency_id.in_(list(records.assessments))
+                    )
+                )
+            )
         day = today or _today()
         rules = sorted(load_rules(session, ids).values(), key=lambda c: c.code)
         evidence = evidence_of(records)
@@ -287,8 +395,12 @@ def cohort_scope(session: Session, cohort_code: str) -> tuple[list[int], list[in
     cohort = session.scalar(select(Cohort).where(Cohort.code == cohort_code.strip().upper()))
     if cohort is None:
         raise NotFoundError(f"No cohort with code {cohort_code!r}.")
-    people = list(session.scalars(select(Enrolment.person_id).where(Enrolment.cohort_id == cohort.id,
-                                                                    Enrolment.status != "withdrawn")))
-    credentials = list(session.scalars(select(CohortCredential.credential_id)
-                                       .where(CohortCredential.cohort_id == cohort.id)))
+    people = list(
+        session.scalars(
+            select(Enrolment.person_id).where(Enrolment.cohort_id == cohort.id, Enrolment.status != "withdrawn")
+        )
+    )
+    credentials = list(
+        session.scalars(select(CohortCredential.credential_id).where(CohortCredential.cohort_id == cohort.id))
+    )
     return people, credentials

@@ -93,7 +93,8 @@ class _Keys:
         if ranked is None:
             levels = sorted(self.levels.get(scale_id, ()), key=lambda level: -level[1])
             ranked = self.ranked[(competency_id, scale_id)] = tuple(
-                (f",{competency_id}.{level}:", rank) for level, rank in levels)
+                (f",{competency_id}.{level}:", rank) for level, rank in levels
+            )
         return ranked
 
     def sign_off(self, competency_id: int, scale_id: int, min_rank: int | None) -> tuple[str, ...]:
@@ -102,7 +103,8 @@ class _Keys:
         if tokens is None:
             floor = min_rank if min_rank is not None else -1
             tokens = self.sign_offs[question] = sign_off_tokens(
-                competency_id, [level for level, rank in self.levels.get(scale_id, ()) if rank >= floor])
+                competency_id, [level for level, rank in self.levels.get(scale_id, ()) if rank >= floor]
+            )
         return tokens
 
 
@@ -196,8 +198,9 @@ class EvidenceReader:
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
         done, signed = self.completions, self.sign_offs
-        return StoredEvidence([done.get(p, "") for p in person_ids], [signed.get(p, "") for p in person_ids],
-                              self._keys)
+        return StoredEvidence(
+            [done.get(p, "") for p in person_ids], [signed.get(p, "") for p in person_ids], self._keys
+        )
 
     def completed_modules(self, person_id: int) -> set[int]:
         """The modules the person has a standing completion of."""
@@ -211,10 +214,10 @@ def _dated(text: str, key: str, pick: Callable[[str, str], str]) -> str:
     """The latest (``pick=max``) or earliest (``min``) date after ``key`` in a packed text that holds it."""
     width = len(key)
     at = text.find(key)
-    found = text[at + width:at + width + 10]
+    found = text[at + width : at + width + 10]
     at = text.find(key, at + width)
     while at >= 0:
-        found = pick(found, text[at + width:at + width + 10])
+        found = pick(found, text[at + width : at + width + 10])
         at = text.find(key, at + width)
     return found
 

@@ -52,8 +52,14 @@ class CohortsTab(QWidget):
         self.withdraw_button = QPushButton("Withdraw selected")
         self.withdraw_button.clicked.connect(self.withdraw)
         editable = ctx.can("cohorts.edit")
-        for w in (self.credential, self.due, self.assign_button, self.new_button, self.enrol_button,
-                  self.withdraw_button):
+        for w in (
+            self.credential,
+            self.due,
+            self.assign_button,
+            self.new_button,
+            self.enrol_button,
+            self.withdraw_button,
+        ):
             w.setVisible(editable)
         top = QHBoxLayout()
         top.addWidget(self.credential, 2)
@@ -114,8 +120,9 @@ class CohortsTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         ctx, code, name, start = self.ctx, dialog.code.text(), dialog.name.text(), dialog.start.date().toPython()
-        ctx.mutate(lambda: cohorts.create_cohort(ctx.uow(), ctx.actor, code=code, name=name, start_date=start),
-                   parent=self)
+        ctx.mutate(
+            lambda: cohorts.create_cohort(ctx.uow(), ctx.actor, code=code, name=name, start_date=start), parent=self
+        )
 
     def assign(self) -> None:
         from credtrack.services import cohorts
@@ -123,8 +130,9 @@ class CohortsTab(QWidget):
         cohort, ctx = selected_row(self.table), self.ctx
         credential, due = self.credential.currentData(), self.due.date().toPython()
         if cohort is not None and credential:
-            ctx.mutate(lambda: cohorts.assign_credential(ctx.uow(), ctx.actor, cohort.code, credential, due),
-                       parent=self)
+            ctx.mutate(
+                lambda: cohorts.assign_credential(ctx.uow(), ctx.actor, cohort.code, credential, due), parent=self
+            )
 
     def enrol(self) -> None:
         from credtrack.services import cohorts
@@ -136,14 +144,17 @@ class CohortsTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.person() is None:
             return
         person_id = dialog.person().id
-        ctx.mutate(lambda: cohorts.enrol(ctx.uow(), ctx.actor, cohort.code, [person_id]),
-                   lambda added: messages.show_info(self, "Enrolled", "Enrolled." if added else "Already enrolled."),
-                   parent=self)
+        ctx.mutate(
+            lambda: cohorts.enrol(ctx.uow(), ctx.actor, cohort.code, [person_id]),
+            lambda added: messages.show_info(self, "Enrolled", "Enrolled." if added else "Already enrolled."),
+            parent=self,
+        )
 
     def withdraw(self) -> None:
         from credtrack.services import cohorts
 
         enrolment, ctx = selected_row(self.enrolments_view), self.ctx
         if enrolment is not None:
-            ctx.mutate(lambda: cohorts.set_enrolment_status(ctx.uow(), ctx.actor, enrolment.id, "withdrawn"),
-                       parent=self)
+            ctx.mutate(
+                lambda: cohorts.set_enrolment_status(ctx.uow(), ctx.actor, enrolment.id, "withdrawn"), parent=self
+            )

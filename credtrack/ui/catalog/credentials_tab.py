@@ -89,9 +89,18 @@ class CredentialsTab(QWidget):
             return
         values, specs, ctx = dialog.values(), dialog.specs(), self.ctx
         if credential is None:
-            ctx.mutate(lambda: catalog.create_credential(ctx.uow(), ctx.actor, requirements=specs, **values),
-                       parent=self)
+            ctx.mutate(
+                lambda: catalog.create_credential(ctx.uow(), ctx.actor, requirements=specs, **values), parent=self
+            )
         else:
-            ctx.mutate(lambda: catalog.update_credential(ctx.uow(), ctx.actor, credential.id, requirements=specs,
-                                                         expected_version=credential.version, **values),
-                       parent=self)
+            ctx.mutate(
+                lambda: catalog.update_credential(
+                    ctx.uow(),
+                    ctx.actor,
+                    credential.id,
+                    requirements=specs,
+                    expected_version=credential.version,
+                    **values,
+                ),
+                parent=self,
+            )

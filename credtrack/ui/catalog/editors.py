@@ -73,10 +73,18 @@ class ModuleDialog(QDialog):
         self.active = QCheckBox("Active (offered for new completions)")
         self.active.setChecked(module.active if module else True)
         form = QFormLayout()
-        for text, widget in (("&Code", self.code), ("&Title", self.title), ("&Description", self.description),
-                             ("&Kind", self.kind), ("Contact &hours", self.hours), ("&Valid for", self.validity),
-                             ("", self.verify), ("", self.enrolment), ("Co&mpetencies", self.competencies),
-                             ("", self.active)):
+        for text, widget in (
+            ("&Code", self.code),
+            ("&Title", self.title),
+            ("&Description", self.description),
+            ("&Kind", self.kind),
+            ("Contact &hours", self.hours),
+            ("&Valid for", self.validity),
+            ("", self.verify),
+            ("", self.enrolment),
+            ("Co&mpetencies", self.competencies),
+            ("", self.active),
+        ):
             widget.setAccessibleName(text.replace("&", "") or getattr(widget, "text", lambda: "")())
             form.addRow(text, widget)
         form.setRowVisible(self.active, module is not None)  # a new module is always offered
@@ -84,14 +92,29 @@ class ModuleDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        set_dialog_order(self, self.code, self.title, self.description, self.kind, self.hours, self.validity,
-                         self.verify, self.enrolment, self.competencies, self.active, buttons=buttons)
+        set_dialog_order(
+            self,
+            self.code,
+            self.title,
+            self.description,
+            self.kind,
+            self.hours,
+            self.validity,
+            self.verify,
+            self.enrolment,
+            self.competencies,
+            self.active,
+            buttons=buttons,
+        )
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "title": self.title.text(), "description": self.description.toPlainText(),
-            "kind": self.kind.currentData(), "contact_hours": self.hours.value(),
-            "validity_months": self.validity.value() or None, "requires_verification": self.verify.isChecked(),
+            "title": self.title.text(),
+            "description": self.description.toPlainText(),
+            "kind": self.kind.currentData(),
+            "contact_hours": self.hours.value(),
+            "validity_months": self.validity.value() or None,
+            "requires_verification": self.verify.isChecked(),
             "requires_enrolment": self.enrolment.isChecked(),
             "competency_codes": [c.strip() for c in self.competencies.text().split(",") if c.strip()],
         }
@@ -105,8 +128,14 @@ class ModuleDialog(QDialog):
 class CredentialDialog(QDialog):
     """Title, criteria, validity and the requirements: modules to complete, competencies at a level."""
 
-    def __init__(self, modules: list[Any], competencies: list[Any], scales: list[Any], credential: Any = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        modules: list[Any],
+        competencies: list[Any],
+        scales: list[Any],
+        credential: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.credential = credential
         self.setWindowTitle(f"Credential {credential.code}" if credential else "New credential")
@@ -176,9 +205,23 @@ class CredentialDialog(QDialog):
         layout.addLayout(row3)
         buttons = save_cancel_buttons(self)
         layout.addWidget(buttons)
-        set_dialog_order(self, self.code, self.title, self.description, self.criteria, self.validity,
-                         self.professions, self.table, self.module, self.add_module, self.competency, self.level,
-                         self.add_competency, self.remove, buttons=buttons)
+        set_dialog_order(
+            self,
+            self.code,
+            self.title,
+            self.description,
+            self.criteria,
+            self.validity,
+            self.professions,
+            self.table,
+            self.module,
+            self.add_module,
+            self.competency,
+            self.level,
+            self.add_competency,
+            self.remove,
+            buttons=buttons,
+        )
 
     def _add(self, row: Any) -> None:
         self.requirements.set_rows([*self.requirements.rows(), row])
@@ -196,8 +239,22 @@ class CredentialDialog(QDialog):
         c, choice = self.competency.currentData(), self.level.currentData()
         if c is not None and choice is not None:
             scale, level = choice
-            self._add(RequirementRow(0, "competency", None, None, None, c.id, c.code, c.label, scale.code,
-                                     level.code, level.label, level.rank))
+            self._add(
+                RequirementRow(
+                    0,
+                    "competency",
+                    None,
+                    None,
+                    None,
+                    c.id,
+                    c.code,
+                    c.label,
+                    scale.code,
+                    level.code,
+                    level.label,
+                    level.rank,
+                )
+            )
             self._frameworks = getattr(self, "_frameworks", {})
             self._frameworks[c.code] = c.framework_code
 
@@ -211,17 +268,24 @@ class CredentialDialog(QDialog):
 
         frameworks = getattr(self, "_frameworks", {})
         return [
-            RequirementSpec(kind="module", module_code=r.module_code) if r.kind == "module" else
-            RequirementSpec(kind="competency", competency_code=r.competency_code,
-                            framework_code=frameworks.get(r.competency_code), scale_code=r.scale_code,
-                            min_level_code=r.min_level_code)
+            RequirementSpec(kind="module", module_code=r.module_code)
+            if r.kind == "module"
+            else RequirementSpec(
+                kind="competency",
+                competency_code=r.competency_code,
+                framework_code=frameworks.get(r.competency_code),
+                scale_code=r.scale_code,
+                min_level_code=r.min_level_code,
+            )
             for r in self.requirements.rows()
         ]
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "title": self.title.text(), "description": self.description.toPlainText(),
-            "criteria": self.criteria.toPlainText(), "validity_months": self.validity.value() or None,
+            "title": self.title.text(),
+            "description": self.description.toPlainText(),
+            "criteria": self.criteria.toPlainText(),
+            "validity_months": self.validity.value() or None,
             "min_assessor_professions": self.professions.value() or None,
         }
         if self.credential is None:

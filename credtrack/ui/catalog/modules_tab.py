@@ -60,5 +60,9 @@ class ModulesTab(QWidget):
         if module is None:
             ctx.mutate(lambda: catalog.create_module(ctx.uow(), ctx.actor, **values), parent=self)
         else:
-            ctx.mutate(lambda: catalog.update_module(ctx.uow(), ctx.actor, module.id,
-                                                     expected_version=module.version, **values), parent=self)
+            ctx.mutate(
+                lambda: catalog.update_module(
+                    ctx.uow(), ctx.actor, module.id, expected_version=module.version, **values
+                ),
+                parent=self,
+            )

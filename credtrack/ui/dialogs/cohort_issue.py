@@ -21,8 +21,9 @@ class CohortIssueProgress(QProgressDialog):
     finished_batch = Signal(object)  # the CohortIssue result
     cancelled_batch = Signal()
 
-    def __init__(self, ctx: AppContext, cohort_code: str, out_dir: Path, passphrase: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, cohort_code: str, out_dir: Path, passphrase: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(f"Preparing certificates for {cohort_code}…", "Cancel", 0, 0, parent)
         self.ctx = ctx
         self.setWindowTitle("Issuing certificates")
@@ -48,14 +49,24 @@ class CohortIssueProgress(QProgressDialog):
 
             try:
                 return certificate_cohort.issue_cohort(
-                    ctx.db, ctx.actor, code, out_dir, passphrase=passphrase,
+                    ctx.db,
+                    ctx.actor,
+                    code,
+                    out_dir,
+                    passphrase=passphrase,
                     progress=lambda done, total: control.progress(done, total, ""),
-                    cancelled=lambda: control.cancelled or self.cancel_requested)
+                    cancelled=lambda: control.cancelled or self.cancel_requested,
+                )
             except BatchCancelled as exc:
                 raise Cancelled() from exc
 
-        self.control = ctx.runner.run(work, on_done=self._done, on_error=self._failed,
-                                      on_progress=self._progress, on_cancelled=self._was_cancelled)
+        self.control = ctx.runner.run(
+            work,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=self._was_cancelled,
+        )
 
     def reject(self) -> None:
         """Escape (or closing the window) cancels like the Cancel button; it must not just hide a running batch."""

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 class IssueDialog(QDialog):
-    def __init__(self, ctx: AppContext, people: list[Any], credentials: list[Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, people: list[Any], credentials: list[Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Issue a certificate")
@@ -97,8 +99,11 @@ class IssueDialog(QDialog):
             self.eligibility.setText(f"Already holds {progress.certificate_code}; use Renew on that certificate.")
             style.colour(self.eligibility, style.WARN)
         else:
-            self.eligibility.setText(f"Not yet eligible — {progress.met} of {progress.total} met. Missing: "
-                                     + "; ".join(missing[:6]) + ("…" if len(missing) > 6 else ""))
+            self.eligibility.setText(
+                f"Not yet eligible — {progress.met} of {progress.total} met. Missing: "
+                + "; ".join(missing[:6])
+                + ("…" if len(missing) > 6 else "")
+            )
             style.colour(self.eligibility, style.BAD)
         self.issue_button.setEnabled(self.eligible or self.ctx.can("certificates.override"))
 

@@ -61,8 +61,17 @@ class PersonDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        set_dialog_order(self, self.full_name, self.external_id, self.email, self.profession, self.unit,
-                         self.start_date, self.end_date, buttons=buttons)
+        set_dialog_order(
+            self,
+            self.full_name,
+            self.external_id,
+            self.email,
+            self.profession,
+            self.unit,
+            self.start_date,
+            self.end_date,
+            buttons=buttons,
+        )
 
     def values(self) -> dict[str, Any]:
         return {

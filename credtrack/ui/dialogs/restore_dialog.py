@@ -45,7 +45,8 @@ class RestoreDialog(QDialog):
             "manifest and the database inside it; a damaged backup is refused. The database as it is now is "
             "backed up first (kind: before a restore), so a restore can be undone. The audit checkpoints go back "
             "with it, and a signing key in the backup is installed if this workstation lacks it. You are signed "
-            "out afterwards.")
+            "out afterwards."
+        )
         self.explain.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
@@ -89,8 +90,13 @@ class RestoreDialog(QDialog):
     def add(self, info: Any) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        cells = (f"{info.created_at:%Y-%m-%d %H:%M}", describe_kind(info.reason), info.schema_revision or "?",
-                 info.key, info.path.name)
+        cells = (
+            f"{info.created_at:%Y-%m-%d %H:%M}",
+            describe_kind(info.reason),
+            info.schema_revision or "?",
+            info.key,
+            info.path.name,
+        )
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(str(info.path) if column == 4 else text)

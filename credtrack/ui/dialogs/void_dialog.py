@@ -25,7 +25,8 @@ class VoidDialog(QDialog):
         self.what.setObjectName("void_what")
         self.explain = style.subtitle(
             "A voided record stays in the person's history and the audit log, marked void with your reason; "
-            "progress is judged again without it. Record the right one afterwards if needed.")
+            "progress is judged again without it. Record the right one afterwards if needed."
+        )
         self.explain.setWordWrap(True)
         self.certificates = QLabel()
         self.certificates.setWordWrap(True)
@@ -35,7 +36,8 @@ class VoidDialog(QDialog):
                 f"Certificate{'s' if len(certificates) > 1 else ''} {', '.join(certificates)} "
                 f"{'were' if len(certificates) > 1 else 'was'} issued on this record. Voiding does not revoke "
                 "it: it stays valid, and its detail will say that its evidence was voided, so you can decide "
-                "whether to revoke or reissue it.")
+                "whether to revoke or reissue it."
+            )
             style.colour(self.certificates, style.WARN)
         self.certificates.setVisible(bool(certificates))
         self.reason = QPlainTextEdit()

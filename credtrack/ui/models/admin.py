@@ -21,8 +21,9 @@ class UsersTableModel(RowTableModel[Any]):
         Column("User name", lambda r: r.username, width=140),
         Column("Name", lambda r: r.display_name, width=200),
         Column("Role", lambda r: r.role.capitalize(), width=100),
-        Column("State", _user_state, width=110,
-               colour=lambda r: BAD if r.locked else (MUTED if not r.active else None)),
+        Column(
+            "State", _user_state, width=110, colour=lambda r: BAD if r.locked else (MUTED if not r.active else None)
+        ),
         Column("Failed log-ins", lambda r: r.failed_logins, right=True, width=110),
         Column("Last log-in", lambda r: r.last_login_at),
     )
@@ -40,8 +41,12 @@ class AuditTableModel(RowTableModel[Any]):
         Column("Who", lambda r: r.actor, width=110),
         Column("Action", lambda r: r.action, width=170),
         Column("Record", lambda r: r.entity, width=140),
-        Column("Signed", lambda r: "✔" if r.reauthenticated else "", width=60,
-               tooltip=lambda r: "Password re-entered (e-signature)" if r.reauthenticated else ""),
+        Column(
+            "Signed",
+            lambda r: "✔" if r.reauthenticated else "",
+            width=60,
+            tooltip=lambda r: "Password re-entered (e-signature)" if r.reauthenticated else "",
+        ),
         Column("Change", _change, tooltip=lambda r: f"Before: {r.before or '—'}\nAfter: {r.after or '—'}"),
     )
     # An exported log keeps every changed value in full, and the note.

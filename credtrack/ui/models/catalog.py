@@ -19,8 +19,12 @@ class ModulesTableModel(RowTableModel[Any]):
         Column("Title", lambda r: r.title, width=260, colour=_inactive, tooltip=lambda r: r.description),
         Column("Kind", lambda r: label(r.kind), width=100),
         Column("Hours", lambda r: float(r.contact_hours), right=True, width=60),
-        Column("Valid for", lambda r: f"{r.validity_months} months" if r.validity_months else "always", width=90,
-               sort_key=lambda r: r.validity_months or 0),
+        Column(
+            "Valid for",
+            lambda r: f"{r.validity_months} months" if r.validity_months else "always",
+            width=90,
+            sort_key=lambda r: r.validity_months or 0,
+        ),
         Column("Verified by preceptor", lambda r: r.requires_verification, width=140),
         Column("Competencies", lambda r: ", ".join(r.competency_codes)),
     )
@@ -31,10 +35,18 @@ class CredentialsTableModel(RowTableModel[Any]):
         Column("Code", lambda r: r.code, width=110, colour=_inactive),
         Column("Title", lambda r: r.title, width=280, colour=_inactive, tooltip=lambda r: r.description),
         Column("Requirements", lambda r: len(r.requirements), right=True, width=100),
-        Column("Valid for", lambda r: f"{r.validity_months} months" if r.validity_months else "no expiry",
-               sort_key=lambda r: r.validity_months or 0, width=100),
-        Column("Assessor professions", lambda r: r.min_assessor_professions or "",
-               sort_key=lambda r: r.min_assessor_professions or 0, width=150),
+        Column(
+            "Valid for",
+            lambda r: f"{r.validity_months} months" if r.validity_months else "no expiry",
+            sort_key=lambda r: r.validity_months or 0,
+            width=100,
+        ),
+        Column(
+            "Assessor professions",
+            lambda r: r.min_assessor_professions or "",
+            sort_key=lambda r: r.min_assessor_professions or 0,
+            width=150,
+        ),
         Column("Active", lambda r: r.active),
     )
 
@@ -49,8 +61,11 @@ class RequirementsTableModel(RowTableModel[Any]):
     columns = (
         Column("Kind", lambda r: "Module" if r.kind == "module" else "Competency", width=100),
         Column("Requirement", requirement_text, width=380),
-        Column("At least", lambda r: f"{r.min_level_code} · {r.min_level_label} ({r.scale_code})"
-               if r.kind == "competency" else "", sort_key=lambda r: r.min_level_rank or 0),
+        Column(
+            "At least",
+            lambda r: f"{r.min_level_code} · {r.min_level_label} ({r.scale_code})" if r.kind == "competency" else "",
+            sort_key=lambda r: r.min_level_rank or 0,
+        ),
     )
 
 
@@ -60,8 +75,12 @@ class CohortsTableModel(RowTableModel[Any]):
         Column("Name", lambda r: r.name, width=260),
         Column("Starts", lambda r: r.start_date, width=100),
         Column("People", lambda r: r.active_enrolments, right=True, width=70),
-        Column("Credentials (due)", lambda r: ", ".join(
-            f"{c.code}" + (f" by {c.due_date:%d %b %Y}" if c.due_date else "") for c in r.credentials)),
+        Column(
+            "Credentials (due)",
+            lambda r: ", ".join(
+                f"{c.code}" + (f" by {c.due_date:%d %b %Y}" if c.due_date else "") for c in r.credentials
+            ),
+        ),
     )
 
 

@@ -21,7 +21,10 @@ class CertificatesTableModel(RowTableModel[Any]):
         Column("Credential", lambda r: r.credential_title, width=215),
         Column("Issued", lambda r: r.issued_on, width=90),
         Column("Expires", lambda r: r.expires_on, width=90),
-        Column("Status", _status,
-               colour=lambda r: STATUS_TONE.get(str(getattr(r, "display_status", None) or r.status)),
-               tooltip=lambda r: getattr(r, "revoked_reason", None) or ""),
+        Column(
+            "Status",
+            _status,
+            colour=lambda r: STATUS_TONE.get(str(getattr(r, "display_status", None) or r.status)),
+            tooltip=lambda r: getattr(r, "revoked_reason", None) or "",
+        ),
     )

@@ -28,9 +28,13 @@ class CompletionsTableModel(RowTableModel[Any]):
     columns = (
         Column("Completed", lambda r: r.completed_on, width=100),
         Column("Module", lambda r: f"{r.module_code} — {r.module_title}", width=280),
-        Column("Verification", lambda r: "Voided" if r.voided else label(r.verification), width=150,
-               colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
-               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else ""),
+        Column(
+            "Verification",
+            lambda r: "Voided" if r.voided else label(r.verification),
+            width=150,
+            colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
+            tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else "",
+        ),
         Column("Recorded by", lambda r: r.recorded_by, width=150),
         Column("Evidence", lambda r: r.evidence),
     )
@@ -39,18 +43,40 @@ class CompletionsTableModel(RowTableModel[Any]):
 class AssessmentsTableModel(RowTableModel[Any]):
     columns = (
         Column("Assessed", lambda r: r.assessed_on, width=100),
-        Column("Competency", lambda r: f"{r.competency_code} — {r.competency_label}", width=280,
-               tooltip=lambda r: r.competency_label),
-        Column("Level", lambda r: f"{r.level_code} · {r.level_label}", sort_key=lambda r: r.level_rank, width=170,
-               colour=lambda r: MUTED if r.voided else (GOOD if r.passing else BAD)),
+        Column(
+            "Competency",
+            lambda r: f"{r.competency_code} — {r.competency_label}",
+            width=280,
+            tooltip=lambda r: r.competency_label,
+        ),
+        Column(
+            "Level",
+            lambda r: f"{r.level_code} · {r.level_label}",
+            sort_key=lambda r: r.level_rank,
+            width=170,
+            colour=lambda r: MUTED if r.voided else (GOOD if r.passing else BAD),
+        ),
         Column("Method", lambda r: label(r.method), width=140),
-        Column("Assessor", lambda r: r.assessor_name + (f" ({r.assessor_profession})" if r.assessor_profession else ""),
-               width=200),
-        Column("State", lambda r: _assessment_state(r),
-               colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
-               tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else (
-                   "Imported without an assessor on record: the credential rules do not count it until an "
-                   "educator confirms it." if r.verification == "pending" else "")),
+        Column(
+            "Assessor",
+            lambda r: r.assessor_name + (f" ({r.assessor_profession})" if r.assessor_profession else ""),
+            width=200,
+        ),
+        Column(
+            "State",
+            lambda r: _assessment_state(r),
+            colour=lambda r: MUTED if r.voided else (WARN if r.verification == "pending" else None),
+            tooltip=lambda r: (
+                f"Voided: {r.void_reason}"
+                if r.voided
+                else (
+                    "Imported without an assessor on record: the credential rules do not count it until an "
+                    "educator confirms it."
+                    if r.verification == "pending"
+                    else ""
+                )
+            ),
+        ),
     )
 
 

@@ -25,8 +25,11 @@ def heading(name: str) -> str:
 
 def is_fraction(name: str, values: list[Any]) -> bool:
     numbers = [v for v in values if v is not None]
-    return bool(FRACTION.search(name.casefold())) and bool(numbers) and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in numbers)
+    return (
+        bool(FRACTION.search(name.casefold()))
+        and bool(numbers)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in numbers)
+    )
 
 
 def number_text(value: float) -> str:
@@ -37,8 +40,9 @@ def report_column(index: int, name: str, rows: list[tuple[Any, ...]]) -> Column[
     values = [row[index] for row in rows]
     numeric = any(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
     if is_fraction(name, values):
-        return Column(f"{heading(name)} (%)",
-                      lambda row: None if row[index] is None else round(row[index] * 100, 1), right=True)
+        return Column(
+            f"{heading(name)} (%)", lambda row: None if row[index] is None else round(row[index] * 100, 1), right=True
+        )
     return Column(heading(name), lambda row: row[index], right=numeric)
 
 

@@ -65,8 +65,10 @@ class AuditPage(Page):
         self.verify_button.clicked.connect(self.verify_chain)
         self.export_button = export_button(self.export_table, "the audit events listed")
         self.auditor_button = QPushButton("Export for auditor…")
-        self.auditor_button.setToolTip("The whole log with its signed checkpoints and the public keys, in one file "
-                                       "that credtrack-cli audit verify-export checks without this database")
+        self.auditor_button.setToolTip(
+            "The whole log with its signed checkpoints and the public keys, in one file "
+            "that credtrack-cli audit verify-export checks without this database"
+        )
         self.auditor_button.clicked.connect(self.export_for_auditor)
         self.auditor_button.setVisible(allowed(ctx.actor, "audit.export"))
         self.count_label = QLabel()
@@ -106,8 +108,9 @@ class AuditPage(Page):
         layout.addLayout(filters)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
-        self.set_tab_order(self.search, self.action_filter, self.actor_filter, self.verify_button, self.table,
-                           self.detail)
+        self.set_tab_order(
+            self.search, self.action_filter, self.actor_filter, self.verify_button, self.table, self.detail
+        )
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -187,8 +190,9 @@ class AuditPage(Page):
             if report.intact:
                 self.banner.show_message("good", "Audit log intact", report.describe())
             else:
-                self.banner.show_message("bad", f"Audit log has been tampered with: {report.headline.split(': ')[-1]}",
-                                         report.describe())
+                self.banner.show_message(
+                    "bad", f"Audit log has been tampered with: {report.headline.split(': ')[-1]}", report.describe()
+                )
 
         def failed(exc: BaseException) -> None:
             self.verify_button.setEnabled(True)
@@ -204,8 +208,9 @@ class AuditPage(Page):
 
         from credtrack.services import audit_export
 
-        chosen = messages.save_file_name(self, "Export the audit log for an auditor",
-                                         str(audit_export.default_name()), "Audit export (*.zip)")
+        chosen = messages.save_file_name(
+            self, "Export the audit log for an auditor", str(audit_export.default_name()), "Audit export (*.zip)"
+        )
         if not chosen:
             return
         target = Path(chosen if chosen.endswith(".zip") else chosen + ".zip")
@@ -214,7 +219,9 @@ class AuditPage(Page):
         def done(result: Any) -> None:
             info = result.value
             self.banner.show_message(
-                "good", f"Audit log exported: {info.events} events, {info.checkpoints} checkpoints",
-                f"{info.path}\nAnyone can check it without this database: credtrack-cli audit verify-export FILE")
+                "good",
+                f"Audit log exported: {info.events} events, {info.checkpoints} checkpoints",
+                f"{info.path}\nAnyone can check it without this database: credtrack-cli audit verify-export FILE",
+            )
 
         ctx.run(lambda _c: audit_export.export_log(ctx.uow(), ctx.actor, target), done, parent=self)

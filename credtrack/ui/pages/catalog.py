@@ -35,9 +35,12 @@ def load_catalog(ctx: AppContext) -> CatalogData:
 
     u, a = ctx.uow, ctx.actor
     return CatalogData(
-        frameworks=frameworks.list_frameworks(u(), a), competencies=frameworks.list_competencies(u(), a),
-        scales=frameworks.list_scales(u(), a), modules=catalog.list_modules(u(), a),
-        credentials=catalog.list_credentials(u(), a), cohorts=cohorts.list_cohorts(u(), a),
+        frameworks=frameworks.list_frameworks(u(), a),
+        competencies=frameworks.list_competencies(u(), a),
+        scales=frameworks.list_scales(u(), a),
+        modules=catalog.list_modules(u(), a),
+        credentials=catalog.list_credentials(u(), a),
+        cohorts=cohorts.list_cohorts(u(), a),
         people=people_index.all_people(u(), a, status="active") if ctx.can("cohorts.edit") else [],
     )
 

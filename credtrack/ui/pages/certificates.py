@@ -34,8 +34,13 @@ from credtrack.ui.widgets.certificate_detail import CertificateDetailPane, load_
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
 
-STATUSES = [("Any status", None), ("Valid", "valid"), ("Expired", "expired"), ("Revoked", "revoked"),
-            ("Superseded", "superseded")]
+STATUSES = [
+    ("Any status", None),
+    ("Valid", "valid"),
+    ("Expired", "expired"),
+    ("Revoked", "revoked"),
+    ("Superseded", "superseded"),
+]
 
 
 def output_folder() -> Path:
@@ -124,8 +129,16 @@ class CertificatesPage(Page):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(bottom)
-        self.set_tab_order(self.cohort_box, self.cohort_button, self.issue_button, self.search, self.status,
-                           self.lists_button, self.table, *self.actions.buttons())
+        self.set_tab_order(
+            self.cohort_box,
+            self.cohort_button,
+            self.issue_button,
+            self.search,
+            self.status,
+            self.lists_button,
+            self.table,
+            *self.actions.buttons(),
+        )
         self._update_buttons()
         if ctx.can("certificates.issue"):
             # Issuing for a cohort is on offer here: start the server its worker processes are forked
@@ -146,8 +159,11 @@ class CertificatesPage(Page):
             from credtrack.services import certificate_queries, cohorts, settings
 
             rows = certificate_queries.list_certificates(ctx.uow(), ctx.actor, text=text, status=status)
-            return (rows, cohorts.list_cohorts(ctx.uow(), ctx.actor),
-                    settings.get_institution(ctx.uow()).revoked_copies_allowed)
+            return (
+                rows,
+                cohorts.list_cohorts(ctx.uow(), ctx.actor),
+                settings.get_institution(ctx.uow()).revoked_copies_allowed,
+            )
 
         ctx.run(work, self._loaded, parent=self)
 
@@ -203,8 +219,12 @@ class CertificatesPage(Page):
         from credtrack.services import catalog, people_index
 
         ctx = self.ctx
-        dialog = IssueDialog(ctx, people_index.all_people(ctx.uow(), ctx.actor, status="active"),
-                             catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False), self)
+        dialog = IssueDialog(
+            ctx,
+            people_index.all_people(ctx.uow(), ctx.actor, status="active"),
+            catalog.list_credentials(ctx.uow(), ctx.actor, include_inactive=False),
+            self,
+        )
         if self._exec(dialog) != QDialog.DialogCode.Accepted:
             return
         person_id, credential_id, reason = dialog.person_id(), dialog.credential_id(), dialog.override_reason()
@@ -215,14 +235,21 @@ class CertificatesPage(Page):
         def work() -> Any:
             from credtrack.services import certificates
 
-            return certificates.issue_certificate(ctx.uow(), ctx.actor, person_id, credential_id,
-                                                  out_dir=output_folder(), override_reason=reason,
-                                                  passphrase=passphrase or None)
+            return certificates.issue_certificate(
+                ctx.uow(),
+                ctx.actor,
+                person_id,
+                credential_id,
+                out_dir=output_folder(),
+                override_reason=reason,
+                passphrase=passphrase or None,
+            )
 
         def done(issued: Any) -> None:
             self.select_code(issued.code)
-            messages.show_info(self, "Certificate issued",
-                               f"{issued.code} issued to {issued.holder_name}.\nPDF: {issued.pdf_path}")
+            messages.show_info(
+                self, "Certificate issued", f"{issued.code} issued to {issued.holder_name}.\nPDF: {issued.pdf_path}"
+            )
 
         ctx.mutate(work, done, parent=self)
 
@@ -243,7 +270,8 @@ class CertificatesPage(Page):
         self.batch = CohortIssueProgress(self.ctx, code, folder, passphrase or None, self)
         self.batch.finished_batch.connect(self._batch_done)
         self.batch.cancelled_batch.connect(
-            lambda: messages.show_info(self, "Cancelled", "Issuing was cancelled; no certificate was kept."))
+            lambda: messages.show_info(self, "Cancelled", "Issuing was cancelled; no certificate was kept.")
+        )
         self.batch.start()
 
     def cohort_folder(self) -> Path | None:
@@ -251,8 +279,11 @@ class CertificatesPage(Page):
         from credtrack import config
 
         settings = config.LocalSettings.load()
-        start = settings.cohort_pdf_folder if Path(settings.cohort_pdf_folder or "/nonexistent").is_dir() \
+        start = (
+            settings.cohort_pdf_folder
+            if Path(settings.cohort_pdf_folder or "/nonexistent").is_dir()
             else str(output_folder())
+        )
         chosen = messages.choose_folder(self, "Choose the folder for this cohort's certificate PDFs", start)
         if not chosen:
             return None
@@ -263,8 +294,11 @@ class CertificatesPage(Page):
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
-            messages.show_error(self, "Issue for cohort", f"Certificates cannot be saved in {folder}: "
-                                f"{exc.strerror or exc}. Choose another folder.")
+            messages.show_error(
+                self,
+                "Issue for cohort",
+                f"Certificates cannot be saved in {folder}: {exc.strerror or exc}. Choose another folder.",
+            )
             return None
         if settings.cohort_pdf_folder != str(folder):
             settings.cohort_pdf_folder = str(folder)

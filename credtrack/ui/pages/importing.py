@@ -139,7 +139,8 @@ class ImportPage(Page):
         panes = style.side_by_side(
             style.column(style.bold(QLabel("Columns")), (self.mapping, 1)),
             style.column(style.bold(QLabel("Check")), self.banner, (self.problems_table, 1)),
-            sizes=[560, 560])
+            sizes=[560, 560],
+        )
         actions = QHBoxLayout()
         actions.addWidget(self.check_button)
         actions.addWidget(self.import_button)
@@ -155,8 +156,18 @@ class ImportPage(Page):
         layout.addWidget(panes, 1)
         layout.addWidget(self.signing)
         layout.addLayout(actions)
-        self.set_tab_order(self.kind, self.file_name, self.choose_button, self.day_first, self.scale, self.mapping,
-                           self.problems_table, self.check_button, self.import_button, self.cancel_button)
+        self.set_tab_order(
+            self.kind,
+            self.file_name,
+            self.choose_button,
+            self.day_first,
+            self.scale,
+            self.mapping,
+            self.problems_table,
+            self.check_button,
+            self.import_button,
+            self.cancel_button,
+        )
 
     # -- choices ----------------------------------------------------------
     def reload(self) -> None:
@@ -211,8 +222,10 @@ class ImportPage(Page):
             self.mapping.set_columns(importing.FIELDS[kind], preview.headers, preview.sample, preview.mapping)
             encoding = f" · {ENCODINGS.get(preview.encoding, preview.encoding)}" if preview.encoding else ""
             delimiter = f" · {preview.delimiter}-separated" if preview.delimiter else ""
-            self.file_info.setText(f"{Path(path).name} · {plural(preview.row_count, 'row')}{encoding}{delimiter}. "
-                                   "Check that each column imports as the right field, then check the file.")
+            self.file_info.setText(
+                f"{Path(path).name} · {plural(preview.row_count, 'row')}{encoding}{delimiter}. "
+                "Check that each column imports as the right field, then check the file."
+            )
             self._fix_tab_order()
             self._inputs_changed()
 
@@ -224,9 +237,14 @@ class ImportPage(Page):
 
     # -- what the user asked for ------------------------------------------
     def _inputs(self) -> tuple[Any, ...]:
-        return (self.kind.currentData(), self.path, tuple(sorted(self.mapping.mapping().items())),
-                self.day_first.currentData(), self.scale.currentData() if self.scale.isVisibleTo(self) else None,
-                self._signing_offs() and self.signing.historical.isChecked())
+        return (
+            self.kind.currentData(),
+            self.path,
+            tuple(sorted(self.mapping.mapping().items())),
+            self.day_first.currentData(),
+            self.scale.currentData() if self.scale.isVisibleTo(self) else None,
+            self._signing_offs() and self.signing.historical.isChecked(),
+        )
 
     def _signing_offs(self) -> bool:
         return self.kind.currentData() == "assessments"
@@ -234,15 +252,21 @@ class ImportPage(Page):
     def _options(self) -> Any:
         from credtrack.importing import ImportOptions
 
-        return ImportOptions(day_first=bool(self.day_first.currentData()), default_scale=self._inputs()[4],
-                             historical=bool(self._inputs()[5]))
+        return ImportOptions(
+            day_first=bool(self.day_first.currentData()),
+            default_scale=self._inputs()[4],
+            historical=bool(self._inputs()[5]),
+        )
 
     def _inputs_changed(self) -> None:
         """Anything changed since the last dry run: it no longer vouches for an import."""
         if self._clean_check is not None and self._clean_check != self._inputs():
             self._clean_check = None
-            self.banner.show_message("info", "Check the file again",
-                                     "Something changed since the last check; Import needs a fresh, clean check.")
+            self.banner.show_message(
+                "info",
+                "Check the file again",
+                "Something changed since the last check; Import needs a fresh, clean check.",
+            )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -262,8 +286,18 @@ class ImportPage(Page):
 
         def work(control: TaskControl) -> Any:
             try:
-                return service(ctx.uow(), ctx.actor, kind, path, mapping=mapping, options=options,
-                               progress=control.throttled(), cancel=stop.is_set, remembered={}, **extra)
+                return service(
+                    ctx.uow(),
+                    ctx.actor,
+                    kind,
+                    path,
+                    mapping=mapping,
+                    options=options,
+                    progress=control.throttled(),
+                    cancel=stop.is_set,
+                    remembered={},
+                    **extra,
+                )
             except ImportCancelledError:
                 raise Cancelled() from None
 
@@ -284,15 +318,18 @@ class ImportPage(Page):
         self.report = report
         self.problems.set_rows(report.problems)
         if report.ok:
-            self.banner.show_message("good", "No problems found",
-                                     f"{report.summary()} Press Import to write them, all in one go.")
+            self.banner.show_message(
+                "good", "No problems found", f"{report.summary()} Press Import to write them, all in one go."
+            )
             return
         rows = len({p.row for p in report.problems if p.row is not None})
         where = f" in {plural(rows, 'row')}" if rows else ""
         self.banner.show_message(
-            "bad", f"{plural(len(report.problems), 'problem')}{where} — nothing can be imported yet",
+            "bad",
+            f"{plural(len(report.problems), 'problem')}{where} — nothing can be imported yet",
             "Each is listed below by row and column. Correct the file and check it again, or change how the "
-            "columns are mapped. Nothing has been written.")
+            "columns are mapped. Nothing has been written.",
+        )
 
     def import_file(self) -> None:
         from credtrack import importing
@@ -337,8 +374,9 @@ class ImportPage(Page):
         """Run ``work`` on a worker; ``stop`` is what the work polls, set by Cancel."""
         self._stop = stop or threading.Event()
         self._set_busy(text)
-        control = self.ctx.runner.run(work, on_done=done, on_error=failed, on_progress=self._progressed,
-                                      on_cancelled=self._cancelled)
+        control = self.ctx.runner.run(
+            work, on_done=done, on_error=failed, on_progress=self._progressed, on_cancelled=self._cancelled
+        )
         if self._busy:  # a synchronous runner (tests) has already finished and reported
             self._control = control
 
@@ -382,7 +420,19 @@ class ImportPage(Page):
             crash.report(exc, self)
 
     def _fix_tab_order(self) -> None:
-        chain = [self.kind, self.choose_button, self.day_first, self.scale, *self.mapping.combos,
-                 self.signing.historical, self.signing.attest, self.signing.password, self.check_button, self.import_button, self.cancel_button, self.problems_table]
+        chain = [
+            self.kind,
+            self.choose_button,
+            self.day_first,
+            self.scale,
+            *self.mapping.combos,
+            self.signing.historical,
+            self.signing.attest,
+            self.signing.password,
+            self.check_button,
+            self.import_button,
+            self.cancel_button,
+            self.problems_table,
+        ]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)

@@ -80,8 +80,17 @@ class PeoplePage(Page):
         self.detail.transcript_requested.connect(self.save_transcript)
         self.detail.void_requested.connect(self.void_record)
         self.detail.verify_requested.connect(self.verify_record)
-        self.detail.set_allowed({name for name, action in (("void", "records.void"), ("verify", "records.verify"),
-                                                           ("confirm", "records.confirm")) if ctx.can(action)})
+        self.detail.set_allowed(
+            {
+                name
+                for name, action in (
+                    ("void", "records.void"),
+                    ("verify", "records.verify"),
+                    ("confirm", "records.confirm"),
+                )
+                if ctx.can(action)
+            }
+        )
         self.export_button = export_button(self.export_table, "the people listed")
 
         self.new_button = QPushButton("New person…")
@@ -120,8 +129,17 @@ class PeoplePage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
         layout.addWidget(splitter, 1)
-        self.set_tab_order(self.search, self.profession, self.cohort, self.status, self.table, self.new_button,
-                           self.edit_button, self.archive_button, self.detail.tabs)
+        self.set_tab_order(
+            self.search,
+            self.profession,
+            self.cohort,
+            self.status,
+            self.table,
+            self.new_button,
+            self.edit_button,
+            self.archive_button,
+            self.detail.tabs,
+        )
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(120)
@@ -185,9 +203,11 @@ class PeoplePage(Page):
             return self._cached_predicate  # the same object lets the model narrow instead of refilter
 
         def keep(row: Any) -> bool:
-            return ((profession is None or row.profession_code == profession)
-                    and (status is None or row.status == status)
-                    and (members is None or row.id in members))
+            return (
+                (profession is None or row.profession_code == profession)
+                and (status is None or row.status == status)
+                and (members is None or row.id in members)
+            )
 
         self._predicate_key, self._cached_predicate = key, keep
         return keep
@@ -263,8 +283,13 @@ class PeoplePage(Page):
         if person is None:
             work = lambda: people.create_person(ctx.uow(), ctx.actor, **values)  # noqa: E731
         else:
-            work = lambda: people.update_person(ctx.uow(), ctx.actor, person.id,  # noqa: E731
-                                                expected_version=person.version, **values)
+            work = lambda: people.update_person(  # noqa: E731
+                ctx.uow(),
+                ctx.actor,
+                person.id,
+                expected_version=person.version,
+                **values,
+            )
 
         def done(row: Any) -> None:
             self._selected_id = row.id
@@ -279,8 +304,9 @@ class PeoplePage(Page):
         row = selected_row(self.table)
         if row is None:
             return
-        reason = messages.ask_text(self, "Archive person",
-                                   f"Why is {row.full_name} being archived? Their records and certificates stay.")
+        reason = messages.ask_text(
+            self, "Archive person", f"Why is {row.full_name} being archived? Their records and certificates stay."
+        )
         if reason:
             ctx = self.ctx
             ctx.mutate(lambda: people.archive_person(ctx.uow(), ctx.actor, row.id, reason), parent=self)
@@ -295,8 +321,10 @@ class PeoplePage(Page):
         if kind == "completion":
             what = f"Void {row.module_code} — {row.module_title}, completed {row.completed_on:%d %b %Y}, for {who}?"
         else:
-            what = (f"Void the sign-off of {row.competency_code} at {row.level_label} on {row.assessed_on:%d %b %Y} "
-                    f"by {row.assessor_name}, for {who}?")
+            what = (
+                f"Void the sign-off of {row.competency_code} at {row.level_label} on {row.assessed_on:%d %b %Y} "
+                f"by {row.assessor_name}, for {who}?"
+            )
         resting = certificate_evidence.certificates_on_record(ctx.uow(), ctx.actor, kind, row.id)
         reason = messages.ask_void_reason(self, what, resting)
         if not reason:
@@ -306,10 +334,15 @@ class PeoplePage(Page):
         def done(voided: Any) -> None:
             self._load_detail()
             if voided.resting_certificates:
-                messages.show_info(self, "Record voided", (
-                    f"Certificate {', '.join(voided.resting_certificates)} was issued on this record. It stays "
-                    "valid until you revoke or reissue it; this page and its detail now say its evidence was "
-                    "voided."))
+                messages.show_info(
+                    self,
+                    "Record voided",
+                    (
+                        f"Certificate {', '.join(voided.resting_certificates)} was issued on this record. It stays "
+                        "valid until you revoke or reissue it; this page and its detail now say its evidence was "
+                        "voided."
+                    ),
+                )
 
         ctx.mutate(lambda: void(ctx.uow(), ctx.actor, row.id, reason), done, parent=self)
 
@@ -319,18 +352,31 @@ class PeoplePage(Page):
 
         ctx = self.ctx
         if kind == "completion":
-            question = (f"Verify {row.module_code}, completed {row.completed_on:%d %b %Y}: re-enter your password "
-                        "to sign that you checked it.")
-            work = lambda password: records.verify_completion(ctx.uow(), ctx.actor, row.id,  # noqa: E731
-                                                              password=password)
+            question = (
+                f"Verify {row.module_code}, completed {row.completed_on:%d %b %Y}: re-enter your password "
+                "to sign that you checked it."
+            )
+            work = lambda password: records.verify_completion(  # noqa: E731
+                ctx.uow(),
+                ctx.actor,
+                row.id,
+                password=password,
+            )
         else:
-            question = (f"Confirm the historical sign-off of {row.competency_code} by {row.assessor_name} on "
-                        f"{row.assessed_on:%d %b %Y}: re-enter your password to sign that you checked it against "
-                        "the program's records. The credential rules count it from then on.")
-            work = lambda password: records.confirm_assessment(ctx.uow(), ctx.actor, row.id,  # noqa: E731
-                                                               password=password)
-        password = messages.ask_text(self, "Verify record" if kind == "completion" else "Confirm sign-off",
-                                     question, secret=True)
+            question = (
+                f"Confirm the historical sign-off of {row.competency_code} by {row.assessor_name} on "
+                f"{row.assessed_on:%d %b %Y}: re-enter your password to sign that you checked it against "
+                "the program's records. The credential rules count it from then on."
+            )
+            work = lambda password: records.confirm_assessment(  # noqa: E731
+                ctx.uow(),
+                ctx.actor,
+                row.id,
+                password=password,
+            )
+        password = messages.ask_text(
+            self, "Verify record" if kind == "completion" else "Confirm sign-off", question, secret=True
+        )
         if password:
             ctx.mutate(lambda: work(password), lambda _row: self._load_detail(), parent=self)
 
@@ -341,8 +387,9 @@ class PeoplePage(Page):
         if detail is None:
             return
         person = detail.person
-        target = messages.save_file_name(self, "Save transcript", f"transcript-{person.external_id}.pdf",
-                                         "PDF document (*.pdf)")
+        target = messages.save_file_name(
+            self, "Save transcript", f"transcript-{person.external_id}.pdf", "PDF document (*.pdf)"
+        )
         if not target:
             return
         if not target.lower().endswith(".pdf"):
@@ -354,6 +401,10 @@ class PeoplePage(Page):
 
             return write_transcript(ctx.uow(), ctx.actor, person.external_id, target)
 
-        ctx.run(work, lambda path: messages.show_info(self, "Transcript saved",
-                                                      f"{person.full_name}'s transcript was saved to {path}."),
-                parent=self)
+        ctx.run(
+            work,
+            lambda path: messages.show_info(
+                self, "Transcript saved", f"{person.full_name}'s transcript was saved to {path}."
+            ),
+            parent=self,
+        )

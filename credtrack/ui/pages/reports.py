@@ -37,8 +37,11 @@ if TYPE_CHECKING:
 def load_choices(ctx: AppContext) -> tuple[list[Any], list[Any], list[Any]]:
     from credtrack.services import catalog, cohorts, frameworks
 
-    return (cohorts.list_cohorts(ctx.uow(), ctx.actor), catalog.list_credentials(ctx.uow(), ctx.actor),
-            frameworks.list_frameworks(ctx.uow(), ctx.actor))
+    return (
+        cohorts.list_cohorts(ctx.uow(), ctx.actor),
+        catalog.list_credentials(ctx.uow(), ctx.actor),
+        frameworks.list_frameworks(ctx.uow(), ctx.actor),
+    )
 
 
 class ReportsPage(Page):
@@ -59,8 +62,7 @@ class ReportsPage(Page):
         report_label = QLabel("&Report")
         report_label.setBuddy(self.report)
         self.run_button = QPushButton("Run again")
-        self.run_button.setToolTip("Reports run as soon as they or their options are chosen; this runs it afresh "
-                                   "(F5).")
+        self.run_button.setToolTip("Reports run as soon as they or their options are chosen; this runs it afresh (F5).")
         self.run_button.setShortcut("F5")
         self.run_button.clicked.connect(self.run_report)
         self.cancel_button = QPushButton("Cancel")
@@ -101,9 +103,12 @@ class ReportsPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.options)
         layout.addWidget(self.status)
-        layout.addWidget(style.side_by_side(style.column(self.filter, (self.table, 1), bottom), self.chart,
-                                            sizes=[660, 460]), 1)
-        self.set_tab_order(self.report, self.run_button, self.cancel_button, self.filter, self.table, self.export_button)
+        layout.addWidget(
+            style.side_by_side(style.column(self.filter, (self.table, 1), bottom), self.chart, sizes=[660, 460]), 1
+        )
+        self.set_tab_order(
+            self.report, self.run_button, self.cancel_button, self.filter, self.table, self.export_button
+        )
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -114,8 +119,15 @@ class ReportsPage(Page):
         self._generation = 0
         self._control: TaskControl | None = None  # the run in progress, if any
         self.options.show_for(self.report.currentData())
-        chain = [self.report, *self.options.inputs(), self.run_button, self.cancel_button, self.filter, self.table,
-                 self.export_button]
+        chain = [
+            self.report,
+            *self.options.inputs(),
+            self.run_button,
+            self.cancel_button,
+            self.filter,
+            self.table,
+            self.export_button,
+        ]
         for before, after in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
@@ -165,8 +177,12 @@ class ReportsPage(Page):
                 self._set_running(False)
                 self.status.setText(f"“{description}” was cancelled; the rows below are as they were.")
 
-        control = ctx.run(lambda c: run_report(ctx.uow(), ctx.actor, name, options, check=c.check), done,
-                          on_error=failed, on_cancelled=cancelled)
+        control = ctx.run(
+            lambda c: run_report(ctx.uow(), ctx.actor, name, options, check=c.check),
+            done,
+            on_error=failed,
+            on_cancelled=cancelled,
+        )
         if generation == self._generation and not self.cancel_button.isHidden():
             self._control = control  # still running (a synchronous runner in tests has already finished)
 

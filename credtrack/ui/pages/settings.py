@@ -52,8 +52,11 @@ class SettingsPage(Page):
         self.old_password = QLineEdit()
         self.new_password = QLineEdit()
         self.repeat_password = QLineEdit()
-        for field, name in ((self.old_password, "Current password"), (self.new_password, "New password"),
-                            (self.repeat_password, "Repeat new password")):
+        for field, name in (
+            (self.old_password, "Current password"),
+            (self.new_password, "New password"),
+            (self.repeat_password, "Repeat new password"),
+        ):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(name)
         self.password_button = QPushButton("Change password")
@@ -81,10 +84,19 @@ class SettingsPage(Page):
         self.right.addWidget(self.key_panel)
         self.right.addWidget(self.backups)
         self.right.addStretch(1)
-        self.set_tab_order(self.paper, self.idle_minutes, self.save_local_button, self.old_password,
-                           self.new_password, self.repeat_password, self.password_button, *self.institution.tab_stops,
-                           self.key_panel.export_button, self.backups.backup_button,
-                           self.backups.restore_button)
+        self.set_tab_order(
+            self.paper,
+            self.idle_minutes,
+            self.save_local_button,
+            self.old_password,
+            self.new_password,
+            self.repeat_password,
+            self.password_button,
+            *self.institution.tab_stops,
+            self.key_panel.export_button,
+            self.backups.backup_button,
+            self.backups.restore_button,
+        )
         self.columns.addLayout(self.right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
@@ -109,8 +121,11 @@ class SettingsPage(Page):
         from credtrack.services import settings as institution
 
         ctx = self.ctx
-        ctx.mutate(lambda: institution.update_institution(ctx.uow(), ctx.actor, **values),
-                   lambda _v: messages.show_info(self, "Saved", "The institution details were saved."), parent=self)
+        ctx.mutate(
+            lambda: institution.update_institution(ctx.uow(), ctx.actor, **values),
+            lambda _v: messages.show_info(self, "Saved", "The institution details were saved."),
+            parent=self,
+        )
 
     def save(self) -> None:
         settings = self.ctx.settings

@@ -111,8 +111,10 @@ class SignoffPage(Page):
         how_form.addRow("Se&tting", self.setting)
         how_form.addRow("&Comment", self.comment)
         self.repeat = QCheckBox("A genuine &repeat: completed again on the same day")
-        self.repeat.setToolTip("Modules only. Without it, a second completion of a module on the same day is refused "
-                               "as a likely double entry.")
+        self.repeat.setToolTip(
+            "Modules only. Without it, a second completion of a module on the same day is refused "
+            "as a likely double entry."
+        )
         how_form.addRow("", self.repeat)
 
         self.attest = QCheckBox()
@@ -171,9 +173,21 @@ class SignoffPage(Page):
         layout.addWidget(style.title(self.title))
         layout.addLayout(columns, 1)
         scroll.setAccessibleName("Sign-off details")
-        self.set_tab_order(self.learner.search, self.learner.table, self.what, scroll, self.levels.scale,
-                           self.method, self.date,
-                           self.setting, self.comment, self.repeat, self.attest, self.password, self.sign_button)
+        self.set_tab_order(
+            self.learner.search,
+            self.learner.table,
+            self.what,
+            scroll,
+            self.levels.scale,
+            self.method,
+            self.date,
+            self.setting,
+            self.comment,
+            self.repeat,
+            self.attest,
+            self.password,
+            self.sign_button,
+        )
         self._update_state()
 
     # -- data -------------------------------------------------------------
@@ -239,10 +253,25 @@ class SignoffPage(Page):
         password, day = self.password.text(), self.date.date().toPython()
         comment, setting = self.comment.toPlainText().strip(), self.setting.text().strip()
         if self._signing_competencies():
-            codes, scale, level = self.competencies.checked_codes(), self.levels.current_scale(), self.levels.level_code()
+            codes, scale, level = (
+                self.competencies.checked_codes(),
+                self.levels.current_scale(),
+                self.levels.level_code(),
+            )
             method, attestation = self.method.currentData(), self._attestation
-            work = lambda: sign_competencies(ctx, person.id, codes, scale.code, level, day, method,  # noqa: E731
-                                             setting, comment, password, attestation)
+            work = lambda: sign_competencies(  # noqa: E731
+                ctx,
+                person.id,
+                codes,
+                scale.code,
+                level,
+                day,
+                method,
+                setting,
+                comment,
+                password,
+                attestation,
+            )
         else:
             codes, repeat = self.modules.checked_codes(), self.repeat.isChecked()
             work = lambda: record_modules(ctx, person.id, codes, day, comment, password, repeat)  # noqa: E731
@@ -255,8 +284,11 @@ class SignoffPage(Page):
         if changes:
             self.ctx.publish(changes)
         if saved and not problems:
-            self.banner.show_message("good", f"Signed: {', '.join(saved)}", f"for {person.full_name}. "
-                                     "Choose another learner, or more competencies for the same one.")
+            self.banner.show_message(
+                "good",
+                f"Signed: {', '.join(saved)}",
+                f"for {person.full_name}. Choose another learner, or more competencies for the same one.",
+            )
             self.competencies.clear_checks()
             self.modules.clear_checks()
             self.levels.clear_choice()
@@ -276,9 +308,19 @@ class SignoffPage(Page):
         crash.report(exc, self)
 
 
-def sign_competencies(ctx: AppContext, person_id: int, codes: list[str], scale: str, level: str | None, day: dt.date,
-                      method: str, setting: str, comment: str, password: str, attestation: str
-                      ) -> tuple[list[str], list[str], Any]:
+def sign_competencies(
+    ctx: AppContext,
+    person_id: int,
+    codes: list[str],
+    scale: str,
+    level: str | None,
+    day: dt.date,
+    method: str,
+    setting: str,
+    comment: str,
+    password: str,
+    attestation: str,
+) -> tuple[list[str], list[str], Any]:
     """One signed record per competency; a refusal names what it refused and stops nothing already saved."""
     from credtrack.errors import AuthenticationError, CredtrackError
     from credtrack.services import records
@@ -289,9 +331,21 @@ def sign_competencies(ctx: AppContext, person_id: int, codes: list[str], scale: 
         framework, code = key.split(":", 1)
         try:
             result = records.record_signoff(
-                ctx.uow(), ctx.actor, person_id=person_id, competency_code=code, framework_code=framework,
-                scale_code=scale, level_code=level or "", assessed_on=day, method=method, password=password,
-                attestation_accepted=True, attestation_text=attestation, setting=setting, comment=comment)
+                ctx.uow(),
+                ctx.actor,
+                person_id=person_id,
+                competency_code=code,
+                framework_code=framework,
+                scale_code=scale,
+                level_code=level or "",
+                assessed_on=day,
+                method=method,
+                password=password,
+                attestation_accepted=True,
+                attestation_text=attestation,
+                setting=setting,
+                comment=comment,
+            )
         except AuthenticationError as exc:
             return saved, [exc.message], changes
         except CredtrackError as exc:
@@ -302,8 +356,9 @@ def sign_competencies(ctx: AppContext, person_id: int, codes: list[str], scale: 
     return saved, problems, changes
 
 
-def record_modules(ctx: AppContext, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str,
-                   repeat: bool = False) -> tuple[list[str], list[str], Any]:
+def record_modules(
+    ctx: AppContext, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str, repeat: bool = False
+) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
     from credtrack.errors import CredtrackError
     from credtrack.services import accounts, records
@@ -314,8 +369,15 @@ def record_modules(ctx: AppContext, person_id: int, codes: list[str], day: dt.da
     saved, problems, changes = [], [], Change.NONE
     for code in codes:
         try:
-            result = records.record_completion(ctx.uow(), ctx.actor, person_id=person_id, module_code=code,
-                                               completed_on=day, evidence=evidence, repeat=repeat)
+            result = records.record_completion(
+                ctx.uow(),
+                ctx.actor,
+                person_id=person_id,
+                module_code=code,
+                completed_on=day,
+                evidence=evidence,
+                repeat=repeat,
+            )
             changes |= result.changes
             if result.value.verification == "pending":
                 changes |= records.verify_completion(ctx.uow(), ctx.actor, result.value.id, password=password).changes

@@ -116,14 +116,24 @@ class UsersPage(Page):
         actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(style.subtitle(
-            "Accounts sign in to this database. Preceptors record sign-offs, educators also manage people, "
-            "the catalog and certificates, viewers only read. Five wrong passwords lock an account for 15 minutes."
-        ))
+        layout.addWidget(
+            style.subtitle(
+                "Accounts sign in to this database. Preceptors record sign-offs, educators also manage people, "
+                "the catalog and certificates, viewers only read. Five wrong passwords lock an account for 15 minutes."
+            )
+        )
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
-        self.set_tab_order(self.search, self.new_button, self.table, self.role_box, self.role_button,
-                           self.unlock_button, self.reset_button, self.active_button)
+        self.set_tab_order(
+            self.search,
+            self.new_button,
+            self.table,
+            self.role_box,
+            self.role_button,
+            self.unlock_button,
+            self.reset_button,
+            self.active_button,
+        )
         self._update_buttons()
 
     def focus_search(self) -> None:
@@ -180,8 +190,9 @@ class UsersPage(Page):
         row, ctx = self.selected(), self.ctx
         if row is None:
             return
-        ctx.mutate(lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, active=not row.active),
-                   self._after, parent=self)
+        ctx.mutate(
+            lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, active=not row.active), self._after, parent=self
+        )
 
     def reset_password(self) -> None:
         from credtrack.services import accounts
@@ -191,7 +202,10 @@ class UsersPage(Page):
             return
         password = messages.ask_text(self, "Reset password", f"New password for {row.username}:", secret=True)
         if password:
-            ctx.mutate(lambda: accounts.reset_password(ctx.uow(), ctx.actor, row.id, password),
-                       lambda _v: messages.show_info(self, "Password reset",
-                                                     f"{row.username} can now sign in with the new password."),
-                       parent=self)
+            ctx.mutate(
+                lambda: accounts.reset_password(ctx.uow(), ctx.actor, row.id, password),
+                lambda _v: messages.show_info(
+                    self, "Password reset", f"{row.username} can now sign in with the new password."
+                ),
+                parent=self,
+            )

@@ -61,7 +61,8 @@ class VerifyPage(Page):
         self.page_button.setToolTip(
             "One HTML file with our public keys, the issuers we trust and our revocations as of now. Put it on the "
             "web site as the verifier address, or hand it over: anyone checks a certificate with it on a phone, "
-            "offline.")
+            "offline."
+        )
         self.page_button.setAccessibleName("Export offline verifier page")
         self.page_button.clicked.connect(self.export_page)
         self.page_button.setVisible(ctx.can("certificates.revocations_export"))
@@ -76,10 +77,12 @@ class VerifyPage(Page):
         buttons.addWidget(self.check_button)
         layout = QVBoxLayout(self)
         layout.addWidget(style.title(self.title))
-        layout.addWidget(style.subtitle(
-            "Checks the signature against this institution's keys and those of the institutions it trusts, then "
-            "revocations and the validity period. Works offline."
-        ))
+        layout.addWidget(
+            style.subtitle(
+                "Checks the signature against this institution's keys and those of the institutions it trusts, then "
+                "revocations and the validity period. Works offline."
+            )
+        )
         layout.addWidget(self.input)
         layout.addLayout(buttons)
         layout.addSpacing(8)
@@ -90,8 +93,14 @@ class VerifyPage(Page):
         publish.addStretch(1)
         publish.addWidget(self.page_button)
         layout.addLayout(publish)
-        self.set_tab_order(self.input, self.open_button, self.check_button, self.trust_panel.table,
-                           *self.trust_panel.admin_buttons, self.page_button)
+        self.set_tab_order(
+            self.input,
+            self.open_button,
+            self.check_button,
+            self.trust_panel.table,
+            *self.trust_panel.admin_buttons,
+            self.page_button,
+        )
 
     def reload(self) -> None:
         self.trust_panel.reload()
@@ -132,8 +141,9 @@ class VerifyPage(Page):
         from credtrack.ui.widgets.certificate_actions import CertificateActions
 
         ctx = self.ctx
-        target = messages.save_file_name(self, "Export offline verifier page", "verify.html",
-                                         "Web page (*.html);;All files (*)")
+        target = messages.save_file_name(
+            self, "Export offline verifier page", "verify.html", "Web page (*.html);;All files (*)"
+        )
         if not target:
             return
         passphrase = CertificateActions(ctx, self, lambda: None).passphrase()
@@ -147,11 +157,17 @@ class VerifyPage(Page):
             Path(target).write_text(result.value, encoding="utf-8")
             return result
 
-        ctx.mutate(work, lambda html: messages.show_info(
-            self, "Verifier page exported",
-            f"Saved to {target} ({len(html.encode('utf-8')) // 1024} KB). Publish it at your verifier address "
-            "(Settings) or hand the file over; it checks certificates without any network. Export it again after "
-            "revoking a certificate."), parent=self)
+        ctx.mutate(
+            work,
+            lambda html: messages.show_info(
+                self,
+                "Verifier page exported",
+                f"Saved to {target} ({len(html.encode('utf-8')) // 1024} KB). Publish it at your verifier address "
+                "(Settings) or hand the file over; it checks certificates without any network. Export it again after "
+                "revoking a certificate.",
+            ),
+            parent=self,
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasText():

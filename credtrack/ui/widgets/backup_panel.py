@@ -44,18 +44,23 @@ class BackupPanel(QGroupBox):
         from credtrack.services import backups
 
         if self.ctx.db.sqlite_path is None:
-            self.info.setText("This workstation uses a shared PostgreSQL database: it is backed up on the server "
-                              "with pg_dump, and restored there with pg_restore.")
+            self.info.setText(
+                "This workstation uses a shared PostgreSQL database: it is backed up on the server "
+                "with pg_dump, and restored there with pg_restore."
+            )
             self.backup_button.setEnabled(False)
             self.restore_button.setEnabled(False)
             return
         found = backups.list_backups()
-        latest = (f" Newest: {found[0].created_at:%Y-%m-%d %H:%M} UTC ({found[0].reason})." if found
-                  else " No backups yet.")
-        self.info.setText(f"A backup holds the database, the audit checkpoints and the signing key (never in the "
-                          f"clear). One is made automatically each day; the newest {self.ctx.settings.backup_keep} "
-                          f"daily ones are kept, and manual ones until you delete them. Kept in "
-                          f"{paths.backups_dir()} ({len(found)} there).{latest}")
+        latest = (
+            f" Newest: {found[0].created_at:%Y-%m-%d %H:%M} UTC ({found[0].reason})." if found else " No backups yet."
+        )
+        self.info.setText(
+            f"A backup holds the database, the audit checkpoints and the signing key (never in the "
+            f"clear). One is made automatically each day; the newest {self.ctx.settings.backup_keep} "
+            f"daily ones are kept, and manual ones until you delete them. Kept in "
+            f"{paths.backups_dir()} ({len(found)} there).{latest}"
+        )
 
     def back_up(self) -> None:
         from credtrack.services import backups
@@ -67,14 +72,15 @@ class BackupPanel(QGroupBox):
         passphrase, without_key = None, False
         if backups.key_needs_passphrase(path):
             passphrase = messages.ask_text(
-                self, "Backup passphrase",
+                self,
+                "Backup passphrase",
                 "The signing key on this workstation has no passphrase, and a backup never holds it in the clear. "
                 f"Type a passphrase (at least {backups.MIN_PASSPHRASE} characters) to store it encrypted; keep the "
                 "passphrase apart from the backup. Cancel to choose whether to back up without the key.",
-                secret=True)
+                secret=True,
+            )
             if passphrase is None:
-                if not messages.confirm(self, "Back up without the key?",
-                                        "Make this backup without the signing key?"):
+                if not messages.confirm(self, "Back up without the key?", "Make this backup without the signing key?"):
                     return
                 without_key = True
 
@@ -82,8 +88,11 @@ class BackupPanel(QGroupBox):
             self.reload()
             messages.show_info(self, "Backup made", f"Backup written to {info.path}.\nSigning key: {info.key}.")
 
-        ctx.mutate(lambda: backups.create_backup(ctx.db, ctx.actor, passphrase=passphrase, without_key=without_key),
-                   done, parent=self)
+        ctx.mutate(
+            lambda: backups.create_backup(ctx.db, ctx.actor, passphrase=passphrase, without_key=without_key),
+            done,
+            parent=self,
+        )
 
     def choose_restore(self) -> None:
         from credtrack import paths
@@ -105,9 +114,12 @@ class BackupPanel(QGroupBox):
 
         def done(report: Any) -> None:
             previous = f"\n\nThe database it replaced was backed up first: {report.previous}" if report.previous else ""
-            messages.show_info(self, "Backup restored",
-                               f"{report.restored_from.name} was restored (schema {report.schema_revision}). "
-                               f"Signing key: {report.key}.{previous}\n\nSign in again to continue.")
+            messages.show_info(
+                self,
+                "Backup restored",
+                f"{report.restored_from.name} was restored (schema {report.schema_revision}). "
+                f"Signing key: {report.key}.{previous}\n\nSign in again to continue.",
+            )
             window = self.window()
             signal = getattr(window, "sign_out_requested", None)
             if signal is not None:

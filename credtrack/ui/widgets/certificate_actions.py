@@ -53,8 +53,12 @@ class CertificateActions:
         return [self.open_button, self.print_button, self.save_button, self.badge_button]
 
     def _copies(self) -> dict[str, QPushButton]:
-        return {"open": self.open_button, "print": self.print_button, "save": self.save_button,
-                "badge": self.badge_button}
+        return {
+            "open": self.open_button,
+            "print": self.print_button,
+            "save": self.save_button,
+            "badge": self.badge_button,
+        }
 
     def update(self, row: Any) -> None:
         has = row is not None
@@ -64,16 +68,22 @@ class CertificateActions:
             enabled = has
             if withdrawn and key == "badge":
                 enabled = False
-                tip = (f"{row.code} is {row.status}: it is not exported as an Open Badge, because a signed badge "
-                       "carries no status and would pass for one in force.")
+                tip = (
+                    f"{row.code} is {row.status}: it is not exported as an Open Badge, because a signed badge "
+                    "carries no status and would pass for one in force."
+                )
             elif withdrawn and not self.revoked_copies_allowed:
                 enabled = False
-                tip = (f"{row.code} is {row.status}. This institution does not print revoked or superseded "
-                       "certificates, not even as a marked copy (Settings › Institution).")
+                tip = (
+                    f"{row.code} is {row.status}. This institution does not print revoked or superseded "
+                    "certificates, not even as a marked copy (Settings › Institution)."
+                )
             elif withdrawn:
                 label = MARKED[key]
-                tip = (f"{row.code} is {row.status}: it prints only as a copy marked {withdrawn} across the page, "
-                       "with the date and the reason, and its QR code covered.")
+                tip = (
+                    f"{row.code} is {row.status}: it prints only as a copy marked {withdrawn} across the page, "
+                    "with the date and the reason, and its QR code covered."
+                )
             button.setText(label)
             button.setToolTip(tip)
             button.setEnabled(enabled)
@@ -87,8 +97,9 @@ class CertificateActions:
         key = keys.active_key(self.ctx.uow())
         if key is None or not key.encrypted:
             return None
-        answer = messages.ask_text(self.parent, "Signing key passphrase",
-                                   "The signing key is protected. Enter its passphrase:", secret=True)
+        answer = messages.ask_text(
+            self.parent, "Signing key passphrase", "The signing key is protected. Enter its passphrase:", secret=True
+        )
         return False if answer is None else answer
 
     # -- one certificate -------------------------------------------------------
@@ -146,8 +157,9 @@ class CertificateActions:
         row, ctx = self.selected(), self.ctx
         if row is None:
             return
-        target = messages.save_file_name(self.parent, "Export Open Badge", f"{row.code}.json",
-                                         "Open Badge credential (*.json)")
+        target = messages.save_file_name(
+            self.parent, "Export Open Badge", f"{row.code}.json", "Open Badge credential (*.json)"
+        )
         if not target:
             return
         passphrase = self.passphrase()
@@ -158,27 +170,35 @@ class CertificateActions:
             from credtrack.services import certificate_copies
             from credtrack.services.changes import Result
 
-            exported = certificate_copies.export_openbadge(ctx.uow(), ctx.actor, row.code,
-                                                           passphrase=passphrase or None)
+            exported = certificate_copies.export_openbadge(
+                ctx.uow(), ctx.actor, row.code, passphrase=passphrase or None
+            )
             token, badge = exported.value
             json_path = Path(target)
             json_path.write_text(json.dumps(badge, indent=2, ensure_ascii=False), encoding="utf-8")
             json_path.with_suffix(".jwt").write_text(token, encoding="ascii")
             return Result(json_path, exported.changes)
 
-        ctx.mutate(work, lambda path: messages.show_info(
-            self.parent, "Open Badge exported",
-            f"Saved {path.name} (the credential) and {path.with_suffix('.jwt').name} (signed VC-JWT)."),
-            parent=self.parent)
+        ctx.mutate(
+            work,
+            lambda path: messages.show_info(
+                self.parent,
+                "Open Badge exported",
+                f"Saved {path.name} (the credential) and {path.with_suffix('.jwt').name} (signed VC-JWT).",
+            ),
+            parent=self.parent,
+        )
 
     def renew(self) -> None:
         from credtrack.ui.pages.certificates import output_folder
 
         row, ctx = self.selected(), self.ctx
         if row is None or not messages.confirm(
-                self.parent, "Renew certificate",
-                f"Issue a new certificate to {row.holder_name} that replaces {row.code}? "
-                "Eligibility is checked again; the old one is marked superseded."):
+            self.parent,
+            "Renew certificate",
+            f"Issue a new certificate to {row.holder_name} that replaces {row.code}? "
+            "Eligibility is checked again; the old one is marked superseded.",
+        ):
             return
         passphrase = self.passphrase()
         if passphrase is False:
@@ -187,18 +207,25 @@ class CertificateActions:
         def work() -> Any:
             from credtrack.services import certificates
 
-            return certificates.renew_certificate(ctx.uow(), ctx.actor, row.code, out_dir=output_folder(),
-                                                  passphrase=passphrase or None)
+            return certificates.renew_certificate(
+                ctx.uow(), ctx.actor, row.code, out_dir=output_folder(), passphrase=passphrase or None
+            )
 
-        ctx.mutate(work, lambda new: messages.show_info(self.parent, "Renewed",
-                                                        f"{new.code} replaces {row.code}."), parent=self.parent)
+        ctx.mutate(
+            work,
+            lambda new: messages.show_info(self.parent, "Renewed", f"{new.code} replaces {row.code}."),
+            parent=self.parent,
+        )
 
     def revoke(self) -> None:
         row, ctx = self.selected(), self.ctx
         if row is None:
             return
-        reason = messages.ask_text(self.parent, "Revoke certificate",
-                                   f"Why is {row.code} ({row.holder_name}) being revoked? Verifiers will see this.")
+        reason = messages.ask_text(
+            self.parent,
+            "Revoke certificate",
+            f"Why is {row.code} ({row.holder_name}) being revoked? Verifiers will see this.",
+        )
         if not reason:
             return
 
@@ -212,8 +239,9 @@ class CertificateActions:
     # -- revocation lists -----------------------------------------------------
     def export_revocations(self) -> None:
         ctx = self.ctx
-        target = messages.save_file_name(self.parent, "Export revocation list", "revocations.ctrl",
-                                         "Signed revocation list (*.ctrl);;All files (*)")
+        target = messages.save_file_name(
+            self.parent, "Export revocation list", "revocations.ctrl", "Signed revocation list (*.ctrl);;All files (*)"
+        )
         if not target:
             return
         passphrase = self.passphrase()
@@ -227,13 +255,17 @@ class CertificateActions:
             Path(target).write_text(text, encoding="utf-8")
             return target
 
-        ctx.run(work, lambda path: messages.show_info(self.parent, "Exported", f"Revocation list saved to {path}."),
-                parent=self.parent)
+        ctx.run(
+            work,
+            lambda path: messages.show_info(self.parent, "Exported", f"Revocation list saved to {path}."),
+            parent=self.parent,
+        )
 
     def import_revocations(self) -> None:
         ctx = self.ctx
-        source = messages.open_file_name(self.parent, "Import revocation list",
-                                         "Signed revocation list (*.ctrl);;All files (*)")
+        source = messages.open_file_name(
+            self.parent, "Import revocation list", "Signed revocation list (*.ctrl);;All files (*)"
+        )
         if not source:
             return
 
@@ -244,39 +276,57 @@ class CertificateActions:
         try:
             text = Path(source).read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            messages.show_error(self.parent, "Import revocation list", f"{source} is not a revocation list: it is "
-                                "not text. Choose the .ctrl file the issuer exported.")
+            messages.show_error(
+                self.parent,
+                "Import revocation list",
+                f"{source} is not a revocation list: it is not text. Choose the .ctrl file the issuer exported.",
+            )
             return
         except OSError as exc:
-            messages.show_error(self.parent, "Import revocation list",
-                                f"{source} cannot be read ({exc.strerror or exc}).")
+            messages.show_error(
+                self.parent, "Import revocation list", f"{source} cannot be read ({exc.strerror or exc})."
+            )
             return
         extra: list[dict] = []
         if not revocations.signer_is_trusted(ctx.uow(), text):
             # A list from another workstation's issuer is checked against that issuer's public keys.
             jwks = messages.open_file_name(
-                self.parent, "Choose the issuer's public key file (JWKS) that signed this list",
-                "Public keys (*.json *.jwks);;All files (*)")
+                self.parent,
+                "Choose the issuer's public key file (JWKS) that signed this list",
+                "Public keys (*.json *.jwks);;All files (*)",
+            )
             if not jwks:
-                messages.show_info(self.parent, "Nothing imported", (
-                    "This revocation list was signed by an issuer whose public key this database does not know. "
-                    "Ask that issuer for its public key file (Settings › Export public key, or "
-                    "`credtrack-cli keys export-jwks`) and choose it when you import the list."))
+                messages.show_info(
+                    self.parent,
+                    "Nothing imported",
+                    (
+                        "This revocation list was signed by an issuer whose public key this database does not know. "
+                        "Ask that issuer for its public key file (Settings › Export public key, or "
+                        "`credtrack-cli keys export-jwks`) and choose it when you import the list."
+                    ),
+                )
                 return
             try:
                 extra = [json.loads(Path(jwks).read_text(encoding="utf-8"))]
                 Trust.from_jwks(extra[0])
             except UnicodeDecodeError:
-                messages.show_error(self.parent, "Import revocation list",
-                                    f"{jwks} is not a public key file (JWKS): it is not UTF-8 text.")
+                messages.show_error(
+                    self.parent,
+                    "Import revocation list",
+                    f"{jwks} is not a public key file (JWKS): it is not UTF-8 text.",
+                )
                 return
             except ValueError as exc:
-                messages.show_error(self.parent, "Import revocation list",
-                                    f"{jwks} is not a public key file (JWKS): it is not JSON ({exc}).")
+                messages.show_error(
+                    self.parent,
+                    "Import revocation list",
+                    f"{jwks} is not a public key file (JWKS): it is not JSON ({exc}).",
+                )
                 return
             except OSError as exc:
-                messages.show_error(self.parent, "Import revocation list",
-                                    f"{jwks} cannot be read ({exc.strerror or exc}).")
+                messages.show_error(
+                    self.parent, "Import revocation list", f"{jwks} cannot be read ({exc.strerror or exc})."
+                )
                 return
             except SigningKeyError as exc:
                 messages.show_error(self.parent, "Import revocation list", f"{jwks}: {exc}")
@@ -285,7 +335,12 @@ class CertificateActions:
         def work() -> Any:
             return revocations.import_revocation_list(ctx.uow(), ctx.actor, text, extra_jwks=extra)
 
-        ctx.mutate(work, lambda s: messages.show_info(
-            self.parent, "Revocation list imported",
-            f"{s.issuer_name or 'Issuer'}: {s.total} revocations as of {s.as_of:%Y-%m-%d %H:%M}, {s.new} new."),
-            parent=self.parent)
+        ctx.mutate(
+            work,
+            lambda s: messages.show_info(
+                self.parent,
+                "Revocation list imported",
+                f"{s.issuer_name or 'Issuer'}: {s.total} revocations as of {s.as_of:%Y-%m-%d %H:%M}, {s.new} new.",
+            ),
+            parent=self.parent,
+        )

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
 
 QUIET_ZONE = 4  # modules of white around the symbol, as the QR standard asks
-WRAPPED = ("credential", "status", "competencies", "issued_by", "issuer")  # the rest are short and read best on one line
+WRAPPED = (
+    "credential",
+    "status",
+    "competencies",
+    "issued_by",
+    "issuer",
+)  # the rest are short and read best on one line
 STATUS_TONES = {"valid": style.GOOD, "expired": style.WARN, "revoked": style.BAD, "superseded": style.MUTED}
 
 
@@ -47,8 +53,15 @@ def qr_image(matrix: Any, module_pixels: int = 3) -> QImage:
     painter = QPainter(image)
     black = QColor(0, 0, 0)
     for row, col, length in matrix.runs:
-        painter.fillRect(QRect((col + QUIET_ZONE) * module_pixels, (row + QUIET_ZONE) * module_pixels,
-                               length * module_pixels, module_pixels), black)
+        painter.fillRect(
+            QRect(
+                (col + QUIET_ZONE) * module_pixels,
+                (row + QUIET_ZONE) * module_pixels,
+                length * module_pixels,
+                module_pixels,
+            ),
+            black,
+        )
     painter.end()
     return image
 
@@ -66,9 +79,17 @@ def status_text(detail: Any) -> str:
 
 
 class CertificateDetailPane(QWidget):
-    FIELDS = (("credential", "Credential"), ("code", "Code"), ("status", "Status"), ("issued", "Issued"),
-              ("expires", "Expires"), ("competencies", "Certifies"), ("issued_by", "Issued by"),
-              ("issuer", "Issuer"), ("fingerprint", "Key fingerprint"))
+    FIELDS = (
+        ("credential", "Credential"),
+        ("code", "Code"),
+        ("status", "Status"),
+        ("issued", "Issued"),
+        ("expires", "Expires"),
+        ("competencies", "Certifies"),
+        ("issued_by", "Issued by"),
+        ("issuer", "Issuer"),
+        ("fingerprint", "Key fingerprint"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,7 +121,9 @@ class CertificateDetailPane(QWidget):
         self.qr.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.qr_note = style.subtitle("")
         self.qr_note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.empty = style.subtitle("Select a certificate to see its holder, status, what it certifies and its QR code.")
+        self.empty = style.subtitle(
+            "Select a certificate to see its holder, status, what it certifies and its QR code."
+        )
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -138,8 +161,11 @@ class CertificateDetailPane(QWidget):
         f = self.fields
         f["credential"].setText(row.credential_title)
         f["code"].setText(row.code)
-        f["status"].setText(status_text(d) + (f"\nRenews {d.supersedes}" if d.supersedes else "")
-                            + (f"\n{d.voided_evidence}" if d.voided_evidence else ""))
+        f["status"].setText(
+            status_text(d)
+            + (f"\nRenews {d.supersedes}" if d.supersedes else "")
+            + (f"\n{d.voided_evidence}" if d.voided_evidence else "")
+        )
         style.colour(f["status"], style.WARN if d.voided_evidence else STATUS_TONES.get(row.display_status))
         f["issued"].setText(f"{row.issued_on:%d %b %Y}")
         f["expires"].setText(f"{row.expires_on:%d %b %Y}" if row.expires_on else "Does not expire")

@@ -30,8 +30,9 @@ class BarChart(QChartView):
     drawn, bottom to top, so tests and screen readers' users can read the figures.
     """
 
-    def __init__(self, title: str, colour: str = PALETTE[0], *, percent: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, colour: str = PALETTE[0], *, percent: bool = False, parent: QWidget | None = None
+    ) -> None:
         self._chart = QChart()
         super().__init__(self._chart, parent)
         self._title = title
@@ -80,8 +81,14 @@ class BarChart(QChartView):
         items = list(items)[:12]
         self.set_series([name for name, _ in items], [(self._title, [float(v) for _, v in items])])
 
-    def set_series(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *,
-                   title: str | None = None, percent: bool | None = None) -> None:
+    def set_series(
+        self,
+        categories: Sequence[str],
+        series: Sequence[tuple[str, Sequence[float | None]]],
+        *,
+        title: str | None = None,
+        percent: bool | None = None,
+    ) -> None:
         """Bars for each category (top to bottom as given), one per series.
 
         A value of None is a bar that does not apply (a credential a cohort was not assigned):

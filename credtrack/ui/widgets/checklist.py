@@ -10,12 +10,20 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from credtrack.ui.style import BAD, GOOD, INFO, MUTED, WARN
 
 STATUS_TONE = {
-    "earned": GOOD, "eligible": INFO, "in_progress": WARN, "not_started": MUTED,
-    "expiring_soon": WARN, "expired": BAD,
+    "earned": GOOD,
+    "eligible": INFO,
+    "in_progress": WARN,
+    "not_started": MUTED,
+    "expiring_soon": WARN,
+    "expired": BAD,
 }
 STATUS_WORDS = {
-    "earned": "Earned", "eligible": "Eligible — ready to issue", "in_progress": "In progress",
-    "not_started": "Not started", "expiring_soon": "Expiring soon", "expired": "Expired",
+    "earned": "Earned",
+    "eligible": "Eligible — ready to issue",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+    "expiring_soon": "Expiring soon",
+    "expired": "Expired",
 }
 MARK = {"met": "✔", "missing": "○", "expired": "✖", "below_level": "◐"}
 MARK_TONE = {"met": GOOD, "missing": MUTED, "expired": BAD, "below_level": WARN}
@@ -69,10 +77,12 @@ class ProgressChecklist(QTreeWidget):
             if progress.min_assessor_professions:
                 have = len(progress.assessor_professions)
                 ok = have >= progress.min_assessor_professions
-                child = QTreeWidgetItem([
-                    f"{'✔' if ok else '○'}  Assessors from {progress.min_assessor_professions} professions",
-                    f"{have}: {', '.join(progress.assessor_professions) or 'none yet'}",
-                ])
+                child = QTreeWidgetItem(
+                    [
+                        f"{'✔' if ok else '○'}  Assessors from {progress.min_assessor_professions} professions",
+                        f"{have}: {', '.join(progress.assessor_professions) or 'none yet'}",
+                    ]
+                )
                 child.setForeground(0, QBrush(QColor(GOOD if ok else MUTED)))
                 top.addChild(child)
             self.addTopLevelItem(top)

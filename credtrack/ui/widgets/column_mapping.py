@@ -60,8 +60,9 @@ class ColumnMapping(QWidget):
     def clear(self) -> None:
         self.set_columns((), [], [], {})
 
-    def set_columns(self, fields: tuple[Any, ...], headers: list[str], sample: list[list[Any]],
-                    mapping: dict[str, str]) -> None:
+    def set_columns(
+        self, fields: tuple[Any, ...], headers: list[str], sample: list[list[Any]], mapping: dict[str, str]
+    ) -> None:
         """Show ``headers`` with their first values; pre-select ``mapping`` (field name -> header)."""
         while self._grid.count():
             item = self._grid.takeAt(0)
@@ -111,8 +112,11 @@ class ColumnMapping(QWidget):
 
     def mapping(self) -> dict[str, str]:
         """Every field of the kind: the header chosen for it, or "" when it is deliberately not imported."""
-        chosen = {combo.currentData(): header for combo, header in zip(self.combos, self.headers, strict=True)
-                  if combo.currentData() is not None}
+        chosen = {
+            combo.currentData(): header
+            for combo, header in zip(self.combos, self.headers, strict=True)
+            if combo.currentData() is not None
+        }
         return {spec.name: chosen.get(spec.name, "") for spec in self.fields}
 
     def choose(self, header: str, field: str | None) -> None:

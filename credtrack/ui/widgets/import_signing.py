@@ -12,11 +12,15 @@ class SignoffImportSigning(QWidget):
 
     def __init__(self, attestation: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.historical = QCheckBox("Import sign-offs whose assessor is not on record as historical, unverified "
-                                    "(not counted until an educator confirms each)")
+        self.historical = QCheckBox(
+            "Import sign-offs whose assessor is not on record as historical, unverified "
+            "(not counted until an educator confirms each)"
+        )
         self.historical.setAccessibleName("Import unknown assessors as historical, unverified")
-        self.historical.setToolTip("Otherwise such rows are refused: a sign-off counts only when its assessor is a "
-                                   "person on record with a profession.")
+        self.historical.setToolTip(
+            "Otherwise such rows are refused: a sign-off counts only when its assessor is a "
+            "person on record with a profession."
+        )
         self.attest = QCheckBox()
         self.attest.setAccessibleName("Attestation for the imported sign-offs")
         self.attest_text = QLabel(attestation)

@@ -56,9 +56,11 @@ class InstitutionForm(QGroupBox):
             if editable:  # a read-only empty field says nothing was entered, not what to enter
                 field.setPlaceholderText(EXAMPLES.get(key, ""))
             if key == "verifier_address":
-                field.setToolTip("When set, new certificates' QR codes open this address with the code after '#', "
-                                 "so a phone camera opens the verifier page (Verify › Export offline verifier page) "
-                                 "and checks the certificate on the phone. Certificates already issued keep their QR.")
+                field.setToolTip(
+                    "When set, new certificates' QR codes open this address with the code after '#', "
+                    "so a phone camera opens the verifier page (Verify › Export offline verifier page) "
+                    "and checks the certificate on the phone. Certificates already issued keep their QR."
+                )
             self.fields[key] = field
             self.tab_stops.append(field)
             if browse and editable:
@@ -74,8 +76,10 @@ class InstitutionForm(QGroupBox):
                 form.addRow(label, field)
         self.revoked_copies = QComboBox()
         self.revoked_copies.setAccessibleName("Revoked and superseded certificates")
-        self.revoked_copies.setToolTip("What Open PDF, Print and Save PDF as make of a certificate that was revoked "
-                                       "or replaced. Its Open Badge is never exported. Every copy is audited.")
+        self.revoked_copies.setToolTip(
+            "What Open PDF, Print and Save PDF as make of a certificate that was revoked "
+            "or replaced. Its Open Badge is never exported. Every copy is audited."
+        )
         for value, text in REVOKED_COPIES.items():
             self.revoked_copies.addItem(text, value)
         self.revoked_copies.setEnabled(editable)

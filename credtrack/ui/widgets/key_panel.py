@@ -50,19 +50,23 @@ class KeyPanel(QGroupBox):
             self.state.setText("An administrator makes one during set-up; certificates cannot be issued without it.")
             return
         self.fingerprint.setText(active.fingerprint)
-        facts = [f"made {active.created_at:%d %b %Y}",
-                 "protected by a passphrase" if active.encrypted else "no passphrase",
-                 "private key on this computer" if active.private_key_here else
-                 "private key NOT on this computer: to issue here, an administrator installs it "
-                 "(credtrack-cli keys export-private, then keys install; see the README)"]
+        facts = [
+            f"made {active.created_at:%d %b %Y}",
+            "protected by a passphrase" if active.encrypted else "no passphrase",
+            "private key on this computer"
+            if active.private_key_here
+            else "private key NOT on this computer: to issue here, an administrator installs it "
+            "(credtrack-cli keys export-private, then keys install; see the README)",
+        ]
         retired = len(keys) - 1
         if retired:
             facts.append(f"{retired} retired key(s) kept so older certificates still verify")
         self.state.setText("; ".join(facts) + ".")
 
     def export_jwks(self) -> None:
-        target = messages.save_file_name(self, "Export public key", "credtrack-issuer.jwks.json",
-                                         "JSON Web Key Set (*.json)")
+        target = messages.save_file_name(
+            self, "Export public key", "credtrack-issuer.jwks.json", "JSON Web Key Set (*.json)"
+        )
         if not target:
             return
         ctx = self.ctx
@@ -73,5 +77,4 @@ class KeyPanel(QGroupBox):
             Path(target).write_text(json.dumps(keys.export_jwks(ctx.uow()), indent=2), encoding="utf-8")
             return target
 
-        ctx.run(work, lambda path: messages.show_info(self, "Exported", f"Public key saved to {path}."),
-                parent=self)
+        ctx.run(work, lambda path: messages.show_info(self, "Exported", f"Public key saved to {path}."), parent=self)

@@ -86,6 +86,7 @@ class LearnerPicker(QWidget):
             self.chosen_label.setText("No learner chosen yet.")
         else:
             self.chosen_label.setText(
-                f"{self._chosen_prefix}: <b>{person.full_name}</b> · {person.external_id} · {person.profession_name or ''}"
+                f"{self._chosen_prefix}: <b>{person.full_name}</b> · {person.external_id} · "
+                f"{person.profession_name or ''}"
             )
         self.changed.emit()

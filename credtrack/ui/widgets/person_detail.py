@@ -92,19 +92,23 @@ class PersonDetailPane(QWidget):
         self.assessments_view = make_table(TableProxy(self.assessments, self), "Sign-offs")
         self.certificates_view = make_table(TableProxy(self.certificates, self), "Certificates of this person")
         self.verify_completion_button = QPushButton("Verify…")
-        self.verify_completion_button.setToolTip("Verify a completion awaiting verification; you sign with your "
-                                                 "password.")
+        self.verify_completion_button.setToolTip(
+            "Verify a completion awaiting verification; you sign with your password."
+        )
         self.void_completion_button = QPushButton("Void…")
         self.void_completion_button.setToolTip("Void a wrong completion with a reason; it stays in history.")
         self.confirm_assessment_button = QPushButton("Confirm…")
-        self.confirm_assessment_button.setToolTip("Confirm a historical, unverified sign-off so the credential "
-                                                  "rules count it; you sign with your password.")
+        self.confirm_assessment_button.setToolTip(
+            "Confirm a historical, unverified sign-off so the credential rules count it; you sign with your password."
+        )
         self.void_assessment_button = QPushButton("Void…")
         self.void_assessment_button.setToolTip("Void a wrong sign-off with a reason; it stays in history.")
-        for button, name in ((self.verify_completion_button, "Verify the selected completion"),
-                             (self.void_completion_button, "Void the selected completion"),
-                             (self.confirm_assessment_button, "Confirm the selected sign-off"),
-                             (self.void_assessment_button, "Void the selected sign-off")):
+        for button, name in (
+            (self.verify_completion_button, "Verify the selected completion"),
+            (self.void_completion_button, "Void the selected completion"),
+            (self.confirm_assessment_button, "Confirm the selected sign-off"),
+            (self.void_assessment_button, "Void the selected sign-off"),
+        ):
             button.setAccessibleName(name)
         self.verify_completion_button.clicked.connect(lambda: self._request(self.verify_requested, "completion"))
         self.void_completion_button.clicked.connect(lambda: self._request(self.void_requested, "completion"))
@@ -112,12 +116,14 @@ class PersonDetailPane(QWidget):
         self.void_assessment_button.clicked.connect(lambda: self._request(self.void_requested, "assessment"))
         self.completions_view.selectionModel().selectionChanged.connect(self._update_record_buttons)
         self.assessments_view.selectionModel().selectionChanged.connect(self._update_record_buttons)
-        self.tabs.addTab(_with_bar(self.completions_view,
-                                   _record_bar(self.verify_completion_button, self.void_completion_button)),
-                         "Completions")
-        self.tabs.addTab(_with_bar(self.assessments_view,
-                                   _record_bar(self.confirm_assessment_button, self.void_assessment_button)),
-                         "Sign-offs")
+        self.tabs.addTab(
+            _with_bar(self.completions_view, _record_bar(self.verify_completion_button, self.void_completion_button)),
+            "Completions",
+        )
+        self.tabs.addTab(
+            _with_bar(self.assessments_view, _record_bar(self.confirm_assessment_button, self.void_assessment_button)),
+            "Sign-offs",
+        )
         self.tabs.addTab(self.certificates_view, "Certificates")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
@@ -158,10 +164,12 @@ class PersonDetailPane(QWidget):
         completion, assessment = self.selected_record("completion"), self.selected_record("assessment")
         self.void_completion_button.setEnabled(completion is not None and not completion.voided)
         self.verify_completion_button.setEnabled(
-            completion is not None and not completion.voided and completion.verification == "pending")
+            completion is not None and not completion.voided and completion.verification == "pending"
+        )
         self.void_assessment_button.setEnabled(assessment is not None and not assessment.voided)
         self.confirm_assessment_button.setEnabled(
-            assessment is not None and not assessment.voided and assessment.verification == "pending")
+            assessment is not None and not assessment.voided and assessment.verification == "pending"
+        )
 
     def show_detail(self, detail: PersonDetail | None) -> None:
         self.detail = detail
@@ -196,8 +204,10 @@ class PersonDetailPane(QWidget):
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
             self.evidence_banner.show_message(
-                "warn", f"Evidence behind {'certificates' if many else 'a certificate'} of this person was voided",
-                "\n".join(v.describe() for v in detail.voided_evidence))
+                "warn",
+                f"Evidence behind {'certificates' if many else 'a certificate'} of this person was voided",
+                "\n".join(v.describe() for v in detail.voided_evidence),
+            )
         else:
             self.evidence_banner.clear()
         self.tabs.setTabText(1, f"Completions ({len(detail.completions)})")

@@ -47,7 +47,9 @@ class PickList(QWidget):
                 item = QTreeWidgetItem([text])
                 item.setData(0, CODE_ROLE, code)
                 item.setToolTip(0, tooltip)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+                )
                 item.setCheckState(0, Qt.CheckState.Checked if code in checked else Qt.CheckState.Unchecked)
                 if isinstance(parent, QTreeWidget):
                     parent.addTopLevelItem(item)

@@ -81,10 +81,8 @@ class ReportOptionsBar(QWidget):
 
     def fill(self, cohorts: list[Any], credentials: list[Any], frameworks: list[Any]) -> None:
         _refill(self.cohort, [("All cohorts", None), *((f"{c.name} ({c.code})", c.code) for c in cohorts)])
-        _refill(self.credential, [("All credentials", None), *((f"{c.title} ({c.code})", c.code)
-                                                                for c in credentials)])
-        _refill(self.onboarding, [("Any credential", None), *((f"{c.title} ({c.code})", c.code)
-                                                              for c in credentials)])
+        _refill(self.credential, [("All credentials", None), *((f"{c.title} ({c.code})", c.code) for c in credentials)])
+        _refill(self.onboarding, [("Any credential", None), *((f"{c.title} ({c.code})", c.code) for c in credentials)])
         from credtrack.reports.coverage import DEFAULT_FRAMEWORK
 
         items = [(f"{f.name} ({f.code})", f.code) for f in frameworks] or [(DEFAULT_FRAMEWORK, DEFAULT_FRAMEWORK)]

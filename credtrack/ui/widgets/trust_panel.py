@@ -28,8 +28,11 @@ if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
 
 COLUMNS = ("Institution", "Key fingerprint", "Status", "Revocations known")
-STATUS_WORDS = {"trusted": "trusted", "retired": "retired (older certificates still verify)",
-                "distrusted": "distrusted (its certificates do not verify)"}
+STATUS_WORDS = {
+    "trusted": "trusted",
+    "retired": "retired (older certificates still verify)",
+    "distrusted": "distrusted (its certificates do not verify)",
+}
 CONFIRM = "Compare these fingerprints with the institution, by phone or letter, before relying on them."
 
 
@@ -39,8 +42,9 @@ class TrustPanel(QGroupBox):
         self.ctx = ctx
         self.issuers: list[Any] = []
         self.rows: list[tuple[str, str]] = []  # (institution, kid) of each table row
-        self.empty = QLabel("No other institution is trusted yet: only certificates signed with our own keys "
-                            "verify here.")
+        self.empty = QLabel(
+            "No other institution is trusted yet: only certificates signed with our own keys verify here."
+        )
         self.empty.setWordWrap(True)
         style.set_role(self.empty, "subtitle")
         self.table = QTableWidget(0, len(COLUMNS))
@@ -67,11 +71,18 @@ class TrustPanel(QGroupBox):
         self.trust_button = QPushButton("Trust key again")
         self.trust_button.clicked.connect(lambda: self.set_status("trusted"))
         self.export_button = QPushButton("Export our trust bundle…")
-        self.export_button.setToolTip("Our public keys and revocations as of now, signed, for institutions that "
-                                      "trust us.")
+        self.export_button.setToolTip(
+            "Our public keys and revocations as of now, signed, for institutions that trust us."
+        )
         self.export_button.clicked.connect(self.export_bundle)
-        self.admin_buttons = (self.import_keys_button, self.import_bundle_button, self.retire_button,
-                              self.distrust_button, self.trust_button, self.export_button)
+        self.admin_buttons = (
+            self.import_keys_button,
+            self.import_bundle_button,
+            self.retire_button,
+            self.distrust_button,
+            self.trust_button,
+            self.export_button,
+        )
         buttons = QHBoxLayout()
         for button in self.admin_buttons:
             button.setVisible(ctx.can("trust.manage"))
@@ -100,8 +111,9 @@ class TrustPanel(QGroupBox):
         fixed = style.monospace(QLabel()).font()
         row = 0
         for info in issuers:
-            listed = (f"as of {info.revocation_list_as_of:%Y-%m-%d %H:%M}" if info.revocation_list_as_of
-                      else "none imported")
+            listed = (
+                f"as of {info.revocation_list_as_of:%Y-%m-%d %H:%M}" if info.revocation_list_as_of else "none imported"
+            )
             for _kid, fingerprint, status in info.keys:
                 for column, text in enumerate((info.name, fingerprint, STATUS_WORDS.get(status, status), listed)):
                     item = QTableWidgetItem(text)
@@ -170,8 +182,11 @@ class TrustPanel(QGroupBox):
         if kid is None:
             return
         if status == "distrusted" and not messages.confirm(
-                self, "Distrust key", "Certificates signed with this key will no longer verify here, nor on the "
-                "verifier page exported from now on. Distrust it?"):
+            self,
+            "Distrust key",
+            "Certificates signed with this key will no longer verify here, nor on the "
+            "verifier page exported from now on. Distrust it?",
+        ):
             return
         ctx = self.ctx
 
@@ -185,8 +200,9 @@ class TrustPanel(QGroupBox):
     def export_bundle(self) -> None:
         from credtrack.ui.widgets.certificate_actions import CertificateActions
 
-        target = messages.save_file_name(self, "Export our trust bundle", "our-trust.bundle",
-                                         "Trust bundle (*.bundle);;All files (*)")
+        target = messages.save_file_name(
+            self, "Export our trust bundle", "our-trust.bundle", "Trust bundle (*.bundle);;All files (*)"
+        )
         if not target:
             return
         passphrase = CertificateActions(self.ctx, self, lambda: None).passphrase()
@@ -201,7 +217,13 @@ class TrustPanel(QGroupBox):
             Path(target).write_text(result.value + "\n", encoding="utf-8")
             return result
 
-        ctx.mutate(work, lambda _text: messages.show_info(
-            self, "Trust bundle exported",
-            f"Saved to {target}. Send it to the institutions that trust us, and tell them our key fingerprint "
-            "(Settings › Signing key) by phone or letter."), parent=self)
+        ctx.mutate(
+            work,
+            lambda _text: messages.show_info(
+                self,
+                "Trust bundle exported",
+                f"Saved to {target}. Send it to the institutions that trust us, and tell them our key fingerprint "
+                "(Settings › Signing key) by phone or letter.",
+            ),
+            parent=self,
+        )

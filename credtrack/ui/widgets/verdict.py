@@ -17,7 +17,10 @@ VERDICTS = {
     "unknown_issuer": ("bad", "✖  UNKNOWN ISSUER — not signed by a key this workstation trusts"),
     "altered_or_forged": ("bad", "✖  ALTERED OR FORGED — do not accept this certificate"),
     "unreadable": ("info", "?  UNREADABLE — no certificate could be read from this input"),
-    "internal_error": ("warn", "⚠  NOT CHECKED — credtrack failed while checking; this says nothing about the certificate"),
+    "internal_error": (
+        "warn",
+        "⚠  NOT CHECKED — credtrack failed while checking; this says nothing about the certificate",
+    ),
 }
 
 
@@ -34,9 +37,17 @@ class VerdictView(QWidget):
         self.details = QGroupBox("What the issuer signed")
         form = QFormLayout(self.details)
         self.fields: dict[str, QLabel] = {}
-        for key, label in (("holder", "Holder"), ("credential", "Credential"), ("code", "Certificate code"),
-                           ("issued", "Issued"), ("expires", "Expires"), ("competencies", "Competencies"),
-                           ("basis", "Basis"), ("issuer", "Issuer"), ("status", "Status")):
+        for key, label in (
+            ("holder", "Holder"),
+            ("credential", "Credential"),
+            ("code", "Certificate code"),
+            ("issued", "Issued"),
+            ("expires", "Expires"),
+            ("competencies", "Competencies"),
+            ("basis", "Basis"),
+            ("issuer", "Issuer"),
+            ("status", "Status"),
+        ):
             value = QLabel()
             value.setWordWrap(True)
             value.setAccessibleName(label)
@@ -75,8 +86,11 @@ class VerdictView(QWidget):
             "issued": claims.issued_on.isoformat(),
             "expires": _date(claims.expires_on),
             "competencies": ", ".join(claims.competencies) or "—",
-            "basis": ("Issued by exception — not every requirement was met" if getattr(result, "by_exception", False)
-                      else "Earned: every requirement met"),
+            "basis": (
+                "Issued by exception — not every requirement was met"
+                if getattr(result, "by_exception", False)
+                else "Earned: every requirement met"
+            ),
             "issuer": f"{issuer}  (key {result.kid[:16]}…)" if result.kid else issuer,
             "status": status or "—",
         }

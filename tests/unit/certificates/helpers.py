@@ -21,12 +21,22 @@ def signing_key() -> keys.SigningKey:
     return keys.SigningKey.of(keys.generate())
 
 
-def claims(name: str = "Zoë O'Brien-Łukasiewicz", title: str = "Interprofessional Team Communication",
-           issued: dt.date = dt.date(2025, 3, 1), expires: dt.date | None = dt.date(2027, 3, 1),
-           code: str | None = None) -> payload.Claims:
+def claims(
+    name: str = "Zoë O'Brien-Łukasiewicz",
+    title: str = "Interprofessional Team Communication",
+    issued: dt.date = dt.date(2025, 3, 1),
+    expires: dt.date | None = dt.date(2027, 3, 1),
+    code: str | None = None,
+) -> payload.Claims:
     return payload.Claims(
-        issuer="CT4K7Q2M", code=code or codes.new_code(), holder_name=name, credential_title=title,
-        issued_on=issued, expires_on=expires, competencies=COMPETENCIES, openbadge_digest=os.urandom(16),
+        issuer="CT4K7Q2M",
+        code=code or codes.new_code(),
+        holder_name=name,
+        credential_title=title,
+        issued_on=issued,
+        expires_on=expires,
+        competencies=COMPETENCIES,
+        openbadge_digest=os.urandom(16),
     )
 
 
@@ -53,8 +63,12 @@ def read_zxing(png: Path) -> list[str]:
 def read_zbar(png: Path) -> list[str]:
     if shutil.which("zbarimg") is None:
         raise RuntimeError("zbarimg (Debian zbar-tools) is required for this test")
-    done = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return [line for line in done.stdout.splitlines() if line]
 
 

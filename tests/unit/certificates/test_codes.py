@@ -32,13 +32,13 @@ def test_every_single_substitution_and_neighbour_swap_is_caught():
         for ch in codes.ALPHABET:
             if ch == raw[i]:
                 continue
-            typo = raw[:i] + ch + raw[i + 1:]
+            typo = raw[:i] + ch + raw[i + 1 :]
             with pytest.raises(InvalidCodeError):
                 codes.normalise(typo)
     for i in range(len(raw) - 1):
         if raw[i] == raw[i + 1]:
             continue
-        swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:]
+        swapped = raw[:i] + raw[i + 1] + raw[i] + raw[i + 2 :]
         with pytest.raises(InvalidCodeError):
             codes.normalise(swapped)
 

@@ -63,7 +63,9 @@ def test_jwks_and_fingerprint():
     assert len(fp.split()) == 5 and all(len(g) == 4 for g in fp.split())
 
 
-@pytest.mark.parametrize("document", [[{"kty": "EC"}], {"keys": {"kty": "EC"}}, {"keys": ["EC"]}, {"no": "keys"}, "keys"])
+@pytest.mark.parametrize(
+    "document", [[{"kty": "EC"}], {"keys": {"kty": "EC"}}, {"keys": ["EC"]}, {"no": "keys"}, "keys"]
+)
 def test_a_key_file_that_is_not_a_jwks_is_refused_with_a_message(document):
     from credtrack.certificates.errors import SigningKeyError
     from credtrack.certificates.verify import Trust

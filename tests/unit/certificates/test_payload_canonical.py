@@ -24,7 +24,7 @@ def genuine():
 
 
 def _cose(text: str) -> bytes:
-    return zlib.decompress(base45.b45decode(text[len(payload.PREFIX):]))
+    return zlib.decompress(base45.b45decode(text[len(payload.PREFIX) :]))
 
 
 def _variants(text: str) -> dict[str, str]:
@@ -35,8 +35,8 @@ def _variants(text: str) -> dict[str, str]:
         "CBOR tag removed": payload.wrap(untagged),
         "bytes after the signed structure": payload.wrap(cose + b"\x00"),
         "bytes after the compressed stream": payload.PREFIX + base45.b45encode(compressed + b"XY").decode(),
-        "lowercase prefix": "ct1:" + text[len(payload.PREFIX):],
-        "mixed-case prefix": "Ct1:" + text[len(payload.PREFIX):],
+        "lowercase prefix": "ct1:" + text[len(payload.PREFIX) :],
+        "mixed-case prefix": "Ct1:" + text[len(payload.PREFIX) :],
     }
 
 

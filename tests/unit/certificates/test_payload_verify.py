@@ -39,12 +39,17 @@ def test_second_library_verifies_with_only_the_exported_jwks(key):
     jwk = exported["keys"][0]
     raw = base64.urlsafe_b64decode
     pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
-    cose_key = COSEKey.new({
-        1: 2, 3: -7, -1: 1,
-        2: raw(pad(jwk["kid"]))[:8],  # the QR names a key by the first 8 bytes of its thumbprint
-        -2: raw(pad(jwk["x"])), -3: raw(pad(jwk["y"])),
-    })
-    cose = zlib.decompress(base45.b45decode(text[len("CT1:"):]))
+    cose_key = COSEKey.new(
+        {
+            1: 2,
+            3: -7,
+            -1: 1,
+            2: raw(pad(jwk["kid"]))[:8],  # the QR names a key by the first 8 bytes of its thumbprint
+            -2: raw(pad(jwk["x"])),
+            -3: raw(pad(jwk["y"])),
+        }
+    )
+    cose = zlib.decompress(base45.b45decode(text[len("CT1:") :]))
     decoded = cwt.decode(cose, keys=[cose_key])
     assert decoded[-70001][1] == "Zoë O'Brien-Łukasiewicz"
     tampered = bytearray(cose)
@@ -84,7 +89,7 @@ def test_every_single_character_change_of_the_qr_text_is_refused(key):
     rng = random.Random(4)
     for i in range(len("CT1:"), len(text)):
         ch = rng.choice([a for a in alphabet if a != text[i]])
-        changed = text[:i] + ch + text[i + 1:]
+        changed = text[:i] + ch + text[i + 1 :]
         result = verify.verify(changed, trust, today=TODAY)
         if result.verdict is Verdict.VALID:
             assert payload.unwrap(changed) == signed, (i, "a changed message verified")
@@ -159,7 +164,11 @@ def test_typed_code_uses_the_lookup(key):
 def test_sixty_character_name_and_title_fit_version_13(key):
     from credtrack.certificates import qr
 
-    for name in ("W" * 60, ("Nguyễn Thị Minh Khai Phạm " * 3)[:60], ("Αλεξανδροπούλου Ζωή " * 4)[:60],
-                 ("Чайковский Пётр Ильич " * 3)[:60]):
+    for name in (
+        "W" * 60,
+        ("Nguyễn Thị Minh Khai Phạm " * 3)[:60],
+        ("Αλεξανδροπούλου Ζωή " * 4)[:60],
+        ("Чайковский Пётр Ильич " * 3)[:60],
+    ):
         matrix = qr.encode(payload.sign(claims(name=name, title="Т" * 60), key))
         assert matrix.version <= 13

@@ -30,11 +30,19 @@ def key():
 def page_for(key, name: str, title: str = TITLE, paper: str = "A4") -> pdf.CertificatePage:
     c = claims(name=name, title=title)
     return pdf.CertificatePage(
-        code=c.code, holder_name=name, credential_title=title, issued_on=c.issued_on, expires_on=c.expires_on,
-        qr_text=qr.sign_to_fit(c, key), key_fingerprint=key.fingerprint, institution_name="Riverside Teaching Hospital",
+        code=c.code,
+        holder_name=name,
+        credential_title=title,
+        issued_on=c.issued_on,
+        expires_on=c.expires_on,
+        qr_text=qr.sign_to_fit(c, key),
+        key_fingerprint=key.fingerprint,
+        institution_name="Riverside Teaching Hospital",
         framework_name="IPEC Core Competencies (2023)",
         competencies=tuple((code, f"Label for {code}") for code in c.competencies),
-        signatory_name="Dr. Amara Okonkwo", signatory_title="Director of Interprofessional Education", paper=paper,
+        signatory_name="Dr. Amara Okonkwo",
+        signatory_title="Director of Interprofessional Education",
+        paper=paper,
     )
 
 
@@ -55,8 +63,7 @@ def test_pdf_round_trip_at_150_dpi_reads_with_zxing_and_zbar(tmp_path, key, name
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_pdf_text_has_every_name_exactly(tmp_path, key, paper):
     out = pdf.render([page_for(key, n, paper=paper) for n in NAMES], tmp_path / "batch.pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     for name, page_text in zip(NAMES, pages, strict=False):
         flat = " ".join(page_text.split())
@@ -88,8 +95,10 @@ def test_qr_is_one_vector_path(tmp_path, key):
 
 def test_payload_too_large_is_refused_with_a_message(key):
     rng = random.Random(2)
-    c = claims(name="".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(200)),
-               title="".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(200)))
+    c = claims(
+        name="".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(200)),
+        title="".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(200)),
+    )
     with pytest.raises(PayloadTooLargeError, match="too long"):
         qr.encode(payload.sign(c, key))
     with pytest.raises(PayloadTooLargeError, match="too long"):
@@ -127,9 +136,16 @@ def test_many_payloads_read_with_both_decoders(tmp_path, key):
         length = rng.randrange(5, 61)
         name = "".join(rng.choice(alphabet) for _ in range(length)).strip().title() or "X"
         title = "".join(rng.choice(alphabet) for _ in range(rng.randrange(5, 61))).strip() or "T"
-        c = payload.Claims("CT4K7Q2M", codes.new_code(), name, title, dt.date(2025, 1, 1) + dt.timedelta(days=i),
-                           None if i % 3 else dt.date(2028, 1, 1), tuple(f"VE{n}" for n in range(1, rng.randrange(1, 11))),
-                           rng.randbytes(16))
+        c = payload.Claims(
+            "CT4K7Q2M",
+            codes.new_code(),
+            name,
+            title,
+            dt.date(2025, 1, 1) + dt.timedelta(days=i),
+            None if i % 3 else dt.date(2028, 1, 1),
+            tuple(f"VE{n}" for n in range(1, rng.randrange(1, 11))),
+            rng.randbytes(16),
+        )
         try:
             text = qr.sign_to_fit(c, key)
         except PayloadTooLargeError:
@@ -141,6 +157,10 @@ def test_many_payloads_read_with_both_decoders(tmp_path, key):
     assert len(expected) >= 100
     for text, png in zip(expected, files, strict=True):
         assert read_zxing(png) == [text]
-    done = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", *map(str, files)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.stdout.splitlines() == expected

@@ -49,8 +49,14 @@ def test_devanagari_vowel_sign_i_is_drawn_before_its_consonant_and_reads_after_i
 
 
 def test_each_script_takes_its_own_font():
-    cases = {"דוד": "CTHebrew-Bold", "王小明": fonts.CJK, "김민준": fonts.KOREAN_BOLD, "สมชาย": "CTThai-Bold",
-             "அமுதா": "CTTamil-Bold", "ગીતા": "CTGujarati"}
+    cases = {
+        "דוד": "CTHebrew-Bold",
+        "王小明": fonts.CJK,
+        "김민준": fonts.KOREAN_BOLD,
+        "สมชาย": "CTThai-Bold",
+        "அமுதா": "CTTamil-Bold",
+        "ગીતા": "CTGujarati",
+    }
     for text, font in cases.items():
         line = scripts.shape(text, fonts.SERIF_BOLD)
         assert {g.font for g in line.glyphs} == {font}, text

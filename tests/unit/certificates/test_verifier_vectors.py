@@ -25,6 +25,13 @@ def test_freshly_made_vectors_cover_every_verdict_and_pass():
     trust = trust_of(fresh)
     assert {v["name"] for v in fresh["vectors"]} == {v["name"] for v in SHIPPED["vectors"]}
     assert {v["verdict"] for v in fresh["vectors"]} == {
-        "valid", "expired", "revoked", "superseded", "unknown_issuer", "altered_or_forged", "unreadable"}
+        "valid",
+        "expired",
+        "revoked",
+        "superseded",
+        "unknown_issuer",
+        "altered_or_forged",
+        "unreadable",
+    }
     for vector in fresh["vectors"]:
         assert verify.verify(vector["text"], trust).verdict.value == vector["verdict"], vector["name"]

@@ -50,8 +50,10 @@ def seed(db) -> Ids:
     """Professions, a four-domain framework, two scales, three modules, one cohort, people and preceptors."""
     with db.unit_of_work() as uow:
         s = uow.session
-        professions = {code: Profession(code=code, name=name) for code, name in
-                       [("NURS", "Nursing"), ("MED", "Medicine"), ("PHARM", "Pharmacy"), ("SW", "Social work")]}
+        professions = {
+            code: Profession(code=code, name=name)
+            for code, name in [("NURS", "Nursing"), ("MED", "Medicine"), ("PHARM", "Pharmacy"), ("SW", "Social work")]
+        }
         s.add_all(professions.values())
         fw = Framework(code="IPEC-2023", name="IPEC Core Competencies", version_label="3 (2023)")
         s.add(fw)
@@ -62,28 +64,46 @@ def seed(db) -> Ids:
         s.add_all(domains.values())
         s.flush()
         competencies = {}
-        for order, (code, domain) in enumerate([("VE1", "VE"), ("VE2", "VE"), ("RR1", "RR"), ("RR2", "RR"),
-                                                ("C1", "C"), ("TT1", "TT")]):
-            competencies[code] = Competency(framework_id=fw.id, domain_id=domains[domain].id, code=code,
-                                            label=f"Competency {code}", sort_order=order)
+        for order, (code, domain) in enumerate(
+            [("VE1", "VE"), ("VE2", "VE"), ("RR1", "RR"), ("RR2", "RR"), ("C1", "C"), ("TT1", "TT")]
+        ):
+            competencies[code] = Competency(
+                framework_id=fw.id,
+                domain_id=domains[domain].id,
+                code=code,
+                label=f"Competency {code}",
+                sort_order=order,
+            )
         s.add_all(competencies.values())
-        scales = {"ENTRUST5": Scale(code="ENTRUST5", name="Entrustment (1-5)"),
-                  "METNOT": Scale(code="METNOT", name="Met / Not met")}
+        scales = {
+            "ENTRUST5": Scale(code="ENTRUST5", name="Entrustment (1-5)"),
+            "METNOT": Scale(code="METNOT", name="Met / Not met"),
+        }
         s.add_all(scales.values())
         s.flush()
         levels = {}
         for rank in range(1, 6):
-            levels[("ENTRUST5", str(rank))] = ScaleLevel(scale_id=scales["ENTRUST5"].id, code=str(rank),
-                                                         label=f"Entrustment {rank}", rank=rank, passing=rank >= 3)
-        levels[("METNOT", "NM")] = ScaleLevel(scale_id=scales["METNOT"].id, code="NM", label="Not met", rank=1,
-                                              passing=False)
-        levels[("METNOT", "M")] = ScaleLevel(scale_id=scales["METNOT"].id, code="M", label="Met", rank=2,
-                                             passing=True)
+            levels[("ENTRUST5", str(rank))] = ScaleLevel(
+                scale_id=scales["ENTRUST5"].id,
+                code=str(rank),
+                label=f"Entrustment {rank}",
+                rank=rank,
+                passing=rank >= 3,
+            )
+        levels[("METNOT", "NM")] = ScaleLevel(
+            scale_id=scales["METNOT"].id, code="NM", label="Not met", rank=1, passing=False
+        )
+        levels[("METNOT", "M")] = ScaleLevel(scale_id=scales["METNOT"].id, code="M", label="Met", rank=2, passing=True)
         s.add_all(levels.values())
         modules = {
             "IPE-101": Module(code="IPE-101", title="Roles on the interprofessional team", kind="e_learning"),
-            "SIM-201": Module(code="SIM-201", title="Team simulation: deteriorating patient", kind="simulation",
-                              requires_verification=True, validity_months=12),
+            "SIM-201": Module(
+                code="SIM-201",
+                title="Team simulation: deteriorating patient",
+                kind="simulation",
+                requires_verification=True,
+                validity_months=12,
+            ),
             "ENR-301": Module(code="ENR-301", title="Residency huddles", kind="huddle", requires_enrolment=True),
         }
         s.add_all(modules.values())
@@ -91,9 +111,13 @@ def seed(db) -> Ids:
         credential = Credential(code="IPC-1", title="Interprofessional Collaborator", validity_months=24)
         credential.requirements = [
             CredentialRequirement(kind="module", module_id=modules["IPE-101"].id, sort_order=0),
-            CredentialRequirement(kind="competency", competency_id=competencies["VE1"].id,
-                                  scale_id=scales["ENTRUST5"].id, min_level_id=levels[("ENTRUST5", "3")].id,
-                                  sort_order=1),
+            CredentialRequirement(
+                kind="competency",
+                competency_id=competencies["VE1"].id,
+                scale_id=scales["ENTRUST5"].id,
+                min_level_id=levels[("ENTRUST5", "3")].id,
+                sort_order=1,
+            ),
         ]
         huddles = Credential(code="RES-1", title="Residency huddle participant")
         huddles.requirements = [CredentialRequirement(kind="module", module_id=modules["ENR-301"].id)]
@@ -104,11 +128,16 @@ def seed(db) -> Ids:
         s.add(CohortCredential(cohort_id=cohort.id, credential_id=credential.id, due_date=dt.date(2024, 6, 30)))
         s.add(CohortCredential(cohort_id=cohort.id, credential_id=huddles.id))
         people = {}
-        for ext, name, prof in [("P001", "Nguyễn Thị Minh", "NURS"), ("P002", "Zoë O'Brien-Łukasiewicz", "MED"),
-                                ("P003", "Samuel Okafor", "PHARM"), ("R001", "Rita Preceptor", "PHARM"),
-                                ("R002", "Mo Mentor", "MED")]:
-            person = Person(external_id=ext, full_name=name, profession_id=professions[prof].id,
-                            start_date=dt.date(2024, 1, 8))
+        for ext, name, prof in [
+            ("P001", "Nguyễn Thị Minh", "NURS"),
+            ("P002", "Zoë O'Brien-Łukasiewicz", "MED"),
+            ("P003", "Samuel Okafor", "PHARM"),
+            ("R001", "Rita Preceptor", "PHARM"),
+            ("R002", "Mo Mentor", "MED"),
+        ]:
+            person = Person(
+                external_id=ext, full_name=name, profession_id=professions[prof].id, start_date=dt.date(2024, 1, 8)
+            )
             person.refresh_search_key()
             people[ext] = person
         s.add_all(people.values())
@@ -157,17 +186,31 @@ def history(db, seeded):
         s.execute(update(Person).where(Person.id == p["R002"]).values(end_date=D(2024, 9, 1)))
         for ext in ("P001", "P002", "P003"):
             s.add(Enrolment(cohort_id=seeded.cohorts["C2024"], person_id=p[ext], enrolled_on=D(2024, 1, 8)))
-        for ext, module, on in [("P001", "IPE-101", D(2024, 1, 20)), ("P002", "IPE-101", D(2024, 1, 18)),
-                                ("P002", "ENR-301", D(2024, 2, 1)), ("P003", "IPE-101", D(2024, 1, 15))]:
+        for ext, module, on in [
+            ("P001", "IPE-101", D(2024, 1, 20)),
+            ("P002", "IPE-101", D(2024, 1, 18)),
+            ("P002", "ENR-301", D(2024, 2, 1)),
+            ("P003", "IPE-101", D(2024, 1, 15)),
+        ]:
             s.add(Completion(person_id=p[ext], module_id=seeded.modules[module], completed_on=on))
 
         def sign(ext, comp, scale, level, on, assessor=None, name="", prof=None, voided=False):
-            s.add(Assessment(
-                person_id=p[ext], competency_id=c[comp], scale_id=scale, level_id=level, assessed_on=on,
-                method="direct_observation", attestation_accepted=True,
-                assessor_person_id=p[assessor] if assessor else None, assessor_name=name or assessor or "",
-                assessor_profession_id=seeded.professions[prof] if prof else None,
-                voided_at=dt.datetime(2024, 3, 1) if voided else None, void_reason="entered twice" if voided else None))
+            s.add(
+                Assessment(
+                    person_id=p[ext],
+                    competency_id=c[comp],
+                    scale_id=scale,
+                    level_id=level,
+                    assessed_on=on,
+                    method="direct_observation",
+                    attestation_accepted=True,
+                    assessor_person_id=p[assessor] if assessor else None,
+                    assessor_name=name or assessor or "",
+                    assessor_profession_id=seeded.professions[prof] if prof else None,
+                    voided_at=dt.datetime(2024, 3, 1) if voided else None,
+                    void_reason="entered twice" if voided else None,
+                )
+            )
 
         sign("P001", "VE1", ent, lv[("ENTRUST5", "2")], D(2024, 1, 25), "R001", prof="PHARM")
         sign("P001", "VE1", ent, lv[("ENTRUST5", "4")], D(2024, 2, 7), "R002", prof="MED")
@@ -197,6 +240,12 @@ def signer(db):
     with mock.patch.object(accounts, "hash_password", cheap.hash):
         accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=SIGNER_PASSWORD, role="admin")
         admin = accounts.log_in(db.unit_of_work(), "admin", SIGNER_PASSWORD)
-        row = accounts.create_user(db.unit_of_work(), admin, username="importer", password=SIGNER_PASSWORD,
-                                   role="educator", display_name="Ida Importer").value
+        row = accounts.create_user(
+            db.unit_of_work(),
+            admin,
+            username="importer",
+            password=SIGNER_PASSWORD,
+            role="educator",
+            display_name="Ida Importer",
+        ).value
     return Actor(id=row.id, username=row.username, role=row.role, display_name=row.display_name)

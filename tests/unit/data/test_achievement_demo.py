@@ -40,8 +40,11 @@ def test_achievement_dates_match_the_rule_for_everyone_in_a_demo(db) -> None:
     demo.load_demo(db, 60, today=dt.date(2026, 6, 15))
     with db.unit_of_work() as uow:
         for model in (Completion, Assessment):
-            uow.session.execute(update(model).where(model.id % 13 == 0).values(
-                voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error"))
+            uow.session.execute(
+                update(model)
+                .where(model.id % 13 == 0)
+                .values(voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error")
+            )
         evidence.rebuild(uow.session.connection())  # voided behind the services' back: re-pack as they would
         uow.commit()
     with db.unit_of_work() as uow:

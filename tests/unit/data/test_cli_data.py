@@ -48,16 +48,21 @@ def test_import_dry_run_then_import_then_export_and_report(cli_db, tmp_path, cap
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert rows[1][:2] == ("N1", "Ann Example")
     assert main(["report", "interprofessionality-summary"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "profession,learners,mean_assessor_professions,share_with_2_or_more"
+    assert (
+        capsys.readouterr().out.splitlines()[0] == "profession,learners,mean_assessor_professions,share_with_2_or_more"
+    )
     assert main(["transcript", "N1", "--out", str(tmp_path / "n1.pdf")]) == 0
     assert (tmp_path / "n1.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_importing_sign_offs_is_attested_and_invented_assessors_are_refused(cli_db, tmp_path, capsys):
     path = tmp_path / "signoffs.csv"
-    path.write_text("External ID,Competency,Scale,Level,Assessed on,Assessor name,Assessor profession\n"
-                    "P001,VE1,ENTRUST5,4,2024-03-01,Rita Preceptor,\n"
-                    "P002,VE1,ENTRUST5,4,2024-03-01,Jane Doe,Social work\n", encoding="utf-8")
+    path.write_text(
+        "External ID,Competency,Scale,Level,Assessed on,Assessor name,Assessor profession\n"
+        "P001,VE1,ENTRUST5,4,2024-03-01,Rita Preceptor,\n"
+        "P002,VE1,ENTRUST5,4,2024-03-01,Jane Doe,Social work\n",
+        encoding="utf-8",
+    )
     assert main(["import", "assessments", str(path)]) == 1
     assert "row 3, column Assessor name: the assessor 'Jane Doe' is not a person on record" in capsys.readouterr().out
     assert main(["import", "assessments", str(path), "--historical"]) == 1

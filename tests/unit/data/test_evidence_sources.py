@@ -31,8 +31,11 @@ def demo_db(db):
     demo.load_demo(db, 60, today=dt.date(2026, 6, 15))
     with db.unit_of_work() as uow:
         for model in (Completion, Assessment):  # some records voided, as corrections leave them
-            uow.session.execute(update(model).where(model.id % 11 == 0).values(
-                voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error"))
+            uow.session.execute(
+                update(model)
+                .where(model.id % 11 == 0)
+                .values(voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error")
+            )
         evidence.rebuild(uow.session.connection())
         uow.commit()
     return db
@@ -45,12 +48,24 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
         stored = EvidenceReader(s).group(people)
         in_memory = RecordsEvidence([facts_of(load_person_records(s, pid)) for pid in people])
         modules = list(s.scalars(select(Module.id)))
-        questions = set(s.execute(select(CredentialRequirement.competency_id, CredentialRequirement.scale_id)
-                                  .where(CredentialRequirement.kind == "competency")).all())
+        questions = set(
+            s.execute(
+                select(CredentialRequirement.competency_id, CredentialRequirement.scale_id).where(
+                    CredentialRequirement.kind == "competency"
+                )
+            ).all()
+        )
         ranks = sorted(set(s.scalars(select(ScaleLevel.rank))))
-        module_sets = [list(s.scalars(select(CredentialRequirement.module_id).where(
-            CredentialRequirement.credential_id == cid, CredentialRequirement.kind == "module")))
-            for cid in s.scalars(select(Credential.id))]
+        module_sets = [
+            list(
+                s.scalars(
+                    select(CredentialRequirement.module_id).where(
+                        CredentialRequirement.credential_id == cid, CredentialRequirement.kind == "module"
+                    )
+                )
+            )
+            for cid in s.scalars(select(Credential.id))
+        ]
     assert len(stored) == len(in_memory) == len(people) and questions and modules
     for module in modules:
         assert stored.has_completion(module) == in_memory.has_completion(module)
@@ -63,8 +78,9 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
         assert stored.best_rank(competency, scale) == in_memory.best_rank(competency, scale)
         for rank in [None, *ranks]:
             assert stored.first_sign_off(competency, scale, rank) == in_memory.first_sign_off(competency, scale, rank)
-            assert stored.assessor_professions(competency, scale, rank) == \
-                in_memory.assessor_professions(competency, scale, rank)
+            assert stored.assessor_professions(competency, scale, rank) == in_memory.assessor_professions(
+                competency, scale, rank
+            )
             answered += sum(day is not None for day in stored.first_sign_off(competency, scale, rank))
     assert answered > 50  # the demo really holds sign-offs to compare
     picked = [3, 0, 7]

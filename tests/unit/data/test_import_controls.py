@@ -20,11 +20,18 @@ HEADER = "External ID,Full name,Email,Profession,Unit,Start date"
 
 def test_a_nul_or_escape_in_a_cell_is_a_row_error_at_the_dry_run(db, seeded, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("\n".join([HEADER,
-                               "P201,Ada Rivers,ada@example.org,Nursing,4 West,2024-01-08",
-                               "P202,Ben\x00 Okafor,ben@example.org,Nursing,ICU,2024-01-08",
-                               "P203,Cleo Marsh,cleo@example.org,Nursing,\x1b[1mICU,2024-01-08"]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "P201,Ada Rivers,ada@example.org,Nursing,4 West,2024-01-08",
+                "P202,Ben\x00 Okafor,ben@example.org,Nursing,ICU,2024-01-08",
+                "P203,Cleo Marsh,cleo@example.org,Nursing,\x1b[1mICU,2024-01-08",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     report = check(db.unit_of_work(), EDUCATOR, "people", path, remembered={})
     assert [(p.row, p.column) for p in report.problems] == [(3, "Full name"), (4, "Unit")]
     assert all("control character" in p.message for p in report.problems)
@@ -49,11 +56,14 @@ def test_an_export_completes_when_a_stored_name_holds_a_control_character(tmp_pa
         assert "Ada Rivers" in path.read_text(encoding="utf-8-sig")
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("code,label,description\nA1,Thing," + "x" * 200_000 + "\n", r"near line 2 cannot be read as CSV"),
-    ("code,label\nA1,Thing,Okafor, Ben\n", r"row 2: more values than the header has columns.*double quotes"),
-    ("code,label\nA1,Th\x00ing\n", r"row 2: the label contains an invisible control character \(U\+0000"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code,label,description\nA1,Thing," + "x" * 200_000 + "\n", r"near line 2 cannot be read as CSV"),
+        ("code,label\nA1,Thing,Okafor, Ben\n", r"row 2: more values than the header has columns.*double quotes"),
+        ("code,label\nA1,Th\x00ing\n", r"row 2: the label contains an invisible control character \(U\+0000"),
+    ],
+)
 def test_a_bad_framework_csv_is_refused_with_a_message(tmp_path, content, message):
     path = tmp_path / "framework.csv"
     path.write_text(content, encoding="utf-8")

@@ -25,8 +25,10 @@ CASES = [
 
 def _counts(db) -> tuple[int, ...]:
     with db.unit_of_work() as uow:
-        return tuple(uow.session.scalar(select(func.count()).select_from(model))
-                     for model in (Person, Enrolment, Completion, Assessment, AuditEvent))
+        return tuple(
+            uow.session.scalar(select(func.count()).select_from(model))
+            for model in (Person, Enrolment, Completion, Assessment, AuditEvent)
+        )
 
 
 @pytest.mark.parametrize(("file", "kind", "row", "column", "words"), CASES, ids=[c[0] for c in CASES])
@@ -48,8 +50,9 @@ def test_dry_run_reports_row_and_column_and_import_writes_nothing(db, seeded, fi
 
 def test_unknown_person_and_future_date_are_problems(db, seeded, tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("External ID,Module,Completed on\nP999,IPE-101,2024-01-01\nP001,IPE-101,2999-01-01\n",
-                    encoding="utf-8")
+    path.write_text(
+        "External ID,Module,Completed on\nP999,IPE-101,2024-01-01\nP001,IPE-101,2999-01-01\n", encoding="utf-8"
+    )
     report = check(db.unit_of_work(), EDUCATOR, "completions", path, remembered={})
     assert [p.describe() for p in report.problems] == [
         "row 2, column External ID: unknown person 'P999': import them as people first",
@@ -62,7 +65,8 @@ def test_a_required_field_with_no_column_is_reported_once(db, seeded, tmp_path):
     path.write_text("External ID,Module\nP001,IPE-101\n", encoding="utf-8")
     report = check(db.unit_of_work(), EDUCATOR, "completions", path, remembered={})
     assert [p.describe() for p in report.problems] == [
-        "column Completed on: missing required field: no column of the file is mapped to it"]
+        "column Completed on: missing required field: no column of the file is mapped to it"
+    ]
 
 
 def test_module_that_requires_enrolment_refuses_unenrolled_people(db, seeded, tmp_path):

@@ -29,8 +29,17 @@ def _file(tmp_path, *rows: str):
 
 
 def _signed(db, signer, path, **options):
-    return run_import(db.unit_of_work(), signer, "assessments", path, remembered={}, remember=False,
-                      attestation_accepted=True, password=SIGNER_PASSWORD, options=ImportOptions(**options)).value
+    return run_import(
+        db.unit_of_work(),
+        signer,
+        "assessments",
+        path,
+        remembered={},
+        remember=False,
+        attestation_accepted=True,
+        password=SIGNER_PASSWORD,
+        options=ImportOptions(**options),
+    ).value
 
 
 def _count(db) -> int:
@@ -44,7 +53,8 @@ def test_an_invented_assessor_is_refused_not_counted_as_a_profession(db, seeded,
     assert [p.describe() for p in report.problems] == [
         "row 2, column Assessor name: the assessor 'Jane Doe' is not a person on record: import preceptors as "
         "people (with their profession) first, or import these rows as historical, unverified sign-offs for an "
-        "educator to confirm"]
+        "educator to confirm"
+    ]
     with pytest.raises(ImportRejectedError):
         _signed(db, signer, path)
     assert _count(db) == 0
@@ -59,8 +69,9 @@ def test_as_historical_the_invented_assessor_is_kept_but_the_rules_ignore_it(db,
         jane = s.scalars(select(Assessment)).one()
         assert (jane.verification, jane.assessor_person_id) == ("pending", None)
         assert jane.assessor_profession_id == seeded.professions["SW"]
-        packed = s.scalar(select(evidence.PersonEvidence.sign_offs)
-                          .where(evidence.PersonEvidence.person_id == seeded.people["P001"]))
+        packed = s.scalar(
+            select(evidence.PersonEvidence.sign_offs).where(evidence.PersonEvidence.person_id == seeded.people["P001"])
+        )
         assert not packed  # not standing evidence until confirmed
         assert evidence.stale_people(s.connection()) == []
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.assessments"))
@@ -84,15 +95,19 @@ def test_an_assessor_found_by_exact_name_signs_with_their_own_profession(db, see
 
 def test_an_ambiguous_name_is_a_row_error(db, seeded, signer, tmp_path):
     with db.unit_of_work() as uow:
-        twin = Person(external_id="R009", full_name="Rita Preceptor",
-                      profession_id=uow.session.scalar(select(Profession.id).where(Profession.code == "SW")))
+        twin = Person(
+            external_id="R009",
+            full_name="Rita Preceptor",
+            profession_id=uow.session.scalar(select(Profession.id).where(Profession.code == "SW")),
+        )
         twin.refresh_search_key()
         uow.session.add(twin)
         uow.commit()
     path = _file(tmp_path, "P001,VE1,ENTRUST5,4,2024-03-01,,Rita Preceptor,")
     report = check(db.unit_of_work(), signer, "assessments", path, remembered={})
     assert [p.describe() for p in report.problems] == [
-        "row 2, column Assessor name: 2 people are named 'Rita Preceptor': give the assessor's external id instead"]
+        "row 2, column Assessor name: 2 people are named 'Rita Preceptor': give the assessor's external id instead"
+    ]
 
 
 def test_importing_sign_offs_needs_the_attestation_and_the_importers_password(db, seeded, signer, tmp_path):
@@ -100,7 +115,15 @@ def test_importing_sign_offs_needs_the_attestation_and_the_importers_password(db
     with pytest.raises(ValidationError, match="attested act"):
         run_import(db.unit_of_work(), signer, "assessments", path, remembered={}, remember=False)
     with pytest.raises(AuthenticationError):
-        run_import(db.unit_of_work(), signer, "assessments", path, remembered={}, remember=False,
-                   attestation_accepted=True, password="not my password")
+        run_import(
+            db.unit_of_work(),
+            signer,
+            "assessments",
+            path,
+            remembered={},
+            remember=False,
+            attestation_accepted=True,
+            password="not my password",
+        )
     assert _count(db) == 0
     assert _signed(db, signer, path).inserted == 1

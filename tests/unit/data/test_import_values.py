@@ -16,22 +16,25 @@ from credtrack.models import AuditEvent, Completion
 from tests.unit.data.conftest import EDUCATOR
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("2024-03-05", dt.date(2024, 3, 5)),
-    ("2024/03/05", dt.date(2024, 3, 5)),
-    ("05.03.2024", dt.date(2024, 3, 5)),
-    ("5 Mar 2024", dt.date(2024, 3, 5)),
-    ("March 5, 2024", dt.date(2024, 3, 5)),
-    ("05-Mar-24", dt.date(2024, 3, 5)),
-    ("2024-03-05T08:30:00", dt.date(2024, 3, 5)),
-    (45356, dt.date(2024, 3, 5)),
-    (45356.75, dt.date(2024, 3, 5)),
-    ("45356", dt.date(2024, 3, 5)),
-    (1, dt.date(1900, 1, 1)),
-    (61, dt.date(1900, 3, 1)),
-    (dt.datetime(2024, 3, 5, 10, 0), dt.date(2024, 3, 5)),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-03-05", dt.date(2024, 3, 5)),
+        ("2024/03/05", dt.date(2024, 3, 5)),
+        ("05.03.2024", dt.date(2024, 3, 5)),
+        ("5 Mar 2024", dt.date(2024, 3, 5)),
+        ("March 5, 2024", dt.date(2024, 3, 5)),
+        ("05-Mar-24", dt.date(2024, 3, 5)),
+        ("2024-03-05T08:30:00", dt.date(2024, 3, 5)),
+        (45356, dt.date(2024, 3, 5)),
+        (45356.75, dt.date(2024, 3, 5)),
+        ("45356", dt.date(2024, 3, 5)),
+        (1, dt.date(1900, 1, 1)),
+        (61, dt.date(1900, 3, 1)),
+        (dt.datetime(2024, 3, 5, 10, 0), dt.date(2024, 3, 5)),
+        ("", None),
+    ],
+)
 def test_dates_in_the_forms_spreadsheets_write(cell, expected):
     assert parse_date(cell) == expected
 
@@ -52,8 +55,12 @@ def test_day_month_order_is_inferred_from_the_column():
 
 def test_headers_map_whatever_their_case_spaces_or_underscores():
     assert auto_mapping("people", ["EXTERNAL_ID", " name ", "E-Mail", "Start Date", "profession"]) == {
-        "external_id": "EXTERNAL_ID", "full_name": " name ", "email": "E-Mail", "start_date": "Start Date",
-        "profession": "profession"}
+        "external_id": "EXTERNAL_ID",
+        "full_name": " name ",
+        "email": "E-Mail",
+        "start_date": "Start Date",
+        "profession": "profession",
+    }
 
 
 def test_explicit_mapping_beats_remembered_beats_automatic(tmp_path):
@@ -62,7 +69,8 @@ def test_explicit_mapping_beats_remembered_beats_automatic(tmp_path):
     assert resolve_mapping("people", headers, remembered={"external_id": "Badge"})["external_id"] == "Badge"
     # A column taken explicitly is not offered to another field automatically.
     assert resolve_mapping("people", headers, {"external_id": "Name"}, {"external_id": "Badge"}) == {
-        "external_id": "Name"}
+        "external_id": "Name"
+    }
     path = tmp_path / "m.json"
     path.write_text(json.dumps({"external_id": "Badge"}), encoding="utf-8")
     assert load_mapping_file(path) == {"external_id": "Badge"}
@@ -86,16 +94,26 @@ def test_csv_details_bom_quotes_blank_lines_and_crlf():
 
 def test_progress_is_reported_and_cancel_leaves_nothing(db, seeded, tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("External ID,Module,Completed on\n" + "".join(
-        f"P00{1 + i % 3},IPE-101,{dt.date(1990, 1, 1) + dt.timedelta(days=i)}\n" for i in range(12000)))
+    path.write_text(
+        "External ID,Module,Completed on\n"
+        + "".join(f"P00{1 + i % 3},IPE-101,{dt.date(1990, 1, 1) + dt.timedelta(days=i)}\n" for i in range(12000))
+    )
     seen: list[tuple[int, int, str]] = []
 
     def cancel() -> bool:
         return any(stage == "writing" for _, _, stage in seen)
 
     with pytest.raises(ImportCancelledError):
-        run_import(db.unit_of_work(), EDUCATOR, "completions", path, remembered={}, remember=False,
-                   progress=lambda done, total, stage: seen.append((done, total, stage)), cancel=cancel)
+        run_import(
+            db.unit_of_work(),
+            EDUCATOR,
+            "completions",
+            path,
+            remembered={},
+            remember=False,
+            progress=lambda done, total, stage: seen.append((done, total, stage)),
+            cancel=cancel,
+        )
     assert ("checking" in {s for _, _, s in seen}) and seen[-1][2] == "writing"
     with db.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Completion)) == 0

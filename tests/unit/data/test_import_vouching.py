@@ -14,26 +14,43 @@ from credtrack.models import AuditRecordState, Completion
 from credtrack.services import audit, record_state
 from tests.unit.data.conftest import EDUCATOR, SIGNER_PASSWORD
 
-PEOPLE = ("external_id,full_name,email,profession,unit,start_date,end_date,status\n"
-          "N001,Nguyễn Văn \"Bảo\",bao@example.org,NURS,4 West,2024-02-01,,\n"
-          "N002,Siobhán Ó Gráda,,MED,,,2024-01-31,\n"
-          "N003,Zoë Back\\slash,,,ICU,2023-12-31,2025-06-30,inactive\n")
-COMPLETIONS = ("external_id,module,completed_on,evidence\n"
-               "P001,SIM-201,2024-02-10,\n"
-               "P002,IPE-101,2024-02-11,Certificate №7 “attached”\n"
-               "P003,IPE-101,2024-02-12,\n")
-SIGNOFFS = ("External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Method\n"
-            "P001,RR1,ENTRUST5,3,2024-02-15,R001,,direct observation\n"
-            "P002,TT1,METNOT,M,2024-02-16,,Dana Visiting,\n")
-KINDS = {"people": ("person", PEOPLE), "completions": ("completion", COMPLETIONS),
-         "assessments": ("assessment", SIGNOFFS)}
+PEOPLE = (
+    "external_id,full_name,email,profession,unit,start_date,end_date,status\n"
+    'N001,Nguyễn Văn "Bảo",bao@example.org,NURS,4 West,2024-02-01,,\n'
+    "N002,Siobhán Ó Gráda,,MED,,,2024-01-31,\n"
+    "N003,Zoë Back\\slash,,,ICU,2023-12-31,2025-06-30,inactive\n"
+)
+COMPLETIONS = (
+    "external_id,module,completed_on,evidence\n"
+    "P001,SIM-201,2024-02-10,\n"
+    "P002,IPE-101,2024-02-11,Certificate №7 “attached”\n"
+    "P003,IPE-101,2024-02-12,\n"
+)
+SIGNOFFS = (
+    "External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Method\n"
+    "P001,RR1,ENTRUST5,3,2024-02-15,R001,,direct observation\n"
+    "P002,TT1,METNOT,M,2024-02-16,,Dana Visiting,\n"
+)
+KINDS = {
+    "people": ("person", PEOPLE),
+    "completions": ("completion", COMPLETIONS),
+    "assessments": ("assessment", SIGNOFFS),
+}
 
 
 def _import(db, actor, kind: str, path, **options):
     signed = kind == "assessments"
-    return run_import(db.unit_of_work(), actor, kind, path, remembered={}, remember=False,
-                      attestation_accepted=signed, password=SIGNER_PASSWORD if signed else None,
-                      options=ImportOptions(**options)).value
+    return run_import(
+        db.unit_of_work(),
+        actor,
+        kind,
+        path,
+        remembered={},
+        remember=False,
+        attestation_accepted=signed,
+        password=SIGNER_PASSWORD if signed else None,
+        options=ImportOptions(**options),
+    ).value
 
 
 def _read_back(db) -> list[str]:
@@ -59,8 +76,13 @@ def test_imported_rows_are_vouched_for_as_a_re_read_gives_them(db, seeded, signe
     assert [s for s in read_back if f"FROM {table} " in s] == []  # handed over, not read back
     with db.unit_of_work() as uow:
         s = uow.session
-        kept = dict(s.execute(select(AuditRecordState.entity_id, AuditRecordState.digest).where(
-            AuditRecordState.event_id == report.audit_event_id, AuditRecordState.entity_type == table)).all())
+        kept = dict(
+            s.execute(
+                select(AuditRecordState.entity_id, AuditRecordState.digest).where(
+                    AuditRecordState.event_id == report.audit_event_id, AuditRecordState.entity_type == table
+                )
+            ).all()
+        )
         assert len(kept) == report.inserted
         assert kept == record_state.current_digests(s, table, kept)
         # The seeded catalog and roster were written without events; the imported rows must all agree.
@@ -75,9 +97,14 @@ def test_an_imported_row_edited_or_deleted_afterwards_is_named(db, seeded, tmp_p
     with db.unit_of_work() as uow:
         first, second, third = uow.session.scalars(select(Completion.id).order_by(Completion.id)).all()
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE completion SET completed_on = completed_on - 1 WHERE id = :i"
-                          if db.engine.dialect.name == "postgresql" else
-                          "UPDATE completion SET completed_on = '2024-02-09' WHERE id = :i"), {"i": first})
+        conn.execute(
+            text(
+                "UPDATE completion SET completed_on = completed_on - 1 WHERE id = :i"
+                if db.engine.dialect.name == "postgresql"
+                else "UPDATE completion SET completed_on = '2024-02-09' WHERE id = :i"
+            ),
+            {"i": first},
+        )
         conn.execute(text("UPDATE completion SET verification = 'verified' WHERE id = :i"), {"i": second})
         conn.execute(text("DELETE FROM completion WHERE id = :i"), {"i": third})
     with db.unit_of_work() as uow:
@@ -86,20 +113,39 @@ def test_an_imported_row_edited_or_deleted_afterwards_is_named(db, seeded, tmp_p
 
 
 def _plan(seeded, **constants) -> Plan:
-    plan = Plan(kind="completions", constants={"source": "import", "recorded_by_id": None, "version": 1,
-                                               "recorded_at": dt.datetime(2026, 3, 9, 8, 30), **constants})
+    plan = Plan(
+        kind="completions",
+        constants={
+            "source": "import",
+            "recorded_by_id": None,
+            "version": 1,
+            "recorded_at": dt.datetime(2026, 3, 9, 8, 30),
+            **constants,
+        },
+    )
     people = list(seeded.people.values())
-    plan.inserts = [{"person_id": people[0], "module_id": seeded.modules["IPE-101"], "completed_on": dt.date(2024, 3, 1)},
-                    {"person_id": people[1], "module_id": seeded.modules["IPE-101"], "completed_on": dt.date(2024, 3, 2),
-                     "evidence": "Sheet 4"}]
+    plan.inserts = [
+        {"person_id": people[0], "module_id": seeded.modules["IPE-101"], "completed_on": dt.date(2024, 3, 1)},
+        {
+            "person_id": people[1],
+            "module_id": seeded.modules["IPE-101"],
+            "completed_on": dt.date(2024, 3, 2),
+            "evidence": "Sheet 4",
+        },
+    ]
     return plan
 
 
 def _vouched_as_stored(db, ids: list[int]) -> bool:
     with db.unit_of_work() as uow:
         s = uow.session
-        kept = dict(s.execute(select(AuditRecordState.entity_id, AuditRecordState.digest).where(
-            AuditRecordState.entity_type == "completion", AuditRecordState.entity_id.in_(ids))).all())
+        kept = dict(
+            s.execute(
+                select(AuditRecordState.entity_id, AuditRecordState.digest).where(
+                    AuditRecordState.entity_type == "completion", AuditRecordState.entity_id.in_(ids)
+                )
+            ).all()
+        )
         findings = [f for f in record_state.check(s).findings if f.kind == "completion"]
         return kept == record_state.current_digests(s, "completion", ids) and findings == []
 
@@ -118,12 +164,22 @@ def test_values_whose_stored_form_differs_are_read_back_and_still_agree(db, seed
     aware = dt.datetime(2026, 3, 9, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=5)))
     with db.unit_of_work() as uow:
         connection = uow.session.connection()
-        assert record_state.inserted_digests(connection, "completion", _plan(seeded).inserts,
-                                             _plan(seeded).constants) is not None
-        assert record_state.inserted_digests(connection, "completion", _plan(seeded).inserts,
-                                             _plan(seeded, recorded_at=aware).constants) is None
-        assert record_state.inserted_digests(connection, "completion", _plan(seeded).inserts,
-                                             _plan(seeded, recorded_by_id=True).constants) is None
+        assert (
+            record_state.inserted_digests(connection, "completion", _plan(seeded).inserts, _plan(seeded).constants)
+            is not None
+        )
+        assert (
+            record_state.inserted_digests(
+                connection, "completion", _plan(seeded).inserts, _plan(seeded, recorded_at=aware).constants
+            )
+            is None
+        )
+        assert (
+            record_state.inserted_digests(
+                connection, "completion", _plan(seeded).inserts, _plan(seeded, recorded_by_id=True).constants
+            )
+            is None
+        )
         assert record_state.inserted_digests(connection, "completion", [{"completed_on": "2024-03-01"}]) is None
     ids = _write_and_record(db, _plan(seeded, recorded_at=aware))
     assert _vouched_as_stored(db, ids)
@@ -143,9 +199,24 @@ def test_a_row_changed_after_it_was_handed_over_is_vouched_for_as_it_ends(db, se
 
 
 def test_digests_made_a_value_at_a_time_are_those_of_the_whole_row():
-    awkward = ["", "plain", 'quote " and \\ backslash', "line\nbreak\ttab", "\u2028\u2029", "Nguyễn 😀 ½", "\ufeff\x7f",
-               0, -1, 2**70, None, True, False, dt.date(1900, 1, 1), dt.datetime(2026, 3, 9, 8, 30),
-               dt.datetime(2026, 3, 9, 8, 30, 0, 7)]
+    awkward = [
+        "",
+        "plain",
+        'quote " and \\ backslash',
+        "line\nbreak\ttab",
+        "\u2028\u2029",
+        "Nguyễn 😀 ½",
+        "\ufeff\x7f",
+        0,
+        -1,
+        2**70,
+        None,
+        True,
+        False,
+        dt.date(1900, 1, 1),
+        dt.datetime(2026, 3, 9, 8, 30),
+        dt.datetime(2026, 3, 9, 8, 30, 0, 7),
+    ]
     for start in range(len(awkward)):
         row = awkward[start:] + awkward[:start]
         assert record_state._digest_encoded([record_state._ENCODE(v) for v in row]) == record_state.digest(row)

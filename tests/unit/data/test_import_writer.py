@@ -11,8 +11,10 @@ from credtrack.importing.writer import write_plan
 from credtrack.models import Completion, PersonEvidence
 from tests.unit.data.conftest import seed
 
-RAW = ("SELECT person_id, completed_on, evidence, source, verification, version, typeof(recorded_at), "
-       "length(recorded_at), typeof(updated_at), length(updated_at), voided_at FROM completion WHERE id = :id")
+RAW = (
+    "SELECT person_id, completed_on, evidence, source, verification, version, typeof(recorded_at), "
+    "length(recorded_at), typeof(updated_at), length(updated_at), voided_at FROM completion WHERE id = :id"
+)
 
 
 def _plan(seeded, modules: list[str], day: dt.date) -> Plan:
@@ -30,8 +32,9 @@ def test_rows_are_stored_as_sqlalchemy_stores_them(sqlite_db):
         (written,) = write_plan(uow.session, _plan(seeded, [first], day))
         plan = _plan(seeded, [second], day)
         uow.session.execute(insert(Completion).values(plan.constants), plan.inserts)  # SQLAlchemy's own way
-        through_sqlalchemy = uow.session.scalar(select(Completion.id).where(
-            Completion.module_id == seeded.modules[second]))
+        through_sqlalchemy = uow.session.scalar(
+            select(Completion.id).where(Completion.module_id == seeded.modules[second])
+        )
         uow.commit()
         raw = uow.session.connection()
         mine, theirs = (raw.execute(text(RAW), {"id": i}).one() for i in (written, through_sqlalchemy))
@@ -50,7 +53,7 @@ def test_new_ids_follow_file_order_and_evidence_keeps_step(db, seeded):
         s = uow.session
         stored = {c.id: c for c in s.scalars(select(Completion).where(Completion.id.in_(ids)))}
         assert [stored[i].module_id for i in ids] == [seeded.modules[m] for m in modules]
-        assert [stored[i].evidence for i in ids] == ["", "Certificate of attendance", ""][:len(ids)]
+        assert [stored[i].evidence for i in ids] == ["", "Certificate of attendance", ""][: len(ids)]
         assert all(c.version == 1 and c.source == "import" and c.recorded_at is not None for c in stored.values())
         person = next(iter(seeded.people.values()))
         packed = s.scalar(select(PersonEvidence.completions).where(PersonEvidence.person_id == person))
@@ -61,6 +64,7 @@ def test_every_row_the_same_shape_goes_through_one_executemany(sqlite_db):
     seeded = seed(sqlite_db)
     plan = _plan(seeded, list(seeded.modules), dt.date(2026, 3, 9))
     statements: list[str] = []
+
     @event.listens_for(sqlite_db.engine, "before_cursor_execute")
     def seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
         if statement.startswith("INSERT INTO completion"):

@@ -72,7 +72,10 @@ def test_interprofessionality(db, history):
         ("P003", 1, 1, 1, 0),  # a pharmacist signed off by a pharmacist
     ]
     assert report(db, "interprofessionality-summary").rows == [
-        ("Medicine", 1, 1.0, 0.0), ("Nursing", 1, 2.0, 1.0), ("Pharmacy", 1, 1.0, 0.0)]
+        ("Medicine", 1, 1.0, 0.0),
+        ("Nursing", 1, 2.0, 1.0),
+        ("Pharmacy", 1, 1.0, 0.0),
+    ]
 
 
 def test_retention_with_and_without_onboarding(db, history):
@@ -84,10 +87,14 @@ def test_retention_with_and_without_onboarding(db, history):
     ]
     # Only RES-1 counts as onboarding: P001 moves to "did not complete".
     assert report(db, "retention", today=D(2025, 6, 1), onboarding_credentials=("RES-1",)).rows[:2] == [
-        (90, "completed onboarding", 1, 1, 1.0), (90, "did not complete", 4, 3, 0.75)]
+        (90, "completed onboarding", 1, 1, 1.0),
+        (90, "did not complete", 4, 3, 0.75),
+    ]
     # A year has not passed for anyone yet: the one-year rows are empty.
     assert report(db, "retention", today=D(2024, 6, 1)).rows[2:] == [
-        (365, "completed onboarding", 0, 0, None), (365, "did not complete", 0, 0, None)]
+        (365, "completed onboarding", 0, 0, None),
+        (365, "did not complete", 0, 0, None),
+    ]
 
 
 def test_compliance_matrix_and_expiring(db, history):
@@ -95,8 +102,17 @@ def test_compliance_matrix_and_expiring(db, history):
         uow.session.execute(update(Module).where(Module.code == "ENR-301").values(validity_months=12))
         uow.commit()
     table = report(db, "compliance", cohort="C2024", today=D(2025, 3, 1))
-    assert table.columns == ["external_id", "name", "profession", "unit", "IPC-1 status", "IPC-1: IPE-101",
-                             "IPC-1: VE1", "RES-1 status", "RES-1: ENR-301"]
+    assert table.columns == [
+        "external_id",
+        "name",
+        "profession",
+        "unit",
+        "IPC-1 status",
+        "IPC-1: IPE-101",
+        "IPC-1: VE1",
+        "RES-1 status",
+        "RES-1: ENR-301",
+    ]
     assert [(r[0], *r[4:]) for r in table.rows] == [
         ("P001", "Eligible", "met", "met", "Not started", "missing"),
         ("P002", "Eligible", "met", "met", "Expired", "expired"),  # ENR-301 on 2024-02-01, valid 12 months

@@ -41,16 +41,26 @@ def demo_db(db):
     with db.unit_of_work() as uow:
         s = uow.session
         for model in (Completion, Assessment):
-            s.execute(update(model).where(model.id % 7 == 0).values(
-                voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error"))
+            s.execute(
+                update(model)
+                .where(model.id % 7 == 0)
+                .values(voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error")
+            )
         evidence.rebuild(s.connection())  # voided behind the services' back: re-pack as they would
         cohorts = list(s.scalars(select(Cohort.id).order_by(Cohort.id)))
         people = list(s.scalars(select(Person.id).order_by(Person.id)))
-        elsewhere = s.scalars(select(Enrolment.person_id).where(Enrolment.cohort_id != cohorts[-1])
-                              .order_by(Enrolment.person_id)).all()
+        elsewhere = s.scalars(
+            select(Enrolment.person_id).where(Enrolment.cohort_id != cohorts[-1]).order_by(Enrolment.person_id)
+        ).all()
         for n, pid in enumerate(elsewhere[:12]):
-            s.add(Enrolment(cohort_id=cohorts[-1], person_id=pid, enrolled_on=DEMO_TODAY,
-                            status="withdrawn" if n % 3 == 0 else "active"))
+            s.add(
+                Enrolment(
+                    cohort_id=cohorts[-1],
+                    person_id=pid,
+                    enrolled_on=DEMO_TODAY,
+                    status="withdrawn" if n % 3 == 0 else "active",
+                )
+            )
         credentials = list(s.scalars(select(Credential.id).order_by(Credential.id)))
         uow.commit()
     for n, pid in enumerate(people[12:24]):
@@ -82,11 +92,13 @@ def test_compliance_matrix_matches_each_persons_progress(demo_db, scope) -> None
         credentials = {c.code: c.id for c in s.scalars(select(Credential))}
     seen: set[str] = set()
     for day in DAYS:
-        table = run_report(demo_db.unit_of_work(), VIEWER, "compliance",
-                           ReportOptions(today=day, cohort=cohort, credential=credential))
+        table = run_report(
+            demo_db.unit_of_work(), VIEWER, "compliance", ReportOptions(today=day, cohort=cohort, credential=credential)
+        )
         assert [ids[row[0]] for row in table.rows] == sorted(
-            {p for p, _c in assigned}, key=lambda p: next(e for e, i in ids.items() if i == p))
-        shown = [c[:-len(" status")] for c in table.columns if c.endswith(" status")]
+            {p for p, _c in assigned}, key=lambda p: next(e for e, i in ids.items() if i == p)
+        )
+        shown = [c[: -len(" status")] for c in table.columns if c.endswith(" status")]
         assert set(shown) == {code for code, cid in credentials.items() if any(c == cid for _p, c in assigned)}
         with demo_db.unit_of_work() as uow:
             s = uow.session
@@ -95,16 +107,19 @@ def test_compliance_matrix_matches_each_persons_progress(demo_db, scope) -> None
                 for code in shown:
                     at = table.columns.index(f"{code} status")
                     rules = progress._credential(s, credentials[code])
-                    cells = list(row[at:at + 1 + len(rules.requirements)])
+                    cells = list(row[at : at + 1 + len(rules.requirements)])
                     if (pid, credentials[code]) not in assigned:
                         assert cells == [""] * len(cells)
                         continue
                     detail = progress.compute_person_progress(s, pid, rules, day)
                     seen.add(detail.status)
-                    assert table.columns[at + 1:at + 1 + len(rules.requirements)] == [
-                        f"{code}: {r.code}" for r in rules.requirements]
-                    assert cells == [STATUS_LABELS[detail.status],
-                                     *[MATRIX_STATE[r.state] for r in detail.requirements]], (row[0], code, day)
+                    assert table.columns[at + 1 : at + 1 + len(rules.requirements)] == [
+                        f"{code}: {r.code}" for r in rules.requirements
+                    ]
+                    assert cells == [
+                        STATUS_LABELS[detail.status],
+                        *[MATRIX_STATE[r.state] for r in detail.requirements],
+                    ], (row[0], code, day)
     assert len(seen) >= 3  # the demo really shows several statuses
 
 
@@ -140,10 +155,12 @@ def test_retention_matches_first_achievements_person_by_person(demo_db, onboardi
                 counts[1] += end is None or end >= mark
         with demo_db.unit_of_work() as uow:
             rows = metrics.retention(uow.session, day, codes or None, horizons=horizons).rows
-        assert rows == [(h, g, n, still, round(still / n, 3) if n else None)
-                        for (h, g), (n, still) in expected.items()], day
-        shown = run_report(demo_db.unit_of_work(), VIEWER, "retention",
-                           ReportOptions(today=day, onboarding_credentials=tuple(codes))).rows
+        assert rows == [
+            (h, g, n, still, round(still / n, 3) if n else None) for (h, g), (n, still) in expected.items()
+        ], day
+        shown = run_report(
+            demo_db.unit_of_work(), VIEWER, "retention", ReportOptions(today=day, onboarding_credentials=tuple(codes))
+        ).rows
         assert shown == [row for row in rows if row[0] in (90, 365)]  # the report's two horizons
     assert len({p for p, _c in achieved}) >= 5  # people really achieved something
 
@@ -157,8 +174,11 @@ def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> 
         for enrolment in s.scalars(select(Enrolment).where(Enrolment.status != "withdrawn")):
             person = s.get(Person, enrolment.person_id)
             cohort = s.get(Cohort, enrolment.cohort_id)
-            group = {"cohort": cohort.code, "unit": person.unit,
-                     "profession": person.profession.name if person.profession else None}[by] or "(not recorded)"
+            group = {
+                "cohort": cohort.code,
+                "unit": person.unit,
+                "profession": person.profession.name if person.profession else None,
+            }[by] or "(not recorded)"
             for link in s.scalars(select(CohortCredential).where(CohortCredential.cohort_id == cohort.id)):
                 key = (group, link.credential_id, person.id)
                 began[key] = min(began.get(key, enrolment.enrolled_on), enrolment.enrolled_on)
@@ -174,9 +194,17 @@ def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> 
     for key in sorted(assigned):
         taken = days.get(key, [])
         n = assigned[key]
-        expected.append((*key, n, len(taken), round(len(taken) / n, 3),
-                         round(sum(taken) / len(taken), 1) if taken else None,
-                         min(taken) if taken else None, max(taken) if taken else None))
+        expected.append(
+            (
+                *key,
+                n,
+                len(taken),
+                round(len(taken) / n, 3),
+                round(sum(taken) / len(taken), 1) if taken else None,
+                min(taken) if taken else None,
+                max(taken) if taken else None,
+            )
+        )
     assert run_report(demo_db.unit_of_work(), VIEWER, f"completion-by-{by}").rows == expected
     assert any(row[3] for row in expected)  # someone really achieved a credential
 
@@ -185,7 +213,9 @@ def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> 
 def test_expiring_matches_each_persons_progress(demo_db, within) -> None:
     with demo_db.unit_of_work() as uow:
         s = uow.session
-        held = {(c.person_id, c.credential_id) for c in s.scalars(select(Certificate).where(Certificate.status == "valid"))}
+        held = {
+            (c.person_id, c.credential_id) for c in s.scalars(select(Certificate).where(Certificate.status == "valid"))
+        }
         pairs = _assigned(s) | held
     listed = 0
     for day in (*DAYS, DEMO_TODAY + dt.timedelta(days=170)):
@@ -197,10 +227,19 @@ def test_expiring_matches_each_persons_progress(demo_db, within) -> None:
                 if detail.expiring_band is None or detail.expiring_band > within or detail.renewal_date is None:
                     continue
                 person = s.get(Person, pid)
-                expected.append((detail.expiring_band, person.external_id, person.full_name,
-                                 person.profession.name if person.profession else None, person.unit,
-                                 detail.credential_code, STATUS_LABELS[detail.status], detail.renewal_date,
-                                 (detail.renewal_date - day).days))
+                expected.append(
+                    (
+                        detail.expiring_band,
+                        person.external_id,
+                        person.full_name,
+                        person.profession.name if person.profession else None,
+                        person.unit,
+                        detail.credential_code,
+                        STATUS_LABELS[detail.status],
+                        detail.renewal_date,
+                        (detail.renewal_date - day).days,
+                    )
+                )
         expected.sort(key=lambda r: (r[7], r[1], r[5]))
         rows = run_report(demo_db.unit_of_work(), VIEWER, "expiring", ReportOptions(today=day, within=within)).rows
         assert rows == expected, day

@@ -135,9 +135,13 @@ def test_restore_refuses_a_damaged_or_altered_backup_and_leaves_the_database_as_
     not_zip = tmp_path / "notes.zip"
     not_zip.write_text("hello", encoding="utf-8")
     before = len(backups.list_backups())
-    for bad, expected in ((truncated, "not a credtrack backup|damaged"), (altered, "failed its integrity check"),
-                          (extra, "members do not match"), (not_zip, "not a credtrack backup"),
-                          (tmp_path / "missing.zip", "is not a file")):
+    for bad, expected in (
+        (truncated, "not a credtrack backup|damaged"),
+        (altered, "failed its integrity check"),
+        (extra, "members do not match"),
+        (not_zip, "not a credtrack backup"),
+        (tmp_path / "missing.zip", "is not a file"),
+    ):
         with pytest.raises(ValidationError, match=expected) as refused:
             backups.restore(path, bad, admin)
         assert "nothing was restored" in refused.value.message.lower()
@@ -157,15 +161,18 @@ def test_restore_refuses_a_backup_whose_database_fails_its_integrity_check(live,
         conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(50)])
         conn.commit()
         conn.execute("PRAGMA writable_schema = ON")
-        conn.execute("UPDATE sqlite_master SET rootpage = (SELECT rootpage FROM sqlite_master WHERE name = 't') "
-                     "WHERE name = 't_a'")
+        conn.execute(
+            "UPDATE sqlite_master SET rootpage = (SELECT rootpage FROM sqlite_master WHERE name = 't') "
+            "WHERE name = 't_a'"
+        )
         conn.commit()
     finally:
         conn.close()
     assert not backup.integrity_ok(broken_db, full=True)[0]
     forged = tmp_path / "consistent-manifest.zip"
-    backup.write_backup(broken_db, tmp_path / "made", reason="manual", checkpoints=None, key_pem=None, key_kid=None,
-                        key_protection="")
+    backup.write_backup(
+        broken_db, tmp_path / "made", reason="manual", checkpoints=None, key_pem=None, key_kid=None, key_protection=""
+    )
     made = next((tmp_path / "made").glob("*.zip"))
     os.replace(made, forged)
     with pytest.raises(ValidationError, match="failed its integrity check"):
@@ -179,8 +186,9 @@ def test_restore_refuses_a_backup_from_a_newer_schema(live, tmp_path):
     backup.sqlite_copy(path, newer_db)
     with sqlite3.connect(newer_db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'from_the_future'")
-    backup.write_backup(newer_db, tmp_path / "made", reason="manual", checkpoints=None, key_pem=None, key_kid=None,
-                        key_protection="")
+    backup.write_backup(
+        newer_db, tmp_path / "made", reason="manual", checkpoints=None, key_pem=None, key_kid=None, key_protection=""
+    )
     newer = next((tmp_path / "made").glob("*.zip"))
     with pytest.raises(ValidationError, match="made by a newer credtrack"):
         backups.restore(path, newer, admin)

@@ -60,15 +60,33 @@ def test_assessment_level_from_another_scale_is_refused(seeded):
         competency_id = s.scalar(select(Competency.id).where(Competency.code == "C1"))
         entrust = s.scalar(select(Scale).where(Scale.code == "ENTRUST5"))
         bondy_level = s.scalar(select(ScaleLevel).join(Scale).where(Scale.code == "BONDY5", ScaleLevel.rank == 3))
-        s.add(Assessment(person_id=pid, competency_id=competency_id, scale_id=entrust.id, level_id=bondy_level.id,
-                         assessed_on=dt.date(2026, 1, 5), method="direct_observation", attestation_accepted=True))
+        s.add(
+            Assessment(
+                person_id=pid,
+                competency_id=competency_id,
+                scale_id=entrust.id,
+                level_id=bondy_level.id,
+                assessed_on=dt.date(2026, 1, 5),
+                method="direct_observation",
+                attestation_accepted=True,
+            )
+        )
         with pytest.raises(IntegrityError):
             s.flush()
         s.rollback()
         assert _count(s, Assessment) == 0
         own_level = s.scalar(select(ScaleLevel.id).where(ScaleLevel.scale_id == entrust.id, ScaleLevel.rank == 3))
-        s.add(Assessment(person_id=pid, competency_id=competency_id, scale_id=entrust.id, level_id=own_level,
-                         assessed_on=dt.date(2026, 1, 5), method="direct_observation", attestation_accepted=True))
+        s.add(
+            Assessment(
+                person_id=pid,
+                competency_id=competency_id,
+                scale_id=entrust.id,
+                level_id=own_level,
+                assessed_on=dt.date(2026, 1, 5),
+                method="direct_observation",
+                attestation_accepted=True,
+            )
+        )
         uow.commit()
     with seeded.unit_of_work() as uow:
         assert _count(uow.session, Assessment) == 1
@@ -97,10 +115,17 @@ def test_sign_off_without_attestation_is_refused_by_the_database(seeded):
     with seeded.unit_of_work() as uow:
         s = uow.session
         scale = s.scalar(select(Scale).where(Scale.code == "METNOT"))
-        s.add(Assessment(person_id=s.scalar(select(Person.id)),
-                         competency_id=s.scalar(select(Competency.id).where(Competency.code == "TT1")),
-                         scale_id=scale.id, level_id=scale.levels[1].id, assessed_on=dt.date(2026, 1, 5),
-                         method="simulation", attestation_accepted=False))
+        s.add(
+            Assessment(
+                person_id=s.scalar(select(Person.id)),
+                competency_id=s.scalar(select(Competency.id).where(Competency.code == "TT1")),
+                scale_id=scale.id,
+                level_id=scale.levels[1].id,
+                assessed_on=dt.date(2026, 1, 5),
+                method="simulation",
+                attestation_accepted=False,
+            )
+        )
         with pytest.raises(IntegrityError):
             s.flush()
 
@@ -108,8 +133,17 @@ def test_sign_off_without_attestation_is_refused_by_the_database(seeded):
 def test_a_refused_write_does_not_repeat_the_values_in_its_message(seeded):
     """A failed import of many rows used to print every row's name and e-mail into the error."""
     with seeded.unit_of_work() as uow:
-        uow.session.add_all([Person(external_id=f"E-{i}", full_name=f"Private Person {i}", search_key="x",
-                                    email=f"private{i}@example.org") for i in (2, 3, 1)])
+        uow.session.add_all(
+            [
+                Person(
+                    external_id=f"E-{i}",
+                    full_name=f"Private Person {i}",
+                    search_key="x",
+                    email=f"private{i}@example.org",
+                )
+                for i in (2, 3, 1)
+            ]
+        )
         with pytest.raises(IntegrityError) as refused:
             uow.session.flush()
     # PostgreSQL names the key in conflict; no name or e-mail of any row is repeated.

@@ -38,10 +38,13 @@ def test_the_layering_check_sees_imports_inside_functions(tmp_path):
 
 def _loosely_typed_contexts(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [f"{path.name}:{node.lineno} {node.name}" for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            for arg in node.args.args + node.args.kwonlyargs
-            if arg.arg == "ctx" and (arg.annotation is None or ast.unparse(arg.annotation) in {"Any", "'Any'"})]
+    return [
+        f"{path.name}:{node.lineno} {node.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for arg in node.args.args + node.args.kwonlyargs
+        if arg.arg == "ctx" and (arg.annotation is None or ast.unparse(arg.annotation) in {"Any", "'Any'"})
+    ]
 
 
 def test_every_page_and_widget_names_the_context_it_is_handed():

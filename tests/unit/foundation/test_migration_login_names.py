@@ -19,11 +19,17 @@ def test_counts_for_unknown_names_go_and_those_for_accounts_stay(tmp_path) -> No
     db = Database(url)
     schema.run_upgrade(db, "audit1")
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO user_account (username, display_name, password_hash, role, active, "
-                          "failed_logins, version, created_at) VALUES ('Nurse.Ada', '', 'x', 'viewer', 1, 0, 1, '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO user_account (username, display_name, password_hash, role, active, "
+                "failed_logins, version, created_at) VALUES ('Nurse.Ada', '', 'x', 'viewer', 1, 0, 1, '2026-01-01')"
+            )
+        )
         for source, name in [("ward-1", "nurse.ada"), ("ward-2", "NURSE.ADA"), ("ward-1", "Typed-As-Name-pw-9153")]:
-            conn.execute(text("INSERT INTO login_throttle (source, name_digest, failures) VALUES (:s, :d, 3)"),
-                         {"s": source, "d": _digest(name)})
+            conn.execute(
+                text("INSERT INTO login_throttle (source, name_digest, failures) VALUES (:s, :d, 3)"),
+                {"s": source, "d": _digest(name)},
+            )
     db.dispose()
     db = open_database(url, backup_dir=tmp_path / "backups")
     try:

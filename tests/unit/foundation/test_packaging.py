@@ -16,8 +16,22 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.slow
 def test_the_wheel_carries_resources_and_migrations(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path), str(ROOT)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=tmp_path,
+    )
     (wheel,) = tmp_path.glob("credtrack-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in [
@@ -33,8 +47,7 @@ def test_the_wheel_carries_resources_and_migrations(tmp_path):
         *(f"credtrack/resources/fonts/{name}" for name in ALL_FILES.values()),  # every script's font
     ]:
         assert needed in names, needed
-    entry_points = zipfile.ZipFile(wheel).read(
-        next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "credtrack-cli = credtrack.cli:main" in entry_points
     assert "credtrack = credtrack.ui.app:main" in entry_points
 

@@ -11,9 +11,13 @@ from tests.unit.foundation.test_layering import PACKAGE, _imports
 def test_the_rules_package_imports_only_the_standard_library_and_itself() -> None:
     offenders = {}
     for path in (PACKAGE / "rules").rglob("*.py"):
-        outside = {name for name in _imports(path)
-                   if name.split(".")[0] not in sys.stdlib_module_names and not name.startswith("credtrack.rules")
-                   and name != "__future__"}
+        outside = {
+            name
+            for name in _imports(path)
+            if name.split(".")[0] not in sys.stdlib_module_names
+            and not name.startswith("credtrack.rules")
+            and name != "__future__"
+        }
         if outside:
             offenders[path.name] = sorted(outside)
     assert offenders == {}

@@ -37,8 +37,9 @@ def cheap_hashing() -> Iterator[None]:
 
 
 def actor_of(row: accounts.UserRow) -> Actor:
-    return Actor(id=row.id, username=row.username, role=row.role, display_name=row.display_name,
-                 person_id=row.person_id)
+    return Actor(
+        id=row.id, username=row.username, role=row.role, display_name=row.display_name, person_id=row.person_id
+    )
 
 
 @dataclass
@@ -62,30 +63,46 @@ class World:
         return self.db.unit_of_work()
 
     def as_role(self, role: str) -> Actor:
-        return {"admin": self.admin, "educator": self.educator, "preceptor": self.preceptor,
-                "viewer": self.viewer}[role]
+        return {"admin": self.admin, "educator": self.educator, "preceptor": self.preceptor, "viewer": self.viewer}[
+            role
+        ]
 
 
-def add_person(db: Database, actor: Actor, ext: str, name: str, profession: str | None = "NURS",
-               **kw: object) -> int:
-    return people.create_person(db.unit_of_work(), actor, external_id=ext, full_name=name,
-                                profession_code=profession, **kw).value.id  # type: ignore[arg-type]
+def add_person(db: Database, actor: Actor, ext: str, name: str, profession: str | None = "NURS", **kw: object) -> int:
+    return people.create_person(
+        db.unit_of_work(), actor, external_id=ext, full_name=name, profession_code=profession, **kw
+    ).value.id  # type: ignore[arg-type]
 
 
 def build_world(db: Database) -> World:
     """Starter data, one account per role, modules of each kind, a credential and a cohort."""
     setup.load_starter_data(db.unit_of_work())
     with cheap_hashing():
-        admin = actor_of(accounts.create_user(db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD,
-                                              role="admin", display_name="Ada Admin").value)
+        admin = actor_of(
+            accounts.create_user(
+                db.unit_of_work(), SYSTEM, username="admin", password=PASSWORD, role="admin", display_name="Ada Admin"
+            ).value
+        )
         staff = {}
-        for ext, name, prof in (("STAFF-1", "Renée Marchand", "NURS"), ("STAFF-2", "Tomasz Zieliński", "PHARM"),
-                                ("STAFF-3", "Adaeze Nwosu", "MED")):
+        for ext, name, prof in (
+            ("STAFF-1", "Renée Marchand", "NURS"),
+            ("STAFF-2", "Tomasz Zieliński", "PHARM"),
+            ("STAFF-3", "Adaeze Nwosu", "MED"),
+        ):
             staff[prof] = add_person(db, admin, ext, name, prof, start_date="2015-03-01")
 
         def user(username: str, role: str, name: str, person_id: int | None = None) -> Actor:
-            return actor_of(accounts.create_user(db.unit_of_work(), admin, username=username, password=PASSWORD,
-                                                 role=role, display_name=name, person_id=person_id).value)
+            return actor_of(
+                accounts.create_user(
+                    db.unit_of_work(),
+                    admin,
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
+                    display_name=name,
+                    person_id=person_id,
+                ).value
+            )
 
         educator = user("educator", "educator", "Dana Whitfield")
         preceptor = user("preceptor", "preceptor", "Renée Marchand", staff["NURS"])
@@ -103,48 +120,111 @@ def build_world(db: Database) -> World:
     module("SIM-1", kind="simulation", requires_verification=True)
     module("UNIT-ORI", kind="shadowing", requires_enrolment=True)
     credential_id = catalog.create_credential(
-        db.unit_of_work(), educator, code="IPC-CORE", title="Interprofessional collaboration: core",
-        validity_months=24, min_assessor_professions=2,
+        db.unit_of_work(),
+        educator,
+        code="IPC-CORE",
+        title="Interprofessional collaboration: core",
+        validity_months=24,
+        min_assessor_professions=2,
         requirements=[RequirementSpec("module", module_code=m) for m in ("ONB-101", "BLS", "SIM-1", "UNIT-ORI")]
-        + [RequirementSpec("competency", competency_code=c, scale_code="ENTRUST5", min_level_code="3")
-           for c in ("C1", "TT1")],
+        + [
+            RequirementSpec("competency", competency_code=c, scale_code="ENTRUST5", min_level_code="3")
+            for c in ("C1", "TT1")
+        ],
     ).value.id
-    cohorts.create_cohort(db.unit_of_work(), educator, code="COH-A", name="January nurses",
-                          start_date="2026-01-05", end_date="2026-07-05")
+    cohorts.create_cohort(
+        db.unit_of_work(), educator, code="COH-A", name="January nurses", start_date="2026-01-05", end_date="2026-07-05"
+    )
     cohorts.assign_credential(db.unit_of_work(), educator, "COH-A", "IPC-CORE", "2026-05-01")
     cohorts.enrol(db.unit_of_work(), educator, "COH-A", [learner], "2026-01-05")
-    return World(db, admin, educator, preceptor, preceptor_pharm, preceptor_med, viewer, learner, learner2,
-                 staff["NURS"], credential_id=credential_id)
+    return World(
+        db,
+        admin,
+        educator,
+        preceptor,
+        preceptor_pharm,
+        preceptor_med,
+        viewer,
+        learner,
+        learner2,
+        staff["NURS"],
+        credential_id=credential_id,
+    )
 
 
 # Records ----------------------------------------------------------------------------------------
 
 
-def complete(w: World, module: str, on: dt.date | str, person: int | None = None, actor: Actor | None = None,
-             **kw: object) -> records.CompletionRow:
-    return records.record_completion(w.uow(), actor or w.educator, person_id=person or w.learner, module_code=module,
-                                     completed_on=on, today=TODAY, **kw).value  # type: ignore[arg-type]
+def complete(
+    w: World, module: str, on: dt.date | str, person: int | None = None, actor: Actor | None = None, **kw: object
+) -> records.CompletionRow:
+    return records.record_completion(
+        w.uow(),
+        actor or w.educator,
+        person_id=person or w.learner,
+        module_code=module,
+        completed_on=on,
+        today=TODAY,
+        **kw,
+    ).value  # type: ignore[arg-type]
 
 
-def signoff(w: World, competency: str, level: str, on: dt.date | str, *, person: int | None = None,
-            actor: Actor | None = None, scale: str = "ENTRUST5", password: str = PASSWORD) -> records.AssessmentRow:
-    return records.record_signoff(w.uow(), actor or w.preceptor, person_id=person or w.learner,
-                                  competency_code=competency, scale_code=scale, level_code=level, assessed_on=on,
-                                  method="direct_observation", password=password, attestation_accepted=True,
-                                  today=TODAY).value
+def signoff(
+    w: World,
+    competency: str,
+    level: str,
+    on: dt.date | str,
+    *,
+    person: int | None = None,
+    actor: Actor | None = None,
+    scale: str = "ENTRUST5",
+    password: str = PASSWORD,
+) -> records.AssessmentRow:
+    return records.record_signoff(
+        w.uow(),
+        actor or w.preceptor,
+        person_id=person or w.learner,
+        competency_code=competency,
+        scale_code=scale,
+        level_code=level,
+        assessed_on=on,
+        method="direct_observation",
+        password=password,
+        attestation_accepted=True,
+        today=TODAY,
+    ).value
 
 
-def credential(w: World, code: str, *, modules: tuple[str, ...] = (),
-               competencies: tuple[tuple[str, str, str], ...] = (), min_professions: int | None = None) -> int:
+def credential(
+    w: World,
+    code: str,
+    *,
+    modules: tuple[str, ...] = (),
+    competencies: tuple[tuple[str, str, str], ...] = (),
+    min_professions: int | None = None,
+) -> int:
     specs = [RequirementSpec("module", module_code=m) for m in modules]
-    specs += [RequirementSpec("competency", competency_code=c, scale_code=s, min_level_code=lv)
-              for c, s, lv in competencies]
-    return catalog.create_credential(w.uow(), w.educator, code=code, title=f"Credential {code}",
-                                     min_assessor_professions=min_professions, requirements=specs).value.id
+    specs += [
+        RequirementSpec("competency", competency_code=c, scale_code=s, min_level_code=lv) for c, s, lv in competencies
+    ]
+    return catalog.create_credential(
+        w.uow(),
+        w.educator,
+        code=code,
+        title=f"Credential {code}",
+        min_assessor_professions=min_professions,
+        requirements=specs,
+    ).value.id
 
 
-def add_certificate(db: Database, person_id: int, credential_id: int, issued_on: dt.date,
-                    expires_on: dt.date | None, status: str = "valid") -> None:
+def add_certificate(
+    db: Database,
+    person_id: int,
+    credential_id: int,
+    issued_on: dt.date,
+    expires_on: dt.date | None,
+    status: str = "valid",
+) -> None:
     """Insert an issued certificate directly (certificate issuing is a separate service)."""
     with db.unit_of_work() as uow:
         s = uow.session
@@ -152,9 +232,20 @@ def add_certificate(db: Database, person_id: int, credential_id: int, issued_on:
             s.add(IssuerKey(kid="test-kid", public_jwk="{}", issuer_name="Test hospital"))
             s.flush()
         n = len(s.scalars(select(Certificate.id)).all()) + 1
-        s.add(Certificate(code=f"CT-TEST-{n}", person_id=person_id, credential_id=credential_id,
-                          holder_name="holder", credential_title="title", issued_on=issued_on, expires_on=expires_on,
-                          issuer_kid="test-kid", qr_payload="CT1:TEST", status=status))
+        s.add(
+            Certificate(
+                code=f"CT-TEST-{n}",
+                person_id=person_id,
+                credential_id=credential_id,
+                holder_name="holder",
+                credential_title="title",
+                issued_on=issued_on,
+                expires_on=expires_on,
+                issuer_kid="test-kid",
+                qr_payload="CT1:TEST",
+                status=status,
+            )
+        )
         uow.commit()
 
 
@@ -176,9 +267,16 @@ def audit_count(db: Database) -> int:
         return int(conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one())
 
 
-def historical_signoff(w: World, competency: str = "C1", level: str = "4", on: dt.date | str = "2025-09-01", *,
-                       person: int | None = None, assessor: str = "Jane Doe",
-                       profession: str | None = "SW") -> int:
+def historical_signoff(
+    w: World,
+    competency: str = "C1",
+    level: str = "4",
+    on: dt.date | str = "2025-09-01",
+    *,
+    person: int | None = None,
+    assessor: str = "Jane Doe",
+    profession: str | None = "SW",
+) -> int:
     """A sign-off as an import leaves it when its assessor is not on record: historical, awaiting confirmation."""
     from credtrack.models import Assessment, Competency, Profession, Scale, ScaleLevel
 
@@ -188,10 +286,20 @@ def historical_signoff(w: World, competency: str = "C1", level: str = "4", on: d
         scale = s.scalar(select(Scale).where(Scale.code == "ENTRUST5"))
         lv = s.scalar(select(ScaleLevel).where(ScaleLevel.scale_id == scale.id, ScaleLevel.code == level))
         prof = s.scalar(select(Profession.id).where(Profession.code == profession)) if profession else None
-        a = Assessment(person_id=person or w.learner, competency_id=comp.id, scale_id=scale.id, level_id=lv.id,
-                       assessed_on=dt.date.fromisoformat(str(on)), method="other", attestation_accepted=True,
-                       attestation_text="imported", assessor_name=assessor, assessor_profession_id=prof,
-                       source="import", verification="pending")
+        a = Assessment(
+            person_id=person or w.learner,
+            competency_id=comp.id,
+            scale_id=scale.id,
+            level_id=lv.id,
+            assessed_on=dt.date.fromisoformat(str(on)),
+            method="other",
+            attestation_accepted=True,
+            attestation_text="imported",
+            assessor_name=assessor,
+            assessor_profession_id=prof,
+            source="import",
+            verification="pending",
+        )
         s.add(a)
         s.flush()
         aid = a.id

@@ -10,8 +10,9 @@ from credtrack.services.progress.bulk import compute_bulk
 from tests.unit.records.builders import TODAY, World
 
 
-def progress_of(w: World, credential_id: int, today: dt.date = TODAY, person: int | None = None
-                ) -> progress.CredentialProgress:
+def progress_of(
+    w: World, credential_id: int, today: dt.date = TODAY, person: int | None = None
+) -> progress.CredentialProgress:
     """One person's progress on one credential; the bulk form must say the same."""
     person = person or w.learner
     detail = progress.person_progress(w.uow(), w.viewer, person, credential_id, today=today)
@@ -22,7 +23,11 @@ def progress_of(w: World, credential_id: int, today: dt.date = TODAY, person: in
     else:
         (row,) = bulk
         assert (row.status, row.met, row.total, row.expiring_band, row.renewal_date) == (
-            detail.status, detail.met, detail.total, detail.expiring_band, detail.renewal_date
+            detail.status,
+            detail.met,
+            detail.total,
+            detail.expiring_band,
+            detail.renewal_date,
         ), f"bulk and detail disagree on {today}"
     return detail
 

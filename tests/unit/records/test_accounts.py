@@ -36,7 +36,9 @@ def test_passwords_are_stored_as_argon2id_and_the_first_account_is_an_admin(db) 
 def test_five_wrong_passwords_pause_the_name_on_that_workstation_until_an_admin_unlocks_it(db) -> None:
     w = build_world(db)
     for attempt in range(1, 5):
-        with pytest.raises(AuthenticationError, match=f"{5 - attempt} attempt\\(s\\) left on this workstation") as failed:
+        with pytest.raises(
+            AuthenticationError, match=f"{5 - attempt} attempt\\(s\\) left on this workstation"
+        ) as failed:
             accounts.log_in(w.uow(), "preceptor", "wrong password!", source="ward-1")
         assert not isinstance(failed.value, AccountLocked)
     with pytest.raises(AccountLocked, match="paused on this workstation for 15 minutes"):
@@ -47,8 +49,13 @@ def test_five_wrong_passwords_pause_the_name_on_that_workstation_until_an_admin_
     accounts.unlock(w.uow(), w.admin, w.preceptor.id)
     assert accounts.log_in(w.uow(), "preceptor", PASSWORD, source="ward-1").id == w.preceptor.id
     with w.uow() as uow:
-        actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(w.preceptor.id),
-                                                                           AuditEvent.entity_type == "user")))
+        actions = list(
+            uow.session.scalars(
+                select(AuditEvent.action).where(
+                    AuditEvent.entity_id == str(w.preceptor.id), AuditEvent.entity_type == "user"
+                )
+            )
+        )
     assert actions.count("user.login_failed") == 4 and "user.locked" in actions and "user.unlock" in actions
 
 
@@ -61,7 +68,9 @@ def test_wrong_passwords_from_one_workstation_do_not_lock_out_the_only_admin_els
         accounts.log_in(w.uow(), "admin", PASSWORD, source="corridor-kiosk")
     assert accounts.log_in(w.uow(), "admin", PASSWORD, source="admin-office").id == w.admin.id
     with w.uow() as uow:
-        failed = list(uow.session.scalars(select(AuditEvent.after_json).where(AuditEvent.action == "user.login_failed")))
+        failed = list(
+            uow.session.scalars(select(AuditEvent.after_json).where(AuditEvent.action == "user.login_failed"))
+        )
     assert failed and all("corridor-kiosk" in a for a in failed)  # the audit says where the guesses came from
 
 
@@ -121,8 +130,11 @@ def test_a_name_typed_at_sign_in_is_never_stored(db) -> None:
     with pytest.raises(AuthenticationError):
         accounts.log_in(w.uow(), typed, "x")
     with w.uow() as uow:
-        stored = " ".join(str(v) for row in uow.session.execute(select(AuditEvent)).scalars()
-                          for v in (row.after_json, row.before_json, row.note, row.entity_id, row.actor))
+        stored = " ".join(
+            str(v)
+            for row in uow.session.execute(select(AuditEvent)).scalars()
+            for v in (row.after_json, row.before_json, row.note, row.entity_id, row.actor)
+        )
         kept = list(uow.session.scalars(select(LoginThrottle.name_digest)))
     assert typed.lower() not in stored.lower() and "my-Secret" not in stored
     # Nor a quickly guessed digest of it: a few bits keyed with this workstation's secret, not in the database.
@@ -150,21 +162,25 @@ def test_unknown_user_and_switched_off_account_are_refused(db) -> None:
         accounts.log_in(w.uow(), "viewer", PASSWORD)
 
 
-@pytest.mark.parametrize(("password", "why"), [
-    ("aaaaaaaaaa", "different characters"),
-    ("password12", "common passwords"),
-    ("Password12", "common passwords"),
-    ("qwertyuiop", "common passwords"),
-    ("dana.whitfield", "own user name"),
-    ("Whitfield2026!", "own user name"),
-    ("DanaWhitfield", "own user name"),
-])
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("aaaaaaaaaa", "different characters"),
+        ("password12", "common passwords"),
+        ("Password12", "common passwords"),
+        ("qwertyuiop", "common passwords"),
+        ("dana.whitfield", "own user name"),
+        ("Whitfield2026!", "own user name"),
+        ("DanaWhitfield", "own user name"),
+    ],
+)
 def test_common_passwords_and_the_users_own_names_are_refused(db, password, why) -> None:
     w = build_world(db)
     before = snapshot(db)
     with pytest.raises(ValidationError, match=why):
-        accounts.create_user(w.uow(), w.admin, username="dana.whitfield", password=password, role="viewer",
-                             display_name="Dana Whitfield")
+        accounts.create_user(
+            w.uow(), w.admin, username="dana.whitfield", password=password, role="viewer", display_name="Dana Whitfield"
+        )
     with pytest.raises(ValidationError, match=why):
         accounts.reset_password(w.uow(), w.admin, w.educator.id, password)  # the educator is Dana Whitfield too
     assert snapshot(db) == before
@@ -173,10 +189,17 @@ def test_common_passwords_and_the_users_own_names_are_refused(db, password, why)
 def test_a_password_that_merely_contains_a_short_name_is_accepted(db) -> None:
     w = build_world(db)
     with cheap_hashing():
-        accounts.create_user(w.uow(), w.admin, username="li", password="li walks the blue heron", role="viewer",
-                             display_name="Li Wei")
-        accounts.create_user(w.uow(), w.admin, username="dana", password="lantern dana quietly 47", role="viewer",
-                             display_name="Dana Whitfield")
+        accounts.create_user(
+            w.uow(), w.admin, username="li", password="li walks the blue heron", role="viewer", display_name="Li Wei"
+        )
+        accounts.create_user(
+            w.uow(),
+            w.admin,
+            username="dana",
+            password="lantern dana quietly 47",
+            role="viewer",
+            display_name="Dana Whitfield",
+        )
 
 
 def test_passwords_have_a_minimum_length(db) -> None:

@@ -70,9 +70,20 @@ def test_the_chain_verifies_after_a_realistic_sequence(db) -> None:
     events = _events(w)
     assert (report.intact, report.events_checked, report.broken_at) == (True, len(events), None)
     actions = [e["action"] for e in events]
-    for action in ("setup.starter_data", "user.create", "person.create", "module.create", "credential.create",
-                   "cohort.enrol", "completion.record", "completion.verify", "assessment.record",
-                   "assessment.void", "person.update", "person.archive"):
+    for action in (
+        "setup.starter_data",
+        "user.create",
+        "person.create",
+        "module.create",
+        "credential.create",
+        "cohort.enrol",
+        "completion.record",
+        "completion.verify",
+        "assessment.record",
+        "assessment.void",
+        "person.update",
+        "person.archive",
+    ):
         assert action in actions
     signed = [e for e in events if e["action"] in ("assessment.record", "completion.verify")]
     assert signed and all(e["reauthenticated"] for e in signed)
@@ -142,8 +153,10 @@ def test_swapping_two_events_is_detected(db, keep_hashes: bool) -> None:
     swapped = [c for c in COLUMNS if c != "id" and not (keep_hashes and c in ("hash", "prev_hash"))]
     with w.db.engine.begin() as conn:
         # Move both hashes out of the way first: hashes are unique.
-        conn.execute(text("UPDATE audit_event SET hash = 'tmp' || CAST(id AS VARCHAR(10)) WHERE id IN (:a, :b)"),
-                     {"a": a["id"], "b": b["id"]})
+        conn.execute(
+            text("UPDATE audit_event SET hash = 'tmp' || CAST(id AS VARCHAR(10)) WHERE id IN (:a, :b)"),
+            {"a": a["id"], "b": b["id"]},
+        )
         for target, source in ((a, b), (b, a)):
             values = {c: source[c] for c in swapped}
             if "hash" not in swapped:

@@ -26,12 +26,14 @@ def world(db, tmp_path) -> World:
     w = build_world(db)
     realistic_history(w)
     key_service.create_issuer_key(w.uow())
-    code = certificates.issue_certificate(w.uow(), w.admin, w.learner, w.credential_id,
-                                          override_reason="Completed the programme at another hospital").value.code
+    code = certificates.issue_certificate(
+        w.uow(), w.admin, w.learner, w.credential_id, override_reason="Completed the programme at another hospital"
+    ).value.code
     certificates.revoke_certificate(w.uow(), w.admin, code, "Issued before the transfer papers arrived")
     sheet = tmp_path / "people.csv"
-    sheet.write_text("external_id,full_name,profession\nEMP-201,Okafor Ben,NURS\nEMP-202,Ana Lima,PHARM\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "external_id,full_name,profession\nEMP-201,Okafor Ben,NURS\nEMP-202,Ana Lima,PHARM\n", encoding="utf-8"
+    )
     run_import(w.uow(), w.admin, "people", sheet)
     return w
 
@@ -54,8 +56,10 @@ def test_after_a_day_of_real_work_every_record_is_as_the_log_says(world):
     report = _records(world)
     assert report.problems == [] and report.findings == []
     with world.uow() as uow:
-        counted = sum(uow.session.scalar(select(func.count()).select_from(spec.table)) or 0
-                      for spec in record_state.TRACKED.values())
+        counted = sum(
+            uow.session.scalar(select(func.count()).select_from(spec.table)) or 0
+            for spec in record_state.TRACKED.values()
+        )
     assert report.records == counted and report.vouched_events > 10
     with world.uow() as uow:
         assert audit_check.verify(uow.session).intact
@@ -83,8 +87,11 @@ def test_a_deleted_completion_and_a_person_added_without_an_event_are_named(worl
     with world.uow() as uow:
         target = uow.session.scalar(select(Completion.id).limit(1))
     _sql(world, "DELETE FROM completion WHERE id = :i", i=target)
-    _sql(world, "INSERT INTO person (external_id, full_name, search_key, status, created_at, version, updated_at) "
-                "VALUES ('X-1', 'Mallory', '', 'active', '2026-01-01', 1, '2026-01-01')")
+    _sql(
+        world,
+        "INSERT INTO person (external_id, full_name, search_key, status, created_at, version, updated_at) "
+        "VALUES ('X-1', 'Mallory', '', 'active', '2026-01-01', 1, '2026-01-01')",
+    )
     report = _records(world)
     assert sorted(_found(world)) == [("completion", "deleted"), ("person", "unaccounted")]
     assert any("Person X-1" in p and "added outside credtrack" in p for p in report.problems)
@@ -103,8 +110,12 @@ def test_the_kept_record_states_cannot_be_rewritten_to_match(world):
     _sql(world, "UPDATE assessment SET comment = 'edited' WHERE id = :i", i=target)
     with world.uow() as uow:
         now = record_state.current_digests(uow.session, "assessment", [target])[target]
-    _sql(world, "UPDATE audit_record_state SET digest = :d WHERE entity_type = 'assessment' AND entity_id = :i",
-         d=now, i=target)
+    _sql(
+        world,
+        "UPDATE audit_record_state SET digest = :d WHERE entity_type = 'assessment' AND entity_id = :i",
+        d=now,
+        i=target,
+    )
     report = _records(world)
     assert report.findings == []
     assert any("are not those the event vouched for" in p for p in report.problems)
@@ -115,8 +126,9 @@ def test_a_transaction_that_changes_a_record_after_its_event_still_vouches_for_t
     signoff(world, "TT1", "3", "2026-03-02")
     assert _records(world).findings == []
     with world.uow() as uow:
-        event = uow.session.scalar(select(AuditEvent).where(AuditEvent.action == "completion.record",
-                                                            AuditEvent.entity_id == str(done.id)))
+        event = uow.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "completion.record", AuditEvent.entity_id == str(done.id))
+        )
         assert event.records_digest != ""
 
 

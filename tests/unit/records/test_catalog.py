@@ -17,12 +17,16 @@ from tests.unit.records.progress_check import progress_of
 def test_a_framework_imports_from_a_spreadsheet_csv(db, tmp_path: Path) -> None:
     w = build_world(db)
     path = tmp_path / "Palliative care.csv"
-    path.write_bytes("\ufeffdomain;code;label;description\nCOM;PC1;Breaking bad news;Délicatement\n"
-                     "COM;PC2;Family meetings;\nETH;PC3;Goals of care;\n".encode())
+    path.write_bytes(
+        "\ufeffdomain;code;label;description\nCOM;PC1;Breaking bad news;Délicatement\n"
+        "COM;PC2;Family meetings;\nETH;PC3;Goals of care;\n".encode()
+    )
     row = frameworks.import_framework(w.uow(), w.educator, path, code="PALL").value
     assert (row.code, row.name, row.competency_count) == ("PALL", "Palliative care", 3)
-    assert [(d.code, [c.code for c in d.competencies]) for d in row.domains] == [("COM", ["PC1", "PC2"]),
-                                                                                 ("ETH", ["PC3"])]
+    assert [(d.code, [c.code for c in d.competencies]) for d in row.domains] == [
+        ("COM", ["PC1", "PC2"]),
+        ("ETH", ["PC3"]),
+    ]
     assert [c.description for c in frameworks.list_competencies(w.uow(), w.viewer, "PALL")][0] == "Délicatement"
     # The new competencies can be signed off and required at once.
     cid = credential(w, "PALL-1", competencies=(("PC1", "ENTRUST5", "3"),))
@@ -33,8 +37,17 @@ def test_a_framework_imports_from_a_spreadsheet_csv(db, tmp_path: Path) -> None:
 def test_a_framework_imports_from_json_and_its_code_must_be_new(db, tmp_path: Path) -> None:
     w = build_world(db)
     path = tmp_path / "fw.json"
-    path.write_text(json.dumps({"code": "MINI", "name": "Mini", "domains": [{"code": "A", "name": "Alpha"}],
-                                "competencies": [{"code": "A1", "label": "First", "domain": "A"}]}), "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "code": "MINI",
+                "name": "Mini",
+                "domains": [{"code": "A", "name": "Alpha"}],
+                "competencies": [{"code": "A1", "label": "First", "domain": "A"}],
+            }
+        ),
+        "utf-8",
+    )
     assert frameworks.import_framework(w.uow(), w.educator, path).value.competency_count == 1
     before = snapshot(db)
     with pytest.raises(DuplicateError, match="framework with code 'MINI' already exists"):
@@ -42,11 +55,14 @@ def test_a_framework_imports_from_json_and_its_code_must_be_new(db, tmp_path: Pa
     assert snapshot(db) == before
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("code,title\nX1,Something\n", r"needs the columns code and label \(missing: label\)"),
-    ("code,label\nX1,\n", r"row 2: code and label are both required"),
-    ("code,label\nX1,One\nX1,Again\n", r"competency code X1 appears twice"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code,title\nX1,Something\n", r"needs the columns code and label \(missing: label\)"),
+        ("code,label\nX1,\n", r"row 2: code and label are both required"),
+        ("code,label\nX1,One\nX1,Again\n", r"competency code X1 appears twice"),
+    ],
+)
 def test_a_bad_framework_file_is_refused_whole(db, tmp_path: Path, content: str, message: str) -> None:
     w = build_world(db)
     path = tmp_path / "bad.csv"
@@ -57,12 +73,18 @@ def test_a_bad_framework_file_is_refused_whole(db, tmp_path: Path, content: str,
     assert snapshot(db) == before
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"code": "X", "name": "X", "competencies": ["A1", "A2"]}, r"competency 1 is not an object"),
-    ({"code": "X", "name": "X", "competencies": [{"code": 5, "label": "Five"}]}, r"competency 1 has a code that is not text"),
-    ({"code": "X", "name": "X", "domains": "VE", "competencies": [{"code": "A1", "label": "A"}]}, r"must be lists"),
-    ({"code": "X", "name": "X", "domains": [["VE"]], "competencies": []}, r"domain 1 is not an object"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "X", "name": "X", "competencies": ["A1", "A2"]}, r"competency 1 is not an object"),
+        (
+            {"code": "X", "name": "X", "competencies": [{"code": 5, "label": "Five"}]},
+            r"competency 1 has a code that is not text",
+        ),
+        ({"code": "X", "name": "X", "domains": "VE", "competencies": [{"code": "A1", "label": "A"}]}, r"must be lists"),
+        ({"code": "X", "name": "X", "domains": [["VE"]], "competencies": []}, r"domain 1 is not an object"),
+    ],
+)
 def test_a_malformed_framework_json_is_refused_with_a_message(db, tmp_path: Path, data: dict, message: str) -> None:
     w = build_world(db)
     path = tmp_path / "odd.json"
@@ -93,15 +115,24 @@ def test_credential_requirements_are_checked(db) -> None:
     for specs, error, message in [
         ([], ValidationError, "at least one requirement"),
         ([RequirementSpec("module", module_code="NOPE")], NotFoundError, "No module with code 'NOPE'"),
-        ([RequirementSpec("competency", competency_code="C1", scale_code="ENTRUST5", min_level_code="7")],
-         ValidationError, "has no level '7'"),
+        (
+            [RequirementSpec("competency", competency_code="C1", scale_code="ENTRUST5", min_level_code="7")],
+            ValidationError,
+            "has no level '7'",
+        ),
         ([RequirementSpec("module", module_code="BLS")] * 2, ValidationError, "listed twice"),
     ]:
         with pytest.raises(error, match=message):
             catalog.create_credential(w.uow(), w.educator, code="NEW", title="New", requirements=specs)
     with pytest.raises(ValidationError, match="assessor professions must be 1–20"):
-        catalog.create_credential(w.uow(), w.educator, code="NEW", title="New", min_assessor_professions=50,
-                                  requirements=[RequirementSpec("module", module_code="BLS")])
+        catalog.create_credential(
+            w.uow(),
+            w.educator,
+            code="NEW",
+            title="New",
+            min_assessor_professions=50,
+            requirements=[RequirementSpec("module", module_code="BLS")],
+        )
     assert snapshot(db) == before
 
 
@@ -111,9 +142,13 @@ def test_changing_a_credentials_requirements_changes_progress(db) -> None:
     complete(w, "ONB-101", "2026-02-01")
     assert progress_of(w, cid).status == "eligible"
     version = catalog.get_credential(w.uow(), w.viewer, "GROW").version
-    row = catalog.update_credential(w.uow(), w.educator, cid, expected_version=version,
-                                    requirements=[RequirementSpec("module", module_code="ONB-101"),
-                                                  RequirementSpec("module", module_code="BLS")]).value
+    row = catalog.update_credential(
+        w.uow(),
+        w.educator,
+        cid,
+        expected_version=version,
+        requirements=[RequirementSpec("module", module_code="ONB-101"), RequirementSpec("module", module_code="BLS")],
+    ).value
     assert [r.module_code for r in row.requirements] == ["ONB-101", "BLS"]
     p = progress_of(w, cid)
     assert (p.status, p.met, p.total) == ("in_progress", 1, 2)

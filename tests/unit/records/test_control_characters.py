@@ -23,36 +23,85 @@ from credtrack.services import (
 from tests.unit.records.builders import PASSWORD, TODAY, World, build_world, signoff, snapshot
 
 CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
-    "name with NUL": ("A name", lambda w: people.create_person(
-        w.uow(), w.educator, external_id="EMP-9", full_name="Ana\x00 Lopez")),
-    "edited name with ESC": ("A name", lambda w: people.update_person(
-        w.uow(), w.educator, w.learner, full_name="Minh \x1b[31mred")),
-    "external id with BEL": ("external id", lambda w: people.create_person(
-        w.uow(), w.educator, external_id="EMP\x07", full_name="Ana Lopez")),
-    "unit with SOH": ("A unit", lambda w: people.create_person(
-        w.uow(), w.educator, external_id="EMP-9", full_name="Ana Lopez", unit="4\x01West")),
-    "module description": ("The description", lambda w: catalog.create_module(
-        w.uow(), w.educator, code="NEW-1", title="New", description="line\x00")),
-    "credential criteria": ("The criteria", lambda w: catalog.create_credential(
-        w.uow(), w.educator, code="NEW-C", title="New", requirements=[], criteria="\x1b")),
-    "cohort description": ("The description", lambda w: cohorts.create_cohort(
-        w.uow(), w.educator, code="COH-Z", name="Z", description="\x7f")),
-    "sign-off comment": ("The comment", lambda w: records.record_signoff(
-        w.uow(), w.preceptor, person_id=w.learner, competency_code="C1", scale_code="ENTRUST5", level_code="3",
-        assessed_on="2026-03-01", method="direct_observation", password=PASSWORD, attestation_accepted=True,
-        today=TODAY, comment="Good\x00")),
-    "completion evidence": ("The evidence", lambda w: records.record_completion(
-        w.uow(), w.educator, person_id=w.learner, module_code="ONB-101", completed_on="2026-03-01", today=TODAY,
-        evidence="scan\x00.pdf")),
-    "module code looked up": ("module code", lambda w: records.record_completion(
-        w.uow(), w.educator, person_id=w.learner, module_code="ONB\x1b-101", completed_on="2026-03-01",
-        today=TODAY)),
-    "void reason": ("reason for voiding", lambda w: records.void_assessment(
-        w.uow(), w.preceptor, w.extra["sign-off"], "typo\x00")),
-    "user name": ("A user name", lambda w: accounts.create_user(
-        w.uow(), w.admin, username="eve\x00", password=PASSWORD, role="viewer")),
-    "institution name": ("The institution name", lambda w: settings.update_institution(
-        w.uow(), w.admin, institution_name="Riverside\x00")),
+    "name with NUL": (
+        "A name",
+        lambda w: people.create_person(w.uow(), w.educator, external_id="EMP-9", full_name="Ana\x00 Lopez"),
+    ),
+    "edited name with ESC": (
+        "A name",
+        lambda w: people.update_person(w.uow(), w.educator, w.learner, full_name="Minh \x1b[31mred"),
+    ),
+    "external id with BEL": (
+        "external id",
+        lambda w: people.create_person(w.uow(), w.educator, external_id="EMP\x07", full_name="Ana Lopez"),
+    ),
+    "unit with SOH": (
+        "A unit",
+        lambda w: people.create_person(
+            w.uow(), w.educator, external_id="EMP-9", full_name="Ana Lopez", unit="4\x01West"
+        ),
+    ),
+    "module description": (
+        "The description",
+        lambda w: catalog.create_module(w.uow(), w.educator, code="NEW-1", title="New", description="line\x00"),
+    ),
+    "credential criteria": (
+        "The criteria",
+        lambda w: catalog.create_credential(
+            w.uow(), w.educator, code="NEW-C", title="New", requirements=[], criteria="\x1b"
+        ),
+    ),
+    "cohort description": (
+        "The description",
+        lambda w: cohorts.create_cohort(w.uow(), w.educator, code="COH-Z", name="Z", description="\x7f"),
+    ),
+    "sign-off comment": (
+        "The comment",
+        lambda w: records.record_signoff(
+            w.uow(),
+            w.preceptor,
+            person_id=w.learner,
+            competency_code="C1",
+            scale_code="ENTRUST5",
+            level_code="3",
+            assessed_on="2026-03-01",
+            method="direct_observation",
+            password=PASSWORD,
+            attestation_accepted=True,
+            today=TODAY,
+            comment="Good\x00",
+        ),
+    ),
+    "completion evidence": (
+        "The evidence",
+        lambda w: records.record_completion(
+            w.uow(),
+            w.educator,
+            person_id=w.learner,
+            module_code="ONB-101",
+            completed_on="2026-03-01",
+            today=TODAY,
+            evidence="scan\x00.pdf",
+        ),
+    ),
+    "module code looked up": (
+        "module code",
+        lambda w: records.record_completion(
+            w.uow(), w.educator, person_id=w.learner, module_code="ONB\x1b-101", completed_on="2026-03-01", today=TODAY
+        ),
+    ),
+    "void reason": (
+        "reason for voiding",
+        lambda w: records.void_assessment(w.uow(), w.preceptor, w.extra["sign-off"], "typo\x00"),
+    ),
+    "user name": (
+        "A user name",
+        lambda w: accounts.create_user(w.uow(), w.admin, username="eve\x00", password=PASSWORD, role="viewer"),
+    ),
+    "institution name": (
+        "The institution name",
+        lambda w: settings.update_institution(w.uow(), w.admin, institution_name="Riverside\x00"),
+    ),
 }
 
 

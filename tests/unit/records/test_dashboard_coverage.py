@@ -24,9 +24,11 @@ def _counted_one_by_one(session, framework_code=None) -> dict[str, int]:
     passing = {lv.id: lv.passing for lv in session.scalars(select(ScaleLevel))}
     domain_of: dict[int, str] = {}
     shown: dict[str, int] = {}
-    rows = session.execute(select(Competency.id, CompetencyDomain.code, CompetencyDomain.name, Framework.code)
-                           .join(CompetencyDomain, CompetencyDomain.id == Competency.domain_id)
-                           .join(Framework, Framework.id == CompetencyDomain.framework_id))
+    rows = session.execute(
+        select(Competency.id, CompetencyDomain.code, CompetencyDomain.name, Framework.code)
+        .join(CompetencyDomain, CompetencyDomain.id == Competency.domain_id)
+        .join(Framework, Framework.id == CompetencyDomain.framework_id)
+    )
     for competency, code, name, framework in rows:
         if framework_code is None or framework == framework_code:
             domain_of[competency] = f"{code} {name}"
@@ -41,8 +43,11 @@ def test_domain_coverage_matches_a_count_of_each_sign_off(db):
     demo.load_demo(db, 40, today=dt.date(2026, 6, 15))
     with db.unit_of_work() as uow:
         s = uow.session
-        s.execute(update(Assessment).where(Assessment.id % 7 == 0).values(
-            voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error"))
+        s.execute(
+            update(Assessment)
+            .where(Assessment.id % 7 == 0)
+            .values(voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error")
+        )
         failing = {lv.scale_id: lv.id for lv in s.scalars(select(ScaleLevel).where(ScaleLevel.passing.is_(False)))}
         for a in s.scalars(select(Assessment).where(Assessment.id % 5 == 0)):
             a.level_id = failing[a.scale_id]  # some sign-offs below the passing level, which do not count
@@ -56,6 +61,7 @@ def test_domain_coverage_matches_a_count_of_each_sign_off(db):
         only = _counted_one_by_one(uow.session, framework)
     assert dict(summary.domain_coverage) == expected
     assert sum(expected.values()) > 20  # the demo really signs people off in these domains
-    one = dashboard_queries.dashboard_summary(db.unit_of_work(), SYSTEM, today=dt.date(2026, 6, 15),
-                                              framework_code=framework)
+    one = dashboard_queries.dashboard_summary(
+        db.unit_of_work(), SYSTEM, today=dt.date(2026, 6, 15), framework_code=framework
+    )
     assert dict(one.domain_coverage) == only

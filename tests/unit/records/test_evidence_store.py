@@ -11,8 +11,9 @@ from tests.unit.records.builders import PASSWORD, World, build_world, complete, 
 
 def _packed(w: World, person: int) -> tuple[str, str]:
     with w.uow() as uow:
-        row = uow.session.execute(select(PersonEvidence.completions, PersonEvidence.sign_offs)
-                                  .where(PersonEvidence.person_id == person)).one_or_none()
+        row = uow.session.execute(
+            select(PersonEvidence.completions, PersonEvidence.sign_offs).where(PersonEvidence.person_id == person)
+        ).one_or_none()
         assert evidence.stale_people(uow.session.connection()) == []
         return tuple(row) if row else ("", "")  # type: ignore[return-value]
 
@@ -53,8 +54,11 @@ def test_a_change_made_behind_the_services_back_is_found_and_rebuilt(db) -> None
     complete(w, "ONB-101", "2026-02-01")
     complete(w, "ONB-101", "2026-02-01", person=w.learner2)
     with w.uow() as uow:
-        uow.session.execute(update(Completion).where(Completion.person_id == w.learner2)
-                            .values(void_reason="typed straight into the database", voided_at=text("CURRENT_TIMESTAMP")))
+        uow.session.execute(
+            update(Completion)
+            .where(Completion.person_id == w.learner2)
+            .values(void_reason="typed straight into the database", voided_at=text("CURRENT_TIMESTAMP"))
+        )
         assert evidence.stale_people(uow.session.connection()) == [w.learner2]
         evidence.rebuild(uow.session.connection())
         assert evidence.stale_people(uow.session.connection()) == []

@@ -48,8 +48,11 @@ def test_two_workstations_setting_up_one_postgresql_database_make_only_one_admin
             def workstation_b() -> None:
                 try:
                     with cheap_hashing():
-                        outcome.append(accounts.create_user(db.unit_of_work(), SYSTEM, username="second",
-                                                            password=PASSWORD, role="admin").value)
+                        outcome.append(
+                            accounts.create_user(
+                                db.unit_of_work(), SYSTEM, username="second", password=PASSWORD, role="admin"
+                            ).value
+                        )
                 except Exception as exc:  # noqa: BLE001 - the test inspects what B met
                     outcome.append(exc)
 
@@ -68,6 +71,11 @@ def test_two_workstations_setting_up_one_postgresql_database_make_only_one_admin
 
 def _someone_waits_for_a_lock(db: Database) -> bool:
     with db.engine.connect() as conn:
-        return bool(conn.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar()
+        )

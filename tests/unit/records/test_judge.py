@@ -31,12 +31,18 @@ def rules(*requirements: RequirementRule, professions: int | None = None) -> Cre
     return CredentialRules(7, "IPC", "Interprofessional collaborator", professions, requirements)
 
 
-def person(completions: dict[int, tuple[str, str]] | None = None,
-           sign_offs: dict[int, list[tuple[int, str, int | None]]] | None = None) -> PersonFacts:
+def person(
+    completions: dict[int, tuple[str, str]] | None = None,
+    sign_offs: dict[int, list[tuple[int, str, int | None]]] | None = None,
+) -> PersonFacts:
     """completions: module -> (first, latest); sign_offs: competency -> (rank, day, assessor profession)."""
-    return PersonFacts({m: (D(a), D(b)) for m, (a, b) in (completions or {}).items()},
-                       {c: [SignOffFact(SCALE, rank, D(day), prof) for rank, day, prof in facts]
-                        for c, facts in (sign_offs or {}).items()})
+    return PersonFacts(
+        {m: (D(a), D(b)) for m, (a, b) in (completions or {}).items()},
+        {
+            c: [SignOffFact(SCALE, rank, D(day), prof) for rank, day, prof in facts]
+            for c, facts in (sign_offs or {}).items()
+        },
+    )
 
 
 def one(p: PersonFacts) -> RecordsEvidence:
@@ -61,8 +67,10 @@ def test_a_sign_off_below_the_level_is_below_and_counts_as_started() -> None:
 
 def test_everything_met_is_eligible_with_the_recurring_module_deciding_renewal() -> None:
     # BLS completed 2025-03-01 and valid 24 months: lapses 2027-03-01, outside every expiry band.
-    p = person({10: ("2026-01-10", "2026-01-10"), 11: ("2023-02-01", "2025-03-01")},
-               {20: [(3, "2026-04-01", 5), (4, "2026-05-01", 6)]})
+    p = person(
+        {10: ("2026-01-10", "2026-01-10"), 11: ("2023-02-01", "2025-03-01")},
+        {20: [(3, "2026-04-01", 5), (4, "2026-05-01", 6)]},
+    )
     j = judge(rules(ONB, BLS, TEAM), one(p), TODAY)
     assert j.states == (MET, MET, MET)
     assert (j.status, j.renewal_date, j.expiring_band) == (ELIGIBLE, D("2027-03-01"), None)
@@ -91,8 +99,10 @@ def test_too_few_assessor_professions_hold_back_eligibility_but_not_a_current_ce
     held = judge(two, one(p), TODAY, Held("CT-1", D("2027-01-01")))
     assert held.status == EARNED
     # A second profession on a qualifying sign-off: eligible. One below the level does not count.
-    below = person({10: ("2026-01-10", "2026-01-10")},
-                   {20: [(3, "2026-04-01", 5), (2, "2026-04-03", 6)], 21: [(4, "2026-04-02", 5)]})
+    below = person(
+        {10: ("2026-01-10", "2026-01-10")},
+        {20: [(3, "2026-04-01", 5), (2, "2026-04-03", 6)], 21: [(4, "2026-04-02", 5)]},
+    )
     assert judge(two, one(below), TODAY).status == IN_PROGRESS
     enough = person({10: ("2026-01-10", "2026-01-10")}, {20: [(3, "2026-04-01", 5)], 21: [(4, "2026-04-02", 6)]})
     assert judge(two, one(enough), TODAY).status == ELIGIBLE
@@ -105,8 +115,10 @@ def test_an_expired_certificate_with_the_requirements_met_again_is_eligible() ->
 
 
 def test_first_met_is_the_latest_first_day_and_ignores_later_lapses() -> None:
-    p = person({10: ("2025-09-01", "2026-01-10"), 11: ("2022-01-05", "2022-01-05")},
-               {20: [(2, "2025-08-01", 5), (3, "2025-10-02", 5), (4, "2026-02-01", 6)]})
+    p = person(
+        {10: ("2025-09-01", "2026-01-10"), 11: ("2022-01-05", "2022-01-05")},
+        {20: [(2, "2025-08-01", 5), (3, "2025-10-02", 5), (4, "2026-02-01", 6)]},
+    )
     # ONB first 2025-09-01, BLS first 2022-01-05 (lapsed since), TEAM first at level 2026: 2025-10-02.
     assert first_met(rules(ONB, BLS, TEAM), one(p)) == [D("2025-10-02")]
     assert first_met(rules(ONB, ROLES), one(p)) == [None]
@@ -114,13 +126,18 @@ def test_first_met_is_the_latest_first_day_and_ignores_later_lapses() -> None:
 
 
 def test_a_group_is_judged_person_by_person_in_its_order() -> None:
-    people = [person(), person({10: ("2026-01-10", "2026-01-10")}, {20: [(3, "2026-04-01", 5)]}),
-              person({10: ("2026-01-10", "2026-01-10")})]
+    people = [
+        person(),
+        person({10: ("2026-01-10", "2026-01-10")}, {20: [(3, "2026-04-01", 5)]}),
+        person({10: ("2026-01-10", "2026-01-10")}),
+    ]
     group = RecordsEvidence(people)
     judged = judge_group(rules(ONB, TEAM), group, TODAY, [None, None, Held("CT-9", None)])
     assert [j.status for j in judged] == [NOT_STARTED, ELIGIBLE, EARNED]
-    assert [j.status for j in judged] == [judge(rules(ONB, TEAM), one(p), TODAY, h).status
-                                          for p, h in zip(people, [None, None, Held("CT-9", None)], strict=True)]
+    assert [j.status for j in judged] == [
+        judge(rules(ONB, TEAM), one(p), TODAY, h).status
+        for p, h in zip(people, [None, None, Held("CT-9", None)], strict=True)
+    ]
     assert first_met(rules(ONB, TEAM), group) == [None, D("2026-04-01"), None]
     assert first_met(rules(ONB, TEAM), group.select([2, 1])) == [None, D("2026-04-01")]
 

@@ -88,79 +88,194 @@ def _own_signoff(w: World, a: Actor) -> int:
 
 CASES = [
     # accounts
-    Case("accounts.create_user", "users.manage", lambda w, a, c, t: accounts.create_user(
-        w.uow(), a, username=f"new.{t}", password=PASSWORD, role="viewer")),
-    Case("accounts.reset_password", "users.manage", lambda w, a, c, t: accounts.reset_password(
-        w.uow(), a, w.viewer.id, "a brand new password")),
+    Case(
+        "accounts.create_user",
+        "users.manage",
+        lambda w, a, c, t: accounts.create_user(w.uow(), a, username=f"new.{t}", password=PASSWORD, role="viewer"),
+    ),
+    Case(
+        "accounts.reset_password",
+        "users.manage",
+        lambda w, a, c, t: accounts.reset_password(w.uow(), a, w.viewer.id, "a brand new password"),
+    ),
     Case("accounts.unlock", "users.manage", lambda w, a, c, t: accounts.unlock(w.uow(), a, w.viewer.id)),
-    Case("accounts.update_user", "users.manage", lambda w, a, c, t: accounts.update_user(
-        w.uow(), a, w.viewer.id, display_name=f"Quality office {t}")),
-    Case("accounts.change_password", None, lambda w, a, c, t: accounts.change_password(
-        w.uow(), a, PASSWORD, f"{PASSWORD} {t}")),
+    Case(
+        "accounts.update_user",
+        "users.manage",
+        lambda w, a, c, t: accounts.update_user(w.uow(), a, w.viewer.id, display_name=f"Quality office {t}"),
+    ),
+    Case(
+        "accounts.change_password",
+        None,
+        lambda w, a, c, t: accounts.change_password(w.uow(), a, PASSWORD, f"{PASSWORD} {t}"),
+    ),
     # people and professions
-    Case("people.create_person", "people.edit", lambda w, a, c, t: people.create_person(
-        w.uow(), a, external_id=f"NEW-{t}", full_name=f"New {t}")),
-    Case("people.update_person", "people.edit", lambda w, a, c, t: people.update_person(
-        w.uow(), a, w.learner2, unit=f"Ward {t}")),
-    Case("people.archive_person", "people.archive",
-         lambda w, a, c, t: people.archive_person(w.uow(), a, c, "Left the organisation"),
-         lambda w, a: add_person(w.db, w.admin, f"ARC-{a.role}", f"Leaving {a.role}")),
-    Case("people.create_profession", "professions.edit", lambda w, a, c, t: people.create_profession(
-        w.uow(), a, code=f"P-{t}", name=f"Profession {t}")),
-    Case("people.set_profession_active", "professions.edit",
-         lambda w, a, c, t: people.set_profession_active(w.uow(), a, c, False),
-         lambda w, a: _id(w, Profession, "CHAP")),
+    Case(
+        "people.create_person",
+        "people.edit",
+        lambda w, a, c, t: people.create_person(w.uow(), a, external_id=f"NEW-{t}", full_name=f"New {t}"),
+    ),
+    Case(
+        "people.update_person",
+        "people.edit",
+        lambda w, a, c, t: people.update_person(w.uow(), a, w.learner2, unit=f"Ward {t}"),
+    ),
+    Case(
+        "people.archive_person",
+        "people.archive",
+        lambda w, a, c, t: people.archive_person(w.uow(), a, c, "Left the organisation"),
+        lambda w, a: add_person(w.db, w.admin, f"ARC-{a.role}", f"Leaving {a.role}"),
+    ),
+    Case(
+        "people.create_profession",
+        "professions.edit",
+        lambda w, a, c, t: people.create_profession(w.uow(), a, code=f"P-{t}", name=f"Profession {t}"),
+    ),
+    Case(
+        "people.set_profession_active",
+        "professions.edit",
+        lambda w, a, c, t: people.set_profession_active(w.uow(), a, c, False),
+        lambda w, a: _id(w, Profession, "CHAP"),
+    ),
     # frameworks, scales, modules, credentials
-    Case("frameworks.import_framework", "catalog.edit", lambda w, a, c, t: frameworks.import_framework(
-        w.uow(), a, {"code": f"FW-{t}", "name": f"Framework {t}", "competencies": [{"code": "X1", "label": "X"}]})),
-    Case("frameworks.create_scale", "catalog.edit", lambda w, a, c, t: frameworks.create_scale(
-        w.uow(), a, {"code": f"S-{t}", "name": f"Scale {t}",
-                     "levels": [{"code": "A", "label": "Not yet"}, {"code": "B", "label": "Yes"}]})),
-    Case("catalog.create_module", "catalog.edit", lambda w, a, c, t: catalog.create_module(
-        w.uow(), a, code=f"M-{t}", title=f"Module {t}")),
-    Case("catalog.update_module", "catalog.edit",
-         lambda w, a, c, t: catalog.update_module(w.uow(), a, c, title=f"Retitled {t}"),
-         lambda w, a: _id(w, Module, "ONB-101")),
-    Case("catalog.create_credential", "catalog.edit", lambda w, a, c, t: catalog.create_credential(
-        w.uow(), a, code=f"C-{t}", title=f"Credential {t}",
-        requirements=[RequirementSpec("module", module_code="ONB-101")])),
-    Case("catalog.update_credential", "catalog.edit", lambda w, a, c, t: catalog.update_credential(
-        w.uow(), a, w.credential_id, title=f"Retitled {t}")),
+    Case(
+        "frameworks.import_framework",
+        "catalog.edit",
+        lambda w, a, c, t: frameworks.import_framework(
+            w.uow(), a, {"code": f"FW-{t}", "name": f"Framework {t}", "competencies": [{"code": "X1", "label": "X"}]}
+        ),
+    ),
+    Case(
+        "frameworks.create_scale",
+        "catalog.edit",
+        lambda w, a, c, t: frameworks.create_scale(
+            w.uow(),
+            a,
+            {
+                "code": f"S-{t}",
+                "name": f"Scale {t}",
+                "levels": [{"code": "A", "label": "Not yet"}, {"code": "B", "label": "Yes"}],
+            },
+        ),
+    ),
+    Case(
+        "catalog.create_module",
+        "catalog.edit",
+        lambda w, a, c, t: catalog.create_module(w.uow(), a, code=f"M-{t}", title=f"Module {t}"),
+    ),
+    Case(
+        "catalog.update_module",
+        "catalog.edit",
+        lambda w, a, c, t: catalog.update_module(w.uow(), a, c, title=f"Retitled {t}"),
+        lambda w, a: _id(w, Module, "ONB-101"),
+    ),
+    Case(
+        "catalog.create_credential",
+        "catalog.edit",
+        lambda w, a, c, t: catalog.create_credential(
+            w.uow(),
+            a,
+            code=f"C-{t}",
+            title=f"Credential {t}",
+            requirements=[RequirementSpec("module", module_code="ONB-101")],
+        ),
+    ),
+    Case(
+        "catalog.update_credential",
+        "catalog.edit",
+        lambda w, a, c, t: catalog.update_credential(w.uow(), a, w.credential_id, title=f"Retitled {t}"),
+    ),
     # cohorts
-    Case("cohorts.create_cohort", "cohorts.edit", lambda w, a, c, t: cohorts.create_cohort(
-        w.uow(), a, code=f"COH-{t}", name=f"Cohort {t}")),
-    Case("cohorts.assign_credential", "cohorts.edit", lambda w, a, c, t: cohorts.assign_credential(
-        w.uow(), a, "COH-A", "IPC-CORE", _day(t))),
-    Case("cohorts.enrol", "cohorts.edit", lambda w, a, c, t: cohorts.enrol(w.uow(), a, "COH-A", [c]),
-         lambda w, a: add_person(w.db, w.admin, f"ENR-{a.role}", f"Joining {a.role}")),
-    Case("cohorts.set_enrolment_status", "cohorts.edit",
-         lambda w, a, c, t: cohorts.set_enrolment_status(w.uow(), a, c, "completed"), _enrolment_id),
+    Case(
+        "cohorts.create_cohort",
+        "cohorts.edit",
+        lambda w, a, c, t: cohorts.create_cohort(w.uow(), a, code=f"COH-{t}", name=f"Cohort {t}"),
+    ),
+    Case(
+        "cohorts.assign_credential",
+        "cohorts.edit",
+        lambda w, a, c, t: cohorts.assign_credential(w.uow(), a, "COH-A", "IPC-CORE", _day(t)),
+    ),
+    Case(
+        "cohorts.enrol",
+        "cohorts.edit",
+        lambda w, a, c, t: cohorts.enrol(w.uow(), a, "COH-A", [c]),
+        lambda w, a: add_person(w.db, w.admin, f"ENR-{a.role}", f"Joining {a.role}"),
+    ),
+    Case(
+        "cohorts.set_enrolment_status",
+        "cohorts.edit",
+        lambda w, a, c, t: cohorts.set_enrolment_status(w.uow(), a, c, "completed"),
+        _enrolment_id,
+    ),
     # completions and sign-offs
-    Case("records.record_completion", "records.record", lambda w, a, c, t: records.record_completion(
-        w.uow(), a, person_id=w.learner, module_code="ONB-101", completed_on=_day(t), today=TODAY)),
-    Case("records.verify_completion", "records.verify",
-         lambda w, a, c, t: records.verify_completion(w.uow(), a, c, password=PASSWORD),
-         lambda w, a: complete(w, "SIM-1", _day(a.role)).id),
-    Case("records.void_completion", "records.void",
-         lambda w, a, c, t: records.void_completion(w.uow(), a, c, "Recorded for the wrong person"),
-         _own_completion),
-    Case("records.record_signoff", "records.record", lambda w, a, c, t: records.record_signoff(
-        w.uow(), a, person_id=w.learner, competency_code="TT1", scale_code="ENTRUST5", level_code="4",
-        assessed_on=_day(t), method="simulation", password=PASSWORD, attestation_accepted=True, today=TODAY)),
-    Case("records.void_assessment", "records.void",
-         lambda w, a, c, t: records.void_assessment(w.uow(), a, c, "Wrong competency"), _own_signoff),
-    Case("records.confirm_assessment", "records.confirm",
-         lambda w, a, c, t: records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
-         lambda w, a: historical_signoff(w)),
+    Case(
+        "records.record_completion",
+        "records.record",
+        lambda w, a, c, t: records.record_completion(
+            w.uow(), a, person_id=w.learner, module_code="ONB-101", completed_on=_day(t), today=TODAY
+        ),
+    ),
+    Case(
+        "records.verify_completion",
+        "records.verify",
+        lambda w, a, c, t: records.verify_completion(w.uow(), a, c, password=PASSWORD),
+        lambda w, a: complete(w, "SIM-1", _day(a.role)).id,
+    ),
+    Case(
+        "records.void_completion",
+        "records.void",
+        lambda w, a, c, t: records.void_completion(w.uow(), a, c, "Recorded for the wrong person"),
+        _own_completion,
+    ),
+    Case(
+        "records.record_signoff",
+        "records.record",
+        lambda w, a, c, t: records.record_signoff(
+            w.uow(),
+            a,
+            person_id=w.learner,
+            competency_code="TT1",
+            scale_code="ENTRUST5",
+            level_code="4",
+            assessed_on=_day(t),
+            method="simulation",
+            password=PASSWORD,
+            attestation_accepted=True,
+            today=TODAY,
+        ),
+    ),
+    Case(
+        "records.void_assessment",
+        "records.void",
+        lambda w, a, c, t: records.void_assessment(w.uow(), a, c, "Wrong competency"),
+        _own_signoff,
+    ),
+    Case(
+        "records.confirm_assessment",
+        "records.confirm",
+        lambda w, a, c, t: records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
+        lambda w, a: historical_signoff(w),
+    ),
     # institution settings
-    Case("settings.update_institution", "settings.edit", lambda w, a, c, t: settings.update_institution(
-        w.uow(), a, institution_name=f"Hospital {t}")),
+    Case(
+        "settings.update_institution",
+        "settings.edit",
+        lambda w, a, c, t: settings.update_institution(w.uow(), a, institution_name=f"Hospital {t}"),
+    ),
 ]
 
 
 # What each service module's changes announce, so screens showing those records refresh.
-NOTICE = {"accounts": Change.USERS, "people": Change.PEOPLE, "frameworks": Change.CATALOG, "catalog": Change.CATALOG,
-          "cohorts": Change.COHORTS, "records": Change.RECORDS, "settings": Change.SETTINGS}
+NOTICE = {
+    "accounts": Change.USERS,
+    "people": Change.PEOPLE,
+    "frameworks": Change.CATALOG,
+    "catalog": Change.CATALOG,
+    "cohorts": Change.COHORTS,
+    "records": Change.RECORDS,
+    "settings": Change.SETTINGS,
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.function for c in CASES])
@@ -254,8 +369,11 @@ _REQUIRE = re.compile(r"""require\(\s*\w+\s*,\s*["']([\w.]+)["']\s*\)""")
 READS_BEHIND_MANAGEMENT = {"accounts.list_users": "users.manage"}
 # Checked by role in their own tests (tests/unit/foundation/test_backup.py: they need a database file;
 # tests/integration/test_audit_export.py).
-GUARDED_ELSEWHERE = {"backups.create_backup": "backup.manage", "backups.restore": "backup.manage",
-                     "audit_export.export_log": "audit.export"}
+GUARDED_ELSEWHERE = {
+    "backups.create_backup": "backup.manage",
+    "backups.restore": "backup.manage",
+    "audit_export.export_log": "audit.export",
+}
 
 
 def _is_read(action: str) -> bool:
@@ -281,8 +399,7 @@ def test_the_matrix_covers_every_mutating_service_function() -> None:
     assert mutating, "the source scan found no mutating functions at all"
     from tests.integration.test_certificate_permissions import CERTIFICATE_FUNCTIONS
 
-    covered = ({c.function: c.action for c in CASES if c.action is not None} | CERTIFICATE_FUNCTIONS
-               | GUARDED_ELSEWHERE)
+    covered = {c.function: c.action for c in CASES if c.action is not None} | CERTIFICATE_FUNCTIONS | GUARDED_ELSEWHERE
     missing = sorted(set(mutating) - set(covered) - set(READS_BEHIND_MANAGEMENT))
     assert not missing, f"add these mutating services to the permission matrix: {missing}"
     for function, action in covered.items():
@@ -298,16 +415,27 @@ def test_nobody_records_verifies_or_confirms_evidence_about_themselves(db) -> No
         cohorts.enrol(w.uow(), w.educator, "COH-A", [own], "2026-01-05")
         before = snapshot(db)
         with pytest.raises(PermissionDenied, match="record your own module completions"):
-            records.record_completion(w.uow(), w.preceptor, person_id=own, module_code="ONB-101",
-                                      completed_on=TODAY, today=TODAY)
+            records.record_completion(
+                w.uow(), w.preceptor, person_id=own, module_code="ONB-101", completed_on=TODAY, today=TODAY
+            )
         with pytest.raises(PermissionDenied, match="record your own module completions"):
-            records.record_completion(w.uow(), w.preceptor, person_id=own, module_code="SIM-1", completed_on=TODAY,
-                                      verify=True, password=PASSWORD, today=TODAY)
+            records.record_completion(
+                w.uow(),
+                w.preceptor,
+                person_id=own,
+                module_code="SIM-1",
+                completed_on=TODAY,
+                verify=True,
+                password=PASSWORD,
+                today=TODAY,
+            )
         assert snapshot(db) == before
         pending = complete(w, "SIM-1", TODAY, person=own)  # an educator records it; it awaits verification
         before = snapshot(db)
         with pytest.raises(PermissionDenied, match="verify your own module completions"):
             records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
         assert snapshot(db) == before
-        assert records.verify_completion(w.uow(), w.preceptor_pharm, pending.id,
-                                         password=PASSWORD).value.verification == "verified"
+        assert (
+            records.verify_completion(w.uow(), w.preceptor_pharm, pending.id, password=PASSWORD).value.verification
+            == "verified"
+        )

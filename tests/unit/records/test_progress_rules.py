@@ -76,8 +76,9 @@ def test_a_recurring_module_expires_after_its_validity(db) -> None:
 
 def test_a_one_month_module_done_on_31_january_lasts_until_the_end_of_february(db) -> None:
     w = build_world(db)
-    catalog.create_module(w.uow(), w.educator, code="HUDDLE", title="Monthly safety huddle", kind="huddle",
-                          validity_months=1)
+    catalog.create_module(
+        w.uow(), w.educator, code="HUDDLE", title="Monthly safety huddle", kind="huddle", validity_months=1
+    )
     cid = credential(w, "HUDDLE-ONLY", modules=("HUDDLE",))
     complete(w, "HUDDLE", "2026-01-31")
     assert states(progress_of(w, cid, today=dt.date(2026, 2, 28))) == {"HUDDLE": "met"}
@@ -101,7 +102,9 @@ def test_a_completion_awaiting_verification_does_not_count_until_verified(db) ->
 def test_a_completion_verified_when_recorded_counts_at_once(db) -> None:
     w = build_world(db)
     cid = credential(w, "SIM-NOW", modules=("SIM-1",))
-    assert complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True, password=PASSWORD).verification == "verified"
+    assert (
+        complete(w, "SIM-1", "2026-03-01", actor=w.preceptor, verify=True, password=PASSWORD).verification == "verified"
+    )
     assert progress_of(w, cid).status == "eligible"
 
 

@@ -27,9 +27,16 @@ from tests.unit.records.progress_check import progress_of
 EXPIRES = dt.date(2027, 3, 31)
 # days before the certificate expires -> (status, band)
 BANDS = [
-    (0, "expiring_soon", 7), (7, "expiring_soon", 7), (8, "expiring_soon", 30), (30, "expiring_soon", 30),
-    (31, "expiring_soon", 60), (60, "expiring_soon", 60), (61, "expiring_soon", 90), (90, "expiring_soon", 90),
-    (91, "earned", None), (400, "earned", None),
+    (0, "expiring_soon", 7),
+    (7, "expiring_soon", 7),
+    (8, "expiring_soon", 30),
+    (30, "expiring_soon", 30),
+    (31, "expiring_soon", 60),
+    (60, "expiring_soon", 60),
+    (61, "expiring_soon", 90),
+    (90, "expiring_soon", 90),
+    (91, "earned", None),
+    (400, "earned", None),
 ]
 
 
@@ -107,8 +114,11 @@ def test_bulk_matches_per_person_progress_for_everyone_in_a_demo(db) -> None:
     # Some records are voided, and some people hold certificates expiring at different distances.
     with db.unit_of_work() as uow:
         for model in (Completion, Assessment):
-            uow.session.execute(update(model).where(model.id % 7 == 0).values(
-                voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error"))
+            uow.session.execute(
+                update(model)
+                .where(model.id % 7 == 0)
+                .values(voided_at=dt.datetime(2026, 5, 1), void_reason="Entered in error")
+            )
         evidence.rebuild(uow.session.connection())  # voided behind the services' back: re-pack as they would
         uow.commit()
     for n, pid in enumerate(person_ids[:12]):
@@ -118,8 +128,10 @@ def test_bulk_matches_per_person_progress_for_everyone_in_a_demo(db) -> None:
     seen_statuses: set[str] = set()
     for day in (DEMO_TODAY, DEMO_TODAY + dt.timedelta(days=200), DEMO_TODAY + dt.timedelta(days=500)):
         with db.unit_of_work() as uow:
-            bulk = {(r.person_id, r.credential_id): r
-                    for r in compute_bulk(uow.session, day, person_ids=person_ids, credential_ids=cred_ids)}
+            bulk = {
+                (r.person_id, r.credential_id): r
+                for r in compute_bulk(uow.session, day, person_ids=person_ids, credential_ids=cred_ids)
+            }
             assert len(bulk) == len(person_ids) * len(cred_ids)
             # The whole-database form covers assigned and held credentials, with the same answers.
             for r in compute_bulk(uow.session, day):
@@ -127,14 +139,19 @@ def test_bulk_matches_per_person_progress_for_everyone_in_a_demo(db) -> None:
             for pid in person_ids:
                 for cred in credentials:
                     detail = progress.compute_person_progress(
-                        uow.session, pid, progress._credential(uow.session, cred.id), day)
+                        uow.session, pid, progress._credential(uow.session, cred.id), day
+                    )
                     seen_statuses.add(detail.status)
                     row = bulk.get((pid, cred.id))
                     if row is None:
                         assert detail.status == "not_started", f"bulk omits person {pid} on {cred.code} ({day})"
                         continue
                     assert (row.status, row.met, row.total, row.expiring_band, row.renewal_date) == (
-                        detail.status, detail.met, detail.total, detail.expiring_band, detail.renewal_date
+                        detail.status,
+                        detail.met,
+                        detail.total,
+                        detail.expiring_band,
+                        detail.renewal_date,
                     ), f"person {pid} on {cred.code} at {day}"
             assert set(bulk) <= {(p, c) for p in person_ids for c in cred_ids}
     # The demo really exercises the rules rather than agreeing on empty results.

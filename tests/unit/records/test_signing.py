@@ -31,8 +31,11 @@ def test_wrong_signing_passwords_lock_the_account_and_save_nothing(db):
                 signoff(w, "TT1", "4", "2026-03-02", password="not my password")
         assert _count(db, Assessment) == 0
         with db.unit_of_work() as uow:
-            actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "preceptor")
-                                          .order_by(AuditEvent.id)))
+            actions = list(
+                uow.session.scalars(
+                    select(AuditEvent.action).where(AuditEvent.actor == "preceptor").order_by(AuditEvent.id)
+                )
+            )
         assert actions.count("user.signature_failed") == MAX_FAILED_LOGINS - 1
         assert actions[-1] == "user.locked"
         # Locked: even the right password cannot sign, nor log in, until an admin unlocks.
@@ -60,9 +63,11 @@ def test_a_signing_lock_wears_off_and_then_one_wrong_password_does_not_lock_agai
         assert not isinstance(typo.value, AccountLocked)  # the count started again when the lock wore off
         assert signoff(w, "TT1", "4", "2026-03-02", password=PASSWORD).reauthenticated
         with db.unit_of_work() as uow:
-            last = uow.session.scalars(select(AuditEvent).where(AuditEvent.actor == "preceptor",
-                                                                 AuditEvent.action.like("user.%"))
-                                       .order_by(AuditEvent.id.desc())).first()
+            last = uow.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.actor == "preceptor", AuditEvent.action.like("user.%"))
+                .order_by(AuditEvent.id.desc())
+            ).first()
         assert (last.action, json.loads(last.after_json)) == ("user.signature_failed", {"failed_logins": 1})
 
 
