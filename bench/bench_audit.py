@@ -103,7 +103,7 @@ def records_check(folder: Path, people: int) -> None:
     from credtrack import demo
     from credtrack.db import Database
     from credtrack.models import Base
-    from credtrack.services import audit_check, record_state
+    from credtrack.services import audit_check, record_check
 
     db = Database(f"sqlite:///{folder / 'records.db'}")
     Base.metadata.create_all(db.engine)
@@ -116,7 +116,7 @@ def records_check(folder: Path, people: int) -> None:
             verdict = audit_check.verify(uow.session)
         took = time.perf_counter() - start
         report = verdict.records
-        assert isinstance(report, record_state.RecordReport)
+        assert isinstance(report, record_check.RecordReport)
         print(
             f"audit verify (chain + checkpoints + records): {took:.2f} s for {report.records} records, "
             f"{verdict.chain.events_checked} events; {len(report.findings)} findings"

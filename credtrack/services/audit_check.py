@@ -40,7 +40,7 @@ class CheckpointReport:
 class Verdict:
     chain: audit.ChainReport
     checkpoints: CheckpointReport
-    records: object | None = None  # record_state.RecordReport when the records were checked
+    records: object | None = None  # record_check.RecordReport when the records were checked
 
     @property
     def problems(self) -> list[str]:
@@ -237,7 +237,7 @@ def verify(session: Session, *, records: bool = True, file: Path | None = None) 
     report = check_checkpoints(session, file=file)
     result = Verdict(chain, report)
     if records:
-        from credtrack.services import record_state
+        from credtrack.services import record_check
 
-        result.records = record_state.check(session)
+        result.records = record_check.check(session)
     return result

@@ -11,7 +11,7 @@ from credtrack.importing import ImportOptions, run_import
 from credtrack.importing.plan import Plan
 from credtrack.importing.writer import write_plan
 from credtrack.models import AuditRecordState, Completion
-from credtrack.services import audit, record_state
+from credtrack.services import audit, record_check, record_state
 from tests.unit.data.conftest import EDUCATOR, SIGNER_PASSWORD
 
 PEOPLE = (
@@ -86,7 +86,7 @@ def test_imported_rows_are_vouched_for_as_a_re_read_gives_them(db, seeded, signe
         assert len(kept) == report.inserted
         assert kept == record_state.current_digests(s, table, kept)
         # The seeded catalog and roster were written without events; the imported rows must all agree.
-        findings = [f for f in record_state.check(s).findings if f.kind == table and f.record_id in kept]
+        findings = [f for f in record_check.check(s).findings if f.kind == table and f.record_id in kept]
     assert findings == []
 
 
@@ -108,7 +108,7 @@ def test_an_imported_row_edited_or_deleted_afterwards_is_named(db, seeded, tmp_p
         conn.execute(text("UPDATE completion SET verification = 'verified' WHERE id = :i"), {"i": second})
         conn.execute(text("DELETE FROM completion WHERE id = :i"), {"i": third})
     with db.unit_of_work() as uow:
-        found = [(f.record_id, f.what) for f in record_state.check(uow.session).findings if f.kind == "completion"]
+        found = [(f.record_id, f.what) for f in record_check.check(uow.session).findings if f.kind == "completion"]
     assert found == [(first, "changed"), (second, "changed"), (third, "deleted")]
 
 
@@ -146,7 +146,7 @@ def _vouched_as_stored(db, ids: list[int]) -> bool:
                 )
             ).all()
         )
-        findings = [f for f in record_state.check(s).findings if f.kind == "completion"]
+        findings = [f for f in record_check.check(s).findings if f.kind == "completion"]
         return kept == record_state.current_digests(s, "completion", ids) and findings == []
 
 

@@ -13,7 +13,7 @@ from credtrack.cli import main as cli_main
 from credtrack.db import open_database
 from credtrack.importing.service import run_import
 from credtrack.models import Assessment, AuditEvent, Certificate, Completion
-from credtrack.services import audit_check, certificates, record_state
+from credtrack.services import audit_check, certificates, record_check, record_state
 from credtrack.services import keys as key_service
 from tests.unit.records.builders import World, build_world, complete, signoff
 from tests.unit.records.test_audit import realistic_history
@@ -38,9 +38,9 @@ def world(db, tmp_path) -> World:
     return w
 
 
-def _records(w: World) -> record_state.RecordReport:
+def _records(w: World) -> record_check.RecordReport:
     with w.uow() as uow:
-        return record_state.check(uow.session)
+        return record_check.check(uow.session)
 
 
 def _sql(w: World, statement: str, **params: object) -> None:
@@ -157,7 +157,7 @@ def test_an_older_database_gets_a_baseline_and_says_so(tmp_path):
         assert any(f"baseline at event {baseline.id}" in n for n in verdict.notes)
         _sql_db(db, "UPDATE assessment SET level_id = level_id + 1 WHERE id = 1")
         with db.unit_of_work() as uow:
-            assert [(f.kind, f.record_id) for f in record_state.check(uow.session).findings] == [("assessment", 1)]
+            assert [(f.kind, f.record_id) for f in record_check.check(uow.session).findings] == [("assessment", 1)]
         with db.engine.connect() as conn:  # the old file was brought all the way to the newest schema
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrations.HEAD
     finally:
