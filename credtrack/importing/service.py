@@ -18,9 +18,9 @@ from credtrack.importing.records import plan_completions, plan_enrolments
 from credtrack.importing.signoffs import plan_assessments
 from credtrack.importing.writer import audit_summary, write_plan
 from credtrack.services import audit
-from credtrack.services.accounts import check_password_first, reauthenticate
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
+from credtrack.services.signing import check_password_first, reauthenticate
 
 # Importing sign-offs signs for them: the importing educator attests, and re-enters their password.
 SIGNOFF_IMPORT_ATTESTATION = (

@@ -361,11 +361,11 @@ def record_modules(
 ) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
     from credtrack.errors import CredtrackError
-    from credtrack.services import accounts, records
+    from credtrack.services import records, signing
     from credtrack.services.changes import Change
 
     with ctx.uow() as uow:
-        accounts.reauthenticate(uow.session, ctx.actor, password)
+        signing.reauthenticate(uow.session, ctx.actor, password)
     saved, problems, changes = [], [], Change.NONE
     for code in codes:
         try:

@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.models import Assessment, AuditEvent, Completion, Person, utcnow
-from credtrack.services import accounts, people, records
+from credtrack.services import accounts, people, records, signing
 from credtrack.services.accounts import LOCKOUT, MAX_FAILED_LOGINS
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
 
@@ -57,7 +57,7 @@ def test_a_signing_lock_wears_off_and_then_one_wrong_password_does_not_lock_agai
         with pytest.raises(AccountLocked):
             signoff(w, "TT1", "4", "2026-03-02", password="not my password")
         later = utcnow() + LOCKOUT + dt.timedelta(seconds=1)
-        monkeypatch.setattr(accounts, "utcnow", lambda: later)
+        monkeypatch.setattr(signing, "utcnow", lambda: later)
         with pytest.raises(AuthenticationError) as typo:
             signoff(w, "TT1", "4", "2026-03-02", password="not my password")
         assert not isinstance(typo.value, AccountLocked)  # the count started again when the lock wore off
@@ -138,11 +138,11 @@ def test_verifying_a_completion_checks_the_password_before_taking_the_write_lock
 def test_a_password_changed_after_the_early_check_is_checked_again(sqlite_db):
     with cheap_hashing():
         w = build_world(sqlite_db)
-    checked = accounts.check_password_first(w.uow(), w.preceptor, PASSWORD)
+    checked = signing.check_password_first(w.uow(), w.preceptor, PASSWORD)
     with cheap_hashing():
         accounts.reset_password(w.uow(), w.admin, w.preceptor.id, "a different passphrase")
     with w.uow() as uow, pytest.raises(AuthenticationError):
-        accounts.reauthenticate(uow.session, w.preceptor, PASSWORD, checked=checked)
+        signing.reauthenticate(uow.session, w.preceptor, PASSWORD, checked=checked)
 
 
 def test_a_wrong_signing_password_commits_nothing_until_the_unit_of_work_ends(db):
@@ -155,7 +155,7 @@ def test_a_wrong_signing_password_commits_nothing_until_the_unit_of_work_ends(db
             event.listen(uow.session, "after_commit", lambda _session: commits.append("commit"))
             uow.session.get(Person, w.learner).full_name = "Staged by the abandoned action"
             with pytest.raises(AuthenticationError):
-                accounts.reauthenticate(uow.session, w.preceptor, "not my password")
+                signing.reauthenticate(uow.session, w.preceptor, "not my password")
             assert commits == []  # the action's transaction is still the caller's to end
         assert commits == ["commit"]  # the failure, in a transaction of its own
         with db.unit_of_work() as uow:
