@@ -7,8 +7,8 @@ days once every requirement is met. Recurring modules lapsing later and the asse
 minimum do not move this first-achievement date (the judge's status weighs those today).
 
 Everyone's evidence is read once (``progress.stored.EvidenceReader``) and each credential asked about
-is judged once for everyone, its rarest requirement first, so that the people still to judge shrink
-quickly.
+is judged once, for its candidates only: the people who completed every one of its modules at some
+time (a module is the quickest test, so most people are ruled out before any date is read).
 """
 
 from __future__ import annotations
@@ -104,11 +104,6 @@ class Achievements:
         if self._sample is None:
             self._sample = self.evidence.group(self._people[:: max(1, len(self._people) // 1000)])
         return sum(self._sample.has_completion(module))
-
-    def achieved_day(self, person_id: int, credential_id: int) -> str:
-        """``achieved_on`` as ISO text ("" when not achieved): the form the reports compare and count."""
-        day = self.days(credential_id).get(person_id)
-        return day.isoformat() if day else ""
 
     def achieved_on(self, person_id: int, credential_id: int) -> dt.date | None:
         return self.days(credential_id).get(person_id)
