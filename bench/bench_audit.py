@@ -38,7 +38,8 @@ def checkpoint_cost(folder: Path, rounds: int) -> None:
     from credtrack.certificates import keys
     from credtrack.db import Database
     from credtrack.models import Base, IssuerKey
-    from credtrack.services import certificates, checkpoints
+    from credtrack.services.audit import checkpoints
+    from credtrack.services.certificates import issuing as certificates
     from tests.integration.test_certificate_world import DAY, build_world
 
     db = Database(f"sqlite:///{folder / 'checkpoints.db'}")
@@ -89,7 +90,7 @@ def checkpoint_cost(folder: Path, rounds: int) -> None:
 
 
 def _unsigned(session) -> None:
-    from credtrack.services import checkpoints
+    from credtrack.services.audit import checkpoints
 
     real = checkpoints._available_key
     checkpoints._available_key = lambda _s, _k: None
@@ -103,7 +104,8 @@ def records_check(folder: Path, people: int) -> None:
     from credtrack import demo
     from credtrack.db import Database
     from credtrack.models import Base
-    from credtrack.services import audit_check, record_check
+    from credtrack.services.audit import check as audit_check
+    from credtrack.services.audit import record_check
 
     db = Database(f"sqlite:///{folder / 'records.db'}")
     Base.metadata.create_all(db.engine)

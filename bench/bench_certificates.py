@@ -94,7 +94,7 @@ class Run:
 def bench_credtrack(n: int, workers: int) -> Run:
     """Issue a cohort of ``n`` (one combined PDF and ``n`` single files) with ``workers`` processes."""
     from credtrack.certificates import batch
-    from credtrack.services import certificate_cohort
+    from credtrack.services.certificates import cohort as certificate_cohort
 
     marks: list[float] = []
     original = batch.Batch.run

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     app = QApplication(sys.argv[:1])
-    from credtrack.services import certificate_cohort
+    from credtrack.services.certificates import cohort as certificate_cohort
     from credtrack.ui.context import AppContext
     from credtrack.ui.dialogs.cohort_issue import CohortIssueProgress
     from credtrack.ui.tasks import TaskRunner

@@ -157,7 +157,7 @@ def people_filter(home: Path) -> None:
 
     from credtrack import paths
     from credtrack.db import open_database
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
     from credtrack.ui.context import AppContext
     from credtrack.ui.pages.people import PeoplePage
     from credtrack.ui.tasks import TaskRunner

@@ -57,7 +57,9 @@ def main() -> None:
 
     from credtrack.db import open_database
     from credtrack.models import Certificate
-    from credtrack.services import certificates, revocations, trust, verifier_export
+    from credtrack.services import trust
+    from credtrack.services.certificates import issuing as certificates
+    from credtrack.services.certificates import revocations, verifier_export
     from tests.integration.test_certificate_world import DAY, build_world
 
     db = open_database(f"sqlite:///{home / 'bench.db'}")

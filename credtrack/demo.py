@@ -34,7 +34,10 @@ from credtrack.models import (
     fold,
     utcnow,
 )
-from credtrack.services import accounts, audit, catalog, cohorts, record_state, setup
+from credtrack.services import catalog, cohorts, setup
+from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import log as audit
+from credtrack.services.audit import record_state
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.permissions import SYSTEM, Actor
 from credtrack.services.records import DEFAULT_ATTESTATION
@@ -414,7 +417,7 @@ def load_demo(
 
 def after_demo_hooks(db: Database) -> list[str]:
     """Further demo steps: a signing key, certificates issued over the demo's history, one left to issue."""
-    from credtrack.services.certificates import demo_certificates
+    from credtrack.services.certificates.issuing import demo_certificates
 
     lines = demo_certificates(db)
     lines += _certificate_history(db)
@@ -424,7 +427,7 @@ def after_demo_hooks(db: Database) -> list[str]:
 def _certificate_history(db: Database, limit: int = 60) -> list[str]:
     """Issue certificates to people who became eligible, each on the day they did (so some have
     since lapsed or are about to), then revoke one and renew one, as a real program's history has."""
-    from credtrack.services import certificates
+    from credtrack.services.certificates import issuing as certificates
     from credtrack.services.progress import person as progress
     from credtrack.services.progress.bulk import compute_bulk
 

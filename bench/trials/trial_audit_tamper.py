@@ -46,8 +46,8 @@ def _home(folder: Path) -> Iterator[None]:
 def _base(folder: Path) -> Path:
     from credtrack.db import Database
     from credtrack.models import Base
-    from credtrack.services import certificates
     from credtrack.services import keys as key_service
+    from credtrack.services.certificates import issuing as certificates
     from tests.unit.records.builders import build_world
     from tests.unit.records.test_audit import realistic_history
 
@@ -72,7 +72,7 @@ def _base(folder: Path) -> Path:
 
 def _verify(folder: Path) -> tuple[bool, str]:
     from credtrack.db import Database
-    from credtrack.services import audit_check
+    from credtrack.services.audit import check as audit_check
 
     db = Database(f"sqlite:///{folder / 'credtrack.db'}")
     try:
@@ -133,7 +133,7 @@ def rehash(folder: Path, rng: random.Random) -> None:
 
     from credtrack.db import Database
     from credtrack.models import AuditEvent
-    from credtrack.services import audit
+    from credtrack.services.audit import log as audit
 
     db = Database(f"sqlite:///{folder / 'credtrack.db'}")
     try:

@@ -26,7 +26,7 @@ COMPETENCIES = ("C1", "TT1", "VE1", "RR1")
 
 def _prepare(url: str, processes: int) -> dict:
     from credtrack.db import open_database
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
     from tests.unit.records.builders import build_world
 
     db = open_database(url)
@@ -49,7 +49,9 @@ def _prepare(url: str, processes: int) -> dict:
 def _work(args: dict) -> dict:
     from credtrack.db import Database
     from credtrack.errors import CredtrackError, DatabaseBusyError
-    from credtrack.services import accounts, checkpoints, records
+    from credtrack.services import records
+    from credtrack.services.accounts import users as accounts
+    from credtrack.services.audit import checkpoints
 
     db = Database(args["url"])
     actor = accounts.log_in(db.unit_of_work(), args["username"], PASSWORD)
@@ -88,7 +90,7 @@ def _work(args: dict) -> dict:
 def _check(url: str, users: list[str]) -> tuple[int, bool, int]:
     from credtrack.db import Database
     from credtrack.models import Assessment, User
-    from credtrack.services import audit_check
+    from credtrack.services.audit import check as audit_check
 
     db = Database(url)
     try:

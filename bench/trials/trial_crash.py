@@ -97,7 +97,8 @@ def _base(ctx: TrialContext, people: int, rows: int) -> tuple[Round, Path]:
 
 
 def _baseline(db) -> None:
-    from credtrack.services import audit, record_state
+    from credtrack.services.audit import log as audit
+    from credtrack.services.audit import record_state
     from credtrack.services.permissions import SYSTEM
 
     with db.unit_of_work() as uow:
@@ -137,7 +138,7 @@ class Verdict:
 def _reopen_and_check(r: Round, *, certificates_expected: int, people_before: int, rows: int) -> Verdict:
     from credtrack.db import Database
     from credtrack.models import Certificate, Person
-    from credtrack.services import audit
+    from credtrack.services.audit import log as audit
 
     verdict = Verdict()
     deadline = time.monotonic() + 15

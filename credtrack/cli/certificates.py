@@ -180,7 +180,7 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from credtrack.services import certificates
+    from credtrack.services.certificates import issuing as certificates
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -203,7 +203,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_cohort(args: argparse.Namespace) -> int:
-    from credtrack.services import certificate_cohort
+    from credtrack.services.certificates import cohort as certificate_cohort
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -227,7 +227,7 @@ def cmd_issue_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from credtrack.services import certificates
+    from credtrack.services.certificates import issuing as certificates
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -237,7 +237,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_reprint(args: argparse.Namespace) -> int:
-    from credtrack.services import certificate_copies
+    from credtrack.services.certificates import copies as certificate_copies
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -250,7 +250,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """No log-in needed: checking a certificate uses only public keys and revocations."""
-    from credtrack.services import revocations
+    from credtrack.services.certificates import revocations
 
     db = context.database(args)
     extra = [files.read_jwks(path) for path in args.jwks]
@@ -299,7 +299,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export_openbadge(args: argparse.Namespace) -> int:
-    from credtrack.services import certificate_copies
+    from credtrack.services.certificates import copies as certificate_copies
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -314,7 +314,7 @@ def cmd_export_openbadge(args: argparse.Namespace) -> int:
 
 def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> int:
     """A pasted Open Badges VC-JWT: say it is one, then its signature, validity and status."""
-    from credtrack.services import openbadge_check
+    from credtrack.services.certificates import openbadge_check
 
     result, code = openbadge_check.verify_token(db.unit_of_work(), text, extra_jwks=extra)
     if as_json:
@@ -351,7 +351,7 @@ def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> 
 
 
 def cmd_revocations_export(args: argparse.Namespace) -> int:
-    from credtrack.services import revocations
+    from credtrack.services.certificates import revocations
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -361,7 +361,7 @@ def cmd_revocations_export(args: argparse.Namespace) -> int:
 
 
 def cmd_revocations_import(args: argparse.Namespace) -> int:
-    from credtrack.services import revocations
+    from credtrack.services.certificates import revocations
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -376,7 +376,8 @@ def cmd_revocations_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
-    from credtrack.services import accounts, keys
+    from credtrack.services import keys
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     db = context.database(args)

@@ -28,7 +28,7 @@ def database(args) -> Database:
 
 def actor(args, db: Database) -> Actor:
     """Sign in as ``--user`` / $CREDTRACK_USER with $CREDTRACK_PASSWORD or a prompt."""
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
 
     username = getattr(args, "user", None) or os.environ.get("CREDTRACK_USER")
     if not username:
@@ -54,7 +54,8 @@ def _within_session(db: Database, username: str, password: str) -> Actor | None:
     from sqlalchemy import func, select
 
     from credtrack.models import User, utcnow
-    from credtrack.services import accounts, login_throttle
+    from credtrack.services.accounts import throttle as login_throttle
+    from credtrack.services.accounts import users as accounts
 
     with db.unit_of_work() as uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))

@@ -282,7 +282,7 @@ def cmd_progress(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from credtrack.services import audit_check
+    from credtrack.services.audit import check as audit_check
 
     db = context.database(args)
     with db.unit_of_work() as uow:
@@ -292,7 +292,7 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_audit_export(args) -> int:
-    from credtrack.services import audit_export
+    from credtrack.services.audit import export as audit_export
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -306,7 +306,7 @@ def cmd_audit_export(args) -> int:
 
 def cmd_audit_verify_export(args) -> int:
     from credtrack.cli import files
-    from credtrack.services import audit_export
+    from credtrack.services.audit import export as audit_export
 
     published = files.read_jwks(args.jwks) if args.jwks is not None else None
     if not args.file.is_file():
@@ -317,7 +317,7 @@ def cmd_audit_verify_export(args) -> int:
 
 
 def cmd_audit_checkpoint(args) -> int:
-    from credtrack.services import checkpoints
+    from credtrack.services.audit import checkpoints
 
     db = context.database(args)
     made = checkpoints.after(db.unit_of_work(), reason="cli")

@@ -112,7 +112,8 @@ def _new_password(prompt: str, env: str) -> str:
 
 
 def cmd_init(args) -> int:
-    from credtrack.services import accounts, setup
+    from credtrack.services import setup
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     db = context.database(args)
@@ -171,7 +172,7 @@ def cmd_db_info(args) -> int:
 def cmd_db_check(args) -> int:
     from credtrack.backup import integrity_ok
     from credtrack.errors import DatabaseDamagedError
-    from credtrack.services import audit_check
+    from credtrack.services.audit import check as audit_check
 
     db = context.database(args)
     if db.sqlite_path is None:
@@ -273,7 +274,8 @@ def cmd_db_restore(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    from credtrack.services import accounts, people
+    from credtrack.services import people
+    from credtrack.services.accounts import users as accounts
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -293,7 +295,7 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
 
     db = context.database(args)
     actor = context.actor(args, db)
@@ -306,7 +308,7 @@ def cmd_users_list(args) -> int:
 def cmd_users_unlock(args) -> int:
     """Signed in as an administrator, or without signing in by the owner of the data folder: the way back
     in when every administrator is locked out."""
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
 
     db = context.database(args)
     if getattr(args, "user", None) or os.environ.get("CREDTRACK_USER"):

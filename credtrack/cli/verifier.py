@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 def cmd_verifier_export(args: argparse.Namespace) -> int:
     from credtrack.cli.certificates import _passphrase
-    from credtrack.services import verifier_export
+    from credtrack.services.certificates import verifier_export
 
     db = context.database(args)
     actor = context.actor(args, db)

@@ -17,10 +17,10 @@ from credtrack.importing.reading import DELIMITER_NAMES, Cell, Table, read_table
 from credtrack.importing.records import plan_completions, plan_enrolments
 from credtrack.importing.signoffs import plan_assessments
 from credtrack.importing.writer import audit_summary, write_plan
-from credtrack.services import audit
+from credtrack.services.accounts.signing import check_password_first, reauthenticate
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
-from credtrack.services.signing import check_password_first, reauthenticate
 
 # Importing sign-offs signs for them: the importing educator attests, and re-enters their password.
 SIGNOFF_IMPORT_ATTESTATION = (

@@ -14,7 +14,7 @@ from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
 from credtrack.importing.problems import ImportCancelledError
 from credtrack.models import Assessment, Completion, Enrolment, Person, evidence
-from credtrack.services import record_state
+from credtrack.services.audit import record_state
 
 CHUNK = 5000
 TABLES: dict[str, Table] = {

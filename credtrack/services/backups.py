@@ -23,7 +23,7 @@ from credtrack import backup, paths
 from credtrack.certificates import keys
 from credtrack.db import Database
 from credtrack.errors import AuthenticationError, DatabaseDamagedError, ValidationError
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import ADMIN, Actor, require
 

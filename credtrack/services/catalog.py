@@ -21,7 +21,7 @@ from credtrack.models import (
     ScaleLevel,
 )
 from credtrack.models.enums import MODULE_KINDS
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import check_version, clean, free_text, get_or_404, required_text
 from credtrack.services.permissions import Actor, require

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import Competency, CompetencyDomain, Framework, Scale, ScaleLevel
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import clean, free_text, limited_text, required_text
 from credtrack.services.permissions import Actor, require

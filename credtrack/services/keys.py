@@ -17,7 +17,7 @@ from credtrack.certificates.errors import SigningKeyError
 from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import DuplicateError, ValidationError
 from credtrack.models import IssuerKey, Setting, utcnow
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import SYSTEM, Actor, require
 

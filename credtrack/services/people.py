@@ -14,7 +14,7 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, NotFoundError, ValidationError
 from credtrack.models import Cohort, Enrolment, Person, Profession, fold
 from credtrack.models.enums import PERSON_STATUSES
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,

@@ -25,8 +25,10 @@ from credtrack.models import (
     utcnow,
 )
 from credtrack.models.enums import ASSESSMENT_METHODS, label
-from credtrack.services import audit, certificate_evidence
+from credtrack.services.accounts.signing import check_password_first, reauthenticate
+from credtrack.services.audit import log as audit
 from credtrack.services.catalog import _competencies
+from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,
@@ -40,7 +42,6 @@ from credtrack.services.common import (
 )
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.signing import check_password_first, reauthenticate
 
 DEFAULT_ATTESTATION = (
     "I attest that I assessed this learner myself, by the method stated, and that this record is true and complete."

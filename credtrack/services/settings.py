@@ -10,7 +10,7 @@ from sqlalchemy import select
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Setting
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import refuse_controls
 from credtrack.services.permissions import SYSTEM, Actor, require

@@ -12,7 +12,7 @@ from credtrack import paths
 from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import ValidationError
 from credtrack.models import Framework, Profession, Scale, Setting
-from credtrack.services import audit
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.frameworks import _create_framework, _create_scale
 from credtrack.services.permissions import SYSTEM, Actor

@@ -14,8 +14,9 @@ from credtrack.certificates.errors import SigningKeyError, TrustBundleError
 from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, NotFoundError, ValidationError
 from credtrack.models import IssuerKey, Setting, TrustedIssuer, TrustedIssuerKey, utcnow
-from credtrack.services import audit, revocations
 from credtrack.services import keys as key_service
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import revocations
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
 

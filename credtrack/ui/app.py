@@ -127,7 +127,8 @@ class Launcher(QObject):
     # -- database ---------------------------------------------------------
     def _open(self, _control: Any) -> Any:
         from credtrack.db import open_database
-        from credtrack.services import accounts, batch_staging, settings
+        from credtrack.services import batch_staging, settings
+        from credtrack.services.accounts import users as accounts
 
         db = open_database(self.url)
         self.settled_batches = batch_staging.recover(db)

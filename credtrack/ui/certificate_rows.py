@@ -9,6 +9,6 @@ if TYPE_CHECKING:
 
 
 def for_person(ctx: AppContext, person_id: int) -> list[Any]:
-    from credtrack.services import certificate_queries
+    from credtrack.services.certificates import queries as certificate_queries
 
     return certificate_queries.list_certificates(ctx.uow(), ctx.actor, person_id=person_id)

@@ -13,7 +13,8 @@ def _short(name: str, limit: int = 34) -> str:
 
 
 def collect(ctx: AppContext) -> Any:
-    from credtrack.services import audit_queries, dashboard_queries
+    from credtrack.services import dashboard_queries
+    from credtrack.services.audit import queries as audit_queries
     from credtrack.ui.pages.dashboard import DashboardFigures
 
     s = dashboard_queries.dashboard_summary(ctx.uow(), ctx.actor)

@@ -123,7 +123,7 @@ class LoginDialog(QDialog):
         db = self._db
 
         def work(_control: Any) -> Any:
-            from credtrack.services import accounts
+            from credtrack.services.accounts import users as accounts
 
             return accounts.log_in(db.unit_of_work(), username, password)
 

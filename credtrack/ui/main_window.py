@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.idle.watch(self.windowHandle())  # exists once shown; dialogs are watched as they take the focus
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from credtrack.services import checkpoints
+        from credtrack.services.audit import checkpoints
 
         self.idle.stop()
         checkpoints.after(self.ctx.uow(), reason="app.close", skip_if_current=True)

@@ -11,14 +11,12 @@ from credtrack import paths
 from credtrack.certificates import keys
 from credtrack.cli import main as cli_main
 from credtrack.models import AuditCheckpoint, AuditEvent
-from credtrack.services import (
-    audit,
-    audit_check,
-    backups,
-    certificate_cohort,
-    certificates,
-    checkpoints,
-)
+from credtrack.services import backups
+from credtrack.services.audit import check as audit_check
+from credtrack.services.audit import checkpoints
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import issuing as certificates
 from tests.integration.test_certificate_world import DAY, build_world
 from tests.unit.test_cli_records import _stamp_current
 

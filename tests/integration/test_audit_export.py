@@ -12,7 +12,9 @@ from credtrack.certificates import keys
 from credtrack.cli import main as cli_main
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import AuditEvent
-from credtrack.services import accounts, audit, audit_export
+from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import export as audit_export
+from credtrack.services.audit import log as audit
 from tests.integration.test_audit_checkpoints import _issue_two_and_revoke
 from tests.integration.test_certificate_world import PASSWORD, build_world
 from tests.unit.records.builders import snapshot

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from credtrack import paths
 from credtrack.models import Certificate
-from credtrack.services import batch_staging, certificate_cohort
+from credtrack.services import batch_staging
+from credtrack.services.certificates import cohort as certificate_cohort
 from tests.integration.test_certificate_world import DAY, build_world
 
 NAMES = ("Nguyễn Thị Minh Khai", "Ζωή Παπαδοπούλου", "Søren Müller")

@@ -17,8 +17,9 @@ from credtrack.certificates import batch
 from credtrack.certificates.errors import PayloadTooLargeError
 from credtrack.certificates.verify import Verdict
 from credtrack.models import AuditEvent, Certificate
-from credtrack.services import certificate_cohort, revocations
-from credtrack.services.audit import verify_chain
+from credtrack.services.audit.log import verify_chain
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import revocations
 from tests.integration.test_certificate_world import DAY, build_world
 from tests.unit.certificates.helpers import read_zbar, read_zxing
 

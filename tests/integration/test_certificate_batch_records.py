@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from credtrack.models import AuditEvent, Certificate, Person
-from credtrack.services import audit, certificate_cohort, certificates
-from credtrack.services.certificate_records import load_records_for
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates.records import load_records_for
 from credtrack.services.permissions import SYSTEM
 from credtrack.services.progress.person import load_person_records
 from tests.integration.test_certificate_world import DAY, build_world

@@ -16,7 +16,10 @@ from sqlalchemy import select
 from credtrack.certificates import payload, verify
 from credtrack.errors import ValidationError
 from credtrack.models import AuditEvent, Certificate
-from credtrack.services import certificate_copies, certificates, revocations, settings
+from credtrack.services import settings
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
 from tests.integration.test_certificate_world import DAY, build_world
 from tests.unit.certificates.helpers import pdf_text
 

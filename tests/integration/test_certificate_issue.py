@@ -14,9 +14,12 @@ from credtrack.certificates.verify import Verdict
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, Base, Certificate
-from credtrack.services import certificate_cohort, certificate_copies, certificates, revocations
 from credtrack.services import keys as key_service
-from credtrack.services.audit import verify_chain
+from credtrack.services.audit.log import verify_chain
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
 
 from .test_certificate_world import DAY, build_world
 

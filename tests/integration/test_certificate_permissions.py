@@ -10,16 +10,12 @@ from sqlalchemy import select
 
 from credtrack.errors import AuthenticationError, DuplicateError, PermissionDenied
 from credtrack.models import AuditEvent, Person
-from credtrack.services import (
-    accounts,
-    certificate_cohort,
-    certificate_copies,
-    certificates,
-    keys,
-    revocations,
-    trust,
-    verifier_export,
-)
+from credtrack.services import keys, trust
+from credtrack.services.accounts import users as accounts
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations, verifier_export
 from credtrack.services.permissions import ACTIONS, SYSTEM
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
 from tests.unit.records.builders import snapshot
@@ -27,18 +23,18 @@ from tests.unit.records.builders import snapshot
 ROLES = ("admin", "educator", "preceptor", "viewer")
 # function name (as the records matrix guard names it) -> action it checks
 CERTIFICATE_FUNCTIONS = {
-    "certificates.issue_certificate": "certificates.issue",
-    "certificate_cohort.issue_cohort": "certificates.issue",
-    "certificates.revoke_certificate": "certificates.revoke",
-    "certificate_copies.reprint": "certificates.reprint",
-    "certificate_copies.export_openbadge": "certificates.reprint",
+    "certificates.issuing.issue_certificate": "certificates.issue",
+    "certificates.cohort.issue_cohort": "certificates.issue",
+    "certificates.issuing.revoke_certificate": "certificates.revoke",
+    "certificates.copies.reprint": "certificates.reprint",
+    "certificates.copies.export_openbadge": "certificates.reprint",
     "keys.create_issuer_key": "keys.manage",
     "keys.rotate_issuer_key": "keys.manage",
     "keys.export_private_key": "keys.manage",
     "keys.install_private_key": "keys.manage",
-    "revocations.import_revocation_list": "certificates.revocations_import",
-    "revocations.export_revocation_list": "certificates.revocations_export",
-    "verifier_export.export_verifier_page": "certificates.revocations_export",
+    "certificates.revocations.import_revocation_list": "certificates.revocations_import",
+    "certificates.revocations.export_revocation_list": "certificates.revocations_export",
+    "certificates.verifier_export.export_verifier_page": "certificates.revocations_export",
     "trust.import_jwks": "trust.manage",
     "trust.import_bundle": "trust.manage",
     "trust.set_key_status": "trust.manage",
@@ -270,19 +266,19 @@ def test_an_administrator_switched_off_since_sign_in_may_issue_export_or_sign_no
     accounts.update_user(db.unit_of_work(), admin, leaver.id, active=False)
     lakeside_kid = lakeside["keys"][0]["kid"]
     calls = {
-        "certificates.issue_certificate": lambda: certificates.issue_certificate(
+        "certificates.issuing.issue_certificate": lambda: certificates.issue_certificate(
             db.unit_of_work(), leaver, eligible[1], w.credential_id, today=DAY
         ),
-        "certificate_cohort.issue_cohort": lambda: certificate_cohort.issue_cohort(
+        "certificates.cohort.issue_cohort": lambda: certificate_cohort.issue_cohort(
             db, leaver, "2026-JAN", tmp_path / "batch", today=DAY, workers=1
         ),
-        "certificates.revoke_certificate": lambda: certificates.revoke_certificate(
+        "certificates.issuing.revoke_certificate": lambda: certificates.revoke_certificate(
             db.unit_of_work(), leaver, code, "Issued to the wrong person"
         ),
-        "certificate_copies.reprint": lambda: certificate_copies.reprint(
+        "certificates.copies.reprint": lambda: certificate_copies.reprint(
             db.unit_of_work(), leaver, code, tmp_path / "copies"
         ),
-        "certificate_copies.export_openbadge": lambda: certificate_copies.export_openbadge(
+        "certificates.copies.export_openbadge": lambda: certificate_copies.export_openbadge(
             db.unit_of_work(), leaver, code
         ),
         "keys.create_issuer_key": lambda: keys.create_issuer_key(db.unit_of_work(), leaver),
@@ -293,11 +289,15 @@ def test_an_administrator_switched_off_since_sign_in_may_issue_export_or_sign_no
         "keys.install_private_key": lambda: keys.install_private_key(
             db.unit_of_work(), leaver, kept_key.read_bytes(), passphrase="a long export passphrase"
         ),
-        "revocations.import_revocation_list": lambda: revocations.import_revocation_list(
+        "certificates.revocations.import_revocation_list": lambda: revocations.import_revocation_list(
             db.unit_of_work(), leaver, listing
         ),
-        "revocations.export_revocation_list": lambda: revocations.export_revocation_list(db.unit_of_work(), leaver),
-        "verifier_export.export_verifier_page": lambda: verifier_export.export_verifier_page(db.unit_of_work(), leaver),
+        "certificates.revocations.export_revocation_list": lambda: revocations.export_revocation_list(
+            db.unit_of_work(), leaver
+        ),
+        "certificates.verifier_export.export_verifier_page": lambda: verifier_export.export_verifier_page(
+            db.unit_of_work(), leaver
+        ),
         "trust.import_jwks": lambda: trust.import_jwks(db.unit_of_work(), leaver, "Another College", jwks),
         "trust.import_bundle": lambda: trust.import_bundle(db.unit_of_work(), leaver, bundle),
         "trust.set_key_status": lambda: trust.set_key_status(db.unit_of_work(), leaver, lakeside_kid, "retired"),

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from credtrack.errors import ValidationError
 from credtrack.models import AuditEvent, Certificate, Person
-from credtrack.services import certificate_cohort, certificates
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import issuing as certificates
 
 from .test_certificate_world import DAY, build_world
 

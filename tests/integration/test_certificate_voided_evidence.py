@@ -7,7 +7,10 @@ import json
 from sqlalchemy import select
 
 from credtrack.models import AuditEvent, Completion
-from credtrack.services import certificate_evidence, certificate_queries, certificates, records
+from credtrack.services import records
+from credtrack.services.certificates import evidence as certificate_evidence
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import queries as certificate_queries
 
 from .test_certificate_world import DAY, build_world
 

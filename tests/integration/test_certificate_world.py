@@ -23,8 +23,9 @@ from credtrack.models import (
     Scale,
     ScaleLevel,
 )
-from credtrack.services import accounts, settings
 from credtrack.services import keys as key_service
+from credtrack.services import settings
+from credtrack.services.accounts import users as accounts
 from credtrack.services.permissions import SYSTEM, Actor
 from credtrack.services.setup import load_starter_data
 

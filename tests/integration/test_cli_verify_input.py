@@ -10,7 +10,7 @@ from sqlalchemy import select
 from credtrack.cli import main
 from credtrack.cli.certificates import VERIFY_EXIT_CODES
 from credtrack.models import Certificate
-from credtrack.services import certificates
+from credtrack.services.certificates import issuing as certificates
 from tests.unit.test_cli_records import _stamp_current
 
 from .test_certificate_world import DAY, PASSWORD, build_world

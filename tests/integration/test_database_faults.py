@@ -22,7 +22,9 @@ from credtrack.errors import (
     DatabaseReadOnlyError,
 )
 from credtrack.models import Base, Certificate
-from credtrack.services import accounts, backups, certificate_cohort
+from credtrack.services import backups
+from credtrack.services.accounts import users as accounts
+from credtrack.services.certificates import cohort as certificate_cohort
 from credtrack.writers import WRITERS_LOCK
 from tests.integration.test_certificate_world import DAY, PASSWORD, build_world
 

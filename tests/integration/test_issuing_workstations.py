@@ -14,9 +14,10 @@ from credtrack.certificates.errors import SigningKeyError
 from credtrack.certificates.verify import Verdict
 from credtrack.errors import DuplicateError, PermissionDenied, ValidationError
 from credtrack.models import AuditEvent
-from credtrack.services import certificates, revocations
 from credtrack.services import keys as key_service
-from credtrack.services.audit import verify_chain
+from credtrack.services.audit.log import verify_chain
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
 
 from .test_certificate_world import DAY, build_world
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from credtrack.services import certificate_cohort
-from credtrack.services.certificate_drafts import pdf_file_name
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates.drafts import pdf_file_name
 from tests.integration.test_certificate_world import DAY, build_world
 
 # 60 letters of four bytes each (Deseret, which the certificate fonts draw): 240 bytes before the code and

@@ -6,7 +6,8 @@ from sqlalchemy import text
 
 from credtrack import migrations
 from credtrack.cli import main
-from credtrack.services import certificate_copies, certificates
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
 
 from .test_certificate_world import DAY, build_world
 

@@ -15,8 +15,11 @@ from credtrack.cli import main
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied
 from credtrack.models import AuditEvent, Base, Certificate, utcnow
-from credtrack.services import accounts, certificates, revocations, settings, trust, verifier_export
 from credtrack.services import keys as key_service
+from credtrack.services import settings, trust
+from credtrack.services.accounts import users as accounts
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations, verifier_export
 from credtrack.services.permissions import SYSTEM
 from tests.browser.offline import offline_page
 from tests.unit.test_cli_records import _stamp_current

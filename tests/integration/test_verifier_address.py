@@ -17,7 +17,9 @@ from sqlalchemy import select
 from credtrack.certificates import codes, keys, payload, qr
 from credtrack.errors import ValidationError
 from credtrack.models import AuditEvent, Certificate
-from credtrack.services import certificates, revocations, settings, verifier_export
+from credtrack.services import settings
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations, verifier_export
 from tests.browser.offline import offline_page
 from tests.unit.certificates.helpers import rasterise, read_zbar, read_zxing
 

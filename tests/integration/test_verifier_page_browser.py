@@ -15,7 +15,7 @@ from sqlalchemy import select
 from credtrack.certificates import payload, verifier_page
 from credtrack.cli import main
 from credtrack.models import Certificate
-from credtrack.services import certificates
+from credtrack.services.certificates import issuing as certificates
 from tests.browser.offline import offline_page
 from tests.unit.certificates.vectors import VECTORS_FILE
 from tests.unit.test_cli_records import _stamp_current

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from credtrack.services import accounts
+from credtrack.services.accounts import users as accounts
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui import messages
 from credtrack.ui.collector import MainThreadCollector

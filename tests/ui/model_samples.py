@@ -8,7 +8,7 @@ from typing import Any
 
 from credtrack.importing.problems import Problem
 from credtrack.services.catalog import CredentialRow, ModuleRow, RequirementRow
-from credtrack.services.certificate_queries import CertificateRow
+from credtrack.services.certificates.queries import CertificateRow
 from credtrack.services.cohorts import AssignedCredential, CohortRow, EnrolmentRow
 from credtrack.services.people import PersonRow
 from credtrack.services.records import AssessmentRow, CompletionRow

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from credtrack.errors import AuthenticationError
 from credtrack.models import AuditEvent
-from credtrack.services import accounts
+from credtrack.services.accounts import users as accounts
 from credtrack.ui.pages import users as users_module
 from credtrack.ui.pages.audit import AuditPage
 from credtrack.ui.pages.users import UsersPage
@@ -99,7 +99,7 @@ def test_audit_page_filters_and_verifies_chain(qtbot, sqlite_db, admin, admin_ct
 def test_an_administrator_exports_the_log_for_an_auditor_and_others_see_no_button(
     qtbot, sqlite_db, admin, make_ctx, tmp_path, monkeypatch
 ):
-    from credtrack.services import audit_export
+    from credtrack.services.audit import export as audit_export
     from credtrack.ui import messages
 
     viewer = add_user(sqlite_db, admin, "vera", "viewer")

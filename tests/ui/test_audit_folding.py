@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from credtrack.services import accounts
-from credtrack.services.audit_queries import AuditRow
+from credtrack.services.accounts import users as accounts
+from credtrack.services.audit.queries import AuditRow
 from credtrack.ui.audit_folding import fold_sign_ins
 from credtrack.ui.pages.audit import AuditPage
 from tests.ui.conftest import PASSWORD, open_page

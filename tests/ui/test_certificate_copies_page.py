@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from credtrack.services import certificates, keys
+from credtrack.services import keys
 from credtrack.services import settings as institution
+from credtrack.services.certificates import issuing as certificates
 from credtrack.services.permissions import SYSTEM
 from credtrack.services.progress import bulk as progress_bulk
 from credtrack.ui.pages.certificates import CertificatesPage

@@ -12,7 +12,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from credtrack.services import certificate_cohort, certificates, keys
+from credtrack.services import keys
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import issuing as certificates
 from credtrack.services.permissions import SYSTEM
 from credtrack.services.progress import bulk as progress_bulk
 from credtrack.ui import printing
@@ -123,7 +125,7 @@ def test_detail_pane_follows_revocation_renewal_and_expiry(qtbot, ctx, boxes, tm
     other = _issue_one(ctx, tmp_path)
     assert other.expires_on is not None
     monkeypatch.setattr(
-        "credtrack.services.certificate_queries._today", lambda: other.expires_on + dt.timedelta(days=1)
+        "credtrack.services.certificates.queries._today", lambda: other.expires_on + dt.timedelta(days=1)
     )
     page.reload()
     _select(page, other.code)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QPushButton
 
-from credtrack.services import certificate_queries, keys
+from credtrack.services import keys
+from credtrack.services.certificates import queries as certificate_queries
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui.dialogs.issue_dialog import IssueDialog
 from credtrack.ui.pages.certificates import CertificatesPage
@@ -87,7 +88,7 @@ def test_issue_then_verify_then_revoke(qtbot, ctx, boxes, monkeypatch, tmp_path)
 
 
 def test_dropping_the_pdf_on_the_verify_page(qtbot, ctx, boxes, tmp_path, monkeypatch):
-    from credtrack.services import certificates
+    from credtrack.services.certificates import issuing as certificates
 
     person_id, credential_id = _eligible_pair(ctx)
     issued = certificates.issue_certificate(ctx.uow(), ctx.actor, person_id, credential_id, out_dir=tmp_path).value

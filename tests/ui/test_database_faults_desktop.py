@@ -136,7 +136,7 @@ def _add_person_through_the_page(qtbot, ctx: AppContext, monkeypatch) -> None:
 
 
 def test_a_read_only_file_lets_people_sign_in_and_says_why_nothing_saves(qtbot, demo_db, boxes, monkeypatch):
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
 
     path = demo_db.sqlite_path
     demo_db.dispose()

@@ -231,7 +231,8 @@ def test_enter_in_a_person_field_saves_the_person(qtbot, demo_ctx, demo_db, boxe
 
 
 def _issue_one(ctx, tmp_path, passphrase: str | None = None):
-    from credtrack.services import certificates, keys
+    from credtrack.services import keys
+    from credtrack.services.certificates import issuing as certificates
     from credtrack.services.permissions import SYSTEM
     from credtrack.services.progress import bulk as progress_bulk
 
@@ -285,7 +286,7 @@ def test_renew_and_revoke_ask_first_and_escape_changes_nothing(qtbot, demo_ctx, 
 
 
 def test_revoke_reason_then_enter_revokes(qtbot, demo_ctx, demo_db, boxes, monkeypatch, tmp_path):
-    from credtrack.services import certificate_queries
+    from credtrack.services.certificates import queries as certificate_queries
 
     monkeypatch.setattr(messages, "ask_text", real_ask_text)
     ctx = demo_ctx()

@@ -87,7 +87,8 @@ def test_ctrl_f_focuses_the_search_box_of_the_page_in_front(qtbot, window):
 
 
 def test_ctrl_p_prints_the_selected_certificate(qtbot, window, demo_db, tmp_path, monkeypatch):
-    from credtrack.services import certificates, keys
+    from credtrack.services import keys
+    from credtrack.services.certificates import issuing as certificates
     from credtrack.services.permissions import SYSTEM
     from credtrack.services.progress import bulk as progress_bulk
 

@@ -70,7 +70,7 @@ def test_sign_in_waits_for_the_database(qtbot):
 
 def test_launcher_log_in_to_main_window_and_sign_out(qtbot, tmp_path, boxes, monkeypatch):
     from credtrack.db import open_database
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -194,7 +194,8 @@ def test_typing_or_moving_the_mouse_in_the_window_or_a_dialog_postpones_the_idle
 
 def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
     from credtrack.db import open_database
-    from credtrack.services import accounts, backups
+    from credtrack.services import backups
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -215,7 +216,8 @@ def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
 
 def test_a_batch_stopped_before_it_finished_is_settled_and_told_on_opening(qtbot, tmp_path, boxes):
     from credtrack.db import open_database
-    from credtrack.services import accounts, batch_staging
+    from credtrack.services import batch_staging
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from credtrack.services import certificate_queries, dashboard_queries, people, people_index
+from credtrack.services import dashboard_queries, people, people_index
+from credtrack.services.certificates import queries as certificate_queries
 
 
 def test_people_index_matches_search_people(demo_ctx):

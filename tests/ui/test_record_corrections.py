@@ -118,7 +118,8 @@ def test_the_void_dialog_needs_a_reason_and_names_the_certificates_resting_on_th
 def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(
     qtbot, demo_ctx, demo_db, boxes, tmp_path, monkeypatch
 ):
-    from credtrack.services import certificates, cohorts, keys, records
+    from credtrack.services import cohorts, keys, records
+    from credtrack.services.certificates import issuing as certificates
     from credtrack.services.permissions import SYSTEM
     from credtrack.services.progress import bulk as progress_bulk
     from credtrack.ui.pages.certificates import CertificatesPage

@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from credtrack.db import Database
 from credtrack.models import Base, ExternalRevocation
-from credtrack.services import accounts, certificates, keys, revocations, setup
+from credtrack.services import keys, setup
+from credtrack.services.accounts import users as accounts
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui import messages
 from credtrack.ui.context import AppContext

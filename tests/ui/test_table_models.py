@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from credtrack.services.accounts import UserRow
-from credtrack.services.audit_queries import AuditRow
+from credtrack.services.accounts.users import UserRow
+from credtrack.services.audit.queries import AuditRow
 from credtrack.ui.models.admin import AuditTableModel, UsersTableModel
 from credtrack.ui.table import ROW_ROLE, TableProxy, make_table
 

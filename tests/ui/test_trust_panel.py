@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from credtrack.models import Certificate
-from credtrack.services import certificates, keys, revocations, trust
+from credtrack.services import keys, trust
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.verify import VerifyPage

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from credtrack.services import certificates, keys
+from credtrack.services import keys
+from credtrack.services.certificates import issuing as certificates
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui.pages.verify import VerifyPage
 from tests.browser.offline import offline_page

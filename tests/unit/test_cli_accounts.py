@@ -10,7 +10,7 @@ import pytest
 
 from credtrack.db import open_database
 from credtrack.demo import DEMO_PASSWORD
-from credtrack.services import accounts
+from credtrack.services.accounts import users as accounts
 from tests.unit.test_cli_records import ADMIN_PASSWORD, cli  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.usefixtures("isolated_home")

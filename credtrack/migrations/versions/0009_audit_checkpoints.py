@@ -50,7 +50,8 @@ def _baseline() -> None:
     """Vouch for the records as they stand now: older changes rest on the older events alone, and say so."""
     from sqlalchemy.orm import Session
 
-    from credtrack.services import audit, record_state
+    from credtrack.services.audit import log as audit
+    from credtrack.services.audit import record_state
     from credtrack.services.permissions import SYSTEM
 
     bind = op.get_bind()

@@ -39,7 +39,7 @@ from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 
 if TYPE_CHECKING:
-    from credtrack.services.certificate_records import (
+    from credtrack.services.certificates.records import (
         HeldCertificate,
         StandingCompletion,
         StandingSignOff,

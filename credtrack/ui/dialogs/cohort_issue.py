@@ -45,7 +45,7 @@ class CohortIssueProgress(QProgressDialog):
 
         def work(control: TaskControl) -> Any:
             from credtrack.certificates.batch import BatchCancelled
-            from credtrack.services import certificate_cohort
+            from credtrack.services.certificates import cohort as certificate_cohort
 
             try:
                 return certificate_cohort.issue_cohort(

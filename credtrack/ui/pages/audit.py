@@ -135,7 +135,7 @@ class AuditPage(Page):
     def reload(self) -> None:
         if self._filling:
             return
-        from credtrack.services import audit_queries
+        from credtrack.services.audit import queries as audit_queries
 
         ctx = self.ctx
         text, action, who = self.search.text(), self._choice(self.action_filter), self._choice(self.actor_filter)
@@ -179,7 +179,7 @@ class AuditPage(Page):
         self.detail.setPlainText("\n".join(lines))
 
     def verify_chain(self) -> None:
-        from credtrack.services import audit_queries
+        from credtrack.services.audit import queries as audit_queries
 
         ctx = self.ctx
         self.verify_button.setEnabled(False)
@@ -206,7 +206,7 @@ class AuditPage(Page):
     def export_for_auditor(self) -> None:
         from pathlib import Path
 
-        from credtrack.services import audit_export
+        from credtrack.services.audit import export as audit_export
 
         chosen = messages.save_file_name(
             self, "Export the audit log for an auditor", str(audit_export.default_name()), "Audit export (*.zip)"

@@ -156,7 +156,8 @@ class CertificatesPage(Page):
         ctx, text, status = self.ctx, self.search.text(), self.status.currentData()
 
         def work(_c: Any) -> Any:
-            from credtrack.services import certificate_queries, cohorts, settings
+            from credtrack.services import cohorts, settings
+            from credtrack.services.certificates import queries as certificate_queries
 
             rows = certificate_queries.list_certificates(ctx.uow(), ctx.actor, text=text, status=status)
             return (
@@ -233,7 +234,7 @@ class CertificatesPage(Page):
             return
 
         def work() -> Any:
-            from credtrack.services import certificates
+            from credtrack.services.certificates import issuing as certificates
 
             return certificates.issue_certificate(
                 ctx.uow(),

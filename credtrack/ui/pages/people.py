@@ -314,7 +314,8 @@ class PeoplePage(Page):
     # -- correcting records -----------------------------------------------
     def void_record(self, kind: str, row: Any) -> None:
         """Void the chosen completion or sign-off with a reason, after saying what rests on it."""
-        from credtrack.services import certificate_evidence, records
+        from credtrack.services import records
+        from credtrack.services.certificates import evidence as certificate_evidence
 
         ctx, detail = self.ctx, self.detail.detail
         who = detail.person.full_name if detail is not None else "this person"

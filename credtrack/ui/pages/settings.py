@@ -139,7 +139,7 @@ class SettingsPage(Page):
         messages.show_info(self, "Settings saved", "This workstation's settings were saved.")
 
     def change_password(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         old, new = self.old_password.text(), self.new_password.text()
         if new != self.repeat_password.text():

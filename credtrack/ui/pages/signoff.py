@@ -361,7 +361,8 @@ def record_modules(
 ) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
     from credtrack.errors import CredtrackError
-    from credtrack.services import records, signing
+    from credtrack.services import records
+    from credtrack.services.accounts import signing
     from credtrack.services.changes import Change
 
     with ctx.uow() as uow:

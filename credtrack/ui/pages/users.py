@@ -140,7 +140,7 @@ class UsersPage(Page):
         self.search.setFocus()
 
     def reload(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         ctx = self.ctx
         ctx.run(lambda _c: accounts.list_users(ctx.uow(), ctx.actor), self.model.set_rows, parent=self)
@@ -161,7 +161,7 @@ class UsersPage(Page):
         self._update_buttons()
 
     def new_item(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         dialog = NewUserDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -171,21 +171,21 @@ class UsersPage(Page):
         ctx.mutate(lambda: accounts.create_user(ctx.uow(), ctx.actor, **values), self._after, parent=self)
 
     def set_role(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         row, ctx, role = self.selected(), self.ctx, self.role_box.currentText().lower()
         if row is not None:
             ctx.mutate(lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, role=role), self._after, parent=self)
 
     def unlock(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         row, ctx = self.selected(), self.ctx
         if row is not None:
             ctx.mutate(lambda: accounts.unlock(ctx.uow(), ctx.actor, row.id), self._after, parent=self)
 
     def toggle_active(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         row, ctx = self.selected(), self.ctx
         if row is None:
@@ -195,7 +195,7 @@ class UsersPage(Page):
         )
 
     def reset_password(self) -> None:
-        from credtrack.services import accounts
+        from credtrack.services.accounts import users as accounts
 
         row, ctx = self.selected(), self.ctx
         if row is None:

@@ -31,7 +31,7 @@ FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
 
 def check(ctx: AppContext, source: str | Path) -> Any:
     """Verify against the keys and revocations this database knows (runs on a worker)."""
-    from credtrack.services import revocations
+    from credtrack.services.certificates import revocations
 
     return revocations.verify_input(ctx.uow(), source)
 
@@ -151,7 +151,7 @@ class VerifyPage(Page):
             return
 
         def work() -> Any:
-            from credtrack.services import verifier_export
+            from credtrack.services.certificates import verifier_export
 
             result = verifier_export.export_verifier_page(ctx.uow(), ctx.actor, passphrase=passphrase or None)
             Path(target).write_text(result.value, encoding="utf-8")

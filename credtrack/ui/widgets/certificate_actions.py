@@ -111,7 +111,7 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services import certificate_copies
+            from credtrack.services.certificates import copies as certificate_copies
 
             return certificate_copies.reprint(ctx.uow(), ctx.actor, row.code, output_folder())
 
@@ -167,7 +167,7 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services import certificate_copies
+            from credtrack.services.certificates import copies as certificate_copies
             from credtrack.services.changes import Result
 
             exported = certificate_copies.export_openbadge(
@@ -205,7 +205,7 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services import certificates
+            from credtrack.services.certificates import issuing as certificates
 
             return certificates.renew_certificate(
                 ctx.uow(), ctx.actor, row.code, out_dir=output_folder(), passphrase=passphrase or None
@@ -230,7 +230,7 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services import certificates
+            from credtrack.services.certificates import issuing as certificates
 
             return certificates.revoke_certificate(ctx.uow(), ctx.actor, row.code, reason)
 
@@ -249,7 +249,7 @@ class CertificateActions:
             return
 
         def work(_c: Any) -> str:
-            from credtrack.services import revocations
+            from credtrack.services.certificates import revocations
 
             text = revocations.export_revocation_list(ctx.uow(), ctx.actor, passphrase=passphrase or None)
             Path(target).write_text(text, encoding="utf-8")
@@ -271,7 +271,7 @@ class CertificateActions:
 
         from credtrack.certificates.errors import SigningKeyError
         from credtrack.certificates.verify import Trust
-        from credtrack.services import revocations
+        from credtrack.services.certificates import revocations
 
         try:
             text = Path(source).read_text(encoding="utf-8")

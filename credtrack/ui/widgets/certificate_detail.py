@@ -35,7 +35,7 @@ def load_detail(ctx: AppContext, code: str) -> LoadedDetail:
     """The certificate and its QR matrix, fetched together on a worker."""
     from credtrack.certificates import qr
     from credtrack.certificates.errors import PayloadTooLargeError
-    from credtrack.services import certificate_queries
+    from credtrack.services.certificates import queries as certificate_queries
 
     detail = certificate_queries.certificate_detail(ctx.uow(), ctx.actor, code)
     try:

@@ -31,7 +31,8 @@ class PersonDetail:
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
     """Everything the pane shows, fetched in one go on a worker."""
-    from credtrack.services import certificate_evidence, cohorts, people, records
+    from credtrack.services import cohorts, people, records
+    from credtrack.services.certificates import evidence as certificate_evidence
     from credtrack.services.progress import person as progress
     from credtrack.ui import certificate_rows
 

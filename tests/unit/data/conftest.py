@@ -232,7 +232,7 @@ def signer(db):
 
     from argon2 import PasswordHasher
 
-    from credtrack.services import accounts
+    from credtrack.services.accounts import users as accounts
     from credtrack.services.permissions import SYSTEM
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

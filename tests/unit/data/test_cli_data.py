@@ -6,7 +6,7 @@ import pytest
 
 from credtrack.cli import main
 from credtrack.db import open_database
-from credtrack.services import accounts
+from credtrack.services.accounts import users as accounts
 from credtrack.services.permissions import SYSTEM
 from tests.unit.data.conftest import FIXTURES, seed
 

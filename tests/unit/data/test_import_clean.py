@@ -18,7 +18,7 @@ from credtrack.models import (
     Profession,
     evidence,
 )
-from credtrack.services.audit import verify_chain
+from credtrack.services.audit.log import verify_chain
 from tests.unit.data.conftest import EDUCATOR, SIGNER_PASSWORD
 
 HEADER = ["Employee ID", "Name", "E-mail", "PROFESSION", "unit_department", "Start_Date", "end date"]

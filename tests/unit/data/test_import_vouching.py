@@ -11,7 +11,8 @@ from credtrack.importing import ImportOptions, run_import
 from credtrack.importing.plan import Plan
 from credtrack.importing.writer import write_plan
 from credtrack.models import AuditRecordState, Completion
-from credtrack.services import audit, record_check, record_state
+from credtrack.services.audit import log as audit
+from credtrack.services.audit import record_check, record_state
 from tests.unit.data.conftest import EDUCATOR, SIGNER_PASSWORD
 
 PEOPLE = (

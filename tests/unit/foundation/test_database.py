@@ -105,7 +105,7 @@ def test_an_error_inside_a_unit_of_work_leaves_nothing(db):
 
 def test_concurrent_audit_writers_keep_one_chain(db):
     """Several workstations writing at once never fork the audit chain."""
-    from credtrack.services import audit
+    from credtrack.services.audit import log as audit
 
     setup.load_starter_data(db.unit_of_work())
     errors: list[BaseException] = []

@@ -19,7 +19,7 @@ from credtrack.db import Database, open_database
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 from credtrack.models import Base, evidence
 from credtrack.services import people
-from credtrack.services.accounts import log_in
+from credtrack.services.accounts.users import log_in
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -19,7 +19,8 @@ from sqlalchemy import select, text
 
 from credtrack.db import Database, UnitOfWork
 from credtrack.models import Base, Certificate, IssuerKey
-from credtrack.services import accounts, catalog, cohorts, people, records, setup
+from credtrack.services import catalog, cohorts, people, records, setup
+from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.permissions import SYSTEM, Actor
 

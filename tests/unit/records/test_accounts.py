@@ -13,7 +13,8 @@ from sqlalchemy import select
 from credtrack import paths
 from credtrack.errors import AccountLocked, AuthenticationError, ValidationError
 from credtrack.models import AuditEvent, LoginThrottle, User, utcnow
-from credtrack.services import accounts, login_throttle
+from credtrack.services.accounts import throttle as login_throttle
+from credtrack.services.accounts import users as accounts
 from credtrack.services.permissions import SYSTEM
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, snapshot
 

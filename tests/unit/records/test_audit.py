@@ -10,7 +10,8 @@ from sqlalchemy import select, text
 
 from credtrack.cli import main as cli_main
 from credtrack.models import AuditEvent
-from credtrack.services import audit, people, records
+from credtrack.services import people, records
+from credtrack.services.audit import log as audit
 from tests.unit.records.builders import PASSWORD, World, build_world, complete, signoff
 
 COLUMNS = [c.name for c in AuditEvent.__table__.columns]

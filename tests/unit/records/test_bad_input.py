@@ -17,7 +17,8 @@ from credtrack.errors import (
     NotFoundError,
     ValidationError,
 )
-from credtrack.services import accounts, catalog, cohorts, people, records
+from credtrack.services import catalog, cohorts, people, records
+from credtrack.services.accounts import users as accounts
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,

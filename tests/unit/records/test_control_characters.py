@@ -10,16 +10,10 @@ from typing import Any
 import pytest
 
 from credtrack.errors import AuthenticationError, ValidationError
-from credtrack.services import (
-    accounts,
-    audit_queries,
-    catalog,
-    certificate_queries,
-    cohorts,
-    people,
-    records,
-    settings,
-)
+from credtrack.services import catalog, cohorts, people, records, settings
+from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import queries as audit_queries
+from credtrack.services.certificates import queries as certificate_queries
 from tests.unit.records.builders import PASSWORD, TODAY, World, build_world, signoff, snapshot
 
 CASES: dict[str, tuple[str, Callable[[World], Any]]] = {

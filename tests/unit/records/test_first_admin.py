@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from credtrack.db import Database
 from credtrack.errors import PermissionDenied
 from credtrack.models import Base, User
-from credtrack.services import accounts
+from credtrack.services.accounts import users as accounts
 from credtrack.services.permissions import SYSTEM
 from tests.conftest import _truncate_all
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, snapshot

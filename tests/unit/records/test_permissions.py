@@ -22,15 +22,8 @@ from sqlalchemy import select
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession
-from credtrack.services import (
-    accounts,
-    catalog,
-    cohorts,
-    frameworks,
-    people,
-    records,
-    settings,
-)
+from credtrack.services import catalog, cohorts, frameworks, people, records, settings
+from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
 from credtrack.services.permissions import ACTIONS, RECORDERS, Actor
@@ -55,7 +48,7 @@ Call = Callable[[World, Actor, Any, str], Any]
 
 @dataclass(frozen=True)
 class Case:
-    function: str  # "module.function" inside credtrack.services
+    function: str  # "module.function" inside credtrack.services, subpackages dotted ("accounts.users.create_user")
     action: str | None  # None: every signed-in user may do it (their own account)
     call: Call
     setup: Setup = lambda w, a: None
@@ -89,23 +82,23 @@ def _own_signoff(w: World, a: Actor) -> int:
 CASES = [
     # accounts
     Case(
-        "accounts.create_user",
+        "accounts.users.create_user",
         "users.manage",
         lambda w, a, c, t: accounts.create_user(w.uow(), a, username=f"new.{t}", password=PASSWORD, role="viewer"),
     ),
     Case(
-        "accounts.reset_password",
+        "accounts.users.reset_password",
         "users.manage",
         lambda w, a, c, t: accounts.reset_password(w.uow(), a, w.viewer.id, "a brand new password"),
     ),
-    Case("accounts.unlock", "users.manage", lambda w, a, c, t: accounts.unlock(w.uow(), a, w.viewer.id)),
+    Case("accounts.users.unlock", "users.manage", lambda w, a, c, t: accounts.unlock(w.uow(), a, w.viewer.id)),
     Case(
-        "accounts.update_user",
+        "accounts.users.update_user",
         "users.manage",
         lambda w, a, c, t: accounts.update_user(w.uow(), a, w.viewer.id, display_name=f"Quality office {t}"),
     ),
     Case(
-        "accounts.change_password",
+        "accounts.users.change_password",
         None,
         lambda w, a, c, t: accounts.change_password(w.uow(), a, PASSWORD, f"{PASSWORD} {t}"),
     ),
@@ -366,13 +359,13 @@ _REQUIRE = re.compile(r"""require\(\s*\w+\s*,\s*["']([\w.]+)["']\s*\)""")
 
 
 # Reads guarded by a management action: they change nothing, so they are checked separately.
-READS_BEHIND_MANAGEMENT = {"accounts.list_users": "users.manage"}
+READS_BEHIND_MANAGEMENT = {"accounts.users.list_users": "users.manage"}
 # Checked by role in their own tests (tests/unit/foundation/test_backup.py: they need a database file;
 # tests/integration/test_audit_export.py).
 GUARDED_ELSEWHERE = {
     "backups.create_backup": "backup.manage",
     "backups.restore": "backup.manage",
-    "audit_export.export_log": "audit.export",
+    "audit.export.export_log": "audit.export",
 }
 
 
@@ -383,14 +376,14 @@ def _is_read(action: str) -> bool:
 def _mutating_functions() -> dict[str, set[str]]:
     """Public functions in credtrack.services that check a non-read action, with those actions."""
     found: dict[str, set[str]] = {}
-    for info in pkgutil.iter_modules(credtrack.services.__path__):
-        module = importlib.import_module(f"credtrack.services.{info.name}")
+    for info in pkgutil.walk_packages(credtrack.services.__path__, prefix="credtrack.services."):
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or fn.__module__ != module.__name__:
                 continue
             actions = {a for a in _REQUIRE.findall(inspect.getsource(fn)) if not _is_read(a)}
             if actions:
-                found[f"{info.name}.{name}"] = actions
+                found[f"{info.name.removeprefix('credtrack.services.')}.{name}"] = actions
     return found
 
 

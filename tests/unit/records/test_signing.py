@@ -12,8 +12,10 @@ from sqlalchemy import event, func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.models import Assessment, AuditEvent, Completion, Person, utcnow
-from credtrack.services import accounts, people, records, signing
-from credtrack.services.accounts import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services import people, records
+from credtrack.services.accounts import signing
+from credtrack.services.accounts import users as accounts
+from credtrack.services.accounts.users import LOCKOUT, MAX_FAILED_LOGINS
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
 
 

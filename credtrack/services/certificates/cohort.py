@@ -16,12 +16,15 @@ from credtrack.config import LocalSettings
 from credtrack.db import Database
 from credtrack.errors import DatabaseDamagedError
 from credtrack.models import Certificate, Credential, Person
-from credtrack.services import audit, batch_staging, certificate_text, checkpoints
-from credtrack.services import certificate_drafts as drafting
+from credtrack.services import batch_staging
 from credtrack.services import keys as key_service
-from credtrack.services.certificate_drafts import Draft, IssuedCertificate
-from credtrack.services.certificate_records import RecordsReader
-from credtrack.services.certificate_snapshot import page_for
+from credtrack.services.audit import checkpoints
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import drafts as drafting
+from credtrack.services.certificates import text as certificate_text
+from credtrack.services.certificates.drafts import Draft, IssuedCertificate
+from credtrack.services.certificates.records import RecordsReader
+from credtrack.services.certificates.snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.errors import AccountChanged
 from credtrack.models import AuditEvent, User, utcnow
-from credtrack.services import record_state
+from credtrack.services.audit import record_state
 from credtrack.services.permissions import Actor
 from credtrack.writers import serialise_writers
 

@@ -20,11 +20,11 @@ from credtrack.config import LocalSettings
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate
-from credtrack.services import audit
-from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
-from credtrack.services.certificate_queries import certificate_by_code
-from credtrack.services.certificate_snapshot import page_for
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import drafts as drafting
+from credtrack.services.certificates.queries import certificate_by_code
+from credtrack.services.certificates.snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
 from credtrack.services.settings import InstitutionSettings

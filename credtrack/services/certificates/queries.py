@@ -13,7 +13,7 @@ from credtrack.certificates import codes
 from credtrack.db import UnitOfWork
 from credtrack.errors import NotFoundError
 from credtrack.models import Certificate, IssuerKey, Person, User, fold
-from credtrack.services import certificate_evidence
+from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.text import for_search

@@ -387,7 +387,7 @@ def _seal(session: Session) -> None:
 
 
 def _vouch(session: Session, last: Any, states: list[tuple[str, int, str]]) -> None:
-    from credtrack.services import audit
+    from credtrack.services.audit import log as audit
 
     last.records_digest = states_digest(states)
     last.hash = audit.event_hash(last)

@@ -27,12 +27,13 @@ from credtrack.errors import (
 )
 from credtrack.models import Person, User, utcnow
 from credtrack.models.enums import ROLES
-from credtrack.services import audit, login_throttle
+from credtrack.services.accounts import throttle as login_throttle
+from credtrack.services.accounts.passwords import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
+from credtrack.services.accounts.passwords import check_password_rules
+from credtrack.services.accounts.throttle import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import check_version, limited_text, refuse_controls
-from credtrack.services.login_throttle import LOCKOUT, MAX_FAILED_LOGINS
-from credtrack.services.password_rules import MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH
-from credtrack.services.password_rules import check_password_rules
 from credtrack.services.permissions import SYSTEM, Actor, require
 from credtrack.text import first_control
 

@@ -27,8 +27,9 @@ from credtrack.certificates import keys as key_files
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import AuditEvent, utcnow
-from credtrack.services import audit, checkpoints
-from credtrack.services.audit_check import CheckpointReport, check_checkpoints
+from credtrack.services.audit import checkpoints
+from credtrack.services.audit import log as audit
+from credtrack.services.audit.check import CheckpointReport, check_checkpoints
 from credtrack.services.changes import Change, Result
 from credtrack.services.keys import jwks_document
 from credtrack.services.permissions import Actor, require

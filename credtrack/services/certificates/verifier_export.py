@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from credtrack.certificates import verifier_page
 from credtrack.db import UnitOfWork
 from credtrack.models import IssuerKey, Setting, TrustedIssuer, utcnow
-from credtrack.services import audit
-from credtrack.services import revocations as revocation_service
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import revocations as revocation_service
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from credtrack.db import UnitOfWork, keep_on_failure
 from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.models import User, utcnow
-from credtrack.services import audit
-from credtrack.services.accounts import hash_matches, password_matches
-from credtrack.services.login_throttle import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services.accounts.throttle import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services.accounts.users import hash_matches, password_matches
+from credtrack.services.audit import log as audit
 from credtrack.services.permissions import Actor
 
 

@@ -29,8 +29,8 @@ from credtrack.models import (
     TrustedIssuerKey,
     utcnow,
 )
-from credtrack.services import audit
 from credtrack.services import keys as key_service
+from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.models import AuditEvent, AuditRecordState
-from credtrack.services.record_state import CHUNK, DELETED, TRACKED, Tracked, current_digests, states_digest
+from credtrack.services.audit.record_state import CHUNK, DELETED, TRACKED, Tracked, current_digests, states_digest
 
 
 @dataclass

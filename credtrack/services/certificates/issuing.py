@@ -20,13 +20,15 @@ from credtrack.config import LocalSettings
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate, Credential, Person, utcnow
-from credtrack.services import audit, certificate_text, checkpoints
-from credtrack.services import certificate_drafts as drafting
 from credtrack.services import keys as key_service
-from credtrack.services.certificate_copies import discard_clean_copies, write_pdf
-from credtrack.services.certificate_drafts import IssuedCertificate
-from credtrack.services.certificate_queries import certificate_by_code
-from credtrack.services.certificate_snapshot import page_for
+from credtrack.services.audit import checkpoints
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates import drafts as drafting
+from credtrack.services.certificates import text as certificate_text
+from credtrack.services.certificates.copies import discard_clean_copies, write_pdf
+from credtrack.services.certificates.drafts import IssuedCertificate
+from credtrack.services.certificates.queries import certificate_by_code
+from credtrack.services.certificates.snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404
 from credtrack.services.common import today as _today

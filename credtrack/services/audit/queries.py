@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from credtrack.db import UnitOfWork
 from credtrack.models import AuditEvent
-from credtrack.services import audit_check
+from credtrack.services.audit import check as audit_check
 from credtrack.services.permissions import Actor, require
 from credtrack.text import for_search
 

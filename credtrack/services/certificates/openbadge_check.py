@@ -11,7 +11,7 @@ from credtrack.certificates import openbadge_token, openbadges
 from credtrack.certificates.verify import Verdict
 from credtrack.db import UnitOfWork
 from credtrack.models import Certificate
-from credtrack.services.revocations import trust_from_session
+from credtrack.services.certificates.revocations import trust_from_session
 
 
 def verify_token(

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from credtrack.certificates import codes, openbadges, payload, sealing
 from credtrack.models import Certificate, Credential, Person
 from credtrack.rules.dates import months_after
-from credtrack.services import audit
-from credtrack.services.certificate_snapshot import SnapshotParts
+from credtrack.services.audit import log as audit
+from credtrack.services.certificates.snapshot import SnapshotParts
 from credtrack.services.permissions import Actor
 from credtrack.services.progress.person import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
