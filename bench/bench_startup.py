@@ -156,7 +156,7 @@ def people_filter(home: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from credtrack import paths
-    from credtrack.db import open_database
+    from credtrack.services.database import open_database
     from credtrack.services.accounts import users as accounts
     from credtrack.ui.context import AppContext
     from credtrack.ui.pages.people import PeoplePage

@@ -55,7 +55,7 @@ def main() -> None:
     os.environ["CREDTRACK_HOME"] = str(home)
     from sqlalchemy import select
 
-    from credtrack.db import open_database
+    from credtrack.services.database import open_database
     from credtrack.models import Certificate
     from credtrack.services import trust
     from credtrack.services.certificates import issuing as certificates

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from credtrack import paths
 from credtrack.errors import (
     ConcurrentEditError,
     DatabaseBusyError,
@@ -249,26 +250,8 @@ def _keep_private(path: Path) -> None:
     A missing file is created empty with that mode (SQLite makes it a database on first use and gives its
     journal files the same mode).
     """
-    from credtrack import paths
-
     if path.parent.exists():
         paths.private_file(path)
     for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if extra.exists():
             paths.private_file(extra)
-
-
-def open_database(url: str, *, upgrade: bool = True, backup_dir: Path | None = None) -> Database:
-    """Open ``url``, creating or upgrading its schema (after a backup) as needed.
-
-    Refuses a database written by a newer credtrack with DatabaseTooNewError.
-    """
-    from credtrack import schema
-
-    db = Database(url)
-    try:
-        schema.ensure_current(db, upgrade=upgrade, backup_dir=backup_dir)
-    except BaseException:
-        db.dispose()
-        raise
-    return db

@@ -7,12 +7,14 @@ then upgraded; a newer one is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from credtrack import migrations
+from credtrack.db import is_damage_error
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 
 
@@ -28,6 +30,10 @@ def current_revision(db) -> str | None:
                 )
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# Copies a SQLite file about to be upgraded (the file, the reason) and returns where the copy is.
+BackUp = Callable[[Path, str], Path]
 
 
 def alembic_config(db):
@@ -60,13 +66,15 @@ def run_upgrade(db, target: str = "head") -> None:
         command.upgrade(config, target)
 
 
-def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) -> str | None:
-    """Bring ``db`` to the newest schema. Returns the path of a backup made first, if any."""
+def ensure_current(db, *, upgrade: bool = True, back_up: BackUp | None = None) -> str | None:
+    """Bring ``db`` to the newest schema. Returns the path of a backup made first, if any.
+
+    ``back_up(file, reason)`` copies a SQLite file that is about to be upgraded; the caller chooses how
+    (``credtrack.services.database.open_database`` makes a full credtrack backup).
+    """
     try:
         revision = current_revision(db)
     except SQLAlchemyError as exc:
-        from credtrack.db import is_damage_error
-
         cause = exc.orig if isinstance(exc, DBAPIError) else None  # the driver's own error, if any
         if is_damage_error(exc):
             raise DatabaseDamagedError(str(cause), refused="It was left as it is. ") from exc
@@ -82,11 +90,7 @@ def ensure_current(db, *, upgrade: bool = True, backup_dir: Path | None = None) 
     if not upgrade:
         raise DatabaseOpenError(f"The database schema is at {revision or 'nothing'}; it needs an upgrade.")
     backup_path = None
-    if revision is not None and db.sqlite_path is not None:
-        from credtrack.services import backups
-
-        backup_path = backups.back_up_file(
-            db.sqlite_path, reason=f"before-upgrade-from-{revision}", unattended=True, folder=backup_dir
-        ).path
+    if revision is not None and db.sqlite_path is not None and back_up is not None:
+        backup_path = back_up(db.sqlite_path, f"before-upgrade-from-{revision}")
     run_upgrade(db)
     return str(backup_path) if backup_path else None

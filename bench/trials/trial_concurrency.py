@@ -25,7 +25,7 @@ COMPETENCIES = ("C1", "TT1", "VE1", "RR1")
 
 
 def _prepare(url: str, processes: int) -> dict:
-    from credtrack.db import open_database
+    from credtrack.services.database import open_database
     from credtrack.services.accounts import users as accounts
     from tests.unit.records.builders import build_world
 

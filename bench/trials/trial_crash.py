@@ -75,7 +75,7 @@ class Round:
 def _base(ctx: TrialContext, people: int, rows: int) -> tuple[Round, Path]:
     """The starting state: a cohort of ``people`` all eligible, and a people file of ``rows`` rows."""
     from credtrack import paths
-    from credtrack.db import open_database
+    from credtrack.services.database import open_database
     from tests.integration.test_certificate_world import build_world
 
     base = Round(ctx.work / "base")

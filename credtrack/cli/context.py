@@ -7,8 +7,9 @@ import getpass
 import os
 import sys
 
-from credtrack.db import Database, open_database
+from credtrack.db import Database
 from credtrack.errors import AuthenticationError
+from credtrack.services.database import open_database
 from credtrack.services.permissions import Actor
 
 # Calls within this long of the user's last sign-in belong to that session: one log-in event, not one per call.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
@@ -15,7 +15,9 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, Table
 from credtrack.certificates import scripts
 from credtrack.reports.fonts import register_fonts
 from credtrack.reports.pdf_text import text
-from credtrack.reports.transcript import TranscriptData
+
+if TYPE_CHECKING:
+    from credtrack.reports.transcript import TranscriptData
 
 INK = colors.HexColor("#1f2933")
 RULE = colors.HexColor("#9aa5b1")

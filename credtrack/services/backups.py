@@ -16,10 +16,11 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from credtrack import backup, paths
+from credtrack import backup, config, paths, schema
 from credtrack.certificates import keys
 from credtrack.db import Database
 from credtrack.errors import AuthenticationError, DatabaseDamagedError, ValidationError
@@ -147,6 +148,15 @@ def back_up_file(
     return BackupInfo.of(path, manifest)
 
 
+def before_upgrade(folder: Path | None = None) -> Callable[[Path, str], Path]:
+    """How a schema upgrade backs up the SQLite file first: unattended, into ``folder`` (the backups folder)."""
+
+    def back_up(database: Path, reason: str) -> Path:
+        return back_up_file(database, reason=reason, unattended=True, folder=folder).path
+
+    return back_up
+
+
 def create_backup(
     db: Database, actor: Actor, *, passphrase: str | None = None, without_key: bool = False, folder: Path | None = None
 ) -> Result[BackupInfo]:
@@ -236,8 +246,6 @@ def usable(database: Path) -> bool:
 
 def _confirm_account_in(database: Path, actor: Actor) -> None:
     """Refuse ``actor`` when the database about to be replaced has switched the account off or changed its role."""
-    from credtrack import config
-
     db = Database(config.sqlite_url(database))
     try:
         with db.unit_of_work() as uow:
@@ -257,9 +265,6 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
     installed when this workstation does not have it. An older schema is upgraded, and the
     restore is recorded in the restored audit log.
     """
-    from credtrack import config, schema
-    from credtrack.db import open_database
-
     if not source.is_file():
         raise ValidationError(f"{source} is not a file; choose a credtrack backup (.zip). Nothing was restored.")
     if actor is not None:
@@ -304,7 +309,12 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         key_state = _install_key(manifest, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    db = open_database(config.sqlite_url(target), backup_dir=folder)
+    db = Database(config.sqlite_url(target))
+    try:
+        schema.ensure_current(db, back_up=before_upgrade(folder))
+    except BaseException:
+        db.dispose()
+        raise
     try:
         signed = actor or Actor(id=None, username="system", role=ADMIN, display_name="credtrack (restore)")
         # The account that signed in belongs to the replaced database; in this one it is named, not linked.

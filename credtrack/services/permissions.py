@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from credtrack.db import intend_to_write
 from credtrack.errors import PermissionDenied
 
 ADMIN, EDUCATOR, PRECEPTOR, VIEWER = "admin", "educator", "preceptor", "viewer"
@@ -72,6 +73,4 @@ def require(actor: Actor, action: str) -> None:
     if not allowed(actor, action):
         raise PermissionDenied(ACTIONS[action][0], actor.role)
     if action != "read" and not action.endswith(".read"):
-        from credtrack.db import intend_to_write
-
         intend_to_write()

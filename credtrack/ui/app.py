@@ -126,9 +126,9 @@ class Launcher(QObject):
 
     # -- database ---------------------------------------------------------
     def _open(self, _control: Any) -> Any:
-        from credtrack.db import open_database
         from credtrack.services import batch_staging, settings
         from credtrack.services.accounts import users as accounts
+        from credtrack.services.database import open_database
 
         db = open_database(self.url)
         self.settled_batches = batch_staging.recover(db)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from credtrack.services import dashboard_queries
+from credtrack.services.audit import queries as audit_queries
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -12,11 +17,19 @@ def _short(name: str, limit: int = 34) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def collect(ctx: AppContext) -> Any:
-    from credtrack.services import dashboard_queries
-    from credtrack.services.audit import queries as audit_queries
-    from credtrack.ui.pages.dashboard import DashboardFigures
+@dataclass
+class DashboardFigures:
+    """Everything the dashboard shows, as plain values."""
 
+    headline: list[tuple[str, int]] = field(default_factory=list)
+    by_profession: list[tuple[str, float]] = field(default_factory=list)
+    by_cohort: list[tuple[str, float]] = field(default_factory=list)
+    domain_coverage: list[tuple[str, float]] = field(default_factory=list)
+    expiring: dict[int, int] = field(default_factory=dict)
+    recent: list[tuple[dt.datetime, str]] = field(default_factory=list)
+
+
+def collect(ctx: AppContext) -> DashboardFigures:
     s = dashboard_queries.dashboard_summary(ctx.uow(), ctx.actor)
     recent = []
     if ctx.can("audit.read"):

@@ -222,10 +222,10 @@ class DemoPage(QWizardPage):
 
 def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: TaskControl) -> tuple[Database, Any]:
     """Create the schema and starter data, the first admin, institution settings, the issuer key, demo data."""
-    from credtrack.db import open_database
     from credtrack.services import settings as institution
     from credtrack.services import setup
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from credtrack.services.permissions import SYSTEM
 
     control.progress(0, 0, "Creating the database…")

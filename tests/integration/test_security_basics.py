@@ -127,7 +127,7 @@ class Session:
 
 CRASH = f"""
 from credtrack.ui import crash
-from credtrack.db import open_database
+from credtrack.services.database import open_database
 from credtrack.services import accounts
 try:
     db = open_database("postgresql+psycopg://credtrack:{DB_PASSWORD}@127.0.0.1:9/credtrack")

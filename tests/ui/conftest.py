@@ -132,8 +132,8 @@ def collect_on_the_main_thread(qapp):
 def demo_template(tmp_path_factory):
     """A demo database built once per test session; each test gets its own copy."""
     from credtrack import demo
-    from credtrack.db import open_database
     from credtrack.services import setup
+    from credtrack.services.database import open_database
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
     db = open_database(f"sqlite:///{path}")
@@ -151,7 +151,7 @@ def demo_template(tmp_path_factory):
 def demo_db(demo_template, tmp_path):
     import shutil
 
-    from credtrack.db import open_database
+    from credtrack.services.database import open_database
 
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)

@@ -105,7 +105,7 @@ def test_detail_pane_follows_revocation_renewal_and_expiry(qtbot, ctx, boxes, tm
     page = _page(qtbot, ctx)
     _select(page, issued.code)
 
-    monkeypatch.setattr("credtrack.ui.pages.certificates.output_folder", lambda: tmp_path)
+    monkeypatch.setattr("credtrack.ui.widgets.certificate_actions.output_folder", lambda: tmp_path)
     boxes.confirm_answer = True
     qtbot.mouseClick(page.actions.renew_button, Qt.MouseButton.LeftButton)
     renewed = next(r for r in page.model.rows() if r.code != issued.code)

@@ -150,7 +150,7 @@ def test_cohort_batch_cancel_keeps_nothing(qtbot, ctx, boxes, monkeypatch, how):
 
 
 def ctx_folder() -> Path:
-    from credtrack.ui.pages.certificates import output_folder
+    from credtrack.ui.widgets.certificate_actions import output_folder
 
     return output_folder()
 

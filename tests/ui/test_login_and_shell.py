@@ -69,8 +69,8 @@ def test_sign_in_waits_for_the_database(qtbot):
 
 
 def test_launcher_log_in_to_main_window_and_sign_out(qtbot, tmp_path, boxes, monkeypatch):
-    from credtrack.db import open_database
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -193,9 +193,9 @@ def test_typing_or_moving_the_mouse_in_the_window_or_a_dialog_postpones_the_idle
 
 
 def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
-    from credtrack.db import open_database
     from credtrack.services import backups
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -215,9 +215,9 @@ def test_opening_the_app_makes_the_daily_backup_once(qtbot, tmp_path, boxes):
 
 
 def test_a_batch_stopped_before_it_finished_is_settled_and_told_on_opening(qtbot, tmp_path, boxes):
-    from credtrack.db import open_database
     from credtrack.services import batch_staging
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from credtrack.services.permissions import SYSTEM
 
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -242,8 +242,8 @@ def test_a_batch_stopped_before_it_finished_is_settled_and_told_on_opening(qtbot
 
 
 def test_opening_a_damaged_database_says_so_at_once(qtbot, tmp_path, boxes):
-    from credtrack.db import open_database
     from credtrack.services import backups
+    from credtrack.services.database import open_database
     from tests.integration.test_certificate_world import build_world
     from tests.integration.test_database_faults import damage
 

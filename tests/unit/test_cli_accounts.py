@@ -8,9 +8,9 @@ import stat
 
 import pytest
 
-from credtrack.db import open_database
 from credtrack.demo import DEMO_PASSWORD
 from credtrack.services.accounts import users as accounts
+from credtrack.services.database import open_database
 from tests.unit.test_cli_records import ADMIN_PASSWORD, cli  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.usefixtures("isolated_home")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +13,7 @@ from sqlalchemy.orm import Session
 from credtrack.errors import AccountChanged
 from credtrack.models import AuditEvent, User, utcnow
 from credtrack.services.audit import record_state
+from credtrack.services.audit.hashing import event_hash, to_json
 from credtrack.services.permissions import Actor
 from credtrack.writers import serialise_writers
 
@@ -23,44 +21,6 @@ GENESIS = "0" * 64
 
 # What a failed attempt records about the account it was tried against, whatever state that account is in.
 ATTEMPTS = frozenset({"user.login_failed", "user.locked", "user.signature_failed"})
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value) if isinstance(value, set | frozenset) else list(value)
-    raise TypeError(f"cannot record {type(value).__name__} in the audit log")
-
-
-def to_json(data: Any) -> str | None:
-    if data is None:
-        return None
-    return json.dumps(data, default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def event_hash(event: AuditEvent | Written) -> str:
-    """SHA-256 over every field of the event, including the previous event's hash."""
-    fields = [
-        str(event.id),
-        event.prev_hash,
-        event.occurred_at.isoformat(timespec="microseconds"),
-        "" if event.actor_id is None else str(event.actor_id),
-        event.actor,
-        event.action,
-        event.entity_type,
-        event.entity_id,
-        event.before_json or "",
-        event.after_json or "",
-        "1" if event.reauthenticated else "0",
-        event.note,
-    ]
-    if event.records_digest:  # events from before records were checked hash exactly as they always did
-        fields.append(event.records_digest)
-    canonical = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from credtrack.models import (
     Person,
     User,
 )
+from credtrack.services.audit.hashing import event_hash
 
 DELETED = ""  # the digest vouched for a record its transaction deleted
 
@@ -387,10 +388,8 @@ def _seal(session: Session) -> None:
 
 
 def _vouch(session: Session, last: Any, states: list[tuple[str, int, str]]) -> None:
-    from credtrack.services.audit import log as audit
-
     last.records_digest = states_digest(states)
-    last.hash = audit.event_hash(last)
+    last.hash = event_hash(last)
     connection = session.connection()
     connection.execute(
         update(AuditEvent).where(AuditEvent.id == last.id).values(records_digest=last.records_digest, hash=last.hash)

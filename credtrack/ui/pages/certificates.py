@@ -28,6 +28,7 @@ from credtrack.ui.export import export_button
 from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
+from credtrack.ui.widgets import certificate_actions
 from credtrack.ui.widgets.certificate_actions import CertificateActions
 from credtrack.ui.widgets.certificate_detail import CertificateDetailPane, load_detail
 
@@ -41,12 +42,6 @@ STATUSES = [
     ("Revoked", "revoked"),
     ("Superseded", "superseded"),
 ]
-
-
-def output_folder() -> Path:
-    from credtrack import paths
-
-    return paths.certificates_dir()
 
 
 class CertificatesPage(Page):
@@ -241,7 +236,7 @@ class CertificatesPage(Page):
                 ctx.actor,
                 person_id,
                 credential_id,
-                out_dir=output_folder(),
+                out_dir=certificate_actions.output_folder(),
                 override_reason=reason,
                 passphrase=passphrase or None,
             )
@@ -283,7 +278,7 @@ class CertificatesPage(Page):
         start = (
             settings.cohort_pdf_folder
             if Path(settings.cohort_pdf_folder or "/nonexistent").is_dir()
-            else str(output_folder())
+            else str(certificate_actions.output_folder())
         )
         chosen = messages.choose_folder(self, "Choose the folder for this cohort's certificate PDFs", start)
         if not chosen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -18,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.services.changes import Change
-from credtrack.ui import style
+from credtrack.ui import dashboard_data, style
+from credtrack.ui.dashboard_data import DashboardFigures
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.charts import BarChart
 
@@ -28,22 +28,8 @@ if TYPE_CHECKING:
 EXPIRY_WINDOWS = (90, 60, 30, 7)
 
 
-@dataclass
-class DashboardFigures:
-    """Everything the dashboard shows, as plain values."""
-
-    headline: list[tuple[str, int]] = field(default_factory=list)
-    by_profession: list[tuple[str, float]] = field(default_factory=list)
-    by_cohort: list[tuple[str, float]] = field(default_factory=list)
-    domain_coverage: list[tuple[str, float]] = field(default_factory=list)
-    expiring: dict[int, int] = field(default_factory=dict)
-    recent: list[tuple[dt.datetime, str]] = field(default_factory=list)
-
-
 def load_figures(ctx: AppContext) -> DashboardFigures:
     """Gather the dashboard's figures from the services (runs on a worker)."""
-    from credtrack.ui import dashboard_data
-
     return dashboard_data.collect(ctx)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from credtrack import paths
 from credtrack.ui import messages
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ AS_ISSUED = {
     "badge": ("Export Open Badge…", "Export the certificate as a signed Open Badges 3.0 credential."),
 }
 MARKED = {"open": "Open marked copy", "print": "Print marked copy…", "save": "Save marked copy as…"}
+
+
+def output_folder() -> Path:
+    """Where reprints and Open Badges exports are written: the data folder's certificates folder."""
+    return paths.certificates_dir()
 
 
 class CertificateActions:
@@ -104,7 +110,6 @@ class CertificateActions:
 
     # -- one certificate -------------------------------------------------------
     def _reprint(self, then: Callable[[Path], None]) -> None:
-        from credtrack.ui.pages.certificates import output_folder
 
         row, ctx = self.selected(), self.ctx
         if row is None:
@@ -190,7 +195,6 @@ class CertificateActions:
         )
 
     def renew(self) -> None:
-        from credtrack.ui.pages.certificates import output_folder
 
         row, ctx = self.selected(), self.ctx
         if row is None or not messages.confirm(

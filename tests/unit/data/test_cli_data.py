@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from credtrack.cli import main
-from credtrack.db import open_database
 from credtrack.services.accounts import users as accounts
+from credtrack.services.database import open_database
 from credtrack.services.permissions import SYSTEM
 from tests.unit.data.conftest import FIXTURES, seed
 

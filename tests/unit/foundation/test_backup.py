@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from credtrack import backup, migrations, paths
 from credtrack.certificates import keys as key_files
-from credtrack.db import open_database
 from credtrack.errors import AuthenticationError, PermissionDenied, ValidationError
 from credtrack.models import AuditEvent
 from credtrack.services import backups, keys, people, setup
 from credtrack.services.accounts import users as accounts
 from credtrack.services.audit import log as audit
+from credtrack.services.database import open_database
 from credtrack.services.permissions import SYSTEM, Actor
 from tests.unit.records.builders import PASSWORD, cheap_hashing
 

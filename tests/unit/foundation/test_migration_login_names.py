@@ -7,7 +7,8 @@ import hashlib
 from sqlalchemy import text
 
 from credtrack import migrations, schema
-from credtrack.db import Database, open_database
+from credtrack.db import Database
+from credtrack.services.database import open_database
 
 
 def _digest(name: str) -> str:

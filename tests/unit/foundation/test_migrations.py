@@ -15,11 +15,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from credtrack import migrations, schema
-from credtrack.db import Database, open_database
+from credtrack.db import Database
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 from credtrack.models import Base, evidence
 from credtrack.services import people
 from credtrack.services.accounts.users import log_in
+from credtrack.services.database import open_database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -10,13 +10,13 @@ from sqlalchemy import func, select, text
 
 from credtrack import migrations
 from credtrack.cli import main as cli_main
-from credtrack.db import open_database
 from credtrack.importing.service import run_import
 from credtrack.models import Assessment, AuditEvent, Certificate, Completion
 from credtrack.services import keys as key_service
 from credtrack.services.audit import check as audit_check
 from credtrack.services.audit import record_check, record_state
 from credtrack.services.certificates import issuing as certificates
+from credtrack.services.database import open_database
 from tests.unit.records.builders import World, build_world, complete, signoff
 from tests.unit.records.test_audit import realistic_history
 
