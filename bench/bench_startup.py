@@ -156,8 +156,8 @@ def people_filter(home: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from credtrack import paths
-    from credtrack.services.database import open_database
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from credtrack.ui.context import AppContext
     from credtrack.ui.pages.people import PeoplePage
     from credtrack.ui.tasks import TaskRunner

@@ -55,11 +55,11 @@ def main() -> None:
     os.environ["CREDTRACK_HOME"] = str(home)
     from sqlalchemy import select
 
-    from credtrack.services.database import open_database
     from credtrack.models import Certificate
     from credtrack.services import trust
     from credtrack.services.certificates import issuing as certificates
     from credtrack.services.certificates import revocations, verifier_export
+    from credtrack.services.database import open_database
     from tests.integration.test_certificate_world import DAY, build_world
 
     db = open_database(f"sqlite:///{home / 'bench.db'}")

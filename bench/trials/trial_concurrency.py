@@ -25,8 +25,8 @@ COMPETENCIES = ("C1", "TT1", "VE1", "RR1")
 
 
 def _prepare(url: str, processes: int) -> dict:
-    from credtrack.services.database import open_database
     from credtrack.services.accounts import users as accounts
+    from credtrack.services.database import open_database
     from tests.unit.records.builders import build_world
 
     db = open_database(url)
