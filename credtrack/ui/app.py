@@ -43,11 +43,11 @@ WARM_UP = (
         "catalog",
         "cohorts",
         "frameworks",
-        "certificates",
-        "certificate_queries",
-        "revocations",
+        "certificates.issuing",
+        "certificates.queries",
+        "certificates.revocations",
         "keys",
-        "audit_queries",
+        "audit.queries",
     )
 )
 

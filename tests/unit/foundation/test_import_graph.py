@@ -161,3 +161,12 @@ def test_the_checks_see_a_cycle_hidden_in_a_function_and_an_upward_arrow(tmp_pat
     edges = {name: imports_of(name, path, modules) for name, path in modules.items()}
     assert cycles(edges) == [["credtrack.db", "credtrack.services.backups"]]
     assert upward_arrows(edges) == ["credtrack.db -> credtrack.services.backups"]
+
+
+def test_the_desktop_warm_up_names_modules_that_exist() -> None:
+    """The app imports these by name on a worker while the sign-in shows: a moved module must not break it."""
+    import importlib.util
+
+    from credtrack.ui.app import WARM_UP
+
+    assert [name for name in WARM_UP if importlib.util.find_spec(name) is None] == []
