@@ -14,7 +14,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from credtrack import migrations
-from credtrack.db import is_damage_error
+from credtrack.db import Database, is_damage_error
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
 
 
@@ -94,3 +94,13 @@ def ensure_current(db, *, upgrade: bool = True, back_up: BackUp | None = None) -
         backup_path = back_up(db.sqlite_path, f"before-upgrade-from-{revision}")
     run_upgrade(db)
     return str(backup_path) if backup_path else None
+
+
+def open_current(db: Database, *, upgrade: bool = True, back_up: BackUp | None = None) -> Database:
+    """``db`` with its schema made current (``ensure_current``), or closed again if that fails."""
+    try:
+        ensure_current(db, upgrade=upgrade, back_up=back_up)
+    except BaseException:
+        db.dispose()
+        raise
+    return db

@@ -309,12 +309,7 @@ def restore(target: Path, source: Path, actor: Actor | None, *, folder: Path | N
         key_state = _install_key(manifest, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    db = Database(config.sqlite_url(target))
-    try:
-        schema.ensure_current(db, back_up=before_upgrade(folder))
-    except BaseException:
-        db.dispose()
-        raise
+    db = schema.open_current(Database(config.sqlite_url(target)), back_up=before_upgrade(folder))
     try:
         signed = actor or Actor(id=None, username="system", role=ADMIN, display_name="credtrack (restore)")
         # The account that signed in belongs to the replaced database; in this one it is named, not linked.

@@ -14,10 +14,4 @@ def open_database(url: str, *, upgrade: bool = True, backup_dir: Path | None = N
 
     Refuses a database written by a newer credtrack with DatabaseTooNewError.
     """
-    db = Database(url)
-    try:
-        schema.ensure_current(db, upgrade=upgrade, back_up=backups.before_upgrade(backup_dir))
-    except BaseException:
-        db.dispose()
-        raise
-    return db
+    return schema.open_current(Database(url), upgrade=upgrade, back_up=backups.before_upgrade(backup_dir))
