@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("credtrack.cli", "credtrack.ui"),
 ]
 # Migration scripts are run by Alembic, not imported by the code above: one may use what it needs.
-UNLAYERED = ("credtrack.migrations.versions", "credtrack.__init__", "credtrack")
+MIGRATION_SCRIPTS = "credtrack.migrations.versions"
 
 
 def _modules() -> dict[str, Path]:
@@ -112,8 +112,8 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def layer_of(name: str) -> int | None:
-    if name in UNLAYERED or any(name.startswith(prefix + ".") for prefix in UNLAYERED[:1]):
-        return None
+    if name == "credtrack" or name == MIGRATION_SCRIPTS or name.startswith(MIGRATION_SCRIPTS + "."):
+        return None  # the package root (its version string) and the migration scripts
     best: tuple[int, int] | None = None
     for level, prefixes in enumerate(LAYERS):
         for prefix in prefixes:
