@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from credtrack.db import open_database  # noqa: E402
 from credtrack.services.dashboard_queries import dashboard_summary  # noqa: E402
+from credtrack.services.database import open_database  # noqa: E402
 from credtrack.services.permissions import Actor  # noqa: E402
 
 TODAY = dt.date(2026, 11, 1)

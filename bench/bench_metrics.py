@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from credtrack.db import open_database  # noqa: E402
 from credtrack.models import Person  # noqa: E402
 from credtrack.reports.service import REPORTS, ReportOptions, run_report  # noqa: E402
+from credtrack.services.database import open_database  # noqa: E402
 from credtrack.services.permissions import Actor  # noqa: E402
 
 VIEWER = Actor(id=None, username="bench", role="viewer")

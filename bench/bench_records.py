@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 from credtrack import demo  # noqa: E402
-from credtrack.db import open_database  # noqa: E402
 from credtrack.models import Assessment, Completion, Person  # noqa: E402
 from credtrack.services import people  # noqa: E402
+from credtrack.services.database import open_database  # noqa: E402
 from credtrack.services.permissions import Actor  # noqa: E402
 from credtrack.services.progress import bulk as progress_bulk  # noqa: E402
 from credtrack.services.progress import person as progress  # noqa: E402
