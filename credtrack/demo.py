@@ -34,12 +34,16 @@ from credtrack.models import (
     fold,
     utcnow,
 )
-from credtrack.services import catalog, cohorts, setup
+from credtrack.services import catalog, cohorts, settings, setup
 from credtrack.services.accounts import users as accounts
 from credtrack.services.audit import log as audit
 from credtrack.services.audit import record_state
 from credtrack.services.catalog import RequirementSpec
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates.issuing import demo_certificates
 from credtrack.services.permissions import SYSTEM, Actor
+from credtrack.services.progress import person as progress
+from credtrack.services.progress.bulk import compute_bulk
 from credtrack.services.records import DEFAULT_ATTESTATION
 from credtrack.services.setup import starter_json
 
@@ -149,7 +153,6 @@ def _ensure_catalog(db: Database, actor: Actor, extra_modules: int, extra_creden
 
 def _ensure_institution(db: Database) -> None:
     """A fictional institution and signatory, unless the installation already has its own."""
-    from credtrack.services import settings
 
     current = settings.get_institution(db.unit_of_work())
     wanted = {
@@ -417,7 +420,6 @@ def load_demo(
 
 def after_demo_hooks(db: Database) -> list[str]:
     """Further demo steps: a signing key, certificates issued over the demo's history, one left to issue."""
-    from credtrack.services.certificates.issuing import demo_certificates
 
     lines = demo_certificates(db)
     lines += _certificate_history(db)
@@ -427,9 +429,6 @@ def after_demo_hooks(db: Database) -> list[str]:
 def _certificate_history(db: Database, limit: int = 60) -> list[str]:
     """Issue certificates to people who became eligible, each on the day they did (so some have
     since lapsed or are about to), then revoke one and renew one, as a real program's history has."""
-    from credtrack.services.certificates import issuing as certificates
-    from credtrack.services.progress import person as progress
-    from credtrack.services.progress.bulk import compute_bulk
 
     today = dt.date.today()
     with db.unit_of_work() as uow:

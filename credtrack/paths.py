@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from importlib import resources
 from pathlib import Path
+
+from platformdirs import user_data_path
 
 HOME_ENV = "CREDTRACK_HOME"
 DATABASE_URL_ENV = "CREDTRACK_DATABASE_URL"
@@ -25,8 +28,6 @@ def data_dir() -> Path:
     elif os.environ.get(HOME_ENV):
         path = Path(os.environ[HOME_ENV]).expanduser().resolve()
     else:
-        from platformdirs import user_data_path
-
         path = user_data_path("credtrack", appauthor=False)
     return private_dir(path)
 
@@ -109,13 +110,10 @@ def settings_file() -> Path:
 
 def resource_path(*parts: str) -> Path:
     """A file shipped inside the package under ``credtrack/resources``."""
-    from importlib import resources  # loaded on demand: the log-in window shows before it is needed
 
     base = resources.files("credtrack").joinpath("resources")
     return Path(str(base.joinpath(*parts)))
 
 
 def migrations_dir() -> Path:
-    from importlib import resources
-
     return Path(str(resources.files("credtrack").joinpath("migrations")))

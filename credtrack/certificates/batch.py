@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing import forkserver
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -101,8 +102,6 @@ def start_worker_server() -> None:
     2.31-2.43 s without (3 runs each, alternated, on a quiet moment of the shared machine).
     """
     if (os.cpu_count() or 1) > 1:
-        from multiprocessing import forkserver
-
         _worker_context()
         forkserver.ensure_running()
 

@@ -8,10 +8,11 @@ certificate code, only the credential id derived from it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -37,8 +38,6 @@ class TokenCheck:
 
 
 def _b64(segment: str) -> bytes:
-    import base64
-
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
 
 
@@ -122,8 +121,6 @@ def check(text: str, trusted: list[TrustedKey], *, today: dt.date | None = None)
         kid=kid,
     )
     if result.valid_until is not None and result.valid_until < today:
-        from dataclasses import replace
-
         return replace(
             result, verdict=Verdict.EXPIRED, message=f"Genuine, but it expired on {result.valid_until.isoformat()}."
         )

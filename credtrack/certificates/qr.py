@@ -78,6 +78,8 @@ def encode(text: str, *, max_version: int = MAX_VERSION) -> QrMatrix:
 
 
 def _encode_segments(text: str, max_version: int) -> QrMatrix:
+    # qrcode loads in about 30 ms (python -X importtime); only making a code needs it, so commands and
+    # pages that never draw one do not pay for it.
     import qrcode
     from qrcode.exceptions import DataOverflowError
     from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
+from credtrack.certificates import openbadge_token
 from credtrack.cli import context, files
+from credtrack.errors import ValidationError
+from credtrack.services import keys
+from credtrack.services.accounts import users as accounts
+from credtrack.services.certificates import cohort as certificate_cohort
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import openbadge_check, revocations
+from credtrack.services.permissions import SYSTEM, require
 
 # One exit code per verdict, so scripts can branch on the outcome.
 VERIFY_EXIT_CODES = {
@@ -146,10 +157,6 @@ KEY_CHOICE = (
 def _chosen_passphrase(args: argparse.Namespace) -> str | None:
     """The new key's passphrase: --passphrase-env, --no-passphrase, or asked at the terminal after saying
     what the choice means. Without a terminal one of the two options is required."""
-    import getpass
-    import sys
-
-    from credtrack.errors import ValidationError
 
     if getattr(args, "passphrase_env", None) or getattr(args, "no_passphrase", False):
         return _passphrase(args)
@@ -166,10 +173,6 @@ def _chosen_passphrase(args: argparse.Namespace) -> str | None:
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
-    import os
-
-    from credtrack.errors import ValidationError
-
     name = getattr(args, "passphrase_env", None)
     if not name:
         return None
@@ -180,8 +183,6 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import issuing as certificates
-
     db = context.database(args)
     actor = context.actor(args, db)
     person_id, credential_id = certificates.find_person_and_credential(db.unit_of_work(), args.person, args.credential)
@@ -203,8 +204,6 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_issue_cohort(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import cohort as certificate_cohort
-
     db = context.database(args)
     actor = context.actor(args, db)
 
@@ -227,8 +226,6 @@ def cmd_issue_cohort(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import issuing as certificates
-
     db = context.database(args)
     actor = context.actor(args, db)
     cert = certificates.revoke_certificate(db.unit_of_work(), actor, args.code, args.reason).value
@@ -237,8 +234,6 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_reprint(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import copies as certificate_copies
-
     db = context.database(args)
     actor = context.actor(args, db)
     copy = certificate_copies.reprint(db.unit_of_work(), actor, args.code, args.out).value
@@ -250,13 +245,10 @@ def cmd_reprint(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """No log-in needed: checking a certificate uses only public keys and revocations."""
-    from credtrack.services.certificates import revocations
 
     db = context.database(args)
     extra = [files.read_jwks(path) for path in args.jwks]
     source = args.source
-    from credtrack.certificates import openbadge_token
-
     if openbadge_token.looks_like_token(source):
         return _verify_openbadge_token(db, source, extra, args.json)
     source = files.certificate_source(source)
@@ -299,8 +291,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export_openbadge(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import copies as certificate_copies
-
     db = context.database(args)
     actor = context.actor(args, db)
     token, badge = certificate_copies.export_openbadge(db.unit_of_work(), actor, args.code).value
@@ -314,7 +304,6 @@ def cmd_export_openbadge(args: argparse.Namespace) -> int:
 
 def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> int:
     """A pasted Open Badges VC-JWT: say it is one, then its signature, validity and status."""
-    from credtrack.services.certificates import openbadge_check
 
     result, code = openbadge_check.verify_token(db.unit_of_work(), text, extra_jwks=extra)
     if as_json:
@@ -351,8 +340,6 @@ def _verify_openbadge_token(db, text: str, extra: list[dict], as_json: bool) -> 
 
 
 def cmd_revocations_export(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import revocations
-
     db = context.database(args)
     actor = context.actor(args, db)
     args.file.write_text(revocations.export_revocation_list(db.unit_of_work(), actor) + "\n", encoding="ascii")
@@ -361,8 +348,6 @@ def cmd_revocations_export(args: argparse.Namespace) -> int:
 
 
 def cmd_revocations_import(args: argparse.Namespace) -> int:
-    from credtrack.services.certificates import revocations
-
     db = context.database(args)
     actor = context.actor(args, db)
     extra = [files.read_jwks(path) for path in args.jwks]
@@ -376,10 +361,6 @@ def cmd_revocations_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
-    from credtrack.services.accounts import users as accounts
-    from credtrack.services.permissions import SYSTEM
-
     db = context.database(args)
     existing = keys.list_keys(db.unit_of_work())
     # Without a log-in only on a database being set up: no key and no account yet.
@@ -395,8 +376,6 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
-
     db = context.database(args)
     actor = context.actor(args, db)
     info = keys.rotate_issuer_key(db.unit_of_work(), actor, passphrase=_passphrase(args)).value
@@ -405,8 +384,6 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
-
     db = context.database(args)
     document = keys.export_jwks(db.unit_of_work())
     args.file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -415,8 +392,6 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
-
     db = context.database(args)
     for info in keys.list_keys(db.unit_of_work()):
         where = "private key here" if info.private_key_here else "public key only"
@@ -427,11 +402,6 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 def _secret(name: str | None, what: str, *, twice: bool = False) -> str:
     """A passphrase from the environment variable ``name``, else typed at a terminal."""
-    import getpass
-    import os
-    import sys
-
-    from credtrack.errors import ValidationError
 
     if name:
         value = os.environ.get(name)
@@ -447,9 +417,6 @@ def _secret(name: str | None, what: str, *, twice: bool = False) -> str:
 
 
 def cmd_keys_export_private(args: argparse.Namespace) -> int:
-    from credtrack.services import keys
-    from credtrack.services.permissions import require
-
     db = context.database(args)
     actor = context.actor(args, db)
     require(actor, "keys.manage")  # before asking for any passphrase
@@ -467,10 +434,6 @@ def cmd_keys_export_private(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_install(args: argparse.Namespace) -> int:
-    from credtrack.cli import files
-    from credtrack.services import keys
-    from credtrack.services.permissions import require
-
     db = context.database(args)
     actor = context.actor(args, db)
     require(actor, "keys.manage")  # before asking for any passphrase

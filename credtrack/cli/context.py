@@ -7,10 +7,17 @@ import getpass
 import os
 import sys
 
+from sqlalchemy import func, select
+
+from credtrack import config, paths
 from credtrack.db import Database
 from credtrack.errors import AuthenticationError
+from credtrack.models import User, utcnow
+from credtrack.services import batch_staging
+from credtrack.services.accounts import throttle as login_throttle
+from credtrack.services.accounts import users as accounts
 from credtrack.services.database import open_database
-from credtrack.services.permissions import Actor
+from credtrack.services.permissions import ADMIN, Actor
 
 # Calls within this long of the user's last sign-in belong to that session: one log-in event, not one per call.
 SESSION = dt.timedelta(minutes=15)
@@ -18,8 +25,6 @@ SESSION = dt.timedelta(minutes=15)
 
 def database(args) -> Database:
     """Open the database; a batch issue that was stopped before it finished is settled first, and said so."""
-    from credtrack import config
-    from credtrack.services import batch_staging
 
     db = open_database(config.database_url(getattr(args, "database_url", None)))
     for message in batch_staging.recover(db):
@@ -29,7 +34,6 @@ def database(args) -> Database:
 
 def actor(args, db: Database) -> Actor:
     """Sign in as ``--user`` / $CREDTRACK_USER with $CREDTRACK_PASSWORD or a prompt."""
-    from credtrack.services.accounts import users as accounts
 
     username = getattr(args, "user", None) or os.environ.get("CREDTRACK_USER")
     if not username:
@@ -52,11 +56,6 @@ def _within_session(db: Database, username: str, password: str) -> Actor | None:
     The password is checked on every call all the same; a wrong one goes to a full log-in, which counts it
     for this workstation only (so nobody can lock the account from elsewhere).
     """
-    from sqlalchemy import func, select
-
-    from credtrack.models import User, utcnow
-    from credtrack.services.accounts import throttle as login_throttle
-    from credtrack.services.accounts import users as accounts
 
     with db.unit_of_work() as uow:
         user = uow.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
@@ -84,8 +83,6 @@ def data_folder_owner() -> Actor:
     Only for lifting sign-in pauses: whoever owns the folder can already read and replace the database,
     so this gives them nothing new, and it keeps a way in when every administrator is locked out.
     """
-    from credtrack import paths
-    from credtrack.services.permissions import ADMIN
 
     folder = paths.data_dir()
     getuid = getattr(os, "getuid", None)

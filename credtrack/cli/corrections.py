@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from credtrack.cli import context
+from credtrack.cli.records import _signing_password
+from credtrack.services import people, records
 
 KINDS = ("completion", "signoff")
 
@@ -35,8 +37,6 @@ def _state(voided: bool, reason: str | None, verification: str, pending_words: s
 
 
 def cmd_records_list(args) -> int:
-    from credtrack.services import people, records
-
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
@@ -58,8 +58,6 @@ def cmd_records_list(args) -> int:
 
 
 def cmd_records_void(args) -> int:
-    from credtrack.services import records
-
     db = context.database(args)
     actor = context.actor(args, db)
     if args.kind == "completion":
@@ -80,9 +78,6 @@ def cmd_records_void(args) -> int:
 
 
 def cmd_records_verify(args) -> int:
-    from credtrack.cli.records import _signing_password
-    from credtrack.services import records
-
     db = context.database(args)
     actor = context.actor(args, db)
     password = _signing_password()

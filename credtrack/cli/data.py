@@ -6,12 +6,18 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from credtrack import importing
 from credtrack.cli import context
+from credtrack.cli.records import _signing_password
+from credtrack.errors import ValidationError
+from credtrack.reports.lists import LISTS
+from credtrack.reports.service import REPORTS, ReportOptions, run_report
+from credtrack.reports.tables import write_csv_stream, write_table
+from credtrack.reports.transcript import write_transcript
+from credtrack.services.permissions import require
 
 
 def register(sub) -> None:
-    from credtrack.reports.service import REPORTS
-
     p = sub.add_parser("import", help="import people, enrolments, completions or sign-offs from CSV or XLSX")
     p.add_argument("kind", help="people (or preceptors), enrolments, completions, assessments")
     p.add_argument("file", type=Path)
@@ -65,8 +71,6 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    from credtrack import importing
-
     mapping = importing.load_mapping_file(args.mapping) if args.mapping else None
     options = importing.ImportOptions(
         day_first=not args.month_first, default_scale=args.scale, historical=args.historical
@@ -84,9 +88,6 @@ def cmd_import(args) -> int:
         return 0
     attested, password = False, None
     if report.kind == "assessments":
-        from credtrack.cli.records import _signing_password
-        from credtrack.errors import ValidationError
-
         if not args.attest:
             raise ValidationError(
                 f"Importing sign-offs is an attested act. Read the attestation and add --attest "
@@ -114,8 +115,6 @@ def _progress(done: int, total: int, stage: str) -> None:
 
 
 def _today(args) -> dt.date | None:
-    from credtrack.errors import ValidationError
-
     if not args.today:
         return None
     try:
@@ -125,10 +124,6 @@ def _today(args) -> dt.date | None:
 
 
 def cmd_export(args) -> int:
-    from credtrack.reports.lists import LISTS
-    from credtrack.reports.tables import write_table
-    from credtrack.services.permissions import require
-
     db = context.database(args)
     actor = context.actor(args, db)
     require(actor, "read")
@@ -143,9 +138,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from credtrack.reports.service import ReportOptions, run_report
-    from credtrack.reports.tables import write_csv_stream, write_table
-
     options = ReportOptions(
         today=_today(args),
         cohort=args.cohort,
@@ -161,8 +153,6 @@ def cmd_report(args) -> int:
         path = write_table(table, args.out, args.format)
         print(f"Wrote {len(table.rows)} rows to {path}.")
     elif args.format == "xlsx":
-        from credtrack.errors import ValidationError
-
         raise ValidationError("An XLSX report needs --out FILE.")
     else:
         write_csv_stream(table.columns, table.rows, sys.stdout)
@@ -170,8 +160,6 @@ def cmd_report(args) -> int:
 
 
 def cmd_transcript(args) -> int:
-    from credtrack.reports.transcript import write_transcript
-
     db = context.database(args)
     actor = context.actor(args, db)
     path = write_transcript(db.unit_of_work(), actor, args.external_id, args.out)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from pathlib import Path
 
-from credtrack.cli import context
+from credtrack.cli import context, files
 from credtrack.errors import ValidationError
+from credtrack.services import catalog, frameworks, people, records
+from credtrack.services.audit import check as audit_check
+from credtrack.services.audit import checkpoints
+from credtrack.services.audit import export as audit_export
+from credtrack.services.progress import person as progress
 
 
 def register(sub) -> None:
@@ -116,8 +122,6 @@ def register(sub) -> None:
 
 
 def cmd_people_add(args) -> int:
-    from credtrack.services import people
-
     db = context.database(args)
     actor = context.actor(args, db)
     row = people.create_person(
@@ -135,8 +139,6 @@ def cmd_people_add(args) -> int:
 
 
 def cmd_people_find(args) -> int:
-    from credtrack.services import people
-
     db = context.database(args)
     actor = context.actor(args, db)
     limit = max(args.limit, 0) or None
@@ -157,8 +159,6 @@ def cmd_people_find(args) -> int:
 
 
 def cmd_people_archive(args) -> int:
-    from credtrack.services import people
-
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
@@ -168,8 +168,6 @@ def cmd_people_archive(args) -> int:
 
 
 def cmd_framework_import(args) -> int:
-    from credtrack.services import frameworks
-
     db = context.database(args)
     actor = context.actor(args, db)
     row = frameworks.import_framework(db.unit_of_work(), actor, args.file, code=args.code, name=args.name).value
@@ -178,8 +176,6 @@ def cmd_framework_import(args) -> int:
 
 
 def cmd_framework_list(args) -> int:
-    from credtrack.services import frameworks
-
     db = context.database(args)
     actor = context.actor(args, db)
     for fw in frameworks.list_frameworks(db.unit_of_work(), actor):
@@ -192,8 +188,6 @@ def cmd_framework_list(args) -> int:
 
 
 def cmd_complete(args) -> int:
-    from credtrack.services import people, records
-
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
@@ -215,8 +209,6 @@ def cmd_complete(args) -> int:
 
 
 def cmd_signoff(args) -> int:
-    from credtrack.services import people, records
-
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
@@ -246,16 +238,11 @@ def cmd_signoff(args) -> int:
 def _signing_password() -> str:
     password = os.environ.get("CREDTRACK_PASSWORD")
     if password is None:
-        import getpass
-
         password = getpass.getpass("Re-enter your password to sign: ")
     return password
 
 
 def cmd_progress(args) -> int:
-    from credtrack.services import catalog, people
-    from credtrack.services.progress import person as progress
-
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
@@ -282,8 +269,6 @@ def cmd_progress(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from credtrack.services.audit import check as audit_check
-
     db = context.database(args)
     with db.unit_of_work() as uow:
         verdict = audit_check.verify(uow.session, records=not getattr(args, "chain_only", False))
@@ -292,8 +277,6 @@ def cmd_audit_verify(args) -> int:
 
 
 def cmd_audit_export(args) -> int:
-    from credtrack.services.audit import export as audit_export
-
     db = context.database(args)
     actor = context.actor(args, db)
     info = audit_export.export_log(db.unit_of_work(), actor, args.file).value
@@ -305,9 +288,6 @@ def cmd_audit_export(args) -> int:
 
 
 def cmd_audit_verify_export(args) -> int:
-    from credtrack.cli import files
-    from credtrack.services.audit import export as audit_export
-
     published = files.read_jwks(args.jwks) if args.jwks is not None else None
     if not args.file.is_file():
         raise ValidationError(f"{args.file} is not a file; give the audit export (.zip) to check.")
@@ -317,8 +297,6 @@ def cmd_audit_verify_export(args) -> int:
 
 
 def cmd_audit_checkpoint(args) -> int:
-    from credtrack.services.audit import checkpoints
-
     db = context.database(args)
     made = checkpoints.after(db.unit_of_work(), reason="cli")
     if made is None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+import getpass
 import os
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from credtrack import config, demo, paths, schema
+from credtrack.backup import integrity_ok
 from credtrack.cli import context
+from credtrack.errors import DatabaseDamagedError, ValidationError
+from credtrack.services import backups, people, setup
+from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import check as audit_check
+from credtrack.services.permissions import SYSTEM
 
 
 def register(sub) -> None:
@@ -89,8 +100,6 @@ def register(sub) -> None:
 
 
 def argparse_hidden():
-    import argparse
-
     return argparse.SUPPRESS
 
 
@@ -98,24 +107,14 @@ def _new_password(prompt: str, env: str) -> str:
     password = os.environ.get(env)
     if password is None:
         if not sys.stdin.isatty():
-            from credtrack.errors import ValidationError
-
             raise ValidationError(f"No password given: set {env} or run from a terminal.")
-        import getpass
-
         password = getpass.getpass(prompt)
         if getpass.getpass("Again: ") != password:
-            from credtrack.errors import ValidationError
-
             raise ValidationError("The two passwords differ; nothing was created.")
     return password
 
 
 def cmd_init(args) -> int:
-    from credtrack.services import setup
-    from credtrack.services.accounts import users as accounts
-    from credtrack.services.permissions import SYSTEM
-
     db = context.database(args)
     if args.admin and accounts.count_users(db.unit_of_work()):
         raise accounts.FirstAccountExists()  # before a password prompt, and before anything is written
@@ -136,8 +135,6 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from credtrack import demo
-
     db = context.database(args)
     summary = demo.load_demo(
         db,
@@ -161,8 +158,6 @@ def cmd_demo(args) -> int:
 
 
 def cmd_db_info(args) -> int:
-    from credtrack import schema
-
     db = context.database(args)
     print(f"Database: {db.describe()}")
     print(f"Schema version: {schema.current_revision(db)}")
@@ -170,10 +165,6 @@ def cmd_db_info(args) -> int:
 
 
 def cmd_db_check(args) -> int:
-    from credtrack.backup import integrity_ok
-    from credtrack.errors import DatabaseDamagedError
-    from credtrack.services.audit import check as audit_check
-
     db = context.database(args)
     if db.sqlite_path is None:
         ok = True
@@ -191,8 +182,6 @@ def cmd_db_check(args) -> int:
 
 
 def cmd_db_backup(args) -> int:
-    from credtrack.services import backups
-
     db = context.database(args)
     if db.sqlite_path is None:
         print(backups.POSTGRES_BACKUPS)
@@ -216,8 +205,6 @@ def cmd_db_backup(args) -> int:
 
 
 def _backup_passphrase(args) -> str | None:
-    from credtrack.errors import ValidationError
-
     if not args.passphrase_env:
         return None
     value = os.environ.get(args.passphrase_env)
@@ -230,9 +217,6 @@ def _backup_passphrase(args) -> str | None:
 
 
 def cmd_db_backups(args) -> int:
-    from credtrack import paths
-    from credtrack.services import backups
-
     found = backups.list_backups()
     if not found:
         print(f"No backups in {paths.backups_dir()}.", file=sys.stderr)
@@ -245,12 +229,6 @@ def cmd_db_backups(args) -> int:
 
 
 def cmd_db_restore(args) -> int:
-    from sqlalchemy.engine import make_url
-
-    from credtrack import config
-    from credtrack.errors import ValidationError
-    from credtrack.services import backups
-
     url = config.database_url(getattr(args, "database_url", None))
     if not url.startswith("sqlite"):
         raise ValidationError(
@@ -274,9 +252,6 @@ def cmd_db_restore(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    from credtrack.services import people
-    from credtrack.services.accounts import users as accounts
-
     db = context.database(args)
     actor = context.actor(args, db)
     person_id = people.find_by_external_id(db.unit_of_work(), actor, args.person).id if args.person else None
@@ -295,8 +270,6 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    from credtrack.services.accounts import users as accounts
-
     db = context.database(args)
     actor = context.actor(args, db)
     for u in accounts.list_users(db.unit_of_work(), actor):
@@ -308,7 +281,6 @@ def cmd_users_list(args) -> int:
 def cmd_users_unlock(args) -> int:
     """Signed in as an administrator, or without signing in by the owner of the data folder: the way back
     in when every administrator is locked out."""
-    from credtrack.services.accounts import users as accounts
 
     db = context.database(args)
     if getattr(args, "user", None) or os.environ.get("CREDTRACK_USER"):

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from credtrack.cli import context, files
+from credtrack.cli.certificates import _passphrase
+from credtrack.services import trust
 
 if TYPE_CHECKING:
     from credtrack.services.trust import IssuerInfo
@@ -51,8 +53,6 @@ def _print(info: IssuerInfo) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from credtrack.services import trust
-
     db = context.database(args)
     issuers = trust.list_issuers(db.unit_of_work())
     if not issuers:
@@ -66,8 +66,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import_jwks(args: argparse.Namespace) -> int:
-    from credtrack.services import trust
-
     db = context.database(args)
     actor = context.actor(args, db)
     _print(trust.import_jwks(db.unit_of_work(), actor, args.name, files.read_jwks(args.file)).value)
@@ -76,8 +74,6 @@ def cmd_import_jwks(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> int:
-    from credtrack.services import trust
-
     db = context.database(args)
     actor = context.actor(args, db)
     text = files.read_text(args.file, "trust bundle")
@@ -87,8 +83,6 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from credtrack.services import trust
-
     db = context.database(args)
     actor = context.actor(args, db)
     _print(trust.set_key_status(db.unit_of_work(), actor, args.key, args.status).value)
@@ -96,9 +90,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export_bundle(args: argparse.Namespace) -> int:
-    from credtrack.cli.certificates import _passphrase
-    from credtrack.services import trust
-
     db = context.database(args)
     actor = context.actor(args, db)
     args.file.write_text(

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from credtrack.cli import context
+from credtrack.cli.certificates import _passphrase
+from credtrack.services.certificates import verifier_export
 
 
 def register(sub) -> None:
@@ -18,9 +20,6 @@ def register(sub) -> None:
 
 
 def cmd_verifier_export(args: argparse.Namespace) -> int:
-    from credtrack.cli.certificates import _passphrase
-    from credtrack.services.certificates import verifier_export
-
     db = context.database(args)
     actor = context.actor(args, db)
     html = verifier_export.export_verifier_page(db.unit_of_work(), actor, passphrase=_passphrase(args)).value

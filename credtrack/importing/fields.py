@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from credtrack.config import LocalSettings
 from credtrack.errors import CredtrackError
 
 KINDS = ("people", "enrolments", "completions", "assessments")
@@ -199,14 +200,10 @@ def load_mapping_file(path: str | Path) -> dict[str, str]:
 
 
 def remembered_mapping(kind: str) -> dict[str, str]:
-    from credtrack.config import LocalSettings
-
     return dict((LocalSettings.load().last_import_mappings or {}).get(kind, {}))
 
 
 def remember_mapping(kind: str, mapping: dict[str, str]) -> None:
-    from credtrack.config import LocalSettings
-
     settings = LocalSettings.load()
     saved = dict(settings.last_import_mappings or {})
     saved[kind] = dict(mapping)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,8 +133,7 @@ def read_csv_bytes(data: bytes, file_name: str = "file.csv") -> Table:
 
 
 def read_xlsx_bytes(data: bytes, file_name: str = "file.xlsx") -> Table:
-    import zipfile
-
+    # openpyxl loads in about 0.15 s (python -X importtime); only XLSX files need it.
     from openpyxl import load_workbook
 
     try:

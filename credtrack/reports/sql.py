@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Integer, cast
+from sqlalchemy import Float, Integer, case, cast
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -50,6 +50,5 @@ def _add_days_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 
 def ratio(part: ColumnElement[Any], whole: ColumnElement[Any]) -> ColumnElement[float]:
     """part / whole as a float; NULL when whole is 0."""
-    from sqlalchemy import case
 
     return case((whole == 0, None), else_=cast(part, Float) / whole)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from credtrack.config import LocalSettings
 from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError, NotFoundError
 from credtrack.models import (
@@ -27,6 +28,7 @@ from credtrack.models import (
     Setting,
 )
 from credtrack.models.enums import label
+from credtrack.reports.transcript_pdf import render
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress.bulk import compute_bulk
@@ -139,8 +141,6 @@ def write_transcript(
     with uow:
         data = load_transcript(uow.session, external_id, today)
     if paper is None:
-        from credtrack.config import LocalSettings
-
         paper = LocalSettings.load().paper_size
     out = Path(out)
     if not out.parent.is_dir():
@@ -148,8 +148,6 @@ def write_transcript(
     handle, tmp_name = tempfile.mkstemp(prefix=".credtrack-transcript-", suffix=".pdf", dir=out.parent)
     os.close(handle)
     try:
-        from credtrack.reports.transcript_pdf import render
-
         render(data, Path(tmp_name), paper=paper, printed_on=today or dt.date.today())
         os.replace(tmp_name, out)
     finally:

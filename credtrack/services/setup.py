@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from credtrack import paths
 from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import ValidationError
-from credtrack.models import Framework, Profession, Scale, Setting
+from credtrack.models import Framework, Person, Profession, Scale, Setting, User
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.frameworks import _create_framework, _create_scale
@@ -102,7 +102,6 @@ DEMO_REFUSED = (
 
 def _holds_real_use(session: Session) -> bool:
     """Accounts or people that a demo did not make."""
-    from credtrack.models import Person, User
 
     people = (
         session.scalar(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from credtrack.config import LocalSettings
+from credtrack.services.permissions import allowed
 from credtrack.ui import crash
 from credtrack.ui.tasks import TaskControl, TaskRunner
 
@@ -42,8 +43,6 @@ class AppContext:
         return self.db.unit_of_work()
 
     def can(self, action: str) -> bool:
-        from credtrack.services.permissions import allowed
-
         return allowed(self.actor, action)
 
     def publish(self, changes: Change) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
+import traceback
 from pathlib import Path
 from types import TracebackType
 
 from credtrack import paths
+from credtrack.errors import CredtrackError, describe_os_error
 from credtrack.ui import messages
 
 _log_file: Path | None = None
@@ -15,7 +18,6 @@ _log_file: Path | None = None
 
 def log_file() -> Path:
     """The log in the data folder; logging is set up on first use, not at start-up."""
-    import logging
 
     global _log_file
     if _log_file is None:
@@ -31,10 +33,6 @@ def log_file() -> Path:
 
 def report(exc: BaseException, parent=None) -> None:
     """Show a person-caused error plainly; log and apologise for anything else."""
-    import logging
-    import traceback
-
-    from credtrack.errors import CredtrackError, describe_os_error
 
     if isinstance(exc, CredtrackError):
         messages.show_error(parent, "credtrack", exc.message)
@@ -60,8 +58,6 @@ def report(exc: BaseException, parent=None) -> None:
 
 def log_only(exc: BaseException, what: str) -> None:
     """Write a failure of background upkeep (nobody is waiting for it) to the log, without a dialog."""
-    import logging
-    import traceback
 
     log_file()
     logging.getLogger("credtrack.ui").warning(

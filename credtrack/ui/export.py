@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from credtrack.reports.tables import ReportTable, write_table
 from credtrack.ui import messages
-from credtrack.ui.table import Column, RowTableModel, TableProxy
+from credtrack.ui.table import Column, RowTableModel, TableProxy, show
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -48,14 +49,11 @@ def cell(value: Any) -> Any:
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, dt.date):
         return value
-    from credtrack.ui.table import show
-
     return show(value)
 
 
 def build_table(title: str, columns: Sequence[Column[Any]], rows: Sequence[Any]) -> Any:
     """A ``ReportTable`` of ``rows`` under ``columns`` (pure: runs on a worker)."""
-    from credtrack.reports.tables import ReportTable
 
     return ReportTable(title, [c.title for c in columns], [tuple(cell(c.value(r)) for c in columns) for r in rows])
 
@@ -86,7 +84,6 @@ def export_view(ctx: AppContext, parent: QWidget, proxy: TableProxy, title: str)
 
 def write(ctx: AppContext, parent: QWidget, title: str, make_table: Any, path: str) -> None:
     """Build the table (``make_table()``) and write it to ``path`` on a worker, then say where it went."""
-    from credtrack.reports.tables import write_table
 
     def work(_control: Any) -> tuple[Path, int]:
         table = make_table()

@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from credtrack.errors import CredtrackError
+from credtrack.services.accounts import users as accounts
 from credtrack.ui import crash, style
 from credtrack.ui.context import AppContext
 
@@ -69,8 +71,6 @@ class LockScreen(QWidget):
         db = self.ctx.db
 
         def work(_control: Any) -> Any:
-            from credtrack.services.accounts import users as accounts
-
             return accounts.log_in(db.unit_of_work(), username, password)
 
         self.unlock_button.setEnabled(False)
@@ -83,8 +83,6 @@ class LockScreen(QWidget):
         self.unlocked.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        from credtrack.errors import CredtrackError
-
         self.unlock_button.setEnabled(True)
         self.password.clear()
         if isinstance(exc, CredtrackError):

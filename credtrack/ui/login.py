@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.errors import CredtrackError
 from credtrack.ui import crash, style
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.tasks import TaskRunner
@@ -100,8 +101,6 @@ class LoginDialog(QDialog):
 
     def set_unavailable(self, message: str, *, can_restore: bool = False) -> None:
         """Say why the database cannot be used; with ``can_restore``, offer to restore it from a backup."""
-        from PySide6.QtCore import Qt
-
         self._db = None
         self.sign_in_button.setEnabled(False)
         self.status.setText("")
@@ -123,6 +122,7 @@ class LoginDialog(QDialog):
         db = self._db
 
         def work(_control: Any) -> Any:
+            # The services load on the worker, after the window is up (see credtrack.ui.app).
             from credtrack.services.accounts import users as accounts
 
             return accounts.log_in(db.unit_of_work(), username, password)
@@ -137,8 +137,6 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        from credtrack.errors import CredtrackError
-
         self.sign_in_button.setEnabled(True)
         self.status.setText("")
         self.password.clear()

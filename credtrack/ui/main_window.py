@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services.audit import checkpoints
 from credtrack.ui import navigation, style
 from credtrack.ui.context import AppContext
 from credtrack.ui.idle import IdleWatcher
@@ -163,8 +164,6 @@ class MainWindow(QMainWindow):
         self.idle.watch(self.windowHandle())  # exists once shown; dialogs are watched as they take the focus
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from credtrack.services.audit import checkpoints
-
         self.idle.stop()
         checkpoints.after(self.ctx.uow(), reason="app.close", skip_if_current=True)
         super().closeEvent(event)

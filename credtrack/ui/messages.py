@@ -7,31 +7,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from credtrack.ui.dialogs.prompt import TextPrompt
+from credtrack.ui.dialogs.void_dialog import VoidDialog
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     QMessageBox.warning(parent, title, text)
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     QMessageBox.information(parent, title, text)
 
 
 def show_apology(parent: QWidget | None, text: str) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     QMessageBox.critical(parent, "Something went wrong", text)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes or No; No has the focus, so Enter or Escape alone never goes ahead."""
-    from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.Yes | QMessageBox.No, parent)
     box.setDefaultButton(QMessageBox.No)
@@ -41,9 +41,6 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = False) -> str | None:
     """The answer typed, or None if the person cancelled."""
-    from PySide6.QtWidgets import QDialog
-
-    from credtrack.ui.dialogs.prompt import TextPrompt
 
     prompt = TextPrompt(title, label, secret=secret, parent=parent)
     return prompt.text() if prompt.exec() == QDialog.DialogCode.Accepted else None
@@ -51,9 +48,6 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
 
 def ask_void_reason(parent: QWidget | None, what: str, certificates: list[str]) -> str | None:
     """The reason for voiding a record, or None if the person cancelled."""
-    from PySide6.QtWidgets import QDialog
-
-    from credtrack.ui.dialogs.void_dialog import VoidDialog
 
     dialog = VoidDialog(what, certificates, parent)
     return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -65,7 +59,6 @@ def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: 
 
 def save_file_and_type(parent: QWidget | None, title: str, suggested: str, filters: str) -> tuple[str | None, str]:
     """A file name to save to, and the file type the user picked in the dialog."""
-    from PySide6.QtWidgets import QFileDialog
 
     path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path or None, chosen
@@ -73,21 +66,16 @@ def save_file_and_type(parent: QWidget | None, title: str, suggested: str, filte
 
 def choose_folder(parent: QWidget | None, title: str, start: str) -> str | None:
     """A folder chosen by the user (starting at ``start``), or None if they cancelled."""
-    from PySide6.QtWidgets import QFileDialog
 
     return QFileDialog.getExistingDirectory(parent, title, start) or None
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str | None:
-    from PySide6.QtWidgets import QFileDialog
-
     path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
     return path or None
 
 
 def open_with_system(path: str) -> None:
     """Open a file (a certificate PDF) in the workstation's own viewer, where it can also be printed."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
 
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))

@@ -11,6 +11,7 @@ so the log-in window appears sooner.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -85,8 +86,6 @@ def error_label(parent: QWidget | None = None, *, selectable: bool = True) -> QL
     set_role(label, "error")
     label.setWordWrap(True)
     if selectable:
-        from PySide6.QtCore import Qt
-
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -135,7 +134,6 @@ def column(*items: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
 
 def side_by_side(*panes: QWidget, sizes: list[int]) -> QSplitter:
     """Panes next to each other, the divider draggable; ``sizes`` are the starting widths and stretch shares."""
-    from PySide6.QtCore import Qt
 
     splitter = QSplitter(Qt.Orientation.Horizontal)
     for i, (pane, size) in enumerate(zip(panes, sizes, strict=True)):

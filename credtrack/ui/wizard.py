@@ -23,6 +23,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from credtrack import demo
+from credtrack.services import keys, setup
+from credtrack.services import settings as institution
+from credtrack.services.accounts import users as accounts
+from credtrack.services.database import open_database
+from credtrack.services.permissions import SYSTEM
 from credtrack.ui import crash, style
 from credtrack.ui.keyboard import chain_tab_order
 from credtrack.ui.tasks import TaskControl, TaskRunner
@@ -201,8 +207,6 @@ class DemoPage(QWizardPage):
         accounts.setVisible(False)
 
         def explain(checked: bool) -> None:
-            from credtrack import demo
-
             names = ", ".join(user for user, _role, _name, _prof in demo.DEMO_USERS)
             accounts.setText(
                 f"Demo data also adds sample accounts to sign in with — {names} — all with the password "
@@ -222,11 +226,6 @@ class DemoPage(QWizardPage):
 
 def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: TaskControl) -> tuple[Database, Any]:
     """Create the schema and starter data, the first admin, institution settings, the issuer key, demo data."""
-    from credtrack.services import settings as institution
-    from credtrack.services import setup
-    from credtrack.services.accounts import users as accounts
-    from credtrack.services.database import open_database
-    from credtrack.services.permissions import SYSTEM
 
     control.progress(0, 0, "Creating the database…")
     db = db or open_database(url)
@@ -254,8 +253,6 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
     control.progress(0, 0, "Making the signing key…")
     make_issuer_key(db, actor, answers.key_passphrase)
     if answers.demo_people:
-        from credtrack import demo
-
         control.progress(0, 0, f"Loading demo data for {answers.demo_people:,} people…")
         demo.load_demo(
             db, answers.demo_people, progress=lambda step: control.progress(0, 0, f"Loading demo data: {step}…")
@@ -267,8 +264,6 @@ def run_setup(url: str, db: Database | None, answers: SetupAnswers, control: Tas
 
 
 def make_issuer_key(db: Database, actor: Any, passphrase: str) -> None:
-    from credtrack.services import keys
-
     keys.create_issuer_key(db.unit_of_work(), actor, passphrase=passphrase or None)
 
 

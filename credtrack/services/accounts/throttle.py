@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
+from credtrack import paths
 from credtrack.models import LoginThrottle
 
 MAX_FAILED_LOGINS = 5
@@ -55,7 +56,6 @@ def name_digest(username: str, *, known: bool = True) -> str:
 def _workstation_secret() -> bytes:
     """This data folder's key for unknown names, made on first use (owner-only); a folder that cannot be
     written gets one for this process, so unknown names still count there, within the process."""
-    from credtrack import paths
 
     path = paths.login_names_key_file()
     if path not in _secrets:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.models import AuditEvent
-from credtrack.services.audit import checkpoints
+from credtrack.services.audit import checkpoints, record_check
 from credtrack.services.audit import log as audit
 from credtrack.services.audit.checkpoints import Checkpoint
 
@@ -238,7 +238,5 @@ def verify(session: Session, *, records: bool = True, file: Path | None = None) 
     report = check_checkpoints(session, file=file)
     result = Verdict(chain, report)
     if records:
-        from credtrack.services.audit import record_check
-
         result.records = record_check.check(session)
     return result

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credtrack.backup import integrity_ok
 from credtrack.certificates import batch, keys, sealing
 from credtrack.config import LocalSettings
 from credtrack.db import Database
@@ -103,8 +104,6 @@ def _refuse_a_damaged_file(db: Database) -> None:
     """A batch signs hundreds of certificates: never into a SQLite file that fails its quick check."""
     if db.sqlite_path is None:
         return
-    from credtrack.backup import integrity_ok
-
     sound, finding = integrity_ok(db.sqlite_path)
     if not sound:
         raise DatabaseDamagedError(finding, refused="No certificate was issued. ")

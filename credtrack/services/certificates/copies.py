@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from credtrack import paths
 from credtrack.certificates import keys, openbadges, pdf
 from credtrack.certificates.marking import CopyMark
 from credtrack.config import LocalSettings
@@ -87,7 +88,6 @@ def discard_clean_copies(code: str) -> list[Path]:
     """Delete the PDFs of ``code`` as issued that credtrack itself keeps (the data folder's certificates
     folder), once it is revoked or superseded; marked copies stay. Files saved elsewhere are the
     user's, and are left alone. Returns what was deleted."""
-    from credtrack import paths
 
     gone = []
     for path in paths.certificates_dir().glob(f"{code}_*.pdf"):

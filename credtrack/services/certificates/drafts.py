@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.certificates import codes, openbadges, payload, sealing
-from credtrack.models import Certificate, Credential, Person
+from credtrack.models import Certificate, Credential, Person, Setting
 from credtrack.rules.dates import months_after
 from credtrack.services.audit import log as audit
 from credtrack.services.certificates.snapshot import SnapshotParts
 from credtrack.services.permissions import Actor
 from credtrack.services.progress.person import CredentialProgress, PersonRecords
-from credtrack.services.settings import InstitutionSettings
+from credtrack.services.settings import _KEYS, InstitutionSettings
 from credtrack.text import MAX_FILE_NAME_BYTES, cap_utf8
 
 
@@ -34,9 +34,6 @@ class IssuedCertificate:
 
 
 def institution(session: Session) -> InstitutionSettings:
-    from credtrack.models import Setting
-    from credtrack.services.settings import _KEYS
-
     stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(_KEYS))).all())
     return InstitutionSettings(**stored)
 

@@ -32,7 +32,7 @@ from credtrack.services.certificates.snapshot import page_for
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import by_code, clean, get_or_404
 from credtrack.services.common import today as _today
-from credtrack.services.permissions import Actor, require
+from credtrack.services.permissions import SYSTEM, Actor, require
 from credtrack.services.progress.person import (
     CredentialProgress,
     compute_person_progress,
@@ -222,7 +222,6 @@ def find_person_and_credential(uow: UnitOfWork, external_id: str, credential_cod
 
 def demo_certificates(db: Database, out_dir: Path | None = None) -> list[str]:
     """Demo step: a signing key, one certificate issued, and at least one person left eligible to try issuing."""
-    from credtrack.services.permissions import SYSTEM
 
     if not key_service.list_keys(db.unit_of_work()):
         key_service.create_issuer_key(db.unit_of_work(), SYSTEM)

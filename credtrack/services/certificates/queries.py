@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from credtrack.certificates import codes
+from credtrack.certificates.keys import fingerprint
 from credtrack.db import UnitOfWork
 from credtrack.errors import NotFoundError
 from credtrack.models import Certificate, IssuerKey, Person, User, fold
@@ -91,7 +92,6 @@ def certificate_by_code(session: Session, text: str) -> Certificate:
 
 def certificate_detail(uow: UnitOfWork, actor: Actor, code: str, *, today: dt.date | None = None) -> CertificateDetail:
     """Everything the Certificates page shows about one certificate. Raises NotFoundError for an unknown code."""
-    from credtrack.certificates.keys import fingerprint
 
     with uow:
         require(actor, "read")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services import cohorts
 from credtrack.ui import messages, style
 from credtrack.ui.catalog.cohort_dialogs import EnrolDialog, NewCohortDialog
 from credtrack.ui.models.catalog import CohortsTableModel, EnrolmentsTableModel
@@ -103,8 +104,6 @@ class CohortsTab(QWidget):
             return
 
         def work(_c: Any) -> Any:
-            from credtrack.services import cohorts
-
             return cohorts.list_enrolments(ctx.uow(), ctx.actor, cohort_code=cohort.code)
 
         def done(rows: list[Any]) -> None:
@@ -114,8 +113,6 @@ class CohortsTab(QWidget):
         ctx.run(work, done, parent=self)
 
     def new(self) -> None:
-        from credtrack.services import cohorts
-
         dialog = NewCohortDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -125,8 +122,6 @@ class CohortsTab(QWidget):
         )
 
     def assign(self) -> None:
-        from credtrack.services import cohorts
-
         cohort, ctx = selected_row(self.table), self.ctx
         credential, due = self.credential.currentData(), self.due.date().toPython()
         if cohort is not None and credential:
@@ -135,8 +130,6 @@ class CohortsTab(QWidget):
             )
 
     def enrol(self) -> None:
-        from credtrack.services import cohorts
-
         cohort, ctx = selected_row(self.table), self.ctx
         if cohort is None:
             return
@@ -151,8 +144,6 @@ class CohortsTab(QWidget):
         )
 
     def withdraw(self) -> None:
-        from credtrack.services import cohorts
-
         enrolment, ctx = selected_row(self.enrolments_view), self.ctx
         if enrolment is not None:
             ctx.mutate(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services import catalog
 from credtrack.ui import style
 from credtrack.ui.catalog.editors import CredentialDialog
 from credtrack.ui.models.catalog import CredentialsTableModel, RequirementsTableModel
@@ -81,8 +82,6 @@ class CredentialsTab(QWidget):
             self._open(credential)
 
     def _open(self, credential: Any) -> None:
-        from credtrack.services import catalog
-
         modules, competencies, scales = self.lookups
         dialog = CredentialDialog(modules, competencies, scales, credential, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import MODULE_KINDS, label
+from credtrack.services.catalog import RequirementRow, RequirementSpec
 from credtrack.ui import style
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.catalog import RequirementsTableModel
@@ -227,15 +228,11 @@ class CredentialDialog(QDialog):
         self.requirements.set_rows([*self.requirements.rows(), row])
 
     def _add_module(self) -> None:
-        from credtrack.services.catalog import RequirementRow
-
         m = self.module.currentData()
         if m is not None:
             self._add(RequirementRow(0, "module", m.id, m.code, m.title, None, None, None, None, None, None, None))
 
     def _add_competency(self) -> None:
-        from credtrack.services.catalog import RequirementRow
-
         c, choice = self.competency.currentData(), self.level.currentData()
         if c is not None and choice is not None:
             scale, level = choice
@@ -264,8 +261,6 @@ class CredentialDialog(QDialog):
             self.requirements.set_rows([r for r in self.requirements.rows() if r is not row])
 
     def specs(self) -> list[Any]:
-        from credtrack.services.catalog import RequirementSpec
-
         frameworks = getattr(self, "_frameworks", {})
         return [
             RequirementSpec(kind="module", module_code=r.module_code)

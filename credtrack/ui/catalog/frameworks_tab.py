@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from credtrack.ui import style
@@ -77,6 +78,4 @@ class FrameworksTab(QWidget):
 
 
 def style_colour(colour: str) -> Any:
-    from PySide6.QtGui import QBrush, QColor
-
     return QBrush(QColor(colour))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from credtrack.services import catalog
 from credtrack.ui.catalog.editors import ModuleDialog
 from credtrack.ui.models.catalog import ModulesTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -51,8 +52,6 @@ class ModulesTab(QWidget):
             self._open(module)
 
     def _open(self, module: Any) -> None:
-        from credtrack.services import catalog
-
         dialog = ModuleDialog(module, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from credtrack.certificates.batch import BatchCancelled
+from credtrack.services.certificates import cohort as certificate_cohort
 from credtrack.ui import crash
 from credtrack.ui.tasks import Cancelled, TaskControl
 
@@ -44,9 +46,6 @@ class CohortIssueProgress(QProgressDialog):
         ctx, code, out_dir, passphrase = self.ctx, self.cohort_code, self.out_dir, self.passphrase
 
         def work(control: TaskControl) -> Any:
-            from credtrack.certificates.batch import BatchCancelled
-            from credtrack.services.certificates import cohort as certificate_cohort
-
             try:
                 return certificate_cohort.issue_cohort(
                     ctx.db,

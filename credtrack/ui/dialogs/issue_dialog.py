@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services.progress import person as progress
 from credtrack.ui import style
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.widgets.learner_picker import LearnerPicker
@@ -83,8 +84,6 @@ class IssueDialog(QDialog):
             return
 
         def work(_c: Any) -> Any:
-            from credtrack.services.progress import person as progress
-
             return progress.person_progress(ctx.uow(), ctx.actor, person_id, credential_id)
 
         ctx.run(work, self._show_progress, parent=self)

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack import backup
+from credtrack.errors import ValidationError
+from credtrack.services.backups import BackupInfo
 from credtrack.ui import messages, style
 from credtrack.ui.keyboard import set_dialog_order
 
@@ -104,10 +107,6 @@ class RestoreDialog(QDialog):
         self.paths.append(info.path)
 
     def choose_other(self) -> None:
-        from credtrack import backup
-        from credtrack.errors import ValidationError
-        from credtrack.services.backups import BackupInfo
-
         name = messages.open_file_name(self, "Choose a credtrack backup", "credtrack backups (*.zip);;All files (*)")
         if not name:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services.audit import export as audit_export
+from credtrack.services.audit import queries as audit_queries
 from credtrack.services.changes import Change
 from credtrack.services.permissions import allowed
-from credtrack.ui import messages, style
+from credtrack.ui import crash, messages, style
 from credtrack.ui.audit_folding import SIGN_IN, fold_sign_ins
 from credtrack.ui.export import export_button
 from credtrack.ui.models.admin import AuditTableModel
@@ -135,8 +138,6 @@ class AuditPage(Page):
     def reload(self) -> None:
         if self._filling:
             return
-        from credtrack.services.audit import queries as audit_queries
-
         ctx = self.ctx
         text, action, who = self.search.text(), self._choice(self.action_filter), self._choice(self.actor_filter)
 
@@ -179,8 +180,6 @@ class AuditPage(Page):
         self.detail.setPlainText("\n".join(lines))
 
     def verify_chain(self) -> None:
-        from credtrack.services.audit import queries as audit_queries
-
         ctx = self.ctx
         self.verify_button.setEnabled(False)
         self.banner.show_message("info", "Checking the audit chain…")
@@ -197,17 +196,11 @@ class AuditPage(Page):
         def failed(exc: BaseException) -> None:
             self.verify_button.setEnabled(True)
             self.banner.clear()
-            from credtrack.ui import crash
-
             crash.report(exc, self)
 
         ctx.run(lambda _c: audit_queries.verify_chain(ctx.uow(), ctx.actor), done, on_error=failed)
 
     def export_for_auditor(self) -> None:
-        from pathlib import Path
-
-        from credtrack.services.audit import export as audit_export
-
         chosen = messages.save_file_name(
             self, "Export the audit log for an auditor", str(audit_export.default_name()), "Audit export (*.zip)"
         )

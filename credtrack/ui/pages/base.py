@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from credtrack.services.changes import Change
 from credtrack.ui.context import AppContext
+from credtrack.ui.export import export_view
 from credtrack.ui.keyboard import chain_tab_order
 
 if TYPE_CHECKING:
@@ -74,6 +75,4 @@ class Page(QWidget):
         """Ctrl+E and the page's Export… button: the main table, as shown, to CSV or XLSX."""
         found = self.table_to_export()
         if found is not None:
-            from credtrack.ui.export import export_view
-
             export_view(self.ctx, self, *found)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
+from credtrack.services import catalog, cohorts, frameworks, people_index
 from credtrack.services.changes import Change
 from credtrack.ui import style
 from credtrack.ui.catalog.cohorts_tab import CohortsTab
@@ -31,8 +32,6 @@ class CatalogData:
 
 
 def load_catalog(ctx: AppContext) -> CatalogData:
-    from credtrack.services import catalog, cohorts, frameworks, people_index
-
     u, a = ctx.uow, ctx.actor
     return CatalogData(
         frameworks=frameworks.list_frameworks(u(), a),

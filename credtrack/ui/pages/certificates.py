@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack import config
+from credtrack.certificates import batch
+from credtrack.services import catalog, cohorts, people_index, settings
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import queries as certificate_queries
 from credtrack.services.changes import Change
-from credtrack.ui import messages, style
+from credtrack.ui import crash, messages, style
 from credtrack.ui.dialogs.cohort_issue import CohortIssueProgress
 from credtrack.ui.dialogs.issue_dialog import IssueDialog
 from credtrack.ui.export import export_button
@@ -151,9 +157,6 @@ class CertificatesPage(Page):
         ctx, text, status = self.ctx, self.search.text(), self.status.currentData()
 
         def work(_c: Any) -> Any:
-            from credtrack.services import cohorts, settings
-            from credtrack.services.certificates import queries as certificate_queries
-
             rows = certificate_queries.list_certificates(ctx.uow(), ctx.actor, text=text, status=status)
             return (
                 rows,
@@ -212,8 +215,6 @@ class CertificatesPage(Page):
     def new_item(self) -> None:
         if not self.ctx.can("certificates.issue"):
             return
-        from credtrack.services import catalog, people_index
-
         ctx = self.ctx
         dialog = IssueDialog(
             ctx,
@@ -229,8 +230,6 @@ class CertificatesPage(Page):
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import issuing as certificates
-
             return certificates.issue_certificate(
                 ctx.uow(),
                 ctx.actor,
@@ -272,7 +271,6 @@ class CertificatesPage(Page):
 
     def cohort_folder(self) -> Path | None:
         """Ask where the cohort's PDFs go, starting at the folder used last time; remember the answer."""
-        from credtrack import config
 
         settings = config.LocalSettings.load()
         start = (
@@ -313,16 +311,11 @@ class CertificatesPage(Page):
 
 
 def _start_worker_server(_control: Any) -> None:
-    from credtrack.certificates import batch
-
     batch.start_worker_server()
 
 
 def _worker_server_failed(exc: BaseException) -> None:
     """Not worth interrupting anyone for: a batch starts the server itself, and reports it if that fails."""
-    import logging
-
-    from credtrack.ui import crash
 
     crash.log_file()
     logging.getLogger("credtrack.ui").warning("Could not start the certificate worker server ahead: %s", exc)

@@ -23,6 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack import importing
+from credtrack.errors import CredtrackError
+from credtrack.importing import SIGNOFF_IMPORT_ATTESTATION, ImportCancelledError, ImportOptions
+from credtrack.services import frameworks
 from credtrack.services.changes import Change
 from credtrack.ui import crash, messages, style
 from credtrack.ui.models.imports import ProblemsTableModel
@@ -80,8 +84,6 @@ class ImportPage(Page):
         self.file_info = style.subtitle("")
         self.file_info.setObjectName("import_file_info")
         self.mapping = ColumnMapping()
-        from credtrack.importing import SIGNOFF_IMPORT_ATTESTATION
-
         self.signing = SignoffImportSigning(SIGNOFF_IMPORT_ATTESTATION)
 
         self.banner = Banner()
@@ -171,8 +173,6 @@ class ImportPage(Page):
 
     # -- choices ----------------------------------------------------------
     def reload(self) -> None:
-        from credtrack.services import frameworks
-
         ctx = self.ctx
         ctx.run(lambda _c: frameworks.list_scales(ctx.uow(), ctx.actor), self._scales_loaded, parent=self)
 
@@ -207,8 +207,6 @@ class ImportPage(Page):
             self._inputs_changed()
 
     def _read_preview(self) -> None:
-        from credtrack import importing
-
         path, kind = self.path, self.kind.currentData()
         self.preview, self.report, self._clean_check = None, None, None
         self.mapping.clear()
@@ -250,8 +248,6 @@ class ImportPage(Page):
         return self.kind.currentData() == "assessments"
 
     def _options(self) -> Any:
-        from credtrack.importing import ImportOptions
-
         return ImportOptions(
             day_first=bool(self.day_first.currentData()),
             default_scale=self._inputs()[4],
@@ -278,7 +274,6 @@ class ImportPage(Page):
     # -- dry run and import -----------------------------------------------
     def _run_service(self, service: Any, done: Any, failed: Any, **extra: Any) -> None:
         """Run ``importing.check`` or ``importing.run_import`` on the file as mapped now; Cancel stops it."""
-        from credtrack.importing import ImportCancelledError
 
         ctx, inputs, options = self.ctx, self._inputs(), self._options()
         kind, path, mapping = inputs[0], inputs[1], dict(inputs[2])
@@ -304,8 +299,6 @@ class ImportPage(Page):
         self._start(work, lambda value: done(inputs, value), failed, f"Reading {Path(path).name}…", stop)
 
     def check_file(self) -> None:
-        from credtrack import importing
-
         def done(inputs: tuple[Any, ...], report: Any) -> None:
             self._set_busy(None)
             self.show_report(report)
@@ -332,8 +325,6 @@ class ImportPage(Page):
         )
 
     def import_file(self) -> None:
-        from credtrack import importing
-
         if self._clean_check != self._inputs():
             return
         kind, path = self._inputs()[:2]
@@ -410,8 +401,6 @@ class ImportPage(Page):
         self._show_failure(exc, headline)
 
     def _show_failure(self, exc: BaseException, headline: str) -> None:
-        from credtrack.errors import CredtrackError
-
         self._update_buttons()
         if isinstance(exc, CredtrackError):
             self.banner.show_message("bad", headline, exc.message)

@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import PERSON_STATUSES
+from credtrack.reports.transcript import write_transcript
+from credtrack.services import cohorts, people, people_index, records
+from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.dialogs.person_dialog import PersonDialog
@@ -34,8 +37,6 @@ ALL = None
 
 
 def load_people(ctx: AppContext, model: PeopleTableModel) -> tuple[list[Any], list[Any], list[Any]]:
-    from credtrack.services import cohorts, people, people_index
-
     rows = model.prepare(people_index.all_people(ctx.uow(), ctx.actor))
     return rows, people.list_professions(ctx.uow(), ctx.actor), cohorts.list_cohorts(ctx.uow(), ctx.actor)
 
@@ -184,8 +185,6 @@ class PeoplePage(Page):
         ctx = self.ctx
 
         def work(_c: Any) -> set[int]:
-            from credtrack.services import cohorts
-
             return {e.person_id for e in cohorts.list_enrolments(ctx.uow(), ctx.actor, cohort_code=code)}
 
         def done(members: set[int]) -> None:
@@ -260,8 +259,6 @@ class PeoplePage(Page):
 
     # -- editing ----------------------------------------------------------
     def _professions(self) -> list[Any]:
-        from credtrack.services import people
-
         return people.list_professions(self.ctx.uow(), self.ctx.actor)
 
     def new_item(self) -> None:
@@ -274,8 +271,6 @@ class PeoplePage(Page):
             self._edit(row)
 
     def _edit(self, person: Any) -> None:
-        from credtrack.services import people
-
         dialog = PersonDialog(self._professions(), person, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -299,8 +294,6 @@ class PeoplePage(Page):
         ctx.mutate(work, done, parent=self)
 
     def archive_person(self) -> None:
-        from credtrack.services import people
-
         row = selected_row(self.table)
         if row is None:
             return
@@ -314,8 +307,6 @@ class PeoplePage(Page):
     # -- correcting records -----------------------------------------------
     def void_record(self, kind: str, row: Any) -> None:
         """Void the chosen completion or sign-off with a reason, after saying what rests on it."""
-        from credtrack.services import records
-        from credtrack.services.certificates import evidence as certificate_evidence
 
         ctx, detail = self.ctx, self.detail.detail
         who = detail.person.full_name if detail is not None else "this person"
@@ -349,7 +340,6 @@ class PeoplePage(Page):
 
     def verify_record(self, kind: str, row: Any) -> None:
         """Verify a completion awaiting verification, or confirm a historical sign-off, signed with a password."""
-        from credtrack.services import records
 
         ctx = self.ctx
         if kind == "completion":
@@ -398,8 +388,6 @@ class PeoplePage(Page):
         ctx = self.ctx
 
         def work(_c: Any) -> Any:
-            from credtrack.reports.transcript import write_transcript
-
             return write_transcript(ctx.uow(), ctx.actor, person.external_id, target)
 
         ctx.run(

@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.reports.service import OPTIONS, REPORTS
+from credtrack.reports.service import run_report as run_report_in
+from credtrack.services import catalog, cohorts, frameworks
 from credtrack.services.changes import Change
-from credtrack.ui import style
+from credtrack.ui import crash, style
 from credtrack.ui.export import export_button
 from credtrack.ui.models.reports import ReportTableModel
 from credtrack.ui.pages.base import Page
@@ -35,8 +38,6 @@ if TYPE_CHECKING:
 
 
 def load_choices(ctx: AppContext) -> tuple[list[Any], list[Any], list[Any]]:
-    from credtrack.services import catalog, cohorts, frameworks
-
     return (
         cohorts.list_cohorts(ctx.uow(), ctx.actor),
         catalog.list_credentials(ctx.uow(), ctx.actor),
@@ -51,8 +52,6 @@ class ReportsPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        from credtrack.reports.service import REPORTS
-
         self.report = QComboBox()
         self.report.setAccessibleName("Report")
         for name, (description, _run) in REPORTS.items():
@@ -148,8 +147,6 @@ class ReportsPage(Page):
 
     def run_report(self) -> None:
         """Run the chosen report in the background; a newer run replaces (and stops) an older one still going."""
-        from credtrack.reports.service import run_report
-
         self._debounce.stop()
         if self._control is not None:
             self._control.cancel()  # its rows would be thrown away: free the worker for this run
@@ -168,8 +165,6 @@ class ReportsPage(Page):
             if generation == self._generation:
                 self._set_running(False)
                 self.status.setText("The report did not run.")
-                from credtrack.ui import crash
-
                 crash.report(exc, self)
 
         def cancelled() -> None:
@@ -178,7 +173,7 @@ class ReportsPage(Page):
                 self.status.setText(f"“{description}” was cancelled; the rows below are as they were.")
 
         control = ctx.run(
-            lambda c: run_report(ctx.uow(), ctx.actor, name, options, check=c.check),
+            lambda c: run_report_in(ctx.uow(), ctx.actor, name, options, check=c.check),
             done,
             on_error=failed,
             on_cancelled=cancelled,
@@ -213,8 +208,6 @@ class ReportsPage(Page):
 
     @staticmethod
     def _options_of(name: str) -> frozenset[str]:
-        from credtrack.reports.service import OPTIONS
-
         return OPTIONS.get(name, frozenset())
 
     # -- the table --------------------------------------------------------

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services import settings as institution
+from credtrack.services.accounts import users as accounts
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.pages.base import Page
@@ -109,8 +111,6 @@ class SettingsPage(Page):
         ctx = self.ctx
 
         def work(_c: Any) -> Any:
-            from credtrack.services import settings as institution
-
             return institution.get_institution(ctx.uow())
 
         ctx.run(work, self.institution.set_values, parent=self)
@@ -118,8 +118,6 @@ class SettingsPage(Page):
         self.backups.reload()
 
     def save_institution(self, values: dict[str, str]) -> None:
-        from credtrack.services import settings as institution
-
         ctx = self.ctx
         ctx.mutate(
             lambda: institution.update_institution(ctx.uow(), ctx.actor, **values),
@@ -139,8 +137,6 @@ class SettingsPage(Page):
         messages.show_info(self, "Settings saved", "This workstation's settings were saved.")
 
     def change_password(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         old, new = self.old_password.text(), self.new_password.text()
         if new != self.repeat_password.text():
             messages.show_error(self, "Change password", "The two new passwords are not the same.")

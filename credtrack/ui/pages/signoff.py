@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.errors import AuthenticationError, CredtrackError
 from credtrack.models.enums import ASSESSMENT_METHODS, label
+from credtrack.services import catalog, frameworks, people_index, records
+from credtrack.services.accounts import signing
 from credtrack.services.changes import Change
-from credtrack.ui import style
+from credtrack.ui import crash, style
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.learner_picker import LearnerPicker
@@ -47,8 +50,6 @@ class SignoffCatalog:
 
 
 def load_catalog(ctx: AppContext) -> SignoffCatalog:
-    from credtrack.services import catalog, frameworks, people_index, records
-
     return SignoffCatalog(
         frameworks=frameworks.list_frameworks(ctx.uow(), ctx.actor),
         scales=frameworks.list_scales(ctx.uow(), ctx.actor),
@@ -302,8 +303,6 @@ class SignoffPage(Page):
         self._update_state()
 
     def _failed(self, exc: BaseException) -> None:
-        from credtrack.ui import crash
-
         self._update_state()
         crash.report(exc, self)
 
@@ -322,9 +321,6 @@ def sign_competencies(
     attestation: str,
 ) -> tuple[list[str], list[str], Any]:
     """One signed record per competency; a refusal names what it refused and stops nothing already saved."""
-    from credtrack.errors import AuthenticationError, CredtrackError
-    from credtrack.services import records
-    from credtrack.services.changes import Change
 
     saved, problems, changes = [], [], Change.NONE
     for key in codes:
@@ -360,10 +356,6 @@ def record_modules(
     ctx: AppContext, person_id: int, codes: list[str], day: dt.date, evidence: str, password: str, repeat: bool = False
 ) -> tuple[list[str], list[str], Any]:
     """Record completions; the preceptor's password verifies those modules that need verification."""
-    from credtrack.errors import CredtrackError
-    from credtrack.services import records
-    from credtrack.services.accounts import signing
-    from credtrack.services.changes import Change
 
     with ctx.uow() as uow:
         signing.reauthenticate(uow.session, ctx.actor, password)

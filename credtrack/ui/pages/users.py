@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import ROLES
+from credtrack.services.accounts import users as accounts
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
 from credtrack.ui.keyboard import set_dialog_order
@@ -140,8 +141,6 @@ class UsersPage(Page):
         self.search.setFocus()
 
     def reload(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         ctx = self.ctx
         ctx.run(lambda _c: accounts.list_users(ctx.uow(), ctx.actor), self.model.set_rows, parent=self)
 
@@ -161,8 +160,6 @@ class UsersPage(Page):
         self._update_buttons()
 
     def new_item(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         dialog = NewUserDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -171,22 +168,16 @@ class UsersPage(Page):
         ctx.mutate(lambda: accounts.create_user(ctx.uow(), ctx.actor, **values), self._after, parent=self)
 
     def set_role(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         row, ctx, role = self.selected(), self.ctx, self.role_box.currentText().lower()
         if row is not None:
             ctx.mutate(lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, role=role), self._after, parent=self)
 
     def unlock(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         row, ctx = self.selected(), self.ctx
         if row is not None:
             ctx.mutate(lambda: accounts.unlock(ctx.uow(), ctx.actor, row.id), self._after, parent=self)
 
     def toggle_active(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         row, ctx = self.selected(), self.ctx
         if row is None:
             return
@@ -195,8 +186,6 @@ class UsersPage(Page):
         )
 
     def reset_password(self) -> None:
-        from credtrack.services.accounts import users as accounts
-
         row, ctx = self.selected(), self.ctx
         if row is None:
             return

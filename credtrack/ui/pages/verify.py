@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services.certificates import revocations, verifier_export
 from credtrack.services.changes import Change
-from credtrack.ui import style
+from credtrack.ui import crash, messages, style
 from credtrack.ui.pages.base import Page
+from credtrack.ui.widgets.certificate_actions import CertificateActions
 from credtrack.ui.widgets.trust_panel import TrustPanel
 from credtrack.ui.widgets.verdict import VerdictView
 
@@ -31,7 +33,6 @@ FILE_TYPES = "Certificates (*.pdf *.png *.jpg *.jpeg);;All files (*)"
 
 def check(ctx: AppContext, source: str | Path) -> Any:
     """Verify against the keys and revocations this database knows (runs on a worker)."""
-    from credtrack.services.certificates import revocations
 
     return revocations.verify_input(ctx.uow(), source)
 
@@ -129,17 +130,12 @@ class VerifyPage(Page):
             self.result.show_result(result)
 
         def failed(exc: BaseException) -> None:
-            from credtrack.ui import crash
-
             self.check_button.setEnabled(True)
             crash.report(exc, self)
 
         ctx.run(lambda _c: check(ctx, source), done, on_error=failed)
 
     def export_page(self) -> None:
-        from credtrack.ui import messages
-        from credtrack.ui.widgets.certificate_actions import CertificateActions
-
         ctx = self.ctx
         target = messages.save_file_name(
             self, "Export offline verifier page", "verify.html", "Web page (*.html);;All files (*)"
@@ -151,8 +147,6 @@ class VerifyPage(Page):
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import verifier_export
-
             result = verifier_export.export_verifier_page(ctx.uow(), ctx.actor, passphrase=passphrase or None)
             Path(target).write_text(result.value, encoding="utf-8")
             return result

@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack import paths
+from credtrack.services import backups
 from credtrack.ui import messages
+from credtrack.ui.dialogs.restore_dialog import RestoreDialog
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -40,9 +43,6 @@ class BackupPanel(QGroupBox):
         form.addRow(buttons)
 
     def reload(self) -> None:
-        from credtrack import paths
-        from credtrack.services import backups
-
         if self.ctx.db.sqlite_path is None:
             self.info.setText(
                 "This workstation uses a shared PostgreSQL database: it is backed up on the server "
@@ -63,8 +63,6 @@ class BackupPanel(QGroupBox):
         )
 
     def back_up(self) -> None:
-        from credtrack.services import backups
-
         ctx = self.ctx
         path = ctx.db.sqlite_path
         if path is None:
@@ -95,18 +93,12 @@ class BackupPanel(QGroupBox):
         )
 
     def choose_restore(self) -> None:
-        from credtrack import paths
-        from credtrack.services import backups
-        from credtrack.ui.dialogs.restore_dialog import RestoreDialog
-
         dialog = RestoreDialog(backups.list_backups(), paths.backups_dir(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
             return
         self.restore(dialog.chosen())
 
     def restore(self, source: Path) -> None:
-        from credtrack.services import backups
-
         ctx = self.ctx
         target = ctx.db.sqlite_path
         if target is None:

@@ -8,10 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from credtrack import paths
-from credtrack.ui import messages
+from credtrack.certificates.errors import SigningKeyError
+from credtrack.certificates.verify import Trust
+from credtrack.services import keys
+from credtrack.services.certificates import copies as certificate_copies
+from credtrack.services.certificates import issuing as certificates
+from credtrack.services.certificates import revocations
+from credtrack.services.changes import Result
+from credtrack.ui import messages, printing
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -98,7 +106,6 @@ class CertificateActions:
 
     def passphrase(self) -> str | bool | None:
         """The key's passphrase if it has one; None if not needed; False if the user cancelled."""
-        from credtrack.services import keys
 
         key = keys.active_key(self.ctx.uow())
         if key is None or not key.encrypted:
@@ -116,8 +123,6 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import copies as certificate_copies
-
             return certificate_copies.reprint(ctx.uow(), ctx.actor, row.code, output_folder())
 
         ctx.mutate(work, lambda copy: then(copy.path), parent=self.parent)
@@ -132,11 +137,6 @@ class CertificateActions:
             self._reprint(lambda path: self._print(path, row.code))
 
     def _print(self, path: Path, code: str) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QApplication
-
-        from credtrack.ui import printing
-
         printer = printing.choose_printer(self.parent, f"Print certificate {code}")
         if printer is None:
             return
@@ -172,9 +172,6 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import copies as certificate_copies
-            from credtrack.services.changes import Result
-
             exported = certificate_copies.export_openbadge(
                 ctx.uow(), ctx.actor, row.code, passphrase=passphrase or None
             )
@@ -209,8 +206,6 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import issuing as certificates
-
             return certificates.renew_certificate(
                 ctx.uow(), ctx.actor, row.code, out_dir=output_folder(), passphrase=passphrase or None
             )
@@ -234,8 +229,6 @@ class CertificateActions:
             return
 
         def work() -> Any:
-            from credtrack.services.certificates import issuing as certificates
-
             return certificates.revoke_certificate(ctx.uow(), ctx.actor, row.code, reason)
 
         ctx.mutate(work, parent=self.parent)
@@ -253,8 +246,6 @@ class CertificateActions:
             return
 
         def work(_c: Any) -> str:
-            from credtrack.services.certificates import revocations
-
             text = revocations.export_revocation_list(ctx.uow(), ctx.actor, passphrase=passphrase or None)
             Path(target).write_text(text, encoding="utf-8")
             return target
@@ -272,10 +263,6 @@ class CertificateActions:
         )
         if not source:
             return
-
-        from credtrack.certificates.errors import SigningKeyError
-        from credtrack.certificates.verify import Trust
-        from credtrack.services.certificates import revocations
 
         try:
             text = Path(source).read_text(encoding="utf-8")

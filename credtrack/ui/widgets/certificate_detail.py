@@ -9,6 +9,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from credtrack.certificates import qr
+from credtrack.certificates.errors import PayloadTooLargeError
+from credtrack.services.certificates import queries as certificate_queries
 from credtrack.ui import style
 
 if TYPE_CHECKING:
@@ -33,9 +36,6 @@ class LoadedDetail:
 
 def load_detail(ctx: AppContext, code: str) -> LoadedDetail:
     """The certificate and its QR matrix, fetched together on a worker."""
-    from credtrack.certificates import qr
-    from credtrack.certificates.errors import PayloadTooLargeError
-    from credtrack.services.certificates import queries as certificate_queries
 
     detail = certificate_queries.certificate_detail(ctx.uow(), ctx.actor, code)
     try:

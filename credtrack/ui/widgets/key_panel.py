@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
+from credtrack.services import keys
 from credtrack.ui import messages, style
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ class KeyPanel(QGroupBox):
         ctx = self.ctx
 
         def work(_c: Any) -> Any:
-            from credtrack.services import keys
-
             return keys.list_keys(ctx.uow())
 
         ctx.run(work, self.show_keys, parent=self)
@@ -72,8 +71,6 @@ class KeyPanel(QGroupBox):
         ctx = self.ctx
 
         def work(_c: Any) -> str:
-            from credtrack.services import keys
-
             Path(target).write_text(json.dumps(keys.export_jwks(ctx.uow()), indent=2), encoding="utf-8")
             return target
 

@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.ui import style
+from credtrack.services import cohorts, people, records
+from credtrack.services.certificates import evidence as certificate_evidence
+from credtrack.services.progress import person as progress
+from credtrack.ui import certificate_rows, style
+from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
@@ -31,10 +35,6 @@ class PersonDetail:
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
     """Everything the pane shows, fetched in one go on a worker."""
-    from credtrack.services import cohorts, people, records
-    from credtrack.services.certificates import evidence as certificate_evidence
-    from credtrack.services.progress import person as progress
-    from credtrack.ui import certificate_rows
 
     person = people.get_person(ctx.uow(), ctx.actor, person_id)
     completions, assessments = records.person_records(ctx.uow(), ctx.actor, person_id)
@@ -84,8 +84,6 @@ class PersonDetailPane(QWidget):
         self.checklist = ProgressChecklist()
         self.completions = CompletionsTableModel(self)
         self.assessments = AssessmentsTableModel(self)
-        from credtrack.ui.models.certificates import CertificatesTableModel
-
         self.certificates: RowTableModel[Any] = CertificatesTableModel(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklist, "Progress")

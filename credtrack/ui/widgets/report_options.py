@@ -8,6 +8,9 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
+from credtrack.reports.coverage import DEFAULT_FRAMEWORK
+from credtrack.reports.service import OPTIONS, ReportOptions
+
 WITHIN_DAYS = (90, 60, 30, 7)
 
 
@@ -83,23 +86,17 @@ class ReportOptionsBar(QWidget):
         _refill(self.cohort, [("All cohorts", None), *((f"{c.name} ({c.code})", c.code) for c in cohorts)])
         _refill(self.credential, [("All credentials", None), *((f"{c.title} ({c.code})", c.code) for c in credentials)])
         _refill(self.onboarding, [("Any credential", None), *((f"{c.title} ({c.code})", c.code) for c in credentials)])
-        from credtrack.reports.coverage import DEFAULT_FRAMEWORK
-
         items = [(f"{f.name} ({f.code})", f.code) for f in frameworks] or [(DEFAULT_FRAMEWORK, DEFAULT_FRAMEWORK)]
         _refill(self.framework, items)  # starts on the default framework, kept while it exists
 
     def show_for(self, report: str) -> None:
         """Show only the options ``report`` reads."""
-        from credtrack.reports.service import OPTIONS
 
         wanted = OPTIONS.get(report, frozenset())
         for option, box in self.fields.items():
             box.setVisible(option in wanted)
 
     def options(self) -> Any:
-        from credtrack.reports.coverage import DEFAULT_FRAMEWORK
-        from credtrack.reports.service import ReportOptions
-
         onboarding = self.onboarding.currentData()
         return ReportOptions(
             today=dt.date.fromisoformat(self.today.date().toString("yyyy-MM-dd")),

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.services import trust
 from credtrack.ui import messages, style
+from credtrack.ui.widgets.certificate_actions import CertificateActions
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -98,8 +100,6 @@ class TrustPanel(QGroupBox):
         ctx = self.ctx
 
         def work(_c: Any) -> Any:
-            from credtrack.services import trust
-
             return trust.list_issuers(ctx.uow())
 
         ctx.run(work, self.show_issuers, parent=self)
@@ -158,8 +158,6 @@ class TrustPanel(QGroupBox):
         ctx = self.ctx
 
         def work() -> Any:
-            from credtrack.services import trust
-
             return trust.import_jwks(ctx.uow(), ctx.actor, name, trust.parse_jwks(text))
 
         ctx.mutate(work, self._imported, parent=self)
@@ -171,8 +169,6 @@ class TrustPanel(QGroupBox):
         ctx = self.ctx
 
         def work() -> Any:
-            from credtrack.services import trust
-
             return trust.import_bundle(ctx.uow(), ctx.actor, text)
 
         ctx.mutate(work, self._imported, parent=self)
@@ -191,15 +187,11 @@ class TrustPanel(QGroupBox):
         ctx = self.ctx
 
         def work() -> Any:
-            from credtrack.services import trust
-
             return trust.set_key_status(ctx.uow(), ctx.actor, kid, status)
 
         ctx.mutate(work, parent=self)
 
     def export_bundle(self) -> None:
-        from credtrack.ui.widgets.certificate_actions import CertificateActions
-
         target = messages.save_file_name(
             self, "Export our trust bundle", "our-trust.bundle", "Trust bundle (*.bundle);;All files (*)"
         )
@@ -211,8 +203,6 @@ class TrustPanel(QGroupBox):
         ctx = self.ctx
 
         def work() -> Any:
-            from credtrack.services import trust
-
             result = trust.export_bundle(ctx.uow(), ctx.actor, passphrase=passphrase or None)
             Path(target).write_text(result.value + "\n", encoding="utf-8")
             return result
