@@ -44,7 +44,7 @@ from credtrack.services.certificates.issuing import demo_certificates
 from credtrack.services.permissions import SYSTEM, Actor
 from credtrack.services.progress import person as progress
 from credtrack.services.progress.bulk import compute_bulk
-from credtrack.services.records import DEFAULT_ATTESTATION
+from credtrack.services.records.signoffs import DEFAULT_ATTESTATION
 from credtrack.services.setup import starter_json
 
 DEMO_PASSWORD = "demo-password"

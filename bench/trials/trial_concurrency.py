@@ -49,9 +49,9 @@ def _prepare(url: str, processes: int) -> dict:
 def _work(args: dict) -> dict:
     from credtrack.db import Database
     from credtrack.errors import CredtrackError, DatabaseBusyError
-    from credtrack.services import records
     from credtrack.services.accounts import users as accounts
     from credtrack.services.audit import checkpoints
+    from credtrack.services.records import signoffs as signoff_records
 
     db = Database(args["url"])
     actor = accounts.log_in(db.unit_of_work(), args["username"], PASSWORD)
@@ -62,7 +62,7 @@ def _work(args: dict) -> dict:
     learners = args["learners"]
     for i in range(args["count"]):
         try:
-            records.record_signoff(
+            signoff_records.record_signoff(
                 db.unit_of_work(),
                 actor,
                 person_id=learners[i % len(learners)],

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from credtrack.cli import context
 from credtrack.cli.records import _signing_password
-from credtrack.services import people, records
+from credtrack.services import people
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import listing as record_listing
+from credtrack.services.records import signoffs as signoff_records
 
 KINDS = ("completion", "signoff")
 
@@ -40,7 +43,7 @@ def cmd_records_list(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
-    completions, signoffs = records.person_records(db.unit_of_work(), actor, person.id)
+    completions, signoffs = record_listing.person_records(db.unit_of_work(), actor, person.id)
     print(f"{person.full_name} ({person.external_id})")
     print("Completions:" if completions else "Completions: none")
     for c in completions:
@@ -61,11 +64,11 @@ def cmd_records_void(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
     if args.kind == "completion":
-        completion = records.void_completion(db.unit_of_work(), actor, args.id, args.reason).value
+        completion = completion_records.void_completion(db.unit_of_work(), actor, args.id, args.reason).value
         what = f"completion {completion.id} ({completion.module_code} on {completion.completed_on.isoformat()})"
         resting = completion.resting_certificates
     else:
-        signoff = records.void_assessment(db.unit_of_work(), actor, args.id, args.reason).value
+        signoff = signoff_records.void_assessment(db.unit_of_work(), actor, args.id, args.reason).value
         what = f"sign-off {signoff.id} ({signoff.competency_code} on {signoff.assessed_on.isoformat()})"
         resting = signoff.resting_certificates
     print(f"Voided {what}: {args.reason}. Progress now leaves it out.")
@@ -82,10 +85,10 @@ def cmd_records_verify(args) -> int:
     actor = context.actor(args, db)
     password = _signing_password()
     if args.kind == "completion":
-        row = records.verify_completion(db.unit_of_work(), actor, args.id, password=password).value
+        row = completion_records.verify_completion(db.unit_of_work(), actor, args.id, password=password).value
         print(f"Verified completion {row.id} ({row.module_code} on {row.completed_on.isoformat()}); it now counts.")
     else:
-        a = records.confirm_assessment(db.unit_of_work(), actor, args.id, password=password).value
+        a = signoff_records.confirm_assessment(db.unit_of_work(), actor, args.id, password=password).value
         print(
             f"Confirmed sign-off {a.id} ({a.competency_code} by {a.assessor_name} on {a.assessed_on.isoformat()}); "
             "it now counts."

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from credtrack.cli import context, files
 from credtrack.errors import ValidationError
-from credtrack.services import catalog, frameworks, people, records
+from credtrack.services import catalog, frameworks, people
 from credtrack.services.audit import check as audit_check
 from credtrack.services.audit import checkpoints
 from credtrack.services.audit import export as audit_export
 from credtrack.services.progress import person as progress
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 
 
 def register(sub) -> None:
@@ -192,7 +194,7 @@ def cmd_complete(args) -> int:
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
     password = _signing_password() if args.verify else None
-    row = records.record_completion(
+    row = completion_records.record_completion(
         db.unit_of_work(),
         actor,
         person_id=person.id,
@@ -213,7 +215,7 @@ def cmd_signoff(args) -> int:
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
     password = _signing_password()
-    row = records.record_signoff(
+    row = signoff_records.record_signoff(
         db.unit_of_work(),
         actor,
         person_id=person.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from credtrack.db import make_engine
 from credtrack.models import Base
 
 config = context.config
@@ -13,8 +14,6 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from credtrack.db import make_engine
-
         url = config.get_main_option("sqlalchemy.url")
         if url is None:
             raise RuntimeError("Alembic was run without a connection or a sqlalchemy.url to open one.")

@@ -7,10 +7,10 @@ import json
 from sqlalchemy import select
 
 from credtrack.models import AuditEvent, Completion
-from credtrack.services import records
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.certificates import issuing as certificates
 from credtrack.services.certificates import queries as certificate_queries
+from credtrack.services.records import completions as completion_records
 
 from .test_certificate_world import DAY, build_world
 
@@ -26,7 +26,7 @@ def test_voiding_evidence_behind_a_certificate_flags_it_without_revoking(db, tmp
     )
     with db.unit_of_work() as uow:
         completion_id = uow.session.scalar(select(Completion.id).where(Completion.person_id == w.eligible_id))
-    row = records.void_completion(
+    row = completion_records.void_completion(
         db.unit_of_work(), w.educator, completion_id, "Completed by someone else", today=DAY
     ).value
     assert row.resting_certificates == (cert.code,)
@@ -51,7 +51,7 @@ def test_a_certificate_whose_other_evidence_still_stands_says_so(db, tmp_path) -
     with db.unit_of_work() as uow:
         completion = uow.session.scalar(select(Completion).where(Completion.person_id == w.eligible_id))
         day = completion.completed_on
-    later = records.record_completion(
+    later = completion_records.record_completion(
         db.unit_of_work(),
         w.educator,
         person_id=w.eligible_id,
@@ -60,6 +60,6 @@ def test_a_certificate_whose_other_evidence_still_stands_says_so(db, tmp_path) -
         today=DAY,
     ).value
     assert later.id
-    records.void_completion(db.unit_of_work(), w.educator, completion.id, "Wrong date", today=DAY)
+    completion_records.void_completion(db.unit_of_work(), w.educator, completion.id, "Wrong date", today=DAY)
     detail = certificate_queries.certificate_detail(db.unit_of_work(), w.educator, cert.code, today=DAY)
     assert "still meet the credential" in detail.voided_evidence

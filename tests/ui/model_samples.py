@@ -11,7 +11,8 @@ from credtrack.services.catalog import CredentialRow, ModuleRow, RequirementRow
 from credtrack.services.certificates.queries import CertificateRow
 from credtrack.services.cohorts import AssignedCredential, CohortRow, EnrolmentRow
 from credtrack.services.people import PersonRow
-from credtrack.services.records import AssessmentRow, CompletionRow
+from credtrack.services.records.completions import CompletionRow
+from credtrack.services.records.signoffs import AssessmentRow
 from credtrack.ui.models.catalog import (
     CohortsTableModel,
     CredentialsTableModel,

@@ -118,10 +118,11 @@ def test_the_void_dialog_needs_a_reason_and_names_the_certificates_resting_on_th
 def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(
     qtbot, demo_ctx, demo_db, boxes, tmp_path, monkeypatch
 ):
-    from credtrack.services import cohorts, keys, records
+    from credtrack.services import cohorts, keys
     from credtrack.services.certificates import issuing as certificates
     from credtrack.services.permissions import SYSTEM
     from credtrack.services.progress import bulk as progress_bulk
+    from credtrack.services.records import listing as record_listing
     from credtrack.ui.pages.certificates import CertificatesPage
 
     keys.create_issuer_key(demo_db.unit_of_work(), SYSTEM)
@@ -159,7 +160,7 @@ def test_a_certificate_whose_evidence_was_voided_says_so_on_both_pages(
         if cert.code in pane.checklist.topLevelItem(i).text(1)
     )
     assert "evidence behind it voided" in top.text(1) and top.isExpanded()
-    assert records.person_records(ctx.uow(), ctx.actor, eligible.person_id)[0]  # the record stays, voided
+    assert record_listing.person_records(ctx.uow(), ctx.actor, eligible.person_id)[0]  # the record stays, voided
 
     certs_page = CertificatesPage(ctx)
     qtbot.addWidget(certs_page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from credtrack.demo import DEMO_PASSWORD
-from credtrack.services import records
+from credtrack.services.records import listing as record_listing
 from credtrack.ui.pages.signoff import SignoffPage
 from credtrack.ui.widgets.pick_list import CODE_ROLE
 
@@ -35,7 +35,7 @@ def test_preceptor_signs_off_a_learner_by_name(qtbot, demo_ctx, demo_db):
     ctx = demo_ctx("preceptor", DEMO_PASSWORD)
     page = _page(qtbot, ctx)
     learner = page.learner.model.rows()[3]
-    before = len(records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1])
+    before = len(record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1])
 
     qtbot.keyClicks(page.learner.search, learner.external_id)
     qtbot.keyClick(page.learner.search, Qt.Key.Key_Return)
@@ -59,7 +59,7 @@ def test_preceptor_signs_off_a_learner_by_name(qtbot, demo_ctx, demo_db):
 
     assert page.banner.tone == "good" and "RR3" in page.banner.headline.text()
     assert changes, "a sign-off broadcasts that records changed"
-    signed = records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1]
+    signed = record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1]
     assert len(signed) == before + 1
     newest = max(signed, key=lambda a: a.id)
     assert newest.competency_code == "RR3" and newest.level_code == "4" and newest.reauthenticated
@@ -70,7 +70,7 @@ def test_wrong_password_saves_nothing(qtbot, demo_ctx, demo_db):
     ctx = demo_ctx("preceptor", DEMO_PASSWORD)
     page = _page(qtbot, ctx)
     learner = page.learner.model.rows()[0]
-    before = records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1]
+    before = record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1]
     page.learner.search.setText(learner.external_id)
     page.learner.table.selectRow(0)
     page.competencies.set_checked(_competency_key(page, "C2"))
@@ -80,7 +80,7 @@ def test_wrong_password_saves_nothing(qtbot, demo_ctx, demo_db):
     page.password.setText("not my password")
     qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     assert page.banner.tone == "bad" and "password" in page.banner.detail.text()
-    assert records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1] == before
+    assert record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[1] == before
 
 
 def test_module_completion_is_recorded_and_verified(qtbot, demo_ctx, demo_db):
@@ -104,7 +104,7 @@ def test_module_completion_is_recorded_and_verified(qtbot, demo_ctx, demo_db):
     page.password.setText(DEMO_PASSWORD)
     qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     assert page.banner.tone == "good", page.banner.detail.text()
-    completions = records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
+    completions = record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
     assert any(c.module_code == module and c.verification == "verified" for c in completions)
 
 
@@ -144,7 +144,7 @@ def test_the_same_module_on_the_same_day_needs_the_repeat_box(qtbot, demo_ctx, d
     def standing() -> int:
         return sum(
             1
-            for c in records.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
+            for c in record_listing.person_records(demo_db.unit_of_work(), ctx.actor, learner.id)[0]
             if c.module_code == module and not c.voided and c.completed_on == page.date.date().toPython()
         )
 

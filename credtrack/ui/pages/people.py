@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 
 from credtrack.models.enums import PERSON_STATUSES
 from credtrack.reports.transcript import write_transcript
-from credtrack.services import cohorts, people, people_index, records
+from credtrack.services import cohorts, people, people_index
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from credtrack.ui import messages, style
 from credtrack.ui.dialogs.person_dialog import PersonDialog
 from credtrack.ui.export import export_button
@@ -321,7 +323,7 @@ class PeoplePage(Page):
         reason = messages.ask_void_reason(self, what, resting)
         if not reason:
             return
-        void = records.void_completion if kind == "completion" else records.void_assessment
+        void = completion_records.void_completion if kind == "completion" else signoff_records.void_assessment
 
         def done(voided: Any) -> None:
             self._load_detail()
@@ -347,7 +349,7 @@ class PeoplePage(Page):
                 f"Verify {row.module_code}, completed {row.completed_on:%d %b %Y}: re-enter your password "
                 "to sign that you checked it."
             )
-            work = lambda password: records.verify_completion(  # noqa: E731
+            work = lambda password: completion_records.verify_completion(  # noqa: E731
                 ctx.uow(),
                 ctx.actor,
                 row.id,
@@ -359,7 +361,7 @@ class PeoplePage(Page):
                 f"{row.assessed_on:%d %b %Y}: re-enter your password to sign that you checked it against "
                 "the program's records. The credential rules count it from then on."
             )
-            work = lambda password: records.confirm_assessment(  # noqa: E731
+            work = lambda password: signoff_records.confirm_assessment(  # noqa: E731
                 ctx.uow(),
                 ctx.actor,
                 row.id,

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 
 from credtrack.errors import AuthenticationError, CredtrackError
 from credtrack.models.enums import ASSESSMENT_METHODS, label
-from credtrack.services import catalog, frameworks, people_index, records
+from credtrack.services import catalog, frameworks, people_index
 from credtrack.services.accounts import signing
 from credtrack.services.changes import Change
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from credtrack.ui import crash, style
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.banner import Banner
@@ -55,7 +57,7 @@ def load_catalog(ctx: AppContext) -> SignoffCatalog:
         scales=frameworks.list_scales(ctx.uow(), ctx.actor),
         modules=catalog.list_modules(ctx.uow(), ctx.actor, include_inactive=False),
         people=people_index.all_people(ctx.uow(), ctx.actor, status="active"),
-        attestation=records.DEFAULT_ATTESTATION,
+        attestation=signoff_records.DEFAULT_ATTESTATION,
     )
 
 
@@ -326,7 +328,7 @@ def sign_competencies(
     for key in codes:
         framework, code = key.split(":", 1)
         try:
-            result = records.record_signoff(
+            result = signoff_records.record_signoff(
                 ctx.uow(),
                 ctx.actor,
                 person_id=person_id,
@@ -362,7 +364,7 @@ def record_modules(
     saved, problems, changes = [], [], Change.NONE
     for code in codes:
         try:
-            result = records.record_completion(
+            result = completion_records.record_completion(
                 ctx.uow(),
                 ctx.actor,
                 person_id=person_id,
@@ -373,7 +375,9 @@ def record_modules(
             )
             changes |= result.changes
             if result.value.verification == "pending":
-                changes |= records.verify_completion(ctx.uow(), ctx.actor, result.value.id, password=password).changes
+                changes |= completion_records.verify_completion(
+                    ctx.uow(), ctx.actor, result.value.id, password=password
+                ).changes
         except CredtrackError as exc:
             problems.append(f"{code}: {exc.message}")
             continue

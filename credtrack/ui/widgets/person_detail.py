@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import cohorts, people, records
+from credtrack.services import cohorts, people
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.progress import person as progress
+from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
 from credtrack.ui.models.certificates import CertificatesTableModel
 from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
@@ -37,7 +38,7 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
     """Everything the pane shows, fetched in one go on a worker."""
 
     person = people.get_person(ctx.uow(), ctx.actor, person_id)
-    completions, assessments = records.person_records(ctx.uow(), ctx.actor, person_id)
+    completions, assessments = record_listing.person_records(ctx.uow(), ctx.actor, person_id)
     return PersonDetail(
         person=person,
         progress=progress.person_all_progress(ctx.uow(), ctx.actor, person_id),

@@ -19,10 +19,12 @@ from sqlalchemy import select, text
 
 from credtrack.db import Database, UnitOfWork
 from credtrack.models import Base, Certificate, IssuerKey
-from credtrack.services import catalog, cohorts, people, records, setup
+from credtrack.services import catalog, cohorts, people, setup
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.permissions import SYSTEM, Actor
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 
 PASSWORD = "correct horse battery"
 TODAY = dt.date(2026, 6, 15)
@@ -158,8 +160,8 @@ def build_world(db: Database) -> World:
 
 def complete(
     w: World, module: str, on: dt.date | str, person: int | None = None, actor: Actor | None = None, **kw: object
-) -> records.CompletionRow:
-    return records.record_completion(
+) -> completion_records.CompletionRow:
+    return completion_records.record_completion(
         w.uow(),
         actor or w.educator,
         person_id=person or w.learner,
@@ -180,8 +182,8 @@ def signoff(
     actor: Actor | None = None,
     scale: str = "ENTRUST5",
     password: str = PASSWORD,
-) -> records.AssessmentRow:
-    return records.record_signoff(
+) -> signoff_records.AssessmentRow:
+    return signoff_records.record_signoff(
         w.uow(),
         actor or w.preceptor,
         person_id=person or w.learner,

@@ -10,8 +10,10 @@ from sqlalchemy import select, text
 
 from credtrack.cli import main as cli_main
 from credtrack.models import AuditEvent
-from credtrack.services import people, records
+from credtrack.services import people
 from credtrack.services.audit import log as audit
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import PASSWORD, World, build_world, complete, signoff
 
 COLUMNS = [c.name for c in AuditEvent.__table__.columns]
@@ -21,9 +23,9 @@ def realistic_history(w: World) -> None:
     """A morning's work on top of the world's set-up: records, a correction, a void, an archive."""
     complete(w, "ONB-101", "2026-02-01")
     sim = complete(w, "SIM-1", "2026-02-02")
-    records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
+    completion_records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
     wrong = signoff(w, "C1", "3", "2026-02-03")
-    records.void_assessment(w.uow(), w.preceptor, wrong.id, "Signed for the wrong learner")
+    signoff_records.void_assessment(w.uow(), w.preceptor, wrong.id, "Signed for the wrong learner")
     signoff(w, "C1", "4", "2026-02-04", actor=w.preceptor_pharm)
     row = people.get_person(w.uow(), w.educator, w.learner2)
     people.update_person(w.uow(), w.educator, w.learner2, expected_version=row.version, unit="ICU")

@@ -17,8 +17,10 @@ from credtrack.errors import (
     NotFoundError,
     ValidationError,
 )
-from credtrack.services import catalog, cohorts, people, records
+from credtrack.services import catalog, cohorts, people
 from credtrack.services.accounts import users as accounts
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,
@@ -53,13 +55,13 @@ def _signoff(w: World, **changes: Any) -> object:
     )
     args.update(changes)
     actor = args.pop("actor", w.preceptor)
-    return records.record_signoff(w.uow(), actor, **args)
+    return signoff_records.record_signoff(w.uow(), actor, **args)
 
 
 def _complete(w: World, **changes: Any) -> object:
     args: dict[str, Any] = dict(person_id=w.learner, module_code="ONB-101", completed_on="2026-03-01", today=TODAY)
     args.update(changes)
-    return records.record_completion(w.uow(), w.educator, **args)
+    return completion_records.record_completion(w.uow(), w.educator, **args)
 
 
 def _archived(w: World) -> int:
@@ -116,7 +118,7 @@ BAD = [
         "wrong password to verify",
         AuthenticationError,
         r"not correct. Nothing was saved",
-        lambda w, c: records.verify_completion(w.uow(), w.preceptor, c, password="not my password"),
+        lambda w, c: completion_records.verify_completion(w.uow(), w.preceptor, c, password="not my password"),
         lambda w: complete(w, "SIM-1", "2026-03-01").id,
     ),
     Bad(
@@ -234,23 +236,23 @@ BAD = [
         "void without reason",
         ValidationError,
         r"reason for voiding is required",
-        lambda w, c: records.void_completion(w.uow(), w.educator, c, "  "),
+        lambda w, c: completion_records.void_completion(w.uow(), w.educator, c, "  "),
         lambda w: complete(w, "ONB-101", "2026-03-01").id,
     ),
     Bad(
         "sign-off void without reason",
         ValidationError,
         r"reason for voiding is required",
-        lambda w, c: records.void_assessment(w.uow(), w.preceptor, c, ""),
+        lambda w, c: signoff_records.void_assessment(w.uow(), w.preceptor, c, ""),
         lambda w: signoff(w, "C1", "3", "2026-03-01").id,
     ),
     Bad(
         "double void of a completion",
         ValidationError,
         r"already voided",
-        lambda w, c: records.void_completion(w.uow(), w.educator, c, "Again"),
+        lambda w, c: completion_records.void_completion(w.uow(), w.educator, c, "Again"),
         lambda w: (
-            records.void_completion(
+            completion_records.void_completion(
                 w.uow(), w.educator, complete(w, "ONB-101", "2026-03-01").id, "Wrong person"
             ).value.id
         ),
@@ -259,9 +261,9 @@ BAD = [
         "double void of a sign-off",
         ValidationError,
         r"already voided",
-        lambda w, c: records.void_assessment(w.uow(), w.preceptor, c, "Again"),
+        lambda w, c: signoff_records.void_assessment(w.uow(), w.preceptor, c, "Again"),
         lambda w: (
-            records.void_assessment(
+            signoff_records.void_assessment(
                 w.uow(), w.preceptor, signoff(w, "C1", "3", "2026-03-01").id, "Wrong person"
             ).value.id
         ),

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from credtrack.errors import AuthenticationError, ValidationError
-from credtrack.services import catalog, cohorts, people, records, settings
+from credtrack.services import catalog, cohorts, people, settings
 from credtrack.services.accounts import users as accounts
 from credtrack.services.audit import queries as audit_queries
 from credtrack.services.certificates import queries as certificate_queries
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import PASSWORD, TODAY, World, build_world, signoff, snapshot
 
 CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
@@ -51,7 +53,7 @@ CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
     ),
     "sign-off comment": (
         "The comment",
-        lambda w: records.record_signoff(
+        lambda w: signoff_records.record_signoff(
             w.uow(),
             w.preceptor,
             person_id=w.learner,
@@ -68,7 +70,7 @@ CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
     ),
     "completion evidence": (
         "The evidence",
-        lambda w: records.record_completion(
+        lambda w: completion_records.record_completion(
             w.uow(),
             w.educator,
             person_id=w.learner,
@@ -80,13 +82,13 @@ CASES: dict[str, tuple[str, Callable[[World], Any]]] = {
     ),
     "module code looked up": (
         "module code",
-        lambda w: records.record_completion(
+        lambda w: completion_records.record_completion(
             w.uow(), w.educator, person_id=w.learner, module_code="ONB\x1b-101", completed_on="2026-03-01", today=TODAY
         ),
     ),
     "void reason": (
         "reason for voiding",
-        lambda w: records.void_assessment(w.uow(), w.preceptor, w.extra["sign-off"], "typo\x00"),
+        lambda w: signoff_records.void_assessment(w.uow(), w.preceptor, w.extra["sign-off"], "typo\x00"),
     ),
     "user name": (
         "A user name",

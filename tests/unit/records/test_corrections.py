@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from credtrack.errors import AuthenticationError, DuplicateError, PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, evidence
-from credtrack.services import records
 from credtrack.services.progress import person as progress
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import (
     PASSWORD,
     TODAY,
@@ -44,14 +45,16 @@ def test_voiding_a_completion_rejudges_progress_and_is_audited_with_its_reason(d
     w = build_world(db)
     done = complete(w, "ONB-101", "2026-06-01")
     assert _state(w, "ONB-101") == "met"
-    row = records.void_completion(w.uow(), w.educator, done.id, "Recorded for the wrong learner", today=TODAY).value
+    row = completion_records.void_completion(
+        w.uow(), w.educator, done.id, "Recorded for the wrong learner", today=TODAY
+    ).value
     assert row.voided and row.void_reason == "Recorded for the wrong learner"
     assert _state(w, "ONB-101") == "missing"
     _fresh(w)
     (event,) = _events(w, "completion.void")
     assert json.loads(event.after_json)["void_reason"] == "Recorded for the wrong learner"
     with pytest.raises(ValidationError, match="reason"):
-        records.void_completion(w.uow(), w.educator, done.id, "   ")
+        completion_records.void_completion(w.uow(), w.educator, done.id, "   ")
 
 
 def test_a_pending_completion_can_be_verified_later_and_then_counts(db) -> None:
@@ -59,9 +62,9 @@ def test_a_pending_completion_can_be_verified_later_and_then_counts(db) -> None:
     pending = complete(w, "SIM-1", "2026-06-01")
     assert pending.verification == "pending" and _state(w, "SIM-1") == "missing"
     with cheap_hashing(), pytest.raises(AuthenticationError):
-        records.verify_completion(w.uow(), w.educator, pending.id, password="wrong")
+        completion_records.verify_completion(w.uow(), w.educator, pending.id, password="wrong")
     with cheap_hashing():
-        records.verify_completion(w.uow(), w.educator, pending.id, password=PASSWORD)
+        completion_records.verify_completion(w.uow(), w.educator, pending.id, password=PASSWORD)
     assert _state(w, "SIM-1") == "met"
     _fresh(w)
     (event,) = _events(w, "completion.verify")
@@ -78,8 +81,8 @@ def test_recording_the_same_day_again_says_what_to_do_and_a_genuine_repeat_is_al
     (event,) = [e for e in _events(w, "completion.record") if e.entity_id == str(again.id)]
     assert json.loads(event.after_json)["repeat_of"] == first.id and "repeat" in event.note
     # A voided record is no obstacle at all.
-    records.void_completion(w.uow(), w.educator, first.id, "Double entry")
-    records.void_completion(w.uow(), w.educator, again.id, "Wrong day")
+    completion_records.void_completion(w.uow(), w.educator, first.id, "Double entry")
+    completion_records.void_completion(w.uow(), w.educator, again.id, "Wrong day")
     assert complete(w, "ONB-101", "2026-06-01").id > again.id
 
 
@@ -96,7 +99,7 @@ def test_voiding_a_sign_off_takes_its_profession_out_of_the_interprofessional_co
     pharm = signoff(w, "TT1", "4", "2026-06-02", actor=w.preceptor_pharm)
     p = progress.person_progress(w.uow(), w.educator, w.learner, w.credential_id, today=TODAY)
     assert len(p.assessor_professions) == 2
-    records.void_assessment(w.uow(), w.preceptor_pharm, pharm.id, "Signed the wrong competency")
+    signoff_records.void_assessment(w.uow(), w.preceptor_pharm, pharm.id, "Signed the wrong competency")
     p = progress.person_progress(w.uow(), w.educator, w.learner, w.credential_id, today=TODAY)
     assert p.assessor_professions == ["Nursing"] and _state(w, "TT1") == "missing"
     _fresh(w)
@@ -108,11 +111,11 @@ def test_a_preceptor_cannot_void_someone_elses_record_and_a_viewer_nothing(db) -
     mine = signoff(w, "C1", "4", "2026-06-01")
     theirs = signoff(w, "TT1", "4", "2026-06-02", actor=w.preceptor_pharm)
     with pytest.raises(PermissionDenied):
-        records.void_assessment(w.uow(), w.preceptor, theirs.id, "Not mine")
+        signoff_records.void_assessment(w.uow(), w.preceptor, theirs.id, "Not mine")
     with pytest.raises(PermissionDenied):
-        records.void_assessment(w.uow(), w.viewer, mine.id, "Viewer")
-    records.void_assessment(w.uow(), w.preceptor, mine.id, "My mistake")
-    records.void_assessment(w.uow(), w.educator, theirs.id, "Educator corrects it")
+        signoff_records.void_assessment(w.uow(), w.viewer, mine.id, "Viewer")
+    signoff_records.void_assessment(w.uow(), w.preceptor, mine.id, "My mistake")
+    signoff_records.void_assessment(w.uow(), w.educator, theirs.id, "Educator corrects it")
 
 
 def test_a_historical_sign_off_counts_only_once_an_educator_confirms_it(db) -> None:
@@ -123,9 +126,9 @@ def test_a_historical_sign_off_counts_only_once_an_educator_confirms_it(db) -> N
     assert _state(w, "TT1") == "missing" and p.assessor_professions == ["Nursing"]
     _fresh(w)
     with cheap_hashing(), pytest.raises(PermissionDenied):
-        records.confirm_assessment(w.uow(), w.preceptor, historical, password=PASSWORD)
+        signoff_records.confirm_assessment(w.uow(), w.preceptor, historical, password=PASSWORD)
     with cheap_hashing():
-        row = records.confirm_assessment(w.uow(), w.educator, historical, password=PASSWORD).value
+        row = signoff_records.confirm_assessment(w.uow(), w.educator, historical, password=PASSWORD).value
     assert row.verification == "verified"
     p = progress.person_progress(w.uow(), w.educator, w.learner, w.credential_id, today=TODAY)
     assert _state(w, "TT1") == "met" and p.assessor_professions == ["Nursing", "Social work"]
@@ -133,4 +136,4 @@ def test_a_historical_sign_off_counts_only_once_an_educator_confirms_it(db) -> N
     (event,) = _events(w, "assessment.confirm")
     assert event.reauthenticated and event.actor == "educator"
     with cheap_hashing(), pytest.raises(ValidationError, match="does not need confirming"):
-        records.confirm_assessment(w.uow(), w.educator, historical, password=PASSWORD)
+        signoff_records.confirm_assessment(w.uow(), w.educator, historical, password=PASSWORD)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, text, update
 
 from credtrack.models import Completion, PersonEvidence, evidence
-from credtrack.services import records
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import PASSWORD, World, build_world, complete, signoff
 
 
@@ -33,15 +34,15 @@ def test_recording_verifying_and_voiding_keep_the_packed_rows_current(db) -> Non
     assert f",{_module_id(w, 'ONB-101')}:2026-02-01," in done
     assert f",{_module_id(w, 'SIM-1')}:" not in done
 
-    records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
+    completion_records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
     assert f",{_module_id(w, 'SIM-1')}:2026-02-03," in _packed(w, w.learner)[0]
 
     high = signoff(w, "C1", "4", "2026-03-01")
     signoff(w, "TT1", "3", "2026-03-02", actor=w.preceptor_pharm)
     assert _packed(w, w.learner)[1].count(",") == 3  # two sign-off tokens between commas
 
-    records.void_assessment(w.uow(), w.preceptor, high.id, "Signed the wrong competency")
-    records.void_completion(w.uow(), w.educator, onb.id, "Entered for the wrong person")
+    signoff_records.void_assessment(w.uow(), w.preceptor, high.id, "Signed the wrong competency")
+    completion_records.void_completion(w.uow(), w.educator, onb.id, "Entered for the wrong person")
     done, signed = _packed(w, w.learner)
     assert f",{_module_id(w, 'ONB-101')}:" not in done and f",{_module_id(w, 'SIM-1')}:" in done
     assert signed.count(",") == 2  # only the TT1 sign-off stands

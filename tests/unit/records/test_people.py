@@ -6,8 +6,9 @@ import pytest
 
 from credtrack.errors import ConcurrentEditError
 from credtrack.models import Person
-from credtrack.services import people, records
+from credtrack.services import people
 from credtrack.services.progress import person as progress
+from credtrack.services.records import listing as record_listing
 from tests.unit.records.builders import TODAY, add_person, build_world, complete, signoff, snapshot
 
 
@@ -51,7 +52,7 @@ def test_archiving_keeps_the_person_their_records_and_their_progress(db) -> None
     before = progress.person_progress(w.uow(), w.viewer, w.learner, w.credential_id, today=TODAY)
     archived = people.archive_person(w.uow(), w.admin, w.learner, "Moved to another hospital").value
     assert archived.status == "archived"
-    completions, assessments = records.person_records(w.uow(), w.viewer, w.learner)
+    completions, assessments = record_listing.person_records(w.uow(), w.viewer, w.learner)
     assert [c.id for c in completions] == [done.id] and [a.id for a in assessments] == [signed.id]
     assert not completions[0].voided and not assessments[0].voided
     after = progress.person_progress(w.uow(), w.viewer, w.learner, w.credential_id, today=TODAY)

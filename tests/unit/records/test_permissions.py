@@ -22,11 +22,14 @@ from sqlalchemy import select
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession
-from credtrack.services import catalog, cohorts, frameworks, people, records, settings
+from credtrack.services import catalog, cohorts, frameworks, people, settings
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
 from credtrack.services.permissions import ACTIONS, RECORDERS, Actor
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import listing as record_listing
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import (
     PASSWORD,
     ROLES,
@@ -203,28 +206,28 @@ CASES = [
     ),
     # completions and sign-offs
     Case(
-        "records.record_completion",
+        "records.completions.record_completion",
         "records.record",
-        lambda w, a, c, t: records.record_completion(
+        lambda w, a, c, t: completion_records.record_completion(
             w.uow(), a, person_id=w.learner, module_code="ONB-101", completed_on=_day(t), today=TODAY
         ),
     ),
     Case(
-        "records.verify_completion",
+        "records.completions.verify_completion",
         "records.verify",
-        lambda w, a, c, t: records.verify_completion(w.uow(), a, c, password=PASSWORD),
+        lambda w, a, c, t: completion_records.verify_completion(w.uow(), a, c, password=PASSWORD),
         lambda w, a: complete(w, "SIM-1", _day(a.role)).id,
     ),
     Case(
-        "records.void_completion",
+        "records.completions.void_completion",
         "records.void",
-        lambda w, a, c, t: records.void_completion(w.uow(), a, c, "Recorded for the wrong person"),
+        lambda w, a, c, t: completion_records.void_completion(w.uow(), a, c, "Recorded for the wrong person"),
         _own_completion,
     ),
     Case(
-        "records.record_signoff",
+        "records.signoffs.record_signoff",
         "records.record",
-        lambda w, a, c, t: records.record_signoff(
+        lambda w, a, c, t: signoff_records.record_signoff(
             w.uow(),
             a,
             person_id=w.learner,
@@ -239,15 +242,15 @@ CASES = [
         ),
     ),
     Case(
-        "records.void_assessment",
+        "records.signoffs.void_assessment",
         "records.void",
-        lambda w, a, c, t: records.void_assessment(w.uow(), a, c, "Wrong competency"),
+        lambda w, a, c, t: signoff_records.void_assessment(w.uow(), a, c, "Wrong competency"),
         _own_signoff,
     ),
     Case(
-        "records.confirm_assessment",
+        "records.signoffs.confirm_assessment",
         "records.confirm",
-        lambda w, a, c, t: records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
+        lambda w, a, c, t: signoff_records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
         lambda w, a: historical_signoff(w),
     ),
     # institution settings
@@ -326,13 +329,13 @@ def test_a_preceptor_may_void_only_their_own_records(db) -> None:
     by_colleague = signoff(w, "C1", "3", "2026-05-02", actor=w.preceptor_pharm).id
     before = snapshot(db)
     with pytest.raises(PermissionDenied, match="recorded by someone else"):
-        records.void_completion(w.uow(), w.preceptor, by_educator, "Not mine")
+        completion_records.void_completion(w.uow(), w.preceptor, by_educator, "Not mine")
     with pytest.raises(PermissionDenied, match="made by someone else"):
-        records.void_assessment(w.uow(), w.preceptor, by_colleague, "Not mine")
+        signoff_records.void_assessment(w.uow(), w.preceptor, by_colleague, "Not mine")
     assert snapshot(db) == before
     # The colleague who signed may void it, and so may an educator.
-    records.void_assessment(w.uow(), w.preceptor_pharm, by_colleague, "Wrong learner")
-    records.void_completion(w.uow(), w.educator, by_educator, "Wrong date")
+    signoff_records.void_assessment(w.uow(), w.preceptor_pharm, by_colleague, "Wrong learner")
+    completion_records.void_completion(w.uow(), w.educator, by_educator, "Wrong date")
 
 
 def test_read_services_are_open_to_every_role_including_viewers(db) -> None:
@@ -341,7 +344,7 @@ def test_read_services_are_open_to_every_role_including_viewers(db) -> None:
         actor = w.as_role(role)
         assert [p.external_id for p in people.search_people(w.uow(), actor, "EMP-001")] == ["EMP-001"]
         assert any(c.code == "IPC-CORE" for c in catalog.list_credentials(w.uow(), actor))
-        records.person_records(w.uow(), actor, w.learner)
+        record_listing.person_records(w.uow(), actor, w.learner)
 
 
 def test_only_admins_may_list_user_accounts(db) -> None:
@@ -408,11 +411,11 @@ def test_nobody_records_verifies_or_confirms_evidence_about_themselves(db) -> No
         cohorts.enrol(w.uow(), w.educator, "COH-A", [own], "2026-01-05")
         before = snapshot(db)
         with pytest.raises(PermissionDenied, match="record your own module completions"):
-            records.record_completion(
+            completion_records.record_completion(
                 w.uow(), w.preceptor, person_id=own, module_code="ONB-101", completed_on=TODAY, today=TODAY
             )
         with pytest.raises(PermissionDenied, match="record your own module completions"):
-            records.record_completion(
+            completion_records.record_completion(
                 w.uow(),
                 w.preceptor,
                 person_id=own,
@@ -426,9 +429,11 @@ def test_nobody_records_verifies_or_confirms_evidence_about_themselves(db) -> No
         pending = complete(w, "SIM-1", TODAY, person=own)  # an educator records it; it awaits verification
         before = snapshot(db)
         with pytest.raises(PermissionDenied, match="verify your own module completions"):
-            records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
+            completion_records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
         assert snapshot(db) == before
         assert (
-            records.verify_completion(w.uow(), w.preceptor_pharm, pending.id, password=PASSWORD).value.verification
+            completion_records.verify_completion(
+                w.uow(), w.preceptor_pharm, pending.id, password=PASSWORD
+            ).value.verification
             == "verified"
         )

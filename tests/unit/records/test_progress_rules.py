@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from credtrack.rules.dates import months_after
-from credtrack.services import catalog, records
+from credtrack.services import catalog
+from credtrack.services.records import completions as completion_records
+from credtrack.services.records import signoffs as signoff_records
 from tests.unit.records.builders import (
     PASSWORD,
     build_world,
@@ -94,7 +96,7 @@ def test_a_completion_awaiting_verification_does_not_count_until_verified(db) ->
     pending = complete(w, "SIM-1", "2026-03-01")
     assert pending.verification == "pending"
     assert (progress_of(w, cid).status, states(progress_of(w, cid))) == ("not_started", {"SIM-1": "missing"})
-    verified = records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD).value
+    verified = completion_records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD).value
     assert verified.verification == "verified"
     assert progress_of(w, cid).status == "eligible"
 
@@ -124,7 +126,7 @@ def test_the_assessor_profession_rule_needs_distinct_professions_at_the_level(db
     pharm = signoff(w, "C1", "3", "2026-02-06", actor=w.preceptor_pharm)
     p = progress_of(w, cid)
     assert (p.status, p.assessor_professions) == ("eligible", ["Nursing", "Pharmacy"])
-    records.void_assessment(w.uow(), w.preceptor_pharm, pharm.id, "Signed the wrong learner")
+    signoff_records.void_assessment(w.uow(), w.preceptor_pharm, pharm.id, "Signed the wrong learner")
     assert progress_of(w, cid).status == "in_progress"
 
 
@@ -133,7 +135,7 @@ def test_a_voided_completion_does_not_count(db) -> None:
     cid = credential(w, "VOID-MOD", modules=("ONB-101",))
     done = complete(w, "ONB-101", "2026-02-01")
     assert progress_of(w, cid).status == "eligible"
-    records.void_completion(w.uow(), w.educator, done.id, "Entered for the wrong person")
+    completion_records.void_completion(w.uow(), w.educator, done.id, "Entered for the wrong person")
     assert (progress_of(w, cid).status, progress_of(w, cid).met) == ("not_started", 0)
 
 
@@ -143,7 +145,7 @@ def test_a_voided_signoff_does_not_count(db) -> None:
     signoff(w, "C1", "2", "2026-02-01")
     high = signoff(w, "C1", "5", "2026-02-02")
     assert progress_of(w, cid).status == "eligible"
-    records.void_assessment(w.uow(), w.preceptor, high.id, "Wrong competency")
+    signoff_records.void_assessment(w.uow(), w.preceptor, high.id, "Wrong competency")
     p = progress_of(w, cid)
     assert (p.status, states(p)) == ("in_progress", {"C1": "below_level"})
 
@@ -162,7 +164,7 @@ def test_full_credential_walkthrough(db) -> None:
     signoff(w, "TT1", "4", "2026-02-02", actor=w.preceptor_med)
     p = progress_of(w, cid)
     assert (p.status, p.met, p.total) == ("in_progress", 5, 6)
-    records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
+    completion_records.verify_completion(w.uow(), w.preceptor, sim.id, password=PASSWORD)
     p = progress_of(w, cid)
     assert (p.status, p.met, p.assessor_professions) == ("eligible", 6, ["Medicine", "Nursing"])
     assert p.renewal_date == dt.date(2027, 1, 11)  # when BLS lapses

@@ -12,10 +12,11 @@ from sqlalchemy import event, func, select
 
 from credtrack.errors import AccountLocked, AuthenticationError
 from credtrack.models import Assessment, AuditEvent, Completion, Person, utcnow
-from credtrack.services import people, records
+from credtrack.services import people
 from credtrack.services.accounts import signing
 from credtrack.services.accounts import users as accounts
 from credtrack.services.accounts.users import LOCKOUT, MAX_FAILED_LOGINS
+from credtrack.services.records import completions as completion_records
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing, complete, signoff
 
 
@@ -133,7 +134,7 @@ def test_verifying_a_completion_checks_the_password_before_taking_the_write_lock
     pending = complete(w, "SIM-1", "2026-03-01")
     attempts, patch = _write_attempts_during_password_checks(sqlite_db)
     with patch:
-        records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
+        completion_records.verify_completion(w.uow(), w.preceptor, pending.id, password=PASSWORD)
     assert attempts == ["written"]
 
 

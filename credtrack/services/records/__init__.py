@@ -1,0 +1,1 @@
+"""Records of what learners did: module completions and competency sign-offs."""
