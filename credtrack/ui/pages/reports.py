@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.reports import service as report_service
 from credtrack.reports.service import OPTIONS, REPORTS
-from credtrack.reports.service import run_report as run_report_in
 from credtrack.services import catalog, cohorts, frameworks
 from credtrack.services.changes import Change
 from credtrack.ui import crash, style
@@ -173,7 +173,7 @@ class ReportsPage(Page):
                 self.status.setText(f"“{description}” was cancelled; the rows below are as they were.")
 
         control = ctx.run(
-            lambda c: run_report_in(ctx.uow(), ctx.actor, name, options, check=c.check),
+            lambda c: report_service.run_report(ctx.uow(), ctx.actor, name, options, check=c.check),
             done,
             on_error=failed,
             on_cancelled=cancelled,
