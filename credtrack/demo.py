@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from credtrack import demo_ratings
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
 from credtrack.errors import ValidationError
@@ -120,6 +121,12 @@ def _ensure_catalog(db: Database, actor: Actor, extra_modules: int, extra_creden
             )
             for cc, sc, lv in c["competencies"]
         ]
+        specs += [
+            RequirementSpec("ratings", source_code=source, min_count=count, min_level_code=level)
+            for source, count, level in c.get("ratings", [])
+        ]
+        if c.get("rating_sources"):
+            specs.append(RequirementSpec("rating_sources", min_count=c["rating_sources"]))
         catalog.create_credential(
             db.unit_of_work(),
             actor,
@@ -401,6 +408,8 @@ def load_demo(
         if assessments:
             record_state.touch_new(s, "assessment")
             s.execute(insert(Assessment), assessments)
+        say("ratings")
+        demo_ratings.add_ratings(s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors)
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from credtrack import migrations, paths
 from credtrack.db import Database, is_damage_error
 from credtrack.errors import DatabaseDamagedError, DatabaseOpenError, DatabaseTooNewError
+from credtrack.models import evidence
 
 
 def current_revision(db) -> str | None:
@@ -56,12 +57,16 @@ def known_revisions(db=None) -> set[str]:
 
 
 def run_upgrade(db, target: str = "head") -> None:
+    """Upgrade to ``target``; at the newest schema, everyone's packed evidence is then packed again in the
+    same transaction (the projection follows the code, so no migration has to keep it in step)."""
     from alembic import command
 
     config = alembic_config(db)
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, target)
+        if target in ("head", migrations.HEAD):
+            evidence.rebuild(conn)
 
 
 def ensure_current(db, *, upgrade: bool = True, back_up: BackUp | None = None) -> str | None:

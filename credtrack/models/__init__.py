@@ -15,8 +15,9 @@ from credtrack.models.catalog import (
 )
 from credtrack.models.certificates import Certificate, ExternalRevocation, IssuerKey
 from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
-from credtrack.models.evidence import PersonEvidence  # noqa: I001 - after the records it is packed from
+from credtrack.models.evidence import PersonEvidence
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
+from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
 from credtrack.models.records import Assessment, Completion
 from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 
@@ -44,6 +45,10 @@ __all__ = [
     "Person",
     "PersonEvidence",
     "Profession",
+    "Rating",
+    "RatingScore",
+    "RatingSource",
+    "RatingSourceCompetency",
     "Scale",
     "ScaleLevel",
     "Setting",

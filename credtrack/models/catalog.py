@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from credtrack.models.base import Base, IdMixin, VersionedMixin
 from credtrack.models.enums import MODULE_KINDS, REQUIREMENT_KINDS, in_list
+
+if TYPE_CHECKING:
+    from credtrack.models.ratings import RatingSource
 
 
 class Framework(IdMixin, VersionedMixin, Base):
@@ -150,16 +154,25 @@ class Credential(IdMixin, VersionedMixin, Base):
     )
 
 
+# What each kind of requirement names: a module; a competency on a scale at a level; ratings from one source
+# (how many, optionally at or above a level of the source's scale); ratings from how many sources.
+REQUIREMENT_SHAPE = (
+    "(kind = 'module' AND module_id IS NOT NULL AND competency_id IS NULL AND min_level_id IS NULL"
+    " AND source_id IS NULL)"
+    " OR (kind = 'competency' AND competency_id IS NOT NULL AND module_id IS NULL"
+    " AND scale_id IS NOT NULL AND min_level_id IS NOT NULL AND source_id IS NULL)"
+    " OR (kind = 'ratings' AND source_id IS NOT NULL AND module_id IS NULL AND competency_id IS NULL"
+    " AND min_count >= 1)"
+    " OR (kind = 'rating_sources' AND source_id IS NULL AND module_id IS NULL AND competency_id IS NULL"
+    " AND min_level_id IS NULL AND min_count >= 1)"
+)
+
+
 class CredentialRequirement(IdMixin, Base):
     __tablename__ = "credential_requirement"
     __table_args__ = (
         CheckConstraint(in_list("kind", REQUIREMENT_KINDS), name="kind"),
-        CheckConstraint(
-            "(kind = 'module' AND module_id IS NOT NULL AND competency_id IS NULL AND min_level_id IS NULL)"
-            " OR (kind = 'competency' AND competency_id IS NOT NULL AND module_id IS NULL"
-            " AND scale_id IS NOT NULL AND min_level_id IS NOT NULL)",
-            name="shape",
-        ),
+        CheckConstraint(REQUIREMENT_SHAPE, name="shape"),
         ForeignKeyConstraint(
             ["min_level_id", "scale_id"], ["scale_level.id", "scale_level.scale_id"], name="fk_requirement_level_scale"
         ),
@@ -172,6 +185,8 @@ class CredentialRequirement(IdMixin, Base):
     competency_id: Mapped[int | None] = mapped_column(ForeignKey("competency.id"))
     scale_id: Mapped[int | None] = mapped_column(ForeignKey("scale.id"))
     min_level_id: Mapped[int | None] = mapped_column(Integer)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("rating_source.id"))
+    min_count: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     credential: Mapped[Credential] = relationship(back_populates="requirements")
@@ -181,3 +196,4 @@ class CredentialRequirement(IdMixin, Base):
     min_level: Mapped[ScaleLevel | None] = relationship(
         primaryjoin="CredentialRequirement.min_level_id == ScaleLevel.id", foreign_keys=[min_level_id], viewonly=True
     )
+    source: Mapped[RatingSource | None] = relationship()

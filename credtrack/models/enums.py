@@ -14,7 +14,10 @@ ASSESSMENT_METHODS = (
     "other",
 )
 VERIFICATION_STATES = ("not_required", "pending", "verified")
-REQUIREMENT_KINDS = ("module", "competency")
+REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources")
+# How a rating reached credtrack: signed by the rater in credtrack, or recorded by an educator or preceptor
+# from a paper form, an interview or a survey export.
+RATING_COLLECTION = ("signed", "paper_form", "interview", "survey_export")
 ENROLMENT_STATUSES = ("active", "withdrawn", "completed")
 CERTIFICATE_STATUSES = ("valid", "revoked", "superseded")
 KEY_STATUSES = ("active", "retired")
@@ -33,6 +36,10 @@ LABELS = {
     "not_required": "Not required",
     "pending": "Awaiting verification",
     "verified": "Verified",
+    "signed": "Signed by the rater",
+    "paper_form": "Paper form",
+    "interview": "Interview",
+    "survey_export": "Survey export",
 }
 
 

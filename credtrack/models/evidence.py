@@ -22,11 +22,13 @@ module 12" and ``",7.3:" in text`` "has a standing sign-off on competency 7 at l
   (not voided, not awaiting verification);
 * ``sign_offs``: ``,7.3:2026-02-01:5,`` — competency id, level id, date and assessor profession id
   (empty when not recorded) of each standing sign-off (not voided, not a historical sign-off
-  awaiting confirmation).
+  awaiting confirmation);
+* ``ratings``: ``,4:2026-02-01:3,`` — rating source id, date and the rank of the lowest score of each
+  standing rating (not voided) from another source (a colleague, a patient advisor, the learner).
 
 Dates are always ten characters (ISO), so a date is read as the ten characters after its key.
 
-Someone with neither has no row. ``stale_people`` compares the table with the records it is made
+Someone with none of these has no row. ``stale_people`` compares the table with the records it is made
 from, for tests and for ``credtrack-cli`` checks.
 """
 
@@ -39,6 +41,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credtrack.models.base import Base
+from credtrack.models.ratings import Rating
 from credtrack.models.records import Assessment, Completion
 from credtrack.writers import serialise_writers
 
@@ -49,6 +52,7 @@ class PersonEvidence(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     completions: Mapped[str] = mapped_column(Text, default="", server_default="")
     sign_offs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    ratings: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 CHUNK = 500  # people per statement when re-packing named people
@@ -56,6 +60,13 @@ CHUNK = 500  # people per statement when re-packing named people
 _COMPLETION_TOKEN = "module_id || ':' || {day}"
 _SIGN_OFF_TOKEN = (
     "competency_id || '.' || level_id || ':' || {day} || ':' || COALESCE(CAST(assessor_profession_id AS VARCHAR), '')"
+)
+_RATING_TOKEN = "source_id || ':' || {day} || ':' || CAST(low AS VARCHAR)"
+# Each standing rating with the rank of its lowest score: a rating counts at a level when every score does.
+_STANDING_RATINGS = (
+    "(SELECT r.person_id AS person_id, r.source_id AS source_id, r.rated_on AS rated_on, MIN(l.rank) AS low "
+    "FROM rating r JOIN rating_score s ON s.rating_id = r.id JOIN scale_level l ON l.id = s.level_id "
+    "WHERE r.voided_at IS NULL GROUP BY r.id, r.person_id, r.source_id, r.rated_on) rated"
 )
 _CURRENT_COMPLETION = "voided_at IS NULL AND verification <> 'pending'"
 _STANDING_SIGN_OFF = "voided_at IS NULL AND verification <> 'pending'"
@@ -65,34 +76,40 @@ def _sql(connection: Connection) -> dict[str, str]:
     """The packing expressions in this database's words: SQLite's group_concat reads stored ISO
     dates as they are; PostgreSQL's string_agg needs the date turned into text."""
     if connection.dialect.name == "sqlite":
-        agg, completed, assessed = "group_concat({}, ',')", "completed_on", "assessed_on"
+        agg, completed, assessed, rated = "group_concat({}, ',')", "completed_on", "assessed_on", "rated_on"
     else:
-        agg, completed, assessed = (
+        agg, completed, assessed, rated = (
             "string_agg({}, ',')",
             "CAST(completed_on AS VARCHAR)",
             "CAST(assessed_on AS VARCHAR)",
+            "CAST(rated_on AS VARCHAR)",
         )
     return {
         "completions": "',' || " + agg.format(_COMPLETION_TOKEN.format(day=completed)) + " || ','",
         "sign_offs": "',' || " + agg.format(_SIGN_OFF_TOKEN.format(day=assessed)) + " || ','",
+        "ratings": "',' || " + agg.format(_RATING_TOKEN.format(day=rated)) + " || ','",
     }
 
 
 def _packed_select(connection: Connection, people: str) -> str:
-    """person_id, completions, sign_offs for the people matched by the ``people`` condition on ``person_id``."""
+    """person_id, completions, sign_offs, ratings for the people matched by the ``people`` condition on
+    ``person_id``."""
     sql = _sql(connection)
     return (
-        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, '') FROM "
+        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, ''), COALESCE(r.packed, '') FROM "
         f"(SELECT person_id FROM completion WHERE {_CURRENT_COMPLETION} AND {people} "
-        f" UNION SELECT person_id FROM assessment WHERE {_STANDING_SIGN_OFF} AND {people}) ids "
+        f" UNION SELECT person_id FROM assessment WHERE {_STANDING_SIGN_OFF} AND {people}"
+        f" UNION SELECT person_id FROM rating WHERE voided_at IS NULL AND {people}) ids "
         f"LEFT JOIN (SELECT person_id, {sql['completions']} AS packed FROM completion "
         f"           WHERE {_CURRENT_COMPLETION} AND {people} GROUP BY person_id) c ON c.person_id = ids.person_id "
         f"LEFT JOIN (SELECT person_id, {sql['sign_offs']} AS packed FROM assessment "
-        f"           WHERE {_STANDING_SIGN_OFF} AND {people} GROUP BY person_id) a ON a.person_id = ids.person_id"
+        f"           WHERE {_STANDING_SIGN_OFF} AND {people} GROUP BY person_id) a ON a.person_id = ids.person_id "
+        f"LEFT JOIN (SELECT person_id, {sql['ratings']} AS packed FROM {_STANDING_RATINGS} "
+        f"           WHERE {people} GROUP BY person_id) r ON r.person_id = ids.person_id"
     )
 
 
-_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs) "
+_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings) "
 
 
 def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
@@ -142,23 +159,21 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
 def stale_people(connection: Connection) -> list[int]:
     """People whose packed row differs from their records (token order aside); empty when in step."""
 
-    def tokens(sql: str) -> dict[int, tuple[set[str], set[str]]]:
-        return {
-            pid: (set(c.split(",")) - {""}, set(s.split(",")) - {""}) for pid, c, s in connection.execute(text(sql))
-        }
+    def tokens(sql: str) -> dict[int, tuple[set[str], ...]]:
+        return {pid: tuple(set(t.split(",")) - {""} for t in texts) for pid, *texts in connection.execute(text(sql))}
 
-    stored = tokens("SELECT person_id, completions, sign_offs FROM person_evidence")
+    stored = tokens("SELECT person_id, completions, sign_offs, ratings FROM person_evidence")
     fresh = tokens(_packed_select(connection, "1 = 1"))
     return sorted(pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid))
 
 
 @event.listens_for(Session, "after_flush")
 def _repack_changed_people(session: Session, _context: object) -> None:
-    """Re-pack the rows of people whose completions or assessments this flush added or changed."""
+    """Re-pack the rows of people whose completions, assessments or ratings this flush added or changed."""
     people = {
         obj.person_id
         for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Completion | Assessment) and obj.person_id is not None
+        if isinstance(obj, Completion | Assessment | Rating) and obj.person_id is not None
     }
     if people:
         refresh(session.connection(), people)

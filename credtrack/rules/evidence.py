@@ -1,8 +1,9 @@
 """What the judge asks of people's standing evidence, and one answer to it built from records in memory.
 
 Standing evidence is what counts towards a credential today: completions that are not voided and
-not awaiting verification, and sign-offs that are not voided and not historical ones awaiting
-confirmation. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
+not awaiting verification, sign-offs that are not voided and not historical ones awaiting
+confirmation, and ratings from other sources (a colleague, a patient advisor, the learner) that are
+not voided. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
 them of a group of people at once (a cohort, everyone assigned a credential, or one person): each
 answer is a list with one entry per person, in the group's order. Where the answers come from is the
 caller's choice:
@@ -49,6 +50,15 @@ class Evidence(Protocol):
 
     def assessor_professions(self, competency_id: int, scale_id: int, min_rank: int | None) -> list[set[int]]: ...
 
+    def rating_days(self, source_id: int, min_rank: int | None) -> list[list[dt.date]]:
+        """The days of the ratings from the source whose every score is at or above ``min_rank``,
+        earliest first."""
+        ...
+
+    def rating_sources(self) -> list[dict[int, dt.date]]:
+        """The sources the person has any rating from, each with the day of the first one."""
+        ...
+
 
 class SignOffFact(NamedTuple):
     """A standing sign-off as the rules see it."""
@@ -59,11 +69,20 @@ class SignOffFact(NamedTuple):
     assessor_profession_id: int | None
 
 
+class RatingFact(NamedTuple):
+    """A standing rating as the rules see it: its source, its lowest score's rank and its day."""
+
+    source_id: int
+    rank: int
+    on: dt.date
+
+
 class PersonFacts(NamedTuple):
     """One person's standing evidence in memory."""
 
     completions: Mapping[int, tuple[dt.date, dt.date]]  # module id -> (first, latest) completion day
     sign_offs: Mapping[int, Sequence[SignOffFact]]  # competency id -> standing sign-offs
+    ratings: Sequence[RatingFact] = ()
 
 
 class RecordsEvidence:
@@ -118,3 +137,17 @@ class RecordsEvidence:
             }
             for p in self._people
         ]
+
+    def rating_days(self, source_id: int, min_rank: int | None) -> list[list[dt.date]]:
+        floor = min_rank if min_rank is not None else -1
+        return [sorted(f.on for f in p.ratings if f.source_id == source_id and f.rank >= floor) for p in self._people]
+
+    def rating_sources(self) -> list[dict[int, dt.date]]:
+        out: list[dict[int, dt.date]] = []
+        for p in self._people:
+            firsts: dict[int, dt.date] = {}
+            for f in p.ratings:
+                if f.source_id not in firsts or f.on < firsts[f.source_id]:
+                    firsts[f.source_id] = f.on
+            out.append(firsts)
+        return out

@@ -26,7 +26,15 @@ from typing import NamedTuple
 
 from credtrack.rules.dates import months_after
 from credtrack.rules.evidence import Evidence
-from credtrack.rules.model import COMPETENCY, MODULE, CredentialRules, Held, RequirementRule
+from credtrack.rules.model import (
+    COMPETENCY,
+    MODULE,
+    RATING_SOURCES,
+    RATINGS,
+    CredentialRules,
+    Held,
+    RequirementRule,
+)
 from credtrack.rules.status import overall_status
 
 # Requirement states. Any state but MISSING means the person has some evidence towards it.
@@ -81,6 +89,43 @@ def first_met_competencies(rs: Sequence[RequirementRule], evidence: Evidence) ->
     return latest if latest is not None else [dt.date.min] * len(evidence)
 
 
+def judge_ratings(r: RequirementRule, evidence: Evidence, today: dt.date) -> list[Verdict]:
+    """Ratings from one source: met by at least ``min_count`` standing ratings whose every score is at or
+    above the level; short of that, any rating from the source is some evidence towards it."""
+    need = r.min_count or 1
+    qualifying = evidence.rating_days(r.target_id, r.min_rank)
+    if r.min_rank is None:
+        return [_MET if len(days) >= need else _BELOW if days else _MISSING for days in qualifying]
+    return [
+        _MET if len(days) >= need else _BELOW if days or some else _MISSING
+        for days, some in zip(qualifying, evidence.rating_days(r.target_id, None), strict=True)
+    ]
+
+
+def first_met_ratings(rs: Sequence[RequirementRule], evidence: Evidence) -> list[dt.date | None]:
+    """The day the last of the ratings each requirement needs was made (later ratings do not move it)."""
+    latest: list[dt.date | None] | None = None
+    for r in rs:
+        need = r.min_count or 1
+        days = [
+            found[need - 1] if len(found) >= need else None for found in evidence.rating_days(r.target_id, r.min_rank)
+        ]
+        latest = days if latest is None else _later(latest, days)
+    return latest if latest is not None else [dt.date.min] * len(evidence)
+
+
+def judge_rating_sources(r: RequirementRule, evidence: Evidence, today: dt.date) -> list[Verdict]:
+    """Ratings from several sources: met once the person has ratings from at least ``min_count`` sources."""
+    need = r.min_count or 1
+    return [_MET if len(found) >= need else _BELOW if found else _MISSING for found in evidence.rating_sources()]
+
+
+def first_met_rating_sources(rs: Sequence[RequirementRule], evidence: Evidence) -> list[dt.date | None]:
+    """The day the person first had ratings from as many sources as the most demanding requirement asks."""
+    need = max((r.min_count or 1) for r in rs)
+    return [sorted(found.values())[need - 1] if len(found) >= need else None for found in evidence.rating_sources()]
+
+
 def _later(a: list[dt.date | None], b: list[dt.date | None]) -> list[dt.date | None]:
     """Per person, the later of two days, or None where either is None (never met)."""
     return [None if x is None or y is None else x if x > y else y for x, y in zip(a, b, strict=True)]
@@ -96,6 +141,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     MODULE: Kind(judge_module, first_met_modules),
     COMPETENCY: Kind(judge_competency, first_met_competencies),
+    RATINGS: Kind(judge_ratings, first_met_ratings),
+    RATING_SOURCES: Kind(judge_rating_sources, first_met_rating_sources),
 }
 
 

@@ -6,12 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 MODULE, COMPETENCY = "module", "competency"
+# Multi-source assessment: ratings from one source at or above a level, and ratings from several sources.
+RATINGS, RATING_SOURCES = "ratings", "rating_sources"
 
 
 @dataclass(frozen=True)
 class RequirementRule:
-    """One requirement: a module (target = module id) or a competency (target = competency id),
-    with what its kind needs (a module's validity; a competency's scale and minimum level)."""
+    """One requirement: a module (target = module id), a competency (target = competency id), ratings
+    from one source (target = rating source id) or ratings from several sources (target unused, 0),
+    with what its kind needs (a module's validity; a competency's or a source's scale and minimum
+    level; how many ratings, or how many sources)."""
 
     id: int
     kind: str
@@ -22,6 +26,7 @@ class RequirementRule:
     scale_id: int | None = None
     min_rank: int | None = None
     min_label: str | None = None
+    min_count: int | None = None
 
 
 @dataclass(frozen=True)

@@ -7,24 +7,29 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, NotFoundError, ValidationError
 from credtrack.models import (
-    Competency,
     Credential,
     CredentialRequirement,
-    Framework,
     Module,
-    Scale,
-    ScaleLevel,
 )
 from credtrack.models.enums import MODULE_KINDS
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import check_version, clean, free_text, get_or_404, required_text
 from credtrack.services.permissions import Actor, require
+from credtrack.services.requirements import (
+    RequirementRow,
+    RequirementSpec,
+    build_requirements,
+    requirement_row,
+)
+from credtrack.services.requirements import competencies as _competencies
+
+__all__ = ["RequirementRow", "RequirementSpec"]  # part of this module's interface since before the split
 
 
 @dataclass(frozen=True)
@@ -41,40 +46,6 @@ class ModuleRow:
     active: bool
     competency_codes: list[str]
     version: int
-
-
-@dataclass(frozen=True)
-class RequirementSpec:
-    """A requirement as the user states it: a module code, or a competency code at a minimum level."""
-
-    kind: str  # "module" or "competency"
-    module_code: str | None = None
-    competency_code: str | None = None
-    framework_code: str | None = None
-    scale_code: str | None = None
-    min_level_code: str | None = None
-
-
-@dataclass(frozen=True)
-class RequirementRow:
-    id: int
-    kind: str
-    module_id: int | None
-    module_code: str | None
-    module_title: str | None
-    competency_id: int | None
-    competency_code: str | None
-    competency_label: str | None
-    scale_code: str | None
-    min_level_code: str | None
-    min_level_label: str | None
-    min_level_rank: int | None
-
-    @property
-    def describe(self) -> str:
-        if self.kind == "module":
-            return f"Complete {self.module_code} – {self.module_title}"
-        return f"{self.competency_code} – {self.competency_label}: at least {self.min_level_label} ({self.scale_code})"
 
 
 @dataclass(frozen=True)
@@ -146,21 +117,6 @@ def _months(value: Any, what: str, field: str) -> int | None:
     if months <= 0 or months > 600:
         raise ValidationError(f"{what} must be between 1 and 600 months.", field=field)
     return months
-
-
-def _competencies(session: Session, codes: list[str], framework_code: str | None = None) -> list[Competency]:
-    found = []
-    for code in codes:
-        stmt = select(Competency).join(Framework).where(func.upper(Competency.code) == clean(code).upper())
-        if framework_code:
-            stmt = stmt.where(Framework.code == framework_code)
-        matches = session.scalars(stmt).all()
-        if not matches:
-            raise NotFoundError(f"No competency with code {code!r}.")
-        if len(matches) > 1:
-            raise ValidationError(f"The code {code!r} exists in several frameworks; name the framework.")
-        found.append(matches[0])
-    return found
 
 
 def create_module(
@@ -268,24 +224,6 @@ def list_modules(uow: UnitOfWork, actor: Actor, *, include_inactive: bool = True
 # Credentials ---------------------------------------------------------------------------------
 
 
-def _requirement_row(r: CredentialRequirement) -> RequirementRow:
-    lv = r.min_level
-    return RequirementRow(
-        r.id,
-        r.kind,
-        r.module_id,
-        r.module.code if r.module else None,
-        r.module.title if r.module else None,
-        r.competency_id,
-        r.competency.code if r.competency else None,
-        r.competency.label if r.competency else None,
-        r.scale.code if r.scale else None,
-        lv.code if lv else None,
-        lv.label if lv else None,
-        lv.rank if lv else None,
-    )
-
-
 def _credential_row(c: Credential) -> CredentialRow:
     return CredentialRow(
         c.id,
@@ -297,7 +235,7 @@ def _credential_row(c: Credential) -> CredentialRow:
         c.min_assessor_professions,
         c.template,
         c.active,
-        [_requirement_row(r) for r in c.requirements],
+        [requirement_row(r) for r in c.requirements],
         c.version,
     )
 
@@ -312,48 +250,8 @@ def _credential_snapshot(c: Credential) -> dict[str, Any]:
         "min_assessor_professions": c.min_assessor_professions,
         "template": c.template,
         "active": c.active,
-        "requirements": [_requirement_row(r).describe for r in c.requirements],
+        "requirements": [requirement_row(r).describe for r in c.requirements],
     }
-
-
-def _build_requirements(session: Session, specs: list[RequirementSpec]) -> list[CredentialRequirement]:
-    if not specs:
-        raise ValidationError("A credential needs at least one requirement.", field="requirements")
-    built, seen = [], set()
-    for order, spec in enumerate(specs):
-        if spec.kind == "module":
-            module = session.scalar(select(Module).where(func.upper(Module.code) == clean(spec.module_code).upper()))
-            if module is None:
-                raise NotFoundError(f"No module with code {spec.module_code!r}.")
-            key = ("module", module.id)
-            req = CredentialRequirement(kind="module", module_id=module.id, sort_order=order)
-        elif spec.kind == "competency":
-            (competency,) = _competencies(session, [spec.competency_code or ""], spec.framework_code)
-            scale = session.scalar(select(Scale).where(Scale.code == clean(spec.scale_code)))
-            if scale is None:
-                raise NotFoundError(f"No scale with code {spec.scale_code!r}.")
-            level = session.scalar(
-                select(ScaleLevel).where(ScaleLevel.scale_id == scale.id, ScaleLevel.code == clean(spec.min_level_code))
-            )
-            if level is None:
-                raise ValidationError(
-                    f"The scale {scale.name} has no level {spec.min_level_code!r}.", field="min_level_code"
-                )
-            key = ("competency", competency.id)
-            req = CredentialRequirement(
-                kind="competency",
-                competency_id=competency.id,
-                scale_id=scale.id,
-                min_level_id=level.id,
-                sort_order=order,
-            )
-        else:
-            raise ValidationError(f"A requirement is a module or a competency, not {spec.kind!r}.")
-        if key in seen:
-            raise ValidationError("The same module or competency is listed twice.", field="requirements")
-        seen.add(key)
-        built.append(req)
-    return built
 
 
 def _validate_credential_fields(fields: dict[str, Any]) -> None:
@@ -407,7 +305,7 @@ def create_credential(
             template=template,
             **fields,
         )
-        credential.requirements = _build_requirements(session, requirements)
+        credential.requirements = build_requirements(session, requirements)
         session.add(credential)
         session.flush()
         audit.record(
@@ -450,7 +348,7 @@ def update_credential(
         if requirements is not None:
             credential.requirements.clear()
             session.flush()
-            credential.requirements.extend(_build_requirements(session, requirements))
+            credential.requirements.extend(build_requirements(session, requirements))
         session.flush()
         session.expire(credential, ["requirements"])
         after = _credential_snapshot(credential)

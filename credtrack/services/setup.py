@@ -1,4 +1,5 @@
-"""Setting up a new database: the starter frameworks, professions and scales from resources/starter."""
+"""Setting up a new database: the starter frameworks, professions, scales and rating sources from
+resources/starter."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from sqlalchemy.orm import Session
 from credtrack import paths
 from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import ValidationError
-from credtrack.models import Framework, Person, Profession, Scale, Setting, User
+from credtrack.models import Framework, Person, Profession, RatingSource, Scale, Setting, User
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.frameworks import _create_framework, _create_scale
 from credtrack.services.permissions import SYSTEM, Actor
+from credtrack.services.rating_sources import DEFAULT_ATTESTATION
 
 STARTER_FRAMEWORKS = ("ipec-2023.json",)
 
@@ -25,6 +27,7 @@ class StarterSummary:
     professions: int
     frameworks: int
     scales: int
+    rating_sources: int = 0
 
 
 def starter_json(name: str):
@@ -32,7 +35,7 @@ def starter_json(name: str):
 
 
 def load_starter_data(uow: UnitOfWork, actor: Actor = SYSTEM) -> Result[StarterSummary]:
-    """Add whichever starter professions, frameworks and scales are missing. Safe to run twice."""
+    """Add whichever starter professions, frameworks, scales and rating sources are missing. Safe to run twice."""
     with uow:
         session = uow.session
         added_prof = 0
@@ -52,12 +55,40 @@ def load_starter_data(uow: UnitOfWork, actor: Actor = SYSTEM) -> Result[StarterS
             if session.scalar(select(Scale.id).where(Scale.code == data["code"])) is None:
                 _create_scale(session, data)
                 added_scales += 1
-        summary = StarterSummary(added_prof, added_fw, added_scales)
-        if added_prof or added_fw or added_scales:
+        session.flush()
+        added_sources = _starter_rating_sources(session)
+        summary = StarterSummary(added_prof, added_fw, added_scales, added_sources)
+        if added_prof or added_fw or added_scales or added_sources:
             session.flush()
             audit.record(session, actor, "setup.starter_data", "database", "", after=summary.__dict__)
         uow.commit()
         return Result(summary, Change.CATALOG | Change.PEOPLE | Change.AUDIT)
+
+
+def _starter_rating_sources(session: Session) -> int:
+    """The starter rating sources (a colleague of another profession, a patient or family advisor, a team
+    member, the learner) that are missing, each on its starter scale with the competencies it may rate."""
+    added = 0
+    framework = session.scalar(select(Framework).where(Framework.code == starter_json(STARTER_FRAMEWORKS[0])["code"]))
+    for data in starter_json("rating-sources.json"):
+        if session.scalar(select(RatingSource.id).where(RatingSource.code == data["code"])) is not None:
+            continue
+        scale = session.scalar(select(Scale).where(Scale.code == data["scale"]))
+        if scale is None or framework is None:
+            continue  # its scale or framework was removed from this database: an educator can add the source
+        wanted = set(data["competencies"])
+        source = RatingSource(
+            code=data["code"],
+            name=data["name"],
+            description=data["description"],
+            scale_id=scale.id,
+            attestation_text=DEFAULT_ATTESTATION,
+            active=True,
+        )
+        source.competencies = [c for c in framework.competencies if c.code in wanted]
+        session.add(source)
+        added += 1
+    return added
 
 
 PURPOSE_SETTING = "database.purpose"

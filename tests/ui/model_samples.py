@@ -11,6 +11,7 @@ from credtrack.services.catalog import CredentialRow, ModuleRow, RequirementRow
 from credtrack.services.certificates.queries import CertificateRow
 from credtrack.services.cohorts import AssignedCredential, CohortRow, EnrolmentRow
 from credtrack.services.people import PersonRow
+from credtrack.services.ratings import RatingRow
 from credtrack.services.records.completions import CompletionRow
 from credtrack.services.records.signoffs import AssessmentRow
 from credtrack.ui.models.catalog import (
@@ -26,11 +27,44 @@ from credtrack.ui.models.people import (
     AssessmentsTableModel,
     CompletionsTableModel,
     PeopleTableModel,
+    RatingsTableModel,
 )
 
 D = dt.date(2026, 2, 1)
 
 SAMPLES: dict[type, list[Any]] = {
+    RatingsTableModel: [
+        RatingRow(
+            1,
+            1,
+            "PATIENT",
+            "Patient or family advisor",
+            D,
+            "Hélène Marchetti",
+            None,
+            "interview",
+            [("C1", "4", "Often"), ("VE1", "5", "Always")],
+            "Kind and clear",
+            "Dana",
+            False,
+            None,
+        ),
+        RatingRow(
+            2,
+            1,
+            "PEER-IP",
+            "Colleague of another profession",
+            D,
+            "Tomasz Zieliński",
+            "Pharmacy",
+            "signed",
+            [("C3", "3", "Sometimes")],
+            "",
+            "Tomasz",
+            True,
+            "wrong learner",
+        ),
+    ],
     PeopleTableModel: [
         PersonRow(1, "E-1", "Nguyễn Thị Minh", None, "NURS", "Nursing", "6 West", D, None, "active", 1),
         PersonRow(2, "E-2", "Zoë O'Brien-Łukasiewicz", "z@example.org", None, None, None, None, None, "archived", 3),

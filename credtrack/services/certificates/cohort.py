@@ -79,7 +79,7 @@ class _CohortPlan:
         reader = RecordsReader(
             session,
             modules={r.target_id for r in asked if r.kind == "module"},
-            competencies={r.target_id for r in asked if r.kind != "module"},
+            competencies={r.target_id for r in asked if r.kind == "competency"},
         )
         for credential_id in self.credential_ids:
             credential = session.get_one(Credential, credential_id)

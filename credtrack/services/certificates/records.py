@@ -28,6 +28,7 @@ from credtrack.models import (
     ScaleLevel,
 )
 from credtrack.services.progress.person import PersonRecords
+from credtrack.services.progress.rated import read_standing_ratings
 
 _IN_CHUNK = 500  # ids per IN (...) list, well within every database's limit
 
@@ -100,6 +101,8 @@ class RecordsReader:
             ids = person_ids[start : start + _IN_CHUNK]
             self._completions(ids, found)
             self._sign_offs(ids, found)
+            for pid, ratings in read_standing_ratings(self.session, ids).items():
+                found[pid].ratings = ratings
             certificates = (
                 select(
                     Certificate.id,

@@ -28,15 +28,18 @@ from credtrack.models import (
     Enrolment,
     Module,
     Person,
+    RatingSource,
     ScaleLevel,
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, MET, judge_group
-from credtrack.rules.model import CredentialRules, Held, RequirementRule
+from credtrack.rules.model import RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
+from credtrack.services.progress.rated import StandingRating, read_standing_ratings
+from credtrack.services.requirements import ratings_needed, sources_needed
 
 if TYPE_CHECKING:
     from credtrack.services.certificates.records import (
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str  # "completion" or "assessment"
+    kind: str  # "completion", "assessment" or "rating"
     record_id: int
     on: dt.date
     summary: str
@@ -124,10 +127,15 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
             R.scale_id,
             ScaleLevel.rank,
             ScaleLevel.label,
+            R.source_id,
+            RatingSource.code,
+            RatingSource.name,
+            R.min_count,
         )
         .outerjoin(Module, Module.id == R.module_id)
         .outerjoin(Competency, Competency.id == R.competency_id)
         .outerjoin(ScaleLevel, ScaleLevel.id == R.min_level_id)
+        .outerjoin(RatingSource, RatingSource.id == R.source_id)
         .where(R.credential_id.in_(ids))
         .order_by(R.credential_id, R.sort_order, R.id)
     )
@@ -145,11 +153,25 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         scale_id,
         rank,
         level_label,
+        source_id,
+        source_code,
+        source_name,
+        min_count,
     ) in session.execute(stmt):
-        # The requirement's shape constraint: a module requirement names its module, a competency one its competency.
+        # The requirement's shape constraint: a module requirement names its module, a competency one its
+        # competency, a ratings one its source.
         if kind == "module":
             assert mid is not None
             reqs[cid].append(RequirementRule(rid, kind, mid, mcode, mtitle, validity))
+        elif kind == RATINGS:
+            assert source_id is not None
+            label = ratings_needed(min_count, source_name, level_label)
+            reqs[cid].append(
+                RequirementRule(rid, kind, source_id, source_code, label, None, scale_id, rank, level_label, min_count)
+            )
+        elif kind == RATING_SOURCES:
+            label = sources_needed(min_count)
+            reqs[cid].append(RequirementRule(rid, kind, 0, "SOURCES", label, min_count=min_count))
         else:
             assert comp_id is not None
             reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
@@ -182,6 +204,7 @@ class PersonRecords:
     assessments: dict[int, list[Assessment | StandingSignOff]]  # competency id -> standing sign-offs
     certificates: dict[int, Certificate | HeldCertificate]  # credential id -> latest valid certificate
     first_completed: dict[int, dt.date] = field(default_factory=dict)  # module id -> earliest current completion
+    ratings: list[StandingRating] = field(default_factory=list)  # standing ratings from other sources, oldest first
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
@@ -211,7 +234,8 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
         .order_by(Certificate.issued_on, Certificate.id)
     ):
         certificates[cert.credential_id] = cert  # the latest issue wins
-    return PersonRecords(completions, assessments, certificates, first)
+    ratings = read_standing_ratings(session, [person_id]).get(person_id, [])
+    return PersonRecords(completions, assessments, certificates, first, ratings)
 
 
 def facts_of(records: PersonRecords) -> PersonFacts:
@@ -232,7 +256,7 @@ def facts_of(records: PersonRecords) -> PersonFacts:
         ]
         for cid, found in records.assessments.items()
     }
-    return PersonFacts(completions, sign_offs)
+    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings])
 
 
 def evidence_of(records: PersonRecords) -> RecordsEvidence:
@@ -312,6 +336,8 @@ def _requirement_row(
             else Evidence("completion", c.id, c.completed_on, f"Completed {c.completed_on.isoformat()}", lapses_on)
         )
         return RequirementProgress(r.id, "module", r.code, r.label, state, ev, needed)
+    if r.kind in (RATINGS, RATING_SOURCES):
+        return _ratings_row(r, state, records)
     needed = f"Signed off at {r.min_label} or above"
     candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
     if state == MET:
@@ -337,6 +363,29 @@ def _requirement_row(
     else:
         ev = None
     return RequirementProgress(r.id, "competency", r.code, r.label, state, ev, needed)
+
+
+def _ratings_row(r: RequirementRule, state: str, records: PersonRecords) -> RequirementProgress:
+    """A ratings requirement with the rating that met it (the last one it needed), or the latest short of it."""
+    if r.kind == RATINGS:
+        mine = [x for x in records.ratings if x.source_id == r.target_id]
+        counted = [x for x in mine if r.min_rank is None or x.rank >= r.min_rank]
+    else:
+        firsts: dict[int, StandingRating] = {}
+        for x in records.ratings:  # oldest first: each source's first rating stays
+            firsts.setdefault(x.source_id, x)
+        mine = counted = sorted(firsts.values(), key=lambda x: (x.rated_on, x.id))
+    need = r.min_count or 1
+    ev = None
+    if state == MET:
+        x = counted[need - 1]
+        ev = Evidence(
+            "rating", x.id, x.rated_on, f"{need} of {len(counted)}: {x.source_name}, {x.level_label} by {x.rater_name}"
+        )
+    elif mine:
+        x = mine[-1]
+        ev = Evidence("rating", x.id, x.rated_on, f"{len(counted)} of {need} so far (latest {x.rated_on.isoformat()})")
+    return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
 
 
 def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
@@ -376,12 +425,13 @@ def person_all_progress(
             )
         )
         ids |= set(records.certificates)
-        if records.completions or records.assessments:
+        if records.completions or records.assessments or records.ratings:
             ids |= set(
                 session.scalars(
                     select(CredentialRequirement.credential_id).where(
                         CredentialRequirement.module_id.in_(list(records.completions))
                         | CredentialRequirement.competency_id.in_(list(records.assessments))
+                        | CredentialRequirement.source_id.in_({r.source_id for r in records.ratings})
                     )
                 )
             )

@@ -24,11 +24,13 @@ from credtrack.models import PersonEvidence, ScaleLevel
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
 
-def evidence_texts(session: Session, person_ids: list[int] | None) -> tuple[dict[int, str], dict[int, str]]:
-    """(completions, sign-offs) per person, straight off the driver's cursor: a hundred thousand rows
-    of (id, text, text) need no result processing."""
+def evidence_texts(
+    session: Session, person_ids: list[int] | None
+) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """(completions, sign-offs, ratings) per person, straight off the driver's cursor: a hundred thousand
+    rows of (id, text, text, text) need no result processing."""
     connection = session.connection()
-    sql = "SELECT person_id, completions, sign_offs FROM person_evidence"
+    sql = "SELECT person_id, completions, sign_offs, ratings FROM person_evidence"
     params: tuple = ()
     if person_ids is not None and len(person_ids) <= PERSON_FILTER_LIMIT:
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
@@ -41,7 +43,11 @@ def evidence_texts(session: Session, person_ids: list[int] | None) -> tuple[dict
     finally:
         cursor.close()
     ids = [r[0] for r in rows]
-    return dict(zip(ids, [r[1] for r in rows], strict=True)), dict(zip(ids, [r[2] for r in rows], strict=True))
+    return (
+        dict(zip(ids, [r[1] for r in rows], strict=True)),
+        dict(zip(ids, [r[2] for r in rows], strict=True)),
+        {p: r[3] for p, r in zip(ids, rows, strict=True) if r[3]},
+    )
 
 
 _SIGN_OFF_KEY = re.compile(r",(\d+)\.(\d+):")
@@ -118,21 +124,28 @@ class StoredEvidence:
     """A group of people's standing evidence answered from their packed rows
     (``credtrack.rules.evidence.Evidence``): ``EvidenceReader.group`` hands one out."""
 
-    __slots__ = ("_done", "_signed", "_keys")
+    __slots__ = ("_done", "_signed", "_rated", "_keys")
 
-    def __init__(self, completions: list[str], sign_offs: list[str], keys: _Keys) -> None:
-        self._done, self._signed, self._keys = completions, sign_offs, keys
+    def __init__(self, completions: list[str], sign_offs: list[str], ratings: list[str], keys: _Keys) -> None:
+        self._done, self._signed, self._rated, self._keys = completions, sign_offs, ratings, keys
 
     def __len__(self) -> int:
         return len(self._done)
 
     def select(self, indices: Sequence[int]) -> StoredEvidence:
-        done, signed = self._done, self._signed
-        return StoredEvidence([done[i] for i in indices], [signed[i] for i in indices], self._keys)
+        done, signed, rated = self._done, self._signed, self._rated
+        return StoredEvidence(
+            [done[i] for i in indices], [signed[i] for i in indices], [rated[i] for i in indices], self._keys
+        )
 
     def where(self, flags: Sequence[bool]) -> StoredEvidence:
         """The evidence of the people whose flag is true (a smaller group, in order)."""
-        return StoredEvidence(list(compress(self._done, flags)), list(compress(self._signed, flags)), self._keys)
+        return StoredEvidence(
+            list(compress(self._done, flags)),
+            list(compress(self._signed, flags)),
+            list(compress(self._rated, flags)),
+            self._keys,
+        )
 
     def has_completion(self, module_id: int) -> list[bool]:
         key = self._keys.module(module_id)
@@ -177,12 +190,29 @@ class StoredEvidence:
         tokens = self._keys.sign_off(competency_id, scale_id, min_rank)
         return [{int(p) for p in assessor_professions(text, tokens)} for text in self._signed]
 
+    def rating_days(self, source_id: int, min_rank: int | None) -> list[list[dt.date]]:
+        found, floor = _ratings_from(source_id), min_rank if min_rank is not None else -1
+        return [
+            sorted(_date(day) for day, rank in found(text) if int(rank) >= floor) if text else []
+            for text in self._rated
+        ]
+
+    def rating_sources(self) -> list[dict[int, dt.date]]:
+        out: list[dict[int, dt.date]] = []
+        for text in self._rated:
+            firsts: dict[int, str] = {}
+            for source, day in _RATING_KEY.findall(text):
+                if source not in firsts or day < firsts[source]:
+                    firsts[source] = day
+            out.append({int(source): _date(day) for source, day in firsts.items()})
+        return out
+
 
 class EvidenceReader:
     """Everyone's (or the named people's) packed rows, read once, handed out in groups."""
 
     def __init__(self, session: Session, person_ids: list[int] | None = None) -> None:
-        self.completions, self.sign_offs = evidence_texts(session, person_ids)
+        self.completions, self.sign_offs, self.ratings = evidence_texts(session, person_ids)
         levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
             levels[scale_id].append((level_id, rank))
@@ -193,7 +223,7 @@ class EvidenceReader:
     def people(self) -> list[int]:
         """Everyone with some standing evidence, in id order."""
         if self._people is None:
-            self._people = sorted(set(self.completions) | set(self.sign_offs))
+            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings))
         return self._people
 
     def everyone(self) -> StoredEvidence:
@@ -203,9 +233,12 @@ class EvidenceReader:
         return self._everyone
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
-        done, signed = self.completions, self.sign_offs
+        done, signed, rated = self.completions, self.sign_offs, self.ratings
         return StoredEvidence(
-            [done.get(p, "") for p in person_ids], [signed.get(p, "") for p in person_ids], self._keys
+            [done.get(p, "") for p in person_ids],
+            [signed.get(p, "") for p in person_ids],
+            [rated.get(p, "") for p in person_ids] if rated else [""] * len(person_ids),
+            self._keys,
         )
 
     def completed_modules(self, person_id: int) -> set[int]:
@@ -214,6 +247,13 @@ class EvidenceReader:
 
 
 _MODULE_KEY = re.compile(r",(\d+):")  # the module ids in a packed completions text
+_RATING_KEY = re.compile(r",(\d+):(.{10}):")  # the source and day of each rating in a packed ratings text
+
+
+@cache
+def _ratings_from(source_id: int) -> Callable[[str], list[tuple[str, str]]]:
+    """(day, lowest rank) of each rating from the source in a packed ratings text."""
+    return re.compile(f",{source_id}:(.{{10}}):(-?\\d+)").findall
 
 
 def _dated(text: str, key: str, pick: Callable[[str, str], str]) -> str:

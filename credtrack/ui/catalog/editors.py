@@ -262,18 +262,7 @@ class CredentialDialog(QDialog):
 
     def specs(self) -> list[Any]:
         frameworks = getattr(self, "_frameworks", {})
-        return [
-            RequirementSpec(kind="module", module_code=r.module_code)
-            if r.kind == "module"
-            else RequirementSpec(
-                kind="competency",
-                competency_code=r.competency_code,
-                framework_code=frameworks.get(r.competency_code),
-                scale_code=r.scale_code,
-                min_level_code=r.min_level_code,
-            )
-            for r in self.requirements.rows()
-        ]
+        return [_spec(r, frameworks) for r in self.requirements.rows()]
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -286,3 +275,22 @@ class CredentialDialog(QDialog):
         if self.credential is None:
             values["code"] = self.code.text()
         return values
+
+
+def _spec(r: RequirementRow, frameworks: dict[str, str | None]) -> RequirementSpec:
+    """A requirement shown in the editor, stated again as the service takes it."""
+    if r.kind == "module":
+        return RequirementSpec(kind="module", module_code=r.module_code)
+    if r.kind == "ratings":
+        return RequirementSpec(
+            kind="ratings", source_code=r.source_code, min_level_code=r.min_level_code, min_count=r.min_count
+        )
+    if r.kind == "rating_sources":
+        return RequirementSpec(kind="rating_sources", min_count=r.min_count)
+    return RequirementSpec(
+        kind="competency",
+        competency_code=r.competency_code,
+        framework_code=frameworks.get(r.competency_code or ""),
+        scale_code=r.scale_code,
+        min_level_code=r.min_level_code,
+    )

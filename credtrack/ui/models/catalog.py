@@ -51,19 +51,24 @@ class CredentialsTableModel(RowTableModel[Any]):
     )
 
 
+_KINDS = {"module": "Module", "competency": "Competency", "ratings": "Ratings", "rating_sources": "Sources"}
+
+
 def requirement_text(r: Any) -> str:
     if r.kind == "module":
         return f"Complete {r.module_code} · {r.module_title}"
+    if r.kind in ("ratings", "rating_sources"):
+        return r.describe
     return f"Signed off {r.competency_code} · {r.competency_label}"
 
 
 class RequirementsTableModel(RowTableModel[Any]):
     columns = (
-        Column("Kind", lambda r: "Module" if r.kind == "module" else "Competency", width=100),
+        Column("Kind", lambda r: _KINDS.get(r.kind, r.kind), width=100),
         Column("Requirement", requirement_text, width=380),
         Column(
             "At least",
-            lambda r: f"{r.min_level_code} · {r.min_level_label} ({r.scale_code})" if r.kind == "competency" else "",
+            lambda r: f"{r.min_level_code} · {r.min_level_label} ({r.scale_code})" if r.min_level_code else "",
             sort_key=lambda r: r.min_level_rank or 0,
         ),
     )

@@ -88,3 +88,30 @@ def _assessment_state(row: Any) -> str:
     if row.verification == "verified":
         return "Confirmed"
     return "Signed" if row.reauthenticated else "Recorded"
+
+
+class RatingsTableModel(RowTableModel[Any]):
+    """A person's ratings from other sources: one rater's form a row."""
+
+    columns = (
+        Column("Rated", lambda r: r.rated_on, width=100),
+        Column("Source", lambda r: r.source_name, width=190),
+        Column(
+            "Rater",
+            lambda r: r.rater_name + (f" ({r.rater_profession})" if r.rater_profession else ""),
+            width=180,
+            tooltip=lambda r: f"{r.collection_label}; recorded by {r.recorded_by}",
+        ),
+        Column(
+            "Scores",
+            lambda r: ", ".join(f"{code} {level_label}" for code, _level, level_label in r.scores),
+            width=260,
+            tooltip=lambda r: r.comment,
+        ),
+        Column(
+            "State",
+            lambda r: "Voided" if r.voided else label(r.collection),
+            colour=lambda r: MUTED if r.voided else None,
+            tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else "Counts towards credentials",
+        ),
+    )

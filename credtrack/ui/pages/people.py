@@ -17,15 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from credtrack.errors import CredtrackError
 from credtrack.models.enums import PERSON_STATUSES
 from credtrack.reports.transcript import write_transcript
-from credtrack.services import cohorts, people, people_index
+from credtrack.services import cohorts, frameworks, people, people_index, rating_sources, ratings
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change
 from credtrack.services.records import completions as completion_records
 from credtrack.services.records import signoffs as signoff_records
-from credtrack.ui import messages, style
+from credtrack.ui import crash, messages, style
 from credtrack.ui.dialogs.person_dialog import PersonDialog
+from credtrack.ui.dialogs.rating_dialog import RatingDialog
 from credtrack.ui.export import export_button
 from credtrack.ui.models.people import PeopleTableModel
 from credtrack.ui.pages.base import Page
@@ -83,6 +85,7 @@ class PeoplePage(Page):
         self.detail.transcript_requested.connect(self.save_transcript)
         self.detail.void_requested.connect(self.void_record)
         self.detail.verify_requested.connect(self.verify_record)
+        self.detail.rating_requested.connect(self.record_rating)
         self.detail.set_allowed(
             {
                 name
@@ -90,6 +93,7 @@ class PeoplePage(Page):
                     ("void", "records.void"),
                     ("verify", "records.verify"),
                     ("confirm", "records.confirm"),
+                    ("rate", "ratings.record"),
                 )
                 if ctx.can(action)
             }
@@ -312,6 +316,14 @@ class PeoplePage(Page):
 
         ctx, detail = self.ctx, self.detail.detail
         who = detail.person.full_name if detail is not None else "this person"
+        if kind == "rating":
+            what = f"Void the rating from {row.rater_name} ({row.source_name}) of {row.rated_on:%d %b %Y}, for {who}?"
+            reason = messages.ask_text(self, "Void rating", what + " It stays in history and no longer counts.")
+            if reason:
+                ctx.mutate(
+                    lambda: ratings.void_rating(ctx.uow(), ctx.actor, row.id, reason), self._done_void, parent=self
+                )
+            return
         if kind == "completion":
             what = f"Void {row.module_code} — {row.module_title}, completed {row.completed_on:%d %b %Y}, for {who}?"
         else:
@@ -339,6 +351,46 @@ class PeoplePage(Page):
                 )
 
         ctx.mutate(lambda: void(ctx.uow(), ctx.actor, row.id, reason), done, parent=self)
+
+    def record_rating(self) -> None:
+        """Record a rating of the person shown; the form stays open, with what was typed, until it is saved."""
+        ctx, detail = self.ctx, self.detail.detail
+        if detail is None:
+            return
+        sources = rating_sources.list_sources(ctx.uow(), ctx.actor)
+        if not sources:
+            messages.show_info(self, "Record rating", "No rating source is offered; an educator adds them.")
+            return
+        levels = {
+            s.code: [(lv.code, lv.label) for lv in s.levels] for s in frameworks.list_scales(ctx.uow(), ctx.actor)
+        }
+        labels = {c.code: c.label for c in frameworks.list_competencies(ctx.uow(), ctx.actor)}
+        dialog = RatingDialog(detail.person.full_name, ctx.actor.label, sources, levels, labels, self)
+        person_id = detail.person.id
+
+        def save() -> None:
+            values = dialog.values()
+            dialog.message.setText("")
+
+            def failed(exc: BaseException) -> None:
+                if isinstance(exc, CredtrackError):
+                    dialog.message.setText(exc.message)
+                else:
+                    crash.report(exc, dialog)
+
+            ctx.mutate(
+                lambda: ratings.record_rating(ctx.uow(), ctx.actor, person_id=person_id, **values),
+                lambda _row: (dialog.done(QDialog.DialogCode.Accepted), self._load_detail()),
+                parent=dialog,
+                on_error=failed,
+            )
+
+        dialog.buttons.accepted.disconnect()
+        dialog.buttons.accepted.connect(save)
+        dialog.open()
+
+    def _done_void(self, _voided: Any) -> None:
+        self._load_detail()
 
     def verify_record(self, kind: str, row: Any) -> None:
         """Verify a completion awaiting verification, or confirm a historical sign-off, signed with a password."""

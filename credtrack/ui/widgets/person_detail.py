@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import cohorts, people
+from credtrack.services import cohorts, people, ratings
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
 from credtrack.ui.models.certificates import CertificatesTableModel
-from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel
+from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel, RatingsTableModel
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
@@ -32,6 +32,7 @@ class PersonDetail:
     enrolments: list[Any] = field(default_factory=list)
     certificates: list[Any] = field(default_factory=list)
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
+    ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -47,6 +48,7 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         enrolments=cohorts.list_enrolments(ctx.uow(), ctx.actor, person_id=person_id),
         certificates=certificate_rows.for_person(ctx, person_id),
         voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
+        ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
     )
 
 
@@ -69,8 +71,9 @@ def _with_bar(view: QWidget, bar: QHBoxLayout) -> QWidget:
 
 class PersonDetailPane(QWidget):
     transcript_requested = Signal()
-    void_requested = Signal(str, object)  # "completion" or "assessment", the row
+    void_requested = Signal(str, object)  # "completion", "assessment" or "rating", the row
     verify_requested = Signal(str, object)
+    rating_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,11 +89,25 @@ class PersonDetailPane(QWidget):
         self.completions = CompletionsTableModel(self)
         self.assessments = AssessmentsTableModel(self)
         self.certificates: RowTableModel[Any] = CertificatesTableModel(self)
+        self.ratings = RatingsTableModel(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklist, "Progress")
         self.completions_view = make_table(TableProxy(self.completions, self), "Completions")
         self.assessments_view = make_table(TableProxy(self.assessments, self), "Sign-offs")
         self.certificates_view = make_table(TableProxy(self.certificates, self), "Certificates of this person")
+        self.ratings_view = make_table(TableProxy(self.ratings, self), "Ratings from other sources")
+        self.void_rating_button = QPushButton("Void…")
+        self.void_rating_button.setToolTip("Void a wrong rating with a reason; it stays in history.")
+        self.void_rating_button.setAccessibleName("Void the selected rating")
+        self.void_rating_button.clicked.connect(lambda: self._request(self.void_requested, "rating"))
+        self.ratings_view.selectionModel().selectionChanged.connect(self._update_record_buttons)
+        self.rate_button = QPushButton("Record rating…")
+        self.rate_button.setToolTip(
+            "Record a rating from a colleague, a patient or family advisor, a team member or the learner; "
+            "you sign with your password."
+        )
+        self.rate_button.setAccessibleName("Record a rating of this person")
+        self.rate_button.clicked.connect(lambda: self.rating_requested.emit())
         self.verify_completion_button = QPushButton("Verify…")
         self.verify_completion_button.setToolTip(
             "Verify a completion awaiting verification; you sign with your password."
@@ -125,6 +142,9 @@ class PersonDetailPane(QWidget):
             "Sign-offs",
         )
         self.tabs.addTab(self.certificates_view, "Certificates")
+        self.tabs.addTab(
+            _with_bar(self.ratings_view, _record_bar(self.rate_button, self.void_rating_button)), "Ratings"
+        )
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -143,17 +163,20 @@ class PersonDetailPane(QWidget):
         self.show_detail(None)
 
     def set_allowed(self, actions: set[str]) -> None:
-        """Which record actions the signed-in user may take ("void", "verify", "confirm"); the rest stay hidden."""
+        """Which record actions the signed-in user may take ("void", "verify", "confirm", "rate"); the rest stay
+        hidden."""
         self.allowed = set(actions)
         self.void_completion_button.setVisible("void" in actions)
         self.void_assessment_button.setVisible("void" in actions)
+        self.void_rating_button.setVisible("void" in actions)
+        self.rate_button.setVisible("rate" in actions)
         self.verify_completion_button.setVisible("verify" in actions)
         self.confirm_assessment_button.setVisible("confirm" in actions)
         self._update_record_buttons()
 
     def selected_record(self, kind: str) -> Any:
-        view = self.completions_view if kind == "completion" else self.assessments_view
-        return selected_row(view)
+        views = {"completion": self.completions_view, "assessment": self.assessments_view, "rating": self.ratings_view}
+        return selected_row(views[kind])
 
     def _request(self, signal: Any, kind: str) -> None:
         row = self.selected_record(kind)
@@ -167,6 +190,8 @@ class PersonDetailPane(QWidget):
             completion is not None and not completion.voided and completion.verification == "pending"
         )
         self.void_assessment_button.setEnabled(assessment is not None and not assessment.voided)
+        rating = self.selected_record("rating")
+        self.void_rating_button.setEnabled(rating is not None and not rating.voided)
         self.confirm_assessment_button.setEnabled(
             assessment is not None and not assessment.voided and assessment.verification == "pending"
         )
@@ -200,6 +225,7 @@ class PersonDetailPane(QWidget):
         self.completions.set_rows(detail.completions)
         self.assessments.set_rows(detail.assessments)
         self.certificates.set_rows(detail.certificates)
+        self.ratings.set_rows(detail.ratings)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -213,3 +239,4 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(1, f"Completions ({len(detail.completions)})")
         self.tabs.setTabText(2, f"Sign-offs ({len(detail.assessments)})")
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")
+        self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")

@@ -16,6 +16,8 @@ from credtrack.models import (
     CredentialRequirement,
     Module,
     Person,
+    Rating,
+    RatingSource,
     ScaleLevel,
     evidence,
 )
@@ -30,7 +32,7 @@ from credtrack.services.progress.stored import EvidenceReader
 def demo_db(db):
     demo.load_demo(db, 60, today=dt.date(2026, 6, 15))
     with db.unit_of_work() as uow:
-        for model in (Completion, Assessment):  # some records voided, as corrections leave them
+        for model in (Completion, Assessment, Rating):  # some records voided, as corrections leave them
             uow.session.execute(
                 update(model)
                 .where(model.id % 11 == 0)
@@ -83,8 +85,21 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
             )
             answered += sum(day is not None for day in stored.first_sign_off(competency, scale, rank))
     assert answered > 50  # the demo really holds sign-offs to compare
+    sources = list(demo_db_sources(demo_db))
+    rated = 0
+    for source in sources:
+        for rank in [None, *ranks]:
+            assert stored.rating_days(source, rank) == in_memory.rating_days(source, rank)
+            rated += sum(bool(days) for days in stored.rating_days(source, rank))
+    assert stored.rating_sources() == in_memory.rating_sources()
+    assert rated > 10 and sum(len(found) >= 2 for found in stored.rating_sources()) > 3  # the demo holds ratings
     picked = [3, 0, 7]
     assert stored.select(picked).best_rank(*min(questions)) == in_memory.select(picked).best_rank(*min(questions))
+
+
+def demo_db_sources(db) -> list[int]:
+    with db.unit_of_work() as uow:
+        return list(uow.session.scalars(select(RatingSource.id)))
 
 
 def test_achievements_are_the_same_found_credential_by_credential_or_in_one_pass(demo_db, monkeypatch) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from credtrack.models.enums import REQUIREMENT_KINDS
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, KINDS, LAPSED, MET, MISSING, first_met, judge, judge_group
 from credtrack.rules.model import COMPETENCY, MODULE, CredentialRules, Held, RequirementRule
@@ -50,7 +51,7 @@ def one(p: PersonFacts) -> RecordsEvidence:
 
 
 def test_every_requirement_kind_the_catalog_allows_has_a_judge() -> None:
-    assert set(KINDS) == {MODULE, COMPETENCY}
+    assert set(KINDS) == set(REQUIREMENT_KINDS)
 
 
 def test_nothing_recorded_is_not_started_and_every_requirement_missing() -> None:

@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
-from credtrack.models import Enrolment, Module, Profession
-from credtrack.services import catalog, cohorts, frameworks, people, settings
+from credtrack.models import Enrolment, Module, Profession, RatingSource
+from credtrack.services import catalog, cohorts, frameworks, people, rating_sources, ratings, settings
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
@@ -80,6 +80,24 @@ def _own_completion(w: World, a: Actor) -> int:
 def _own_signoff(w: World, a: Actor) -> int:
     signer = a if a.role in RECORDERS else w.preceptor
     return signoff(w, "C1", "3", _day(a.role), actor=signer).id
+
+
+def _own_rating(w: World, a: Actor) -> int:
+    recorder = a if a.role in RECORDERS else w.educator
+    with cheap_hashing():
+        return ratings.record_rating(
+            w.uow(),
+            recorder,
+            person_id=w.learner,
+            source_code="PATIENT",
+            rated_on=_day(a.role),
+            scores={"C1": "3"},
+            collection="interview",
+            rater_name="A family member",
+            password=PASSWORD,
+            attestation_accepted=True,
+            today=TODAY,
+        ).value.id
 
 
 CASES = [
@@ -253,6 +271,43 @@ CASES = [
         lambda w, a, c, t: signoff_records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
         lambda w, a: historical_signoff(w),
     ),
+    # multi-source ratings
+    Case(
+        "rating_sources.create_source",
+        "ratings.sources",
+        lambda w, a, c, t: rating_sources.create_source(
+            w.uow(), a, code=f"RS-{t}", name=f"Source {t}", scale_code="OBSERVED5", competency_codes=["C1", "TT1"]
+        ),
+    ),
+    Case(
+        "rating_sources.update_source",
+        "ratings.sources",
+        lambda w, a, c, t: rating_sources.update_source(w.uow(), a, c, name=f"Renamed {t}"),
+        lambda w, a: _id(w, RatingSource, "PATIENT"),
+    ),
+    Case(
+        "ratings.record_rating",
+        "ratings.record",
+        lambda w, a, c, t: ratings.record_rating(
+            w.uow(),
+            a,
+            person_id=w.learner,
+            source_code="PATIENT",
+            rated_on=_day(t),
+            scores={"C1": "4", "VE1": "5"},
+            collection="paper_form",
+            rater_name=f"Advisor {t}",
+            password=PASSWORD,
+            attestation_accepted=True,
+            today=TODAY,
+        ),
+    ),
+    Case(
+        "ratings.void_rating",
+        "ratings.void",
+        lambda w, a, c, t: ratings.void_rating(w.uow(), a, c, "Entered for the wrong learner"),
+        _own_rating,
+    ),
     # institution settings
     Case(
         "settings.update_institution",
@@ -270,6 +325,8 @@ NOTICE = {
     "catalog": Change.CATALOG,
     "cohorts": Change.COHORTS,
     "records": Change.RECORDS,
+    "rating_sources": Change.CATALOG,
+    "ratings": Change.RECORDS,
     "settings": Change.SETTINGS,
 }
 

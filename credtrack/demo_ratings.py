@@ -1,0 +1,82 @@
+"""Demo ratings from the starter rating sources (colleagues, patient advisors, team members, the learners
+themselves), for ``credtrack.demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from credtrack.models import Rating, RatingScore, RatingSource, ScaleLevel, utcnow
+
+RATERS = ("A. Okafor", "M. Lindqvist", "R. Haddad", "S. Novak", "J. Tanaka", "L. Moreau", "D. Mensah", "K. Iyer")
+RATING_COMMENTS = (
+    "Explained the plan in words we understood and checked we had understood it.",
+    "Asked the pharmacist's view before deciding; the handover was clear.",
+    "Listened to the family's concerns and came back with an answer.",
+    "Could speak up sooner when the plan is unclear.",
+    "",
+)
+
+
+def add_ratings(
+    s: Session, people: list[int], today: dt.date, seed: int, users: dict[str, int], preceptors: Sequence[Any]
+) -> None:
+    """Ratings from the starter sources for about a third of the people: colleagues of other professions sign
+    their own, patient advisors' come from paper forms and interviews, and self-assessments from forms. A
+    random stream of its own, so the rest of the demo is the same with or without them."""
+    rng = random.Random(seed + 101)
+    sources = list(s.scalars(select(RatingSource).where(RatingSource.active.is_(True)).order_by(RatingSource.code)))
+    if not sources:
+        return
+    levels = {(lv.scale_id, lv.rank): lv.id for lv in s.scalars(select(ScaleLevel))}
+    next_id = (s.scalar(select(func.max(Rating.id))) or 0) + 1
+    ratings: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
+    for pid in people:
+        if rng.random() > 0.35:
+            continue
+        for _ in range(rng.choice([1, 2, 3, 4])):
+            source = rng.choice(sources)
+            signed = source.code in ("PEER-IP", "TEAM") and preceptors
+            who = rng.choice(preceptors) if signed else None
+            rated = today - dt.timedelta(days=rng.randint(1, 300))
+            ratings.append(
+                {
+                    "id": next_id,
+                    "person_id": pid,
+                    "source_id": source.id,
+                    "scale_id": source.scale_id,
+                    "rated_on": rated,
+                    "rater_name": who[1] if who else ("Self" if source.code == "SELF" else rng.choice(RATERS)),
+                    "rater_profession_id": who[3] if who else None,
+                    "collection": "signed" if who else rng.choice(["paper_form", "paper_form", "interview"]),
+                    "comment": rng.choice(RATING_COMMENTS),
+                    "attestation_text": source.attestation_text,
+                    "attestation_accepted": True,
+                    "recorded_by_id": who[0] if who else users["educator"],
+                    "recorded_at": utcnow(),
+                    "reauthenticated": True,
+                    "version": 1,
+                    "updated_at": utcnow(),
+                }
+            )
+            rated_competencies = rng.sample(source.competencies, k=min(len(source.competencies), rng.randint(2, 4)))
+            for competency in rated_competencies:
+                rank = rng.choice([3, 4, 4, 5, 5])
+                scores.append(
+                    {
+                        "rating_id": next_id,
+                        "competency_id": competency.id,
+                        "scale_id": source.scale_id,
+                        "level_id": levels[(source.scale_id, rank)],
+                    }
+                )
+            next_id += 1
+    if ratings:
+        s.execute(insert(Rating), ratings)
+        s.execute(insert(RatingScore), scores)

@@ -1,0 +1,74 @@
+"""People page, Ratings tab: record a rating on the source's form (the form keeps what was typed when the
+service refuses it), see it listed and counted, and void it with a reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from credtrack.services import ratings
+from credtrack.ui.context import AppContext
+from credtrack.ui.dialogs.rating_dialog import RatingDialog
+from credtrack.ui.tasks import TaskRunner
+from tests.ui.test_record_corrections import _page, _select, _show
+from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing
+
+
+def _dialog() -> RatingDialog:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, RatingDialog) and w.isVisible()]
+    assert found, "the rating form did not open"
+    return found[0]
+
+
+def test_recording_and_voiding_a_rating_on_the_person_page(qtbot, sqlite_db, boxes, tmp_path):
+    w = build_world(sqlite_db)
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = _page(qtbot, ctx)
+    _show(page, w.learner)
+    pane = page.detail
+    pane.tabs.setCurrentIndex(4)
+    assert pane.tabs.tabText(4) == "Ratings (0)"
+    assert pane.rate_button.isVisible() and pane.void_rating_button.isVisible()
+
+    qtbot.mouseClick(pane.rate_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog()
+    qtbot.addWidget(dialog)
+    dialog.source.setCurrentIndex(dialog.source.findData("PATIENT"))
+    assert set(dialog.score_boxes) == {"VE1", "VE5", "VE6", "C1", "C2", "C3"}  # the patient form's competencies
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert not save.isEnabled()  # nothing rated, not attested, not signed
+    c1 = dialog.score_boxes["C1"]
+    c1.setCurrentIndex(c1.findData("4"))
+    dialog.rated_on.setText("2026-05-02")
+    dialog.collection.setCurrentIndex(dialog.collection.findData("interview"))
+    dialog.attest.setChecked(True)
+    dialog.password.setText(PASSWORD)
+    dialog.grab().save(str(tmp_path / "rating-form.png"))
+    with cheap_hashing():
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    # No rater named: refused in the form, which stays open with what was typed.
+    assert dialog.isVisible() and "rater's name" in dialog.message.text()
+    assert dialog.score_boxes["C1"].currentData() == "4"
+    dialog.rater.setText("Hélène Marchetti")
+    with cheap_hashing():
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert pane.tabs.tabText(4) == "Ratings (1)"
+    (row,) = pane.detail.ratings
+    assert (row.rater_name, row.scores) == ("Hélène Marchetti", [("C1", "4", "Often")])
+
+    boxes.text_answers.append("The form belonged to another learner")
+    _select(pane.ratings_view, lambda r: r.id == row.id)
+    assert pane.void_rating_button.isEnabled()
+    qtbot.mouseClick(pane.void_rating_button, Qt.MouseButton.LeftButton)
+    (voided,) = ratings.person_ratings(ctx.uow(), ctx.actor, w.learner)
+    assert voided.voided and voided.void_reason == "The form belonged to another learner"
+    assert pane.detail.ratings[0].voided
+
+
+def test_a_viewer_sees_ratings_but_may_not_record_or_void_them(qtbot, sqlite_db):
+    w = build_world(sqlite_db)
+    ctx = AppContext(sqlite_db, w.viewer, runner=TaskRunner(synchronous=True))
+    page = _page(qtbot, ctx)
+    _show(page, w.learner)
+    assert not page.detail.rate_button.isVisible() and not page.detail.void_rating_button.isVisible()
