@@ -19,6 +19,7 @@ from credtrack.models.evidence import PersonEvidence  # noqa: I001 - after the r
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.records import Assessment, Completion
 from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
+from credtrack.models.units import Unit, UnitMembership, unit_key
 
 __all__ = [
     "Assessment",
@@ -49,7 +50,10 @@ __all__ = [
     "Setting",
     "TrustedIssuer",
     "TrustedIssuerKey",
+    "Unit",
+    "UnitMembership",
     "User",
     "fold",
+    "unit_key",
     "utcnow",
 ]

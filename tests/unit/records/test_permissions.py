@@ -22,7 +22,7 @@ from sqlalchemy import select
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession
-from credtrack.services import catalog, cohorts, frameworks, people, settings
+from credtrack.services import catalog, cohorts, frameworks, people, settings, units
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
@@ -80,6 +80,20 @@ def _own_completion(w: World, a: Actor) -> int:
 def _own_signoff(w: World, a: Actor) -> int:
     signer = a if a.role in RECORDERS else w.preceptor
     return signoff(w, "C1", "3", _day(a.role), actor=signer).id
+
+
+def _unit(w: World, name: str) -> int:
+    return units.create_unit(w.uow(), w.educator, name=name).value.id
+
+
+def _placed(w: World, tag: str) -> int:
+    """Someone in a unit of their own since well before the role's day, and a unit to move them to."""
+    _unit(w, f"To {tag}")
+    start = _day(tag) - dt.timedelta(days=60)
+    person = people.create_person(
+        w.uow(), w.educator, external_id=f"U-{tag}", full_name=f"Mover {tag}", unit=f"From {tag}", start_date=start
+    )
+    return person.value.id
 
 
 CASES = [
@@ -253,6 +267,36 @@ CASES = [
         lambda w, a, c, t: signoff_records.confirm_assessment(w.uow(), a, c, password=PASSWORD),
         lambda w, a: historical_signoff(w),
     ),
+    # units and who is in them
+    Case(
+        "units.create_unit",
+        "units.edit",
+        lambda w, a, c, t: units.create_unit(w.uow(), a, name=f"Ward {t}", service_line="Medicine", site="North"),
+    ),
+    Case(
+        "units.update_unit",
+        "units.edit",
+        lambda w, a, c, t: units.update_unit(w.uow(), a, c, name=f"Renamed {t}"),
+        lambda w, a: _unit(w, f"Old {a.role}"),
+    ),  # fmt: skip
+    Case(
+        "units.deactivate_unit",
+        "units.edit",
+        lambda w, a, c, t: units.deactivate_unit(w.uow(), a, c),
+        lambda w, a: _unit(w, f"Closing {a.role}"),
+    ),  # fmt: skip
+    Case(
+        "units.move_person",
+        "units.move",
+        lambda w, a, c, t: units.move_person(w.uow(), a, c, f"To {t}", _day(t)),
+        lambda w, a: _placed(w, a.role),
+    ),  # fmt: skip
+    Case(
+        "units.correct_membership",
+        "units.move",
+        lambda w, a, c, t: units.correct_membership(w.uow(), a, c, reason="Started later", start_date=_day(t)),
+        lambda w, a: units.history(w.uow(), w.educator, _placed(w, a.role))[0].id,
+    ),
     # institution settings
     Case(
         "settings.update_institution",
@@ -271,6 +315,7 @@ NOTICE = {
     "cohorts": Change.COHORTS,
     "records": Change.RECORDS,
     "settings": Change.SETTINGS,
+    "units": Change.PEOPLE,
 }
 
 
