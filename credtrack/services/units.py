@@ -151,18 +151,18 @@ def create_unit(
 def update_unit(
     uow: UnitOfWork,
     actor: Actor,
-    unit_id: int,
+    unit_ref: int | str,
     *,
     name: str | None = None,
     service_line: str | None | object = _UNSET,
     site: str | None | object = _UNSET,
     expected_version: int | None = None,
 ) -> Result[UnitRow]:
-    """Rename a unit or change its service line or site; the people now in it read the new name."""
+    """Rename a unit (by id or name) or change its service line or site; the people now in it read the new name."""
     with uow:
         require(actor, "units.edit")
         session = uow.session
-        unit = get_or_404(session, Unit, unit_id, "unit")
+        unit = _unit(session, unit_ref)
         check_version(unit, expected_version, f"The unit {unit.name}")
         before = _unit_snapshot(unit)
         if name is not None:
@@ -200,12 +200,13 @@ def _rename_members(session: Session, unit: Unit) -> None:
         record_state.touch(session, "person", members)
 
 
-def deactivate_unit(uow: UnitOfWork, actor: Actor, unit_id: int) -> Result[UnitRow]:
-    """A unit no longer in use: nobody can be moved into it; its history stays. Its people move out first."""
+def deactivate_unit(uow: UnitOfWork, actor: Actor, unit_ref: int | str) -> Result[UnitRow]:
+    """A unit (by id or name) no longer in use: nobody can be moved into it; its history stays. Its people move
+    out first."""
     with uow:
         require(actor, "units.edit")
         session = uow.session
-        unit = get_or_404(session, Unit, unit_id, "unit")
+        unit = _unit(session, unit_ref)
         if not unit.active:
             raise ValidationError(f"The unit {unit.name} is already deactivated.")
         row = _unit_row(session, unit)
