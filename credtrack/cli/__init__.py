@@ -21,6 +21,7 @@ from credtrack.errors import CredtrackError, describe_os_error
 COMMAND_MODULES = [
     "credtrack.cli.setup",
     "credtrack.cli.records",
+    "credtrack.cli.units",
     "credtrack.cli.corrections",
     "credtrack.cli.certificates",
     "credtrack.cli.data",
