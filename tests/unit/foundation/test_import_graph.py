@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("credtrack.schema", "credtrack.backup", "credtrack.migrations.env", "credtrack.migrations"),
     ("credtrack.certificates",),
     ("credtrack.services",),
-    ("credtrack.reports", "credtrack.importing", "credtrack.demo", "credtrack.demo_names"),
+    ("credtrack.reports", "credtrack.importing", "credtrack.demo", "credtrack.demo_names", "credtrack.demo_units"),
     ("credtrack.cli", "credtrack.ui"),
 ]
 # Migration scripts are run by Alembic, not imported by the code above: one may use what it needs.
