@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from credtrack.importing.plan import Plan, RowReader
@@ -81,14 +81,21 @@ def write_moves(session: Session, plan: Plan, new_ids: list[int]) -> int:
     connection = session.connection()
     table = UnitMembership.__table__
     open_now = _open_memberships(session, [pid for pid, m in moves if m.person_id is not None])
+    same_day = {pid: m.on for pid, m in moves if pid in open_now and open_now[pid][1] == m.on}
+    before = _ended_the_day_before(session, same_day)
     replaced: list[dict[str, Any]] = []
     closed: list[dict[str, Any]] = []
     opened: list[dict[str, Any]] = []
+    undone: list[tuple[int, int]] = []  # (the same day's membership, the one before it, which runs on)
     now = utcnow()
     for pid, move in moves:
         current = open_now.get(pid)
         if current is not None and current[1] == move.on:
-            replaced.append({"b_id": current[0], "unit_id": move.unit_id, "updated_at": now})
+            earlier = before.get(pid)
+            if earlier is not None and earlier[1] == move.unit_id:  # moved back the same day: that move is undone
+                undone.append((current[0], earlier[0]))
+            else:  # moved twice the same day: the later move stands
+                replaced.append({"b_id": current[0], "unit_id": move.unit_id, "updated_at": now})
             continue
         if current is not None:
             closed.append({"b_id": current[0], "end_date": move.on - _DAY, "updated_at": now})
@@ -105,6 +112,16 @@ def write_moves(session: Session, plan: Plan, new_ids: list[int]) -> int:
                 ),
                 changes[start : start + WRITE_CHUNK],
             )
+    if undone:
+        gone, reopened = [u[0] for u in undone], [u[1] for u in undone]
+        for start in range(0, len(undone), CHUNK):
+            connection.execute(delete(table).where(table.c.id.in_(gone[start : start + CHUNK])))
+            connection.execute(
+                update(table)
+                .where(table.c.id.in_(reopened[start : start + CHUNK]))
+                .values(end_date=None, version=table.c.version + 1, updated_at=now)
+            )
+        record_state.touch(session, "unit_membership", gone + reopened)
     record_state.touch(session, "unit_membership", [c["b_id"] for c in replaced + closed])
     if opened:
         record_state.touch_new(session, "unit_membership")
@@ -124,4 +141,18 @@ def _open_memberships(session: Session, person_ids: list[int]) -> dict[int, tupl
             )
         )
         found.update({pid: (mid, begun) for pid, mid, begun in rows})
+    return found
+
+
+def _ended_the_day_before(session: Session, days: dict[int, dt.date]) -> dict[int, tuple[int, int]]:
+    """Person id -> (id, unit id) of their membership that ended the day before ``days[person id]``."""
+    found: dict[int, tuple[int, int]] = {}
+    ids = sorted(days)
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(UnitMembership.person_id, UnitMembership.id, UnitMembership.unit_id, UnitMembership.end_date).where(
+                UnitMembership.person_id.in_(ids[start : start + CHUNK]), UnitMembership.end_date.is_not(None)
+            )
+        )
+        found.update({pid: (mid, uid) for pid, mid, uid, ended in rows if ended == days[pid] - _DAY})
     return found

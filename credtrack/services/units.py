@@ -256,8 +256,17 @@ def place(session: Session, actor: Actor, person: Person, unit: Unit, on: dt.dat
             field="date",
         )
     before = _membership_snapshot(current) if current is not None else None
+    note = ""
     if current is not None and current.start_date == on:
-        current.unit, moved = unit, current  # moved twice the same day: the later move stands
+        previous = next((m for m in history if m.end_date == on - _DAY), None)
+        if previous is not None and previous.unit_id == unit.id:
+            # Moved back the same day: that move is undone, and the membership before it runs on unbroken.
+            note = f"The move to {current.unit.name} on {on.isoformat()} is undone."
+            session.delete(current)
+            session.flush()
+            previous.end_date, moved = None, previous
+        else:
+            current.unit, moved = unit, current  # moved twice the same day: the later move stands
     else:
         if current is not None:
             current.end_date = on - _DAY
@@ -267,7 +276,14 @@ def place(session: Session, actor: Actor, person: Person, unit: Unit, on: dt.dat
     person.unit = unit.name
     session.flush()
     audit.record(
-        session, actor, "unit.move", "unit_membership", moved.id, before=before, after=_membership_snapshot(moved)
+        session,
+        actor,
+        "unit.move",
+        "unit_membership",
+        moved.id,
+        before=before,
+        after=_membership_snapshot(moved),
+        note=note,
     )
     return moved
 

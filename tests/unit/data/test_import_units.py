@@ -90,12 +90,18 @@ def test_a_changed_unit_moves_the_person_from_the_day_of_the_import(db, seeded, 
     assert (report.updated, report.unchanged) == (1, 1)  # "icu" is where Ben already is
     assert _spans(db, "N1") == [("4 West", D(2024, 2, 1), IMPORT_DAY - dt.timedelta(days=1)), ("ICU", IMPORT_DAY, None)]
     assert _unit_of(db, "N1") == "ICU"
-    # Moved again the same day: the later file stands, as a second move in the app does.
-    _import(db, _file(tmp_path, "N1,Ada Rivers,NURS,4 West,\n", "third.csv"))
-    assert _spans(db, "N1") == [
-        ("4 West", D(2024, 2, 1), IMPORT_DAY - dt.timedelta(days=1)),
-        ("4 West", IMPORT_DAY, None),
+    # Moved again the same day: the later file stands, as a second move in the app does; moved back to
+    # where they were, the move is undone and their first membership runs on unbroken.
+    _import(db, _file(tmp_path, "N1,Ada Rivers,NURS,ICU,\nN2,Ben Okafor,MED,4 West,\n", "third.csv"))
+    units.create_unit(db.unit_of_work(), EDUCATOR, name="Emergency")
+    _import(db, _file(tmp_path, "N2,Ben Okafor,MED,Emergency,\n", "fourth.csv"))
+    _import(db, _file(tmp_path, "N1,Ada Rivers,NURS,4 West,\n", "fifth.csv"))
+    assert _spans(db, "N1") == [("4 West", D(2024, 2, 1), None)]
+    assert _spans(db, "N2") == [
+        ("ICU", D(2024, 2, 1), IMPORT_DAY - dt.timedelta(days=1)),
+        ("Emergency", IMPORT_DAY, None),
     ]
+    assert (_unit_of(db, "N1"), _unit_of(db, "N2")) == ("4 West", "Emergency")
     with db.unit_of_work() as uow:
         findings = [f for f in record_check.check(uow.session).findings if f.kind == "unit_membership"]
     assert findings == []

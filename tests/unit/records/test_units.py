@@ -130,6 +130,18 @@ def test_a_second_move_the_same_day_replaces_the_first(world) -> None:
     assert _spans(world, world.learner) == [("4 West", D(2026, 1, 5), D(2026, 2, 28)), ("ED", D(2026, 3, 1), None)]
 
 
+def test_moving_back_the_same_day_undoes_that_move(world) -> None:
+    units.move_person(world.uow(), world.educator, world.learner, "4 West", "2026-01-05")
+    units.move_person(world.uow(), world.educator, world.learner, "ICU", "2026-03-01")
+    units.move_person(world.uow(), world.educator, world.learner, "4 west", "2026-03-01")
+    assert _spans(world, world.learner) == [("4 West", D(2026, 1, 5), None)]
+    assert _person_unit(world, world.learner) == "4 West"
+    with world.uow() as uow:
+        note = uow.session.scalars(select(AuditEvent.note).order_by(AuditEvent.id.desc())).first()
+    assert note == "The move to ICU on 2026-03-01 is undone."
+    _log_agrees(world)
+
+
 def test_moves_that_would_rewrite_history_are_refused_and_write_nothing(world) -> None:
     units.move_person(world.uow(), world.educator, world.learner, "4 West", "2026-01-05")
     units.move_person(world.uow(), world.educator, world.learner, "ICU", "2026-03-01")
