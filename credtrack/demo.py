@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from credtrack import demo_ratings
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
+from credtrack.demo_units import ensure_units, membership_rows, unit_history
 from credtrack.errors import ValidationError
 from credtrack.models import (
     Assessment,
@@ -30,6 +31,7 @@ from credtrack.models import (
     Person,
     Profession,
     ScaleLevel,
+    UnitMembership,
     User,
     evidence,
     fold,
@@ -172,8 +174,8 @@ def _ensure_institution(db: Database) -> None:
         settings.update_institution(db.unit_of_work(), SYSTEM, **missing)
 
 
-def _ensure_users(db: Database) -> dict[str, int]:
-    """Demo accounts, each preceptor linked to a person of their profession."""
+def _ensure_users(db: Database, unit_ids: dict[str, int]) -> dict[str, int]:
+    """Demo accounts, each preceptor linked to a person of their profession, in a unit since they started."""
     ids = {}
     with db.unit_of_work() as uow:
         s = uow.session
@@ -183,16 +185,18 @@ def _ensure_users(db: Database) -> dict[str, int]:
             if user is None:
                 person_id = None
                 if prof:
+                    unit, started = UNITS[n % len(UNITS)], dt.date(2015 + n, 3, 1)
                     person = Person(
                         external_id=f"STAFF-{n + 1:03d}",
                         full_name=name,
                         profession_id=professions[prof],
-                        unit=UNITS[n % len(UNITS)],
-                        start_date=dt.date(2015 + n, 3, 1),
+                        unit=unit,
+                        start_date=started,
                     )
                     person.refresh_search_key()
                     s.add(person)
                     s.flush()
+                    s.add(UnitMembership(person_id=person.id, unit_id=unit_ids[unit], start_date=started))
                     person_id = person.id
                 user = User(
                     username=username,
@@ -244,7 +248,8 @@ def load_demo(
     say("catalog")
     _ensure_institution(db)
     _ensure_catalog(db, actor, extra_modules, extra_credentials)
-    users = _ensure_users(db)
+    unit_ids = ensure_units(db, actor)
+    users = _ensure_users(db, unit_ids)
     with db.unit_of_work() as uow:
         s = uow.session
         professions = dict(s.execute(select(Profession.code, Profession.id)).all())
@@ -279,6 +284,8 @@ def load_demo(
         s = uow.session
         cohort_ids = dict(s.execute(select(Cohort.code, Cohort.id)).all())
         person_rows: list[dict[str, Any]] = []
+        unit_spans = []  # each person's unit history, by row
+        moves = random.Random(seed + 1)  # who moved unit is drawn apart, so the rest of the demo stays as it was
         for i in range(people):
             name = _name(rng)
             code, start = cohort_codes[i % len(cohort_codes)]
@@ -287,13 +294,14 @@ def load_demo(
             if left and left > today:
                 left = None
             ext = f"DEMO-{i + 1:06d}"
+            unit_spans.append(unit_history(moves, rng.choice(UNITS), started, left, today))
             person_rows.append(
                 {
                     "external_id": ext,
                     "full_name": name,
                     "search_key": f"{fold(name)} {fold(ext)}",
                     "email": f"learner{i + 1}@example.org",
-                    "unit": rng.choice(UNITS),
+                    "unit": unit_spans[-1][-1][0],  # the unit they are in now
                     "profession_id": professions[rng.choices(prof_codes, weights)[0]],
                     "start_date": started,
                     "end_date": left,
@@ -318,6 +326,9 @@ def load_demo(
             for i, r in enumerate(person_rows)
         ]
         s.execute(insert(Enrolment), enrol_rows)
+        record_state.touch_new(s, "unit_membership")
+        histories = [(ids[r["external_id"]], spans) for r, spans in zip(person_rows, unit_spans, strict=True)]
+        s.execute(insert(UnitMembership), membership_rows(histories, unit_ids))
 
         say("records")
         completions, assessments = [], []

@@ -93,18 +93,20 @@ NAME_GROUPS: list[tuple[list[str], list[str]]] = [
     ),
 ]
 
-UNITS = [
-    "Emergency",
-    "Intensive care",
-    "Medicine 4 North",
-    "Surgery 3 West",
-    "Paediatrics",
-    "Oncology",
-    "Rehabilitation",
-    "Maternity",
-    "Community health",
-    "Pharmacy services",
+# Each unit with its service line and site: the demo's hospital has a main site and a community campus.
+UNIT_DETAILS = [
+    ("Emergency", "Emergency medicine", "Riverbend General"),
+    ("Intensive care", "Critical care", "Riverbend General"),
+    ("Medicine 4 North", "Medicine", "Riverbend General"),
+    ("Surgery 3 West", "Surgery", "Riverbend General"),
+    ("Paediatrics", "Women and children", "Riverbend General"),
+    ("Oncology", "Cancer care", "Riverbend General"),
+    ("Rehabilitation", "Rehabilitation", "Eastside Campus"),
+    ("Maternity", "Women and children", "Eastside Campus"),
+    ("Community health", "Community and primary care", "Eastside Campus"),
+    ("Pharmacy services", "Clinical support", "Riverbend General"),
 ]
+UNITS = [name for name, _line, _site in UNIT_DETAILS]
 
 SETTINGS = [
     "Ward round",

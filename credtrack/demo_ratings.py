@@ -8,7 +8,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from credtrack.models import Rating, RatingScore, RatingSource, ScaleLevel, utcnow
@@ -34,7 +34,6 @@ def add_ratings(
     if not sources:
         return
     levels = {(lv.scale_id, lv.rank): lv.id for lv in s.scalars(select(ScaleLevel))}
-    next_id = (s.scalar(select(func.max(Rating.id))) or 0) + 1
     ratings: list[dict[str, Any]] = []
     scores: list[dict[str, Any]] = []
     for pid in people:
@@ -47,7 +46,6 @@ def add_ratings(
             rated = today - dt.timedelta(days=rng.randint(1, 300))
             ratings.append(
                 {
-                    "id": next_id,
                     "person_id": pid,
                     "source_id": source.id,
                     "scale_id": source.scale_id,
@@ -70,13 +68,14 @@ def add_ratings(
                 rank = rng.choice([3, 4, 4, 5, 5])
                 scores.append(
                     {
-                        "rating_id": next_id,
+                        "rating_id": len(ratings) - 1,  # the rating's place, until its id is known
                         "competency_id": competency.id,
                         "scale_id": source.scale_id,
                         "level_id": levels[(source.scale_id, rank)],
                     }
                 )
-            next_id += 1
     if ratings:
-        s.execute(insert(Rating), ratings)
+        ids = s.scalars(insert(Rating).returning(Rating.id, sort_by_parameter_order=True), ratings).all()
+        for score in scores:
+            score["rating_id"] = ids[score["rating_id"]]
         s.execute(insert(RatingScore), scores)

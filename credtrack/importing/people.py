@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credtrack.importing.plan import ImportOptions, Plan, RowReader, describe_choices, lookup_key
-from credtrack.models import Person, Profession, fold, utcnow
+from credtrack.importing.memberships import check_moves, unit_lookup
+from credtrack.importing.plan import ImportOptions, Plan, RowReader, UnitMove, describe_choices, lookup_key
+from credtrack.models import Person, Profession, fold, unit_key, utcnow
 from credtrack.models.enums import PERSON_STATUSES
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -37,6 +38,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         return
     reader.prepare_dates("start_date", "end_date")
     professions, profession_codes = profession_lookup(session)
+    units, unit_names = unit_lookup(session)
     existing = {
         row.external_id: row
         for row in session.connection().execute(
@@ -76,9 +78,22 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
                 )
             else:
                 values["profession_id"] = pid
+        current = existing.get(external_id)
+        known_problems = len(plan.problems)
         unit = reader.text("unit", max_length=120)
-        if unit:
-            values["unit"] = unit
+        unit_id = None
+        if unit and len(plan.problems) == known_problems:  # a name already refused (too long...) is not looked up
+            found = units.get(unit_key(unit))
+            if found is None:
+                reader.problem(
+                    "unit",
+                    f"unknown unit {unit!r} (known: {describe_choices(unit_names) or 'none yet'}); "
+                    "add it first (Units, or credtrack-cli units add)",
+                )
+            elif not found.active and (current is None or current.unit != found.name):
+                reader.problem("unit", f"the unit {found.name!r} is deactivated: nobody can be moved into it")
+            else:
+                values["unit"], unit_id = found.name, found.id  # spelt as the unit is named
         start = reader.date("start_date")
         end = reader.date("end_date")
         if start is not None:
@@ -93,7 +108,6 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
                 reader.problem("status", f"unknown status {status!r} (use {', '.join(PERSON_STATUSES)})")
         if not external_id:
             continue
-        current = existing.get(external_id)
         if current is not None:
             start = values.get("start_date", current.start_date)
             end = values.get("end_date", current.end_date)
@@ -122,6 +136,8 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
             full["search_key"] = f"{fold(full['full_name'])} {fold(external_id)}"
             plan.inserts.append(full)
             plan.inserted_keys.append(external_id)
+            if unit_id is not None:  # in their unit from their first day, as the person form does
+                plan.unit_moves.append(UnitMove(row, external_id, unit_id, start or reader.today))
             continue
         diff = {f: (getattr(current, f), v) for f, v in values.items() if getattr(current, f) != v}
         if not diff:
@@ -136,3 +152,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         plan.update_diffs.append(
             {"external_id": external_id, "changed": {f: [old, new] for f, (old, new) in diff.items()}}
         )
+        if "unit" in diff and unit_id is not None:  # moved from the day of the import (or their start, if later)
+            on = max(reader.today, start or reader.today)
+            plan.unit_moves.append(UnitMove(row, external_id, unit_id, on, current.id))
+    check_moves(session, reader, plan)

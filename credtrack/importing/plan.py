@@ -33,6 +33,17 @@ class ImportOptions:
         return self.today or dt.date.today()
 
 
+@dataclass(frozen=True)
+class UnitMove:
+    """A person of the file goes into a unit from a day (new people from their start, others from the import)."""
+
+    row: int
+    external_id: str
+    unit_id: int
+    on: dt.date
+    person_id: int | None = None  # None: someone the import adds
+
+
 @dataclass
 class Plan:
     kind: str
@@ -46,6 +57,7 @@ class Plan:
     inserted_keys: list[str] = field(default_factory=list)
     updated_keys: list[str] = field(default_factory=list)
     update_diffs: list[dict[str, Any]] = field(default_factory=list)
+    unit_moves: list[UnitMove] = field(default_factory=list)  # people files: memberships to open
 
 
 class RowReader:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.importing import fields as fields_mod
+from credtrack.importing.memberships import write_moves
 from credtrack.importing.people import plan_people
 from credtrack.importing.plan import Cancel, ImportOptions, Plan, Progress, RowReader
 from credtrack.importing.problems import FileProblemError, ImportRejectedError, Problem
@@ -163,6 +164,9 @@ def run_import(
                 reauthenticate(uow.session, actor, password or "", checked=checked)
             new_ids = write_plan(uow.session, plan, progress, cancel)
             summary = audit_summary(plan, new_ids)
+            moved = write_moves(uow.session, plan, new_ids)
+            if moved:
+                summary["unit_memberships"] = moved  # people put in a unit (or moved to another) by this file
             if signed:
                 summary["attestation"] = SIGNOFF_IMPORT_ATTESTATION
                 summary["historical_unverified"] = sum(1 for r in plan.inserts if r["verification"] == "pending")

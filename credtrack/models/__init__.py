@@ -20,6 +20,7 @@ from credtrack.models.people import LoginThrottle, Person, Profession, Setting, 
 from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
 from credtrack.models.records import Assessment, Completion
 from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
+from credtrack.models.units import Unit, UnitMembership, unit_key
 
 __all__ = [
     "Assessment",
@@ -54,7 +55,10 @@ __all__ = [
     "Setting",
     "TrustedIssuer",
     "TrustedIssuerKey",
+    "Unit",
+    "UnitMembership",
     "User",
     "fold",
+    "unit_key",
     "utcnow",
 ]

@@ -17,6 +17,8 @@ from credtrack.models import (
     Enrolment,
     Person,
     Profession,
+    Unit,
+    UnitMembership,
 )
 from credtrack.reports.achievement import Achievements
 from credtrack.reports.sql import ratio
@@ -33,9 +35,11 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
 
     People are assigned a credential by an enrolment (not withdrawn) in a cohort working towards
     it; days to credential run from the enrolment date to the date the last requirement was met.
+    By unit, each person counts in the unit of their open membership (the unit they are in now).
     """
     if by not in DIMENSIONS:
         raise ValidationError(f"Group completion by one of: {', '.join(DIMENSIONS)}.", field="by")
+    unit_names: dict[object, str] = {}  # by unit: unit id -> name
     if by == "cohort":
         assigned = (
             select(
@@ -57,15 +61,30 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
             .group_by(Enrolment.person_id, CohortCredential.credential_id)
             .subquery("pairs")
         )
-        group = Profession.name if by == "profession" else Person.unit
-        assigned = (
-            select(
-                pairs.c.person_id, pairs.c.credential_id, func.coalesce(group, NOT_RECORDED).label("grp"), pairs.c.began
+        if by == "profession":
+            assigned = (
+                select(
+                    pairs.c.person_id,
+                    pairs.c.credential_id,
+                    func.coalesce(Profession.name, NOT_RECORDED).label("grp"),
+                    pairs.c.began,
+                )
+                .join(Person, Person.id == pairs.c.person_id)
+                .outerjoin(Profession, Profession.id == Person.profession_id)
+                .subquery("assigned")
             )
-            .join(Person, Person.id == pairs.c.person_id)
-            .outerjoin(Profession, Profession.id == Person.profession_id)
-            .subquery("assigned")
-        )
+        else:
+            # The unit of each person's open membership (at most one, by a unique index on exactly this), read
+            # as its id and named below: joining the unit too cost a quarter more on 100,000 people.
+            assigned = (
+                select(pairs.c.person_id, pairs.c.credential_id, UnitMembership.unit_id.label("grp"), pairs.c.began)
+                .outerjoin(
+                    UnitMembership,
+                    and_(UnitMembership.person_id == pairs.c.person_id, UnitMembership.end_date.is_(None)),
+                )
+                .subquery("assigned")
+            )
+            unit_names.update((uid, name) for uid, name in session.execute(select(Unit.id, Unit.name)))
     codes = dict(session.execute(select(Credential.id, Credential.code)).all())
     rows = plain_rows(session, select(assigned.c.grp, assigned.c.credential_id, assigned.c.person_id, assigned.c.began))
     check()
@@ -82,6 +101,8 @@ def completion(session: Session, by: str = "profession", check: Check = no_check
         if day is not None:
             entry[1].append(max((day - _day(began)).days, 0))
     out = []
+    if by == "unit":
+        groups = {(unit_names.get(grp, NOT_RECORDED), cid): entry for (grp, cid), entry in groups.items()}
     for (grp, code), (n, days) in sorted(((grp, codes[cid]), entry) for (grp, cid), entry in groups.items()):
         done = len(days)
         mean = _round(sum(days) / done, 1) if done else None

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
 from credtrack.errors import DuplicateError, NotFoundError, ValidationError
-from credtrack.models import Cohort, Enrolment, Person, Profession, fold
+from credtrack.models import Cohort, Enrolment, Person, Profession, Unit, fold, unit_key
 from credtrack.models.enums import PERSON_STATUSES
+from credtrack.services import units
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
@@ -24,6 +25,7 @@ from credtrack.services.common import (
     limited_text,
     parse_date,
     required_text,
+    today,
 )
 from credtrack.services.permissions import Actor, require
 from credtrack.text import for_search
@@ -114,7 +116,10 @@ def create_person(
     unit: str | None = None,
     start_date: dt.date | str | None = None,
     end_date: dt.date | str | None = None,
+    unit_from: dt.date | str | None = None,
 ) -> Result[PersonRow]:
+    """Add someone; a unit named finds (or adds) that unit and puts them in it from ``unit_from``, else from
+    their start date, else today."""
     with uow:
         require(actor, "people.edit")
         session = uow.session
@@ -130,7 +135,6 @@ def create_person(
             full_name=name,
             email=_email(email),
             profession_id=_profession_id(session, profession_code),
-            unit=limited_text(unit, "A unit", "unit", 120) or None,
             start_date=start,
             end_date=end,
             status="inactive" if end else "active",
@@ -141,6 +145,10 @@ def create_person(
             session.flush()
         except IntegrityError as exc:
             raise DuplicateError(f"Someone with the external id {ext!r} already exists.") from exc
+        unit_name = limited_text(unit, "A unit", "unit", 120)
+        if unit_name:
+            since = parse_date(unit_from, "The date they joined the unit", "unit_from") or start or today()
+            units.place(session, actor, person, _unit_named(session, actor, unit_name), since)
         audit.record(session, actor, "person.create", "person", person.id, after=_snapshot(person))
         row = person_row(person)
         uow.commit()
@@ -161,8 +169,12 @@ def update_person(
     start_date: dt.date | str | None | object = _UNSET,
     end_date: dt.date | str | None | object = _UNSET,
     status: str | None = None,
+    unit_from: dt.date | str | None = None,
 ) -> Result[PersonRow]:
-    """Change the fields given; ``expected_version`` refuses to overwrite someone else's newer edit."""
+    """Change the fields given; ``expected_version`` refuses to overwrite someone else's newer edit.
+
+    A new unit moves them there from ``unit_from`` (today when not given, or their start date when that is
+    later); a blank unit takes them out of their unit from then."""
     with uow:
         require(actor, "people.edit")
         session = uow.session
@@ -181,13 +193,13 @@ def update_person(
             person.email = _email(email)  # type: ignore[arg-type]
         if profession_code is not _UNSET:
             person.profession_id = _profession_id(session, profession_code)  # type: ignore[arg-type]
-        if unit is not _UNSET:
-            person.unit = limited_text(unit, "A unit", "unit", 120) or None  # type: ignore[arg-type]
         if start_date is not _UNSET:
             person.start_date = parse_date(start_date, "The start date", "start_date")  # type: ignore[arg-type]
         if end_date is not _UNSET:
             person.end_date = parse_date(end_date, "The end date", "end_date")  # type: ignore[arg-type]
         _check_dates(person.start_date, person.end_date)
+        if unit is not _UNSET:
+            _change_unit(session, actor, person, limited_text(unit, "A unit", "unit", 120), unit_from)  # type: ignore[arg-type]
         if end_date is not _UNSET and person.end_date and status is None and person.status == "active":
             person.status = "inactive"  # an end date means they have left, as at creation
         if status is not None:
@@ -203,6 +215,22 @@ def update_person(
         row = person_row(person)
         uow.commit()
         return Result(row, Change.PEOPLE | Change.AUDIT)
+
+
+def _unit_named(session: Session, actor: Actor, name: str) -> Unit:
+    """The unit of that name (any case), added when there is none yet: the person form names units freely."""
+    found = session.scalar(select(Unit).where(Unit.name_key == unit_key(name)))
+    return found if found is not None else units.new_unit(session, actor, name)
+
+
+def _change_unit(session: Session, actor: Actor, person: Person, name: str, since: dt.date | str | None) -> None:
+    if unit_key(name) == unit_key(person.unit or ""):
+        return
+    day = parse_date(since, "The date they joined the unit", "unit_from") or max(today(), person.start_date or today())
+    if name:
+        units.place(session, actor, person, _unit_named(session, actor, name), day)
+    else:
+        units.leave_unit(session, actor, person, day)
 
 
 def archive_person(uow: UnitOfWork, actor: Actor, person_id: int, reason: str) -> Result[PersonRow]:

@@ -16,6 +16,8 @@ EVERYONE = frozenset({ADMIN, EDUCATOR, PRECEPTOR, VIEWER})
 ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "people.edit": ("add or edit people", STAFF),
     "people.archive": ("archive people", STAFF),
+    "units.edit": ("add, rename or deactivate units", STAFF),
+    "units.move": ("move people between units or correct their unit history", STAFF),
     "professions.edit": ("edit the list of professions", STAFF),
     "catalog.edit": ("edit frameworks, scales, modules or credentials", STAFF),
     "cohorts.edit": ("edit cohorts and enrolments", STAFF),

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from credtrack import importing
 from credtrack.errors import PermissionDenied
 from credtrack.models import AuditEvent, Person
+from credtrack.services import units
 from credtrack.services.changes import Change
+from credtrack.services.permissions import SYSTEM
 from credtrack.ui.main_window import MainWindow
 from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.tasks import TaskRunner
@@ -28,6 +30,13 @@ BAD = HEADER + (
     "N901,José Núñez,jose@example.org,Astrology,ICU,2024-13-01\n"
     "N902,,x@example.org,Nursing,ICU,2024-02-01\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _units(demo_db) -> None:
+    """The units the files name: a people file puts people in units that exist (an unknown one is a problem)."""
+    for name in ("4 West", "ICU", "6 West", *(f"Unit {i}" for i in range(7))):
+        units.create_unit(demo_db.unit_of_work(), SYSTEM, name=name)
 
 
 def _page(qtbot, ctx) -> ImportPage:

@@ -55,15 +55,18 @@ def _baseline() -> None:
     from credtrack.services.permissions import SYSTEM
 
     bind = op.get_bind()
-    counts = {kind: bind.execute(sa.select(sa.func.count()).select_from(spec.table)).scalar_one()
-              for kind, spec in record_state.TRACKED.items()}
+    # Only the kinds whose tables this revision has: later revisions add tracked kinds of their own.
+    existing = set(sa.inspect(bind).get_table_names())
+    kinds = [kind for kind, spec in record_state.TRACKED.items() if spec.table.name in existing]
+    counts = {kind: bind.execute(sa.select(sa.func.count()).select_from(record_state.TRACKED[kind].table)).scalar_one()
+              for kind in kinds}
     if not any(counts.values()):
         return
     session = Session(bind=bind)
     audit.record(session, SYSTEM, "audit.baseline", "database", "", after=counts,
                  note="Records as they stood when credtrack began checking them against the log; what "
                       "happened to them before this rests on the events before this one.")
-    record_state.touch_everything(session)
+    record_state.touch_everything(session, kinds)
     session.commit()
 
 

@@ -2,7 +2,7 @@
 requirements on them; each person's packed evidence gains their standing ratings.
 
 Revision ID: ratings1
-Revises: throttle2
+Revises: units1
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ratings1"
-down_revision = "throttle2"
+down_revision = "units1"
 branch_labels = None
 depends_on = None
 

@@ -46,6 +46,8 @@ from credtrack.models import (
     Certificate,
     Completion,
     Person,
+    Unit,
+    UnitMembership,
     User,
 )
 from credtrack.services.audit.hashing import event_hash
@@ -171,6 +173,19 @@ TRACKED: dict[str, Tracked] = {
         "username",
         ("username", "display_name", "password_hash", "role", "active", "person_id", "created_at"),
         unaudited=("id", "version", "updated_at", "failed_logins", "locked_until", "last_login_at"),
+    ),
+    "unit": Tracked(
+        Unit,
+        "Unit",
+        "name",
+        ("name", "service_line", "site", "active", "created_at"),
+        unaudited=("id", "version", "updated_at", "name_key"),
+    ),
+    "unit_membership": Tracked(
+        UnitMembership,
+        "Unit membership",
+        "id",
+        ("person_id", "unit_id", "start_date", "end_date", "created_at"),
     ),
 }
 _BY_MODEL = {spec.model: name for name, spec in TRACKED.items()}
@@ -413,7 +428,8 @@ def _rolled_back(session: Session) -> None:
     _forget(session)
 
 
-def touch_everything(session: Session) -> None:
-    """Every record of every kind (a baseline: what stood when the log began vouching for records)."""
-    for kind in TRACKED:
+def touch_everything(session: Session, kinds: Iterable[str] | None = None) -> None:
+    """Every record of every kind, or of ``kinds`` (a baseline: what stood when the log began vouching for
+    records; a migration names the kinds whose tables exist at its revision)."""
+    for kind in TRACKED if kinds is None else kinds:
         session.info.setdefault(_SINCE, {})[kind] = 0

@@ -25,6 +25,9 @@ from credtrack.models import (
     Profession,
     Scale,
     ScaleLevel,
+    Unit,
+    UnitMembership,
+    unit_key,
 )
 from credtrack.services.permissions import Actor
 
@@ -44,10 +47,12 @@ class Ids:
     levels: dict[tuple[str, str], int]
     cohorts: dict[str, int]
     credentials: dict[str, int]
+    units: dict[str, int]
 
 
 def seed(db) -> Ids:
-    """Professions, a four-domain framework, two scales, three modules, one cohort, people and preceptors."""
+    """Professions, a four-domain framework, two scales, three modules, one cohort, people and preceptors, and
+    two units (4 West and ICU) nobody is in yet."""
     with db.unit_of_work() as uow:
         s = uow.session
         professions = {
@@ -141,6 +146,11 @@ def seed(db) -> Ids:
             person.refresh_search_key()
             people[ext] = person
         s.add_all(people.values())
+        units = {
+            name: Unit(name=name, name_key=unit_key(name), service_line=line, site="North")
+            for name, line in [("4 West", "Medicine"), ("ICU", "Critical care")]
+        }
+        s.add_all(units.values())
         s.flush()
         ids = Ids(
             professions={k: v.id for k, v in professions.items()},
@@ -152,6 +162,7 @@ def seed(db) -> Ids:
             levels={k: v.id for k, v in levels.items()},
             cohorts={"C2024": cohort.id},
             credentials={"IPC-1": credential.id, "RES-1": huddles.id},
+            units={k: v.id for k, v in units.items()},
         )
         uow.commit()
     return ids
@@ -182,6 +193,7 @@ def history(db, seeded):
         s = uow.session
         for ext, unit in [("P001", "4 West"), ("P002", "4 West"), ("P003", "ICU")]:
             s.execute(update(Person).where(Person.id == p[ext]).values(unit=unit))
+            s.add(UnitMembership(person_id=p[ext], unit_id=seeded.units[unit], start_date=D(2024, 1, 8)))
         s.execute(update(Person).where(Person.id == p["P003"]).values(end_date=D(2024, 3, 1)))
         s.execute(update(Person).where(Person.id == p["R002"]).values(end_date=D(2024, 9, 1)))
         for ext in ("P001", "P002", "P003"):

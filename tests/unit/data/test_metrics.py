@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from credtrack.errors import PermissionDenied
-from credtrack.models import Module
+from credtrack.models import Module, UnitMembership
 from credtrack.reports.service import ReportOptions, run_report
 from tests.unit.data.conftest import EDUCATOR, VIEWER
 
@@ -40,6 +40,26 @@ def test_completion_by_unit_and_cohort(db, history):
     assert report(db, "completion-by-cohort").rows == [
         ("C2024", "IPC-1", 3, 2, 0.667, 25.0, 20, 30),
         ("C2024", "RES-1", 3, 1, 0.333, 24.0, 24, 24),
+    ]
+
+
+def test_completion_by_unit_counts_each_person_in_the_unit_of_their_open_membership(db, history):
+    """P002 moved from 4 West to ICU on 2024-03-01 and P003's membership of ICU ended: the report reads the
+    memberships, not the free-text column (left here as it was, to show it is not what is read)."""
+    with db.unit_of_work() as uow:
+        s = uow.session
+        p, u = history.people, history.units
+        s.execute(update(UnitMembership).where(UnitMembership.person_id == p["P002"]).values(end_date=D(2024, 2, 29)))
+        s.add(UnitMembership(person_id=p["P002"], unit_id=u["ICU"], start_date=D(2024, 3, 1)))
+        s.execute(update(UnitMembership).where(UnitMembership.person_id == p["P003"]).values(end_date=D(2024, 3, 1)))
+        uow.commit()
+    assert report(db, "completion-by-unit").rows == [
+        ("(not recorded)", "IPC-1", 1, 0, 0.0, None, None, None),
+        ("(not recorded)", "RES-1", 1, 0, 0.0, None, None, None),
+        ("4 West", "IPC-1", 1, 1, 1.0, 30.0, 30, 30),
+        ("4 West", "RES-1", 1, 0, 0.0, None, None, None),
+        ("ICU", "IPC-1", 1, 1, 1.0, 20.0, 20, 20),
+        ("ICU", "RES-1", 1, 1, 1.0, 24.0, 24, 24),
     ]
 
 

@@ -17,6 +17,7 @@ from credtrack.models import (
     Credential,
     Enrolment,
     Person,
+    UnitMembership,
     evidence,
 )
 from credtrack.reports import metrics
@@ -171,12 +172,15 @@ def test_completion_matches_first_achievements_person_by_person(demo_db, by) -> 
         s = uow.session
         achieved = _achieved(s)
         began: dict[tuple[str, int, int], dt.date] = {}  # (group, credential, person) -> first enrolment
+        now_in = {
+            m.person_id: m.unit.name for m in s.scalars(select(UnitMembership).where(UnitMembership.end_date.is_(None)))
+        }
         for enrolment in s.scalars(select(Enrolment).where(Enrolment.status != "withdrawn")):
             person = s.get(Person, enrolment.person_id)
             cohort = s.get(Cohort, enrolment.cohort_id)
             group = {
                 "cohort": cohort.code,
-                "unit": person.unit,
+                "unit": now_in.get(person.id),
                 "profession": person.profession.name if person.profession else None,
             }[by] or "(not recorded)"
             for link in s.scalars(select(CohortCredential).where(CohortCredential.cohort_id == cohort.id)):

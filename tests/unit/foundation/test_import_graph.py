@@ -20,7 +20,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("credtrack.schema", "credtrack.backup", "credtrack.migrations.env", "credtrack.migrations"),
     ("credtrack.certificates",),
     ("credtrack.services",),
-    ("credtrack.reports", "credtrack.importing", "credtrack.demo", "credtrack.demo_names", "credtrack.demo_ratings"),
+    (
+        "credtrack.reports",
+        "credtrack.importing",
+        "credtrack.demo",
+        "credtrack.demo_names",
+        "credtrack.demo_ratings",
+        "credtrack.demo_units",
+    ),
     ("credtrack.cli", "credtrack.ui"),
 ]
 # Migration scripts are run by Alembic, not imported by the code above: one may use what it needs.

@@ -22,7 +22,7 @@ from sqlalchemy import select
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession, RatingSource
-from credtrack.services import catalog, cohorts, frameworks, people, rating_sources, ratings, settings
+from credtrack.services import catalog, cohorts, frameworks, people, rating_sources, ratings, settings, units
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
@@ -98,6 +98,20 @@ def _own_rating(w: World, a: Actor) -> int:
             attestation_accepted=True,
             today=TODAY,
         ).value.id
+
+
+def _unit(w: World, name: str) -> int:
+    return units.create_unit(w.uow(), w.educator, name=name).value.id
+
+
+def _placed(w: World, tag: str) -> int:
+    """Someone in a unit of their own since well before the role's day, and a unit to move them to."""
+    _unit(w, f"To {tag}")
+    start = _day(tag) - dt.timedelta(days=60)
+    person = people.create_person(
+        w.uow(), w.educator, external_id=f"U-{tag}", full_name=f"Mover {tag}", unit=f"From {tag}", start_date=start
+    )
+    return person.value.id
 
 
 CASES = [
@@ -308,6 +322,36 @@ CASES = [
         lambda w, a, c, t: ratings.void_rating(w.uow(), a, c, "Entered for the wrong learner"),
         _own_rating,
     ),
+    # units and who is in them
+    Case(
+        "units.create_unit",
+        "units.edit",
+        lambda w, a, c, t: units.create_unit(w.uow(), a, name=f"Ward {t}", service_line="Medicine", site="North"),
+    ),
+    Case(
+        "units.update_unit",
+        "units.edit",
+        lambda w, a, c, t: units.update_unit(w.uow(), a, c, name=f"Renamed {t}"),
+        lambda w, a: _unit(w, f"Old {a.role}"),
+    ),  # fmt: skip
+    Case(
+        "units.deactivate_unit",
+        "units.edit",
+        lambda w, a, c, t: units.deactivate_unit(w.uow(), a, c),
+        lambda w, a: _unit(w, f"Closing {a.role}"),
+    ),  # fmt: skip
+    Case(
+        "units.move_person",
+        "units.move",
+        lambda w, a, c, t: units.move_person(w.uow(), a, c, f"To {t}", _day(t)),
+        lambda w, a: _placed(w, a.role),
+    ),  # fmt: skip
+    Case(
+        "units.correct_membership",
+        "units.move",
+        lambda w, a, c, t: units.correct_membership(w.uow(), a, c, reason="Started later", start_date=_day(t)),
+        lambda w, a: units.history(w.uow(), w.educator, _placed(w, a.role))[0].id,
+    ),
     # institution settings
     Case(
         "settings.update_institution",
@@ -328,6 +372,7 @@ NOTICE = {
     "rating_sources": Change.CATALOG,
     "ratings": Change.RECORDS,
     "settings": Change.SETTINGS,
+    "units": Change.PEOPLE,
 }
 
 
