@@ -40,6 +40,7 @@ from common import Outcome, TrialContext
 from sqlalchemy import text
 
 from credtrack.db import make_engine
+from credtrack.demo_names import UNITS
 from credtrack.writers import WRITERS_LOCK
 
 PASSWORD = "trial admin password"
@@ -298,11 +299,12 @@ def read_only(base: Installation) -> Case:
 
 
 def _people_csv(folder: Path, rows: int) -> Path:
+    """A people file whose units are the demo's (a unit must exist before a file moves people into it)."""
     path = folder / f"people-{rows}.csv"
     path.write_text(
         "external_id,full_name,profession,unit,start_date\n"
         + "".join(
-            f"IMP-{i:06d},Imported person number {i} with a longer name,Nursing,Ward {i % 9},2026-01-05\n"
+            f"IMP-{i:06d},Imported person number {i} with a longer name,Nursing,{UNITS[i % len(UNITS)]},2026-01-05\n"
             for i in range(rows)
         ),
         encoding="utf-8",

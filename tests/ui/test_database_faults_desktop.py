@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import event, func, select
 
 from credtrack.db import Database
+from credtrack.demo_names import UNITS
 from credtrack.models import Person
 from credtrack.ui.app import Launcher
 from credtrack.ui.context import AppContext
@@ -192,7 +193,7 @@ def test_a_full_disk_ends_an_import_with_a_message_and_imports_nothing(qtbot, de
     source = tmp_path / "many.csv"
     source.write_text(
         "Employee ID,Name,Profession,Unit\n"
-        + "".join(f"FULL-{i:05d},Person number {i} with a longer name,Nursing,Ward {i % 9}\n" for i in range(4000)),
+        + "".join(f"FULL-{i:05d},Person number {i} with a longer name,Nursing,{UNITS[i % 9]}\n" for i in range(4000)),
         encoding="utf-8",
     )
     page = open_page(qtbot, ImportPage, ctx)
