@@ -54,13 +54,18 @@ def write_rating_form(
     data = form_data(uow, actor, external_id, source_code, today=today)
     check_printable(data)
     out = Path(out)
+    if out.is_dir():
+        raise ValidationError(f"{out} is a folder; name the PDF file to write the form to.")
     if not out.parent.is_dir():
         raise CredtrackError(f"The folder {out.parent} does not exist; choose another place for the form.")
     handle, tmp_name = tempfile.mkstemp(prefix=".credtrack-rating-form-", suffix=".pdf", dir=out.parent)
     os.close(handle)
     try:
         render(data, Path(tmp_name))
-        os.replace(tmp_name, out)
+        try:
+            os.replace(tmp_name, out)
+        except OSError as exc:  # name the file the person chose, not the temporary one beside it
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
     finally:
         Path(tmp_name).unlink(missing_ok=True)
     return out

@@ -10,6 +10,7 @@ import pytest
 
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import Setting
+from credtrack.reports import rating_form
 from credtrack.reports.rating_form import write_rating_form
 from credtrack.services import rating_sources
 from credtrack.services.permissions import SYSTEM
@@ -142,3 +143,18 @@ def test_the_identifier_round_trips_even_with_a_colon_in_the_external_id():
     assert parse_form_identifier(text) == ("HR:42/7", "PATIENT", ISSUED)
     with pytest.raises(ValidationError, match="not a credtrack rating form code"):
         parse_form_identifier("CT1:ABC")
+
+
+def test_a_file_that_cannot_be_written_is_named_and_nothing_half_written_is_left(world, tmp_path, monkeypatch):
+    add_person(world, SYSTEM, "EMP-600", "Ana Lima")
+    forms = tmp_path / "forms"
+    forms.mkdir()
+
+    def refuse(_source, _target):
+        raise PermissionError(13, "Permission denied", _source)
+
+    monkeypatch.setattr(rating_form.os, "replace", refuse)
+    with pytest.raises(PermissionError) as raised:
+        write_rating_form(world.unit_of_work(), SYSTEM, "EMP-600", "PATIENT", forms / "form.pdf", today=ISSUED)
+    assert raised.value.filename == str(forms / "form.pdf")
+    assert not list(forms.iterdir())
