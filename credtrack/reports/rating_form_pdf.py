@@ -8,9 +8,10 @@ recording the form accepts. Text in any script prints through the certificates' 
 (``certificates.scripts``).
 
 The QR code holds ``CTRF1:<external id>:<source code>:<issue date>`` (``services.rating_forms``), drawn
-as the certificates draw theirs (``certificates.qr``, one vector path) and 30 mm wide, some ten times
-the size its few modules need to scan from a phone. It is not signed: it identifies the learner and the
-form so the recorder can find them, and proves nothing about who filled the form in.
+as the certificates draw theirs (``certificates.qr``, one vector path) and 30 mm wide: 1.2 mm a module
+for a usual identifier (QR version 2), 0.9 mm for the longest external id (version 4), two or three
+times what a phone camera needs. It is not signed: it identifies the learner and the form so the
+recorder can find them, and proves nothing about who filled the form in.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ GRID_HEAD = 11 * mm
 NOT_SEEN = "Not seen"
 SUBTITLE = "Rating form: please fill it in by hand and give it back to the person who gave it to you"
 ASK = (
-    "Think of the time you spent with the learner named above. For each line below, tick the one box that "
-    "best says how often you saw them do it, using the scale above. Tick “Not seen” if you had no chance to "
-    "see it. There are no wrong answers: your honest view helps them learn."
+    "Think of the time you spent with the learner named above. For each line of the table below, tick the one "
+    "box that best says how often you saw them do it; the scale just below says what each number means. Tick "
+    "“Not seen” if you had no chance to see it. There are no wrong answers: your honest view helps them learn."
 )
 QR_NOTE = (
     "The QR code identifies the learner and this form for the person recording it; "
@@ -152,20 +153,53 @@ def _header(c: Canvas, data: RatingFormData, f: _Fonts, top: float) -> float:
     y -= 9.5 * mm
     _draw(c, MARGIN, y, "LEARNER", f.bold, 7, MUTED)
     y = _fitted(c, data.learner_name, f.bold, (15, 10), MARGIN, y - 0.8 * mm, room, INK)
-    facts = f"External ID {data.external_id}   ·   Form {data.source_code}   ·   Printed {format_date(data.issued_on)}"
-    y = _fitted(c, facts, f.regular, (9, 7), MARGIN, y - 0.5 * mm, room, INK)
+    facts = [f"External ID {data.external_id}", f"Form {data.source_code}", f"Printed {format_date(data.issued_on)}"]
+    y -= 0.5 * mm
+    for line in _joined(facts, "  ·  ", f.regular, 9, room):
+        y = _fitted(c, line, f.regular, (9, 7), MARGIN, y, room, INK)
     qr_left, qr_bottom = WIDTH - MARGIN - QR_SIZE, top - QR_SIZE
     _qr(c, data.identifier, qr_left, qr_bottom)
-    caption = textfit.fit(data.identifier, f.regular, 7, 5.5, QR_SIZE + 12 * mm, max_lines=2)
+    size, lines = _caption(data.identifier, f.regular, QR_SIZE + 2 * mm)
     cy = qr_bottom - 1 * mm
-    for line in caption.lines:
-        cy -= caption.size * 1.2
-        _draw(c, qr_left + QR_SIZE / 2, cy, line, f.regular, caption.size, MUTED, align="centre")
+    for line in lines:
+        cy -= size * 1.2
+        _draw(c, qr_left + QR_SIZE / 2, cy, line, f.regular, size, MUTED, align="centre")
     bottom = min(y, cy) - 2.5 * mm
     c.setStrokeColor(ACCENT)
     c.setLineWidth(1.2)
     c.line(MARGIN, bottom, WIDTH - MARGIN, bottom)
     return bottom
+
+
+def _joined(pieces: list[str], joiner: str, font: str, size: float, room: float) -> list[str]:
+    """``pieces`` joined on as few lines as fit ``room``, never breaking a piece between lines."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and scripts.width(lines[-1] + joiner + piece, font, size) <= room:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _caption(text: str, font: str, room: float) -> tuple[float, list[str]]:
+    """The QR's text under it: one line if it fits, else broken after its colons (a part too long for a
+    line of its own is broken where it must be)."""
+    for size in (7.0, 6.5, 6.0):
+        if scripts.width(text, font, size) <= room:
+            return size, [text]
+    size = 6.0
+    parts = text.split(":")
+    pieces = [part + ":" for part in parts[:-1]] + [parts[-1]]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and scripts.width(lines[-1] + piece, font, size) <= room:
+            lines[-1] += piece
+        elif scripts.width(piece, font, size) <= room:
+            lines.append(piece)
+        else:
+            lines += textfit.hard_wrap(piece, font, size, room, 3)
+    return size, lines
 
 
 def _qr(c: Canvas, text: str, x: float, y: float) -> None:

@@ -158,3 +158,12 @@ def test_a_file_that_cannot_be_written_is_named_and_nothing_half_written_is_left
         write_rating_form(world.unit_of_work(), SYSTEM, "EMP-600", "PATIENT", forms / "form.pdf", today=ISSUED)
     assert raised.value.filename == str(forms / "form.pdf")
     assert not list(forms.iterdir())
+
+
+def test_a_long_external_id_with_a_colon_still_prints_and_scans(world, tmp_path):
+    ext = "HR:2026/NURSING-RESIDENCY-COHORT-0042-" + "X" * 26  # 64 characters, the most an external id has
+    add_person(world, SYSTEM, ext, "Ana Lima")
+    out = write_rating_form(world.unit_of_work(), SYSTEM, ext, "PATIENT", tmp_path / "long-id.pdf", today=ISSUED)
+    assert _pages(out) == 1
+    (scanned,) = read_zxing(rasterise(out))
+    assert parse_form_identifier(scanned) == (ext, "PATIENT", ISSUED)
