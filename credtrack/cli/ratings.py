@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 
 from credtrack.cli import context
 from credtrack.errors import ValidationError
 from credtrack.models.enums import RATING_COLLECTION
+from credtrack.reports.rating_form import write_rating_form
 from credtrack.services import people, rating_sources, ratings
 
 
@@ -64,6 +66,12 @@ def register(sub) -> None:
     li = rsub.add_parser("list", help="a person's ratings, voided ones marked")
     li.add_argument("external_id")
     li.set_defaults(handler=cmd_list)
+
+    fo = rsub.add_parser("form", help="a blank form of a source for a learner, to print and fill in by hand (PDF)")
+    fo.add_argument("external_id")
+    fo.add_argument("source", help="rating source code, e.g. PATIENT")
+    fo.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    fo.set_defaults(handler=cmd_form)
 
     v = rsub.add_parser("void", help="void a rating with a reason (it stays in history)")
     v.add_argument("rating_id", type=int)
@@ -175,6 +183,14 @@ def cmd_list(args) -> int:
         void = f"  VOIDED: {r.void_reason}" if r.voided else ""
         who = f"{r.rater_name} ({r.collection_label})"
         print(f"  {r.id:>6}  {r.rated_on.isoformat()}  {r.source_code:<8} {who}: {levels}{void}")
+    return 0
+
+
+def cmd_form(args) -> int:
+    db = context.database(args)
+    actor = context.actor(args, db)
+    path = write_rating_form(db.unit_of_work(), actor, args.external_id, args.source, args.out)
+    print(f"Blank {args.source.strip().upper()} rating form for {args.external_id} written to {path}.")
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from credtrack.ui.dialogs.prompt import TextPrompt
 from credtrack.ui.dialogs.void_dialog import VoidDialog
@@ -44,6 +44,13 @@ def ask_text(parent: QWidget | None, title: str, label: str, *, secret: bool = F
 
     prompt = TextPrompt(title, label, secret=secret, parent=parent)
     return prompt.text() if prompt.exec() == QDialog.DialogCode.Accepted else None
+
+
+def choose_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+    """The index of the item chosen from a list, or None if the person cancelled."""
+
+    chosen, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return items.index(chosen) if ok and chosen in items else None
 
 
 def ask_void_reason(parent: QWidget | None, what: str, certificates: list[str]) -> str | None:

@@ -3,14 +3,19 @@ service refuses it), see it listed and counted, and void it with a reason."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from credtrack.services import ratings
+from credtrack.ui import messages
 from credtrack.ui.context import AppContext
 from credtrack.ui.dialogs.rating_dialog import RatingDialog
 from credtrack.ui.tasks import TaskRunner
 from tests.ui.test_record_corrections import _page, _select, _show
+from tests.unit.certificates.helpers import pdf_text, rasterise, read_zxing
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing
 
 
@@ -72,3 +77,52 @@ def test_a_viewer_sees_ratings_but_may_not_record_or_void_them(qtbot, sqlite_db)
     page = _page(qtbot, ctx)
     _show(page, w.learner)
     assert not page.detail.rate_button.isVisible() and not page.detail.void_rating_button.isVisible()
+
+
+def test_printing_a_blank_form_asks_which_source_and_where_then_saves_one_page(
+    qtbot, sqlite_db, boxes, monkeypatch, tmp_path
+):
+    w = build_world(sqlite_db)
+    ctx = AppContext(sqlite_db, w.viewer, runner=TaskRunner(synchronous=True))  # reading is enough to print one
+    page = _page(qtbot, ctx)
+    _show(page, w.learner)
+    pane = page.detail
+    pane.tabs.setCurrentIndex(4)
+    assert pane.blank_form_button.isVisible()
+    offered: list[list[str]] = []
+    suggested: list[str] = []
+
+    def choose(_parent, _title, _label, items):
+        offered.append(items)
+        return items.index("Team member (TEAM)")
+
+    def save_as(_parent, _title, name, _filters):
+        suggested.append(name)
+        return str(tmp_path / "team-form")
+
+    monkeypatch.setattr(messages, "choose_item", choose)
+    monkeypatch.setattr(messages, "save_file_name", save_as)
+    qtbot.mouseClick(pane.blank_form_button, Qt.MouseButton.LeftButton)
+
+    assert offered == [
+        [
+            "Patient or family advisor (PATIENT)",
+            "Colleague of another profession (PEER-IP)",
+            "Self-assessment (SELF)",
+            "Team member (TEAM)",
+        ]
+    ]
+    assert suggested == ["rating-form-EMP-001-TEAM.pdf"]
+    saved = tmp_path / "team-form.pdf"
+    assert boxes.kinds() == ["info"] and str(saved) in boxes.texts()
+    document = pdfium.PdfDocument(str(saved))
+    assert len(document) == 1
+    document.close()
+    text = pdf_text(saved)
+    assert "Nguyễn Thị Minh" in text and "Team member" in text and "TT11" in text
+    assert read_zxing(rasterise(saved)) == [f"CTRF1:EMP-001:TEAM:{dt.date.today().isoformat()}"]
+
+    # Cancelling the choice of source saves nothing.
+    monkeypatch.setattr(messages, "choose_item", lambda *_a: None)
+    qtbot.mouseClick(pane.blank_form_button, Qt.MouseButton.LeftButton)
+    assert suggested == ["rating-form-EMP-001-TEAM.pdf"] and boxes.kinds() == ["info"]

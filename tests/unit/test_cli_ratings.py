@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from credtrack.demo import DEMO_PASSWORD
+from tests.unit.certificates.helpers import pdf_text, rasterise, read_zxing
 from tests.unit.test_cli_records import ADMIN_PASSWORD, cli  # noqa: F401 - the fixture
 
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -116,3 +117,26 @@ def test_ratings_from_the_command_line(cli) -> None:  # noqa: F811 - the fixture
     assert code == 0 and "no longer offered" in out
     assert "COACH" not in cli("ratings", "sources")[1]
     assert "COACH" in cli("ratings", "sources", "--all")[1]
+
+
+def test_a_blank_form_from_the_command_line(cli, tmp_path) -> None:  # noqa: F811 - the fixture
+    assert cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
+    add = ("people", "add", "EMP-300", "Nguyễn Thị Minh", "--profession", "NURS")
+    assert cli(*add, user="admin", password=ADMIN_PASSWORD)[0] == 0
+    out_file = tmp_path / "form.pdf"
+
+    code, out, err = cli("ratings", "form", "EMP-300", "patient", "--out", str(out_file))
+    assert code == 0, err
+    assert f"Blank PATIENT rating form for EMP-300 written to {out_file}." in out
+    text = " ".join(pdf_text(out_file).split())
+    assert "Nguyễn Thị Minh" in text and "Patient or family advisor" in text
+    assert read_zxing(rasterise(out_file)) == [f"CTRF1:EMP-300:PATIENT:{dt.date.today().isoformat()}"]
+
+    # A folder that is not there, a source that is not there: one line each, non-zero, no traceback.
+    code, out, err = cli("ratings", "form", "EMP-300", "PATIENT", "--out", str(tmp_path / "nowhere" / "form.pdf"))
+    assert code != 0 and err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+    code, out, err = cli("ratings", "form", "EMP-300", "NOPE", "--out", str(out_file))
+    assert code != 0 and err.count("\n") == 1 and "No rating source with code 'NOPE'" in err
+    (tmp_path / "taken.pdf").mkdir()
+    code, out, err = cli("ratings", "form", "EMP-300", "PATIENT", "--out", str(tmp_path / "taken.pdf"))
+    assert code != 0 and err.count("\n") == 1 and "taken.pdf is a folder" in err

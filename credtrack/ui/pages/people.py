@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.errors import CredtrackError
 from credtrack.models.enums import PERSON_STATUSES
+from credtrack.reports.rating_form import write_rating_form
 from credtrack.reports.transcript import write_transcript
 from credtrack.services import cohorts, frameworks, people, people_index, rating_sources, ratings
 from credtrack.services.certificates import evidence as certificate_evidence
@@ -86,6 +87,7 @@ class PeoplePage(Page):
         self.detail.void_requested.connect(self.void_record)
         self.detail.verify_requested.connect(self.verify_record)
         self.detail.rating_requested.connect(self.record_rating)
+        self.detail.blank_form_requested.connect(self.save_blank_rating_form)
         self.detail.set_allowed(
             {
                 name
@@ -448,6 +450,46 @@ class PeoplePage(Page):
             work,
             lambda path: messages.show_info(
                 self, "Transcript saved", f"{person.full_name}'s transcript was saved to {path}."
+            ),
+            parent=self,
+        )
+
+    def save_blank_rating_form(self) -> None:
+        """Save a source's blank rating form for the shown person as a PDF, asking which source if several."""
+        ctx, detail = self.ctx, self.detail.detail
+        if detail is None:
+            return
+        sources = rating_sources.list_sources(ctx.uow(), ctx.actor)
+        if not sources:
+            messages.show_info(self, "Print blank form", "No rating source is offered; an educator adds them.")
+            return
+        source = sources[0]
+        if len(sources) > 1:
+            index = messages.choose_item(
+                self, "Print blank form", "Which rating source's form?", [f"{s.name} ({s.code})" for s in sources]
+            )
+            if index is None:
+                return
+            source = sources[index]
+        person = detail.person
+        target = messages.save_file_name(
+            self,
+            "Save blank rating form",
+            f"rating-form-{person.external_id}-{source.code}.pdf",
+            "PDF document (*.pdf)",
+        )
+        if not target:
+            return
+        if not target.lower().endswith(".pdf"):
+            target += ".pdf"
+
+        def work(_c: Any) -> Any:
+            return write_rating_form(ctx.uow(), ctx.actor, person.external_id, source.code, target)
+
+        ctx.run(
+            work,
+            lambda path: messages.show_info(
+                self, "Blank form saved", f"The {source.name} form for {person.full_name} was saved to {path}."
             ),
             parent=self,
         )

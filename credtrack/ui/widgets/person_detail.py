@@ -74,6 +74,7 @@ class PersonDetailPane(QWidget):
     void_requested = Signal(str, object)  # "completion", "assessment" or "rating", the row
     verify_requested = Signal(str, object)
     rating_requested = Signal()
+    blank_form_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +109,13 @@ class PersonDetailPane(QWidget):
         )
         self.rate_button.setAccessibleName("Record a rating of this person")
         self.rate_button.clicked.connect(lambda: self.rating_requested.emit())
+        self.blank_form_button = QPushButton("Print blank form…")
+        self.blank_form_button.setToolTip(
+            "Save a one-page PDF form of a rating source for this person, for a rater without an account "
+            "(a patient or family advisor) to fill in by hand; its QR code names the person and the form."
+        )
+        self.blank_form_button.setAccessibleName("Save a blank rating form for this person as PDF")
+        self.blank_form_button.clicked.connect(lambda: self.blank_form_requested.emit())
         self.verify_completion_button = QPushButton("Verify…")
         self.verify_completion_button.setToolTip(
             "Verify a completion awaiting verification; you sign with your password."
@@ -143,7 +151,10 @@ class PersonDetailPane(QWidget):
         )
         self.tabs.addTab(self.certificates_view, "Certificates")
         self.tabs.addTab(
-            _with_bar(self.ratings_view, _record_bar(self.rate_button, self.void_rating_button)), "Ratings"
+            _with_bar(
+                self.ratings_view, _record_bar(self.blank_form_button, self.rate_button, self.void_rating_button)
+            ),
+            "Ratings",
         )
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
