@@ -15,7 +15,9 @@ from credtrack.importing.problems import (
     Problem,
 )
 from credtrack.importing.service import (
+    ATTESTATIONS,
     RATING_IMPORT_ATTESTATION,
+    SIGNED_NAMES,
     SIGNOFF_IMPORT_ATTESTATION,
     FilePreview,
     ImportReport,
@@ -25,6 +27,7 @@ from credtrack.importing.service import (
 )
 
 __all__ = [
+    "ATTESTATIONS",
     "FIELDS",
     "KINDS",
     "FilePreview",
@@ -41,5 +44,6 @@ __all__ = [
     "preview",
     "run_import",
     "RATING_IMPORT_ATTESTATION",
+    "SIGNED_NAMES",
     "SIGNOFF_IMPORT_ATTESTATION",
 ]

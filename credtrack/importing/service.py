@@ -36,6 +36,7 @@ RATING_IMPORT_ATTESTATION = (
     "from, each collected by the method stated from the rater named, and that I am authorised to bring them "
     "into credtrack."
 )
+# The kinds of import that are signed, with what the importer attests and what the records are called.
 ATTESTATIONS = {"assessments": SIGNOFF_IMPORT_ATTESTATION, "ratings": RATING_IMPORT_ATTESTATION}
 SIGNED_NAMES = {"assessments": "sign-offs", "ratings": "ratings"}
 
