@@ -310,6 +310,7 @@ def test_importing_ratings_is_offered_and_signed_without_the_historical_choice(q
         "DEMO-000002,PATIENT,2024-03-01,Ms Test Rater,signed,4\n"
     )
     page.load_file(_file(tmp_path, text, "ratings.csv"))
+    assert "headed with a competency's code" in page.file_info.text()
     page.check_file()
     assert [(p.row, p.column) for p in page.report.problems] == [(3, "How collected")]
     page.load_file(_file(tmp_path, text.replace(",signed,", ",survey_export,"), "ratings2.csv"))

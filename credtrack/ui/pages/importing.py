@@ -47,6 +47,11 @@ KINDS = (
     ("Competency sign-offs", "assessments"),
     ("Ratings from other sources", "ratings"),
 )
+# A ratings file's score columns are no field of the mapping: they are found by their headings.
+RATINGS_SCORES = (
+    " Each column headed with a competency's code (C1, VE1, …) is read as its scores: a level in each cell, "
+    "left empty when not rated."
+)
 FILE_TYPES = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
 STAGES = {"checking": "Checking rows", "writing": "Writing records"}
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (with byte-order mark)", "cp1252": "Windows-1252"}
@@ -228,6 +233,7 @@ class ImportPage(Page):
             self.file_info.setText(
                 f"{Path(path).name} · {plural(preview.row_count, 'row')}{encoding}{delimiter}. "
                 "Check that each column imports as the right field, then check the file."
+                + (RATINGS_SCORES if kind == "ratings" else "")
             )
             self._fix_tab_order()
             self._inputs_changed()
