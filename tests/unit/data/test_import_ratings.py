@@ -4,6 +4,7 @@ ratings count towards credentials as if recorded one by one."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -23,8 +24,8 @@ from credtrack.importing import (
     preview,
     run_import,
 )
-from credtrack.models import AuditEvent, Rating, RatingScore, evidence
-from credtrack.services import rating_sources, ratings
+from credtrack.models import AuditEvent, Competency, Framework, Rating, RatingScore, evidence
+from credtrack.services import people, rating_sources, ratings
 from credtrack.services.catalog import RequirementSpec, create_credential
 from credtrack.services.progress import bulk
 from credtrack.services.progress.person import person_progress
@@ -325,3 +326,46 @@ def test_imported_ratings_count_towards_a_ratings_requirement_from_records_and_p
     assert states() == {"P001": "met", "P002": "below_level"}
     with db.unit_of_work() as uow:
         assert evidence.stale_people(uow.session.connection()) == []
+
+
+def test_an_archived_learner_or_the_importer_themselves_is_a_problem_of_the_learner_column(
+    db, sources, signer, tmp_path
+):
+    people.archive_person(db.unit_of_work(), EDUCATOR, sources.people["P002"], "Left before starting")
+    importer = dataclasses.replace(signer, person_id=sources.people["P001"])  # the importer is also a learner
+    path = _file(
+        tmp_path,
+        [
+            ["P001", "PEER", "2024-03-01", "Grace Ho", None, "paper_form", None, "4", None, None, None],
+            ["P002", "PEER", "2024-03-01", "Grace Ho", None, "paper_form", None, "4", None, None, None],
+            ["P003", "PEER", "2024-03-01", "Grace Ho", None, "paper_form", None, "4", None, None, None],
+        ],
+    )
+    before = _counts(db)
+    assert [p.describe() for p in _dry(db, importer, path).problems] == [
+        "row 2, column Learner ID: this rating is about you: nobody records ratings about themselves; ask a colleague",
+        "row 3, column Learner ID: person 'P002' is archived; records can no longer be added",
+    ]
+    with pytest.raises(ImportRejectedError):
+        _import(db, importer, path)
+    assert _counts(db)[:2] == before[:2]
+
+
+def test_score_columns_must_name_one_competency_each(db, sources, signer, tmp_path):
+    with db.unit_of_work() as uow:
+        other = Framework(code="LOCAL", name="Local framework")
+        uow.session.add(other)
+        uow.session.flush()
+        uow.session.add(Competency(framework_id=other.id, code="C1", label="Local C1"))
+        uow.session.commit()
+    row = ["P001", "PEER", "2024-03-01", "Grace Ho", None, "paper_form", None, "4", "3"]
+    path = _file(tmp_path, [row], header=[*HEADER, "VE1", "C1"])
+    assert [p.describe() for p in _dry(db, signer, path).problems] == [
+        "column C1: competency code 'C1' is in several frameworks; head the column FRAMEWORK:CODE, e.g. IPEC-2023:VE1"
+    ]
+    path = _file(tmp_path, [[*row, "4"]], header=[*HEADER, "VE1", "IPEC-2023:C1", "ve 1"])
+    assert [p.describe() for p in _dry(db, signer, path).problems] == [
+        "column ve 1: columns 'VE1' and 've 1' both hold scores for VE1: keep one"
+    ]
+    path = _file(tmp_path, [row], header=[*HEADER, "VE1", "IPEC-2023:C1"])
+    assert _import(db, signer, path).value.inserted == 1
