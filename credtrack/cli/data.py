@@ -18,11 +18,21 @@ from credtrack.services.permissions import require
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="import people, enrolments, completions or sign-offs from CSV or XLSX")
-    p.add_argument("kind", help="people (or preceptors), enrolments, completions, assessments")
+    p = sub.add_parser("import", help="import people, enrolments, completions, sign-offs or ratings from CSV or XLSX")
+    p.add_argument(
+        "kind",
+        help="people (or preceptors), enrolments, completions, assessments, ratings (one rater's form a row: "
+        "Learner ID, Source, Rated on, Rater name, Rater profession, How collected, Comment, and one column "
+        "per competency headed with its code holding a level, empty when not rated)",
+    )
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check the file and list every problem; write nothing")
-    p.add_argument("--mapping", type=Path, help='JSON file of field -> column header, e.g. {"external_id": "Badge"}')
+    p.add_argument(
+        "--mapping",
+        type=Path,
+        help='JSON file of field -> column header, e.g. {"external_id": "Badge"}; for ratings "score:VE1" names '
+        "the column holding VE1's levels",
+    )
     p.add_argument("--scale", help="scale code for sign-offs when the file has no scale column")
     p.add_argument("--month-first", action="store_true", help="read 03/04/2024 as 4 March when the file does not say")
     p.add_argument(
@@ -34,8 +44,8 @@ def register(sub) -> None:
     p.add_argument(
         "--attest",
         action="store_true",
-        help="sign-offs: I attest that these are copied faithfully from the program's records, each made "
-        "by the assessor named (you re-enter your password to sign)",
+        help="sign-offs and ratings: I attest that these are copied faithfully from the program's records, each "
+        "made by the assessor or rater named (you re-enter your password to sign)",
     )
     p.set_defaults(handler=cmd_import)
 
@@ -87,11 +97,12 @@ def cmd_import(args) -> int:
         print(report.summary())
         return 0
     attested, password = False, None
-    if report.kind == "assessments":
+    attestation = importing.ATTESTATIONS.get(report.kind)
+    if attestation is not None:
         if not args.attest:
             raise ValidationError(
-                f"Importing sign-offs is an attested act. Read the attestation and add --attest "
-                f"to sign for the file: {importing.SIGNOFF_IMPORT_ATTESTATION}"
+                f"Importing {importing.SIGNED_NAMES[report.kind]} is an attested act. Read the attestation and add "
+                f"--attest to sign for the file: {attestation}"
             )
         attested, password = True, _signing_password()
     result = importing.run_import(

@@ -1,4 +1,4 @@
-"""Importing people, enrolments, completions and sign-offs from CSV and XLSX files (no Qt)."""
+"""Importing people, enrolments, completions, sign-offs and ratings from CSV and XLSX files (no Qt)."""
 
 from credtrack.importing.fields import (
     FIELDS,
@@ -15,6 +15,9 @@ from credtrack.importing.problems import (
     Problem,
 )
 from credtrack.importing.service import (
+    ATTESTATIONS,
+    RATING_IMPORT_ATTESTATION,
+    SIGNED_NAMES,
     SIGNOFF_IMPORT_ATTESTATION,
     FilePreview,
     ImportReport,
@@ -24,6 +27,7 @@ from credtrack.importing.service import (
 )
 
 __all__ = [
+    "ATTESTATIONS",
     "FIELDS",
     "KINDS",
     "FilePreview",
@@ -39,5 +43,7 @@ __all__ = [
     "load_mapping_file",
     "preview",
     "run_import",
+    "RATING_IMPORT_ATTESTATION",
+    "SIGNED_NAMES",
     "SIGNOFF_IMPORT_ATTESTATION",
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 from credtrack.config import LocalSettings
 from credtrack.errors import CredtrackError
 
-KINDS = ("people", "enrolments", "completions", "assessments")
+KINDS = ("people", "enrolments", "completions", "assessments", "ratings")
 KIND_ALIASES = {
     "preceptors": "people",
     "persons": "people",
@@ -19,7 +19,11 @@ KIND_ALIASES = {
     "enrollments": "enrolments",
     "signoffs": "assessments",
     "sign-offs": "assessments",
+    "rating": "ratings",
 }
+# A ratings file holds one score column per competency: "score:VE1" maps competency VE1 to a column
+# explicitly; a column headed with a competency's code is found without a mapping (importing.ratings).
+SCORE_PREFIX = "score:"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("setting", "Setting", False, ("location", "clinical setting")),
         Field("comment", "Comment", False, ("comments", "feedback", "notes")),
     ),
+    "ratings": (
+        Field("external_id", "Learner ID", True, ("external id", *_PERSON_ID.synonyms)),
+        Field("source", "Source", True, ("source code", "rating source", "form", "rating form")),
+        Field("rated_on", "Rated on", True, ("date", "rating date", "date rated", "rated")),
+        Field("rater_name", "Rater name", True, ("rater", "rated by", "respondent", "respondent name")),
+        Field("rater_profession", "Rater profession", False, ("rater profession code", "respondent profession")),
+        Field("collection", "How collected", True, ("collection", "collected", "collected by", "collected how")),
+        Field("comment", "Comment", False, ("comments", "feedback", "notes")),
+    ),
 }
 
 
@@ -125,6 +138,11 @@ def canonical_kind(kind: str) -> str:
     if key not in FIELDS:
         raise CredtrackError(f"Unknown import kind {kind!r}; choose one of: {', '.join(KINDS)} (or preceptors).")
     return key
+
+
+def is_score_field(kind: str, name: str) -> bool:
+    """A ratings mapping entry naming the column that holds one competency's scores ("score:VE1")."""
+    return kind == "ratings" and name.startswith(SCORE_PREFIX) and bool(name[len(SCORE_PREFIX) :].strip())
 
 
 def normalise_header(header: str) -> str:
@@ -167,10 +185,12 @@ def resolve_mapping(
     mapping: dict[str, str] = {}
     left_out = {field for field, header in (explicit or {}).items() if not header}
     for field, header in (explicit or {}).items():
-        if field not in names:
+        if field not in names and not is_score_field(kind, field):
             raise MappingError(
                 f"The mapping names {field!r}, which is not a field of a {kind} import "
-                f"(fields: {', '.join(sorted(names))})."
+                f"(fields: {', '.join(sorted(names))}"
+                + (f"; or {SCORE_PREFIX}CODE for the column of a competency's scores" if kind == "ratings" else "")
+                + ")."
             )
         if header and header not in present:
             raise MappingError(f"The mapping maps {field} to column {header!r}, which is not in the file.")
@@ -178,7 +198,8 @@ def resolve_mapping(
             mapping[field] = header
     for field, header in (remembered or {}).items():
         taken = field in mapping or field in left_out or header in mapping.values()
-        if field in names and header in present and not taken:
+        known = field in names or is_score_field(kind, field)
+        if known and header in present and not taken:
             mapping[field] = header
     for field, header in auto_mapping(kind, headers).items():
         if field not in mapping and field not in left_out and header not in mapping.values():

@@ -58,6 +58,7 @@ class Plan:
     updated_keys: list[str] = field(default_factory=list)
     update_diffs: list[dict[str, Any]] = field(default_factory=list)
     unit_moves: list[UnitMove] = field(default_factory=list)  # people files: memberships to open
+    scores: list[list[dict[str, Any]]] = field(default_factory=list)  # ratings files: each insert's score rows
 
 
 class RowReader:
@@ -90,6 +91,11 @@ class RowReader:
 
     def column_name(self, name: str) -> str:
         return self.headers.get(name) or self.labels.get(name, name)
+
+    def add_column(self, name: str, header: str) -> None:
+        """Read ``header`` as ``name``: a column no field of the kind names (a ratings file's scores)."""
+        self.columns[name] = self.table.headers.index(header)
+        self.headers[name] = header
 
     def has(self, name: str) -> bool:
         return name in self.columns

@@ -14,6 +14,7 @@ from credtrack.importing.memberships import write_moves
 from credtrack.importing.people import plan_people
 from credtrack.importing.plan import Cancel, ImportOptions, Plan, Progress, RowReader
 from credtrack.importing.problems import FileProblemError, ImportRejectedError, Problem
+from credtrack.importing.ratings import plan_ratings, score_count
 from credtrack.importing.reading import DELIMITER_NAMES, Cell, Table, read_table
 from credtrack.importing.records import plan_completions, plan_enrolments
 from credtrack.importing.signoffs import plan_assessments
@@ -29,11 +30,22 @@ SIGNOFF_IMPORT_ATTESTATION = (
     "assessor named on it, and that I am authorised to bring them into credtrack."
 )
 
+# Importing ratings records them on the raters' behalf, as recording one rating does: the importer attests.
+RATING_IMPORT_ATTESTATION = (
+    "I attest that these ratings are copied faithfully from the forms, interviews or survey export they came "
+    "from, each collected by the method stated from the rater named, and that I am authorised to bring them "
+    "into credtrack."
+)
+# The kinds of import that are signed, with what the importer attests and what the records are called.
+ATTESTATIONS = {"assessments": SIGNOFF_IMPORT_ATTESTATION, "ratings": RATING_IMPORT_ATTESTATION}
+SIGNED_NAMES = {"assessments": "sign-offs", "ratings": "ratings"}
+
 CHANGES = {
     "people": Change.PEOPLE,
     "enrolments": Change.COHORTS,
     "completions": Change.RECORDS,
     "assessments": Change.RECORDS,
+    "ratings": Change.RECORDS,
 }
 
 
@@ -139,14 +151,16 @@ def run_import(
 ) -> Result[ImportReport]:
     """Check and write the file in one transaction: all of it or, on any problem, none of it.
 
-    Importing sign-offs is an attested act: ``attestation_accepted`` (of SIGNOFF_IMPORT_ATTESTATION) and
-    the importer's re-entered ``password`` are required, as for a sign-off.
+    Importing sign-offs or ratings is an attested act: ``attestation_accepted`` (of SIGNOFF_IMPORT_ATTESTATION
+    or RATING_IMPORT_ATTESTATION) and the importer's re-entered ``password`` are required, as for one
+    sign-off or rating.
 
     Raises ImportRejectedError (carrying every problem) when the file has problems and
     ImportCancelledError when ``cancel()`` turns true; both leave the database untouched.
     """
     require(actor, "records.import")
-    signed = fields_mod.canonical_kind(kind) == "assessments"
+    attestation = ATTESTATIONS.get(fields_mod.canonical_kind(kind))
+    signed = attestation is not None
     checked = check_password_first(uow, actor, password) if signed and password else None
     with uow:
         report, plan = _plan(uow.session, actor, kind, path, mapping, options, progress, cancel, remembered)
@@ -157,7 +171,7 @@ def run_import(
             if signed:
                 if not attestation_accepted:
                     raise ValidationError(
-                        "Importing sign-offs is an attested act: accept the attestation and "
+                        f"Importing {SIGNED_NAMES[report.kind]} is an attested act: accept the attestation and "
                         "re-enter your password to sign for the file.",
                         field="attestation",
                     )
@@ -167,9 +181,12 @@ def run_import(
             moved = write_moves(uow.session, plan, new_ids)
             if moved:
                 summary["unit_memberships"] = moved  # people put in a unit (or moved to another) by this file
-            if signed:
-                summary["attestation"] = SIGNOFF_IMPORT_ATTESTATION
+            if attestation is not None:
+                summary["attestation"] = attestation
+            if report.kind == "assessments":
                 summary["historical_unverified"] = sum(1 for r in plan.inserts if r["verification"] == "pending")
+            if report.kind == "ratings":
+                summary["scores"] = score_count(plan)
             event = audit.record(
                 uow.session,
                 actor,
@@ -242,6 +259,8 @@ def build_plan(
         plan_enrolments(session, reader, plan, options)
     elif kind == "completions":
         plan_completions(session, reader, plan, options, actor.id)
+    elif kind == "ratings":
+        plan_ratings(session, reader, plan, options, actor)
     else:
         plan_assessments(session, reader, plan, options)
     return plan

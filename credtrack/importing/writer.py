@@ -13,7 +13,7 @@ from sqlalchemy.sql.schema import ColumnDefault
 from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
 from credtrack.importing.problems import ImportCancelledError
-from credtrack.models import Assessment, Completion, Enrolment, Person, evidence
+from credtrack.models import Assessment, Completion, Enrolment, Person, Rating, RatingScore, evidence
 from credtrack.services.audit import record_state
 
 CHUNK = 5000
@@ -22,6 +22,7 @@ TABLES: dict[str, Table] = {
     "enrolments": Enrolment.__table__,
     "completions": Completion.__table__,
     "assessments": Assessment.__table__,
+    "ratings": Rating.__table__,
 }
 
 
@@ -69,6 +70,7 @@ def write_plan(
             if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(chunk):
                 raise ConcurrentEditError("Some of the records in this file")
             done += len(chunk)
+    _write_scores(connection, plan, new_ids)
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
     if table.name in record_state.TRACKED:
@@ -136,8 +138,24 @@ def _processed(process: Any, values: list[Any]) -> list[Any]:
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
+def _write_scores(connection: Connection, plan: Plan, new_ids: list[int]) -> None:
+    """The score rows of each new rating (a ratings file), which take their rating's new id."""
+    if plan.kind != "ratings":
+        return
+    rows = [
+        {"rating_id": rating_id, **score}
+        for rating_id, scores in zip(new_ids, plan.scores, strict=True)
+        for score in scores
+    ]
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(insert(RatingScore.__table__), rows[start : start + CHUNK])
+
+
 def _repack_evidence(connection: Connection, plan: Plan, table: Table, new_ids: list[int]) -> None:
     """Keep the packed evidence rows in step: new records are appended, changed ones re-packed."""
+    if plan.kind == "ratings":  # a rating packs with its lowest score: its people are packed again
+        evidence.refresh(connection, {row["person_id"] for row in plan.inserts})
+        return
     kind = {"completions": "completions", "assessments": "sign_offs"}.get(plan.kind)
     if kind is None:
         return

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from credtrack import importing
 from credtrack.errors import PermissionDenied
 from credtrack.models import AuditEvent, Person
-from credtrack.services import units
+from credtrack.services import rating_sources, units
 from credtrack.services.changes import Change
 from credtrack.services.permissions import SYSTEM
 from credtrack.ui.main_window import MainWindow
@@ -292,3 +292,41 @@ def test_importing_sign_offs_asks_for_attestation_and_password_and_refuses_inven
         assert s.scalar(select(func.count()).select_from(Assessment).where(Assessment.verification == "pending")) == 1
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.assessments"))
         assert event.reauthenticated and event.actor == "admin"
+
+
+def test_importing_ratings_is_offered_and_signed_without_the_historical_choice(qtbot, demo_ctx, demo_db, tmp_path):
+    from credtrack.models import Rating
+    from tests.ui.conftest import PASSWORD
+
+    page = _page(qtbot, demo_ctx())
+    page.kind.setCurrentIndex(page.kind.findData("ratings"))
+    assert page.signing.isVisible() and not page.signing.historical.isVisible()
+    assert page.signing.attest_text.text() == importing.RATING_IMPORT_ATTESTATION
+    patient = {s.code: s for s in rating_sources.list_sources(demo_db.unit_of_work(), SYSTEM)}["PATIENT"]
+    code = patient.competency_codes[0]
+    text = (
+        f"Learner ID,Source,Rated on,Rater name,How collected,{code}\n"
+        "DEMO-000001,PATIENT,2024-03-01,Ms Test Rater,interview,4\n"
+        "DEMO-000002,PATIENT,2024-03-01,Ms Test Rater,signed,4\n"
+    )
+    page.load_file(_file(tmp_path, text, "ratings.csv"))
+    assert "headed with a competency's code" in page.file_info.text()
+    page.check_file()
+    assert [(p.row, p.column) for p in page.report.problems] == [(3, "How collected")]
+    page.load_file(_file(tmp_path, text.replace(",signed,", ",survey_export,"), "ratings2.csv"))
+    page.check_file()
+    assert page.report.ok and not page.import_button.isEnabled()  # not yet signed
+    page.signing.attest.setChecked(True)
+    page.signing.password.setText(PASSWORD)
+    assert page.import_button.isEnabled()
+    with demo_db.unit_of_work() as uow:
+        before = uow.session.scalar(select(func.count()).select_from(Rating))
+    page.import_file()
+    assert page.banner.headline.text() == "Imported", page.banner.detail.text()
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        assert s.scalar(select(func.count()).select_from(Rating)) == before + 2
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.ratings"))
+        assert event.reauthenticated and event.actor == "admin"
+    page.kind.setCurrentIndex(page.kind.findData("assessments"))  # another attestation: signed afresh
+    assert page.signing.historical.isVisible() and not page.signing.attest.isChecked()

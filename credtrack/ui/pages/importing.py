@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from credtrack import importing
 from credtrack.errors import CredtrackError
-from credtrack.importing import SIGNOFF_IMPORT_ATTESTATION, ImportCancelledError, ImportOptions
+from credtrack.importing import ATTESTATIONS, SIGNOFF_IMPORT_ATTESTATION, ImportCancelledError, ImportOptions
 from credtrack.services import frameworks
 from credtrack.services.changes import Change
 from credtrack.ui import crash, messages, style
@@ -45,6 +45,12 @@ KINDS = (
     ("Enrolments in cohorts", "enrolments"),
     ("Module completions", "completions"),
     ("Competency sign-offs", "assessments"),
+    ("Ratings from other sources", "ratings"),
+)
+# A ratings file's score columns are no field of the mapping: they are found by their headings.
+RATINGS_SCORES = (
+    " Each column headed with a competency's code (C1, VE1, …) is read as its scores: a level in each cell, "
+    "left empty when not rated."
 )
 FILE_TYPES = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
 STAGES = {"checking": "Checking rows", "writing": "Writing records"}
@@ -197,10 +203,14 @@ class ImportPage(Page):
         self._read_preview()
 
     def _kind_changed(self) -> None:
-        sign_offs = self.kind.currentData() == "assessments"
+        kind = self.kind.currentData()
+        sign_offs = kind == "assessments"
         self.scale.setVisible(sign_offs)
         self.scale_label.setVisible(sign_offs)
-        self.signing.setVisible(sign_offs)
+        attestation = ATTESTATIONS.get(kind)
+        self.signing.setVisible(attestation is not None)
+        if attestation is not None:
+            self.signing.set_form(attestation, historical=sign_offs)
         if self.path:
             self._read_preview()
         else:
@@ -223,6 +233,7 @@ class ImportPage(Page):
             self.file_info.setText(
                 f"{Path(path).name} · {plural(preview.row_count, 'row')}{encoding}{delimiter}. "
                 "Check that each column imports as the right field, then check the file."
+                + (RATINGS_SCORES if kind == "ratings" else "")
             )
             self._fix_tab_order()
             self._inputs_changed()
@@ -241,11 +252,12 @@ class ImportPage(Page):
             tuple(sorted(self.mapping.mapping().items())),
             self.day_first.currentData(),
             self.scale.currentData() if self.scale.isVisibleTo(self) else None,
-            self._signing_offs() and self.signing.historical.isChecked(),
+            self.kind.currentData() == "assessments" and self.signing.historical.isChecked(),
         )
 
     def _signing_offs(self) -> bool:
-        return self.kind.currentData() == "assessments"
+        """Sign-offs and ratings are imported as an attested act, signed with the importer's password."""
+        return self.kind.currentData() in ATTESTATIONS
 
     def _options(self) -> Any:
         return ImportOptions(

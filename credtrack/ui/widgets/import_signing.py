@@ -1,4 +1,5 @@
-"""What importing sign-offs asks of the importer: whether unknown assessors come in as historical, and a signature."""
+"""What importing sign-offs or ratings asks of the importer: a signature for the file, and for sign-offs whether
+unknown assessors come in as historical."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class SignoffImportSigning(QWidget):
             "person on record with a profession."
         )
         self.attest = QCheckBox()
-        self.attest.setAccessibleName("Attestation for the imported sign-offs")
+        self.attest.setAccessibleName("Attestation for the imported records")
         self.attest_text = QLabel(attestation)
         self.attest_text.setWordWrap(True)
         self.attest_text.setBuddy(self.attest)
@@ -41,6 +42,14 @@ class SignoffImportSigning(QWidget):
         layout.addWidget(self.historical)
         layout.addLayout(attest_row)
         layout.addWidget(self.password)
+
+    def set_form(self, attestation: str, *, historical: bool) -> None:
+        """The attestation of the kind of file being imported (a signature given for another is withdrawn),
+        and whether the historical choice applies to it (only sign-offs have one)."""
+        if attestation != self.attest_text.text():
+            self.clear_signature()
+            self.attest_text.setText(attestation)
+        self.historical.setVisible(historical)
 
     def signed(self) -> bool:
         return self.attest.isChecked() and bool(self.password.text())

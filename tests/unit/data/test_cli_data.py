@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from credtrack.cli import main
+from credtrack.services import rating_sources
 from credtrack.services.accounts import users as accounts
 from credtrack.services.database import open_database
 from credtrack.services.permissions import SYSTEM
@@ -70,3 +71,24 @@ def test_importing_sign_offs_is_attested_and_invented_assessors_are_refused(cli_
     assert "attested act" in err and "--attest" in err and "Traceback" not in err
     assert main(["import", "assessments", str(path), "--historical", "--attest"]) == 0
     assert "imported 2 new" in capsys.readouterr().out
+
+
+def test_importing_ratings_is_checked_by_row_then_attested(cli_db, tmp_path, capsys):
+    db = open_database(cli_db)
+    rating_sources.create_source(
+        db.unit_of_work(), SYSTEM, code="PEER", name="Colleague", scale_code="ENTRUST5", competency_codes=["VE1", "C1"]
+    )
+    db.dispose()
+    path = tmp_path / "ratings.csv"
+    header = "Learner ID,Source,Rated on,Rater name,How collected,VE1,C1,RR1\n"
+    path.write_text(header + "P001,PEER,2024-03-01,Grace Ho,paper_form,4,,M\n", encoding="utf-8")
+    assert main(["import", "ratings", str(path), "--dry-run"]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith("row 2, column RR1: Colleague (PEER) does not rate RR1")
+    path.write_text(header + "P001,PEER,2024-03-01,Grace Ho,paper_form,4,5,\n", encoding="utf-8")
+    assert main(["import", "ratings", str(path), "--dry-run"]) == 0
+    assert "would import 1 new" in capsys.readouterr().out
+    assert main(["import", "ratings", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Importing ratings is an attested act" in err and "--attest" in err and "Traceback" not in err
+    assert main(["import", "ratings", str(path), "--attest"]) == 0
+    assert "imported 1 new" in capsys.readouterr().out
