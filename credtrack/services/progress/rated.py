@@ -29,15 +29,10 @@ class StandingRating(NamedTuple):
 
 
 def read_standing_ratings(session: Session, person_ids: list[int]) -> dict[int, list[StandingRating]]:
-    """Each named person's standing ratings, oldest first."""
+    """Each named person's standing ratings, oldest first: one query over their ratings and scores (through
+    the ratings' person index), and the labels of the lowest levels from the few scales they use."""
     if not person_ids:
         return {}
-    lowest = (
-        select(RatingScore.rating_id, func.min(ScaleLevel.rank).label("rank"))
-        .join(ScaleLevel, ScaleLevel.id == RatingScore.level_id)
-        .group_by(RatingScore.rating_id)
-        .subquery()
-    )
     stmt = (
         select(
             Rating.id,
@@ -45,17 +40,31 @@ def read_standing_ratings(session: Session, person_ids: list[int]) -> dict[int, 
             Rating.source_id,
             RatingSource.name,
             Rating.rated_on,
-            lowest.c.rank,
-            ScaleLevel.label,
+            func.min(ScaleLevel.rank),
+            Rating.scale_id,
             Rating.rater_name,
         )
-        .join(lowest, lowest.c.rating_id == Rating.id)
+        .join(RatingScore, RatingScore.rating_id == Rating.id)
+        .join(ScaleLevel, ScaleLevel.id == RatingScore.level_id)
         .join(RatingSource, RatingSource.id == Rating.source_id)
-        .join(ScaleLevel, (ScaleLevel.scale_id == Rating.scale_id) & (ScaleLevel.rank == lowest.c.rank))
         .where(Rating.person_id.in_(person_ids), Rating.voided_at.is_(None))
+        .group_by(Rating.id, Rating.person_id, Rating.source_id, RatingSource.name, Rating.rated_on, Rating.scale_id)
         .order_by(Rating.rated_on, Rating.id)
     )
+    rows = session.execute(stmt).all()
+    if not rows:
+        return {}
+    labels = {
+        (scale, rank): label
+        for scale, rank, label in session.execute(
+            select(ScaleLevel.scale_id, ScaleLevel.rank, ScaleLevel.label).where(
+                ScaleLevel.scale_id.in_({row[6] for row in rows})
+            )
+        )
+    }
     found: dict[int, list[StandingRating]] = defaultdict(list)
-    for row in session.execute(stmt):
-        found[row[1]].append(StandingRating(*row))
+    for rid, pid, source_id, source_name, rated_on, rank, scale_id, rater in rows:
+        found[pid].append(
+            StandingRating(rid, pid, source_id, source_name, rated_on, rank, labels[(scale_id, rank)], rater)
+        )
     return dict(found)
