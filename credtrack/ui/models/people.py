@@ -94,12 +94,12 @@ class RatingsTableModel(RowTableModel[Any]):
     """A person's ratings from other sources: one rater's form a row."""
 
     columns = (
-        Column("Rated", lambda r: r.rated_on, width=100),
-        Column("Source", lambda r: r.source_name, width=190),
+        Column("Rated", lambda r: r.rated_on, width=90),
+        Column("Source", lambda r: r.source_name, width=120, tooltip=lambda r: r.source_name),
         Column(
             "Rater",
             lambda r: r.rater_name + (f" ({r.rater_profession})" if r.rater_profession else ""),
-            width=180,
+            width=130,
             tooltip=lambda r: f"{r.collection_label}; recorded by {r.recorded_by}",
         ),
         Column(
