@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from pathlib import Path
 
 from credtrack.cli import context
+from credtrack.cli.records import _signing_password
 from credtrack.errors import ValidationError
 from credtrack.models.enums import RATING_COLLECTION
 from credtrack.reports.rating_form import write_rating_form
@@ -147,9 +146,7 @@ def cmd_record(args) -> int:
     actor = context.actor(args, db)
     person = people.find_by_external_id(db.unit_of_work(), actor, args.external_id)
     scores = _scores(args.score)
-    password = os.environ.get("CREDTRACK_PASSWORD")
-    if password is None:
-        password = getpass.getpass("Re-enter your password to sign: ")
+    password = _signing_password()
     row = ratings.record_rating(
         db.unit_of_work(),
         actor,
