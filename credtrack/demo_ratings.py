@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from credtrack.models import Rating, RatingScore, RatingSource, ScaleLevel, utcnow
+from credtrack.services.audit import record_state
 
 RATERS = ("A. Okafor", "M. Lindqvist", "R. Haddad", "S. Novak", "J. Tanaka", "L. Moreau", "D. Mensah", "K. Iyer")
 RATING_COMMENTS = (
@@ -75,6 +76,7 @@ def add_ratings(
                     }
                 )
     if ratings:
+        record_state.touch_new(s, "rating")
         ids = s.scalars(insert(Rating).returning(Rating.id, sort_by_parameter_order=True), ratings).all()
         for score in scores:
             score["rating_id"] = ids[score["rating_id"]]

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from credtrack.errors import AuthenticationError, CredtrackError, DuplicateError, PermissionDenied, ValidationError
 from credtrack.services import cohorts, rating_sources, ratings
+from credtrack.services.audit import record_check
 from credtrack.services.catalog import RequirementSpec, create_credential
 from credtrack.services.progress import bulk
 from credtrack.services.progress.person import person_progress
@@ -167,3 +169,17 @@ def test_a_credential_needing_patient_ratings_and_three_sources_is_judged_alike_
     assert page.requirements[2].evidence is not None and page.requirements[2].evidence.record_id == last.id
     ratings.void_rating(w.uow(), w.educator, first.id, "Form belonged to another learner")
     assert states() == ["below_level", "met"]
+
+
+def test_ratings_are_as_the_log_says_and_one_edited_behind_its_back_is_named(w: World) -> None:
+    kept = rate(w, "PATIENT", {"C1": "4"}, "2026-05-02")
+    voided = rate(w, "SELF", {"C7": "3"}, "2026-05-03", rater_name="Nguyễn Thị Minh")
+    ratings.void_rating(w.uow(), w.educator, voided.id, "Duplicate of a paper form")
+    with w.uow() as uow:
+        assert record_check.check(uow.session).findings == []
+    with w.db.engine.begin() as conn:  # someone renames the rater outside credtrack
+        conn.execute(text("UPDATE rating SET rater_name = 'Someone else' WHERE id = :i"), {"i": kept.id})
+    with w.uow() as uow:
+        report = record_check.check(uow.session)
+    assert [(f.kind, f.record_id, f.what) for f in report.findings] == [("rating", kept.id, "changed")]
+    assert f"Rating {kept.id} is not as the log last recorded it" in report.problems[0]
