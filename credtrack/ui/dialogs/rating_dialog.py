@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import RATING_COLLECTION, label
+from credtrack.services.ratings import SIGNED_ATTESTATION
 from credtrack.ui import style
 from credtrack.ui.keyboard import set_dialog_order
 
@@ -157,7 +158,7 @@ class RatingDialog(QDialog):
             self.rater.clear()
         source = self._current()
         if signed:
-            self.attest_text.setText("I attest that I observed this learner myself and that this rating is my own.")
+            self.attest_text.setText(SIGNED_ATTESTATION)
         elif source is not None:
             self.attest_text.setText(source.attestation_text)
         self._update_state()
