@@ -188,6 +188,20 @@ def _evidence(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
                 "genre": "Competency sign-off",
             }
         )
+    for rating in snapshot.get("ratings", []):
+        # A rater outside the institution (a patient advisor) is not named on a credential the learner shares.
+        by = f" by a {rating['rater_profession']}" if rating.get("rater_profession") else ""
+        scores = ", ".join(f"{s['competency']} {s['level_label']}" for s in rating.get("scores", []))
+        items.append(
+            {
+                "type": ["Evidence"],
+                "name": f"Rating from {rating['source_name']}",
+                "description": (
+                    f"Rated{by} on {rating['rated_on']} ({rating['collection']}): {scores or 'no scores'}."
+                ),
+                "genre": "Multi-source rating",
+            }
+        )
     return items
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +23,7 @@ from credtrack.models import Person, Profession, Rating, RatingScore, RatingSour
 from credtrack.models.enums import RATING_COLLECTION, label
 from credtrack.services.accounts.signing import check_password_first, reauthenticate
 from credtrack.services.audit import log as audit
+from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,
@@ -33,6 +34,7 @@ from credtrack.services.common import (
     refuse_controls,
     required_text,
 )
+from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.records.common import active_person, not_about_themselves
 from credtrack.services.requirements import competencies as _competencies
@@ -55,6 +57,7 @@ class RatingRow:
     recorded_by: str
     voided: bool
     void_reason: str | None
+    resting_certificates: tuple[str, ...] = ()  # after voiding: valid certificates issued on this rating
 
     @property
     def collection_label(self) -> str:
@@ -206,9 +209,12 @@ def _scores(
     return list(built.values())
 
 
-def void_rating(uow: UnitOfWork, actor: Actor, rating_id: int, reason: str) -> Result[RatingRow]:
+def void_rating(
+    uow: UnitOfWork, actor: Actor, rating_id: int, reason: str, *, today: dt.date | None = None
+) -> Result[RatingRow]:
     """Void a rating with a reason; it stays in history and stops counting. Preceptors may void only the
-    ratings they recorded."""
+    ratings they recorded. The row names the valid certificates that were issued on the rating: they stay
+    valid until someone reviews them, and say their evidence was voided."""
     with uow:
         require(actor, "ratings.void")
         session = uow.session
@@ -220,6 +226,10 @@ def void_rating(uow: UnitOfWork, actor: Actor, rating_id: int, reason: str) -> R
             raise ValidationError("This rating is already voided.")
         rating.voided_at, rating.voided_by_id, rating.void_reason = utcnow(), actor.id, why
         session.flush()  # re-packs the person's standing evidence (models.evidence)
+        resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, rating, today or _today()))
+        after: dict = {"voided": True, "void_reason": why}
+        if resting:
+            after["certificates_issued_on_it"] = list(resting)
         audit.record(
             session,
             actor,
@@ -227,11 +237,14 @@ def void_rating(uow: UnitOfWork, actor: Actor, rating_id: int, reason: str) -> R
             "rating",
             rating.id,
             before={"voided": False},
-            after={"voided": True, "void_reason": why},
+            after=after,
+            note=(
+                f"Certificates issued on this rating stay valid until reviewed: {', '.join(resting)}" if resting else ""
+            ),
         )
-        row = _rating_row(rating)
+        row = replace(_rating_row(rating), resting_certificates=resting)
         uow.commit()
-        return Result(row, Change.RECORDS | Change.AUDIT)
+        return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))
 
 
 def person_ratings(uow: UnitOfWork, actor: Actor, person_id: int) -> list[RatingRow]:

@@ -25,7 +25,7 @@ def _dialog() -> RatingDialog:
     return found[0]
 
 
-def test_recording_and_voiding_a_rating_on_the_person_page(qtbot, sqlite_db, boxes, tmp_path):
+def test_recording_and_voiding_a_rating_on_the_person_page(qtbot, sqlite_db, boxes, tmp_path, monkeypatch):
     w = build_world(sqlite_db)
     ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
     page = _page(qtbot, ctx)
@@ -62,10 +62,16 @@ def test_recording_and_voiding_a_rating_on_the_person_page(qtbot, sqlite_db, box
     (row,) = pane.detail.ratings
     assert (row.rater_name, row.scores) == ("Hélène Marchetti", [("C1", "4", "Often")])
 
-    boxes.text_answers.append("The form belonged to another learner")
+    asked = []
+    monkeypatch.setattr(
+        messages,
+        "ask_void_reason",
+        lambda _p, what, certs: asked.append((what, certs)) or "The form belonged to another learner",
+    )
     _select(pane.ratings_view, lambda r: r.id == row.id)
     assert pane.void_rating_button.isEnabled()
     qtbot.mouseClick(pane.void_rating_button, Qt.MouseButton.LeftButton)
+    assert asked == [(asked[0][0], [])] and "Hélène Marchetti" in asked[0][0]  # no certificate rests on it
     (voided,) = ratings.person_ratings(ctx.uow(), ctx.actor, w.learner)
     assert voided.voided and voided.void_reason == "The form belonged to another learner"
     assert pane.detail.ratings[0].voided

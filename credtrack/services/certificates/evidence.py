@@ -23,6 +23,8 @@ from credtrack.models import (
     Completion,
     Framework,
     Module,
+    Rating,
+    RatingSource,
     ScaleLevel,
 )
 from credtrack.services.common import get_or_404
@@ -93,6 +95,18 @@ def _sign_off_keys(
     return found
 
 
+def _rating_keys(session: Session, person_id: int) -> dict[tuple[str, str, str], list[tuple[bool, str | None]]]:
+    """(source code, date, rater) -> [(voided, reason)] for every rating of the person."""
+    found: dict[tuple[str, str, str], list[tuple[bool, str | None]]] = defaultdict(list)
+    for code, on, rater, voided_at, reason in session.execute(
+        select(RatingSource.code, Rating.rated_on, Rating.rater_name, Rating.voided_at, Rating.void_reason)
+        .join(RatingSource, RatingSource.id == Rating.source_id)
+        .where(Rating.person_id == person_id)
+    ):
+        found[(code, on.isoformat(), rater)].append((voided_at is not None, reason))
+    return found
+
+
 def _all_voided(matches: list[tuple[bool, str | None]]) -> str | None:
     """The void reason when every record matching a frozen entry is voided (none stands in for it), else None."""
     if matches and all(voided for voided, _ in matches):
@@ -112,6 +126,7 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
     if not certificates:
         return []
     completions, sign_offs = _completion_keys(session, person_id), _sign_off_keys(session, person_id)
+    ratings: dict[tuple[str, str, str], list[tuple[bool, str | None]]] | None = None
     found: list[VoidedEvidence] = []
     records = None
     for cert in certificates:
@@ -134,6 +149,14 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
                 voided.append(
                     f"{s.get('competency')} signed off {s.get('assessed_on')} by {s.get('assessor')} (voided: {reason})"
                 )
+        if snapshot.get("ratings"):
+            ratings = ratings if ratings is not None else _rating_keys(session, person_id)
+            for r in snapshot["ratings"]:
+                reason = _all_voided(ratings.get((r.get("source_code"), r.get("rated_on"), r.get("rater")), []))
+                if reason is not None:
+                    voided.append(
+                        f"{r.get('source_code')} rating {r.get('rated_on')} by {r.get('rater')} (voided: {reason})"
+                    )
         if not voided:
             continue
         records = records or load_person_records(session, person_id)
@@ -143,12 +166,15 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
     return found
 
 
-def resting_on(session: Session, record: Completion | Assessment, today: dt.date) -> list[VoidedEvidence]:
+def resting_on(session: Session, record: Completion | Assessment | Rating, today: dt.date) -> list[VoidedEvidence]:
     """After ``record`` was voided: the certificates of its person that named it as evidence."""
     return [v for v in voided_evidence(session, record.person_id, today) if _names(session, v, record)]
 
 
-def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment) -> bool:
+def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment | Rating) -> bool:
+    if isinstance(record, Rating):
+        prefix = f"{record.source.code} rating {record.rated_on.isoformat()} by {record.rater_name} "
+        return any(v.startswith(prefix) for v in finding.voided)
     if isinstance(record, Completion):
         return any(
             v.startswith(f"{record.module.code} completed {record.completed_on.isoformat()} ") for v in finding.voided
@@ -158,7 +184,7 @@ def _names(session: Session, finding: VoidedEvidence, record: Completion | Asses
     )
 
 
-def issued_on(session: Session, record: Completion | Assessment) -> list[str]:
+def issued_on(session: Session, record: Completion | Assessment | Rating) -> list[str]:
     """Codes of the person's valid certificates whose frozen evidence names ``record`` (before voiding it)."""
     codes = []
     for code, snapshot_json in session.execute(
@@ -167,7 +193,14 @@ def issued_on(session: Session, record: Completion | Assessment) -> list[str]:
         .order_by(Certificate.id)
     ):
         snapshot = json.loads(snapshot_json or "{}")
-        if isinstance(record, Completion):
+        if isinstance(record, Rating):
+            named = any(
+                r.get("source_code") == record.source.code
+                and r.get("rated_on") == record.rated_on.isoformat()
+                and r.get("rater") == record.rater_name
+                for r in snapshot.get("ratings", [])
+            )
+        elif isinstance(record, Completion):
             named = any(
                 m.get("code") == record.module.code and m.get("completed_on") == record.completed_on.isoformat()
                 for m in snapshot.get("modules", [])
@@ -188,11 +221,13 @@ def issued_on(session: Session, record: Completion | Assessment) -> list[str]:
 
 def certificates_on_record(uow: UnitOfWork, actor: Actor, kind: str, record_id: int) -> list[str]:
     """For the void dialog: which valid certificates were issued on this completion (``kind="completion"``)
-    or sign-off (``"assessment"``)."""
+    or sign-off (``"assessment"``) or rating (``"rating"``)."""
     with uow:
         require(actor, "read")
-        record: Completion | Assessment
-        if kind == "completion":
+        record: Completion | Assessment | Rating
+        if kind == "rating":
+            record = get_or_404(uow.session, Rating, record_id, "rating")
+        elif kind == "completion":
             record = get_or_404(uow.session, Completion, record_id, "completion")
         else:
             record = get_or_404(uow.session, Assessment, record_id, "sign-off")

@@ -15,6 +15,7 @@ from credtrack.models import (
     Completion,
     Credential,
     Person,
+    Rating,
     Scale,
 )
 from credtrack.services.progress.person import CredentialProgress, PersonRecords
@@ -113,6 +114,7 @@ class SnapshotParts:
         }
         if self.verifier_address:  # the QR then opens the verifier page at this address
             snapshot["verifier_address"] = self.verifier_address
+        counted_ratings: set[int] = set()  # a rating may meet a source's count and the sources' count alike
         for req in progress.requirements:
             if not req.met or req.evidence is None:
                 continue
@@ -157,7 +159,35 @@ class SnapshotParts:
                 )
                 if scale.code not in snapshot["scales"]:
                     snapshot["scales"][scale.code] = self._scale_levels(scale)
+            elif req.evidence.kind == "rating":
+                rated = snapshot.setdefault("ratings", [])
+                for rating_id in req.evidence.record_ids or (req.evidence.record_id,):
+                    if rating_id not in counted_ratings:
+                        counted_ratings.add(rating_id)
+                        rating = self.session.get(Rating, rating_id)
+                        if rating is not None:
+                            rated.append(_rating_entry(rating))
         return snapshot
+
+
+def _rating_entry(rating: Rating) -> dict[str, Any]:
+    """A rating as a certificate freezes it: its source, day, rater, how it was collected and its scores.
+
+    The rater is named here, as an assessor is for a sign-off, so a voided rating can be found again; what a
+    certificate shows outside (the Open Badges evidence) names the source and the rater's profession only.
+    """
+    scores = sorted(((s.competency.code, s.level.rank, s.level.label) for s in rating.scores), key=lambda x: x[0])
+    lowest = min(scores, key=lambda x: x[1]) if scores else None
+    return {
+        "source_code": rating.source.code,
+        "source_name": rating.source.name,
+        "rated_on": rating.rated_on.isoformat(),
+        "rater": rating.rater_name,
+        "rater_profession": rating.rater_profession.name if rating.rater_profession else None,
+        "collection": rating.collection.replace("_", " "),
+        "lowest_level_label": lowest[2] if lowest else None,
+        "scores": [{"competency": code, "level_label": label} for code, _rank, label in scores],
+    }
 
 
 def _record(records: PersonRecords, kind: str, record_id: int) -> Any:

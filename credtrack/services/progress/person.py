@@ -57,6 +57,8 @@ class Evidence:
     summary: str
     valid_until: dt.date | None = None
     assessor_profession: str | None = None
+    # A requirement met by several records (ratings): all of them, the last one being ``record_id``.
+    record_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -380,7 +382,11 @@ def _ratings_row(r: RequirementRule, state: str, records: PersonRecords) -> Requ
     if state == MET:
         x = counted[need - 1]
         ev = Evidence(
-            "rating", x.id, x.rated_on, f"{need} of {len(counted)}: {x.source_name}, {x.level_label} by {x.rater_name}"
+            "rating",
+            x.id,
+            x.rated_on,
+            f"{need} of {len(counted)}: {x.source_name}, {x.level_label} by {x.rater_name}",
+            record_ids=tuple(y.id for y in counted[:need]),
         )
     elif mine:
         x = mine[-1]

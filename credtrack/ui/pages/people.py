@@ -314,19 +314,13 @@ class PeoplePage(Page):
 
     # -- correcting records -----------------------------------------------
     def void_record(self, kind: str, row: Any) -> None:
-        """Void the chosen completion or sign-off with a reason, after saying what rests on it."""
+        """Void the chosen completion, sign-off or rating with a reason, after saying what rests on it."""
 
         ctx, detail = self.ctx, self.detail.detail
         who = detail.person.full_name if detail is not None else "this person"
         if kind == "rating":
             what = f"Void the rating from {row.rater_name} ({row.source_name}) of {row.rated_on:%d %b %Y}, for {who}?"
-            reason = messages.ask_text(self, "Void rating", what + " It stays in history and no longer counts.")
-            if reason:
-                ctx.mutate(
-                    lambda: ratings.void_rating(ctx.uow(), ctx.actor, row.id, reason), self._done_void, parent=self
-                )
-            return
-        if kind == "completion":
+        elif kind == "completion":
             what = f"Void {row.module_code} — {row.module_title}, completed {row.completed_on:%d %b %Y}, for {who}?"
         else:
             what = (
@@ -337,7 +331,10 @@ class PeoplePage(Page):
         reason = messages.ask_void_reason(self, what, resting)
         if not reason:
             return
-        void = completion_records.void_completion if kind == "completion" else signoff_records.void_assessment
+        void = {
+            "rating": ratings.void_rating,
+            "completion": completion_records.void_completion,
+        }.get(kind, signoff_records.void_assessment)
 
         def done(voided: Any) -> None:
             self._load_detail()
@@ -390,9 +387,6 @@ class PeoplePage(Page):
         dialog.buttons.accepted.disconnect()
         dialog.buttons.accepted.connect(save)
         dialog.open()
-
-    def _done_void(self, _voided: Any) -> None:
-        self._load_detail()
 
     def verify_record(self, kind: str, row: Any) -> None:
         """Verify a completion awaiting verification, or confirm a historical sign-off, signed with a password."""
