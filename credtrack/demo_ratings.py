@@ -77,6 +77,7 @@ def add_ratings(
                 )
     if ratings:
         record_state.touch_new(s, "rating")
+        record_state.touch_new(s, "rating_score")
         ids = s.scalars(insert(Rating).returning(Rating.id, sort_by_parameter_order=True), ratings).all()
         for score in scores:
             score["rating_id"] = ids[score["rating_id"]]

@@ -71,6 +71,8 @@ def write_plan(
                 raise ConcurrentEditError("Some of the records in this file")
             done += len(chunk)
     _write_scores(connection, plan, new_ids)
+    if plan.kind == "ratings":  # each new rating's scores are one record the log vouches for
+        record_state.touch(session, "rating_score", new_ids)
     _checkpoint(cancel, progress, done, total)
     _repack_evidence(connection, plan, table, new_ids)
     if table.name in record_state.TRACKED:

@@ -124,13 +124,13 @@ def check(session: Session) -> RecordReport:
 
 
 def _labels(session: Session, spec: Tracked, ids: list[int]) -> dict[int, str]:
-    column = spec.table.c[spec.label]
+    column, key = spec.table.c[spec.label], spec.table.c[spec.key]
     found: dict[int, str] = {}
     for start in range(0, len(ids), CHUNK):
         found.update(
             (i, str(v))
             for i, v in session.connection().execute(
-                select(spec.table.c.id, column).where(spec.table.c.id.in_(ids[start : start + CHUNK]))
+                select(key, column).distinct().where(key.in_(ids[start : start + CHUNK]))
             )
         )
     return found

@@ -47,6 +47,7 @@ from credtrack.models import (
     Completion,
     Person,
     Rating,
+    RatingScore,
     Unit,
     UnitMembership,
     User,
@@ -67,10 +68,17 @@ class Tracked:
     # Columns deliberately not vouched for: bookkeeping, values derived from others, and counters a
     # sign-in changes (sign-ins are logged as events of their own).
     unaudited: tuple[str, ...] = ("id", "version", "updated_at")
+    # The column a record is known by: its own id, or — for rows that belong to a parent and have no id of
+    # their own (a rating's scores) — the parent's id, all its rows then being one record vouched for together.
+    key: str = "id"
 
     @property
     def table(self) -> Table:
         return self.model.__table__
+
+    @property
+    def grouped(self) -> bool:
+        return self.key != "id"
 
 
 TRACKED: dict[str, Tracked] = {
@@ -175,7 +183,7 @@ TRACKED: dict[str, Tracked] = {
         ("username", "display_name", "password_hash", "role", "active", "person_id", "created_at"),
         unaudited=("id", "version", "updated_at", "failed_logins", "locked_until", "last_login_at"),
     ),
-    # A rating's own fields; the scores of its form are children the log does not yet vouch for one by one.
+    # A rating's own fields; its scores are vouched for as one record of their own (below).
     "rating": Tracked(
         Rating,
         "Rating",
@@ -198,6 +206,15 @@ TRACKED: dict[str, Tracked] = {
             "voided_by_id",
             "void_reason",
         ),
+    ),
+    # The scores of one rating's form, together: a level changed, a score added or taken away is named.
+    "rating_score": Tracked(
+        RatingScore,
+        "Scores of rating",
+        "rating_id",
+        ("competency_id", "scale_id", "level_id"),
+        unaudited=("rating_id",),
+        key="rating_id",
     ),
     "unit": Tracked(
         Unit,
@@ -255,10 +272,27 @@ def states_digest(states: Iterable[tuple[str, int, str]]) -> str:
 
 def _raw_rows(session: Session, spec: Tracked, where: str = "") -> Any:
     """The tracked fields as the driver returns them: no type conversion per value, as digests need none
-    (every digest of a database is made this one way, so they compare)."""
+    (every digest of a database is made this one way, so they compare). ``where`` names the key as ``{key}``."""
     quote = session.connection().dialect.identifier_preparer.quote
-    columns = ", ".join(quote(name) for name in ("id", *spec.fields))
-    return session.connection().exec_driver_sql(f"SELECT {columns} FROM {quote(spec.table.name)}{where}")
+    key = quote(spec.key)
+    columns = ", ".join([key, *(quote(name) for name in spec.fields)])
+    order = f" ORDER BY {columns}" if spec.grouped else ""
+    return session.connection().exec_driver_sql(
+        f"SELECT {columns} FROM {quote(spec.table.name)}{where.format(key=key)}{order}"
+    )
+
+
+def _digests_of(spec: Tracked, rows: Iterable[Any], into: dict[int, str]) -> None:
+    """Each record's digest from its rows: one row a record, or (grouped) the list of a parent's rows."""
+    if not spec.grouped:
+        for row in rows:
+            into[row[0]] = digest(row[1:])
+        return
+    groups: dict[int, list[list[Any]]] = {}
+    for row in rows:  # in key order, then by the fields, so a group's rows are always listed alike
+        groups.setdefault(row[0], []).append(list(row[1:]))
+    for key, members in groups.items():
+        into[key] = digest(members)
 
 
 def current_digests(
@@ -269,17 +303,15 @@ def current_digests(
     spec = TRACKED[kind]
     found: dict[int, str] = {}
     if ids is None or above is not None:
-        where = "" if above is None else f" WHERE id > {int(above)}"
-        for row in _raw_rows(session, spec, where):
-            found[row[0]] = digest(row[1:])
+        where = "" if above is None else f" WHERE {{key}} > {int(above)}"
+        _digests_of(spec, _raw_rows(session, spec, where), found)
         if ids is None:
             return found
         ids = [i for i in ids if i not in found]
     wanted = sorted({int(i) for i in ids})
     for start in range(0, len(wanted), CHUNK):
         listed = ", ".join(str(i) for i in wanted[start : start + CHUNK])
-        for row in _raw_rows(session, spec, f" WHERE id IN ({listed})"):
-            found[row[0]] = digest(row[1:])
+        _digests_of(spec, _raw_rows(session, spec, f" WHERE {{key}} IN ({listed})"), found)
     return found
 
 
@@ -320,6 +352,8 @@ def inserted_digests(
     time with a time zone, or a default the database or each row chooses; such rows must be read back.
     """
     spec = TRACKED[kind]
+    if spec.grouped:  # a record of several rows: read back
+        return None
     dialect = connection.dialect
     constants = constants or {}
     count = len(rows)
@@ -372,8 +406,9 @@ def touch_new(session: Session, kind: str) -> None:
     """Records of ``kind`` inserted from now on in this transaction (ids above today's largest) are touched."""
     since = session.info.setdefault(_SINCE, {})
     if kind not in since:
-        table = TRACKED[kind].table
-        since[kind] = session.connection().execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+        spec = TRACKED[kind]
+        key = spec.table.c[spec.key]
+        since[kind] = session.connection().execute(select(func.coalesce(func.max(key), 0))).scalar_one()
 
 
 def note_events(session: Session, written: list[Any], named: Iterable[tuple[str, str]]) -> None:
@@ -390,8 +425,8 @@ def note_events(session: Session, written: list[Any], named: Iterable[tuple[str,
 def _touched_by_flush(session: Session, _context: object) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         kind = _BY_MODEL.get(type(obj))
-        if kind is not None and obj.id is not None:
-            touch(session, kind, [obj.id])
+        if kind is not None and (key := getattr(obj, TRACKED[kind].key)) is not None:
+            touch(session, kind, [key])
 
 
 @event.listens_for(Session, "before_commit")

@@ -183,3 +183,41 @@ def test_ratings_are_as_the_log_says_and_one_edited_behind_its_back_is_named(w: 
         report = record_check.check(uow.session)
     assert [(f.kind, f.record_id, f.what) for f in report.findings] == [("rating", kept.id, "changed")]
     assert f"Rating {kept.id} is not as the log last recorded it" in report.problems[0]
+
+
+def test_a_score_changed_added_or_removed_behind_the_log_names_that_rating_s_scores(w: World) -> None:
+    kept = rate(w, "PATIENT", {"C1": "4", "VE1": "5"}, "2026-05-02")
+    other = rate(w, "TEAM", {"TT1": "3"}, "2026-05-04", rater_name="Tomás Ibarra")
+    untouched = rate(w, "SELF", {"C7": "3"}, "2026-05-05", rater_name="Nguyễn Thị Minh")
+    with w.uow() as uow:
+        assert record_check.check(uow.session).findings == []
+    with w.db.engine.begin() as conn:  # a "Sometimes" quietly raised to "Always", a score slipped in
+        conn.execute(
+            text(
+                "UPDATE rating_score SET level_id = (SELECT l.id FROM scale_level l WHERE l.scale_id = "
+                "rating_score.scale_id AND l.code = '5') WHERE rating_id = :i"
+            ),
+            {"i": other.id},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO rating_score (rating_id, competency_id, scale_id, level_id) "
+                "SELECT :i, c.id, s.scale_id, s.level_id FROM rating_score s, competency c "
+                "WHERE s.rating_id = :i AND c.code = 'C3' "
+                "AND s.competency_id = (SELECT MIN(competency_id) FROM rating_score WHERE rating_id = :i)"
+            ),
+            {"i": kept.id},
+        )
+    with w.uow() as uow:
+        report = record_check.check(uow.session)
+    assert sorted((f.kind, f.record_id, f.what) for f in report.findings) == [
+        ("rating_score", kept.id, "changed"),
+        ("rating_score", other.id, "changed"),
+    ]
+    assert f"Scores of rating {other.id} is not as the log last recorded it" in " ".join(report.problems)
+    assert untouched.id not in {f.record_id for f in report.findings}
+    with w.db.engine.begin() as conn:  # and a rating's only score taken away
+        conn.execute(text("DELETE FROM rating_score WHERE rating_id = :i"), {"i": untouched.id})
+    with w.uow() as uow:
+        gone = [f for f in record_check.check(uow.session).findings if f.record_id == untouched.id]
+    assert [(f.kind, f.what) for f in gone] == [("rating_score", "deleted")]
