@@ -154,6 +154,9 @@ def make_table(proxy: TableProxy, name: str, parent: QWidget | None = None) -> Q
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    # No column is sorted until the user picks one: enabling sorting sorts by the header's indicator, which
+    # Qt starts on the first column, descending, and would reorder rows a model already holds.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     view.verticalHeader().hide()

@@ -111,3 +111,46 @@ def test_viewer_cannot_edit_catalog(qtbot, demo_ctx):
     assert not page.modules.new_button.isVisible()
     assert not page.credentials.edit_button.isVisible()
     assert not page.cohorts.enrol_button.isVisible()
+
+
+def test_a_credential_needing_ratings_is_made_in_the_editor(qtbot, demo_ctx, monkeypatch):
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+
+    def fill_credential(dialog: CredentialDialog):
+        dialog.code.setText("VOICES-2")
+        dialog.title.setText("Heard by patients and colleagues")
+        dialog.module.setCurrentIndex(dialog.module.findText("IPE-101", Qt.MatchFlag.MatchStartsWith))
+        qtbot.mouseClick(dialog.add_module, Qt.MouseButton.LeftButton)
+        dialog.source.setCurrentIndex(dialog.source.findText("Patient or family advisor"))
+        levels = [dialog.rating_level.itemText(i) for i in range(dialog.rating_level.count())]
+        assert levels == [
+            "at any level",
+            *(f"each at least {w}" for w in ("Never", "Rarely", "Sometimes", "Often", "Always")),
+        ]
+        dialog.rating_count.setValue(2)
+        dialog.rating_level.setCurrentIndex(dialog.rating_level.findText("each at least Often"))
+        qtbot.mouseClick(dialog.add_ratings, Qt.MouseButton.LeftButton)
+        dialog.source_count.setValue(3)
+        qtbot.mouseClick(dialog.add_sources, Qt.MouseButton.LeftButton)
+        assert dialog.requirements.rowCount() == 3
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CredentialDialog, "exec", fill_credential)
+    page.tabs.setCurrentWidget(page.credentials)
+    qtbot.mouseClick(page.credentials.new_button, Qt.MouseButton.LeftButton)
+    created = catalog.get_credential(ctx.uow(), ctx.actor, "VOICES-2")
+    assert [r.describe for r in created.requirements[1:]] == [
+        "2 ratings from Patient or family advisor, each at Often or above",
+        "Ratings from at least 3 different sources",
+    ]
+
+    def keep_as_is(dialog: CredentialDialog):  # editing keeps the ratings requirements as they were, in order
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CredentialDialog, "exec", keep_as_is)
+    proxy = page.credentials.table.model()
+    page.credentials.table.selectRow(next(r for r in range(proxy.rowCount()) if proxy.row_at(r).code == "VOICES-2"))
+    qtbot.mouseClick(page.credentials.edit_button, Qt.MouseButton.LeftButton)
+    again = catalog.get_credential(ctx.uow(), ctx.actor, "VOICES-2")
+    assert [r.describe for r in again.requirements] == [r.describe for r in created.requirements]

@@ -29,7 +29,7 @@ class CredentialsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.lookups: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+        self.lookups: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
         self.model = CredentialsTableModel(self)
         self.table = make_table(TableProxy(self.model, self), "Credentials")
         self.table.selectionModel().selectionChanged.connect(self._show_requirements)
@@ -82,8 +82,8 @@ class CredentialsTab(QWidget):
             self._open(credential)
 
     def _open(self, credential: Any) -> None:
-        modules, competencies, scales = self.lookups
-        dialog = CredentialDialog(modules, competencies, scales, credential, self)
+        modules, competencies, scales, sources = self.lookups
+        dialog = CredentialDialog(modules, competencies, scales, credential, self, sources=sources)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         values, specs, ctx = dialog.values(), dialog.specs(), self.ctx

@@ -127,7 +127,8 @@ class ModuleDialog(QDialog):
 
 
 class CredentialDialog(QDialog):
-    """Title, criteria, validity and the requirements: modules to complete, competencies at a level."""
+    """Title, criteria, validity and the requirements: modules to complete, competencies at a level, ratings
+    from a source (how many, at what level) and ratings from several sources."""
 
     def __init__(
         self,
@@ -136,6 +137,8 @@ class CredentialDialog(QDialog):
         scales: list[Any],
         credential: Any = None,
         parent: QWidget | None = None,
+        *,
+        sources: list[Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.credential = credential
@@ -167,6 +170,7 @@ class CredentialDialog(QDialog):
         self.requirements = RequirementsTableModel(self)
         self.requirements.set_rows(list(credential.requirements) if credential else [])
         self.table = make_table(TableProxy(self.requirements, self), "Requirements")
+        self.table.setSortingEnabled(False)  # the requirements keep the credential's order, as saved
         self.module = QComboBox()
         self.module.setAccessibleName("Module to require")
         for m in modules:
@@ -185,6 +189,31 @@ class CredentialDialog(QDialog):
                     self.level.addItem(f"{s.code}: at least {lv.code} · {lv.label}", (s, lv))
         self.add_competency = QPushButton("Add competency")
         self.add_competency.clicked.connect(self._add_competency)
+        self._scale_levels = {s.code: list(s.levels) for s in scales}
+        self.source = QComboBox()
+        self.source.setAccessibleName("Rating source to require")
+        for src in sources or []:
+            self.source.addItem(src.name, src)
+        self.rating_count = QSpinBox()
+        self.rating_count.setRange(1, 50)
+        self.rating_count.setSuffix(" ratings")
+        self.rating_count.setAccessibleName("How many ratings")
+        self.rating_level = QComboBox()
+        self.rating_level.setAccessibleName("Each rating at least")
+        self.source.currentIndexChanged.connect(self._source_levels)
+        self._source_levels()
+        self.add_ratings = QPushButton("Add ratings")
+        self.add_ratings.clicked.connect(self._add_ratings)
+        self.source_count = QSpinBox()
+        self.source_count.setRange(1, 20)
+        self.source_count.setPrefix("from at least ")
+        self.source_count.setSuffix(" sources")
+        self.source_count.setValue(2)
+        self.source_count.setAccessibleName("Ratings from at least this many sources")
+        self.add_sources = QPushButton("Add source count")
+        self.add_sources.clicked.connect(self._add_sources)
+        for widget in (self.source, self.rating_count, self.rating_level, self.add_ratings, self.add_sources):
+            widget.setEnabled(bool(sources))
         self.remove = QPushButton("Remove selected")
         self.remove.clicked.connect(self._remove)
         row1 = QHBoxLayout()
@@ -194,6 +223,16 @@ class CredentialDialog(QDialog):
         row2.addWidget(self.competency, 1)
         row2.addWidget(self.level, 1)
         row2.addWidget(self.add_competency)
+        row_ratings = QHBoxLayout()
+        row_ratings.addWidget(self.source, 1)
+        row_ratings.addWidget(self.rating_count)
+        row_ratings.addWidget(self.rating_level, 1)
+        row_ratings.addWidget(self.add_ratings)
+        row_sources = QHBoxLayout()
+        row_sources.addWidget(QLabel("Ratings"))
+        row_sources.addWidget(self.source_count)
+        row_sources.addStretch(1)
+        row_sources.addWidget(self.add_sources)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         row3 = QHBoxLayout()
@@ -203,6 +242,8 @@ class CredentialDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addLayout(row_ratings)
+        layout.addLayout(row_sources)
         layout.addLayout(row3)
         buttons = save_cancel_buttons(self)
         layout.addWidget(buttons)
@@ -220,6 +261,12 @@ class CredentialDialog(QDialog):
             self.competency,
             self.level,
             self.add_competency,
+            self.source,
+            self.rating_count,
+            self.rating_level,
+            self.add_ratings,
+            self.source_count,
+            self.add_sources,
             self.remove,
             buttons=buttons,
         )
@@ -254,6 +301,46 @@ class CredentialDialog(QDialog):
             )
             self._frameworks = getattr(self, "_frameworks", {})
             self._frameworks[c.code] = c.framework_code
+
+    def _source_levels(self) -> None:
+        """The levels of the chosen source's scale, for "each rating at least"."""
+        self.rating_level.clear()
+        self.rating_level.addItem("at any level", None)
+        src = self.source.currentData()
+        for lv in self._scale_levels.get(src.scale_code, []) if src is not None else []:
+            self.rating_level.addItem(f"each at least {lv.label}", lv)
+
+    def _add_ratings(self) -> None:
+        src, level = self.source.currentData(), self.rating_level.currentData()
+        if src is None:
+            return
+        self._add(
+            RequirementRow(
+                0,
+                "ratings",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                src.scale_code,
+                level.code if level is not None else None,
+                level.label if level is not None else None,
+                level.rank if level is not None else None,
+                source_code=src.code,
+                source_name=src.name,
+                min_count=self.rating_count.value(),
+            )
+        )
+
+    def _add_sources(self) -> None:
+        self._add(
+            RequirementRow(
+                0, "rating_sources", None, None, None, None, None, None, None, None, None, None,
+                min_count=self.source_count.value(),
+            )
+        )  # fmt: skip
 
     def _remove(self) -> None:
         row = selected_row(self.table)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import catalog, cohorts, frameworks, people_index
+from credtrack.services import catalog, cohorts, frameworks, people_index, rating_sources
 from credtrack.services.changes import Change
 from credtrack.ui import style
 from credtrack.ui.catalog.cohorts_tab import CohortsTab
@@ -29,6 +29,7 @@ class CatalogData:
     credentials: list[Any]
     cohorts: list[Any]
     people: list[Any]
+    rating_sources: list[Any]
 
 
 def load_catalog(ctx: AppContext) -> CatalogData:
@@ -41,6 +42,7 @@ def load_catalog(ctx: AppContext) -> CatalogData:
         credentials=catalog.list_credentials(u(), a),
         cohorts=cohorts.list_cohorts(u(), a),
         people=people_index.all_people(u(), a, status="active") if ctx.can("cohorts.edit") else [],
+        rating_sources=rating_sources.list_sources(u(), a),
     )
 
 
@@ -72,7 +74,12 @@ class CatalogPage(Page):
     def _loaded(self, data: CatalogData) -> None:
         self.frameworks.set_data(data.frameworks, data.scales)
         self.modules.model.set_rows(data.modules)
-        self.credentials.lookups = ([m for m in data.modules if m.active], data.competencies, data.scales)
+        self.credentials.lookups = (
+            [m for m in data.modules if m.active],
+            data.competencies,
+            data.scales,
+            data.rating_sources,
+        )
         self.credentials.set_rows(data.credentials)
         self.cohorts.set_data(data.cohorts, [c for c in data.credentials if c.active], data.people)
         self.tabs.setTabText(1, f"Modules ({len(data.modules)})")
