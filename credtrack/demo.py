@@ -265,6 +265,7 @@ def load_demo(
     say("cohorts")
     n_cohorts = max(1, min(people // 25, 400))
     cohort_codes = []
+    voices_cohorts: set[str] = set()
     for i in range(n_cohorts):
         # Cohorts started over the last ~33 months, so the demo has certificates at every age.
         start = today - dt.timedelta(days=20 + (n_cohorts - 1 - i) * 1000 // max(1, n_cohorts - 1))
@@ -273,6 +274,10 @@ def load_demo(
             db.unit_of_work(), actor, code=code, name=f"Onboarding {start:%B %Y} group {i + 1}", start_date=start
         )
         main = ["IPC-FOUND", "IPC-SAFE"] if i % 3 else ["IPC-FOUND"]
+        if start >= today - dt.timedelta(days=365) and i % 2 == 0:
+            # Half of the last year's groups also work towards the multi-source credential, begun that year.
+            main.append("IPC-VOICES")
+            voices_cohorts.add(code)
         for credential_code in main:
             cohorts.assign_credential(db.unit_of_work(), actor, code, credential_code, start + dt.timedelta(days=120))
         cohort_codes.append((code, start))
@@ -420,7 +425,14 @@ def load_demo(
             record_state.touch_new(s, "assessment")
             s.execute(insert(Assessment), assessments)
         say("ratings")
-        demo_ratings.add_ratings(s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors)
+        voices = {
+            ids[r["external_id"]]: r["start_date"]
+            for i, r in enumerate(person_rows)
+            if cohort_codes[i % len(cohort_codes)][0] in voices_cohorts
+        }
+        demo_ratings.add_ratings(
+            s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors, focus=voices
+        )
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0

@@ -197,6 +197,7 @@ class CredentialDialog(QDialog):
         self.rating_count = QSpinBox()
         self.rating_count.setRange(1, 50)
         self.rating_count.setSuffix(" ratings")
+        self.rating_count.setValue(2)
         self.rating_count.setAccessibleName("How many ratings")
         self.rating_level = QComboBox()
         self.rating_level.setAccessibleName("Each rating at least")
