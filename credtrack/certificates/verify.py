@@ -288,7 +288,7 @@ def verify_file(path: Path, trust: Trust, *, today: dt.date | None = None) -> Ve
 def verify_bytes(data: bytes, trust: Trust, *, today: dt.date | None = None) -> VerificationResult:
     """A PDF or image already in memory, read within bounded pages and pixels."""
     try:
-        texts = _read_qr_texts(data)
+        texts = read_qr_texts(data)
     except TooLargeError as exc:
         return VerificationResult(Verdict.UNREADABLE, str(exc))
     if not texts and data[:5] != b"%PDF-" and _image(data) is None:
@@ -320,8 +320,9 @@ def _looks_like_file(text: str) -> bool:
         return False
 
 
-def _read_qr_texts(data: bytes) -> list[str]:
-    """Every QR text found in a PDF (first pages, rasterised) or an image."""
+def read_qr_texts(data: bytes) -> list[str]:
+    """Every QR text found in a PDF (first pages, rasterised) or an image: a certificate's, or anything else
+    credtrack prints with a QR (a blank rating form). Raises TooLargeError for an image too large to read."""
 
     images = _pdf_images(data) if data[:5] == b"%PDF-" else [_image(data)]
     texts: list[str] = []
@@ -336,6 +337,11 @@ def _read_qr_texts(data: bytes) -> list[str]:
         if texts:
             break
     return texts
+
+
+def is_readable_file(data: bytes) -> bool:
+    """Whether ``data`` is a PDF or an image credtrack can look for a QR code in."""
+    return data[:5] == b"%PDF-" or _image(data) is not None
 
 
 def _image(data: bytes) -> Image.Image | None:

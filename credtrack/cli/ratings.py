@@ -10,6 +10,7 @@ from credtrack.errors import ValidationError
 from credtrack.models.enums import RATING_COLLECTION
 from credtrack.reports.rating_form import write_rating_form
 from credtrack.services import people, rating_sources, ratings
+from credtrack.services.rating_forms import read_scanned_form
 
 
 def register(sub) -> None:
@@ -71,6 +72,10 @@ def register(sub) -> None:
     fo.add_argument("source", help="rating source code, e.g. PATIENT")
     fo.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     fo.set_defaults(handler=cmd_form)
+
+    sc = rsub.add_parser("read-form", help="whom a filled-in form was printed for, from its scan or photo (PDF/image)")
+    sc.add_argument("file", type=Path)
+    sc.set_defaults(handler=cmd_read_form)
 
     v = rsub.add_parser("void", help="void a rating with a reason (it stays in history)")
     v.add_argument("rating_id", type=int)
@@ -188,6 +193,25 @@ def cmd_form(args) -> int:
     actor = context.actor(args, db)
     path = write_rating_form(db.unit_of_work(), actor, args.external_id, args.source, args.out)
     print(f"Blank {args.source.strip().upper()} rating form for {args.external_id} written to {path}.")
+    return 0
+
+
+def cmd_read_form(args) -> int:
+    db = context.database(args)
+    actor = context.actor(args, db)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {args.file}: {exc.strerror or exc}.") from None
+    form = read_scanned_form(db.unit_of_work(), actor, data)
+    print(
+        f"A {form.source_name} ({form.source_code}) form for {form.learner_name} ({form.external_id}), "
+        f"printed {form.printed_on.isoformat()}."
+    )
+    print(
+        f"Record it with: credtrack-cli ratings record {form.external_id} {form.source_code} --date YYYY-MM-DD "
+        "--score COMPETENCY=LEVEL ... --collected paper_form --rater NAME --attest"
+    )
     return 0
 
 

@@ -15,6 +15,8 @@ from urllib.parse import quote, unquote
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from credtrack.certificates import payload
+from credtrack.certificates.verify import TooLargeError, is_readable_file, read_qr_texts
 from credtrack.db import UnitOfWork
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import Person, RatingSource, Scale, Setting
@@ -114,3 +116,59 @@ def form_data(
             institution=institution,
             issued_on=today or dt.date.today(),
         )
+
+
+@dataclass(frozen=True)
+class ScannedForm:
+    """Whom and which form a scanned or photographed rating form was printed for."""
+
+    person_id: int
+    learner_name: str
+    external_id: str
+    source_code: str
+    source_name: str
+    printed_on: dt.date
+
+
+def read_scanned_form(uow: UnitOfWork, actor: Actor, data: bytes) -> ScannedForm:
+    """The learner and the source a filled-in form was printed for, from the QR code on its scan or photo
+    (a PDF or an image), so the person recording it need not look them up. Says plainly what is wrong
+    when the file is not a picture of a credtrack rating form."""
+    try:
+        texts = read_qr_texts(data)
+    except TooLargeError as exc:
+        raise ValidationError(str(exc)) from None
+    if not texts and not is_readable_file(data):
+        raise ValidationError(
+            "This file is neither a PDF nor an image credtrack can read. Scan or photograph the form as a PDF, "
+            "PNG or JPEG."
+        )
+    ours = [t for t in texts if t.strip().startswith(PREFIX + ":")]
+    if not ours:
+        if any(payload.looks_like_payload(t) for t in texts):
+            raise ValidationError(
+                "This is a certificate's QR code, not a rating form's: check certificates on the Verify page."
+            )
+        raise ValidationError(
+            "No rating form code was found on it. Scan or photograph the whole page, evenly lit, with the "
+            "QR code in the top right corner sharp; or choose the learner and the source by hand."
+        )
+    external_id, source_code, printed_on = parse_form_identifier(ours[0])
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        person = session.scalar(select(Person).where(Person.external_id == external_id))
+        if person is None:
+            raise NotFoundError(
+                f"The form was printed for {external_id!r}, but no one has that external id in this database. "
+                "Was it printed from another credtrack database?"
+            )
+        source = session.scalar(select(RatingSource).where(RatingSource.code == source_code))
+        if source is None:
+            raise NotFoundError(f"The form is of the rating source {source_code!r}, which this database does not have.")
+        if not source.active:
+            raise ValidationError(
+                f"The form is of the rating source {source.name}, which is no longer offered and takes no new "
+                "ratings; an educator can offer it again."
+            )
+        return ScannedForm(person.id, person.full_name, person.external_id, source.code, source.name, printed_on)

@@ -132,3 +132,47 @@ def test_printing_a_blank_form_asks_which_source_and_where_then_saves_one_page(
     monkeypatch.setattr(messages, "choose_item", lambda *_a: None)
     qtbot.mouseClick(pane.blank_form_button, Qt.MouseButton.LeftButton)
     assert suggested == ["rating-form-EMP-001-TEAM.pdf"] and boxes.kinds() == ["info"]
+
+
+def test_a_scanned_form_opens_its_learner_s_form_of_its_source_to_type_the_scores(
+    qtbot, sqlite_db, boxes, monkeypatch, tmp_path
+):
+    from credtrack.reports.rating_form import write_rating_form
+
+    w = build_world(sqlite_db)
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    with ctx.uow() as uow:
+        from credtrack.models import Person
+
+        other = uow.session.get(Person, w.learner2)
+        other_ext, other_name = other.external_id, other.full_name
+    scan = write_rating_form(ctx.uow(), w.educator, other_ext, "TEAM", tmp_path / "scan.pdf")
+    page = _page(qtbot, ctx)
+    _show(page, w.learner)  # someone else is on screen when the scan is picked
+    pane = page.detail
+    pane.tabs.setCurrentIndex(4)
+    assert pane.scanned_form_button.isVisible()
+    monkeypatch.setattr(messages, "open_file_name", lambda *_a: str(scan))
+    qtbot.mouseClick(pane.scanned_form_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog()
+    qtbot.addWidget(dialog)
+    assert other_name in dialog.windowTitle() and dialog.source.currentData() == "TEAM"
+    assert "TT11" in dialog.score_boxes  # the team member's form
+    box = dialog.score_boxes["TT1"]
+    box.setCurrentIndex(box.findData("5"))
+    dialog.rated_on.setText("2026-05-02")
+    dialog.rater.setText("Tomás Ibarra")
+    dialog.attest.setChecked(True)
+    dialog.password.setText(PASSWORD)
+    with cheap_hashing():
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible(), dialog.message.text()
+    (row,) = ratings.person_ratings(ctx.uow(), ctx.actor, w.learner2)
+    assert (row.source_code, row.rater_name, row.scores) == ("TEAM", "Tomás Ibarra", [("TT1", "5", "Always")])
+    assert ratings.person_ratings(ctx.uow(), ctx.actor, w.learner) == []
+
+    # A file that is not a form: said plainly, nothing opened.
+    (tmp_path / "notes.txt").write_text("not a form", encoding="utf-8")
+    monkeypatch.setattr(messages, "open_file_name", lambda *_a: str(tmp_path / "notes.txt"))
+    qtbot.mouseClick(pane.scanned_form_button, Qt.MouseButton.LeftButton)
+    assert any(kind == "error" and "neither a PDF nor an image" in text for kind, _t, text in boxes.shown)

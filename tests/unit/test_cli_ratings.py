@@ -140,3 +140,11 @@ def test_a_blank_form_from_the_command_line(cli, tmp_path) -> None:  # noqa: F81
     (tmp_path / "taken.pdf").mkdir()
     code, out, err = cli("ratings", "form", "EMP-300", "PATIENT", "--out", str(tmp_path / "taken.pdf"))
     assert code != 0 and err.count("\n") == 1 and "taken.pdf is a folder" in err
+
+    # The filled-in form comes back scanned: the command says whom it was printed for and how to record it.
+    code, out, err = cli("ratings", "read-form", str(out_file))
+    assert code == 0, err
+    assert f"A Patient or family advisor (PATIENT) form for Nguyễn Thị Minh (EMP-300), printed {dt.date.today()}" in out
+    assert "credtrack-cli ratings record EMP-300 PATIENT" in out
+    code, out, err = cli("ratings", "read-form", str(tmp_path / "missing.pdf"))
+    assert code != 0 and err.count("\n") == 1 and "missing.pdf" in err and "Traceback" not in err

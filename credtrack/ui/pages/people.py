@@ -31,6 +31,7 @@ from credtrack.ui.dialogs.person_dialog import PersonDialog
 from credtrack.ui.dialogs.rating_dialog import RatingDialog
 from credtrack.ui.export import export_button
 from credtrack.ui.models.people import PeopleTableModel
+from credtrack.ui.pages import rating_scan
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.person_detail import PersonDetailPane, load_detail
@@ -88,6 +89,7 @@ class PeoplePage(Page):
         self.detail.verify_requested.connect(self.verify_record)
         self.detail.rating_requested.connect(self.record_rating)
         self.detail.blank_form_requested.connect(self.save_blank_rating_form)
+        self.detail.scanned_form_requested.connect(lambda: rating_scan.record_from_scan(self))
         self.detail.set_allowed(
             {
                 name
@@ -351,11 +353,13 @@ class PeoplePage(Page):
 
         ctx.mutate(lambda: void(ctx.uow(), ctx.actor, row.id, reason), done, parent=self)
 
-    def record_rating(self) -> None:
-        """Record a rating of the person shown; the form stays open, with what was typed, until it is saved."""
+    def record_rating(self, learner: tuple[int, str] | None = None, source_code: str | None = None) -> None:
+        """Record a rating of the person shown (or of ``learner``, id and name, on the form of ``source_code``);
+        the form stays open, with what was typed, until it is saved."""
         ctx, detail = self.ctx, self.detail.detail
-        if detail is None:
+        if learner is None and detail is None:
             return
+        person_id, name = learner if learner is not None else (detail.person.id, detail.person.full_name)
         sources = rating_sources.list_sources(ctx.uow(), ctx.actor)
         if not sources:
             messages.show_info(self, "Record rating", "No rating source is offered; an educator adds them.")
@@ -364,8 +368,9 @@ class PeoplePage(Page):
             s.code: [(lv.code, lv.label) for lv in s.levels] for s in frameworks.list_scales(ctx.uow(), ctx.actor)
         }
         labels = {c.code: c.label for c in frameworks.list_competencies(ctx.uow(), ctx.actor)}
-        dialog = RatingDialog(detail.person.full_name, ctx.actor.label, sources, levels, labels, self)
-        person_id = detail.person.id
+        dialog = RatingDialog(name, ctx.actor.label, sources, levels, labels, self)
+        if source_code is not None:
+            dialog.source.setCurrentIndex(max(0, dialog.source.findData(source_code)))
 
         def save() -> None:
             values = dialog.values()

@@ -75,6 +75,7 @@ class PersonDetailPane(QWidget):
     verify_requested = Signal(str, object)
     rating_requested = Signal()
     blank_form_requested = Signal()
+    scanned_form_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +117,13 @@ class PersonDetailPane(QWidget):
         )
         self.blank_form_button.setAccessibleName("Save a blank rating form for this person as PDF")
         self.blank_form_button.clicked.connect(lambda: self.blank_form_requested.emit())
+        self.scanned_form_button = QPushButton("From scanned form…")
+        self.scanned_form_button.setToolTip(
+            "Record a filled-in paper form from its scan or photo (PDF, PNG or JPEG): its QR code finds the "
+            "learner and the source; you type the scores from the paper and sign with your password."
+        )
+        self.scanned_form_button.setAccessibleName("Record a rating from a scanned or photographed form")
+        self.scanned_form_button.clicked.connect(lambda: self.scanned_form_requested.emit())
         self.verify_completion_button = QPushButton("Verify…")
         self.verify_completion_button.setToolTip(
             "Verify a completion awaiting verification; you sign with your password."
@@ -152,7 +160,10 @@ class PersonDetailPane(QWidget):
         self.tabs.addTab(self.certificates_view, "Certificates")
         self.tabs.addTab(
             _with_bar(
-                self.ratings_view, _record_bar(self.blank_form_button, self.rate_button, self.void_rating_button)
+                self.ratings_view,
+                _record_bar(
+                    self.blank_form_button, self.scanned_form_button, self.rate_button, self.void_rating_button
+                ),
             ),
             "Ratings",
         )
@@ -181,6 +192,7 @@ class PersonDetailPane(QWidget):
         self.void_assessment_button.setVisible("void" in actions)
         self.void_rating_button.setVisible("void" in actions)
         self.rate_button.setVisible("rate" in actions)
+        self.scanned_form_button.setVisible("rate" in actions)
         self.verify_completion_button.setVisible("verify" in actions)
         self.confirm_assessment_button.setVisible("confirm" in actions)
         self._update_record_buttons()
