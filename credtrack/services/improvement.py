@@ -22,6 +22,7 @@ from credtrack.models import ImprovementMember, ImprovementWork, Person, Profess
 from credtrack.models.enums import IMPROVEMENT_KINDS, label
 from credtrack.services.accounts.signing import check_password_first, reauthenticate
 from credtrack.services.audit import log as audit
+from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,
@@ -32,6 +33,7 @@ from credtrack.services.common import (
     parse_date,
     required_text,
 )
+from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.records.common import active_person, not_about_themselves
 
@@ -292,9 +294,12 @@ def confirm_work(
         return Result(row, Change.RECORDS | Change.AUDIT)
 
 
-def void_work(uow: UnitOfWork, actor: Actor, work_id: int, reason: str) -> Result[WorkRow]:
+def void_work(
+    uow: UnitOfWork, actor: Actor, work_id: int, reason: str, today: dt.date | None = None
+) -> Result[WorkRow]:
     """Void a piece of work with a reason; it stays in history and stops counting. Preceptors may void only
-    the work they recorded."""
+    the work they recorded. Certificates issued on it stay valid and are flagged for review (named in the
+    audit event), as for a voided completion or sign-off."""
     with uow:
         require(actor, "improvement.void")
         session = uow.session
@@ -306,6 +311,10 @@ def void_work(uow: UnitOfWork, actor: Actor, work_id: int, reason: str) -> Resul
             raise ValidationError("This work is already voided.")
         work.voided_at, work.voided_by_id, work.void_reason = utcnow(), actor.id, why
         session.flush()  # re-packs the person's standing evidence (models.evidence)
+        resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, work, today or _today()))
+        after: dict = {"voided": True, "void_reason": why}
+        if resting:
+            after["certificates_issued_on_it"] = list(resting)
         audit.record(
             session,
             actor,
@@ -313,7 +322,8 @@ def void_work(uow: UnitOfWork, actor: Actor, work_id: int, reason: str) -> Resul
             "improvement",
             work.id,
             before={"voided": False},
-            after={"voided": True, "void_reason": why},
+            after=after,
+            note=f"Certificates issued on this work stay valid until reviewed: {', '.join(resting)}" if resting else "",
         )
         row = work_row(work)
         uow.commit()

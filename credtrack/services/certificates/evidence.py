@@ -22,6 +22,7 @@ from credtrack.models import (
     Competency,
     Completion,
     Framework,
+    ImprovementWork,
     Module,
     ScaleLevel,
 )
@@ -93,6 +94,17 @@ def _sign_off_keys(
     return found
 
 
+def _work_keys(session: Session, person_id: int) -> dict[tuple[str, str, str], list[tuple[bool, str | None]]]:
+    """(kind, title, day ended) -> [(voided, reason)] for every piece of improvement work of the person."""
+    found: dict[tuple[str, str, str], list[tuple[bool, str | None]]] = defaultdict(list)
+    W = ImprovementWork
+    for kind, title, ended_on, voided_at, reason in session.execute(
+        select(W.kind, W.title, W.ended_on, W.voided_at, W.void_reason).where(W.person_id == person_id)
+    ):
+        found[(kind, title, ended_on.isoformat() if ended_on else "")].append((voided_at is not None, reason))
+    return found
+
+
 def _all_voided(matches: list[tuple[bool, str | None]]) -> str | None:
     """The void reason when every record matching a frozen entry is voided (none stands in for it), else None."""
     if matches and all(voided for voided, _ in matches):
@@ -112,6 +124,7 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
     if not certificates:
         return []
     completions, sign_offs = _completion_keys(session, person_id), _sign_off_keys(session, person_id)
+    works = _work_keys(session, person_id) if any('"improvement"' in c.snapshot_json for c in certificates) else {}
     found: list[VoidedEvidence] = []
     records = None
     for cert in certificates:
@@ -134,6 +147,10 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
                 voided.append(
                     f"{s.get('competency')} signed off {s.get('assessed_on')} by {s.get('assessor')} (voided: {reason})"
                 )
+        for w in snapshot.get("improvement", []):
+            reason = _all_voided(works.get((w.get("kind"), w.get("title"), w.get("ended_on")), []))
+            if reason is not None:
+                voided.append(f"{w.get('kind_label')} {w.get('title')!r} ended {w.get('ended_on')} (voided: {reason})")
         if not voided:
             continue
         records = records or load_person_records(session, person_id)
@@ -143,12 +160,17 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
     return found
 
 
-def resting_on(session: Session, record: Completion | Assessment, today: dt.date) -> list[VoidedEvidence]:
+def resting_on(
+    session: Session, record: Completion | Assessment | ImprovementWork, today: dt.date
+) -> list[VoidedEvidence]:
     """After ``record`` was voided: the certificates of its person that named it as evidence."""
     return [v for v in voided_evidence(session, record.person_id, today) if _names(session, v, record)]
 
 
-def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment) -> bool:
+def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment | ImprovementWork) -> bool:
+    if isinstance(record, ImprovementWork):
+        ended = record.ended_on.isoformat() if record.ended_on else ""
+        return any(v.endswith(")") and f"{record.title!r} ended {ended} " in v for v in finding.voided)
     if isinstance(record, Completion):
         return any(
             v.startswith(f"{record.module.code} completed {record.completed_on.isoformat()} ") for v in finding.voided

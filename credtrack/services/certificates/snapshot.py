@@ -14,9 +14,11 @@ from credtrack.models import (
     Competency,
     Completion,
     Credential,
+    ImprovementWork,
     Person,
     Scale,
 )
+from credtrack.models.enums import label
 from credtrack.services.progress.person import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
 
@@ -157,7 +159,30 @@ class SnapshotParts:
                 )
                 if scale.code not in snapshot["scales"]:
                     snapshot["scales"][scale.code] = self._scale_levels(scale)
+            elif req.evidence.kind == "improvement":
+                work = self.session.get(ImprovementWork, req.evidence.record_id)
+                if work is not None:
+                    snapshot.setdefault("improvement", []).append(improvement_entry(work))
         return snapshot
+
+
+def improvement_entry(work: ImprovementWork) -> dict[str, Any]:
+    """A confirmed piece of improvement work as a certificate freezes it: what, when, the learner's role, the
+    team's professions (the learner's own included) and who confirmed it."""
+    professions = {m.profession.name for m in work.members}
+    if work.learner_profession is not None:
+        professions.add(work.learner_profession.name)
+    confirmer = work.confirmed_by
+    return {
+        "kind": work.kind,
+        "kind_label": label(work.kind),
+        "title": work.title,
+        "role": work.role,
+        "started_on": work.started_on.isoformat(),
+        "ended_on": work.ended_on.isoformat() if work.ended_on else None,
+        "professions": sorted(professions),
+        "confirmed_by": (confirmer.display_name or confirmer.username) if confirmer else None,
+    }
 
 
 def _record(records: PersonRecords, kind: str, record_id: int) -> Any:
