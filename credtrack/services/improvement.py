@@ -180,6 +180,10 @@ def build_members(session: Session, team: list[TeamMember], learner_id: int) -> 
     built = []
     for position, member in enumerate(team):
         name = required_text(member.name, "A team member's name", "team", 200)
+        if not (member.profession_code or "").strip():
+            raise ValidationError(
+                f"Give {name}'s profession: the team's professions are what credentials count.", "team"
+            )
         profession = by_code(session, Profession, member.profession_code, "profession")
         person_id = None
         if member.external_id:
