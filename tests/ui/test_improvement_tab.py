@@ -10,9 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from credtrack.services import improvement, improvement_files
+from credtrack.services.catalog import RequirementSpec, create_credential
 from credtrack.ui import messages
+from credtrack.ui.catalog.editors import _spec
 from credtrack.ui.context import AppContext
 from credtrack.ui.dialogs.improvement_dialog import ImprovementDialog
+from credtrack.ui.models.catalog import RequirementsTableModel
 from credtrack.ui.tasks import TaskRunner
 from tests.ui.test_record_corrections import _page, _select, _show
 from tests.unit.records.builders import PASSWORD, build_world, cheap_hashing
@@ -110,3 +113,18 @@ def test_a_viewer_sees_improvement_work_but_may_not_change_it(qtbot, sqlite_db):
     tab = page.detail.improvement
     assert page.detail.tabs.tabText(TAB) == "Improvement work (1)"
     assert not any(b.isVisible() for b in (tab.record_button, tab.confirm_button, tab.void_button, tab.attach_button))
+
+
+def test_editing_a_credential_keeps_its_improvement_requirement(qtbot, qtmodeltester, sqlite_db):
+    w = build_world(sqlite_db)
+    wanted = RequirementSpec("improvement", work_kind="qi_project", min_count=1, min_professions=3)
+    made = create_credential(w.uow(), w.educator, code="QIS", title="Quality", requirements=[wanted]).value
+    (row,) = made.requirements
+    assert _spec(row, {}) == wanted  # saved again as it was, not as a competency
+    model = RequirementsTableModel()
+    model.set_rows(made.requirements)
+    qtmodeltester.check(model)
+    assert model.data(model.index(0, 0)) == "Improvement"
+    assert model.data(model.index(0, 1)) == (
+        "1 confirmed QI project with at least 3 professions on the team (the learner's included)"
+    )
