@@ -426,7 +426,7 @@ def load_demo(
         say("ratings")
         demo_ratings.add_ratings(s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors)
         say("improvement work")
-        learners = [(ids[r["external_id"]], r["profession_id"]) for r in person_rows]
+        learners = [(ids[r["external_id"]], r["profession_id"], r["start_date"], r["end_date"]) for r in person_rows]
         demo_improvement.add_improvement_work(s, learners, today, seed, users, preceptors)
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0

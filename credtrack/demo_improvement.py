@@ -59,13 +59,14 @@ MEMBERS = ("A. Okafor", "M. Lindqvist", "R. Haddad", "S. Novak", "J. Tanaka", "L
 
 def add_improvement_work(
     s: Session,
-    learners: Sequence[tuple[int, int | None]],
+    learners: Sequence[tuple[int, int | None, dt.date | None, dt.date | None]],
     today: dt.date,
     seed: int,
     users: dict[str, int],
     preceptors: Sequence[Any],
 ) -> None:
-    """Improvement work for about a fifth of the learners (``(person id, profession id)`` each): mostly QI
+    """Improvement work for about a fifth of the learners (``(person id, profession id, start date, end
+    date)`` each), done while they were here: mostly QI
     projects and safety event reviews with teams of two to five professions, most confirmed by a preceptor,
     some still awaiting confirmation, a few voided."""
     rng = random.Random(seed + 211)
@@ -74,15 +75,20 @@ def add_improvement_work(
         return
     works: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
-    for pid, own in learners:
+    for pid, own, joined, left in learners:
         if rng.random() > 0.2:
             continue
         for _ in range(rng.choice([1, 1, 1, 2])):
             kind = rng.choices(list(TITLES), weights=[5, 3, 1, 1])[0]
             title, aim = rng.choice(TITLES[kind])
-            long = kind == "qi_project"
+            length = rng.randint(60, 180) if kind == "qi_project" else rng.randint(0, 14)
             ended = today - dt.timedelta(days=rng.randint(5, 400))
-            started = ended - dt.timedelta(days=rng.randint(60, 180) if long else rng.randint(0, 14))
+            started = ended - dt.timedelta(days=length)
+            if joined is not None and started < joined:
+                started = joined + dt.timedelta(days=rng.randint(3, 20))
+                ended = started + dt.timedelta(days=length)
+            if ended >= today or (left is not None and ended > left):
+                continue  # joined too recently, or left before it ended
             state = rng.choices(["confirmed", "awaiting", "voided"], weights=[14, 4, 2])[0]
             supervisors = [p for p in preceptors if p[2] != pid]
             supervisor = rng.choice(supervisors)

@@ -102,7 +102,7 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
             assert stored.improvement_days(kind, professions) == in_memory.improvement_days(kind, professions)
             worked += sum(bool(days) for days in stored.improvement_days(kind, professions))
     broad = stored.improvement_days("qi_project", 3)
-    assert worked > 10 and sum(bool(days) for days in broad) > 2  # the demo holds confirmed, broad QI projects
+    assert worked > 10 and sum(bool(days) for days in broad) >= 2  # the demo holds confirmed, broad QI projects
     picked = [3, 0, 7]
     assert stored.select(picked).best_rank(*min(questions)) == in_memory.select(picked).best_rank(*min(questions))
 
