@@ -60,3 +60,17 @@ def qualifying_works(r: RequirementRule, works: list[StandingWork]) -> tuple[lis
     """(the person's standing works of the requirement's kind, those whose team is broad enough), oldest first."""
     mine = [w for w in works if w.kind == r.work_kind]
     return mine, [w for w in mine if w.professions >= (r.min_professions or 1)]
+
+
+def shown_work(r: RequirementRule, met: bool, works: list[StandingWork]) -> tuple[StandingWork, str] | None:
+    """The work to show beside an improvement requirement, with what to say of it: the last one it needed when
+    met, else the latest of the kind (None when there is none)."""
+    mine, counted = qualifying_works(r, works)
+    need = r.min_count or 1
+    if met:
+        w = counted[need - 1]
+        return w, f"{w.title} ({w.professions} professions on the team)"
+    if mine:
+        w = mine[-1]
+        return w, f"{len(counted)} of {need} so far; latest: {w.title} ({w.professions} professions)"
+    return None

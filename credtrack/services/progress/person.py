@@ -38,7 +38,7 @@ from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.progress.improved import StandingWork, qualifying_works, read_standing_works
+from credtrack.services.progress.improved import StandingWork, read_standing_works, shown_work
 from credtrack.services.progress.rated import StandingRating, read_standing_ratings
 from credtrack.services.requirements import ratings_needed, sources_needed, works_needed
 
@@ -413,20 +413,8 @@ def _ratings_row(r: RequirementRule, state: str, records: PersonRecords) -> Requ
 
 def _improvement_row(r: RequirementRule, state: str, records: PersonRecords) -> RequirementProgress:
     """An improvement requirement with the work that met it (the last one it needed), or the latest short of it."""
-    mine, counted = qualifying_works(r, records.works)
-    need = r.min_count or 1
-    ev = None
-    if state == MET:
-        w = counted[need - 1]
-        ev = Evidence("improvement", w.id, w.ended_on, f"{w.title} ({w.professions} professions on the team)")
-    elif mine:
-        w = mine[-1]
-        ev = Evidence(
-            "improvement",
-            w.id,
-            w.ended_on,
-            f"{len(counted)} of {need} so far; latest: {w.title} ({w.professions} professions)",
-        )
+    shown = shown_work(r, state == MET, records.works)
+    ev = Evidence("improvement", shown[0].id, shown[0].ended_on, shown[1]) if shown else None
     return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
 
 
