@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from credtrack import demo_ratings
+from credtrack import demo_improvement, demo_ratings
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
 from credtrack.demo_units import ensure_units, membership_rows, unit_history
@@ -129,6 +129,10 @@ def _ensure_catalog(db: Database, actor: Actor, extra_modules: int, extra_creden
         ]
         if c.get("rating_sources"):
             specs.append(RequirementSpec("rating_sources", min_count=c["rating_sources"]))
+        specs += [
+            RequirementSpec("improvement", work_kind=kind, min_count=count, min_professions=professions)
+            for kind, count, professions in c.get("improvement", [])
+        ]
         catalog.create_credential(
             db.unit_of_work(),
             actor,
@@ -433,6 +437,9 @@ def load_demo(
         demo_ratings.add_ratings(
             s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors, focus=voices
         )
+        say("improvement work")
+        learners = [(ids[r["external_id"]], r["profession_id"], r["start_date"], r["end_date"]) for r in person_rows]
+        demo_improvement.add_improvement_work(s, learners, today, seed, users, preceptors)
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0

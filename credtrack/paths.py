@@ -95,6 +95,12 @@ def certificates_dir() -> Path:
     return private_dir(data_dir() / "certificates")
 
 
+def attachments_dir() -> Path:
+    """Where files attached to improvement work are kept, each named by its SHA-256 (owner-only: they
+    name learners and patients' events)."""
+    return private_dir(data_dir() / "attachments")
+
+
 def batches_dir() -> Path:
     """Where a batch issue stages its signed files until they are recorded: owner-only, never shared."""
     return private_dir(data_dir() / "batches")

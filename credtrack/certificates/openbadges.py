@@ -202,6 +202,18 @@ def _evidence(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
                 "genre": "Multi-source rating",
             }
         )
+    for work in snapshot.get("improvement", []):
+        confirmed = f", confirmed by {work['confirmed_by']}" if work.get("confirmed_by") else ""
+        role = f" as {work['role']}" if work.get("role") else ""
+        items.append(
+            {
+                "type": ["Evidence"],
+                "name": f"{work['kind_label']}: {work['title']}",
+                "description": f"From {work['started_on']} to {work['ended_on']}{role}{confirmed}.",
+                "narrative": f"A team of {len(work['professions'])} professions: {', '.join(work['professions'])}.",
+                "genre": "Improvement work",
+            }
+        )
     return items
 
 

@@ -18,12 +18,16 @@ from credtrack.services.permissions import require
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="import people, enrolments, completions, sign-offs or ratings from CSV or XLSX")
+    p = sub.add_parser(
+        "import", help="import people, enrolments, completions, sign-offs, ratings or improvement work from CSV or XLSX"
+    )
     p.add_argument(
         "kind",
         help="people (or preceptors), enrolments, completions, assessments, ratings (one rater's form a row: "
         "Learner ID, Source, Rated on, Rater name, Rater profession, How collected, Comment, and one column "
-        "per competency headed with its code holding a level, empty when not rated)",
+        "per competency headed with its code holding a level, empty when not rated), improvement (one piece "
+        "of work a row: Learner ID, Kind, Title, Started on, Ended on, Aim, Role, Outcome, and Team as "
+        "'Name (PROFESSION); Name (PROFESSION, external id)'; it awaits a supervisor's confirmation)",
     )
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check the file and list every problem; write nothing")

@@ -10,7 +10,7 @@ from pathlib import Path
 from credtrack.config import LocalSettings
 from credtrack.errors import CredtrackError
 
-KINDS = ("people", "enrolments", "completions", "assessments", "ratings")
+KINDS = ("people", "enrolments", "completions", "assessments", "ratings", "improvement")
 KIND_ALIASES = {
     "preceptors": "people",
     "persons": "people",
@@ -20,6 +20,9 @@ KIND_ALIASES = {
     "signoffs": "assessments",
     "sign-offs": "assessments",
     "rating": "ratings",
+    "improvements": "improvement",
+    "improvement-work": "improvement",
+    "qi": "improvement",
 }
 # A ratings file holds one score column per competency: "score:VE1" maps competency VE1 to a column
 # explicitly; a column headed with a competency's code is found without a mapping (importing.ratings).
@@ -124,6 +127,18 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("rater_profession", "Rater profession", False, ("rater profession code", "respondent profession")),
         Field("collection", "How collected", True, ("collection", "collected", "collected by", "collected how")),
         Field("comment", "Comment", False, ("comments", "feedback", "notes")),
+    ),
+    # One piece of improvement work a row; its team in one column: "Name (PROFESSION); Name (PROFESSION, id)".
+    "improvement": (
+        Field("external_id", "Learner ID", True, ("external id", *_PERSON_ID.synonyms)),
+        Field("kind", "Kind", True, ("kind of work", "type", "work type")),
+        Field("title", "Title", True, ("project", "project title", "work")),
+        Field("started_on", "Started on", True, ("start", "start date", "started", "date")),
+        Field("ended_on", "Ended on", False, ("end", "end date", "ended", "finished")),
+        Field("aim", "Aim", False, ("aim statement", "goal")),
+        Field("role", "Role", False, ("learner role", "role in the work")),
+        Field("outcome", "Outcome", False, ("result", "results", "outcomes")),
+        Field("team", "Team", False, ("team members", "members")),
     ),
 }
 

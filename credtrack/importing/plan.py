@@ -58,7 +58,8 @@ class Plan:
     updated_keys: list[str] = field(default_factory=list)
     update_diffs: list[dict[str, Any]] = field(default_factory=list)
     unit_moves: list[UnitMove] = field(default_factory=list)  # people files: memberships to open
-    scores: list[list[dict[str, Any]]] = field(default_factory=list)  # ratings files: each insert's score rows
+    # Each insert's child rows: a ratings file's scores, an improvement file's team members.
+    scores: list[list[dict[str, Any]]] = field(default_factory=list)
 
 
 class RowReader:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.importing import fields as fields_mod
+from credtrack.importing.improvement import plan_improvement
 from credtrack.importing.memberships import write_moves
 from credtrack.importing.people import plan_people
 from credtrack.importing.plan import Cancel, ImportOptions, Plan, Progress, RowReader
@@ -46,6 +47,7 @@ CHANGES = {
     "completions": Change.RECORDS,
     "assessments": Change.RECORDS,
     "ratings": Change.RECORDS,
+    "improvement": Change.RECORDS,
 }
 
 
@@ -187,6 +189,9 @@ def run_import(
                 summary["historical_unverified"] = sum(1 for r in plan.inserts if r["verification"] == "pending")
             if report.kind == "ratings":
                 summary["scores"] = score_count(plan)
+            if report.kind == "improvement":
+                summary["team_members"] = score_count(plan)
+                summary["awaiting_confirmation"] = len(plan.inserts)
             event = audit.record(
                 uow.session,
                 actor,
@@ -261,6 +266,8 @@ def build_plan(
         plan_completions(session, reader, plan, options, actor.id)
     elif kind == "ratings":
         plan_ratings(session, reader, plan, options, actor)
+    elif kind == "improvement":
+        plan_improvement(session, reader, plan, options, actor)
     else:
         plan_assessments(session, reader, plan, options)
     return plan

@@ -13,7 +13,17 @@ from sqlalchemy.sql.schema import ColumnDefault
 from credtrack.errors import ConcurrentEditError
 from credtrack.importing.plan import Cancel, Plan, Progress
 from credtrack.importing.problems import ImportCancelledError
-from credtrack.models import Assessment, Completion, Enrolment, Person, Rating, RatingScore, evidence
+from credtrack.models import (
+    Assessment,
+    Completion,
+    Enrolment,
+    ImprovementMember,
+    ImprovementWork,
+    Person,
+    Rating,
+    RatingScore,
+    evidence,
+)
 from credtrack.services.audit import record_state
 
 CHUNK = 5000
@@ -23,7 +33,10 @@ TABLES: dict[str, Table] = {
     "completions": Completion.__table__,
     "assessments": Assessment.__table__,
     "ratings": Rating.__table__,
+    "improvement": ImprovementWork.__table__,
 }
+# Kinds whose new rows the log vouches for under another name than their table's, read back at commit.
+_READ_BACK = {"improvement": ("improvement", "improvement_team")}
 
 
 def write_plan(
@@ -36,6 +49,8 @@ def write_plan(
     done = 0
     new_ids: list[int] = []
     sqlite = connection.dialect.name == "sqlite"
+    for kind in _READ_BACK.get(plan.kind, ()):
+        record_state.touch_new(session, kind)
     statement = insert(table).values(plan.constants).returning(table.c.id, sort_by_parameter_order=True)
     if sqlite and plan.inserts:
         # One writer at a time holds SQLite's write lock, so the new rows take the ids after the
@@ -141,7 +156,17 @@ def _processed(process: Any, values: list[Any]) -> list[Any]:
 
 
 def _write_scores(connection: Connection, plan: Plan, new_ids: list[int]) -> None:
-    """The score rows of each new rating (a ratings file), which take their rating's new id."""
+    """The score rows of each new rating (a ratings file) or the team of each new work (an improvement file),
+    which take their record's new id."""
+    if plan.kind == "improvement":
+        members = [
+            {"work_id": work_id, **member}
+            for work_id, team in zip(new_ids, plan.scores, strict=True)
+            for member in team
+        ]
+        for start in range(0, len(members), CHUNK):
+            connection.execute(insert(ImprovementMember.__table__), members[start : start + CHUNK])
+        return
     if plan.kind != "ratings":
         return
     rows = [

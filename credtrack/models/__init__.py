@@ -16,6 +16,7 @@ from credtrack.models.catalog import (
 from credtrack.models.certificates import Certificate, ExternalRevocation, IssuerKey
 from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
 from credtrack.models.evidence import PersonEvidence
+from credtrack.models.improvement import ImprovementAttachment, ImprovementMember, ImprovementWork
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
 from credtrack.models.records import Assessment, Completion
@@ -39,6 +40,9 @@ __all__ = [
     "Enrolment",
     "ExternalRevocation",
     "Framework",
+    "ImprovementAttachment",
+    "ImprovementMember",
+    "ImprovementWork",
     "IssuerKey",
     "Module",
     "ModuleCompetency",

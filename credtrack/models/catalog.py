@@ -155,7 +155,8 @@ class Credential(IdMixin, VersionedMixin, Base):
 
 
 # What each kind of requirement names: a module; a competency on a scale at a level; ratings from one source
-# (how many, optionally at or above a level of the source's scale); ratings from how many sources.
+# (how many, optionally at or above a level of the source's scale); ratings from how many sources; how many
+# confirmed works of improvement of a kind, with teams of how many professions.
 REQUIREMENT_SHAPE = (
     "(kind = 'module' AND module_id IS NOT NULL AND competency_id IS NULL AND min_level_id IS NULL"
     " AND source_id IS NULL)"
@@ -165,6 +166,8 @@ REQUIREMENT_SHAPE = (
     " AND min_count >= 1)"
     " OR (kind = 'rating_sources' AND source_id IS NULL AND module_id IS NULL AND competency_id IS NULL"
     " AND min_level_id IS NULL AND min_count >= 1)"
+    " OR (kind = 'improvement' AND work_kind IS NOT NULL AND source_id IS NULL AND module_id IS NULL"
+    " AND competency_id IS NULL AND min_level_id IS NULL AND min_count >= 1 AND min_professions >= 1)"
 )
 
 
@@ -187,6 +190,9 @@ class CredentialRequirement(IdMixin, Base):
     min_level_id: Mapped[int | None] = mapped_column(Integer)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("rating_source.id"))
     min_count: Mapped[int | None] = mapped_column(Integer)
+    # Improvement work: of which kind, and how many professions its team must span (the learner's included).
+    work_kind: Mapped[str | None] = mapped_column(String(20))
+    min_professions: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     credential: Mapped[Credential] = relationship(back_populates="requirements")

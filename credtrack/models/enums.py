@@ -14,7 +14,9 @@ ASSESSMENT_METHODS = (
     "other",
 )
 VERIFICATION_STATES = ("not_required", "pending", "verified")
-REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources")
+REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources", "improvement")
+# A learner's contribution to quality improvement and patient safety, a record of its own.
+IMPROVEMENT_KINDS = ("qi_project", "safety_review", "huddle_led", "teach_back")
 # How a rating reached credtrack: signed by the rater in credtrack, or recorded by an educator or preceptor
 # from a paper form, an interview or a survey export.
 RATING_COLLECTION = ("signed", "paper_form", "interview", "survey_export")
@@ -40,6 +42,10 @@ LABELS = {
     "paper_form": "Paper form",
     "interview": "Interview",
     "survey_export": "Survey export",
+    "qi_project": "QI project",
+    "safety_review": "Safety event review",
+    "huddle_led": "Huddle led",
+    "teach_back": "Teach-back",
 }
 
 

@@ -24,7 +24,10 @@ module 12" and ``",7.3:" in text`` "has a standing sign-off on competency 7 at l
   (empty when not recorded) of each standing sign-off (not voided, not a historical sign-off
   awaiting confirmation);
 * ``ratings``: ``,4:2026-02-01:3,`` — rating source id, date and the rank of the lowest score of each
-  standing rating (not voided) from another source (a colleague, a patient advisor, the learner).
+  standing rating (not voided) from another source (a colleague, a patient advisor, the learner);
+* ``improvement``: ``,qi_project:2026-02-01:3,`` — kind, day it ended and the number of distinct
+  professions on its team (the learner's own included) of each standing work of improvement (confirmed
+  by a supervisor, not voided).
 
 Dates are always ten characters (ISO), so a date is read as the ten characters after its key.
 
@@ -41,6 +44,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credtrack.models.base import Base
+from credtrack.models.improvement import ImprovementWork
 from credtrack.models.ratings import Rating
 from credtrack.models.records import Assessment, Completion
 from credtrack.writers import serialise_writers
@@ -53,6 +57,7 @@ class PersonEvidence(Base):
     completions: Mapped[str] = mapped_column(Text, default="", server_default="")
     sign_offs: Mapped[str] = mapped_column(Text, default="", server_default="")
     ratings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    improvement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 CHUNK = 500  # people per statement when re-packing named people
@@ -68,6 +73,17 @@ _STANDING_RATINGS = (
     "FROM rating r JOIN rating_score s ON s.rating_id = r.id JOIN scale_level l ON l.id = s.level_id "
     "WHERE r.voided_at IS NULL GROUP BY r.id, r.person_id, r.source_id, r.rated_on) rated"
 )
+_WORK_TOKEN = "kind || ':' || {day} || ':' || CAST(professions AS VARCHAR)"
+# Each standing work with the number of distinct professions on its team: its members' and the learner's.
+_STANDING_WORKS = (
+    "(SELECT w.person_id AS person_id, w.kind AS kind, w.ended_on AS ended_on, "
+    "COUNT(DISTINCT t.profession_id) AS professions FROM improvement_work w "
+    "LEFT JOIN (SELECT work_id, profession_id FROM improvement_member "
+    "UNION ALL SELECT id, learner_profession_id FROM improvement_work) t ON t.work_id = w.id "
+    "WHERE w.voided_at IS NULL AND w.confirmed_at IS NOT NULL "
+    "GROUP BY w.id, w.person_id, w.kind, w.ended_on) worked"
+)
+_STANDING_WORK = "voided_at IS NULL AND confirmed_at IS NOT NULL"
 _CURRENT_COMPLETION = "voided_at IS NULL AND verification <> 'pending'"
 _STANDING_SIGN_OFF = "voided_at IS NULL AND verification <> 'pending'"
 
@@ -77,6 +93,7 @@ def _sql(connection: Connection) -> dict[str, str]:
     dates as they are; PostgreSQL's string_agg needs the date turned into text."""
     if connection.dialect.name == "sqlite":
         agg, completed, assessed, rated = "group_concat({}, ',')", "completed_on", "assessed_on", "rated_on"
+        ended = "ended_on"
     else:
         agg, completed, assessed, rated = (
             "string_agg({}, ',')",
@@ -84,32 +101,38 @@ def _sql(connection: Connection) -> dict[str, str]:
             "CAST(assessed_on AS VARCHAR)",
             "CAST(rated_on AS VARCHAR)",
         )
+        ended = "CAST(ended_on AS VARCHAR)"
     return {
         "completions": "',' || " + agg.format(_COMPLETION_TOKEN.format(day=completed)) + " || ','",
         "sign_offs": "',' || " + agg.format(_SIGN_OFF_TOKEN.format(day=assessed)) + " || ','",
         "ratings": "',' || " + agg.format(_RATING_TOKEN.format(day=rated)) + " || ','",
+        "improvement": "',' || " + agg.format(_WORK_TOKEN.format(day=ended)) + " || ','",
     }
 
 
 def _packed_select(connection: Connection, people: str) -> str:
-    """person_id, completions, sign_offs, ratings for the people matched by the ``people`` condition on
+    """person_id, completions, sign_offs, ratings, improvement for the people matched by the ``people`` condition on
     ``person_id``."""
     sql = _sql(connection)
     return (
-        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, ''), COALESCE(r.packed, '') FROM "
+        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, ''), COALESCE(r.packed, ''), "
+        "COALESCE(w.packed, '') FROM "
         f"(SELECT person_id FROM completion WHERE {_CURRENT_COMPLETION} AND {people} "
         f" UNION SELECT person_id FROM assessment WHERE {_STANDING_SIGN_OFF} AND {people}"
-        f" UNION SELECT person_id FROM rating WHERE voided_at IS NULL AND {people}) ids "
+        f" UNION SELECT person_id FROM rating WHERE voided_at IS NULL AND {people}"
+        f" UNION SELECT person_id FROM improvement_work WHERE {_STANDING_WORK} AND {people}) ids "
         f"LEFT JOIN (SELECT person_id, {sql['completions']} AS packed FROM completion "
         f"           WHERE {_CURRENT_COMPLETION} AND {people} GROUP BY person_id) c ON c.person_id = ids.person_id "
         f"LEFT JOIN (SELECT person_id, {sql['sign_offs']} AS packed FROM assessment "
         f"           WHERE {_STANDING_SIGN_OFF} AND {people} GROUP BY person_id) a ON a.person_id = ids.person_id "
         f"LEFT JOIN (SELECT person_id, {sql['ratings']} AS packed FROM {_STANDING_RATINGS} "
-        f"           WHERE {people} GROUP BY person_id) r ON r.person_id = ids.person_id"
+        f"           WHERE {people} GROUP BY person_id) r ON r.person_id = ids.person_id "
+        f"LEFT JOIN (SELECT person_id, {sql['improvement']} AS packed FROM {_STANDING_WORKS} "
+        f"           WHERE {people} GROUP BY person_id) w ON w.person_id = ids.person_id"
     )
 
 
-_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings) "
+_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings, improvement) "
 
 
 def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
@@ -162,18 +185,19 @@ def stale_people(connection: Connection) -> list[int]:
     def tokens(sql: str) -> dict[int, tuple[set[str], ...]]:
         return {pid: tuple(set(t.split(",")) - {""} for t in texts) for pid, *texts in connection.execute(text(sql))}
 
-    stored = tokens("SELECT person_id, completions, sign_offs, ratings FROM person_evidence")
+    stored = tokens("SELECT person_id, completions, sign_offs, ratings, improvement FROM person_evidence")
     fresh = tokens(_packed_select(connection, "1 = 1"))
     return sorted(pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid))
 
 
 @event.listens_for(Session, "after_flush")
 def _repack_changed_people(session: Session, _context: object) -> None:
-    """Re-pack the rows of people whose completions, assessments or ratings this flush added or changed."""
+    """Re-pack the rows of people whose completions, assessments, ratings or improvement work this flush
+    added or changed."""
     people = {
         obj.person_id
         for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Completion | Assessment | Rating) and obj.person_id is not None
+        if isinstance(obj, Completion | Assessment | Rating | ImprovementWork) and obj.person_id is not None
     }
     if people:
         refresh(session.connection(), people)

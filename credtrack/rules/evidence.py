@@ -2,8 +2,9 @@
 
 Standing evidence is what counts towards a credential today: completions that are not voided and
 not awaiting verification, sign-offs that are not voided and not historical ones awaiting
-confirmation, and ratings from other sources (a colleague, a patient advisor, the learner) that are
-not voided. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
+confirmation, ratings from other sources (a colleague, a patient advisor, the learner) that are
+not voided, and improvement work (QI projects, safety event reviews, ...) a supervisor has confirmed and
+nobody has voided. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
 them of a group of people at once (a cohort, everyone assigned a credential, or one person): each
 answer is a list with one entry per person, in the group's order. Where the answers come from is the
 caller's choice:
@@ -59,6 +60,11 @@ class Evidence(Protocol):
         """The sources the person has any rating from, each with the day of the first one."""
         ...
 
+    def improvement_days(self, work_kind: str, min_professions: int) -> list[list[dt.date]]:
+        """The days the person's standing works of the kind ended, earliest first, for the works whose
+        team spans at least ``min_professions`` distinct professions (the learner's own counted)."""
+        ...
+
 
 class SignOffFact(NamedTuple):
     """A standing sign-off as the rules see it."""
@@ -77,12 +83,22 @@ class RatingFact(NamedTuple):
     on: dt.date
 
 
+class WorkFact(NamedTuple):
+    """A standing (confirmed, not voided) work of improvement as the rules see it: its kind, the day it
+    ended and how many distinct professions its team spans, the learner's own included."""
+
+    kind: str
+    on: dt.date
+    professions: int
+
+
 class PersonFacts(NamedTuple):
     """One person's standing evidence in memory."""
 
     completions: Mapping[int, tuple[dt.date, dt.date]]  # module id -> (first, latest) completion day
     sign_offs: Mapping[int, Sequence[SignOffFact]]  # competency id -> standing sign-offs
     ratings: Sequence[RatingFact] = ()
+    works: Sequence[WorkFact] = ()
 
 
 class RecordsEvidence:
@@ -151,3 +167,9 @@ class RecordsEvidence:
                     firsts[f.source_id] = f.on
             out.append(firsts)
         return out
+
+    def improvement_days(self, work_kind: str, min_professions: int) -> list[list[dt.date]]:
+        return [
+            sorted(f.on for f in p.works if f.kind == work_kind and f.professions >= min_professions)
+            for p in self._people
+        ]

@@ -28,6 +28,7 @@ from credtrack.rules.dates import months_after
 from credtrack.rules.evidence import Evidence
 from credtrack.rules.model import (
     COMPETENCY,
+    IMPROVEMENT,
     MODULE,
     RATING_SOURCES,
     RATINGS,
@@ -126,6 +127,35 @@ def first_met_rating_sources(rs: Sequence[RequirementRule], evidence: Evidence) 
     return [sorted(found.values())[need - 1] if len(found) >= need else None for found in evidence.rating_sources()]
 
 
+def judge_improvement(r: RequirementRule, evidence: Evidence, today: dt.date) -> list[Verdict]:
+    """Improvement work: met by at least ``min_count`` standing works of the kind (confirmed by a supervisor,
+    not voided) whose team spans at least ``min_professions`` distinct professions. The learner is part of
+    the team: their own profession counts, so a nurse's project with a pharmacist and a physician spans
+    three. Short of that, a standing work of the kind with a smaller team is some evidence towards it
+    (below); unconfirmed work is none."""
+    assert r.work_kind is not None  # the requirement's shape constraint: improvement names its kind
+    need = r.min_count or 1
+    qualifying = evidence.improvement_days(r.work_kind, r.min_professions or 1)
+    return [
+        _MET if len(days) >= need else _BELOW if days or some else _MISSING
+        for days, some in zip(qualifying, evidence.improvement_days(r.work_kind, 0), strict=True)
+    ]
+
+
+def first_met_improvement(rs: Sequence[RequirementRule], evidence: Evidence) -> list[dt.date | None]:
+    """The day the last of the works each requirement needs ended (later works do not move it)."""
+    latest: list[dt.date | None] | None = None
+    for r in rs:
+        assert r.work_kind is not None
+        need = r.min_count or 1
+        days = [
+            found[need - 1] if len(found) >= need else None
+            for found in evidence.improvement_days(r.work_kind, r.min_professions or 1)
+        ]
+        latest = days if latest is None else _later(latest, days)
+    return latest if latest is not None else [dt.date.min] * len(evidence)
+
+
 def _later(a: list[dt.date | None], b: list[dt.date | None]) -> list[dt.date | None]:
     """Per person, the later of two days, or None where either is None (never met)."""
     return [None if x is None or y is None else x if x > y else y for x, y in zip(a, b, strict=True)]
@@ -143,6 +173,7 @@ KINDS: dict[str, Kind] = {
     COMPETENCY: Kind(judge_competency, first_met_competencies),
     RATINGS: Kind(judge_ratings, first_met_ratings),
     RATING_SOURCES: Kind(judge_rating_sources, first_met_rating_sources),
+    IMPROVEMENT: Kind(judge_improvement, first_met_improvement),
 }
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 MODULE, COMPETENCY = "module", "competency"
 # Multi-source assessment: ratings from one source at or above a level, and ratings from several sources.
 RATINGS, RATING_SOURCES = "ratings", "rating_sources"
+# Improvement work: at least N confirmed works of a kind, each with a team spanning at least P professions.
+IMPROVEMENT = "improvement"
 
 
 @dataclass(frozen=True)
@@ -15,7 +17,9 @@ class RequirementRule:
     """One requirement: a module (target = module id), a competency (target = competency id), ratings
     from one source (target = rating source id) or ratings from several sources (target unused, 0),
     with what its kind needs (a module's validity; a competency's or a source's scale and minimum
-    level; how many ratings, or how many sources)."""
+    level; how many ratings, or how many sources). Improvement work (target unused, 0) names the kind of
+    work (``work_kind``), how many works (``min_count``) and how many professions each team spans
+    (``min_professions``)."""
 
     id: int
     kind: str
@@ -27,6 +31,8 @@ class RequirementRule:
     min_rank: int | None = None
     min_label: str | None = None
     min_count: int | None = None
+    work_kind: str | None = None
+    min_professions: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import Competency, CredentialRequirement, Framework, Module, RatingSource, Scale, ScaleLevel
+from credtrack.models.enums import IMPROVEMENT_KINDS, label
 from credtrack.services.common import clean
 
 
@@ -34,7 +35,7 @@ class RequirementSpec:
     ratings from a source (``source_code``, ``min_count``, optionally at or above ``min_level_code`` of the
     source's scale); or ratings from how many sources (``min_count``)."""
 
-    kind: str  # "module", "competency", "ratings" or "rating_sources"
+    kind: str  # "module", "competency", "ratings", "rating_sources" or "improvement"
     module_code: str | None = None
     competency_code: str | None = None
     framework_code: str | None = None
@@ -42,6 +43,8 @@ class RequirementSpec:
     min_level_code: str | None = None
     source_code: str | None = None
     min_count: int | None = None
+    work_kind: str | None = None
+    min_professions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class RequirementRow:
     source_code: str | None = None
     source_name: str | None = None
     min_count: int | None = None
+    work_kind: str | None = None
+    min_professions: int | None = None
 
     @property
     def describe(self) -> str:
@@ -70,6 +75,8 @@ class RequirementRow:
             return ratings_needed(self.min_count, self.source_name or "", self.min_level_label)
         if self.kind == "rating_sources":
             return sources_needed(self.min_count)
+        if self.kind == "improvement":
+            return works_needed(self.min_count, self.work_kind or "", self.min_professions)
         return f"{self.competency_code} – {self.competency_label}: at least {self.min_level_label} ({self.scale_code})"
 
 
@@ -78,6 +85,14 @@ def ratings_needed(count: int | None, source: str, level: str | None) -> str:
     n = count or 1
     what = f"{n} rating{'s' if n != 1 else ''} from {source}"
     return f"{what}, each at {level} or above" if level else what
+
+
+def works_needed(count: int | None, work_kind: str, professions: int | None) -> str:
+    """What an improvement requirement asks, in words."""
+    n = count or 1
+    what = f"{n} confirmed {label(work_kind)}{'s' if n != 1 else ''}"
+    p = professions or 1
+    return f"{what} with at least {p} professions on the team (the learner's included)" if p > 1 else what
 
 
 def sources_needed(count: int | None) -> str:
@@ -102,6 +117,8 @@ def requirement_row(r: CredentialRequirement) -> RequirementRow:
         r.source.code if r.source else None,
         r.source.name if r.source else None,
         r.min_count,
+        r.work_kind,
+        r.min_professions,
     )
 
 
@@ -143,10 +160,12 @@ def build_requirements(session: Session, specs: list[RequirementSpec]) -> list[C
             req = CredentialRequirement(
                 kind="rating_sources", min_count=_count(spec.min_count, "sources"), sort_order=order
             )
+        elif spec.kind == "improvement":
+            key, req = _improvement_requirement(spec, order)
         else:
             raise ValidationError(
-                f"A requirement is a module, a competency, ratings from a source or ratings from several "
-                f"sources, not {spec.kind!r}."
+                f"A requirement is a module, a competency, ratings from a source, ratings from several "
+                f"sources or improvement work, not {spec.kind!r}."
             )
         if key in seen:
             raise ValidationError("The same requirement is listed twice.", field="requirements")
@@ -182,6 +201,23 @@ def _ratings_requirement(session: Session, spec: RequirementSpec, order: int) ->
         sort_order=order,
     )
     return ("ratings", source.id), req
+
+
+def _improvement_requirement(spec: RequirementSpec, order: int) -> tuple[tuple, CredentialRequirement]:
+    kind = clean(spec.work_kind).lower()
+    if kind not in IMPROVEMENT_KINDS:
+        raise ValidationError(
+            f"The kind of improvement work must be one of: {', '.join(IMPROVEMENT_KINDS)}; not {spec.work_kind!r}.",
+            field="work_kind",
+        )
+    req = CredentialRequirement(
+        kind="improvement",
+        work_kind=kind,
+        min_count=_count(spec.min_count, "works"),
+        min_professions=_count(spec.min_professions, "professions on the team"),
+        sort_order=order,
+    )
+    return ("improvement", kind), req
 
 
 def _count(value: object, what: str) -> int:

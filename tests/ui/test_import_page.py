@@ -330,3 +330,31 @@ def test_importing_ratings_is_offered_and_signed_without_the_historical_choice(q
         assert event.reauthenticated and event.actor == "admin"
     page.kind.setCurrentIndex(page.kind.findData("assessments"))  # another attestation: signed afresh
     assert page.signing.historical.isVisible() and not page.signing.attest.isChecked()
+
+
+def test_importing_improvement_work_is_offered_unsigned_and_names_a_bad_team_by_row(qtbot, demo_ctx, demo_db, tmp_path):
+    from credtrack.models import ImprovementWork
+
+    page = _page(qtbot, demo_ctx())
+    page.kind.setCurrentIndex(page.kind.findData("improvement"))
+    assert not page.signing.isVisible()  # imported work awaits its supervisor's signature, not the importer's
+    text = (
+        "Learner ID,Kind,Title,Started on,Ended on,Team\n"
+        "DEMO-000001,QI project,Sepsis screening,2024-01-08,2024-04-30,Ines Ferreira (MED); Sam Lee (PHARM)\n"
+        "DEMO-000002,Safety event review,Insulin near miss,2024-02-01,,Ana Ruiz - RT\n"
+    )
+    page.load_file(_file(tmp_path, text, "improvement.csv"))
+    assert "Name (PROFESSION)" in page.file_info.text()
+    page.check_file()
+    assert [(p.row, p.column) for p in page.report.problems] == [(3, "Team")]
+    page.load_file(_file(tmp_path, text.replace("Ana Ruiz - RT", "Ana Ruiz (RT)"), "improvement2.csv"))
+    page.check_file()
+    assert page.report.ok and page.import_button.isEnabled()
+    with demo_db.unit_of_work() as uow:
+        before = uow.session.scalar(select(func.count()).select_from(ImprovementWork))
+    page.import_file()
+    assert page.banner.headline.text() == "Imported", page.banner.detail.text()
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        assert s.scalar(select(func.count()).select_from(ImprovementWork)) == before + 2
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "import.improvement")) is not None

@@ -45,6 +45,9 @@ from credtrack.models import (
     AuditEvent,
     Certificate,
     Completion,
+    ImprovementAttachment,
+    ImprovementMember,
+    ImprovementWork,
     Person,
     Rating,
     RatingScore,
@@ -79,6 +82,10 @@ class Tracked:
     @property
     def grouped(self) -> bool:
         return self.key != "id"
+
+
+def _columns(model: Any) -> tuple[str, ...]:
+    return tuple(c.name for c in model.__table__.columns if c.name not in ("id", "version", "updated_at"))
 
 
 TRACKED: dict[str, Tracked] = {
@@ -228,6 +235,18 @@ TRACKED: dict[str, Tracked] = {
         "Unit membership",
         "id",
         ("person_id", "unit_id", "start_date", "end_date", "created_at"),
+    ),
+    # Improvement work, its team and its attachments: every column but the bookkeeping ones.
+    "improvement": Tracked(ImprovementWork, "Improvement work", "title", _columns(ImprovementWork)),
+    "improvement_team": Tracked(
+        ImprovementMember, "Improvement team member", "name", _columns(ImprovementMember), unaudited=("id",)
+    ),
+    "improvement_file": Tracked(
+        ImprovementAttachment,
+        "Improvement attachment",
+        "file_name",
+        _columns(ImprovementAttachment),
+        unaudited=("id",),
     ),
 }
 _BY_MODEL = {spec.model: name for name, spec in TRACKED.items()}

@@ -22,6 +22,7 @@ from credtrack.models import (
     Competency,
     Completion,
     Framework,
+    ImprovementWork,
     Module,
     Rating,
     RatingSource,
@@ -107,6 +108,17 @@ def _rating_keys(session: Session, person_id: int) -> dict[tuple[str, str, str],
     return found
 
 
+def _work_keys(session: Session, person_id: int) -> dict[tuple[str, str, str], list[tuple[bool, str | None]]]:
+    """(kind, title, day ended) -> [(voided, reason)] for every piece of improvement work of the person."""
+    found: dict[tuple[str, str, str], list[tuple[bool, str | None]]] = defaultdict(list)
+    W = ImprovementWork
+    for kind, title, ended_on, voided_at, reason in session.execute(
+        select(W.kind, W.title, W.ended_on, W.voided_at, W.void_reason).where(W.person_id == person_id)
+    ):
+        found[(kind, title, ended_on.isoformat() if ended_on else "")].append((voided_at is not None, reason))
+    return found
+
+
 def _all_voided(matches: list[tuple[bool, str | None]]) -> str | None:
     """The void reason when every record matching a frozen entry is voided (none stands in for it), else None."""
     if matches and all(voided for voided, _ in matches):
@@ -127,6 +139,7 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
         return []
     completions, sign_offs = _completion_keys(session, person_id), _sign_off_keys(session, person_id)
     ratings: dict[tuple[str, str, str], list[tuple[bool, str | None]]] | None = None
+    works = _work_keys(session, person_id) if any('"improvement"' in c.snapshot_json for c in certificates) else {}
     found: list[VoidedEvidence] = []
     records = None
     for cert in certificates:
@@ -157,6 +170,10 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
                     voided.append(
                         f"{r.get('source_code')} rating {r.get('rated_on')} by {r.get('rater')} (voided: {reason})"
                     )
+        for w in snapshot.get("improvement", []):
+            reason = _all_voided(works.get((w.get("kind"), w.get("title"), w.get("ended_on")), []))
+            if reason is not None:
+                voided.append(f"{w.get('kind_label')} {w.get('title')!r} ended {w.get('ended_on')} (voided: {reason})")
         if not voided:
             continue
         records = records or load_person_records(session, person_id)
@@ -166,15 +183,22 @@ def voided_evidence(session: Session, person_id: int, today: dt.date) -> list[Vo
     return found
 
 
-def resting_on(session: Session, record: Completion | Assessment | Rating, today: dt.date) -> list[VoidedEvidence]:
+def resting_on(
+    session: Session, record: Completion | Assessment | Rating | ImprovementWork, today: dt.date
+) -> list[VoidedEvidence]:
     """After ``record`` was voided: the certificates of its person that named it as evidence."""
     return [v for v in voided_evidence(session, record.person_id, today) if _names(session, v, record)]
 
 
-def _names(session: Session, finding: VoidedEvidence, record: Completion | Assessment | Rating) -> bool:
+def _names(
+    session: Session, finding: VoidedEvidence, record: Completion | Assessment | Rating | ImprovementWork
+) -> bool:
     if isinstance(record, Rating):
         prefix = f"{record.source.code} rating {record.rated_on.isoformat()} by {record.rater_name} "
         return any(v.startswith(prefix) for v in finding.voided)
+    if isinstance(record, ImprovementWork):
+        ended = record.ended_on.isoformat() if record.ended_on else ""
+        return any(v.endswith(")") and f"{record.title!r} ended {ended} " in v for v in finding.voided)
     if isinstance(record, Completion):
         return any(
             v.startswith(f"{record.module.code} completed {record.completed_on.isoformat()} ") for v in finding.voided

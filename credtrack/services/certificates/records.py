@@ -27,6 +27,7 @@ from credtrack.models import (
     Scale,
     ScaleLevel,
 )
+from credtrack.services.progress.improved import read_standing_works
 from credtrack.services.progress.person import PersonRecords
 from credtrack.services.progress.rated import read_standing_ratings
 
@@ -103,6 +104,8 @@ class RecordsReader:
             self._sign_offs(ids, found)
             for pid, ratings in read_standing_ratings(self.session, ids).items():
                 found[pid].ratings = ratings
+            for pid, works in read_standing_works(self.session, ids).items():
+                found[pid].works = works
             certificates = (
                 select(
                     Certificate.id,

@@ -14,10 +14,12 @@ from credtrack.models import (
     Competency,
     Completion,
     Credential,
+    ImprovementWork,
     Person,
     Rating,
     Scale,
 )
+from credtrack.models.enums import label
 from credtrack.services.progress.person import CredentialProgress, PersonRecords
 from credtrack.services.settings import InstitutionSettings
 
@@ -167,6 +169,10 @@ class SnapshotParts:
                         rating = self.session.get(Rating, rating_id)
                         if rating is not None:
                             rated.append(_rating_entry(rating))
+            elif req.evidence.kind == "improvement":
+                work = self.session.get(ImprovementWork, req.evidence.record_id)
+                if work is not None:
+                    snapshot.setdefault("improvement", []).append(improvement_entry(work))
         return snapshot
 
 
@@ -186,7 +192,26 @@ def _rating_entry(rating: Rating) -> dict[str, Any]:
         "rater_profession": rating.rater_profession.name if rating.rater_profession else None,
         "collection": rating.collection.replace("_", " "),
         "lowest_level_label": lowest[2] if lowest else None,
-        "scores": [{"competency": code, "level_label": label} for code, _rank, label in scores],
+        "scores": [{"competency": code, "level_label": level} for code, _rank, level in scores],
+    }
+
+
+def improvement_entry(work: ImprovementWork) -> dict[str, Any]:
+    """A confirmed piece of improvement work as a certificate freezes it: what, when, the learner's role, the
+    team's professions (the learner's own included) and who confirmed it."""
+    professions = {m.profession.name for m in work.members}
+    if work.learner_profession is not None:
+        professions.add(work.learner_profession.name)
+    confirmer = work.confirmed_by
+    return {
+        "kind": work.kind,
+        "kind_label": label(work.kind),
+        "title": work.title,
+        "role": work.role,
+        "started_on": work.started_on.isoformat(),
+        "ended_on": work.ended_on.isoformat() if work.ended_on else None,
+        "professions": sorted(professions),
+        "confirmed_by": (confirmer.display_name or confirmer.username) if confirmer else None,
     }
 
 

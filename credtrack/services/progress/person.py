@@ -33,13 +33,14 @@ from credtrack.models import (
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, MET, judge_group
-from credtrack.rules.model import RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
+from credtrack.rules.model import IMPROVEMENT, RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
+from credtrack.services.progress.improved import StandingWork, read_standing_works, shown_work
 from credtrack.services.progress.rated import StandingRating, read_standing_ratings
-from credtrack.services.requirements import ratings_needed, sources_needed
+from credtrack.services.requirements import ratings_needed, sources_needed, works_needed
 
 if TYPE_CHECKING:
     from credtrack.services.certificates.records import (
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str  # "completion", "assessment" or "rating"
+    kind: str  # "completion", "assessment", "rating" or "improvement"
     record_id: int
     on: dt.date
     summary: str
@@ -133,6 +134,8 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
             RatingSource.code,
             RatingSource.name,
             R.min_count,
+            R.work_kind,
+            R.min_professions,
         )
         .outerjoin(Module, Module.id == R.module_id)
         .outerjoin(Competency, Competency.id == R.competency_id)
@@ -159,6 +162,8 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         source_code,
         source_name,
         min_count,
+        work_kind,
+        min_professions,
     ) in session.execute(stmt):
         # The requirement's shape constraint: a module requirement names its module, a competency one its
         # competency, a ratings one its source.
@@ -174,6 +179,20 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         elif kind == RATING_SOURCES:
             label = sources_needed(min_count)
             reqs[cid].append(RequirementRule(rid, kind, 0, "SOURCES", label, min_count=min_count))
+        elif kind == IMPROVEMENT:
+            label = works_needed(min_count, work_kind, min_professions)
+            reqs[cid].append(
+                RequirementRule(
+                    rid,
+                    kind,
+                    0,
+                    work_kind.upper(),
+                    label,
+                    min_count=min_count,
+                    work_kind=work_kind,
+                    min_professions=min_professions,
+                )
+            )
         else:
             assert comp_id is not None
             reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
@@ -207,6 +226,7 @@ class PersonRecords:
     certificates: dict[int, Certificate | HeldCertificate]  # credential id -> latest valid certificate
     first_completed: dict[int, dt.date] = field(default_factory=dict)  # module id -> earliest current completion
     ratings: list[StandingRating] = field(default_factory=list)  # standing ratings from other sources, oldest first
+    works: list[StandingWork] = field(default_factory=list)  # standing improvement work, earliest ended first
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
@@ -237,7 +257,8 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
     ):
         certificates[cert.credential_id] = cert  # the latest issue wins
     ratings = read_standing_ratings(session, [person_id]).get(person_id, [])
-    return PersonRecords(completions, assessments, certificates, first, ratings)
+    works = read_standing_works(session, [person_id]).get(person_id, [])
+    return PersonRecords(completions, assessments, certificates, first, ratings, works)
 
 
 def facts_of(records: PersonRecords) -> PersonFacts:
@@ -258,7 +279,7 @@ def facts_of(records: PersonRecords) -> PersonFacts:
         ]
         for cid, found in records.assessments.items()
     }
-    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings])
+    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings], [w.fact() for w in records.works])
 
 
 def evidence_of(records: PersonRecords) -> RecordsEvidence:
@@ -340,6 +361,8 @@ def _requirement_row(
         return RequirementProgress(r.id, "module", r.code, r.label, state, ev, needed)
     if r.kind in (RATINGS, RATING_SOURCES):
         return _ratings_row(r, state, records)
+    if r.kind == IMPROVEMENT:
+        return _improvement_row(r, state, records)
     needed = f"Signed off at {r.min_label} or above"
     candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
     if state == MET:
@@ -394,6 +417,13 @@ def _ratings_row(r: RequirementRule, state: str, records: PersonRecords) -> Requ
     return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
 
 
+def _improvement_row(r: RequirementRule, state: str, records: PersonRecords) -> RequirementProgress:
+    """An improvement requirement with the work that met it (the last one it needed), or the latest short of it."""
+    shown = shown_work(r, state == MET, records.works)
+    ev = Evidence("improvement", shown[0].id, shown[0].ended_on, shown[1]) if shown else None
+    return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
+
+
 def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
     return {
         a.assessor_profession.name
@@ -431,13 +461,14 @@ def person_all_progress(
             )
         )
         ids |= set(records.certificates)
-        if records.completions or records.assessments or records.ratings:
+        if records.completions or records.assessments or records.ratings or records.works:
             ids |= set(
                 session.scalars(
                     select(CredentialRequirement.credential_id).where(
                         CredentialRequirement.module_id.in_(list(records.completions))
                         | CredentialRequirement.competency_id.in_(list(records.assessments))
                         | CredentialRequirement.source_id.in_({r.source_id for r in records.ratings})
+                        | CredentialRequirement.work_kind.in_({w.kind for w in records.works})
                     )
                 )
             )

@@ -26,11 +26,11 @@ PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and fi
 
 def evidence_texts(
     session: Session, person_ids: list[int] | None
-) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
-    """(completions, sign-offs, ratings) per person, straight off the driver's cursor: a hundred thousand
-    rows of (id, text, text, text) need no result processing."""
+) -> tuple[dict[int, str], dict[int, str], dict[int, str], dict[int, str]]:
+    """(completions, sign-offs, ratings, improvement work) per person, straight off the driver's cursor: a
+    hundred thousand rows of (id, text, text, text, text) need no result processing."""
     connection = session.connection()
-    sql = "SELECT person_id, completions, sign_offs, ratings FROM person_evidence"
+    sql = "SELECT person_id, completions, sign_offs, ratings, improvement FROM person_evidence"
     params: tuple = ()
     if person_ids is not None and len(person_ids) <= PERSON_FILTER_LIMIT:
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
@@ -47,6 +47,7 @@ def evidence_texts(
         dict(zip(ids, [r[1] for r in rows], strict=True)),
         dict(zip(ids, [r[2] for r in rows], strict=True)),
         {p: r[3] for p, r in zip(ids, rows, strict=True) if r[3]},
+        {p: r[4] for p, r in zip(ids, rows, strict=True) if r[4]},
     )
 
 
@@ -124,18 +125,24 @@ class StoredEvidence:
     """A group of people's standing evidence answered from their packed rows
     (``credtrack.rules.evidence.Evidence``): ``EvidenceReader.group`` hands one out."""
 
-    __slots__ = ("_done", "_signed", "_rated", "_keys")
+    __slots__ = ("_done", "_signed", "_rated", "_worked", "_keys")
 
-    def __init__(self, completions: list[str], sign_offs: list[str], ratings: list[str], keys: _Keys) -> None:
-        self._done, self._signed, self._rated, self._keys = completions, sign_offs, ratings, keys
+    def __init__(
+        self, completions: list[str], sign_offs: list[str], ratings: list[str], works: list[str], keys: _Keys
+    ) -> None:
+        self._done, self._signed, self._rated, self._worked, self._keys = completions, sign_offs, ratings, works, keys
 
     def __len__(self) -> int:
         return len(self._done)
 
     def select(self, indices: Sequence[int]) -> StoredEvidence:
-        done, signed, rated = self._done, self._signed, self._rated
+        done, signed, rated, worked = self._done, self._signed, self._rated, self._worked
         return StoredEvidence(
-            [done[i] for i in indices], [signed[i] for i in indices], [rated[i] for i in indices], self._keys
+            [done[i] for i in indices],
+            [signed[i] for i in indices],
+            [rated[i] for i in indices],
+            [worked[i] for i in indices],
+            self._keys,
         )
 
     def where(self, flags: Sequence[bool]) -> StoredEvidence:
@@ -144,6 +151,7 @@ class StoredEvidence:
             list(compress(self._done, flags)),
             list(compress(self._signed, flags)),
             list(compress(self._rated, flags)),
+            list(compress(self._worked, flags)),
             self._keys,
         )
 
@@ -207,12 +215,21 @@ class StoredEvidence:
             out.append({int(source): _date(day) for source, day in firsts.items()})
         return out
 
+    def improvement_days(self, work_kind: str, min_professions: int) -> list[list[dt.date]]:
+        found = _works_of(work_kind)
+        return [
+            sorted(_date(day) for day, professions in found(text) if int(professions) >= min_professions)
+            if text
+            else []
+            for text in self._worked
+        ]
+
 
 class EvidenceReader:
     """Everyone's (or the named people's) packed rows, read once, handed out in groups."""
 
     def __init__(self, session: Session, person_ids: list[int] | None = None) -> None:
-        self.completions, self.sign_offs, self.ratings = evidence_texts(session, person_ids)
+        self.completions, self.sign_offs, self.ratings, self.works = evidence_texts(session, person_ids)
         levels: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for level_id, scale_id, rank in session.execute(select(ScaleLevel.id, ScaleLevel.scale_id, ScaleLevel.rank)):
             levels[scale_id].append((level_id, rank))
@@ -223,7 +240,7 @@ class EvidenceReader:
     def people(self) -> list[int]:
         """Everyone with some standing evidence, in id order."""
         if self._people is None:
-            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings))
+            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.works))
         return self._people
 
     def everyone(self) -> StoredEvidence:
@@ -233,11 +250,12 @@ class EvidenceReader:
         return self._everyone
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
-        done, signed, rated = self.completions, self.sign_offs, self.ratings
+        done, signed, rated, worked = self.completions, self.sign_offs, self.ratings, self.works
         return StoredEvidence(
             [done.get(p, "") for p in person_ids],
             [signed.get(p, "") for p in person_ids],
             [rated.get(p, "") for p in person_ids] if rated else [""] * len(person_ids),
+            [worked.get(p, "") for p in person_ids] if worked else [""] * len(person_ids),
             self._keys,
         )
 
@@ -254,6 +272,12 @@ _RATING_KEY = re.compile(r",(\d+):(.{10}):")  # the source and day of each ratin
 def _ratings_from(source_id: int) -> Callable[[str], list[tuple[str, str]]]:
     """(day, lowest rank) of each rating from the source in a packed ratings text."""
     return re.compile(f",{source_id}:(.{{10}}):(-?\\d+)").findall
+
+
+@cache
+def _works_of(work_kind: str) -> Callable[[str], list[tuple[str, str]]]:
+    """(day, number of professions) of each work of the kind in a packed improvement text."""
+    return re.compile(f",{re.escape(work_kind)}:(.{{10}}):(\\d+)").findall
 
 
 def _dated(text: str, key: str, pick: Callable[[str, str], str]) -> str:

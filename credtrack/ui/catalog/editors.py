@@ -375,6 +375,10 @@ def _spec(r: RequirementRow, frameworks: dict[str, str | None]) -> RequirementSp
         )
     if r.kind == "rating_sources":
         return RequirementSpec(kind="rating_sources", min_count=r.min_count)
+    if r.kind == "improvement":
+        return RequirementSpec(
+            kind="improvement", work_kind=r.work_kind, min_count=r.min_count, min_professions=r.min_professions
+        )
     return RequirementSpec(
         kind="competency",
         competency_code=r.competency_code,

@@ -46,11 +46,17 @@ KINDS = (
     ("Module completions", "completions"),
     ("Competency sign-offs", "assessments"),
     ("Ratings from other sources", "ratings"),
+    ("Improvement work (QI projects, safety reviews)", "improvement"),
 )
 # A ratings file's score columns are no field of the mapping: they are found by their headings.
 RATINGS_SCORES = (
     " Each column headed with a competency's code (C1, VE1, …) is read as its scores: a level in each cell, "
     "left empty when not rated."
+)
+# An improvement file's team is one column; imported work awaits its supervisor's confirmation.
+IMPROVEMENT_TEAM = (
+    " Write each row's team as 'Name (PROFESSION); Name (PROFESSION, external id)'. Imported work counts once "
+    "its supervisor confirms it."
 )
 FILE_TYPES = "Spreadsheets (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"
 STAGES = {"checking": "Checking rows", "writing": "Writing records"}
@@ -233,7 +239,7 @@ class ImportPage(Page):
             self.file_info.setText(
                 f"{Path(path).name} · {plural(preview.row_count, 'row')}{encoding}{delimiter}. "
                 "Check that each column imports as the right field, then check the file."
-                + (RATINGS_SCORES if kind == "ratings" else "")
+                + (RATINGS_SCORES if kind == "ratings" else IMPROVEMENT_TEAM if kind == "improvement" else "")
             )
             self._fix_tab_order()
             self._inputs_changed()

@@ -33,6 +33,7 @@ from credtrack.ui.export import export_button
 from credtrack.ui.models.people import PeopleTableModel
 from credtrack.ui.pages import rating_scan
 from credtrack.ui.pages.base import Page
+from credtrack.ui.pages.people_improvement import ImprovementActions
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets.person_detail import PersonDetailPane, load_detail
 
@@ -102,6 +103,7 @@ class PeoplePage(Page):
                 if ctx.can(action)
             }
         )
+        self.improvement = ImprovementActions(ctx, self.detail, self._load_detail, self)
         self.export_button = export_button(self.export_table, "the people listed")
 
         self.new_button = QPushButton("New person…")

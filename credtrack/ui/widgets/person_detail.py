@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import cohorts, people, ratings
+from credtrack.services import cohorts, improvement, people, ratings
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
@@ -18,6 +18,7 @@ from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableMo
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
+from credtrack.ui.widgets.improvement_tab import ImprovementTab
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -33,6 +34,7 @@ class PersonDetail:
     certificates: list[Any] = field(default_factory=list)
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
     ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
+    improvement: list[Any] = field(default_factory=list)  # improvement work, latest first
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -49,6 +51,7 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         certificates=certificate_rows.for_person(ctx, person_id),
         voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
         ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
+        improvement=improvement.person_work(ctx.uow(), ctx.actor, person_id),
     )
 
 
@@ -167,6 +170,8 @@ class PersonDetailPane(QWidget):
             ),
             "Ratings",
         )
+        self.improvement = ImprovementTab()
+        self.tabs.addTab(self.improvement, "Improvement work")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -249,6 +254,7 @@ class PersonDetailPane(QWidget):
         self.assessments.set_rows(detail.assessments)
         self.certificates.set_rows(detail.certificates)
         self.ratings.set_rows(detail.ratings)
+        self.improvement.set_rows(detail.improvement)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -263,3 +269,4 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(2, f"Sign-offs ({len(detail.assessments)})")
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")
         self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")
+        self.tabs.setTabText(5, f"Improvement work ({len(detail.improvement)})")

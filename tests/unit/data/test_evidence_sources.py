@@ -14,6 +14,7 @@ from credtrack.models import (
     Completion,
     Credential,
     CredentialRequirement,
+    ImprovementWork,
     Module,
     Person,
     Rating,
@@ -21,6 +22,7 @@ from credtrack.models import (
     ScaleLevel,
     evidence,
 )
+from credtrack.models.enums import IMPROVEMENT_KINDS
 from credtrack.reports import achievement
 from credtrack.reports.achievement import Achievements
 from credtrack.rules.evidence import RecordsEvidence
@@ -32,7 +34,8 @@ from credtrack.services.progress.stored import EvidenceReader
 def demo_db(db):
     demo.load_demo(db, 60, today=dt.date(2026, 6, 15))
     with db.unit_of_work() as uow:
-        for model in (Completion, Assessment, Rating):  # some records voided, as corrections leave them
+        # Some records voided, as corrections leave them.
+        for model in (Completion, Assessment, Rating, ImprovementWork):
             uow.session.execute(
                 update(model)
                 .where(model.id % 11 == 0)
@@ -93,6 +96,13 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
             rated += sum(bool(days) for days in stored.rating_days(source, rank))
     assert stored.rating_sources() == in_memory.rating_sources()
     assert rated > 10 and sum(len(found) >= 2 for found in stored.rating_sources()) > 3  # the demo holds ratings
+    worked = 0
+    for kind in IMPROVEMENT_KINDS:
+        for professions in range(7):
+            assert stored.improvement_days(kind, professions) == in_memory.improvement_days(kind, professions)
+            worked += sum(bool(days) for days in stored.improvement_days(kind, professions))
+    broad = stored.improvement_days("qi_project", 3)
+    assert worked > 10 and sum(bool(days) for days in broad) >= 2  # the demo holds confirmed, broad QI projects
     picked = [3, 0, 7]
     assert stored.select(picked).best_rank(*min(questions)) == in_memory.select(picked).best_rank(*min(questions))
 

@@ -22,7 +22,19 @@ from sqlalchemy import select
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.models import Enrolment, Module, Profession, RatingSource
-from credtrack.services import catalog, cohorts, frameworks, people, rating_sources, ratings, settings, units
+from credtrack.paths import data_dir
+from credtrack.services import (
+    catalog,
+    cohorts,
+    frameworks,
+    improvement,
+    improvement_files,
+    people,
+    rating_sources,
+    ratings,
+    settings,
+    units,
+)
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
@@ -98,6 +110,27 @@ def _own_rating(w: World, a: Actor) -> int:
             attestation_accepted=True,
             today=TODAY,
         ).value.id
+
+
+def _own_work(w: World, a: Actor) -> int:
+    """A finished QI project about the learner, recorded by the role itself when it may record."""
+    recorder = a if a.role in RECORDERS else w.educator
+    return improvement.record_work(
+        w.uow(),
+        recorder,
+        person_id=w.learner,
+        kind="qi_project",
+        title=f"Project for {a.role}",
+        started_on=_day(a.role) - dt.timedelta(days=90),
+        ended_on=_day(a.role),
+        today=TODAY,
+    ).value.id
+
+
+def _attachable(w: World, a: Actor) -> tuple[int, str]:
+    path = data_dir() / f"plan-{a.role}.txt"
+    path.write_text(f"Action plan kept by {a.role}")
+    return _own_work(w, w.educator), str(path)
 
 
 def _unit(w: World, name: str) -> int:
@@ -322,6 +355,38 @@ CASES = [
         lambda w, a, c, t: ratings.void_rating(w.uow(), a, c, "Entered for the wrong learner"),
         _own_rating,
     ),
+    # improvement work
+    Case(
+        "improvement.record_work",
+        "improvement.record",
+        lambda w, a, c, t: improvement.record_work(
+            w.uow(),
+            a,
+            person_id=w.learner,
+            kind="safety_review",
+            title=f"Review by {t}",
+            started_on=_day(t),
+            today=TODAY,
+        ),
+    ),
+    Case(
+        "improvement.confirm_work",
+        "improvement.confirm",
+        lambda w, a, c, t: improvement.confirm_work(w.uow(), a, c, PASSWORD, today=TODAY),
+        lambda w, a: _own_work(w, w.educator),
+    ),
+    Case(
+        "improvement.void_work",
+        "improvement.void",
+        lambda w, a, c, t: improvement.void_work(w.uow(), a, c, "Recorded against the wrong learner"),
+        _own_work,
+    ),
+    Case(
+        "improvement_files.attach_file",
+        "improvement.attach",
+        lambda w, a, c, t: improvement_files.attach_file(w.uow(), a, c[0], c[1]),
+        _attachable,
+    ),
     # units and who is in them
     Case(
         "units.create_unit",
@@ -371,6 +436,8 @@ NOTICE = {
     "records": Change.RECORDS,
     "rating_sources": Change.CATALOG,
     "ratings": Change.RECORDS,
+    "improvement": Change.RECORDS,
+    "improvement_files": Change.RECORDS,
     "settings": Change.SETTINGS,
     "units": Change.PEOPLE,
 }
