@@ -4,7 +4,8 @@
 made here (its file is what the settings trust, so verification stays on); ``smtp_tls_server`` speaks TLS from
 the first byte; ``smtp_auth_server`` requires STARTTLS and a user name and password; ``flaky_smtp_server`` takes
 ``accept`` messages, then refuses the next with 421 and closes (``mode = "refuse"``) or drops the connection
-without a word (``mode = "drop"``). Each keeps the messages it accepted in ``received``.
+without a word (``mode = "drop"``). Any of them answers 550 to the addresses in ``refuse_recipients``.
+Each keeps the messages it accepted in ``received``.
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ class _Handler:
     def __init__(self, server: MailServer) -> None:
         self._server = server
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self._server.refuse_recipients:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         box = self._server
         if box.accept is not None and len(box.received) >= box.accept:
@@ -138,6 +145,7 @@ class MailServer:
         self.received: list[Received] = []
         self.accept: int | None = None  # how many more messages before refusing; None: no limit
         self.mode = "refuse"
+        self.refuse_recipients: set[str] = set()  # addresses answered "550 no such mailbox"
         self.port = free_port()
         kwargs: dict = {}
         if security == STARTTLS:

@@ -7,15 +7,6 @@ import keyring.backend
 import keyring.backends.fail
 import pytest
 
-from tests.mailserver import (  # noqa: F401  (fixtures)
-    flaky_smtp_server,
-    smtp_auth_server,
-    smtp_certificate,
-    smtp_server,
-    smtp_starttls_server,
-    smtp_tls_server,
-)
-
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring backend kept in memory: what a desktop's keyring does, without a desktop."""
