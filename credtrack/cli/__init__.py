@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "credtrack.cli.data",
     "credtrack.cli.verifier",
     "credtrack.cli.trust",
+    "credtrack.cli.mail",
 ]
 
 
