@@ -167,7 +167,10 @@ class MailPanel(QGroupBox):
             self.reload()
             messages.show_info(self, "Saved", "The mail settings were saved.")
 
-        ctx.mutate(lambda: mail.update_mail_settings(ctx.uow(), ctx.actor, values, password=password), done, parent=self)
+        def work() -> Any:
+            return mail.update_mail_settings(ctx.uow(), ctx.actor, values, password=password)
+
+        ctx.mutate(work, done, parent=self)
 
     def send_test(self) -> None:
         ctx, to = self.ctx, self.test_to.text()
