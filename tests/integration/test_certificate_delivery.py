@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, CertificateDelivery
 from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import check as audit_check
 from credtrack.services.certificates import delivery, learner_files, learner_zip
 from credtrack.services.certificates import issuing as certificates
 from tests.integration.delivery_world import NAMES, issue_to_everyone, use_server
@@ -62,6 +63,9 @@ def test_each_learner_receives_their_own_pdf_and_people_without_an_address_are_l
     assert sorted(e.entity_id for e in audit_actions(db, "certificate.email")) == sorted(issued.emails)
     (queued,) = audit_actions(db, "mailing.queue")
     assert json.loads(queued.after_json)["not_sent"] == {issued.codes[3]: "no e-mail address on record"}
+    with db.unit_of_work() as uow:
+        verdict = audit_check.verify(uow.session, records=False)  # this world's records are made directly
+    assert verdict.chain.intact, verdict.describe()
 
 
 @pytest.mark.parametrize("mode", ["refuse", "drop"])

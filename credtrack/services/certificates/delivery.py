@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
 
 from credtrack.certificates import openbadges
+from credtrack.certificates.codes import normalise
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.mail import settings as mail_settings
@@ -28,7 +31,6 @@ from credtrack.services.audit import log as audit
 from credtrack.services.certificates import drafts as drafting
 from credtrack.services.certificates import learner_files
 from credtrack.services.certificates.copies import withdrawal
-from credtrack.services.certificates.queries import certificate_by_code
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import Check, no_check
 from credtrack.services.mail import mail_password
@@ -91,30 +93,23 @@ def queue_mailing(
         session.flush()
         skipped: list[Skipped] = []
         queued: list[str] = []
-        seen: set[str] = set()
-        for text in codes:
-            cert = certificate_by_code(session, text)
-            if cert.code in seen:
-                continue
-            seen.add(cert.code)
-            reason = _why_not(session, cert)
+        for row in chosen_rows(session, codes):
+            reason = _why_not(session, row)
             if reason:
-                skipped.append(Skipped(cert.code, cert.holder_name, cert.credential_title, reason))
+                skipped.append(Skipped(row.code, row.holder_name, row.credential_title, reason))
                 continue
-            person = session.get(Person, cert.person_id)
-            assert person is not None and person.email
             session.add(
                 CertificateDelivery(
                     mailing_id=mailing.id,
-                    certificate_id=cert.id,
-                    person_id=cert.person_id,
-                    recipient=person.email.strip(),
+                    certificate_id=row.id,
+                    person_id=row.person_id,
+                    recipient=(row.email or "").strip(),
                     state="queued",
                     attempts=0,
                     last_error="",
                 )
             )
-            queued.append(cert.code)
+            queued.append(row.code)
         if not queued:
             raise ValidationError(
                 "None of the chosen certificates can be e-mailed: "
@@ -138,12 +133,42 @@ def queue_mailing(
         return Result(MailingPlan(mailing.id, len(queued), skipped), Change.AUDIT)
 
 
-def _why_not(session, cert: Certificate) -> str:
-    found = withdrawal(session, cert)
-    if found is not None:
-        return f"the certificate was {found.summary}"
-    person = session.get(Person, cert.person_id)
-    address = (person.email or "").strip() if person else ""
+def chosen_rows(session: Session, codes: Sequence[str]) -> list[Row[Any]]:
+    """The certificates named by ``codes`` (as typed: normalised, each once, in order) with their holders'
+    addresses, read a few hundred at a time; a code not in the database is a NotFoundError naming it."""
+    wanted = list(dict.fromkeys(normalise(text) for text in codes))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in session.execute(
+            select(
+                Certificate.id,
+                Certificate.code,
+                Certificate.holder_name,
+                Certificate.credential_title,
+                Certificate.status,
+                Certificate.person_id,
+                Person.email,
+            )
+            .join(Person, Person.id == Certificate.person_id)
+            .where(Certificate.code.in_(chunk))
+        ):
+            found[row.code] = row
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise NotFoundError(
+            f"No certificate {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''} in this database."
+        )
+    return [found[code] for code in wanted]
+
+
+def _why_not(session: Session, row: Row[Any]) -> str:
+    if row.status != "valid":
+        cert = session.get(Certificate, row.id)
+        found = withdrawal(session, cert) if cert is not None else None
+        if found is not None:
+            return f"the certificate was {found.summary}"
+    address = (row.email or "").strip()
     if not address:
         return "no e-mail address on record"
     problem = mail_settings.address_problem(address)
