@@ -484,6 +484,10 @@ GUARDED_ELSEWHERE = {
     "backups.restore": "backup.manage",
     "audit.export.export_log": "audit.export",
     "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
+    # Need issued certificates and a mail server: tests/integration/test_certificate_delivery.py, viewers' refusal
+    "certificates.delivery.queue_mailing": "mail.send",
+    "certificates.delivery.deliver": "mail.send",
+    "certificates.learner_zip.save_for_learners": "certificates.reprint",
 }
 
 
