@@ -23,6 +23,7 @@ RATING_COLLECTION = ("signed", "paper_form", "interview", "survey_export")
 ENROLMENT_STATUSES = ("active", "withdrawn", "completed")
 CERTIFICATE_STATUSES = ("valid", "revoked", "superseded")
 KEY_STATUSES = ("active", "retired")
+DELIVERY_STATES = ("queued", "sent", "failed")
 
 LABELS = {
     "e_learning": "E-learning",

@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("credtrack.db",),
     ("credtrack.schema", "credtrack.backup", "credtrack.migrations.env", "credtrack.migrations"),
     ("credtrack.certificates",),
+    ("credtrack.mail",),
     ("credtrack.services",),
     (
         "credtrack.reports",
@@ -26,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.demo",
         "credtrack.demo_names",
         "credtrack.demo_improvement",
+        "credtrack.demo_mail",
         "credtrack.demo_ratings",
         "credtrack.demo_units",
     ),

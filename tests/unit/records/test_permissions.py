@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
+from credtrack.mail.settings import MailSettings
 from credtrack.models import Enrolment, Module, Profession, RatingSource
 from credtrack.paths import data_dir
 from credtrack.services import (
@@ -29,6 +30,7 @@ from credtrack.services import (
     frameworks,
     improvement,
     improvement_files,
+    mail,
     people,
     rating_sources,
     ratings,
@@ -423,6 +425,16 @@ CASES = [
         "settings.edit",
         lambda w, a, c, t: settings.update_institution(w.uow(), a, institution_name=f"Hospital {t}"),
     ),
+    # mail settings (each allowed role saves a different sender, so each save is a change)
+    Case(
+        "mail.update_mail_settings",
+        "mail.settings",
+        lambda w, a, c, t: mail.update_mail_settings(
+            w.uow(),
+            a,
+            MailSettings(host="smtp.riverbend.example", sender_address=f"{t}@riverbend.example"),
+        ),
+    ),
 ]
 
 
@@ -439,6 +451,7 @@ NOTICE = {
     "improvement": Change.RECORDS,
     "improvement_files": Change.RECORDS,
     "settings": Change.SETTINGS,
+    "mail": Change.SETTINGS,
     "units": Change.PEOPLE,
 }
 
@@ -538,6 +551,11 @@ GUARDED_ELSEWHERE = {
     "backups.create_backup": "backup.manage",
     "backups.restore": "backup.manage",
     "audit.export.export_log": "audit.export",
+    "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
+    # Need issued certificates and a mail server: tests/integration/test_certificate_delivery.py, viewers' refusal
+    "certificates.delivery.queue_mailing": "mail.send",
+    "certificates.delivery.deliver": "mail.send",
+    "certificates.learner_zip.save_for_learners": "certificates.reprint",
 }
 
 
