@@ -19,6 +19,7 @@ from credtrack.models.evidence import PersonEvidence
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
 from credtrack.models.records import Assessment, Completion
+from credtrack.models.reminders import Reminder, ReminderRule, ReminderTemplate
 from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 from credtrack.models.units import Unit, UnitMembership, unit_key
 
@@ -50,6 +51,9 @@ __all__ = [
     "RatingScore",
     "RatingSource",
     "RatingSourceCompetency",
+    "Reminder",
+    "ReminderRule",
+    "ReminderTemplate",
     "Scale",
     "ScaleLevel",
     "Setting",

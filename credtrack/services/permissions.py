@@ -29,6 +29,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "ratings.sources": ("edit the rating sources and their forms", STAFF),
     "ratings.record": ("record ratings from other sources", RECORDERS),
     "ratings.void": ("void a rating", RECORDERS),
+    # Reminders are the education office's to read, word and send; a learner hears of them by e-mail.
+    "reminders.read": ("view reminders and their wording", STAFF),
+    "reminders.edit": ("change reminder rules and wording", STAFF),
+    "reminders.send": ("send reminders", STAFF),
     "certificates.issue": ("issue certificates", STAFF),
     "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),
     "certificates.revoke": ("revoke certificates", STAFF),
