@@ -41,6 +41,9 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "certificates.reprint": ("reprint or export certificates", STAFF),
     "certificates.revocations_import": ("import revocation lists", STAFF),
     "certificates.revocations_export": ("export a signed revocation list", STAFF),
+    # The mail server's settings and its password belong to the education office, as issuing does.
+    "mail.settings": ("change the mail settings", STAFF),
+    "mail.send": ("send e-mail from credtrack", STAFF),
     "keys.manage": ("manage the signing key", frozenset({ADMIN})),
     "trust.manage": ("manage trusted issuers", frozenset({ADMIN})),
     "users.manage": ("manage user accounts", frozenset({ADMIN})),

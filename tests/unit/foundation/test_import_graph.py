@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("credtrack.db",),
     ("credtrack.schema", "credtrack.backup", "credtrack.migrations.env", "credtrack.migrations"),
     ("credtrack.certificates",),
+    ("credtrack.mail",),
     ("credtrack.services",),
     (
         "credtrack.reports",

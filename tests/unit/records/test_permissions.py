@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
+from credtrack.mail.settings import MailSettings
 from credtrack.models import Enrolment, Module, Profession, RatingSource
-from credtrack.services import catalog, cohorts, frameworks, people, rating_sources, ratings, settings, units
+from credtrack.services import catalog, cohorts, frameworks, mail, people, rating_sources, ratings, settings, units
 from credtrack.services.accounts import users as accounts
 from credtrack.services.catalog import RequirementSpec
 from credtrack.services.changes import Change
@@ -358,6 +359,16 @@ CASES = [
         "settings.edit",
         lambda w, a, c, t: settings.update_institution(w.uow(), a, institution_name=f"Hospital {t}"),
     ),
+    # mail settings (each allowed role saves a different sender, so each save is a change)
+    Case(
+        "mail.update_mail_settings",
+        "mail.settings",
+        lambda w, a, c, t: mail.update_mail_settings(
+            w.uow(),
+            a,
+            MailSettings(host="smtp.riverbend.example", sender_address=f"{t}@riverbend.example"),
+        ),
+    ),
 ]
 
 
@@ -372,6 +383,7 @@ NOTICE = {
     "rating_sources": Change.CATALOG,
     "ratings": Change.RECORDS,
     "settings": Change.SETTINGS,
+    "mail": Change.SETTINGS,
     "units": Change.PEOPLE,
 }
 
@@ -471,6 +483,7 @@ GUARDED_ELSEWHERE = {
     "backups.create_backup": "backup.manage",
     "backups.restore": "backup.manage",
     "audit.export.export_log": "audit.export",
+    "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
 }
 
 
