@@ -257,7 +257,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
         return to_send
 
 
-def record_outcome(uow: UnitOfWork, actor: Actor, reminder_id: int, error: str | None, report: SendReport) -> None:
+def _record_outcome(uow: UnitOfWork, actor: Actor, reminder_id: int, error: str | None, report: SendReport) -> None:
     """One reminder the server answered for: sent, or failed with its reason (kept to be tried again)."""
     with uow:
         require(actor, "reminders.send")
@@ -280,7 +280,7 @@ def record_outcome(uow: UnitOfWork, actor: Actor, reminder_id: int, error: str |
         uow.commit()
 
 
-def release(uow: UnitOfWork, actor: Actor, reminder_ids: list[int], reason: str, report: SendReport) -> None:
+def _release(uow: UnitOfWork, actor: Actor, reminder_ids: list[int], reason: str, report: SendReport) -> None:
     """Reminders handed over but never tried (the connection dropped first, or the run was cancelled): back
     to the queue, untouched but for the reason, to go on the next run."""
     with uow:
@@ -320,7 +320,7 @@ def send_reminders(
 
     def on_answer(index: int, error: str | None) -> None:
         answered.add(index)
-        record_outcome(db.unit_of_work(), actor, batch[index].id, error, report)
+        _record_outcome(db.unit_of_work(), actor, batch[index].id, error, report)
         if progress is not None:
             progress(len(answered), len(batch))
 
@@ -328,12 +328,12 @@ def send_reminders(
         stopped = send([_email(r) for r in batch], on_answer, check)
     except BaseException:
         untried = [r.id for i, r in enumerate(batch) if i not in answered]
-        release(db.unit_of_work(), actor, untried, "Sending was cancelled before this one.", report)
+        _release(db.unit_of_work(), actor, untried, "Sending was cancelled before this one.", report)
         raise
     untried = [r.id for i, r in enumerate(batch) if i not in answered]
     if untried:
         reason = stopped or "The mail server did not answer for this one."
-        release(db.unit_of_work(), actor, untried, reason, report)
+        _release(db.unit_of_work(), actor, untried, reason, report)
         report.errors.append(reason)
     return Result(report, Change.AUDIT)
 

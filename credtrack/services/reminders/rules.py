@@ -194,4 +194,4 @@ def set_unit_educator(uow: UnitOfWork, actor: Actor, unit_name: str, email: str 
             after={"educator_email": address},
         )
         uow.commit()
-        return Result(address, Change.PEOPLE | Change.AUDIT)
+        return Result(address, Change.PEOPLE | Change.SETTINGS | Change.AUDIT)

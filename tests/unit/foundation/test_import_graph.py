@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.demo",
         "credtrack.demo_names",
         "credtrack.demo_ratings",
+        "credtrack.demo_reminders",
         "credtrack.demo_units",
     ),
     ("credtrack.cli", "credtrack.ui"),

@@ -31,6 +31,8 @@ from credtrack.services.permissions import ACTIONS, RECORDERS, Actor
 from credtrack.services.records import completions as completion_records
 from credtrack.services.records import listing as record_listing
 from credtrack.services.records import signoffs as signoff_records
+from credtrack.services.reminders import rules as reminder_rules
+from credtrack.services.reminders import wording as reminder_wording
 from tests.unit.records.builders import (
     PASSWORD,
     ROLES,
@@ -369,6 +371,25 @@ CASES = [
             MailSettings(host="smtp.riverbend.example", sender_address=f"{t}@riverbend.example"),
         ),
     ),
+    # reminder rules and wording, and the educator address a unit's reminders copy
+    Case(
+        "reminders.rules.set_rule",
+        "reminders.edit",
+        lambda w, a, c, t: reminder_rules.set_rule(w.uow(), a, days_before=str(30 + ROLES.index(t))),
+    ),
+    Case(
+        "reminders.wording.set_template",
+        "reminders.edit",
+        lambda w, a, c, t: reminder_wording.set_template(
+            w.uow(), a, "overdue", subject=f"Overdue ({t}): {{credential}}"
+        ),
+    ),
+    Case(
+        "reminders.rules.set_unit_educator",
+        "units.edit",
+        lambda w, a, c, t: reminder_rules.set_unit_educator(w.uow(), a, c, f"educator.{t}@riverbend.example"),
+        lambda w, a: _unit(w, f"Reminded {a.role}") and f"Reminded {a.role}",
+    ),
 ]
 
 
@@ -384,6 +405,7 @@ NOTICE = {
     "ratings": Change.RECORDS,
     "settings": Change.SETTINGS,
     "mail": Change.SETTINGS,
+    "reminders": Change.SETTINGS,
     "units": Change.PEOPLE,
 }
 
@@ -484,6 +506,9 @@ GUARDED_ELSEWHERE = {
     "backups.restore": "backup.manage",
     "audit.export.export_log": "audit.export",
     "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
+    "reminders.outbox.queue_due": "reminders.send",  # tests/unit/records/test_reminders.py
+    # needs a mail server: tests/unit/mail/test_reminders_sent.py
+    "reminders.sending.send_through_mail": "reminders.send",
 }
 
 
