@@ -1,0 +1,71 @@
+"""Reminders page: what is due today with each message previewed, Send through a loopback SMTP server with
+progress, and the history of what went; people without the right role do not see the page."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+
+from credtrack.services import people
+from credtrack.services.mail import update_mail_settings
+from credtrack.services.reminders import outbox
+from credtrack.ui import navigation
+from credtrack.ui.context import AppContext
+from credtrack.ui.pages import reminders as page_module
+from credtrack.ui.pages.reminders import RemindersPage
+from credtrack.ui.tasks import TaskRunner
+from tests.mailserver import smtp_server  # noqa: F401 - the fixture
+from tests.ui.conftest import open_page
+from tests.unit.records.builders import TODAY, build_world, complete
+
+
+@pytest.fixture
+def on_the_day(monkeypatch) -> None:
+    monkeypatch.setattr(outbox, "_today", lambda: TODAY)
+    monkeypatch.setattr(page_module, "today", lambda: TODAY)
+
+
+def test_due_reminders_are_previewed_sent_and_listed_as_sent(qtbot, sqlite_db, boxes, smtp_server, on_the_day):  # noqa: F811
+    w = build_world(sqlite_db)
+    people.update_person(w.uow(), w.admin, w.learner, email="minh.nguyen@riverbend.example")
+    complete(w, "BLS", "2025-07-01")
+    update_mail_settings(w.uow(), w.admin, smtp_server.settings())
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = open_page(qtbot, RemindersPage, ctx)
+    ModelTester(None).check(page.due_model)
+    assert page.due_model.rowCount() == 2
+    assert page.summary.text() == "2 due today (2026-06-15); 2 ready to send."
+    assert page.send_button.isEnabled()
+
+    page.due_table.selectRow(0)
+    shown = page.preview.toPlainText()
+    assert shown.startswith("To: minh.nguyen@riverbend.example\nSubject: ") and "Dear Nguyễn Thị Minh," in shown
+
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds() == ["confirm", "info"]
+    assert boxes.shown[-1][2].startswith("2 sent, 0 failed")
+    assert len(smtp_server.received) == 2
+    # The page reloaded on the change broadcast: nothing left to send; the history says what went.
+    assert page.due_model.rowCount() == 0 and not page.send_button.isEnabled()
+    page.tabs.setCurrentWidget(page.history_table)
+    ModelTester(None).check(page.history_model)
+    assert [page.history_model.row_at(i).state for i in range(2)] == ["sent", "sent"]
+    page.history_table.selectRow(0)
+    assert page.preview.toPlainText().startswith("To: minh.nguyen@riverbend.example")
+
+
+def test_someone_without_an_address_is_shown_and_not_sendable(qtbot, sqlite_db, boxes, on_the_day):
+    w = build_world(sqlite_db)
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = open_page(qtbot, RemindersPage, ctx)
+    assert page.due_model.rowCount() == 1
+    assert page.due_model.data(page.due_model.index(0, 6)) == "No e-mail address"
+    assert "1 cannot go yet" in page.summary.text() and not page.send_button.isEnabled()
+
+
+def test_only_staff_have_the_reminders_page(sqlite_db, boxes):
+    w = build_world(sqlite_db)
+    for actor, has in ((w.educator, True), (w.admin, True), (w.preceptor, False), (w.viewer, False)):
+        ctx = AppContext(sqlite_db, actor, runner=TaskRunner(synchronous=True))
+        assert (RemindersPage in navigation.pages_for(ctx)) is has
