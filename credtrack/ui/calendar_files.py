@@ -41,7 +41,11 @@ def _save(
     ctx.run(work, done, parent=parent)
 
 
-def save_person_calendar(ctx: AppContext, parent: QWidget, person_id: int, external_id: str, name: str) -> None:
+def save_person_calendar(ctx: AppContext, parent: QWidget, detail: Any) -> None:
+    """The dates of the person a page shows (``detail``: its PersonDetail, None when nobody is shown)."""
+    if detail is None:
+        return
+    person_id, external_id, name = detail.person.id, detail.person.external_id, detail.person.full_name
     _save(
         ctx, parent, f"{external_id}-dates.ics", name, lambda: calendar.person_calendar(ctx.uow(), ctx.actor, person_id)
     )

@@ -69,3 +69,25 @@ def test_only_staff_have_the_reminders_page(sqlite_db, boxes):
     for actor, has in ((w.educator, True), (w.admin, True), (w.preceptor, False), (w.viewer, False)):
         ctx = AppContext(sqlite_db, actor, runner=TaskRunner(synchronous=True))
         assert (RemindersPage in navigation.pages_for(ctx)) is has
+
+
+def test_the_person_page_saves_their_dates_as_a_calendar_file(qtbot, sqlite_db, boxes, monkeypatch, tmp_path):
+    from icalendar import Calendar
+
+    from credtrack.ui import messages
+    from tests.ui.test_record_corrections import _page, _show
+
+    w = build_world(sqlite_db)
+    complete(w, "BLS", "2025-07-01")
+    target = tmp_path / "minh"  # the extension is added
+    monkeypatch.setattr(messages, "save_file_name", lambda *_a: str(target))
+    page = _page(qtbot, AppContext(sqlite_db, w.viewer, runner=TaskRunner(synchronous=True)))
+    _show(page, w.learner)
+    assert page.detail.calendar_button.isVisible()
+    qtbot.mouseClick(page.detail.calendar_button, Qt.MouseButton.LeftButton)
+    events = Calendar.from_ical((tmp_path / "minh.ics").read_bytes()).walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in events) == [
+        "Due: Interprofessional collaboration: core",
+        "Expires: Module BLS",
+    ]
+    assert boxes.shown[-1][1] == "Calendar saved" and "2 dates of Nguyễn Thị Minh" in boxes.shown[-1][2]

@@ -15,7 +15,7 @@ from credtrack.models import Certificate, CohortCredential, Credential, Enrolmen
 from credtrack.rules.judge import judge_group
 from credtrack.rules.model import MODULE as MODULE_REQUIREMENT
 from credtrack.rules.model import Held
-from credtrack.rules.status import IN_PROGRESS, NOT_STARTED
+from credtrack.rules.status import EARNED, ELIGIBLE, EXPIRING_SOON
 from credtrack.services.progress.bulk import load_evidence
 from credtrack.services.progress.person import load_rules
 from credtrack.services.reminders.schedule import CREDENTIAL, DUE, EXPIRY, MODULE, Subject
@@ -85,7 +85,8 @@ def read_subjects(session: Session, today: dt.date, person_ids: list[int] | None
             for r, v in zip(rule.requirements, j.verdicts, strict=True):
                 if r.kind == MODULE_REQUIREMENT and r.validity_months and v.lapses_on is not None:
                     subjects.add(Subject(p, MODULE, r.target_id, EXPIRY, v.lapses_on))
-            if (p, c) in due and (p, c) not in held and j.status in (NOT_STARTED, IN_PROGRESS):
+            # Not yet earned: never issued and not every requirement met (a lapsed module still leaves it overdue).
+            if (p, c) in due and (p, c) not in held and j.status not in (ELIGIBLE, EARNED, EXPIRING_SOON):
                 subjects.add(Subject(p, CREDENTIAL, c, DUE, due[(p, c)]))
     return sorted(subjects)
 

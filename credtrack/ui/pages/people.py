@@ -85,7 +85,7 @@ class PeoplePage(Page):
         style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
         self.detail.transcript_requested.connect(self.save_transcript)
-        self.detail.calendar_requested.connect(self.save_calendar)
+        self.detail.calendar_requested.connect(lambda: save_person_calendar(ctx, self, self.detail.detail))
         self.detail.void_requested.connect(self.void_record)
         self.detail.verify_requested.connect(self.verify_record)
         self.detail.rating_requested.connect(self.record_rating)
@@ -428,11 +428,6 @@ class PeoplePage(Page):
         )
         if password:
             ctx.mutate(lambda: work(password), lambda _row: self._load_detail(), parent=self)
-
-    def save_calendar(self) -> None:
-        if self.detail.detail is not None:
-            p = self.detail.detail.person
-            save_person_calendar(self.ctx, self, p.id, p.external_id, p.full_name)
 
     # -- transcript -------------------------------------------------------
     def save_transcript(self) -> None:

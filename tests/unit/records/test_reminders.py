@@ -154,3 +154,8 @@ def test_only_staff_read_edit_or_send_reminders(w: World, role: str) -> None:
         wording.set_template(w.uow(), actor, "before", subject="x")
     with pytest.raises(PermissionDenied):
         outbox.queue_due(w.uow(), actor, TODAY, outbox.SendReport())
+
+
+def test_an_assignment_stays_overdue_when_a_module_done_towards_it_has_lapsed(w: World) -> None:
+    complete(w, "BLS", "2025-06-01")  # lapsed 1 June 2026: the credential's status reads "expired"
+    assert set(due(w)) == {("IPC-CORE", "overdue"), ("BLS", "on_expiry")}
