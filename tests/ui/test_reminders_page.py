@@ -60,7 +60,7 @@ def test_someone_without_an_address_is_shown_and_not_sendable(qtbot, sqlite_db, 
     ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
     page = open_page(qtbot, RemindersPage, ctx)
     assert page.due_model.rowCount() == 1
-    assert page.due_model.data(page.due_model.index(0, 6)) == "No e-mail address"
+    assert page.due_model.data(page.due_model.index(0, 5)) == "No e-mail address"
     assert "1 cannot go yet" in page.summary.text() and not page.send_button.isEnabled()
 
 

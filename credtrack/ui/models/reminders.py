@@ -31,13 +31,13 @@ def _due_colour(row: Any) -> str | None:
 
 class DueRemindersTableModel(RowTableModel[Any]):
     columns = (
-        Column("Person", lambda r: r.name, width=170),
-        Column("ID", lambda r: r.external_id, width=80),
-        Column("About", lambda r: r.subject_code, width=90, tooltip=lambda r: r.subject_title),
-        Column("Reminder", lambda r: r.step_label, sort_key=lambda r: r.due_on, width=150),
-        Column("Date", lambda r: r.about_on, width=90),
-        Column("To", lambda r: r.to or "—", width=200),
-        Column("State", _due_state, colour=_due_colour, tooltip=lambda r: r.problem or r.last_error or ""),
+        Column("Person", lambda r: r.name, width=150),
+        Column("ID", lambda r: r.external_id, width=100),
+        Column("About", lambda r: r.subject_code, width=80, tooltip=lambda r: r.subject_title),
+        Column("Reminder", lambda r: r.step_label, sort_key=lambda r: r.due_on, width=140),
+        Column("Date", lambda r: r.about_on, width=85),
+        Column("State", _due_state, colour=_due_colour, width=150, tooltip=lambda r: r.problem or r.last_error or ""),
+        Column("To", lambda r: r.to or "—"),
     )
 
 

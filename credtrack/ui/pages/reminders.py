@@ -149,7 +149,7 @@ class RemindersPage(Page):
             )
         )
         layout.addWidget(self.summary)
-        layout.addWidget(style.side_by_side(self.tabs, self.preview, sizes=[620, 420]), 1)
+        layout.addWidget(style.side_by_side(self.tabs, self.preview, sizes=[820, 480]), 1)
         self.set_tab_order(self.refresh_button, self.send_button, self.tabs, self.preview)
 
     def table_to_export(self) -> tuple[TableProxy, str]:
