@@ -20,6 +20,9 @@ from credtrack import paths
 from credtrack.db import Database, make_engine, normalise_url
 from credtrack.models import Base
 
+# The loopback SMTP servers the mail tests send to (smtp_server, smtp_starttls_server, ...).
+pytest_plugins = ["tests.mailserver"]
+
 POSTGRES_ENV = "CREDTRACK_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -1,10 +1,13 @@
 """Real SMTP servers on loopback for the mail tests (aiosmtpd), each on a free port.
 
+Also: no test reaches the system keyring (``no_keyring``, for every test); ``memory_keyring`` stands in for one.
+
 ``smtp_server`` takes plain SMTP; ``smtp_starttls_server`` requires STARTTLS with a self-signed certificate
 made here (its file is what the settings trust, so verification stays on); ``smtp_tls_server`` speaks TLS from
 the first byte; ``smtp_auth_server`` requires STARTTLS and a user name and password; ``flaky_smtp_server`` takes
 ``accept`` messages, then refuses the next with 421 and closes (``mode = "refuse"``) or drops the connection
-without a word (``mode = "drop"``). Each keeps the messages it accepted in ``received``.
+without a word (``mode = "drop"``). Any of them answers 550 to the addresses in ``refuse_recipients``.
+Each keeps the messages it accepted in ``received``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from pathlib import Path
 
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import keyring.errors
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -99,6 +106,12 @@ class _Handler:
     def __init__(self, server: MailServer) -> None:
         self._server = server
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self._server.refuse_recipients:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         box = self._server
         if box.accept is not None and len(box.received) >= box.accept:
@@ -138,6 +151,7 @@ class MailServer:
         self.received: list[Received] = []
         self.accept: int | None = None  # how many more messages before refusing; None: no limit
         self.mode = "refuse"
+        self.refuse_recipients: set[str] = set()  # addresses answered "550 no such mailbox"
         self.port = free_port()
         kwargs: dict = {}
         if security == STARTTLS:
@@ -174,6 +188,42 @@ class MailServer:
 
     def recipients(self) -> list[str]:
         return [address for item in self.received for address in item.recipients]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend kept in memory: what a desktop's keyring does, without a desktop."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if self.items.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def no_keyring():  # every test: none ever writes into the keyring of the person running them
+    """No system keyring, as on CI: the password goes to the encrypted file unless a test installs one."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring(no_keyring):
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "credtrack.cli.data",
     "credtrack.cli.verifier",
     "credtrack.cli.trust",
+    "credtrack.cli.mail",
 ]
 
 

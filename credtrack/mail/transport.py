@@ -7,11 +7,12 @@ to trust as well; verification is never switched off. A password is only ever se
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -122,12 +123,12 @@ def connect(settings: MailSettings, password: str) -> smtplib.SMTP:
 def send_batch(
     settings: MailSettings,
     password: str,
-    messages: Sequence[EmailMessage],
+    messages: Iterable[EmailMessage],
     *,
     check: Callable[[], None] | None = None,
     on_result: Callable[[SendResult], None] | None = None,
 ) -> BatchOutcome:
-    """Send ``messages`` in order over one connection.
+    """Send ``messages`` in order over one connection; they may be made one at a time, as the batch reaches them.
 
     ``on_result`` hears of each message as soon as the server has answered for it, so a caller can record it
     before the next is sent. A message the server refuses (an unknown recipient, say) fails on its own and the
@@ -136,7 +137,9 @@ def send_batch(
     cancel; the connection is then closed politely and the exception passes on.
     """
     outcome = BatchOutcome()
-    if not messages:
+    pending = iter(messages)
+    first = next(pending, None)
+    if first is None:
         return outcome
     try:
         smtp = connect(settings, password)
@@ -144,7 +147,7 @@ def send_batch(
         outcome.stopped = exc.message
         return outcome
     try:
-        for index, message in enumerate(messages):
+        for index, message in enumerate(itertools.chain([first], pending)):
             if check is not None:
                 check()
             prepare(message, settings)
@@ -172,11 +175,10 @@ def send_batch(
     finally:
         _close(smtp)
         log.info(
-            "Mail through %s: %d sent, %d refused, %d not tried%s",
+            "Mail through %s: %d sent, %d refused%s",
             settings.describe(),
             outcome.sent,
             outcome.failed,
-            len(messages) - len(outcome.results),
             f" ({outcome.stopped})" if outcome.stopped else "",
         )
     return outcome

@@ -15,6 +15,7 @@ from credtrack.models.catalog import (
 )
 from credtrack.models.certificates import Certificate, ExternalRevocation, IssuerKey
 from credtrack.models.cohorts import Cohort, CohortCredential, Enrolment
+from credtrack.models.delivery import CertificateDelivery, Mailing
 from credtrack.models.evidence import PersonEvidence
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
@@ -30,6 +31,7 @@ __all__ = [
     "AuditRecordState",
     "Base",
     "Certificate",
+    "CertificateDelivery",
     "Cohort",
     "CohortCredential",
     "Competency",
@@ -44,6 +46,7 @@ __all__ = [
     "Module",
     "ModuleCompetency",
     "LoginThrottle",
+    "Mailing",
     "Person",
     "PersonEvidence",
     "Profession",

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.mail import secret
 from credtrack.mail import settings as mail_settings
-from credtrack.mail.settings import MailSettings
+from credtrack.mail.settings import DEFAULT_PORTS, MailSettings
 from credtrack.mail.transport import MailError, send_test_message
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.permissions import Actor, require
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "MailSettings",
+    "MailSetup",
+    "get_mail_settings",
+    "get_mail_setup",
+    "mail_password",
+    "send_test",
+    "update_mail_settings",
+]
 
 
 @dataclass(frozen=True)
@@ -48,14 +59,14 @@ def update_mail_settings(
 
     The audit event says which settings changed and whether the password did, never the password itself.
     """
-    checked = mail_settings.validate(settings)
-    if password and not checked.username:
-        raise ValidationError(
-            "A password was given without a user name: enter the user name the mail server knows you by.",
-            field="username",
-        )
     with uow:
         require(actor, "mail.settings")
+        checked = mail_settings.validate(settings)
+        if password and not checked.username:
+            raise ValidationError(
+                "A password was given without a user name: enter the user name the mail server knows you by.",
+                field="username",
+            )
         old = mail_settings.read(uow.session)
         before, after = mail_settings.write(uow.session, checked)
         same_account = (old.host, old.username) == (checked.host, checked.username)
@@ -90,8 +101,3 @@ def send_test(uow: UnitOfWork, actor: Actor, to: str) -> None:
             uow.session, actor, "mail.test", "setting", "mail", after={"to": to, "server": settings.describe()}
         )
         uow.commit()
-
-
-def with_overrides(settings: MailSettings, **values: object) -> MailSettings:
-    """``settings`` with some fields replaced (the CLI's options), unknown names refused by ``replace``."""
-    return replace(settings, **values)  # type: ignore[arg-type]

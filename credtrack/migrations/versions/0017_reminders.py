@@ -2,7 +2,7 @@
 educator e-mail on each unit (copied on its learners' reminders when a rule asks for it).
 
 Revision ID: remind1
-Revises: ratings1
+Revises: mail1 (ratings1 on its own branch; chained after the mail migration once merged with h-mail)
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "remind1"
-down_revision = "ratings1"
+down_revision = "mail1"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,5 @@
-"""Settings page: this workstation's preferences and your own password; institution details for admins."""
+"""Settings page: this workstation's preferences and your own password; mail for staff; institution details for
+admins."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.backup_panel import BackupPanel
 from credtrack.ui.widgets.institution_form import InstitutionForm
 from credtrack.ui.widgets.key_panel import KeyPanel
+from credtrack.ui.widgets.mail_panel import MailPanel
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -74,6 +76,9 @@ class SettingsPage(Page):
         left = QVBoxLayout()
         left.addWidget(local)
         left.addWidget(mine)
+        self.mail = MailPanel(ctx)
+        self.mail.setVisible(ctx.can("mail.settings"))
+        left.addWidget(self.mail)
         left.addStretch(1)
         self.columns.addLayout(left, 1)
         self.institution = InstitutionForm(ctx.can("settings.edit"))
@@ -94,6 +99,7 @@ class SettingsPage(Page):
             self.new_password,
             self.repeat_password,
             self.password_button,
+            *(self.mail.tab_stops if ctx.can("mail.settings") else []),
             *self.institution.tab_stops,
             self.key_panel.export_button,
             self.backups.backup_button,
@@ -116,6 +122,8 @@ class SettingsPage(Page):
         ctx.run(work, self.institution.set_values, parent=self)
         self.key_panel.reload()
         self.backups.reload()
+        if ctx.can("mail.settings"):
+            self.mail.reload()
 
     def save_institution(self, values: dict[str, str]) -> None:
         ctx = self.ctx
