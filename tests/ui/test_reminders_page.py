@@ -15,7 +15,6 @@ from credtrack.ui.context import AppContext
 from credtrack.ui.pages import reminders as page_module
 from credtrack.ui.pages.reminders import RemindersPage
 from credtrack.ui.tasks import TaskRunner
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 from tests.ui.conftest import open_page
 from tests.unit.records.builders import TODAY, build_world, complete
 
@@ -26,7 +25,7 @@ def on_the_day(monkeypatch) -> None:
     monkeypatch.setattr(page_module, "today", lambda: TODAY)
 
 
-def test_due_reminders_are_previewed_sent_and_listed_as_sent(qtbot, sqlite_db, boxes, smtp_server, on_the_day):  # noqa: F811
+def test_due_reminders_are_previewed_sent_and_listed_as_sent(qtbot, sqlite_db, boxes, smtp_server, on_the_day):
     w = build_world(sqlite_db)
     people.update_person(w.uow(), w.admin, w.learner, email="minh.nguyen@riverbend.example")
     complete(w, "BLS", "2025-07-01")

@@ -12,11 +12,10 @@ from credtrack.demo import DEMO_PASSWORD
 from credtrack.models import Cohort
 from credtrack.services.mail import update_mail_settings
 from credtrack.services.permissions import SYSTEM
-from tests.mailserver import smtp_server  # noqa: F401 - the fixture
 from tests.unit.test_cli_records import ADMIN_PASSWORD, cli  # noqa: F401 - the fixture
 
 
-def test_reminders_from_the_command_line(cli, db, smtp_server, tmp_path) -> None:  # noqa: F811 - the fixtures
+def test_reminders_from_the_command_line(cli, db, smtp_server, tmp_path) -> None:  # noqa: F811 - the fixture
     assert cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)[0] == 0
     assert cli("demo", "--people", "50")[0] == 0  # (fewer leave nobody overdue on some days)
 
