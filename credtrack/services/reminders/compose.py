@@ -4,6 +4,7 @@ person's progress checklist (``services/progress/person.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from credtrack.models import CohortCredential, Enrolment, Setting, Unit, unit_key
 from credtrack.rules.model import MODULE as MODULE_REQUIREMENT
+from credtrack.rules.model import CredentialRules
+from credtrack.services.certificates.records import load_records_for
 from credtrack.services.progress.person import (
     CredentialProgress,
     PersonRecords,
@@ -38,12 +41,28 @@ class Composer:
     """Fills in the templates for the due steps of one run, reading each person's checklist once."""
 
     def __init__(
-        self, session: Session, today: dt.date, rules: Rules, templates: dict[str, Template], titles: dict
+        self,
+        session: Session,
+        today: dt.date,
+        rules: Rules,
+        templates: dict[str, Template],
+        titles: dict,
+        person_ids: list[int],
     ) -> None:
         self.session, self.today, self.rules, self.templates, self.titles = session, today, rules, templates, titles
         self.institution = session.scalar(select(Setting.value).where(Setting.key == "institution_name")) or ""
-        self._records: dict[int, PersonRecords] = {}
-        self._progress: dict[tuple[int, int], CredentialProgress] = {}
+        # Everyone due today's records in a few queries (as a cohort being issued is read), not a few each.
+        self._records: dict[int, PersonRecords] = load_records_for(session, person_ids) if person_ids else {}
+        self._credentials: dict[int, set[int]] = defaultdict(set)
+        if person_ids:
+            for pid, credential_id in session.execute(
+                select(Enrolment.person_id, CohortCredential.credential_id)
+                .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+                .where(Enrolment.person_id.in_(person_ids), Enrolment.status == "active")
+            ):
+                self._credentials[pid].add(credential_id)
+        self._rules: dict[int, CredentialRules | None] = {}
+        self._progress: dict[tuple[int, int], CredentialProgress | None] = {}
         self._educators: dict[str, str | None] = {}
 
     def message(self, due: DueStep, holder: Holder) -> Message:
@@ -87,13 +106,7 @@ class Composer:
         return f"- {title}: complete {code} again before {format_date(s.on)}"
 
     def _credentials_of(self, person_id: int) -> list[int]:
-        records = self._person(person_id)
-        assigned = self.session.scalars(
-            select(CohortCredential.credential_id)
-            .join(Enrolment, Enrolment.cohort_id == CohortCredential.cohort_id)
-            .where(Enrolment.person_id == person_id, Enrolment.status == "active")
-        )
-        return sorted(set(assigned) | set(records.certificates))
+        return sorted(self._credentials[person_id] | set(self._person(person_id).certificates))
 
     def _person(self, person_id: int) -> PersonRecords:
         if person_id not in self._records:
@@ -103,10 +116,12 @@ class Composer:
     def _checklist(self, person_id: int, credential_id: int) -> CredentialProgress | None:
         key = (person_id, credential_id)
         if key not in self._progress:
-            rules = load_rules(self.session, [credential_id]).get(credential_id)
-            if rules is None:
-                return None
-            self._progress[key] = compute_person_progress(
-                self.session, person_id, rules, self.today, self._person(person_id)
+            if credential_id not in self._rules:
+                self._rules[credential_id] = load_rules(self.session, [credential_id]).get(credential_id)
+            rules = self._rules[credential_id]
+            self._progress[key] = (
+                None
+                if rules is None
+                else compute_person_progress(self.session, person_id, rules, self.today, self._person(person_id))
             )
         return self._progress[key]

@@ -92,7 +92,7 @@ def _plan(session: Session, today: dt.date) -> _Plan:
     steps = schedule(subjects, rules.of, today)
     holders = active_people(session, today, sorted({d.subject.person_id for d in steps})) if steps else {}
     named = titles(session, [d.subject for d in steps])
-    composer = Composer(session, today, rules, load_templates(session), named)
+    composer = Composer(session, today, rules, load_templates(session), named, sorted(holders))
     rows = {_key(r): r for r in session.scalars(select(Reminder))}
     due = []
     for d in steps:
@@ -217,6 +217,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                     )
                 )
         to_send: list[Reminder] = []
+        new: list[Reminder] = []
         for d, _holder, m in plan.due:
             found = plan.rows.get(d.key)
             if found is not None and found.state == "sending":
@@ -237,8 +238,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                     queued_at=utcnow(),
                 )
                 session.add(row)
-                session.flush()
-                entries.append(audit.Entry("reminder.queue", "reminder", row.id, after=_describe(row)))
+                new.append(row)
             row.state = "queued" if row.state in (None, "cancelled") else row.state
             row.cancelled_at = row.cancel_reason = None
             row.recipient, row.copy_to = m.to or "", m.copy_to or ""
@@ -248,7 +248,8 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 to_send.append(row)
             else:
                 report.without_address += 1
-        session.flush()
+        session.flush()  # one flush for every new reminder, which gives them their ids
+        entries += [audit.Entry("reminder.queue", "reminder", row.id, after=_describe(row)) for row in new]
         if entries:
             audit.record_many(session, actor, entries)
         uow.commit()
