@@ -187,6 +187,10 @@ def _describe(r: Reminder) -> dict:
     }
 
 
+def _message_of(r: Reminder) -> tuple:
+    return (r.state, r.recipient, r.copy_to, r.subject, r.body)
+
+
 def _cancel_reason(row: Reminder, plan: _Plan) -> str:
     on = plan.dates.get((row.person_id, row.subject_kind, row.subject_id))
     if on is not None and on != row.about_on:
@@ -218,6 +222,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 )
         to_send: list[Reminder] = []
         new: list[Reminder] = []
+        refreshed: list[Reminder] = []
         for d, _holder, m in plan.due:
             found = plan.rows.get(d.key)
             if found is not None and found.state == "sending":
@@ -239,6 +244,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 )
                 session.add(row)
                 new.append(row)
+            was = _message_of(row) if found is not None else None
             row.state = "queued" if row.state in (None, "cancelled") else row.state
             row.cancelled_at = row.cancel_reason = None
             row.recipient, row.copy_to = m.to or "", m.copy_to or ""
@@ -248,8 +254,17 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 to_send.append(row)
             else:
                 report.without_address += 1
+                if was is not None and was != _message_of(row):
+                    refreshed.append(row)  # worded again (a template, an address or a unit changed)
         session.flush()  # one flush for every new reminder, which gives them their ids
         entries += [audit.Entry("reminder.queue", "reminder", row.id, after=_describe(row)) for row in new]
+        # Every reminder this transaction changes is named by an event, so the log vouches for its row.
+        if refreshed:
+            ids = [row.id for row in refreshed]
+            entries.append(audit.Entry("reminder.reworded", "reminder", "", after={"reminders": ids}))
+        if to_send:
+            ids = [row.id for row in to_send]
+            entries.append(audit.Entry("reminder.sending", "reminder", "", after={"reminders": ids}))
         if entries:
             audit.record_many(session, actor, entries)
         uow.commit()

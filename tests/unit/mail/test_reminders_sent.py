@@ -9,6 +9,7 @@ import pytest
 from credtrack.errors import PermissionDenied
 from credtrack.mail.transport import MailError
 from credtrack.services import mail, people, units
+from credtrack.services.audit import record_check
 from credtrack.services.reminders import outbox, rules
 from credtrack.services.reminders.sending import send_through_mail
 from tests.mailserver import MailServer, free_port
@@ -33,6 +34,16 @@ def use(w: World, server: MailServer) -> None:
 
 def sent(w: World) -> outbox.SendReport:
     return send_through_mail(w.db, w.educator, today=TODAY).value
+
+
+def log_vouches_for_every_reminder(w: World) -> None:
+    """The audit log's record check finds each reminder as the log last recorded it (the world's certificate is
+    put in directly by the test's builder, so the check does not account for it)."""
+    with w.uow() as uow:
+        report = record_check.check(uow.session)
+    assert [p for p in report.problems if not p.startswith("Certificate CT-TEST-")] == []
+    assert [f for f in report.findings if f.kind != "certificate"] == []
+    assert report.records > 3
 
 
 def states(w: World) -> dict[str, int]:
@@ -62,7 +73,7 @@ def test_each_due_reminder_reaches_the_server_once_with_the_unit_educator_copied
     jose = by_subject["Reminder: your Interprofessional collaboration: core expires on 20 June 2026"]
     assert jose.recipients == (JOSE,)  # José is in no unit: nobody to copy
     assert states(w) == {"sent": 3}
-    assert audit_count(w.db) == events + 6  # queued and sent, each
+    assert audit_count(w.db) == events + 7  # queued and sent, each; and the batch handed to the server
     # A second run the same day (or a scheduled task run twice) sends nothing again.
     assert outbox.due_reminders(w.uow(), w.educator, TODAY) == []
     assert sent(w).sent == 0
@@ -87,6 +98,7 @@ def test_a_server_that_stops_mid_batch_leaves_the_rest_queued_and_the_retry_send
     keys = [(r.recipients, r.message["Subject"]) for r in flaky_smtp_server.received]
     assert len(keys) == 3 and len(set(keys)) == 3  # every reminder once, none twice
     assert states(w) == {"sent": 3}
+    log_vouches_for_every_reminder(w)
 
 
 def test_an_unreachable_server_leaves_every_reminder_queued_to_retry(w: World, smtp_server) -> None:
@@ -99,6 +111,7 @@ def test_an_unreachable_server_leaves_every_reminder_queued_to_retry(w: World, s
     mail.update_mail_settings(w.uow(), w.admin, smtp_server.settings())
     assert sent(w).sent == 3
     assert len(smtp_server.received) == 3
+    log_vouches_for_every_reminder(w)
 
 
 def test_mail_not_set_up_is_refused_before_anything_is_queued(w: World) -> None:

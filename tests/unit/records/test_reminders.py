@@ -10,6 +10,7 @@ import pytest
 
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.services import people, units
+from credtrack.services.audit import record_check
 from credtrack.services.reminders import outbox, rules, wording
 from tests.unit.records.builders import TODAY, World, add_certificate, audit_count, build_world, complete, snapshot
 
@@ -92,6 +93,14 @@ def test_a_renewal_cancels_the_pending_reminder_instead_of_sending_it(w: World) 
     assert states["before_30"] == ("cancelled", "The date moved to 2027-06-10 (renewed or completed again).")
     assert states["overdue"][0] == "queued"
     assert audit_count(w.db) == events + 2  # the completion, and the cancellation
+    wording.set_template(w.uow(), w.educator, "overdue", subject="Still to do: {credential}")
+    queue(w)  # the waiting reminder is worded again, and the log says so
+    assert [h.subject for h in outbox.history(w.uow(), w.educator) if h.step == "overdue"] == [
+        "Still to do: Interprofessional collaboration: core"
+    ]
+    with w.uow() as uow:
+        report = record_check.check(uow.session)
+    assert (report.findings, report.problems) == ([], [])
 
 
 def test_a_renewed_certificate_cancels_the_pending_expiry_reminder(w: World) -> None:
