@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.services import people, units
@@ -168,3 +169,14 @@ def test_only_staff_read_edit_or_send_reminders(w: World, role: str) -> None:
 def test_an_assignment_stays_overdue_when_a_module_done_towards_it_has_lapsed(w: World) -> None:
     complete(w, "BLS", "2025-06-01")  # lapsed 1 June 2026: the credential's status reads "expired"
     assert set(due(w)) == {("IPC-CORE", "overdue"), ("BLS", "on_expiry")}
+
+
+def test_a_reminder_edited_behind_the_log_is_found_by_the_record_check(w: World) -> None:
+    people.update_person(w.uow(), w.admin, w.learner, email=None)
+    queue(w)
+    (h,) = outbox.history(w.uow(), w.educator)
+    with w.db.engine.begin() as conn:  # someone marks it sent by hand, so it would never go
+        conn.execute(text("UPDATE reminder SET state = 'sent', sent_at = queued_at WHERE id = :id"), {"id": h.id})
+    with w.uow() as uow:
+        found = record_check.check(uow.session).findings
+    assert [(f.kind, f.record_id) for f in found] == [("reminder", h.id)]
