@@ -21,6 +21,10 @@ class Mailing(IdMixin, Base):
     include_badge: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # While a run sends this mailing: until when its claim holds (renewed with each message) and whose it is,
+    # so a second window or workstation cannot send the same messages at the same time.
+    sending_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sending_by: Mapped[str] = mapped_column(String(80), default="")
 
 
 class CertificateDelivery(IdMixin, Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import zipfile
 
@@ -10,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from credtrack.errors import PermissionDenied, ValidationError
-from credtrack.models import AuditEvent, CertificateDelivery
+from credtrack.models import AuditEvent, CertificateDelivery, Mailing, utcnow
 from credtrack.services.accounts import users as accounts
+from credtrack.services.audit import check as audit_check
 from credtrack.services.certificates import delivery, learner_files, learner_zip
 from credtrack.services.certificates import issuing as certificates
 from tests.integration.delivery_world import NAMES, issue_to_everyone, use_server
@@ -62,6 +64,9 @@ def test_each_learner_receives_their_own_pdf_and_people_without_an_address_are_l
     assert sorted(e.entity_id for e in audit_actions(db, "certificate.email")) == sorted(issued.emails)
     (queued,) = audit_actions(db, "mailing.queue")
     assert json.loads(queued.after_json)["not_sent"] == {issued.codes[3]: "no e-mail address on record"}
+    with db.unit_of_work() as uow:
+        verdict = audit_check.verify(uow.session, records=False)  # this world's records are made directly
+    assert verdict.chain.intact, verdict.describe()
 
 
 @pytest.mark.parametrize("mode", ["refuse", "drop"])
@@ -202,3 +207,36 @@ def test_learner_file_names_are_safe_on_windows_and_never_collide() -> None:
     assert learner_files.unique_name("a – b – c", ".pdf", taken) == "a – b – c (4).pdf"  # case-blind, as Windows
     long = learner_files.file_stem("Ngô " * 80, "Credential " * 30, "CT-7K3F-9QXM-4")
     assert long.endswith(" – CT-7K3F-9QXM-4") and len((long + " (99).pdf").encode()) <= 255
+
+
+def test_a_certificate_revoked_after_it_was_queued_is_not_sent(db, smtp_server):
+    issued = issue_to_everyone(db)
+    w = issued.world
+    use_server(db, issued, smtp_server)
+    plan = delivery.queue_mailing(db.unit_of_work(), w.educator, issued.codes[:2], SUBJECT, BODY).value
+    certificates.revoke_certificate(db.unit_of_work(), w.admin, issued.codes[0], "Issued to the wrong learner")
+    report = delivery.deliver(db, w.educator, plan.mailing_id).value
+    assert report.sent == 1 and smtp_server.recipients() == [issued.emails[issued.codes[1]]]
+    (failure,) = report.failed
+    assert failure.code == issued.codes[0] and failure.reason.startswith("not sent: the certificate was revoked")
+    assert states(db, plan.mailing_id) == {"sent": 1, "failed": 1}
+
+
+def test_a_mailing_being_sent_elsewhere_is_not_sent_twice_at_once(db, smtp_server):
+    issued = issue_to_everyone(db)
+    w = issued.world
+    use_server(db, issued, smtp_server)
+    plan = delivery.queue_mailing(db.unit_of_work(), w.educator, issued.codes, SUBJECT, BODY).value
+    with db.unit_of_work() as uow:  # another workstation's run holds the mailing
+        mailing = uow.session.get(Mailing, plan.mailing_id)
+        mailing.sending_until, mailing.sending_by = utcnow() + dt.timedelta(minutes=3), "Dana Whitfield"
+        uow.commit()
+    with pytest.raises(ValidationError, match="being sent right now by Dana Whitfield"):
+        delivery.deliver(db, w.educator, plan.mailing_id)
+    assert smtp_server.received == [] and states(db, plan.mailing_id) == {"queued": 5}
+    with db.unit_of_work() as uow:  # that run died: its claim lapsed
+        uow.session.get(Mailing, plan.mailing_id).sending_until = utcnow() - dt.timedelta(seconds=1)
+        uow.commit()
+    assert delivery.deliver(db, w.educator, plan.mailing_id).value.sent == 5
+    with db.unit_of_work() as uow:
+        assert uow.session.get(Mailing, plan.mailing_id).sending_until is None  # released when done

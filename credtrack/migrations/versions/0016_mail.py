@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("include_badge", sa.Boolean(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sending_until", sa.DateTime(), nullable=True),
+        sa.Column("sending_by", sa.String(length=80), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["user_account.id"], name=op.f("fk_mailing_created_by_id_user_account")

@@ -14,25 +14,29 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, Row, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from credtrack.certificates import openbadges
+from credtrack.certificates.codes import normalise
+from credtrack.certificates.keys import SigningKey
 from credtrack.db import Database, UnitOfWork
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.mail import settings as mail_settings
 from credtrack.mail.transport import MailError, SendResult, send_batch
-from credtrack.models import Certificate, CertificateDelivery, Mailing, Person
+from credtrack.models import Certificate, CertificateDelivery, Mailing, Person, utcnow
 from credtrack.services import keys as key_service
 from credtrack.services.audit import log as audit
 from credtrack.services.certificates import drafts as drafting
 from credtrack.services.certificates import learner_files
 from credtrack.services.certificates.copies import withdrawal
-from credtrack.services.certificates.queries import certificate_by_code
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import Check, no_check
 from credtrack.services.mail import mail_password
 from credtrack.services.permissions import Actor, require
+from credtrack.services.settings import InstitutionSettings
 
 Progress = Callable[[int, int], None]
 
@@ -91,30 +95,23 @@ def queue_mailing(
         session.flush()
         skipped: list[Skipped] = []
         queued: list[str] = []
-        seen: set[str] = set()
-        for text in codes:
-            cert = certificate_by_code(session, text)
-            if cert.code in seen:
-                continue
-            seen.add(cert.code)
-            reason = _why_not(session, cert)
+        for row in chosen_rows(session, codes):
+            reason = _why_not(session, row)
             if reason:
-                skipped.append(Skipped(cert.code, cert.holder_name, cert.credential_title, reason))
+                skipped.append(Skipped(row.code, row.holder_name, row.credential_title, reason))
                 continue
-            person = session.get(Person, cert.person_id)
-            assert person is not None and person.email
             session.add(
                 CertificateDelivery(
                     mailing_id=mailing.id,
-                    certificate_id=cert.id,
-                    person_id=cert.person_id,
-                    recipient=person.email.strip(),
+                    certificate_id=row.id,
+                    person_id=row.person_id,
+                    recipient=(row.email or "").strip(),
                     state="queued",
                     attempts=0,
                     last_error="",
                 )
             )
-            queued.append(cert.code)
+            queued.append(row.code)
         if not queued:
             raise ValidationError(
                 "None of the chosen certificates can be e-mailed: "
@@ -138,12 +135,42 @@ def queue_mailing(
         return Result(MailingPlan(mailing.id, len(queued), skipped), Change.AUDIT)
 
 
-def _why_not(session, cert: Certificate) -> str:
-    found = withdrawal(session, cert)
-    if found is not None:
-        return f"the certificate was {found.summary}"
-    person = session.get(Person, cert.person_id)
-    address = (person.email or "").strip() if person else ""
+def chosen_rows(session: Session, codes: Sequence[str]) -> list[Row[Any]]:
+    """The certificates named by ``codes`` (as typed: normalised, each once, in order) with their holders'
+    addresses, read a few hundred at a time; a code not in the database is a NotFoundError naming it."""
+    wanted = list(dict.fromkeys(normalise(text) for text in codes))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in session.execute(
+            select(
+                Certificate.id,
+                Certificate.code,
+                Certificate.holder_name,
+                Certificate.credential_title,
+                Certificate.status,
+                Certificate.person_id,
+                Person.email,
+            )
+            .join(Person, Person.id == Certificate.person_id)
+            .where(Certificate.code.in_(chunk))
+        ):
+            found[row.code] = row
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise NotFoundError(
+            f"No certificate {', '.join(missing[:5])}{'…' if len(missing) > 5 else ''} in this database."
+        )
+    return [found[code] for code in wanted]
+
+
+def _why_not(session: Session, row: Row[Any]) -> str:
+    if row.status != "valid":
+        cert = session.get(Certificate, row.id)
+        found = withdrawal(session, cert) if cert is not None else None
+        if found is not None:
+            return f"the certificate was {found.summary}"
+    address = (row.email or "").strip()
     if not address:
         return "no e-mail address on record"
     problem = mail_settings.address_problem(address)
@@ -167,8 +194,14 @@ def deliver(
     progress: Progress | None = None,
     passphrase: str | None = None,
 ) -> Result[DeliveryReport]:
-    """Send what ``mailing_id`` has not yet sent. A MailError only when nothing could be tried at all."""
+    """Send what ``mailing_id`` has not yet sent. A MailError only when nothing could be tried at all.
+
+    A certificate withdrawn since it was queued is not sent: its delivery fails, saying why. While it runs, the
+    mailing is claimed, so a second run of it (another window, another workstation) is refused until this one
+    ends; a claim left by a run that died lapses after ``CLAIM``.
+    """
     require(actor, "mail.send")
+    failures: list[Failure] = []
     with db.unit_of_work() as uow:
         require(actor, "mail.send")
         session = uow.session
@@ -176,6 +209,7 @@ def deliver(
         mailing = session.get(Mailing, mailing_id)
         if mailing is None:
             raise NotFoundError(f"No mailing {mailing_id} in this database.")
+        _claim(session, mailing, actor)
         settings = mail_settings.read(session)
         institution = drafting.institution(session)
         rows = session.execute(
@@ -184,7 +218,23 @@ def deliver(
             .where(CertificateDelivery.mailing_id == mailing_id, CertificateDelivery.state != "sent")
             .order_by(CertificateDelivery.id)
         ).all()
-        pending = [_Pending(d.id, d.recipient, d.attempts, c) for d, c in rows]
+        pending: list[_Pending] = []
+        for d, c in rows:
+            found = withdrawal(session, c) if c.status != "valid" else None
+            if found is None:
+                pending.append(_Pending(d.id, d.recipient, d.attempts, c))
+                continue
+            reason = f"not sent: the certificate was {found.summary}"
+            d.state, d.last_error = "failed", reason
+            audit.record(
+                session,
+                actor,
+                "certificate.email_failed",
+                "certificate",
+                c.code,
+                after={"mailing": mailing_id, "to": d.recipient, "reason": reason},
+            )
+            failures.append(Failure(c.code, c.holder_name, d.recipient, reason))
         sent_before = session.scalar(
             select(func.count())
             .select_from(CertificateDelivery)
@@ -196,13 +246,49 @@ def deliver(
             else None
         )
         subject, body = mailing.subject, mailing.body
+        uow.commit()
+    try:
+        return _send(
+            db,
+            actor,
+            mailing_id,
+            pending,
+            failures,
+            sent_before or 0,
+            settings,
+            institution,
+            subject,
+            body,
+            key,
+            check,
+            progress,
+        )
+    finally:
+        _release(db, mailing_id)
+
+
+def _send(
+    db: Database,
+    actor: Actor,
+    mailing_id: int,
+    pending: list[_Pending],
+    failures: list[Failure],
+    sent_before: int,
+    settings: mail_settings.MailSettings,
+    institution: InstitutionSettings,
+    subject: str,
+    body: str,
+    key: SigningKey | None,
+    check: Check,
+    progress: Progress | None,
+) -> Result[DeliveryReport]:
     if not pending:
-        return Result(DeliveryReport(mailing_id, 0, sent_before=sent_before or 0), Change.NONE)
+        changes = Change.AUDIT if failures else Change.NONE
+        return Result(DeliveryReport(mailing_id, 0, failures, sent_before=sent_before), changes)
     if not settings.configured:
         raise MailError("Mail is not set up: enter the mail server and the sender address in Settings › Mail.")
     password = mail_password(settings)
     total, done = len(pending), 0
-    failures: list[Failure] = []
 
     def letters() -> Iterator[EmailMessage]:
         with learner_files.scratch_folder() as scratch:
@@ -230,6 +316,7 @@ def deliver(
             row = uow.session.get(CertificateDelivery, item.delivery_id)
             assert row is not None
             row.attempts = item.attempts + 1
+            _renew(uow.session, mailing_id)
             if result.sent:
                 row.state, row.sent_at, row.last_error = "sent", _naive(result.sent_at), ""
             else:
@@ -257,9 +344,40 @@ def deliver(
     if outcome.stopped and not outcome.results:
         raise MailError(f"{outcome.stopped} Nothing was sent; every certificate is still queued for a retry.")
     report = DeliveryReport(
-        mailing_id, outcome.sent, failures, total - len(outcome.results), outcome.stopped, sent_before or 0
+        mailing_id, outcome.sent, failures, total - len(outcome.results), outcome.stopped, sent_before
     )
     return Result(report, Change.AUDIT)
+
+
+CLAIM = dt.timedelta(minutes=5)  # how long a run's claim on a mailing holds without a message going out
+
+
+def _claim(session: Session, mailing: Mailing, actor: Actor) -> None:
+    now = utcnow()
+    result = session.execute(
+        update(Mailing)
+        .where(Mailing.id == mailing.id, or_(Mailing.sending_until.is_(None), Mailing.sending_until < now))
+        .values(sending_until=now + CLAIM, sending_by=actor.label[:80])
+    )
+    assert isinstance(result, CursorResult)  # an UPDATE's result carries the row count
+    if not result.rowcount:
+        session.refresh(mailing)
+        raise ValidationError(
+            f"This mailing is being sent right now by {mailing.sending_by or 'someone'} (in another window or on "
+            "another workstation). Let that finish; what it has not sent can be sent afterwards. If that run was "
+            f"stopped without finishing, its claim lapses {int(CLAIM.total_seconds() // 60)} minutes after its "
+            "last message."
+        )
+
+
+def _renew(session: Session, mailing_id: int) -> None:
+    session.execute(update(Mailing).where(Mailing.id == mailing_id).values(sending_until=utcnow() + CLAIM))
+
+
+def _release(db: Database, mailing_id: int) -> None:
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(Mailing).where(Mailing.id == mailing_id).values(sending_until=None, sending_by=""))
+        uow.commit()
 
 
 def _naive(moment: dt.datetime | None) -> dt.datetime | None:

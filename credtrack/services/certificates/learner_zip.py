@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from credtrack.db import Database
 from credtrack.errors import ValidationError
 from credtrack.models import Certificate
@@ -15,8 +17,7 @@ from credtrack.services.audit import log as audit
 from credtrack.services.certificates import drafts as drafting
 from credtrack.services.certificates import learner_files
 from credtrack.services.certificates.copies import withdrawal
-from credtrack.services.certificates.delivery import Skipped
-from credtrack.services.certificates.queries import certificate_by_code
+from credtrack.services.certificates.delivery import Skipped, chosen_rows
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import Check, no_check
 from credtrack.services.permissions import Actor, require
@@ -54,12 +55,9 @@ def save_for_learners(
         institution = drafting.institution(session)
         chosen: list[Certificate] = []
         skipped: list[Skipped] = []
-        seen: set[str] = set()
-        for text in codes:
-            cert = certificate_by_code(session, text)
-            if cert.code in seen:
-                continue
-            seen.add(cert.code)
+        wanted = [row.id for row in chosen_rows(session, codes)]
+        by_id = {c.id: c for c in session.scalars(select(Certificate).where(Certificate.id.in_(wanted)))}
+        for cert in (by_id[i] for i in wanted):
             found = withdrawal(session, cert)
             if found is not None:
                 skipped.append(Skipped(cert.code, cert.holder_name, cert.credential_title, f"it was {found.summary}"))

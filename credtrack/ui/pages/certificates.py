@@ -37,6 +37,7 @@ from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.widgets import certificate_actions
 from credtrack.ui.widgets.certificate_actions import CertificateActions
 from credtrack.ui.widgets.certificate_detail import CertificateDetailPane, load_detail
+from credtrack.ui.widgets.learner_delivery import LearnerDelivery
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -102,6 +103,8 @@ class CertificatesPage(Page):
             menu.addAction("Import revocation list…", self.actions.import_revocations)
         self.lists_button.setMenu(menu)
         self.export_button = export_button(self.export_table, "the certificates listed")
+        self.last_issued: list[str] = []  # codes issued from this page since it opened, offered to send
+        self.delivery = LearnerDelivery(ctx, self, self.delivery_scopes, self.actions.passphrase)
 
         top = QHBoxLayout()
         top.addWidget(style.title(self.title))
@@ -113,6 +116,8 @@ class CertificatesPage(Page):
         filters.addWidget(self.search, 3)
         filters.addWidget(self.status)
         filters.addWidget(self.lists_button)
+        for button in self.delivery.buttons():
+            filters.addWidget(button)
         filters.addWidget(self.export_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
@@ -137,6 +142,7 @@ class CertificatesPage(Page):
             self.search,
             self.status,
             self.lists_button,
+            *self.delivery.buttons(),
             self.table,
             *self.actions.buttons(),
         )
@@ -241,6 +247,7 @@ class CertificatesPage(Page):
             )
 
         def done(issued: Any) -> None:
+            self.last_issued = [issued.code]
             self.select_code(issued.code)
             messages.show_info(
                 self, "Certificate issued", f"{issued.code} issued to {issued.holder_name}.\nPDF: {issued.pdf_path}"
@@ -300,6 +307,7 @@ class CertificatesPage(Page):
         return folder
 
     def _batch_done(self, outcome: Any) -> None:
+        self.last_issued = [c.code for c in outcome.issued]
         lines = [f"{len(outcome.issued)} certificates issued."]
         if outcome.skipped_already_held:
             lines.append(f"{outcome.skipped_already_held} already held a valid certificate.")
@@ -307,7 +315,23 @@ class CertificatesPage(Page):
             lines.append(f"{outcome.skipped_not_eligible} are not yet eligible.")
         if outcome.combined_pdf:
             lines.append(f"All pages in one PDF for printing: {outcome.combined_pdf}")
+        if outcome.issued and self.ctx.can("mail.send"):
+            lines.append("E-mail to learners… sends each of them their certificate.")
         messages.show_info(self, "Cohort issued", "\n".join(lines))
+
+    def delivery_scopes(self) -> list[tuple[str, list[str]]]:
+        """What 'E-mail to learners' and 'Save for learners' may act on: the certificate selected, those just
+        issued here, and every certificate in force among those listed."""
+        scopes: list[tuple[str, list[str]]] = []
+        row = selected_row(self.table)
+        if row is not None and row.status == "valid":
+            scopes.append((f"The selected certificate ({row.holder_name}, {row.code})", [row.code]))
+        if len(self.last_issued) > 1:
+            scopes.append((f"The {len(self.last_issued):,} certificates just issued", list(self.last_issued)))
+        listed = [r.code for r in (self.proxy.row_at(i) for i in range(self.proxy.rowCount())) if r.status == "valid"]
+        if listed:
+            scopes.append((f"All {len(listed):,} certificates in force listed here", listed))
+        return scopes
 
 
 def _start_worker_server(_control: Any) -> None:

@@ -56,7 +56,7 @@ class MailPanel(QGroupBox):
         self.reply_to = QLineEdit()
         self.reply_to.setPlaceholderText("Optional: where learners' replies go")
         self.ca_file = QLineEdit()
-        self.ca_file.setPlaceholderText("Optional: the server's own certificate (PEM), if it is self-signed")
+        self.ca_file.setPlaceholderText("Optional: a self-signed server's certificate (PEM)")
         self.ca_button = QPushButton("Choose…")
         self.ca_button.setAccessibleName("Choose the certificate to trust")
         self.ca_button.clicked.connect(self._choose_ca)

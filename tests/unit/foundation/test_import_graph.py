@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.importing",
         "credtrack.demo",
         "credtrack.demo_names",
+        "credtrack.demo_mail",
         "credtrack.demo_ratings",
         "credtrack.demo_reminders",
         "credtrack.demo_units",
