@@ -117,7 +117,7 @@ def cmd_send(args) -> int:
     print(report.describe())
     for error in report.errors:
         print(f"  {error}")
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.left_queued else 0  # a scheduled task sees that some did not go
 
 
 def cmd_history(args) -> int:

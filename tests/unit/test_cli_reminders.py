@@ -12,6 +12,7 @@ from credtrack.demo import DEMO_PASSWORD
 from credtrack.models import Cohort
 from credtrack.services.mail import update_mail_settings
 from credtrack.services.permissions import SYSTEM
+from tests.mailserver import free_port
 from tests.unit.test_cli_records import ADMIN_PASSWORD, cli  # noqa: F401 - the fixture
 
 
@@ -28,10 +29,12 @@ def test_reminders_from_the_command_line(cli, db, smtp_server, tmp_path) -> None
     assert code == 0 and out.endswith("Dry run: nothing was sent or recorded.\n")
     assert cli("reminders", "history")[1] == ""
 
-    # Mail not set up: one line saying where to set it, nothing queued.
-    code, _out, err = cli("reminders", "send")
-    assert code != 0 and "Settings › Mail" in err and "Traceback" not in err
-    assert cli("reminders", "history")[1] == ""
+    # A mail server nobody answers at: every reminder stays queued, the exit code says it failed.
+    update_mail_settings(db.unit_of_work(), SYSTEM, smtp_server.settings(port=free_port()))
+    code, out, _ = cli("reminders", "send")
+    assert code != 0 and out.startswith(f"0 sent, 0 failed (kept to retry), {due} not tried (still queued)"), out
+    assert "Could not reach the mail server" in out
+    assert cli("reminders", "history")[1].count(" queued ") == due
 
     update_mail_settings(db.unit_of_work(), SYSTEM, smtp_server.settings())
     code, out, _ = cli("reminders", "send")
