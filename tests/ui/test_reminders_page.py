@@ -90,3 +90,33 @@ def test_the_person_page_saves_their_dates_as_a_calendar_file(qtbot, sqlite_db, 
         "Expires: Module BLS",
     ]
     assert boxes.shown[-1][1] == "Calendar saved" and "2 dates of Nguyễn Thị Minh" in boxes.shown[-1][2]
+
+
+def test_wording_and_rules_are_edited_on_the_page(qtbot, sqlite_db, boxes, on_the_day):
+    w = build_world(sqlite_db)
+    people.update_person(w.uow(), w.admin, w.learner, email="minh.nguyen@riverbend.example")
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = open_page(qtbot, RemindersPage, ctx)
+    editor = page.wording
+    page.tabs.setCurrentWidget(editor)
+    assert not page.preview.isVisible()
+    editor.kind.setCurrentIndex(editor.kind.findData("overdue"))
+    assert editor.subject.text() == "Overdue: {credential} was due on {date}"
+    editor.subject.setText("Past due: {credential} ({deadline})")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds()[-1] == "error" and "{deadline}, which is not a placeholder" in boxes.shown[-1][2]
+    editor.subject.setText("Past due: {credential} ({date})")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert page.due_model.row_at(0).subject == "Past due: Interprofessional collaboration: core (1 May 2026)"
+
+    page.tabs.setCurrentWidget(page.rules)
+    rules_tab = page.rules
+    at = rules_tab.target.findData("credential:IPC-CORE")
+    assert at > 0
+    rules_tab.target.setCurrentIndex(at)
+    rules_tab.overdue.setChecked(False)
+    qtbot.mouseClick(rules_tab.save_button, Qt.MouseButton.LeftButton)
+    assert page.due_model.rowCount() == 0  # IPC-CORE's own rule sends no overdue reminder
+    assert [r.code for r in rules_tab.model.rows()] == ["", "IPC-CORE"]
+    assert rules_tab.target.findData("module:BLS") >= 0  # a recurring module may have a rule of its own
+    assert rules_tab.target.findData("module:ONB-101") == -1  # one that never lapses has nothing to remind

@@ -25,6 +25,7 @@ from credtrack.ui.models.reminders import DueRemindersTableModel, ReminderHistor
 from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.tasks import TaskControl
+from credtrack.ui.widgets.reminder_settings import RulesEditor, WordingEditor, load_settings
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -133,6 +134,10 @@ class RemindersPage(Page):
         self.tabs.setAccessibleName("Reminders due today and sent")
         self.tabs.addTab(self.due_table, "Due today")
         self.tabs.addTab(self.history_table, "History")
+        self.wording = WordingEditor(ctx)
+        self.rules = RulesEditor(ctx)
+        self.tabs.addTab(self.wording, "Wording")
+        self.tabs.addTab(self.rules, "Rules")
         self.tabs.currentChanged.connect(lambda _i: self._show_selected())
         top = QHBoxLayout()
         top.addWidget(style.title(self.title))
@@ -145,7 +150,7 @@ class RemindersPage(Page):
             style.subtitle(
                 "E-mails to learners before a credential or a recurring module expires, on the day, and when an "
                 "assigned credential is overdue. Each reminder goes once; one that fails stays queued and is tried "
-                "again. Rules and wording: credtrack-cli reminders rules | templates."
+                "again. When to send and what they say: the Rules and Wording tabs."
             )
         )
         layout.addWidget(self.summary)
@@ -160,13 +165,15 @@ class RemindersPage(Page):
     def reload(self) -> None:
         ctx = self.ctx
 
-        def work(_control: TaskControl) -> tuple[list[outbox.DueReminder], list[outbox.HistoryRow]]:
-            return outbox.due_reminders(ctx.uow(), ctx.actor), outbox.history(ctx.uow(), ctx.actor)
+        def work(_control: TaskControl) -> tuple[Any, ...]:
+            return outbox.due_reminders(ctx.uow(), ctx.actor), outbox.history(ctx.uow(), ctx.actor), load_settings(ctx)
 
         ctx.run(work, self._loaded, parent=self)
 
-    def _loaded(self, found: tuple[list[outbox.DueReminder], list[outbox.HistoryRow]]) -> None:
-        due, history = found
+    def _loaded(self, found: tuple[Any, ...]) -> None:
+        due, history, (templates, rule_rows, credentials, modules) = found
+        self.wording.set_templates(templates)
+        self.rules.set_data(rule_rows, credentials, modules)
         self.due_model.set_rows(due)
         self.history_model.set_rows(history)
         sendable = sum(1 for r in due if not r.problem and r.state != "sending")
@@ -177,6 +184,8 @@ class RemindersPage(Page):
         self.preview.clear()
 
     def _show_selected(self) -> None:
+        on_lists = self.tabs.currentWidget() in (self.due_table, self.history_table)
+        self.preview.setVisible(on_lists)
         if self.tabs.currentWidget() is self.history_table:
             self._show_history()
         else:
