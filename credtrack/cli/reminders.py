@@ -27,6 +27,13 @@ def register(sub) -> None:
     s.add_argument("--dry-run", action="store_true", help="say what would be sent, send and record nothing")
     s.set_defaults(handler=cmd_send)
 
+    se = rsub.add_parser("settle", help="a reminder an interrupted run left sending: record it sent, or queue it")
+    se.add_argument("reminder_id", type=int)
+    how = se.add_mutually_exclusive_group(required=True)
+    how.add_argument("--sent", action="store_true", help="the mail server's log shows it went")
+    how.add_argument("--queue", action="store_true", help="it did not go: send it on the next run")
+    se.set_defaults(handler=cmd_settle)
+
     h = rsub.add_parser("history", help="reminders sent, failed or cancelled, the newest first")
     h.add_argument("--limit", type=int, default=50)
     h.set_defaults(handler=cmd_history)
@@ -118,6 +125,14 @@ def cmd_send(args) -> int:
     for error in report.errors:
         print(f"  {error}")
     return 1 if report.failed or report.left_queued else 0  # a scheduled task sees that some did not go
+
+
+def cmd_settle(args) -> int:
+    db = context.database(args)
+    actor = context.actor(args, db)
+    row = outbox.settle_interrupted(db.unit_of_work(), actor, args.reminder_id, was_sent=args.sent).value
+    print(f"Reminder {row.id} to {row.name}: {'recorded as sent' if row.state == 'sent' else 'queued to send again'}.")
+    return 0
 
 
 def cmd_history(args) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from credtrack.errors import PermissionDenied
+from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.mail.transport import MailError
 from credtrack.services import mail, people, units
 from credtrack.services.audit import record_check
@@ -111,6 +111,26 @@ def test_an_unreachable_server_leaves_every_reminder_queued_to_retry(w: World, s
     mail.update_mail_settings(w.uow(), w.admin, smtp_server.settings())
     assert sent(w).sent == 3
     assert len(smtp_server.received) == 3
+    log_vouches_for_every_reminder(w)
+
+
+def test_a_run_interrupted_after_the_hand_over_sends_nothing_twice_until_someone_settles_it(
+    w: World, smtp_server
+) -> None:
+    use(w, smtp_server)
+    people.update_person(w.uow(), w.admin, w.learner2, email=None)  # Minh's two only
+    handed = outbox.queue_due(w.uow(), w.educator, TODAY, outbox.SendReport())  # ... and then the run stopped
+    assert len(handed) == 2 and states(w) == {"sending": 2, "queued": 1}
+    report = sent(w)
+    assert (report.sent, report.interrupted) == (0, 2) and smtp_server.received == []
+    with pytest.raises(PermissionDenied):
+        outbox.settle_interrupted(w.uow(), w.viewer, handed[0].id, was_sent=True)
+    assert outbox.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=True).value.state == "sent"
+    assert outbox.settle_interrupted(w.uow(), w.educator, handed[1].id, was_sent=False).value.state == "queued"
+    with pytest.raises(ValidationError, match="nothing to settle"):
+        outbox.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=False)
+    assert sent(w).sent == 1  # only the one put back
+    assert len(smtp_server.received) == 1
     log_vouches_for_every_reminder(w)
 
 
