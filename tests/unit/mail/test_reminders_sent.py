@@ -134,6 +134,23 @@ def test_a_run_interrupted_after_the_hand_over_sends_nothing_twice_until_someone
     log_vouches_for_every_reminder(w)
 
 
+def test_cancelling_mid_batch_keeps_what_went_and_leaves_the_rest_queued(w: World, smtp_server) -> None:
+    use(w, smtp_server)
+    calls = []
+
+    def check() -> None:  # the Cancel button, pressed once the first message has gone
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        send_through_mail(w.db, w.educator, today=TODAY, check=check)
+    assert len(smtp_server.received) == 1
+    assert states(w) == {"sent": 1, "queued": 2}
+    assert sent(w).sent == 2 and len(smtp_server.received) == 3
+    log_vouches_for_every_reminder(w)
+
+
 def test_mail_not_set_up_is_refused_before_anything_is_queued(w: World) -> None:
     before = snapshot(w.db)
     with pytest.raises(MailError, match="Settings › Mail"):
