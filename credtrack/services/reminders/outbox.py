@@ -90,6 +90,23 @@ def _key(r: Reminder) -> tuple:
     return (r.person_id, r.subject_kind, r.subject_id, r.step, r.about_on)
 
 
+_CHUNK = 5000
+
+
+def _rows_concerned(session: Session, steps: list[DueStep]) -> dict[tuple, Reminder]:
+    """The reminders a run needs, by key: every one still pending (to send, or cancel), and those of today's
+    steps (sent ones are not sent again) — not the whole history, which grows by the day."""
+    rows = {_key(r): r for r in session.scalars(select(Reminder).where(Reminder.state.in_((*PENDING, "sending"))))}
+    people = sorted({d.subject.person_id for d in steps})
+    wanted = {d.key for d in steps}
+    for start in range(0, len(people), _CHUNK):
+        chunk = people[start : start + _CHUNK]
+        for r in session.scalars(select(Reminder).where(Reminder.person_id.in_(chunk))):
+            if _key(r) in wanted:
+                rows[_key(r)] = r
+    return rows
+
+
 def _plan(session: Session, today: dt.date) -> _Plan:
     subjects = read_subjects(session, today)
     rules = load_rules(session)
@@ -97,7 +114,7 @@ def _plan(session: Session, today: dt.date) -> _Plan:
     holders = active_people(session, today, sorted({d.subject.person_id for d in steps})) if steps else {}
     named = titles(session, [d.subject for d in steps])
     composer = Composer(session, today, rules, load_templates(session), named, sorted(holders))
-    rows = {_key(r): r for r in session.scalars(select(Reminder))}
+    rows = _rows_concerned(session, steps)
     due = []
     for d in steps:
         existing = rows.get(d.key)
