@@ -108,3 +108,9 @@ def test_a_password_is_never_sent_over_a_plain_connection() -> None:
 
     with pytest.raises(ValidationError, match="only sent over an encrypted connection"):
         validate(MailSettings(host="mail.example", port=25, security="none", username="x", sender_address="a@b.org"))
+
+
+def test_starttls_asked_of_a_server_without_it_is_refused_rather_than_sent_in_the_clear(smtp_server) -> None:
+    with pytest.raises(MailError, match="does not offer STARTTLS"):
+        send_test_message(smtp_server.settings(security="starttls"), "", "someone@riverbend.example")
+    assert smtp_server.received == []
