@@ -37,6 +37,11 @@ class Message:
     body: str
 
 
+def days_left(day: dt.date, today: dt.date) -> str:
+    n = (day - today).days
+    return "today" if n <= 0 else "1 day" if n == 1 else f"{n} days"
+
+
 class Composer:
     """Fills in the templates for the due steps of one run, reading each person's checklist once."""
 
@@ -72,7 +77,7 @@ class Composer:
             "name": holder.name,
             "credential": title,
             "date": format_date(s.on),
-            "days": str(max((s.on - self.today).days, 0)),
+            "days": days_left(s.on, self.today),
             "still_needed": self.still_needed(due),
             "unit": holder.unit or "your unit",
             "institution": self.institution,

@@ -28,7 +28,7 @@ PLACEHOLDERS = {
     "name": "the learner's name",
     "credential": "the credential's or module's title",
     "date": "the expiry or due date",
-    "days": "days left until the expiry (0 on the day)",
+    "days": 'how long until the expiry: "16 days", "1 day", "today"',
     "still_needed": "what is still needed, from the learner's progress checklist",
     "unit": "the learner's unit",
     "institution": "the institution's name (Settings › Institution)",
@@ -41,7 +41,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "before": (
         "Reminder: your {credential} expires on {date}",
         "Dear {name},\n\n"
-        "Your {credential} expires on {date}, in {days} days. To keep it current, this is what is still "
+        "Your {credential} expires on {date}, in {days}. To keep it current, this is what is still "
         "needed:\n\n{still_needed}\n\n"
         "If you have already done this, thank you: it will show once it is recorded. If you are unsure what "
         "to do or need a session booked, please ask your unit educator." + _SIGN_OFF,

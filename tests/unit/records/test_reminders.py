@@ -62,6 +62,8 @@ def test_a_certificate_about_to_expire_is_due_at_its_step(w: World) -> None:
     assert (cert.name, cert.about_on, cert.step_label) == ("José Álvarez", D("2026-06-20"), "7 days before expiry")
     assert cert.subject == "Reminder: your Interprofessional collaboration: core expires on 20 June 2026"
     # Five days later it is the day itself.
+    assert "expires on 20 June 2026, in 5 days." in cert.body
+    assert "in 1 day." in due(w, D("2026-06-19"))[("IPC-CORE", "before_7")].body
     on_day = due(w, D("2026-06-20"))
     assert on_day[("IPC-CORE", "on_expiry")].subject == "Your Interprofessional collaboration: core expires today"
 
