@@ -10,7 +10,7 @@ from credtrack.errors import ValidationError
 from credtrack.reports import calendar
 from credtrack.services import people
 from credtrack.services.common import parse_date
-from credtrack.services.reminders import outbox, rules, wording
+from credtrack.services.reminders import history, outbox, rules, wording
 from credtrack.services.reminders.sending import send_through_mail
 
 
@@ -130,7 +130,7 @@ def cmd_send(args) -> int:
 def cmd_settle(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
-    row = outbox.settle_interrupted(db.unit_of_work(), actor, args.reminder_id, was_sent=args.sent).value
+    row = history.settle_interrupted(db.unit_of_work(), actor, args.reminder_id, was_sent=args.sent).value
     print(f"Reminder {row.id} to {row.name}: {'recorded as sent' if row.state == 'sent' else 'queued to send again'}.")
     return 0
 
@@ -138,7 +138,7 @@ def cmd_settle(args) -> int:
 def cmd_history(args) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
-    for h in outbox.history(db.unit_of_work(), actor, limit=args.limit):
+    for h in history.history(db.unit_of_work(), actor, limit=args.limit):
         when = h.sent_at.strftime("%Y-%m-%d %H:%M") if h.sent_at else h.queued_at.strftime("%Y-%m-%d %H:%M")
         extra = h.last_error if h.state == "failed" else h.cancel_reason if h.state == "cancelled" else h.recipient
         print(f"{h.id:>6}  {when}  {h.state:<9} {h.external_id} {h.name}: {h.step_label}, {h.about_on}  {extra or ''}")

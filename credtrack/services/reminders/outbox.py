@@ -17,14 +17,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.db import Database, UnitOfWork
-from credtrack.errors import NotFoundError, ValidationError
-from credtrack.models import Person, Reminder, utcnow
+from credtrack.models import Reminder, utcnow
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import Check, no_check
@@ -199,7 +197,7 @@ def _email(r: Reminder) -> EmailMessage:
     return msg
 
 
-def _describe(r: Reminder) -> dict:
+def describe(r: Reminder) -> dict:
     return {
         "person_id": r.person_id,
         "subject": f"{r.subject_kind}:{r.subject_id}",
@@ -238,7 +236,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 report.cancelled += 1
                 entries.append(
                     audit.Entry(
-                        "reminder.cancel", "reminder", row.id, after={**_describe(row), "reason": row.cancel_reason}
+                        "reminder.cancel", "reminder", row.id, after={**describe(row), "reason": row.cancel_reason}
                     )
                 )
         to_send: list[Reminder] = []
@@ -278,7 +276,7 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
                 if was is not None and was != _message_of(row):
                     refreshed.append(row)  # worded again (a template, an address or a unit changed)
         session.flush()  # one flush for every new reminder, which gives them their ids
-        entries += [audit.Entry("reminder.queue", "reminder", row.id, after=_describe(row)) for row in new]
+        entries += [audit.Entry("reminder.queue", "reminder", row.id, after=describe(row)) for row in new]
         # Every reminder this transaction changes is named by an event, so the log vouches for its row.
         if refreshed:
             ids = [row.id for row in refreshed]
@@ -309,13 +307,13 @@ def _record_outcomes(uow: UnitOfWork, actor: Actor, answers: list[tuple[int, str
             if error is None:
                 row.state, row.sent_at, row.last_error = "sent", utcnow(), None
                 report.sent += 1
-                after = {**_describe(row), "to": row.recipient, "copy_to": row.copy_to}
+                after = {**describe(row), "to": row.recipient, "copy_to": row.copy_to}
                 entries.append(audit.Entry("reminder.sent", "reminder", row.id, after=after))
             else:
                 row.state, row.last_error = "failed", error
                 report.failed += 1
                 report.errors.append(f"{row.recipient}: {error}")
-                after = {**_describe(row), "error": error}
+                after = {**describe(row), "error": error}
                 entries.append(audit.Entry("reminder.failed", "reminder", row.id, after=after))
         session.flush()
         audit.record_many(session, actor, entries)
@@ -341,9 +339,7 @@ def _release(uow: UnitOfWork, actor: Actor, reminder_ids: list[int], reason: str
             assert row is not None
             row.state, row.last_error = "queued", reason
             report.left_queued += 1
-            entries.append(
-                audit.Entry("reminder.requeued", "reminder", rid, after={**_describe(row), "reason": reason})
-            )
+            entries.append(audit.Entry("reminder.requeued", "reminder", rid, after={**describe(row), "reason": reason}))
         if entries:
             audit.record_many(session, actor, entries)
         uow.commit()
@@ -396,92 +392,3 @@ def send_reminders(
         _release(db.unit_of_work(), actor, untried, reason, report)
         report.errors.append(reason)
     return Result(report, Change.AUDIT)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    id: int
-    external_id: str
-    name: str
-    subject_kind: str
-    subject_id: int
-    step: str
-    about_on: dt.date
-    state: str
-    attempts: int
-    last_error: str | None
-    queued_at: dt.datetime
-    sent_at: dt.datetime | None
-    cancel_reason: str | None
-    recipient: str
-    copy_to: str
-    subject: str
-    body: str
-
-    @property
-    def step_label(self) -> str:
-        return step_label(self.step)
-
-
-def _history_rows(session: Session, *where: Any, limit: int | None = None) -> list[HistoryRow]:
-    stmt = (
-        select(Reminder, Person.external_id, Person.full_name)
-        .join(Person, Person.id == Reminder.person_id)
-        .where(*where)
-        .order_by(Reminder.queued_at.desc(), Reminder.id.desc())
-        .limit(limit)
-    )
-    return [
-        HistoryRow(
-            r.id,
-            ext,
-            name,
-            r.subject_kind,
-            r.subject_id,
-            r.step,
-            r.about_on,
-            r.state,
-            r.attempts,
-            r.last_error,
-            r.queued_at,
-            r.sent_at,
-            r.cancel_reason,
-            r.recipient,
-            r.copy_to,
-            r.subject,
-            r.body,
-        )  # fmt: skip
-        for r, ext, name in session.execute(stmt)
-    ]
-
-
-def history(uow: UnitOfWork, actor: Actor, *, limit: int = 1000) -> list[HistoryRow]:
-    """Reminders queued, sent, failed or cancelled, the newest first."""
-    with uow:
-        require(actor, "reminders.read")
-        return _history_rows(uow.session, limit=limit)
-
-
-def settle_interrupted(uow: UnitOfWork, actor: Actor, reminder_id: int, *, was_sent: bool) -> Result[HistoryRow]:
-    """A reminder a run left "sending" (it stopped between handing it to the server and hearing back): once
-    someone has checked the mail server's log, record it as sent, or put it back in the queue to go again."""
-    with uow:
-        require(actor, "reminders.send")
-        session = uow.session
-        row = session.get(Reminder, reminder_id)
-        if row is None:
-            raise NotFoundError(f"No reminder {reminder_id}.")
-        if row.state != "sending":
-            raise ValidationError(
-                f"Reminder {reminder_id} is {row.state}, not left sending by an interrupted run; nothing to settle."
-            )
-        if was_sent:
-            row.state, row.sent_at, row.last_error = "sent", utcnow(), None
-        else:
-            row.state, row.last_error = "queued", "Put back in the queue after an interrupted run."
-        session.flush()
-        action = "reminder.settled_sent" if was_sent else "reminder.requeued"
-        audit.record(session, actor, action, "reminder", row.id, after={**_describe(row), "state": row.state})
-        uow.commit()
-        (found,) = [h for h in _history_rows(session, Reminder.id == row.id)]
-        return Result(found, Change.AUDIT)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services.changes import Change
 from credtrack.services.common import today
-from credtrack.services.reminders import outbox
+from credtrack.services.reminders import history, outbox
 from credtrack.services.reminders.sending import send_through_mail
 from credtrack.ui import crash, messages, style
 from credtrack.ui.models.reminders import DueRemindersTableModel, ReminderHistoryTableModel
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
 
 
-def preview_text(row: outbox.DueReminder | outbox.HistoryRow | None) -> str:
+def preview_text(row: outbox.DueReminder | history.HistoryRow | None) -> str:
     """The message as it goes (or went): headers, then the body."""
     if row is None:
         return ""
@@ -166,16 +166,16 @@ class RemindersPage(Page):
         ctx = self.ctx
 
         def work(_control: TaskControl) -> tuple[Any, ...]:
-            return outbox.due_reminders(ctx.uow(), ctx.actor), outbox.history(ctx.uow(), ctx.actor), load_settings(ctx)
+            return outbox.due_reminders(ctx.uow(), ctx.actor), history.history(ctx.uow(), ctx.actor), load_settings(ctx)
 
         ctx.run(work, self._loaded, parent=self)
 
     def _loaded(self, found: tuple[Any, ...]) -> None:
-        due, history, (templates, rule_rows, credentials, modules) = found
+        due, sent, (templates, rule_rows, credentials, modules) = found
         self.wording.set_templates(templates)
         self.rules.set_data(rule_rows, credentials, modules)
         self.due_model.set_rows(due)
-        self.history_model.set_rows(history)
+        self.history_model.set_rows(sent)
         sendable = sum(1 for r in due if not r.problem and r.state != "sending")
         waiting = len(due) - sendable
         text = f"{len(due)} due today ({today().isoformat()}); {sendable} ready to send"

@@ -10,7 +10,7 @@ from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.mail.transport import MailError
 from credtrack.services import mail, people, units
 from credtrack.services.audit import record_check
-from credtrack.services.reminders import outbox, rules
+from credtrack.services.reminders import history, outbox, rules
 from credtrack.services.reminders.sending import send_through_mail
 from tests.mailserver import MailServer, free_port
 from tests.unit.records.builders import TODAY, World, add_certificate, audit_count, build_world, complete, snapshot
@@ -48,7 +48,7 @@ def log_vouches_for_every_reminder(w: World) -> None:
 
 def states(w: World) -> dict[str, int]:
     found: dict[str, int] = {}
-    for h in outbox.history(w.uow(), w.educator):
+    for h in history.history(w.uow(), w.educator):
         found[h.state] = found.get(h.state, 0) + 1
     return found
 
@@ -124,11 +124,11 @@ def test_a_run_interrupted_after_the_hand_over_sends_nothing_twice_until_someone
     report = sent(w)
     assert (report.sent, report.interrupted) == (0, 2) and smtp_server.received == []
     with pytest.raises(PermissionDenied):
-        outbox.settle_interrupted(w.uow(), w.viewer, handed[0].id, was_sent=True)
-    assert outbox.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=True).value.state == "sent"
-    assert outbox.settle_interrupted(w.uow(), w.educator, handed[1].id, was_sent=False).value.state == "queued"
+        history.settle_interrupted(w.uow(), w.viewer, handed[0].id, was_sent=True)
+    assert history.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=True).value.state == "sent"
+    assert history.settle_interrupted(w.uow(), w.educator, handed[1].id, was_sent=False).value.state == "queued"
     with pytest.raises(ValidationError, match="nothing to settle"):
-        outbox.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=False)
+        history.settle_interrupted(w.uow(), w.educator, handed[0].id, was_sent=False)
     assert sent(w).sent == 1  # only the one put back
     assert len(smtp_server.received) == 1
     log_vouches_for_every_reminder(w)

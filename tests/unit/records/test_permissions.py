@@ -507,7 +507,7 @@ GUARDED_ELSEWHERE = {
     "audit.export.export_log": "audit.export",
     "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
     "reminders.outbox.queue_due": "reminders.send",  # tests/unit/records/test_reminders.py
-    "reminders.outbox.settle_interrupted": "reminders.send",  # tests/unit/mail/test_reminders_sent.py
+    "reminders.history.settle_interrupted": "reminders.send",  # tests/unit/mail/test_reminders_sent.py
     # needs a mail server: tests/unit/mail/test_reminders_sent.py
     "reminders.sending.send_through_mail": "reminders.send",
 }

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.services import people, units
 from credtrack.services.audit import record_check
-from credtrack.services.reminders import outbox, rules, wording
+from credtrack.services.reminders import history, outbox, rules, wording
 from tests.unit.records.builders import TODAY, World, add_certificate, audit_count, build_world, complete, snapshot
 
 D = dt.date.fromisoformat
@@ -79,7 +79,7 @@ def test_someone_without_an_address_is_listed_with_what_to_do_and_stays_queued(w
     assert row.problem is not None and "add one on the person's page" in row.problem
     report = queue(w)
     assert report.without_address == 1
-    (h,) = outbox.history(w.uow(), w.educator)
+    (h,) = history.history(w.uow(), w.educator)
     assert (h.state, h.attempts) == ("queued", 0)
 
 
@@ -92,13 +92,13 @@ def test_a_renewal_cancels_the_pending_reminder_instead_of_sending_it(w: World) 
     assert ("BLS", "before_30") not in due(w)
     report = queue(w)
     assert report.cancelled == 1
-    states = {h.step: (h.state, h.cancel_reason) for h in outbox.history(w.uow(), w.educator)}
+    states = {h.step: (h.state, h.cancel_reason) for h in history.history(w.uow(), w.educator)}
     assert states["before_30"] == ("cancelled", "The date moved to 2027-06-10 (renewed or completed again).")
     assert states["overdue"][0] == "queued"
     assert audit_count(w.db) == events + 2  # the completion, and the cancellation
     wording.set_template(w.uow(), w.educator, "overdue", subject="Still to do: {credential}")
     queue(w)  # the waiting reminder is worded again, and the log says so
-    assert [h.subject for h in outbox.history(w.uow(), w.educator) if h.step == "overdue"] == [
+    assert [h.subject for h in history.history(w.uow(), w.educator) if h.step == "overdue"] == [
         "Still to do: Interprofessional collaboration: core"
     ]
     with w.uow() as uow:
@@ -176,7 +176,7 @@ def test_an_assignment_stays_overdue_when_a_module_done_towards_it_has_lapsed(w:
 def test_a_reminder_edited_behind_the_log_is_found_by_the_record_check(w: World) -> None:
     people.update_person(w.uow(), w.admin, w.learner, email=None)
     queue(w)
-    (h,) = outbox.history(w.uow(), w.educator)
+    (h,) = history.history(w.uow(), w.educator)
     with w.db.engine.begin() as conn:  # someone marks it sent by hand, so it would never go
         conn.execute(text("UPDATE reminder SET state = 'sent', sent_at = queued_at WHERE id = :id"), {"id": h.id})
     with w.uow() as uow:
