@@ -33,6 +33,7 @@ from credtrack.services.reminders.rules import load_rules
 from credtrack.services.reminders.schedule import ON_EXPIRY, OVERDUE, DueStep, days_of, schedule
 from credtrack.services.reminders.subjects import Holder, active_people, read_subjects, titles
 from credtrack.services.reminders.wording import load_templates
+from credtrack.writers import serialise_writers
 
 NO_ADDRESS = "No e-mail address on record: add one on the person's page, then send again."
 PENDING = ("queued", "failed")
@@ -226,6 +227,9 @@ def queue_due(uow: UnitOfWork, actor: Actor, today: dt.date, report: SendReport)
     with uow:
         require(actor, "reminders.send")
         session = uow.session
+        # Two workstations sending at once: the second waits here for the first to commit, then reads its
+        # reminders as "sending" or sent, and sends none of them again (SQLite's writers queue by themselves).
+        serialise_writers(session)
         plan = _plan(session, today)
         planned = {d.key: d for d, _h, _m in plan.due}
         entries: list[audit.Entry] = []
