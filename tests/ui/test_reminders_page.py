@@ -47,7 +47,7 @@ def test_due_reminders_are_previewed_sent_and_listed_as_sent(qtbot, sqlite_db, b
     assert len(smtp_server.received) == 2
     # The page reloaded on the change broadcast: nothing left to send; the history says what went.
     assert page.due_model.rowCount() == 0 and not page.send_button.isEnabled()
-    page.tabs.setCurrentWidget(page.history_table)
+    page.tabs.setCurrentWidget(page.history_tab)
     ModelTester(None).check(page.history_model)
     assert [page.history_model.row_at(i).state for i in range(2)] == ["sent", "sent"]
     page.history_table.selectRow(0)
@@ -120,3 +120,19 @@ def test_wording_and_rules_are_edited_on_the_page(qtbot, sqlite_db, boxes, on_th
     assert [r.code for r in rules_tab.model.rows()] == ["", "IPC-CORE"]
     assert rules_tab.target.findData("module:BLS") >= 0  # a recurring module may have a rule of its own
     assert rules_tab.target.findData("module:ONB-101") == -1  # one that never lapses has nothing to remind
+
+
+def test_a_reminder_an_interrupted_run_left_sending_is_settled_from_the_history(qtbot, sqlite_db, boxes, on_the_day):
+    w = build_world(sqlite_db)
+    people.update_person(w.uow(), w.admin, w.learner, email="minh.nguyen@riverbend.example")
+    (handed,) = outbox.queue_due(w.uow(), w.educator, TODAY, outbox.SendReport())  # the run stopped here
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = open_page(qtbot, RemindersPage, ctx)
+    assert page.due_model.data(page.due_model.index(0, 5)) == "Interrupted"
+    assert page.summary.text().endswith("0 ready to send, 1 cannot go yet (see State).")
+    page.tabs.setCurrentWidget(page.history_tab)
+    page.history_table.selectRow(0)
+    assert page.settle_bar.isVisible()
+    qtbot.mouseClick(page.settle_queue_button, Qt.MouseButton.LeftButton)
+    assert page.due_model.row_at(0).state == "queued" and page.send_button.isEnabled()
+    assert [r.state for r in page.history_model.rows()] == ["queued"]

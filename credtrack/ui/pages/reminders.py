@@ -133,7 +133,25 @@ class RemindersPage(Page):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Reminders due today and sent")
         self.tabs.addTab(self.due_table, "Due today")
-        self.tabs.addTab(self.history_table, "History")
+        self.settle_sent_button = QPushButton("It went: record as sent")
+        self.settle_sent_button.clicked.connect(lambda: self.settle(was_sent=True))
+        self.settle_queue_button = QPushButton("It did not go: send again")
+        self.settle_queue_button.clicked.connect(lambda: self.settle(was_sent=False))
+        self.settle_bar = QWidget()
+        bar = QHBoxLayout(self.settle_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Interrupted run: check the mail server's log, then"))
+        bar.addWidget(self.settle_sent_button)
+        bar.addWidget(self.settle_queue_button)
+        bar.addStretch(1)
+        self.settle_bar.setVisible(False)
+        history_tab = QWidget()
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(self.history_table, 1)
+        history_layout.addWidget(self.settle_bar)
+        self.history_tab = history_tab
+        self.tabs.addTab(history_tab, "History")
         self.wording = WordingEditor(ctx)
         self.rules = RulesEditor(ctx)
         self.tabs.addTab(self.wording, "Wording")
@@ -158,7 +176,7 @@ class RemindersPage(Page):
         self.set_tab_order(self.refresh_button, self.send_button, self.tabs, self.preview)
 
     def table_to_export(self) -> tuple[TableProxy, str]:
-        if self.tabs.currentWidget() is self.history_table:
+        if self.tabs.currentWidget() is self.history_tab:
             return self.history_proxy, "Reminders sent"
         return self.due_proxy, "Reminders due"
 
@@ -184,9 +202,9 @@ class RemindersPage(Page):
         self.preview.clear()
 
     def _show_selected(self) -> None:
-        on_lists = self.tabs.currentWidget() in (self.due_table, self.history_table)
+        on_lists = self.tabs.currentWidget() in (self.due_table, self.history_tab)
         self.preview.setVisible(on_lists)
-        if self.tabs.currentWidget() is self.history_table:
+        if self.tabs.currentWidget() is self.history_tab:
             self._show_history()
         else:
             self._show_due()
@@ -195,7 +213,15 @@ class RemindersPage(Page):
         self.preview.setPlainText(preview_text(selected_row(self.due_table)))
 
     def _show_history(self) -> None:
-        self.preview.setPlainText(preview_text(selected_row(self.history_table)))
+        row = selected_row(self.history_table)
+        self.preview.setPlainText(preview_text(row))
+        self.settle_bar.setVisible(row is not None and row.state == "sending" and self.ctx.can("reminders.send"))
+
+    def settle(self, *, was_sent: bool) -> None:
+        """Settle the selected reminder an interrupted run left sending, once the mail log has been checked."""
+        row, ctx = selected_row(self.history_table), self.ctx
+        if row is not None:
+            ctx.mutate(lambda: history.settle_interrupted(ctx.uow(), ctx.actor, row.id, was_sent=was_sent), parent=self)
 
     def send(self) -> None:
         count = sum(1 for r in self.due_model.rows() if not r.problem and r.state != "sending")
