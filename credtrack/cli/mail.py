@@ -43,6 +43,7 @@ def register(sub) -> None:
     e = csub.add_parser("email", help="e-mail each holder their certificate's PDF; or retry an earlier mailing")
     e.add_argument("codes", nargs="*", help="certificate codes")
     e.add_argument("--from-file", type=Path, help="codes one per line (first column), e.g. issue-cohort's output")
+    e.add_argument("--cohort", help="every certificate in force that the cohort's people hold for its credentials")
     e.add_argument("--subject", default=learner_files.DEFAULT_SUBJECT, help="fields: {name} {credential} {code} ...")
     e.add_argument("--message-file", type=Path, help="the message text (default: a short standard letter)")
     e.add_argument("--badge", action="store_true", help="attach the signed Open Badges credential too")
@@ -52,6 +53,7 @@ def register(sub) -> None:
     z = csub.add_parser("zip", help="save the certificates' PDFs in one ZIP, one file per person")
     z.add_argument("codes", nargs="*", help="certificate codes")
     z.add_argument("--from-file", type=Path, help="codes one per line (first column)")
+    z.add_argument("--cohort", help="every certificate in force that the cohort's people hold for its credentials")
     z.add_argument("--out", type=Path, required=True, help="the .zip file to write")
     z.set_defaults(handler=cmd_zip)
 
@@ -94,8 +96,10 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0
 
 
-def _codes(args: argparse.Namespace) -> list[str]:
+def _codes(args: argparse.Namespace, db, actor) -> list[str]:
     codes = list(args.codes)
+    if args.cohort:
+        codes += delivery.cohort_certificates(db.unit_of_work(), actor, args.cohort)
     if args.from_file:
         for line in args.from_file.read_text(encoding="utf-8").splitlines():
             first = line.split("\t")[0].strip()
@@ -112,7 +116,7 @@ def cmd_email(args: argparse.Namespace) -> int:
     else:
         body = args.message_file.read_text(encoding="utf-8") if args.message_file else learner_files.DEFAULT_BODY
         plan = delivery.queue_mailing(
-            db.unit_of_work(), actor, _codes(args), args.subject, body, include_badge=args.badge
+            db.unit_of_work(), actor, _codes(args, db, actor), args.subject, body, include_badge=args.badge
         ).value
         mailing_id = plan.mailing_id
         for s in plan.skipped:
@@ -143,7 +147,7 @@ def cmd_email(args: argparse.Namespace) -> int:
 def cmd_zip(args: argparse.Namespace) -> int:
     db = context.database(args)
     actor = context.actor(args, db)
-    result = learner_zip.save_for_learners(db, actor, _codes(args), args.out).value
+    result = learner_zip.save_for_learners(db, actor, _codes(args, db, actor), args.out).value
     for s in result.skipped:
         print(f"left out\t{s.code}\t{s.holder_name}\t{s.reason}", file=sys.stderr)
     print(result.path)

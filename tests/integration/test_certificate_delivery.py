@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from credtrack.errors import PermissionDenied, ValidationError
+from credtrack.errors import NotFoundError, PermissionDenied, ValidationError
 from credtrack.models import AuditEvent, CertificateDelivery, Mailing, utcnow
 from credtrack.services.accounts import users as accounts
 from credtrack.services.audit import check as audit_check
@@ -166,14 +166,20 @@ def test_withdrawn_certificates_and_unknown_fields_are_refused_before_anything_i
         assert uow.session.scalar(select(func.count()).select_from(CertificateDelivery)) == 1
 
 
-def test_viewers_may_not_e_mail_certificates(db, smtp_server):
+def test_viewers_may_not_e_mail_certificates_or_save_them_for_learners(db, smtp_server, tmp_path):
     issued = issue_to_everyone(db)
     use_server(db, issued, smtp_server)
     accounts.create_user(db.unit_of_work(), issued.world.admin, username="viewer", password=PASSWORD, role="viewer")
     viewer = accounts.log_in(db.unit_of_work(), "viewer", PASSWORD)
     with pytest.raises(PermissionDenied, match="send e-mail"):
         delivery.queue_mailing(db.unit_of_work(), viewer, issued.codes, SUBJECT, BODY)
-    assert smtp_server.received == []
+    plan = delivery.queue_mailing(db.unit_of_work(), issued.world.educator, issued.codes, SUBJECT, BODY).value
+    with pytest.raises(PermissionDenied, match="send e-mail"):
+        delivery.deliver(db, viewer, plan.mailing_id)
+    with pytest.raises(PermissionDenied, match="reprint or export certificates"):
+        learner_zip.save_for_learners(db, viewer, issued.codes, tmp_path / "x.zip")
+    assert smtp_server.received == [] and not (tmp_path / "x.zip").exists()
+    assert states(db, plan.mailing_id) == {"queued": 5}
 
 
 def test_save_for_learners_writes_one_zip_with_a_pdf_per_person_named_for_people(db, tmp_path):
@@ -240,3 +246,13 @@ def test_a_mailing_being_sent_elsewhere_is_not_sent_twice_at_once(db, smtp_serve
     assert delivery.deliver(db, w.educator, plan.mailing_id).value.sent == 5
     with db.unit_of_work() as uow:
         assert uow.session.get(Mailing, plan.mailing_id).sending_until is None  # released when done
+
+
+def test_a_cohorts_certificates_in_force_are_what_its_mailing_covers(db, smtp_server):
+    issued = issue_to_everyone(db)
+    w = issued.world
+    certificates.revoke_certificate(db.unit_of_work(), w.admin, issued.codes[2], "Issued to the wrong learner")
+    by_name = [code for _name, code in sorted(zip(NAMES, issued.codes, strict=True)) if code != issued.codes[2]]
+    assert delivery.cohort_certificates(db.unit_of_work(), w.educator, "2026-jan") == by_name
+    with pytest.raises(NotFoundError, match="No cohort 'NOPE'"):
+        delivery.cohort_certificates(db.unit_of_work(), w.educator, "NOPE")

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from credtrack.models import Certificate, Person
+from credtrack.models import Certificate, Person, Setting
 from credtrack.services import cohorts, keys, mail
 from credtrack.services.certificates import issuing as certificates
 from credtrack.services.permissions import SYSTEM
@@ -40,7 +40,7 @@ def issued(demo_ctx, demo_db):
             ).all()
         )
     assert len(codes) == 3 and all(emails.values())
-    return ctx, codes, emails
+    return ctx, codes, emails, cohort
 
 
 def accept_dialog(monkeypatch, scope_text: str, *, subject: str | None = None) -> list[QDialog]:
@@ -61,7 +61,7 @@ def accept_dialog(monkeypatch, scope_text: str, *, subject: str | None = None) -
 def test_e_mail_to_learners_sends_each_holder_their_certificate(
     qtbot, issued, demo_db, boxes, monkeypatch, smtp_server
 ):
-    ctx, codes, emails = issued
+    ctx, codes, emails, _cohort = issued
     mail.update_mail_settings(demo_db.unit_of_work(), ctx.actor, smtp_server.settings())
     page = open_page(qtbot, CertificatesPage, ctx)
     assert page.delivery.email_button.isVisible() and page.delivery.zip_button.isVisible()
@@ -89,8 +89,11 @@ def test_e_mail_to_learners_sends_each_holder_their_certificate(
     assert sorted(later) == sorted(set(later)) and set(codes) <= set(page.delivery_scopes()[-1][1])
 
 
-def test_mail_not_set_up_is_explained_before_anything_is_asked(qtbot, issued, boxes, monkeypatch):
-    ctx, codes, _ = issued
+def test_mail_not_set_up_is_explained_before_anything_is_asked(qtbot, issued, demo_db, boxes, monkeypatch):
+    ctx, codes, _, _cohort = issued
+    with demo_db.unit_of_work() as uow:  # the demo sends through a local relay: here, as if never set up
+        uow.session.execute(delete(Setting).where(Setting.key.like("mail.%")))
+        uow.commit()
     page = open_page(qtbot, CertificatesPage, ctx)
     page.select_code(codes[0])
     dialogs = accept_dialog(monkeypatch, "The selected certificate")
@@ -99,8 +102,11 @@ def test_mail_not_set_up_is_explained_before_anything_is_asked(qtbot, issued, bo
 
 
 def test_save_for_learners_writes_the_zip(qtbot, issued, boxes, monkeypatch, tmp_path):
-    ctx, codes, _ = issued
+    ctx, codes, _, cohort = issued
     page = open_page(qtbot, CertificatesPage, ctx)
+    page.cohort_box.setCurrentIndex(page.cohort_box.findData(cohort))
+    (in_cohort,) = [s for s in page.delivery_scopes() if "in force for" in s[0]]
+    assert in_cohort[0].startswith("The 3 certificates in force for ") and sorted(in_cohort[1]) == sorted(codes)
     page.select_code(codes[1])
     target = tmp_path / "for learners"
     monkeypatch.setattr("credtrack.ui.messages.save_file_name", lambda *a: str(target))

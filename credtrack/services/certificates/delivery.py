@@ -26,7 +26,16 @@ from credtrack.db import Database, UnitOfWork
 from credtrack.errors import NotFoundError, ValidationError
 from credtrack.mail import settings as mail_settings
 from credtrack.mail.transport import MailError, SendResult, send_batch
-from credtrack.models import Certificate, CertificateDelivery, Mailing, Person, utcnow
+from credtrack.models import (
+    Certificate,
+    CertificateDelivery,
+    Cohort,
+    CohortCredential,
+    Enrolment,
+    Mailing,
+    Person,
+    utcnow,
+)
 from credtrack.services import keys as key_service
 from credtrack.services.audit import log as audit
 from credtrack.services.certificates import drafts as drafting
@@ -133,6 +142,30 @@ def queue_mailing(
         )
         uow.commit()
         return Result(MailingPlan(mailing.id, len(queued), skipped), Change.AUDIT)
+
+
+def cohort_certificates(uow: UnitOfWork, actor: Actor, cohort_code: str) -> list[str]:
+    """The codes of the certificates in force that the cohort's people hold for the cohort's credentials (those
+    withdrawn from it included: they earned them), by holder's name: what a cohort's mailing or ZIP covers."""
+    with uow:
+        require(actor, "read")
+        session = uow.session
+        cohort = session.scalar(select(Cohort).where(func.lower(Cohort.code) == cohort_code.strip().lower()))
+        if cohort is None:
+            raise NotFoundError(f"No cohort {cohort_code.strip()!r} in this database.")
+        return list(
+            session.scalars(
+                select(Certificate.code)
+                .join(Enrolment, Enrolment.person_id == Certificate.person_id)
+                .join(
+                    CohortCredential,
+                    (CohortCredential.cohort_id == Enrolment.cohort_id)
+                    & (CohortCredential.credential_id == Certificate.credential_id),
+                )
+                .where(Enrolment.cohort_id == cohort.id, Certificate.status == "valid")
+                .order_by(Certificate.holder_name, Certificate.code)
+            )
+        )
 
 
 def chosen_rows(session: Session, codes: Sequence[str]) -> list[Row[Any]]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from credtrack import config
 from credtrack.certificates import batch
 from credtrack.services import catalog, cohorts, people_index, settings
+from credtrack.services.certificates import delivery
 from credtrack.services.certificates import issuing as certificates
 from credtrack.services.certificates import queries as certificate_queries
 from credtrack.services.changes import Change
@@ -328,6 +329,11 @@ class CertificatesPage(Page):
             scopes.append((f"The selected certificate ({row.holder_name}, {row.code})", [row.code]))
         if len(self.last_issued) > 1:
             scopes.append((f"The {len(self.last_issued):,} certificates just issued", list(self.last_issued)))
+        cohort = self.cohort_box.currentData()
+        in_cohort = delivery.cohort_certificates(self.ctx.uow(), self.ctx.actor, cohort) if cohort else []
+        if in_cohort:
+            name = self.cohort_box.currentText().rsplit(" (", 1)[0]
+            scopes.append((f"The {len(in_cohort):,} certificates in force for {name}", in_cohort))
         listed = [r.code for r in (self.proxy.row_at(i) for i in range(self.proxy.rowCount())) if r.status == "valid"]
         if listed:
             scopes.append((f"All {len(listed):,} certificates in force listed here", listed))

@@ -506,6 +506,10 @@ GUARDED_ELSEWHERE = {
     "backups.restore": "backup.manage",
     "audit.export.export_log": "audit.export",
     "mail.send_test": "mail.send",  # needs a mail server: tests/unit/mail/test_mail_settings.py
+    # Need issued certificates and a mail server: tests/integration/test_certificate_delivery.py, viewers' refusal
+    "certificates.delivery.queue_mailing": "mail.send",
+    "certificates.delivery.deliver": "mail.send",
+    "certificates.learner_zip.save_for_learners": "certificates.reprint",
     "reminders.outbox.queue_due": "reminders.send",  # tests/unit/records/test_reminders.py
     "reminders.history.settle_interrupted": "reminders.send",  # tests/unit/mail/test_reminders_sent.py
     # needs a mail server: tests/unit/mail/test_reminders_sent.py
