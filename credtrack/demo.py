@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from credtrack import demo_improvement, demo_mail, demo_ratings
+from credtrack import demo_improvement, demo_mail, demo_ratings, demo_reminders
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
 from credtrack.demo_units import ensure_units, membership_rows, unit_history
@@ -254,6 +254,9 @@ def load_demo(
     _ensure_catalog(db, actor, extra_modules, extra_credentials)
     unit_ids = ensure_units(db, actor)
     users = _ensure_users(db, unit_ids)
+    with db.unit_of_work() as uow:
+        credential_codes = set(uow.session.scalars(select(Credential.code)))
+    demo_reminders.add_reminder_setup(db, actor, credential_codes)
     with db.unit_of_work() as uow:
         s = uow.session
         professions = dict(s.execute(select(Profession.code, Profession.id)).all())

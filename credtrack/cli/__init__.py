@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "credtrack.cli.records",
     "credtrack.cli.ratings",
     "credtrack.cli.improvement",
+    "credtrack.cli.reminders",
     "credtrack.cli.units",
     "credtrack.cli.corrections",
     "credtrack.cli.certificates",

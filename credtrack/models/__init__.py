@@ -21,6 +21,7 @@ from credtrack.models.improvement import ImprovementAttachment, ImprovementMembe
 from credtrack.models.people import LoginThrottle, Person, Profession, Setting, User
 from credtrack.models.ratings import Rating, RatingScore, RatingSource, RatingSourceCompetency
 from credtrack.models.records import Assessment, Completion
+from credtrack.models.reminders import Reminder, ReminderRule, ReminderTemplate
 from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 from credtrack.models.units import Unit, UnitMembership, unit_key
 
@@ -57,6 +58,9 @@ __all__ = [
     "RatingScore",
     "RatingSource",
     "RatingSourceCompetency",
+    "Reminder",
+    "ReminderRule",
+    "ReminderTemplate",
     "Scale",
     "ScaleLevel",
     "Setting",

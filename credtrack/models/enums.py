@@ -24,6 +24,10 @@ ENROLMENT_STATUSES = ("active", "withdrawn", "completed")
 CERTIFICATE_STATUSES = ("valid", "revoked", "superseded")
 KEY_STATUSES = ("active", "retired")
 DELIVERY_STATES = ("queued", "sent", "failed")
+# A reminder waits (queued), is being handed to the mail server (sending), went (sent), could not go and
+# waits to be tried again (failed), or was no longer due when its turn came (cancelled).
+REMINDER_STATES = ("queued", "sending", "sent", "failed", "cancelled")
+REMINDER_SUBJECTS = ("credential", "module")
 
 LABELS = {
     "e_learning": "E-learning",

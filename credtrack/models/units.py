@@ -30,6 +30,8 @@ class Unit(IdMixin, VersionedMixin, Base):
     service_line: Mapped[str | None] = mapped_column(String(120))
     site: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Copied on its learners' reminders when a reminder rule asks for it (services/reminders).
+    educator_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -33,6 +33,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "improvement.confirm": ("confirm improvement work as its supervisor", RECORDERS),
     "improvement.void": ("void improvement work", RECORDERS),
     "improvement.attach": ("attach files to improvement work", RECORDERS),
+    # Reminders are the education office's to read, word and send; a learner hears of them by e-mail.
+    "reminders.read": ("view reminders and their wording", STAFF),
+    "reminders.edit": ("change reminder rules and wording", STAFF),
+    "reminders.send": ("send reminders", STAFF),
     "certificates.issue": ("issue certificates", STAFF),
     "certificates.override": ("issue a certificate to someone not yet eligible", frozenset({ADMIN})),
     "certificates.revoke": ("revoke certificates", STAFF),

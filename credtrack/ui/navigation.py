@@ -10,6 +10,7 @@ from credtrack.ui.pages.certificates import CertificatesPage
 from credtrack.ui.pages.dashboard import DashboardPage
 from credtrack.ui.pages.importing import ImportPage
 from credtrack.ui.pages.people import PeoplePage
+from credtrack.ui.pages.reminders import RemindersPage
 from credtrack.ui.pages.reports import ReportsPage
 from credtrack.ui.pages.settings import SettingsPage
 from credtrack.ui.pages.signoff import SignoffPage
@@ -26,6 +27,7 @@ PAGES: list[type[Page]] = [
     CatalogPage,
     ImportPage,
     AuditPage,
+    RemindersPage,
     SettingsPage,
     UsersPage,
 ]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services import cohorts
 from credtrack.ui import messages, style
+from credtrack.ui.calendar_files import save_cohort_calendar
 from credtrack.ui.catalog.cohort_dialogs import EnrolDialog, NewCohortDialog
 from credtrack.ui.models.catalog import CohortsTableModel, EnrolmentsTableModel
 from credtrack.ui.table import TableProxy, make_table, selected_row
@@ -52,6 +53,11 @@ class CohortsTab(QWidget):
         self.enrol_button.clicked.connect(self.enrol)
         self.withdraw_button = QPushButton("Withdraw selected")
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.calendar_button = QPushButton("Save dates to calendar…")
+        self.calendar_button.setToolTip(
+            "A calendar file (.ics) of the cohort's due and expiry dates, person by person."
+        )
+        self.calendar_button.clicked.connect(self.save_calendar)
         editable = ctx.can("cohorts.edit")
         for w in (
             self.credential,
@@ -74,6 +80,7 @@ class CohortsTab(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.addWidget(self.heading, 1)
+        head.addWidget(self.calendar_button)
         head.addWidget(self.enrol_button)
         head.addWidget(self.withdraw_button)
         lower_layout.addLayout(head)
@@ -149,3 +156,8 @@ class CohortsTab(QWidget):
             ctx.mutate(
                 lambda: cohorts.set_enrolment_status(ctx.uow(), ctx.actor, enrolment.id, "withdrawn"), parent=self
             )
+
+    def save_calendar(self) -> None:
+        cohort = selected_row(self.table)
+        if cohort is not None:
+            save_cohort_calendar(self.ctx, self, cohort.code)

@@ -27,6 +27,7 @@ from credtrack.services.changes import Change
 from credtrack.services.records import completions as completion_records
 from credtrack.services.records import signoffs as signoff_records
 from credtrack.ui import crash, messages, style
+from credtrack.ui.calendar_files import save_person_calendar
 from credtrack.ui.dialogs.person_dialog import PersonDialog
 from credtrack.ui.dialogs.rating_dialog import RatingDialog
 from credtrack.ui.export import export_button
@@ -86,6 +87,7 @@ class PeoplePage(Page):
         style.set_role(self.count, "subtitle")
         self.detail = PersonDetailPane()
         self.detail.transcript_requested.connect(self.save_transcript)
+        self.detail.calendar_requested.connect(lambda: save_person_calendar(ctx, self, self.detail.detail))
         self.detail.void_requested.connect(self.void_record)
         self.detail.verify_requested.connect(self.verify_record)
         self.detail.rating_requested.connect(self.record_rating)

@@ -74,6 +74,7 @@ def _with_bar(view: QWidget, bar: QHBoxLayout) -> QWidget:
 
 class PersonDetailPane(QWidget):
     transcript_requested = Signal()
+    calendar_requested = Signal()
     void_requested = Signal(str, object)  # "completion", "assessment" or "rating", the row
     verify_requested = Signal(str, object)
     rating_requested = Signal()
@@ -88,6 +89,10 @@ class PersonDetailPane(QWidget):
         self.transcript_button.setToolTip("A PDF of this person's credentials, completed modules and sign-offs.")
         self.transcript_button.setAccessibleName("Save this person's transcript as PDF")
         self.transcript_button.clicked.connect(lambda: self.transcript_requested.emit())
+        self.calendar_button = QPushButton("Save dates to calendar…")
+        self.calendar_button.setToolTip("A calendar file (.ics) of this person's due and expiry dates.")
+        self.calendar_button.setAccessibleName("Save this person's due and expiry dates as a calendar file")
+        self.calendar_button.clicked.connect(lambda: self.calendar_requested.emit())
         self.facts = style.subtitle("")
         self.facts.setObjectName("person_facts")
         self.checklist = ProgressChecklist()
@@ -180,6 +185,7 @@ class PersonDetailPane(QWidget):
         layout.setContentsMargins(8, 0, 0, 0)
         heading = QHBoxLayout()
         heading.addWidget(self.name, 1)
+        heading.addWidget(self.calendar_button, 0, Qt.AlignmentFlag.AlignTop)
         heading.addWidget(self.transcript_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(heading)
         layout.addWidget(self.facts)
@@ -227,7 +233,7 @@ class PersonDetailPane(QWidget):
     def show_detail(self, detail: PersonDetail | None) -> None:
         self.detail = detail
         has = detail is not None
-        for widget in (self.name, self.facts, self.tabs, self.transcript_button):
+        for widget in (self.name, self.facts, self.tabs, self.transcript_button, self.calendar_button):
             widget.setVisible(has)
         self.empty.setVisible(not has)
         if detail is None:

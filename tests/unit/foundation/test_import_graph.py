@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.demo_improvement",
         "credtrack.demo_mail",
         "credtrack.demo_ratings",
+        "credtrack.demo_reminders",
         "credtrack.demo_units",
     ),
     ("credtrack.cli", "credtrack.ui"),

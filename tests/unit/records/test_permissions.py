@@ -44,6 +44,8 @@ from credtrack.services.permissions import ACTIONS, RECORDERS, Actor
 from credtrack.services.records import completions as completion_records
 from credtrack.services.records import listing as record_listing
 from credtrack.services.records import signoffs as signoff_records
+from credtrack.services.reminders import rules as reminder_rules
+from credtrack.services.reminders import wording as reminder_wording
 from tests.unit.records.builders import (
     PASSWORD,
     ROLES,
@@ -435,6 +437,25 @@ CASES = [
             MailSettings(host="smtp.riverbend.example", sender_address=f"{t}@riverbend.example"),
         ),
     ),
+    # reminder rules and wording, and the educator address a unit's reminders copy
+    Case(
+        "reminders.rules.set_rule",
+        "reminders.edit",
+        lambda w, a, c, t: reminder_rules.set_rule(w.uow(), a, days_before=str(30 + ROLES.index(t))),
+    ),
+    Case(
+        "reminders.wording.set_template",
+        "reminders.edit",
+        lambda w, a, c, t: reminder_wording.set_template(
+            w.uow(), a, "overdue", subject=f"Overdue ({t}): {{credential}}"
+        ),
+    ),
+    Case(
+        "reminders.rules.set_unit_educator",
+        "units.edit",
+        lambda w, a, c, t: reminder_rules.set_unit_educator(w.uow(), a, c, f"educator.{t}@riverbend.example"),
+        lambda w, a: _unit(w, f"Reminded {a.role}") and f"Reminded {a.role}",
+    ),
 ]
 
 
@@ -452,6 +473,7 @@ NOTICE = {
     "improvement_files": Change.RECORDS,
     "settings": Change.SETTINGS,
     "mail": Change.SETTINGS,
+    "reminders": Change.SETTINGS,
     "units": Change.PEOPLE,
 }
 
@@ -556,6 +578,10 @@ GUARDED_ELSEWHERE = {
     "certificates.delivery.queue_mailing": "mail.send",
     "certificates.delivery.deliver": "mail.send",
     "certificates.learner_zip.save_for_learners": "certificates.reprint",
+    "reminders.outbox.queue_due": "reminders.send",  # tests/unit/records/test_reminders.py
+    "reminders.history.settle_interrupted": "reminders.send",  # tests/unit/mail/test_reminders_sent.py
+    # needs a mail server: tests/unit/mail/test_reminders_sent.py
+    "reminders.sending.send_through_mail": "reminders.send",
 }
 
 

@@ -1,0 +1,1 @@
+"""Reminders of expiry and due dates, by e-mail: rules, wording, what is due, sending and its history."""
