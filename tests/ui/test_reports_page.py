@@ -111,6 +111,8 @@ def test_the_options_a_report_is_not_offered_do_not_change_it(demo_db, demo_ctx,
         "credential": "IPC-FOUND",
         "within": 7,
         "onboarding_credentials": ("IPC-FOUND",),
+        "since": today - dt.timedelta(days=90),
+        "until": today - dt.timedelta(days=30),
     }
     changed = {option: value for option, value in others.items() if option not in OPTIONS.get(name, ())}
     plain = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(today=today))
@@ -215,7 +217,8 @@ def test_a_newer_run_stops_the_one_it_replaces(qtbot, demo_ctx, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance", "expiring"]
+    "name",
+    ["completion-by-profession", "domain-coverage-person", "retention", "compliance", "expiring", "units-to-support"],
 )
 def test_a_cancelled_report_stops_before_it_begins_and_between_its_passes(demo_db, demo_ctx, name):
     actor = demo_ctx().actor

@@ -1,0 +1,142 @@
+"""Who counts in which unit over a chosen period, read once and shared by every report by unit.
+
+A person counts in a unit when one of their memberships of it overlaps the period (it began on or before
+the period's last day and had not ended before its first day). Someone who moved during the period counts
+in both units: each unit answers for the time they spent in it. The period's last day is also the day the
+reports are "as of": achievements after it, and horizons not reached by it, do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credtrack.errors import ValidationError
+from credtrack.models import CohortCredential, Credential, Enrolment, Person, Unit, UnitMembership
+from credtrack.reports.achievement import Achievements
+from credtrack.services.common import Check, checked, no_check
+from credtrack.services.progress.stored import plain_rows
+
+DEFAULT_DAYS = 365  # a period not given runs over the year up to its last day
+
+
+@cache
+def _day(value) -> dt.date:
+    """A date as the driver gives it (SQLite: ISO text); days repeat, so each is worked out once."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``since`` to ``until``, both days included."""
+
+    since: dt.date
+    until: dt.date
+
+    @classmethod
+    def of(cls, since: dt.date | None, until: dt.date | None, today: dt.date) -> Period:
+        end = until or today
+        start = since or end - dt.timedelta(days=DEFAULT_DAYS)
+        if start > end:
+            raise ValidationError(
+                f"The period starts on {start.isoformat()}, after it ends ({end.isoformat()}): choose a first day "
+                "on or before the last.",
+                field="since",
+            )
+        return cls(start, end)
+
+    def describe(self) -> str:
+        return f"{self.since.isoformat()} to {self.until.isoformat()}"
+
+
+class UnitScope:
+    """The period, the units, who was in each during it, and (read on first asking) the people's dates,
+    their onboarding credentials and when they first achieved one."""
+
+    def __init__(
+        self,
+        session: Session,
+        period: Period,
+        onboarding_codes: tuple[str, ...] = (),
+        check: Check = no_check,
+    ) -> None:
+        self.session, self.period, self.check = session, period, check
+        self.unit_names: dict[int, str] = dict(session.execute(select(Unit.id, Unit.name)).all())
+        if onboarding_codes:
+            found = dict(session.execute(select(Credential.code, Credential.id)).all())
+            unknown = [code for code in onboarding_codes if code not in found]
+            if unknown:
+                raise ValidationError(
+                    f"No credential has the code {', '.join(unknown)}; choose onboarding credentials by their code.",
+                    field="onboarding",
+                )
+            self.onboarding = frozenset(found[code] for code in onboarding_codes)
+        else:
+            self.onboarding = frozenset(session.scalars(select(Credential.id)))
+        members: dict[int, set[int]] = defaultdict(set)
+        joined: dict[tuple[int, int], dt.date] = {}  # (unit, person) -> their first day in it, in the period's stays
+        since, until = period.since, period.until
+        rows = plain_rows(
+            session,
+            select(
+                UnitMembership.unit_id, UnitMembership.person_id, UnitMembership.start_date, UnitMembership.end_date
+            ),
+        )
+        for unit_id, person_id, start, end in checked(rows, check):
+            first = _day(start)
+            if first > until or (end is not None and _day(end) < since):
+                continue
+            members[unit_id].add(person_id)
+            key = (unit_id, person_id)
+            if key not in joined or first < joined[key]:
+                joined[key] = first
+        self.members = dict(members)
+        self.joined = joined
+        check()
+
+    def units(self) -> list[tuple[int, str]]:
+        """(id, name) of each unit someone was in during the period, by name."""
+        return sorted(((u, self.unit_names[u]) for u in self.members), key=lambda pair: pair[1].casefold())
+
+    @cached_property
+    def people(self) -> dict[int, tuple[dt.date | None, dt.date | None, int | None]]:
+        """Everyone in a unit during the period: (start date, end date, profession id)."""
+        wanted = set().union(*self.members.values()) if self.members else set()
+        rows = plain_rows(self.session, select(Person.id, Person.start_date, Person.end_date, Person.profession_id))
+        return {
+            pid: (_day(start) if start is not None else None, _day(end) if end is not None else None, profession)
+            for pid, start, end, profession in checked(rows, self.check)
+            if pid in wanted
+        }
+
+    @cached_property
+    def achievements(self) -> Achievements:
+        found = Achievements(self.session, sorted(self.onboarding))
+        self.check()
+        return found
+
+    @cached_property
+    def assigned(self) -> dict[int, frozenset[int]]:
+        """Each person's onboarding credentials, assigned by an enrolment (not withdrawn) in a cohort working
+        towards them."""
+        stmt = (
+            select(Enrolment.person_id, CohortCredential.credential_id)
+            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
+            .where(Enrolment.status != "withdrawn")
+            .distinct()
+        )
+        found: dict[int, set[int]] = defaultdict(set)
+        for pid, cid in checked(plain_rows(self.session, stmt), self.check):
+            if cid in self.onboarding:
+                found[pid].add(cid)
+        return {pid: frozenset(cids) for pid, cids in found.items()}
+
+    def first_onboarded(self, person_id: int, among: frozenset[int] | None = None, by: dt.date | None = None):
+        """The first day the person achieved one of ``among`` (default: any onboarding credential), on or
+        before ``by`` (default: the period's last day); None when they had not."""
+        return self.achievements.first_of(person_id, among or self.onboarding, by=by or self.period.until)
