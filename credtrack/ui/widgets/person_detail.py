@@ -8,13 +8,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import cohorts, people, ratings
+from credtrack.services import cohorts, people, ratings, units
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
 from credtrack.ui.models.certificates import CertificatesTableModel
-from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel, RatingsTableModel
+from credtrack.ui.models.people import (
+    AssessmentsTableModel,
+    CompletionsTableModel,
+    RatingsTableModel,
+    UnitHistoryTableModel,
+)
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
@@ -33,6 +38,7 @@ class PersonDetail:
     certificates: list[Any] = field(default_factory=list)
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
     ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
+    unit_history: list[Any] = field(default_factory=list)  # services.units.MembershipRow, latest first
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -49,6 +55,7 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         certificates=certificate_rows.for_person(ctx, person_id),
         voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
         ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
+        unit_history=list(reversed(units.history(ctx.uow(), ctx.actor, person_id))),
     )
 
 
@@ -91,6 +98,7 @@ class PersonDetailPane(QWidget):
         self.assessments = AssessmentsTableModel(self)
         self.certificates: RowTableModel[Any] = CertificatesTableModel(self)
         self.ratings = RatingsTableModel(self)
+        self.unit_history = UnitHistoryTableModel(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklist, "Progress")
         self.completions_view = make_table(TableProxy(self.completions, self), "Completions")
@@ -156,6 +164,8 @@ class PersonDetailPane(QWidget):
             ),
             "Ratings",
         )
+        self.units_view = make_table(TableProxy(self.unit_history, self), "Units this person was in")
+        self.tabs.addTab(self.units_view, "Units")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -237,6 +247,7 @@ class PersonDetailPane(QWidget):
         self.assessments.set_rows(detail.assessments)
         self.certificates.set_rows(detail.certificates)
         self.ratings.set_rows(detail.ratings)
+        self.unit_history.set_rows(detail.unit_history)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -251,3 +262,4 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(2, f"Sign-offs ({len(detail.assessments)})")
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")
         self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")
+        self.tabs.setTabText(5, f"Units ({len(detail.unit_history)})")
