@@ -314,3 +314,26 @@ def test_tab_goes_from_the_report_through_its_options_to_the_table_and_out(qtbot
     assert names[start : start + 4] == ["Report", "Cohort", "Framework", "Run again"]
     after = names.index("Filter report rows")
     assert names[after : after + 3] == ["Filter report rows", "Report rows", "Export the report"]
+
+
+def test_a_report_by_unit_offers_its_period_and_runs_over_the_one_chosen(qtbot, demo_ctx, demo_db):
+    from PySide6.QtCore import QDate
+
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    _choose(page, "unit-assessor-mix")
+    shown = {option for option, box in page.options.fields.items() if box.isVisibleTo(page)}
+    assert shown == {"since", "until"}
+    today = dt.date.today()
+    assert page.options.options().period().describe() == f"{today - dt.timedelta(days=365)} to {today}"
+    year = page.model.rows()
+    page.options.since.setDate(QDate.currentDate().addDays(-30))
+    page.run_report()
+    month = run_report(
+        demo_db.unit_of_work(),
+        ctx.actor,
+        "unit-assessor-mix",
+        ReportOptions(since=today - dt.timedelta(days=30), until=today),
+    )
+    assert page.model.rows() == month.rows != year
+    assert f"{today - dt.timedelta(days=30)} to {today}" in page.status.text()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from credtrack.reports.coverage import DEFAULT_FRAMEWORK
 from credtrack.reports.service import OPTIONS, ReportOptions
+from credtrack.reports.unit_scope import DEFAULT_DAYS
 
 WITHIN_DAYS = (90, 60, 30, 7)
 
@@ -62,8 +63,8 @@ class ReportOptionsBar(QWidget):
         self.onboarding = _combo("Onboarding credential")
         self.onboarding.setToolTip("Which credential counts as having completed onboarding.")
         self.today = _date_edit("As of", QDate.currentDate())
-        # The period of the reports by unit: the year up to today, to start with.
-        self.since = _date_edit("Period from", QDate.currentDate().addYears(-1))
+        # The period of the reports by unit: as when none is given, the year up to today to start with.
+        self.since = _date_edit("Period from", QDate.currentDate().addDays(-DEFAULT_DAYS))
         self.until = _date_edit("Period to", QDate.currentDate())
         self.fill([], [], [])
         self.fields: dict[str, QWidget] = {}
