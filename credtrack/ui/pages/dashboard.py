@@ -85,7 +85,8 @@ class DashboardPage(Page):
             "Units ranked on onboarding completion, time to credential, sign-offs by other professions, ratings "
             "from 2 or more sources and retention at 1 year; the Reports page has the full table."
         )
-        self.units.setMinimumHeight(130)
+        self.units.setMinimumHeight(110)
+        self.units.setMaximumHeight(150)  # five lines: the panel names the top units, the report has the rest
 
         grid = QGridLayout()
         grid.addWidget(self.by_profession, 0, 0)
