@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, distinct, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import distinct, func, select
 
-from credtrack.models import Assessment, Person, Rating, UnitMembership
+from credtrack.models import Assessment, Rating
 from credtrack.reports.tables import ReportTable
-from credtrack.reports.unit_scope import UnitScope
+from credtrack.reports.unit_scope import UnitScope, day_of
 from credtrack.services.common import checked
+from credtrack.services.progress.stored import plain_rows
 
 HORIZONS = (90, 365)
 GROUPS = ("completed onboarding", "did not complete")
@@ -51,6 +51,9 @@ def completion_figures(scope: UnitScope) -> dict[int, Completion]:
     last day, and the median days it took (from the person's start date, or their first day in the unit when
     no start date is recorded; an achievement before that day counts as 0 days)."""
     assigned, people = scope.assigned, scope.people
+    # Every credential asked about below is judged in one go (asked one set at a time, a later, larger set
+    # would read everyone's evidence again).
+    scope.achievements(frozenset().union(*assigned.values()))
     out = {}
     for unit_id, members in scope.members.items():
         n, days = 0, []
@@ -99,48 +102,48 @@ class AssessorMix:
 
 def assessor_mix_figures(scope: UnitScope) -> dict[int, AssessorMix]:
     """Per unit: the standing sign-offs (not voided, not awaiting verification) dated in the period and given
-    to a learner while in the unit (a membership of it covers the sign-off's day)."""
-    learner = aliased(Person)
-    other = case(
-        (
-            and_(
-                Assessment.assessor_profession_id.is_not(None),
-                or_(learner.profession_id.is_(None), Assessment.assessor_profession_id != learner.profession_id),
-            ),
-            1,
-        ),
-        else_=0,
+    to a learner while in the unit (a stay of theirs in it covers the sign-off's day).
+
+    The period's sign-offs are read through their own covering index (``ix_assessment_period``) and placed in
+    units here: on the records bench, the same figures grouped in SQL took 3.2 s against 0.45 s for the read.
+    """
+    stmt = select(Assessment.person_id, Assessment.assessed_on, Assessment.assessor_profession_id).where(
+        Assessment.voided_at.is_(None),
+        Assessment.verification != "pending",
+        Assessment.assessed_on >= scope.period.since,
+        Assessment.assessed_on <= scope.period.until,
     )
-    since, until = scope.period.since, scope.period.until
-    stmt = (
-        select(
-            UnitMembership.unit_id,
-            func.count(distinct(Assessment.person_id)),
-            func.count(Assessment.id),
-            func.count(distinct(Assessment.assessor_profession_id)),
-            func.sum(other),
-        )
-        .join(learner, learner.id == Assessment.person_id)
-        .join(
-            UnitMembership,
-            and_(
-                UnitMembership.person_id == Assessment.person_id,
-                UnitMembership.start_date <= Assessment.assessed_on,
-                or_(UnitMembership.end_date.is_(None), UnitMembership.end_date >= Assessment.assessed_on),
-            ),
-        )
-        .where(
-            Assessment.voided_at.is_(None),
-            Assessment.verification != "pending",
-            Assessment.assessed_on >= since,
-            Assessment.assessed_on <= until,
-        )
-        .group_by(UnitMembership.unit_id)
-    )
+    rows = plain_rows(scope.session, stmt)
     scope.check()
+    # Most learners spent the whole period in one unit: their sign-offs are placed without looking at a date.
+    since, until = scope.period.since, scope.period.until
+    whole = {
+        pid: mine[0][0]
+        for pid, mine in scope.stays.items()
+        if len(mine) == 1 and mine[0][1] <= since and (mine[0][2] is None or mine[0][2] >= until)
+    }
+    found = [(whole.get(pid), pid, assessor) for pid, _on, assessor in rows]
+    placed: list[tuple[int, int, int | None]] = [row for row in found if row[0] is not None]  # type: ignore[misc]
+    stays = scope.stays
+    for (unit, pid, assessor), (_pid, on, _assessor) in zip(found, rows, strict=True):
+        if unit is None and pid in stays and pid not in whole:
+            day = day_of(on)
+            placed.extend(
+                (unit_id, pid, assessor)
+                for unit_id, first, last in stays[pid]
+                if first <= day and (last is None or last >= day)
+            )
+    scope.check()
+    own = {pid: profession for pid, (_start, _end, profession) in scope.people.items()}
+    sign_offs = Counter(unit for unit, _pid, _assessor in placed)
+    learners = Counter(unit for unit, _pid in {(unit, pid) for unit, pid, _assessor in placed})
+    professions = Counter(
+        unit for unit, assessor in {(unit, assessor) for unit, _pid, assessor in placed if assessor is not None}
+    )
+    others = Counter(unit for unit, pid, assessor in placed if assessor is not None and assessor != own.get(pid))
     return {
-        unit_id: AssessorMix(learners, n, professions, int(others or 0))
-        for unit_id, learners, n, professions, others in scope.session.execute(stmt)
+        unit_id: AssessorMix(learners[unit_id], n, professions[unit_id], others[unit_id])
+        for unit_id, n in sign_offs.items()
     }
 
 

@@ -26,7 +26,7 @@ DEFAULT_DAYS = 365  # a period not given runs over the year up to its last day
 
 
 @cache
-def _day(value) -> dt.date:
+def day_of(value) -> dt.date:
     """A date as the driver gives it (SQLite: ISO text); days repeat, so each is worked out once."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -87,16 +87,21 @@ class UnitScope:
                 UnitMembership.unit_id, UnitMembership.person_id, UnitMembership.start_date, UnitMembership.end_date
             ),
         )
+        stays: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
         for unit_id, person_id, start, end in checked(rows, check):
-            first = _day(start)
-            if first > until or (end is not None and _day(end) < since):
+            first, last = day_of(start), (day_of(end) if end is not None else None)
+            if first > until or (last is not None and last < since):
                 continue
             members[unit_id].add(person_id)
+            stays[person_id].append((unit_id, first, last))
             key = (unit_id, person_id)
             if key not in joined or first < joined[key]:
                 joined[key] = first
         self.members = dict(members)
         self.joined = joined
+        self.stays = dict(stays)  # person -> (unit, first day, last day or None) of each stay overlapping the period
+        self._achievements: list[tuple[frozenset[int], Achievements]] = []
+        self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         check()
 
     def units(self) -> list[tuple[int, str]]:
@@ -109,15 +114,33 @@ class UnitScope:
         wanted = set().union(*self.members.values()) if self.members else set()
         rows = plain_rows(self.session, select(Person.id, Person.start_date, Person.end_date, Person.profession_id))
         return {
-            pid: (_day(start) if start is not None else None, _day(end) if end is not None else None, profession)
+            pid: (day_of(start) if start is not None else None, day_of(end) if end is not None else None, profession)
             for pid, start, end, profession in checked(rows, self.check)
             if pid in wanted
         }
 
-    @cached_property
-    def achievements(self) -> Achievements:
-        found = Achievements(self.session, sorted(self.onboarding))
+    def achievements(self, credential_ids: frozenset[int]) -> Achievements:
+        """First achievements of (at least) these credentials: one already read for more is reused. Asked for a
+        few, only those are judged (the quick way for a few credentials; see ``Achievements``)."""
+        for ids, found in self._achievements:
+            if credential_ids <= ids:
+                return found
+        made = Achievements(self.session, sorted(credential_ids))
+        self._achievements.append((credential_ids, made))
         self.check()
+        return made
+
+    def earliest(self, credential_ids: frozenset[int]) -> dict[int, dt.date]:
+        """person -> the first day they achieved any of ``credential_ids`` (at any time)."""
+        found = self._earliest.get(credential_ids)
+        if found is None:
+            found = self._earliest[credential_ids] = {}
+            achievements = self.achievements(credential_ids)
+            for cid in credential_ids:
+                for pid, day in achievements.days(cid).items():
+                    if pid not in found or day < found[pid]:
+                        found[pid] = day
+            self.check()
         return found
 
     @cached_property
@@ -139,4 +162,5 @@ class UnitScope:
     def first_onboarded(self, person_id: int, among: frozenset[int] | None = None, by: dt.date | None = None):
         """The first day the person achieved one of ``among`` (default: any onboarding credential), on or
         before ``by`` (default: the period's last day); None when they had not."""
-        return self.achievements.first_of(person_id, among or self.onboarding, by=by or self.period.until)
+        first = self.earliest(among or self.onboarding).get(person_id)
+        return first if first is not None and first <= (by or self.period.until) else None

@@ -83,6 +83,8 @@ def _standing(rank: int, ranked: int) -> float:
 
 def units_to_support(scope: UnitScope, measures: list[Measure] | None = None) -> ReportTable:
     measures = MEASURES if measures is None else measures
+    # Retention asks about every onboarding credential: judged once, the completion figures read them too.
+    scope.achievements(scope.onboarding)
     # The completion figures feed two measures; each report's figures are worked out once.
     cached: dict[Callable[[UnitScope], Figures], Figures] = {}
     figures = []
