@@ -81,7 +81,7 @@ def completion_report(scope: UnitScope) -> ReportTable:
         "Onboarding completion and time to credential by unit",
         ["unit", "assigned", "completed", "completed_share", "median_days_to_credential"],
         rows,
-        _notes(scope),
+        [*_notes(scope), scope.onboarding_note],
     )
 
 
@@ -263,5 +263,5 @@ def retention_report(scope: UnitScope) -> ReportTable:
         "Retention by unit and onboarding status",
         ["unit", "days", "group", "people", "still_there", "retention"],
         rows,
-        [*_notes(scope), f"Horizons reached by {scope.period.until.isoformat()}."],
+        [*_notes(scope), f"Horizons reached by {scope.period.until.isoformat()}.", scope.onboarding_note],
     )

@@ -62,7 +62,7 @@ class UnitScope:
         self,
         session: Session,
         period: Period,
-        onboarding_codes: tuple[str, ...] = (),
+        onboarding_codes: tuple[str, ...] = (),  # default: every credential some cohort works towards
         check: Check = no_check,
     ) -> None:
         self.session, self.period, self.check = session, period, check
@@ -77,7 +77,13 @@ class UnitScope:
                 )
             self.onboarding = frozenset(found[code] for code in onboarding_codes)
         else:
-            self.onboarding = frozenset(session.scalars(select(Credential.id)))
+            # Onboarding is what cohorts work towards: judging every credential in the catalog would cost a
+            # hundred thousand people seconds, for achievements no onboarding asked for.
+            self.onboarding = frozenset(session.scalars(select(CohortCredential.credential_id).distinct()))
+        codes = session.scalars(
+            select(Credential.code).where(Credential.id.in_(self.onboarding)).order_by(Credential.code)
+        )
+        self.onboarding_note = "Onboarding credentials: " + (", ".join(codes) or "none") + "."
         members: dict[int, set[int]] = defaultdict(set)
         joined: dict[tuple[int, int], dt.date] = {}  # (unit, person) -> their first day in it, in the period's stays
         since, until = period.since, period.until

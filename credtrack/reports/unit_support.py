@@ -111,5 +111,6 @@ def units_to_support(scope: UnitScope, measures: list[Measure] | None = None) ->
         [
             f"People in each unit at some time from {scope.period.describe()}.",
             "Score: the mean of the unit's ranks, 1 being the weakest unit on a measure; lowest first.",
+            scope.onboarding_note,
         ],
     )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Date, Integer, bindparam, select, text, update
 
 from credtrack.errors import ValidationError
-from credtrack.models import Credential, Person, Rating
+from credtrack.models import CohortCredential, Credential, Person, Rating
 from credtrack.reports.service import ReportOptions, run_report
 from credtrack.reports.unit_support import MEASURES, ranks
 from tests.unit.data.conftest import VIEWER
@@ -105,6 +105,9 @@ class Demo:
         self.period = self.options.period()
         with db.unit_of_work() as uow:
             codes = dict(uow.session.execute(select(Credential.code, Credential.id)).all())
+            # Onboarding, when not chosen, is every credential some cohort works towards.
+            worked_towards = set(uow.session.scalars(select(CohortCredential.credential_id)))
+            codes = {c: i for c, i in codes.items() if onboarding or i in worked_towards}
         self.onboarding = (
             ", ".join(str(codes[c]) for c in onboarding) if onboarding else ", ".join(map(str, codes.values()))
         )
