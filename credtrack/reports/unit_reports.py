@@ -64,7 +64,7 @@ def completion_figures(scope: UnitScope) -> dict[int, Completion]:
             n += 1
             first = scope.first_onboarded(pid, theirs)
             if first is not None:
-                began = people[pid][0] or scope.joined[(unit_id, pid)]
+                began = people[pid][0] or scope.joined(unit_id, pid)
                 days.append(max((first - began).days, 0))
         out[unit_id] = Completion(n, len(days), round(float(statistics.median(days)), 1) if days else None)
     return out

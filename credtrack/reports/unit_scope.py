@@ -85,7 +85,6 @@ class UnitScope:
         )
         self.onboarding_note = "Onboarding credentials: " + (", ".join(codes) or "none") + "."
         members: dict[int, set[int]] = defaultdict(set)
-        joined: dict[tuple[int, int], dt.date] = {}  # (unit, person) -> their first day in it, in the period's stays
         since, until = period.since, period.until
         rows = plain_rows(
             session,
@@ -100,15 +99,15 @@ class UnitScope:
                 continue
             members[unit_id].add(person_id)
             stays[person_id].append((unit_id, first, last))
-            key = (unit_id, person_id)
-            if key not in joined or first < joined[key]:
-                joined[key] = first
         self.members = dict(members)
-        self.joined = joined
         self.stays = dict(stays)  # person -> (unit, first day, last day or None) of each stay overlapping the period
         self._achievements: list[tuple[frozenset[int], Achievements]] = []
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         check()
+
+    def joined(self, unit_id: int, person_id: int) -> dt.date:
+        """The person's first day in the unit, of their stays in it overlapping the period."""
+        return min(first for unit, first, _last in self.stays[person_id] if unit == unit_id)
 
     def units(self) -> list[tuple[int, str]]:
         """(id, name) of each unit someone was in during the period, by name."""
@@ -152,18 +151,23 @@ class UnitScope:
     @cached_property
     def assigned(self) -> dict[int, frozenset[int]]:
         """Each person's onboarding credentials, assigned by an enrolment (not withdrawn) in a cohort working
-        towards them."""
-        stmt = (
-            select(Enrolment.person_id, CohortCredential.credential_id)
-            .join(CohortCredential, CohortCredential.cohort_id == Enrolment.cohort_id)
-            .where(Enrolment.status != "withdrawn")
-            .distinct()
-        )
-        found: dict[int, set[int]] = defaultdict(set)
-        for pid, cid in checked(plain_rows(self.session, stmt), self.check):
+        towards them: read as each person's cohorts and each cohort's credentials, so people of one cohort share
+        one set."""
+        per_cohort: dict[int, set[int]] = defaultdict(set)
+        for cohort, cid in self.session.execute(select(CohortCredential.cohort_id, CohortCredential.credential_id)):
             if cid in self.onboarding:
-                found[pid].add(cid)
-        return {pid: frozenset(cids) for pid, cids in found.items()}
+                per_cohort[cohort].add(cid)
+        sets = {cohort: frozenset(cids) for cohort, cids in per_cohort.items()}
+        rows = plain_rows(
+            self.session, select(Enrolment.person_id, Enrolment.cohort_id).where(Enrolment.status != "withdrawn")
+        )
+        found: dict[int, frozenset[int]] = {}
+        for pid, cohort in checked(rows, self.check):
+            mine = sets.get(cohort)
+            if mine:
+                have = found.get(pid)
+                found[pid] = mine if have is None or have <= mine else have | mine
+        return found
 
     def first_onboarded(self, person_id: int, among: frozenset[int] | None = None, by: dt.date | None = None):
         """The first day the person achieved one of ``among`` (default: any onboarding credential), on or

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from credtrack.errors import PermissionDenied
-from credtrack.models import Rating, RatingScore, RatingSource, UnitMembership
+from credtrack.models import Person, Rating, RatingScore, RatingSource, UnitMembership
 from credtrack.reports.service import ReportOptions, run_report
 from credtrack.services.permissions import Actor
 from tests.unit.data.conftest import VIEWER
@@ -164,3 +164,13 @@ def test_a_unit_report_needs_the_right_to_read_reports(db, history, name):
     nobody = Actor(id=None, username="x", role="nobody")
     with pytest.raises(PermissionDenied):
         run_report(db.unit_of_work(), nobody, name, ReportOptions(**YEAR_2024))
+
+
+def test_without_a_start_date_time_to_credential_runs_from_the_first_day_in_the_unit(db, history):
+    with db.unit_of_work() as uow:
+        s = uow.session
+        s.get(Person, history.people["P001"]).start_date = None
+        s.query(UnitMembership).filter_by(person_id=history.people["P001"]).one().start_date = D(2024, 1, 20)
+        uow.commit()
+    # P001 achieved IPC-1 on 2024-02-07: 18 days after joining 4 West; P002 20 days after starting.
+    assert report(db, "unit-completion", **YEAR_2024).rows[0] == ("4 West", 2, 2, 1.0, 19.0)
