@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +24,7 @@ from credtrack.reports.achievement import Achievements
 from credtrack.services.common import Check, checked, no_check
 from credtrack.services.progress.stored import plain_rows
 
+T = TypeVar("T")
 DEFAULT_DAYS = 365  # a period not given runs over the year up to its last day
 
 
@@ -103,7 +106,14 @@ class UnitScope:
         self.stays = dict(stays)  # person -> (unit, first day, last day or None) of each stay overlapping the period
         self._achievements: list[tuple[frozenset[int], Achievements]] = []
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
+        self._remembered: dict[str, Any] = {}
         check()
+
+    def remember(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per scope: two measures of one report share its figures."""
+        if key not in self._remembered:
+            self._remembered[key] = make()
+        return self._remembered[key]
 
     def joined(self, unit_id: int, person_id: int) -> dt.date:
         """The person's first day in the unit, of their stays in it overlapping the period."""
@@ -168,9 +178,3 @@ class UnitScope:
                 have = found.get(pid)
                 found[pid] = mine if have is None or have <= mine else have | mine
         return found
-
-    def first_onboarded(self, person_id: int, among: frozenset[int] | None = None, by: dt.date | None = None):
-        """The first day the person achieved one of ``among`` (default: any onboarding credential), on or
-        before ``by`` (default: the period's last day); None when they had not."""
-        first = self.earliest(among or self.onboarding).get(person_id)
-        return first if first is not None and first <= (by or self.period.until) else None
