@@ -11,6 +11,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sqlalchemy import distinct, func, select
 
@@ -137,11 +138,10 @@ def assessor_mix_figures(scope: UnitScope) -> dict[int, AssessorMix]:
     ]
     scope.check()
     own = {pid: profession for pid, (_start, _end, profession) in scope.people.items()}
-    sign_offs = Counter(unit for unit, _pid, _assessor in placed)
-    learners = Counter(unit for unit, _pid in {(unit, pid) for unit, pid, _assessor in placed})
-    professions = Counter(
-        unit for unit, assessor in {(unit, assessor) for unit, _pid, assessor in placed if assessor is not None}
-    )
+    first = itemgetter(0)
+    sign_offs = Counter(map(first, placed))
+    learners = Counter(map(first, {(unit, pid) for unit, pid, _assessor in placed}))
+    professions = Counter(map(first, {(unit, assessor) for unit, _pid, assessor in placed if assessor is not None}))
     others = Counter(unit for unit, pid, assessor in placed if assessor is not None and assessor != own.get(pid))
     return {
         unit_id: AssessorMix(learners[unit_id], n, professions[unit_id], others[unit_id])
