@@ -76,6 +76,15 @@ def register(sub) -> None:
     p.add_argument("--within", type=int, choices=[7, 30, 60, 90], default=90, help="days (expiring)")
     p.add_argument("--framework", default="IPEC-2023", help="framework code (domain coverage)")
     p.add_argument("--today", help="YYYY-MM-DD to report as of (default: today)")
+    p.add_argument(
+        "--from",
+        dest="since",
+        metavar="DATE",
+        help="first day of the period of the unit-* reports (default: a year back)",
+    )
+    p.add_argument(
+        "--to", dest="until", metavar="DATE", help="last day of the period of the unit-* reports (default: today)"
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("transcript", help="a learner's PDF transcript")
@@ -130,12 +139,16 @@ def _progress(done: int, total: int, stage: str) -> None:
 
 
 def _today(args) -> dt.date | None:
-    if not args.today:
+    return _date_option(args.today, "--today")
+
+
+def _date_option(value: str | None, option: str) -> dt.date | None:
+    if not value:
         return None
     try:
-        return dt.date.fromisoformat(args.today)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"--today {args.today!r} is not a date (use YYYY-MM-DD).") from None
+        raise ValidationError(f"{option} {value!r} is not a date (use YYYY-MM-DD).") from None
 
 
 def cmd_export(args) -> int:
@@ -160,6 +173,8 @@ def cmd_report(args) -> int:
         framework=args.framework,
         within=args.within,
         onboarding_credentials=tuple(args.onboarding),
+        since=_date_option(args.since, "--from"),
+        until=_date_option(args.until, "--to"),
     )
     db = context.database(args)
     actor = context.actor(args, db)

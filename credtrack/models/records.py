@@ -104,6 +104,15 @@ class Assessment(IdMixin, VersionedMixin, Base):
             sqlite_where=text(_ASSESSMENT_STANDING),
             postgresql_where=text(_ASSESSMENT_STANDING),
         ),
+        # Covers the reports by unit reading a period's standing sign-offs with their assessors' professions.
+        Index(
+            "ix_assessment_period",
+            "assessed_on",
+            "person_id",
+            "assessor_profession_id",
+            sqlite_where=text(_ASSESSMENT_STANDING),
+            postgresql_where=text(_ASSESSMENT_STANDING),
+        ),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError
-from credtrack.reports import compliance, coverage, metrics
+from credtrack.reports import compliance, coverage, metrics, unit_reports, unit_support
 from credtrack.reports.tables import ReportTable
+from credtrack.reports.unit_scope import Period, UnitScope
 from credtrack.services.common import Check, no_check
 from credtrack.services.permissions import Actor, require
 
@@ -28,12 +29,27 @@ class ReportOptions:
     framework: str = coverage.DEFAULT_FRAMEWORK
     within: int = 90
     onboarding_credentials: tuple[str, ...] = ()
+    since: dt.date | None = None  # the period of the reports by unit (default: the year up to ``until``)
+    until: dt.date | None = None  # default: today (not ``today``, which only the reports offering it read)
 
     def now(self) -> dt.date:
         return self.today or dt.date.today()
 
+    def period(self) -> Period:
+        return Period.of(self.since, self.until, dt.date.today())
+
 
 Runner = Callable[[Session, ReportOptions, Check], ReportTable]
+
+
+def _by_unit(report: Callable[[UnitScope], ReportTable]) -> Runner:
+    """A report by unit run over the options' period, onboarding credentials and check."""
+
+    def run(session: Session, options: ReportOptions, check: Check) -> ReportTable:
+        return report(UnitScope(session, options.period(), options.onboarding_credentials, check))
+
+    return run
+
 
 REPORTS: dict[str, tuple[str, Runner]] = {
     "completion-by-profession": (
@@ -68,6 +84,26 @@ REPORTS: dict[str, tuple[str, Runner]] = {
         "Retention at 90 days and 1 year, with and without onboarding",
         lambda s, o, c: metrics.retention(s, o.now(), list(o.onboarding_credentials) or None, check=c),
     ),
+    "unit-completion": (
+        "Units: onboarding completion and median days to credential",
+        _by_unit(unit_reports.completion_report),
+    ),
+    "unit-assessor-mix": (
+        "Units: interprofessional mix of assessors",
+        _by_unit(unit_reports.assessor_mix_report),
+    ),
+    "unit-rating-coverage": (
+        "Units: multi-source rating coverage",
+        _by_unit(unit_reports.rating_coverage_report),
+    ),
+    "unit-retention": (
+        "Units: retention at 90 days and 1 year by onboarding status",
+        _by_unit(unit_reports.retention_report),
+    ),
+    "units-to-support": (
+        "Units to support, ranked on the unit measures",
+        _by_unit(unit_support.units_to_support),
+    ),
     "compliance": (
         "People × requirements: met, missing, expired",
         lambda s, o, c: compliance.compliance_matrix(s, o.now(), o.cohort, o.credential, c),
@@ -86,6 +122,12 @@ OPTIONS: dict[str, frozenset[str]] = {
     "retention": frozenset({"today", "onboarding_credentials"}),
     "compliance": frozenset({"today", "cohort", "credential"}),
     "expiring": frozenset({"today", "within", "cohort"}),
+    **{
+        name: frozenset({"since", "until", "onboarding_credentials"})
+        for name in ("unit-completion", "unit-retention", "units-to-support")
+    },
+    "unit-assessor-mix": frozenset({"since", "until"}),
+    "unit-rating-coverage": frozenset({"since", "until"}),
 }
 
 

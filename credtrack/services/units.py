@@ -365,10 +365,17 @@ def _sync_current(session: Session, person: Person) -> None:
     session.flush()
 
 
+def open_membership(session: Session, person_id: int) -> UnitMembership | None:
+    """The person's open membership (the unit they are in now), if any."""
+    return session.scalar(
+        select(UnitMembership).where(UnitMembership.person_id == person_id, UnitMembership.end_date.is_(None))
+    )
+
+
 def leave_unit(session: Session, actor: Actor, person: Person, on: dt.date) -> None:
-    """``person`` is in no unit from ``on`` (the person edit path, a unit cleared): the open membership ends
-    the day before, or goes when it began that very day."""
-    current = next((m for m in _history(session, person.id) if m.end_date is None), None)
+    """``person`` is in no unit from ``on`` (the person edit path: a unit cleared, or an end date given): the
+    open membership ends the day before, or goes when it began that very day."""
+    current = open_membership(session, person.id)
     if current is None:
         return
     before = _membership_snapshot(current)

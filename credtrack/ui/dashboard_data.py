@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from credtrack.reports.service import ReportOptions, run_report
+from credtrack.reports.unit_support import MEASURES
 from credtrack.services import dashboard_queries
 from credtrack.services.audit import queries as audit_queries
 
@@ -57,3 +59,43 @@ def collect(ctx: AppContext) -> DashboardFigures:
         expiring=s.expiring,
         recent=recent,
     )
+
+
+@dataclass(frozen=True)
+class UnitToSupport:
+    """One line of the dashboard's units-to-support panel."""
+
+    unit: str
+    people: int
+    score: float
+    weakest: str  # the measure the unit ranks lowest on, with its figure
+
+
+def _figure(column: str, value: object) -> str:
+    if value is None:
+        return "no figure"
+    if column.startswith("median_days"):
+        return f"{float(value):g} days"  # type: ignore[arg-type]
+    return f"{float(value) * 100:.0f} %"  # type: ignore[arg-type]
+
+
+def units_to_support(ctx: AppContext, top: int = 5) -> tuple[str, list[UnitToSupport]]:
+    """The ``top`` units the units-to-support report lists first over the year up to today, each with its
+    weakest measure, and the period they were ranked over (runs on a worker)."""
+    options = ReportOptions()
+    table = run_report(ctx.uow(), ctx.actor, "units-to-support", options)
+    columns = {m.label: m.column for m in MEASURES}
+    out = []
+    for row in table.rows[:top]:
+        named = dict(zip(table.columns, row, strict=True))
+        weakest = str(named["weakest_measure"])
+        column = columns.get(weakest, "")
+        out.append(
+            UnitToSupport(
+                str(named["unit"]),
+                int(named["people"]),
+                float(named["support_score"]),
+                f"{weakest} ({_figure(column, named.get(column))})",
+            )
+        )
+    return options.period().describe(), out

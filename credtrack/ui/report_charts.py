@@ -125,6 +125,57 @@ def expiring(table: Any, within: int = 90) -> ChartData:
     )
 
 
+def _by_unit(
+    table: Any, series: list[tuple[str, str]], title: str, convert: Callable[[Any], float] = _pct
+) -> ChartData:
+    """One category per unit (in the table's order), one series per (label, column)."""
+    u = _column(table, "unit")
+    categories, title = _first([str(row[u]) for row in table.rows], title)
+    shown = table.rows[: len(categories)]
+    bars = [
+        (label, [None if row[i] is None else convert(row[i]) for row in shown])
+        for label, i in ((label, _column(table, column)) for label, column in series)
+    ]
+    return ChartData(title, categories, bars, percent=convert is _pct)
+
+
+def unit_completion(table: Any) -> ChartData:
+    return _by_unit(table, [("Completed onboarding", "completed_share")], "Share who completed onboarding, by unit")
+
+
+def unit_assessor_mix(table: Any) -> ChartData:
+    return _by_unit(
+        table, [("By another profession", "other_profession_share")], "Sign-offs by an assessor of another profession"
+    )
+
+
+def unit_rating_coverage(table: Any) -> ChartData:
+    return _by_unit(
+        table,
+        [("2 or more sources", "share_2_sources"), ("3 or more sources", "share_3_sources")],
+        "People rated from several sources, by unit",
+    )
+
+
+def unit_retention(table: Any) -> ChartData:
+    """Retention at 1 year by onboarding status (at 90 days when no one's first year is over)."""
+    d = _column(table, "days")
+    horizon = 365 if any(row[d] == 365 for row in table.rows) else 90
+    rows = [row for row in table.rows if row[d] == horizon]
+    title = "Still here after 1 year" if horizon == 365 else "Still here after 90 days"
+    grouped = _grouped(type(table)(table.title, table.columns, rows), "unit", "group", "retention", f"{title}, by unit")
+    return ChartData(grouped.title, grouped.categories, [(g.capitalize(), v) for g, v in grouped.series], True)
+
+
+def units_to_support(table: Any) -> ChartData:
+    return _by_unit(
+        table,
+        [("Support score", "support_score")],
+        "Units to support: mean rank on the unit measures (lowest needs most)",
+        convert=float,
+    )
+
+
 CHARTS: dict[str, Callable[[Any], ChartData]] = {
     "completion-by-profession": completion,
     "completion-by-cohort": completion,
@@ -135,6 +186,11 @@ CHARTS: dict[str, Callable[[Any], ChartData]] = {
     "interprofessionality-summary": interprofessionality_summary,
     "retention": retention,
     "compliance": compliance,
+    "unit-completion": unit_completion,
+    "unit-assessor-mix": unit_assessor_mix,
+    "unit-rating-coverage": unit_rating_coverage,
+    "unit-retention": unit_retention,
+    "units-to-support": units_to_support,
 }
 
 

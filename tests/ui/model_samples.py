@@ -14,6 +14,7 @@ from credtrack.services.people import PersonRow
 from credtrack.services.ratings import RatingRow
 from credtrack.services.records.completions import CompletionRow
 from credtrack.services.records.signoffs import AssessmentRow
+from credtrack.services.units import MembershipRow
 from credtrack.ui.models.catalog import (
     CohortsTableModel,
     CredentialsTableModel,
@@ -28,11 +29,16 @@ from credtrack.ui.models.people import (
     CompletionsTableModel,
     PeopleTableModel,
     RatingsTableModel,
+    UnitHistoryTableModel,
 )
 
 D = dt.date(2026, 2, 1)
 
 SAMPLES: dict[type, list[Any]] = {
+    UnitHistoryTableModel: [
+        MembershipRow(3, 1, "E-1", "Nguyễn Thị Minh", 2, "Intensive care", D, None, 1),
+        MembershipRow(1, 1, "E-1", "Nguyễn Thị Minh", 1, "Medicine 4 North", D - dt.timedelta(days=90), D, 2),
+    ],
     RatingsTableModel: [
         RatingRow(
             1,

@@ -118,3 +118,40 @@ def test_save_transcript_from_the_person_detail(qtbot, demo_ctx, boxes, monkeypa
         pdf.close()
     assert person.full_name in text and person.external_id in text
     assert boxes.kinds() == ["info"] and str(saved) in boxes.texts()
+
+
+def test_the_units_tab_shows_who_was_in_which_unit_when_latest_first(qtbot, demo_ctx, demo_db):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from credtrack.models import Person, UnitMembership
+    from credtrack.services import units
+
+    ctx = demo_ctx()
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        person = s.scalar(select(Person).where(Person.external_id == "DEMO-000003"))
+        pid, moved, was = person.id, person.external_id, person.unit
+    other = next(u.name for u in units.list_units(demo_db.unit_of_work(), ctx.actor) if u.name != was)
+    units.move_person(demo_db.unit_of_work(), ctx.actor, pid, other, dt.date.today())
+    with demo_db.unit_of_work() as uow:
+        stays = uow.session.scalars(
+            select(UnitMembership).where(UnitMembership.person_id == pid).order_by(UnitMembership.start_date.desc())
+        )
+        spans = [(m.unit.name, m.start_date, m.end_date) for m in stays]
+    assert len(spans) >= 2 and spans[0][2] is None and spans[1][0] == was
+    page = _page(qtbot, ctx)
+    page.search.setText(moved)
+    page.table.selectRow(0)
+    page._detail_timer.stop()
+    page._load_detail()
+    pane = page.detail
+    assert pane.tabs.tabText(6) == f"Units ({len(spans)})"
+    model = pane.unit_history
+    assert [(r.unit_name, r.start_date, r.end_date) for r in model.rows()] == spans
+    cells = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert cells[0][:3] == [spans[0][0], spans[0][1].isoformat(), "now"]
+    assert cells[1][:3] == [spans[1][0], spans[1][1].isoformat(), spans[1][2].isoformat()]
+    assert cells[1][3] == str((spans[1][2] - spans[1][1]).days + 1)
+    assert cells[0][3] == str((dt.date.today() - spans[0][1]).days + 1)

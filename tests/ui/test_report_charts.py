@@ -144,3 +144,44 @@ def test_each_zero_bar_of_a_group_gets_its_own_percent_label_and_a_redraw_drops_
     chart.set_series(["Nursing"], [("IPC-FOUND", [40.0])])
     assert chart.zero_labels == []
     assert not [item for item in chart.scene().items() if isinstance(item, QGraphicsSimpleTextItem)]
+
+
+UNIT_RETENTION = ReportTable(
+    "Retention by unit and onboarding status",
+    ["unit", "days", "group", "people", "still_there", "retention"],
+    [
+        ("Emergency", 90, "did not complete", 10, 9, 0.9),
+        ("Emergency", 365, "completed onboarding", 4, 4, 1.0),
+        ("Emergency", 365, "did not complete", 5, 3, 0.6),
+        ("Oncology", 90, "completed onboarding", 2, 2, 1.0),
+        ("Oncology", 365, "did not complete", 2, 1, 0.5),
+    ],
+)
+
+
+def test_unit_retention_draws_the_first_year_by_onboarding_status_and_no_bar_for_a_group_nobody_is_in():
+    data = chart_for("unit-retention", UNIT_RETENTION)
+    assert data.percent and data.categories == ["Emergency", "Oncology"]
+    assert data.series == [("Completed onboarding", [100.0, None]), ("Did not complete", [60.0, 50.0])]
+    assert data.title.startswith("Still here after 1 year")
+    early = ReportTable(UNIT_RETENTION.title, UNIT_RETENTION.columns, [r for r in UNIT_RETENTION.rows if r[1] == 90])
+    assert chart_for("unit-retention", early).title.startswith("Still here after 90 days")
+
+
+def test_units_to_support_draw_the_score_in_the_tables_order_and_coverage_two_series():
+    columns = ["unit", "people", "support_score", "weakest_measure", "completed_share"]
+    table = ReportTable(
+        "Units to support", columns, [("Oncology", 20, 2.5, "x", 0.3), ("Emergency", 40, 4.0, "y", None)]
+    )
+    data = chart_for("units-to-support", table)
+    assert not data.percent and data.categories == ["Oncology", "Emergency"]
+    assert data.series == [("Support score", [2.5, 4.0])]
+    coverage = ReportTable(
+        "Multi-source rating coverage by unit",
+        ["unit", "people", "rated", "from_2_sources", "share_2_sources", "from_3_sources", "share_3_sources"],
+        [("Emergency", 40, 12, 7, 0.175, 4, 0.1)],
+    )
+    assert chart_for("unit-rating-coverage", coverage).series == [
+        ("2 or more sources", [17.5]),
+        ("3 or more sources", [10.0]),
+    ]

@@ -111,6 +111,8 @@ def test_the_options_a_report_is_not_offered_do_not_change_it(demo_db, demo_ctx,
         "credential": "IPC-FOUND",
         "within": 7,
         "onboarding_credentials": ("IPC-FOUND",),
+        "since": today - dt.timedelta(days=90),
+        "until": today - dt.timedelta(days=30),
     }
     changed = {option: value for option, value in others.items() if option not in OPTIONS.get(name, ())}
     plain = run_report(demo_db.unit_of_work(), actor, name, ReportOptions(today=today))
@@ -215,7 +217,8 @@ def test_a_newer_run_stops_the_one_it_replaces(qtbot, demo_ctx, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "name", ["completion-by-profession", "domain-coverage-person", "retention", "compliance", "expiring"]
+    "name",
+    ["completion-by-profession", "domain-coverage-person", "retention", "compliance", "expiring", "units-to-support"],
 )
 def test_a_cancelled_report_stops_before_it_begins_and_between_its_passes(demo_db, demo_ctx, name):
     actor = demo_ctx().actor
@@ -311,3 +314,26 @@ def test_tab_goes_from_the_report_through_its_options_to_the_table_and_out(qtbot
     assert names[start : start + 4] == ["Report", "Cohort", "Framework", "Run again"]
     after = names.index("Filter report rows")
     assert names[after : after + 3] == ["Filter report rows", "Report rows", "Export the report"]
+
+
+def test_a_report_by_unit_offers_its_period_and_runs_over_the_one_chosen(qtbot, demo_ctx, demo_db):
+    from PySide6.QtCore import QDate
+
+    ctx = demo_ctx()
+    page = _page(qtbot, ctx)
+    _choose(page, "unit-assessor-mix")
+    shown = {option for option, box in page.options.fields.items() if box.isVisibleTo(page)}
+    assert shown == {"since", "until"}
+    today = dt.date.today()
+    assert page.options.options().period().describe() == f"{today - dt.timedelta(days=365)} to {today}"
+    year = page.model.rows()
+    page.options.since.setDate(QDate.currentDate().addDays(-30))
+    page.run_report()
+    month = run_report(
+        demo_db.unit_of_work(),
+        ctx.actor,
+        "unit-assessor-mix",
+        ReportOptions(since=today - dt.timedelta(days=30), until=today),
+    )
+    assert page.model.rows() == month.rows != year
+    assert f"{today - dt.timedelta(days=30)} to {today}" in page.status.text()

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 
 from credtrack import paths
 from credtrack.config import LocalSettings
+from credtrack.reports.service import ReportOptions, run_report
+from credtrack.reports.unit_support import MEASURES
 from credtrack.services import keys
 from credtrack.services import settings as institution
 from credtrack.services.permissions import SYSTEM
@@ -101,3 +103,20 @@ def test_a_file_that_cannot_be_written_is_explained_not_apologised_for(
     page.key_panel.export_jwks()
     assert boxes.kinds() == ["error"], boxes.shown
     assert str(target) in boxes.texts() and "Choose another place" in boxes.texts()
+
+
+def test_dashboard_lists_the_units_to_support_first_with_their_weakest_measure(qtbot, demo_ctx, demo_db):
+    ctx = demo_ctx()
+    page = open_page(qtbot, DashboardPage, ctx)
+    table = run_report(demo_db.unit_of_work(), ctx.actor, "units-to-support", ReportOptions())
+    assert len(table.rows) >= 5  # the demo has units enough to rank
+    lines = [page.units.item(i).text() for i in range(page.units.count())]
+    assert len(lines) == 5
+    for n, (line, row) in enumerate(zip(lines, table.rows, strict=False), start=1):
+        unit, people, score, weakest = row[:4]
+        assert line.startswith(f"{n}. {unit} ({people:,} people) — score {score:g}; weakest: {weakest} (")
+    first = dict(zip(table.columns, table.rows[0], strict=True))
+    column = next(m.column for m in MEASURES if m.label == first["weakest_measure"])
+    shown = f"{first[column] * 100:.0f} %" if not column.startswith("median") else f"{first[column]:g} days"
+    assert lines[0].endswith(f"({shown})")
+    assert ReportOptions().period().describe() in page.units_title.text()

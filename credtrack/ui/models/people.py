@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from credtrack.models.enums import label
@@ -113,5 +114,22 @@ class RatingsTableModel(RowTableModel[Any]):
             lambda r: "Voided" if r.voided else label(r.collection),
             colour=lambda r: MUTED if r.voided else None,
             tooltip=lambda r: f"Voided: {r.void_reason}" if r.voided else "Counts towards credentials",
+        ),
+    )
+
+
+class UnitHistoryTableModel(RowTableModel[Any]):
+    """A person's unit memberships (``services.units.MembershipRow``), latest first."""
+
+    columns = (
+        Column("Unit", lambda r: r.unit_name, width=160, tooltip=lambda r: f"Membership {r.id}"),
+        Column("From", lambda r: r.start_date, width=90),
+        Column("To", lambda r: r.end_date or "now", sort_key=lambda r: r.end_date or dt.date.max, width=90),
+        Column(
+            "Days",
+            lambda r: ((r.end_date or dt.date.today()) - r.start_date).days + 1,
+            width=60,
+            right=True,
+            tooltip=lambda r: "Both days included; so far, while it is open",
         ),
     )

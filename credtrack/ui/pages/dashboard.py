@@ -1,4 +1,5 @@
-"""Dashboard page: headline counts, completion by profession and cohort, IPEC coverage, expiries, activity."""
+"""Dashboard page: headline counts, completion by profession and cohort, IPEC coverage, expiries, activity, and
+the units to support."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services.changes import Change
 from credtrack.ui import dashboard_data, style
-from credtrack.ui.dashboard_data import DashboardFigures
+from credtrack.ui.dashboard_data import DashboardFigures, UnitToSupport
 from credtrack.ui.pages.base import Page
 from credtrack.ui.widgets.charts import BarChart
 
@@ -77,6 +78,15 @@ class DashboardPage(Page):
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent activity")
         self.recent.setMinimumHeight(200)
+        self.units_title = style.bold(QLabel("Units to support"))
+        self.units = QListWidget()
+        self.units.setAccessibleName("Units to support")
+        self.units.setToolTip(
+            "Units ranked on onboarding completion, time to credential, sign-offs by other professions, ratings "
+            "from 2 or more sources and retention at 1 year; the Reports page has the full table."
+        )
+        self.units.setMinimumHeight(110)
+        self.units.setMaximumHeight(150)  # five lines: the panel names the top units, the report has the rest
 
         grid = QGridLayout()
         grid.addWidget(self.by_profession, 0, 0)
@@ -88,6 +98,10 @@ class DashboardPage(Page):
         right.addWidget(style.bold(QLabel("Recent activity")))
         right.addWidget(self.recent, 1)
         grid.addLayout(right, 1, 1)
+        panel = QVBoxLayout()
+        panel.addWidget(self.units_title)
+        panel.addWidget(self.units)
+        grid.addLayout(panel, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -103,7 +117,7 @@ class DashboardPage(Page):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         scroll.setAccessibleName("Dashboard figures")
-        self.set_tab_order(scroll, self.recent)
+        self.set_tab_order(scroll, self.recent, self.units)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -112,6 +126,21 @@ class DashboardPage(Page):
         ctx = self.ctx
         self.subtitle.setText("Loading…")
         ctx.run(lambda _c: load_figures(ctx), self.show_figures, parent=self)
+        # A panel of its own: ranking the units reads everyone's evidence, and the figures above need not wait.
+        self.units.clear()
+        self.units.addItem("Loading…")
+        ctx.run(lambda _c: dashboard_data.units_to_support(ctx), self.show_units, parent=self)
+
+    def show_units(self, ranked: tuple[str, list[UnitToSupport]]) -> None:
+        period, units = ranked
+        self.units_title.setText(f"Units to support, {period}")
+        self.units.clear()
+        for n, unit in enumerate(units, start=1):
+            self.units.addItem(
+                f"{n}. {unit.unit} ({unit.people:,} people) — score {unit.score:g}; weakest: {unit.weakest}"
+            )
+        if not units:
+            self.units.addItem("No one was in a unit over the last year.")
 
     def show_figures(self, figures: DashboardFigures) -> None:
         self.figures = figures

@@ -8,13 +8,18 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from credtrack.services import cohorts, improvement, people, ratings
+from credtrack.services import cohorts, improvement, people, ratings, units
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
 from credtrack.ui.models.certificates import CertificatesTableModel
-from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableModel, RatingsTableModel
+from credtrack.ui.models.people import (
+    AssessmentsTableModel,
+    CompletionsTableModel,
+    RatingsTableModel,
+    UnitHistoryTableModel,
+)
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
@@ -35,6 +40,7 @@ class PersonDetail:
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
     ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
     improvement: list[Any] = field(default_factory=list)  # improvement work, latest first
+    unit_history: list[Any] = field(default_factory=list)  # services.units.MembershipRow, latest first
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -52,6 +58,7 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
         ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
         improvement=improvement.person_work(ctx.uow(), ctx.actor, person_id),
+        unit_history=list(reversed(units.history(ctx.uow(), ctx.actor, person_id))),
     )
 
 
@@ -100,6 +107,7 @@ class PersonDetailPane(QWidget):
         self.assessments = AssessmentsTableModel(self)
         self.certificates: RowTableModel[Any] = CertificatesTableModel(self)
         self.ratings = RatingsTableModel(self)
+        self.unit_history = UnitHistoryTableModel(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.checklist, "Progress")
         self.completions_view = make_table(TableProxy(self.completions, self), "Completions")
@@ -177,6 +185,8 @@ class PersonDetailPane(QWidget):
         )
         self.improvement = ImprovementTab()
         self.tabs.addTab(self.improvement, "Improvement work")
+        self.units_view = make_table(TableProxy(self.unit_history, self), "Units this person was in")
+        self.tabs.addTab(self.units_view, "Units")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -261,6 +271,7 @@ class PersonDetailPane(QWidget):
         self.certificates.set_rows(detail.certificates)
         self.ratings.set_rows(detail.ratings)
         self.improvement.set_rows(detail.improvement)
+        self.unit_history.set_rows(detail.unit_history)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -276,3 +287,4 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")
         self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")
         self.tabs.setTabText(5, f"Improvement work ({len(detail.improvement)})")
+        self.tabs.setTabText(6, f"Units ({len(detail.unit_history)})")

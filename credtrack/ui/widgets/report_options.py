@@ -1,4 +1,5 @@
-"""The choices a report takes — cohort, credential, framework, days, onboarding, as-of date — showing only its own."""
+"""The choices a report takes — cohort, credential, framework, days, onboarding, as-of date, period — showing only
+its own."""
 
 from __future__ import annotations
 
@@ -10,8 +11,22 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
 from credtrack.reports.coverage import DEFAULT_FRAMEWORK
 from credtrack.reports.service import OPTIONS, ReportOptions
+from credtrack.reports.unit_scope import DEFAULT_DAYS
 
 WITHIN_DAYS = (90, 60, 30, 7)
+
+
+def _date_edit(name: str, day: QDate) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setAccessibleName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDate(day)
+    return edit
+
+
+def _day(edit: QDateEdit) -> dt.date:
+    return dt.date.fromisoformat(edit.date().toString("yyyy-MM-dd"))
 
 
 def _combo(name: str) -> QComboBox:
@@ -47,11 +62,10 @@ class ReportOptionsBar(QWidget):
         self.within.setMinimumContentsLength(8)
         self.onboarding = _combo("Onboarding credential")
         self.onboarding.setToolTip("Which credential counts as having completed onboarding.")
-        self.today = QDateEdit()
-        self.today.setAccessibleName("As of")
-        self.today.setCalendarPopup(True)
-        self.today.setDisplayFormat("yyyy-MM-dd")
-        self.today.setDate(QDate.currentDate())
+        self.today = _date_edit("As of", QDate.currentDate())
+        # The period of the reports by unit: as when none is given, the year up to today to start with.
+        self.since = _date_edit("Period from", QDate.currentDate().addDays(-DEFAULT_DAYS))
+        self.until = _date_edit("Period to", QDate.currentDate())
         self.fill([], [], [])
         self.fields: dict[str, QWidget] = {}
         layout = QHBoxLayout(self)
@@ -63,6 +77,8 @@ class ReportOptionsBar(QWidget):
             ("within", "&Within", self.within),
             ("onboarding_credentials", "&Onboarding", self.onboarding),
             ("today", "&As of", self.today),
+            ("since", "&Period from", self.since),
+            ("until", "&to", self.until),
         ):
             box = QWidget()
             row = QHBoxLayout(box)
@@ -76,11 +92,21 @@ class ReportOptionsBar(QWidget):
         layout.addStretch(1)
         for combo in (self.cohort, self.credential, self.framework, self.within, self.onboarding):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self.today.dateChanged.connect(lambda _d: self.changed.emit())
+        for edit in (self.today, self.since, self.until):
+            edit.dateChanged.connect(lambda _d: self.changed.emit())
 
     def inputs(self) -> list[QWidget]:
         """The fields in the order they are laid out (hidden ones are skipped by Tab)."""
-        return [self.cohort, self.credential, self.framework, self.within, self.onboarding, self.today]
+        return [
+            self.cohort,
+            self.credential,
+            self.framework,
+            self.within,
+            self.onboarding,
+            self.today,
+            self.since,
+            self.until,
+        ]
 
     def fill(self, cohorts: list[Any], credentials: list[Any], frameworks: list[Any]) -> None:
         _refill(self.cohort, [("All cohorts", None), *((f"{c.name} ({c.code})", c.code) for c in cohorts)])
@@ -99,10 +125,12 @@ class ReportOptionsBar(QWidget):
     def options(self) -> Any:
         onboarding = self.onboarding.currentData()
         return ReportOptions(
-            today=dt.date.fromisoformat(self.today.date().toString("yyyy-MM-dd")),
+            today=_day(self.today),
             cohort=self.cohort.currentData(),
             credential=self.credential.currentData(),
             framework=self.framework.currentData() or DEFAULT_FRAMEWORK,
             within=self.within.currentData() or 90,
             onboarding_credentials=(onboarding,) if onboarding else (),
+            since=_day(self.since),
+            until=_day(self.until),
         )

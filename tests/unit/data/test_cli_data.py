@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from sqlalchemy import select
 
 from credtrack.cli import main
+from credtrack.models import Person, Unit, UnitMembership
 from credtrack.services import rating_sources
 from credtrack.services.accounts import users as accounts
 from credtrack.services.database import open_database
@@ -92,3 +96,32 @@ def test_importing_ratings_is_checked_by_row_then_attested(cli_db, tmp_path, cap
     assert "Importing ratings is an attested act" in err and "--attest" in err and "Traceback" not in err
     assert main(["import", "ratings", str(path), "--attest"]) == 0
     assert "imported 1 new" in capsys.readouterr().out
+
+
+def test_a_report_by_unit_runs_over_the_period_given_and_a_bad_period_is_one_line(cli_db, tmp_path, capsys):
+    db = open_database(cli_db)
+    with db.unit_of_work() as uow:
+        s = uow.session
+        people = dict(s.execute(select(Person.external_id, Person.id)).all())
+        units = dict(s.execute(select(Unit.name, Unit.id)).all())
+        s.add(UnitMembership(person_id=people["P001"], unit_id=units["ICU"], start_date=dt.date(2024, 1, 8)))
+        s.add(UnitMembership(person_id=people["P002"], unit_id=units["4 West"], start_date=dt.date(2024, 3, 1)))
+        uow.commit()
+    db.dispose()
+    assert main(["report", "unit-rating-coverage", "--from", "2024-01-01", "--to", "2024-02-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "unit,people,rated,from_2_sources,share_2_sources,from_3_sources,share_3_sources",
+        "ICU,1,0,0,0,0,0",  # P002 joined 4 West after the period
+    ]
+    out = tmp_path / "support.xlsx"
+    assert main(["report", "units-to-support", "--from", "2024-01-01", "--to", "2024-12-31", "--out", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert [row[:2] for row in rows] == [("unit", "people"), ("4 West", 1), ("ICU", 1)]
+    assert main(["report", "unit-completion", "--from", "2024-03-01", "--to", "2024-02-01"]) == 1
+    err = capsys.readouterr().err
+    assert "starts on 2024-03-01, after it ends (2024-02-01)" in err and "Traceback" not in err
+    assert main(["report", "unit-completion", "--to", "31/12/2024"]) == 1
+    assert "--to '31/12/2024' is not a date (use YYYY-MM-DD)" in capsys.readouterr().err

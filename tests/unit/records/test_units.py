@@ -276,6 +276,42 @@ def test_the_person_form_places_new_people_from_their_start_and_moves_them_on_a_
     _log_agrees(world)
 
 
+def test_someone_given_an_end_date_leaves_their_unit_that_day_in_the_log(world) -> None:
+    pid = people.create_person(
+        world.uow(), world.educator, external_id="EMP-7", full_name="Ana Lima", unit="ICU", start_date="2026-02-01"
+    ).value.id
+    people.update_person(world.uow(), world.educator, pid, unit="4 West", unit_from="2026-04-01")
+    start = len(_actions(world))
+    row = people.update_person(world.uow(), world.educator, pid, end_date="2026-06-30").value
+    assert row.status == "inactive"
+    assert _spans(world, pid) == [("ICU", D(2026, 2, 1), D(2026, 3, 31)), ("4 West", D(2026, 4, 1), D(2026, 6, 30))]
+    assert _person_unit(world, pid) is None
+    assert units.unit_on(world.uow(), world.viewer, pid, "2026-06-30").unit_name == "4 West"
+    assert units.unit_on(world.uow(), world.viewer, pid, "2026-07-01") is None
+    assert _actions(world)[start:] == ["unit.leave", "person.update"]
+    # Someone added with an end date already leaves their unit on it.
+    gone = people.create_person(
+        world.uow(), world.educator, external_id="EMP-8", full_name="Bo Chen", unit="ED",
+        start_date="2025-01-06", end_date="2025-12-31",
+    ).value.id  # fmt: skip
+    assert _spans(world, gone) == [("ED", D(2025, 1, 6), D(2025, 12, 31))]
+    _log_agrees(world)
+
+
+def test_an_end_date_before_the_unit_they_are_in_began_is_refused_and_writes_nothing(world) -> None:
+    pid = people.create_person(
+        world.uow(), world.educator, external_id="EMP-7", full_name="Ana Lima", unit="ICU", start_date="2026-02-01"
+    ).value.id
+    people.update_person(world.uow(), world.educator, pid, unit="4 West", unit_from="2026-04-01")
+    before = len(_actions(world))
+    with pytest.raises(ValidationError, match="in 4 West since 2026-04-01, after the end date 2026-03-15") as err:
+        people.update_person(world.uow(), world.educator, pid, end_date="2026-03-15")
+    assert err.value.field == "end_date"
+    assert _spans(world, pid)[-1] == ("4 West", D(2026, 4, 1), None)
+    assert people.get_person(world.uow(), world.viewer, pid).end_date is None
+    assert len(_actions(world)) == before
+
+
 # Questions ---------------------------------------------------------------------------------------
 
 
