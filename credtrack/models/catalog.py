@@ -155,7 +155,8 @@ class Credential(IdMixin, VersionedMixin, Base):
 
 
 # What each kind of requirement names: a module; a competency on a scale at a level; ratings from one source
-# (how many, optionally at or above a level of the source's scale); ratings from how many sources.
+# (how many, optionally at or above a level of the source's scale); ratings from how many sources; a
+# precepting record (how many sign-offs given, to learners of how many other professions).
 REQUIREMENT_SHAPE = (
     "(kind = 'module' AND module_id IS NOT NULL AND competency_id IS NULL AND min_level_id IS NULL"
     " AND source_id IS NULL)"
@@ -165,6 +166,8 @@ REQUIREMENT_SHAPE = (
     " AND min_count >= 1)"
     " OR (kind = 'rating_sources' AND source_id IS NULL AND module_id IS NULL AND competency_id IS NULL"
     " AND min_level_id IS NULL AND min_count >= 1)"
+    " OR (kind = 'precepting' AND source_id IS NULL AND module_id IS NULL AND competency_id IS NULL"
+    " AND min_level_id IS NULL AND min_count >= 1 AND min_professions >= 1)"
 )
 
 
@@ -187,6 +190,7 @@ class CredentialRequirement(IdMixin, Base):
     min_level_id: Mapped[int | None] = mapped_column(Integer)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("rating_source.id"))
     min_count: Mapped[int | None] = mapped_column(Integer)
+    min_professions: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     credential: Mapped[Credential] = relationship(back_populates="requirements")

@@ -14,7 +14,7 @@ ASSESSMENT_METHODS = (
     "other",
 )
 VERIFICATION_STATES = ("not_required", "pending", "verified")
-REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources")
+REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources", "precepting")
 # How a rating reached credtrack: signed by the rater in credtrack, or recorded by an educator or preceptor
 # from a paper form, an interview or a survey export.
 RATING_COLLECTION = ("signed", "paper_form", "interview", "survey_export")

@@ -3,7 +3,8 @@
 Standing evidence is what counts towards a credential today: completions that are not voided and
 not awaiting verification, sign-offs that are not voided and not historical ones awaiting
 confirmation, and ratings from other sources (a colleague, a patient advisor, the learner) that are
-not voided. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
+not voided; and, for a preceptor, the standing sign-offs they gave to learners of a profession other
+than their own. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
 them of a group of people at once (a cohort, everyone assigned a credential, or one person): each
 answer is a list with one entry per person, in the group's order. Where the answers come from is the
 caller's choice:
@@ -59,6 +60,11 @@ class Evidence(Protocol):
         """The sources the person has any rating from, each with the day of the first one."""
         ...
 
+    def precepted(self) -> list[list[PreceptedFact]]:
+        """The standing sign-offs the person gave as assessor to learners of a profession other than their
+        own (learners with no profession recorded are not counted), earliest first."""
+        ...
+
 
 class SignOffFact(NamedTuple):
     """A standing sign-off as the rules see it."""
@@ -77,12 +83,21 @@ class RatingFact(NamedTuple):
     on: dt.date
 
 
+class PreceptedFact(NamedTuple):
+    """A standing sign-off a preceptor gave, as the rules see it: its day and the learner's profession.
+    Ordered by day, then profession, so that two answers list the same sign-offs in the same order."""
+
+    on: dt.date
+    learner_profession_id: int
+
+
 class PersonFacts(NamedTuple):
     """One person's standing evidence in memory."""
 
     completions: Mapping[int, tuple[dt.date, dt.date]]  # module id -> (first, latest) completion day
     sign_offs: Mapping[int, Sequence[SignOffFact]]  # competency id -> standing sign-offs
     ratings: Sequence[RatingFact] = ()
+    precepted: Sequence[PreceptedFact] = ()  # sign-offs given to learners of other professions
 
 
 class RecordsEvidence:
@@ -151,3 +166,6 @@ class RecordsEvidence:
                     firsts[f.source_id] = f.on
             out.append(firsts)
         return out
+
+    def precepted(self) -> list[list[PreceptedFact]]:
+        return [sorted(p.precepted) for p in self._people]

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 MODULE, COMPETENCY = "module", "competency"
 # Multi-source assessment: ratings from one source at or above a level, and ratings from several sources.
 RATINGS, RATING_SOURCES = "ratings", "rating_sources"
+# A preceptor's own record: sign-offs they gave to learners of professions other than theirs.
+PRECEPTING = "precepting"
 
 
 @dataclass(frozen=True)
 class RequirementRule:
     """One requirement: a module (target = module id), a competency (target = competency id), ratings
-    from one source (target = rating source id) or ratings from several sources (target unused, 0),
-    with what its kind needs (a module's validity; a competency's or a source's scale and minimum
-    level; how many ratings, or how many sources)."""
+    from one source (target = rating source id), ratings from several sources or a precepting record
+    (target unused, 0), with what its kind needs (a module's validity; a competency's or a source's scale
+    and minimum level; how many ratings, sources or sign-offs given; how many learner professions)."""
 
     id: int
     kind: str
@@ -27,6 +29,7 @@ class RequirementRule:
     min_rank: int | None = None
     min_label: str | None = None
     min_count: int | None = None
+    min_professions: int | None = None
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def compute_bulk(
     ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
     rules = load_rules(session, ids)
     evidence = evidence or load_evidence(session, person_ids)
+    evidence.read_precepting(session, rules.values())
     requirement_ids = {cid: [r.id for r in rule.requirements] for cid, rule in rules.items()}
     check()
     held = select(Certificate.person_id, Certificate.credential_id).where(

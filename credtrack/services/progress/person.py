@@ -33,13 +33,14 @@ from credtrack.models import (
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, MET, judge_group
-from credtrack.rules.model import RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
+from credtrack.rules.model import PRECEPTING, RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
+from credtrack.services.progress.precepted import PreceptedSignOff, facts_from_rows, precepted_rows
 from credtrack.services.progress.rated import StandingRating, read_standing_ratings
-from credtrack.services.requirements import ratings_needed, sources_needed
+from credtrack.services.requirements import precepting_needed, ratings_needed, sources_needed
 
 if TYPE_CHECKING:
     from credtrack.services.certificates.records import (
@@ -131,6 +132,7 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
             RatingSource.code,
             RatingSource.name,
             R.min_count,
+            R.min_professions,
         )
         .outerjoin(Module, Module.id == R.module_id)
         .outerjoin(Competency, Competency.id == R.competency_id)
@@ -157,6 +159,7 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         source_code,
         source_name,
         min_count,
+        min_professions,
     ) in session.execute(stmt):
         # The requirement's shape constraint: a module requirement names its module, a competency one its
         # competency, a ratings one its source.
@@ -172,6 +175,11 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
         elif kind == RATING_SOURCES:
             label = sources_needed(min_count)
             reqs[cid].append(RequirementRule(rid, kind, 0, "SOURCES", label, min_count=min_count))
+        elif kind == PRECEPTING:
+            label = precepting_needed(min_count, min_professions)
+            reqs[cid].append(
+                RequirementRule(rid, kind, 0, "PRECEPTING", label, min_count=min_count, min_professions=min_professions)
+            )
         else:
             assert comp_id is not None
             reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
@@ -205,6 +213,8 @@ class PersonRecords:
     certificates: dict[int, Certificate | HeldCertificate]  # credential id -> latest valid certificate
     first_completed: dict[int, dt.date] = field(default_factory=dict)  # module id -> earliest current completion
     ratings: list[StandingRating] = field(default_factory=list)  # standing ratings from other sources, oldest first
+    precepted: list[PreceptedSignOff] = field(default_factory=list)  # sign-offs they gave, newest first
+    profession_id: int | None = None  # their own profession, which the sign-offs they gave are set against
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
@@ -235,7 +245,9 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
     ):
         certificates[cert.credential_id] = cert  # the latest issue wins
     ratings = read_standing_ratings(session, [person_id]).get(person_id, [])
-    return PersonRecords(completions, assessments, certificates, first, ratings)
+    profession_id = session.scalar(select(Person.profession_id).where(Person.id == person_id))
+    given = precepted_rows(session, person_id)
+    return PersonRecords(completions, assessments, certificates, first, ratings, given, profession_id)
 
 
 def facts_of(records: PersonRecords) -> PersonFacts:
@@ -256,7 +268,8 @@ def facts_of(records: PersonRecords) -> PersonFacts:
         ]
         for cid, found in records.assessments.items()
     }
-    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings])
+    precepted = facts_from_rows(records.precepted, records.profession_id)
+    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings], precepted)
 
 
 def evidence_of(records: PersonRecords) -> RecordsEvidence:
@@ -338,6 +351,8 @@ def _requirement_row(
         return RequirementProgress(r.id, "module", r.code, r.label, state, ev, needed)
     if r.kind in (RATINGS, RATING_SOURCES):
         return _ratings_row(r, state, records)
+    if r.kind == PRECEPTING:
+        return _precepting_row(r, state, records)
     needed = f"Signed off at {r.min_label} or above"
     candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
     if state == MET:
@@ -388,6 +403,22 @@ def _ratings_row(r: RequirementRule, state: str, records: PersonRecords) -> Requ
     return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
 
 
+def _precepting_row(r: RequirementRule, state: str, records: PersonRecords) -> RequirementProgress:
+    """A precepting requirement with the counts so far and the latest sign-off counted."""
+    counted = [x for x in records.precepted if x.counted(records.profession_id)]  # newest first
+    ev = None
+    if counted:
+        latest, kinds = counted[0], len({x.learner_profession_id for x in counted})
+        ev = Evidence(
+            "assessment",
+            latest.id,
+            latest.assessed_on,
+            f"{len(counted)} sign-offs given to learners of {kinds} other professions "
+            f"(latest {latest.assessed_on.isoformat()})",
+        )
+    return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
+
+
 def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
     return {
         a.assessor_profession.name
@@ -425,6 +456,12 @@ def person_all_progress(
             )
         )
         ids |= set(records.certificates)
+        if any(x.counted(records.profession_id) for x in records.precepted):
+            ids |= set(
+                session.scalars(
+                    select(CredentialRequirement.credential_id).where(CredentialRequirement.kind == PRECEPTING)
+                )
+            )
         if records.completions or records.assessments or records.ratings:
             ids |= set(
                 session.scalars(

@@ -5,6 +5,11 @@ step and their format; only this module reads them). ``EvidenceReader`` reads th
 out ``StoredEvidence`` groups, which answer the questions of ``credtrack.rules.evidence.Evidence``
 with substring searches — ``",12:" in completions``, ``",7.3:" in sign_offs`` — so no row is built
 per record. ``sign_off_counts`` counts everyone's sign-offs for the dashboard the same way.
+
+A preceptor's own record (the sign-offs they gave) is not packed: it depends on their learners'
+professions as well as on the sign-offs, so it is counted by one grouped query
+(``progress.precepted.precepted_facts``), read only when a credential judged has a precepting
+requirement (``EvidenceReader.read_precepting``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import compress
 
@@ -20,6 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.models import PersonEvidence, ScaleLevel
+from credtrack.rules.evidence import PreceptedFact
+from credtrack.rules.model import PRECEPTING, CredentialRules
+from credtrack.services.progress.precepted import precepted_facts
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
@@ -124,18 +132,30 @@ class StoredEvidence:
     """A group of people's standing evidence answered from their packed rows
     (``credtrack.rules.evidence.Evidence``): ``EvidenceReader.group`` hands one out."""
 
-    __slots__ = ("_done", "_signed", "_rated", "_keys")
+    __slots__ = ("_done", "_signed", "_rated", "_keys", "_precepted")
 
-    def __init__(self, completions: list[str], sign_offs: list[str], ratings: list[str], keys: _Keys) -> None:
+    def __init__(
+        self,
+        completions: list[str],
+        sign_offs: list[str],
+        ratings: list[str],
+        keys: _Keys,
+        precepted: list[list[PreceptedFact]] | None = None,
+    ) -> None:
         self._done, self._signed, self._rated, self._keys = completions, sign_offs, ratings, keys
+        self._precepted = precepted  # None: not read (no precepting requirement was to be judged)
 
     def __len__(self) -> int:
         return len(self._done)
 
     def select(self, indices: Sequence[int]) -> StoredEvidence:
-        done, signed, rated = self._done, self._signed, self._rated
+        done, signed, rated, given = self._done, self._signed, self._rated, self._precepted
         return StoredEvidence(
-            [done[i] for i in indices], [signed[i] for i in indices], [rated[i] for i in indices], self._keys
+            [done[i] for i in indices],
+            [signed[i] for i in indices],
+            [rated[i] for i in indices],
+            self._keys,
+            [given[i] for i in indices] if given is not None else None,
         )
 
     def where(self, flags: Sequence[bool]) -> StoredEvidence:
@@ -145,6 +165,7 @@ class StoredEvidence:
             list(compress(self._signed, flags)),
             list(compress(self._rated, flags)),
             self._keys,
+            list(compress(self._precepted, flags)) if self._precepted is not None else None,
         )
 
     def has_completion(self, module_id: int) -> list[bool]:
@@ -207,6 +228,11 @@ class StoredEvidence:
             out.append({int(source): _date(day) for source, day in firsts.items()})
         return out
 
+    def precepted(self) -> list[list[PreceptedFact]]:
+        if self._precepted is None:
+            raise RuntimeError("Precepting records were not read: call EvidenceReader.read_precepting first.")
+        return self._precepted
+
 
 class EvidenceReader:
     """Everyone's (or the named people's) packed rows, read once, handed out in groups."""
@@ -219,11 +245,25 @@ class EvidenceReader:
         self._keys = _Keys(dict(levels))
         self._people: list[int] | None = None
         self._everyone: StoredEvidence | None = None
+        self._person_ids = person_ids
+        self.precepted: dict[int, list[PreceptedFact]] | None = None
+
+    def read_precepting(self, session: Session, rules: Iterable[CredentialRules] | None = None) -> None:
+        """Read the precepting records of the people in scope, once, if any of ``rules`` (all, when None)
+        has a precepting requirement; groups handed out afterwards can answer ``precepted``."""
+        if self.precepted is not None:
+            return
+        if rules is not None and not any(r.kind == PRECEPTING for rule in rules for r in rule.requirements):
+            return
+        self.precepted = precepted_facts(session, self._person_ids)
+        self._people = self._everyone = None  # preceptors with no other evidence join everyone
 
     def people(self) -> list[int]:
-        """Everyone with some standing evidence, in id order."""
+        """Everyone with some standing evidence (a precepting record too, once read), in id order."""
         if self._people is None:
-            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings))
+            self._people = sorted(
+                set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.precepted or ())
+            )
         return self._people
 
     def everyone(self) -> StoredEvidence:
@@ -233,12 +273,13 @@ class EvidenceReader:
         return self._everyone
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
-        done, signed, rated = self.completions, self.sign_offs, self.ratings
+        done, signed, rated, given = self.completions, self.sign_offs, self.ratings, self.precepted
         return StoredEvidence(
             [done.get(p, "") for p in person_ids],
             [signed.get(p, "") for p in person_ids],
             [rated.get(p, "") for p in person_ids] if rated else [""] * len(person_ids),
             self._keys,
+            [given.get(p, []) for p in person_ids] if given is not None else None,
         )
 
     def completed_modules(self, person_id: int) -> set[int]:

@@ -47,7 +47,9 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
     with demo_db.unit_of_work() as uow:
         s = uow.session
         people = list(s.scalars(select(Person.id).order_by(Person.id)))
-        stored = EvidenceReader(s).group(people)
+        reader = EvidenceReader(s)
+        reader.read_precepting(s)
+        stored = reader.group(people)
         in_memory = RecordsEvidence([facts_of(load_person_records(s, pid)) for pid in people])
         modules = list(s.scalars(select(Module.id)))
         questions = set(
@@ -93,8 +95,13 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
             rated += sum(bool(days) for days in stored.rating_days(source, rank))
     assert stored.rating_sources() == in_memory.rating_sources()
     assert rated > 10 and sum(len(found) >= 2 for found in stored.rating_sources()) > 3  # the demo holds ratings
+    # What each person precepted: the grouped query and the preceptor's own rows filtered in memory.
+    assert stored.precepted() == in_memory.precepted()
+    given = [len(found) for found in stored.precepted() if found]
+    assert len(given) >= 3 and min(given) >= 10  # the demo's preceptors have signed off many learners
     picked = [3, 0, 7]
     assert stored.select(picked).best_rank(*min(questions)) == in_memory.select(picked).best_rank(*min(questions))
+    assert stored.select(picked).precepted() == in_memory.select(picked).precepted()
 
 
 def demo_db_sources(db) -> list[int]:
