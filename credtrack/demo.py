@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from credtrack import demo_ratings
+from credtrack import demo_precepting, demo_ratings
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
 from credtrack.demo_units import ensure_units, membership_rows, unit_history
@@ -421,6 +421,10 @@ def load_demo(
             s.execute(insert(Assessment), assessments)
         say("ratings")
         demo_ratings.add_ratings(s, [ids[r["external_id"]] for r in person_rows], today, seed, users, preceptors)
+        say("preceptor pathway")
+        demo_precepting.add_pathway_records(
+            s, [(p[2], p[1]) for p in sorted(preceptors, key=lambda p: p[0])], today, seed, users["educator"]
+        )
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0

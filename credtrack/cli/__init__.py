@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "credtrack.cli.setup",
     "credtrack.cli.records",
     "credtrack.cli.ratings",
+    "credtrack.cli.precepting",
     "credtrack.cli.units",
     "credtrack.cli.corrections",
     "credtrack.cli.certificates",

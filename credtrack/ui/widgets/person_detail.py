@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from credtrack.services import cohorts, people, ratings
 from credtrack.services.certificates import evidence as certificate_evidence
+from credtrack.services.permissions import allowed
+from credtrack.services.precepting import precepted_record
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
@@ -18,6 +20,7 @@ from credtrack.ui.models.people import AssessmentsTableModel, CompletionsTableMo
 from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_row
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
+from credtrack.ui.widgets.precepted import PreceptedPanel
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -33,6 +36,7 @@ class PersonDetail:
     certificates: list[Any] = field(default_factory=list)
     voided_evidence: list[Any] = field(default_factory=list)  # certificate_evidence.VoidedEvidence
     ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
+    precepted: Any = None  # services.precepting.PreceptedRecord; None when the user may not see it
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -49,6 +53,9 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         certificates=certificate_rows.for_person(ctx, person_id),
         voided_evidence=certificate_evidence.person_voided_evidence(ctx.uow(), ctx.actor, person_id),
         ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
+        precepted=precepted_record(ctx.uow(), ctx.actor, person_id)
+        if ctx.actor.person_id == person_id or allowed(ctx.actor, "precepting.read")
+        else None,
     )
 
 
@@ -156,6 +163,8 @@ class PersonDetailPane(QWidget):
             ),
             "Ratings",
         )
+        self.precepted = PreceptedPanel()
+        self.tabs.addTab(self.precepted, "Precepted")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -237,6 +246,7 @@ class PersonDetailPane(QWidget):
         self.assessments.set_rows(detail.assessments)
         self.certificates.set_rows(detail.certificates)
         self.ratings.set_rows(detail.ratings)
+        self.precepted.show_record(detail.precepted)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -251,3 +261,5 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(2, f"Sign-offs ({len(detail.assessments)})")
         self.tabs.setTabText(3, f"Certificates ({len(detail.certificates)})")
         self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")
+        given = detail.precepted.counted if detail.precepted is not None else None
+        self.tabs.setTabText(5, "Precepted" if not given else f"Precepted ({given})")

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.importing",
         "credtrack.demo",
         "credtrack.demo_names",
+        "credtrack.demo_precepting",
         "credtrack.demo_ratings",
         "credtrack.demo_units",
     ),
