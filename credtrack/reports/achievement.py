@@ -38,7 +38,7 @@ class Achievements:
         ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
         self.evidence = EvidenceReader(session)
         self.rules: dict[int, CredentialRules] = load_rules(session, ids)
-        self.evidence.read_precepting(session, self.rules.values())
+        self.evidence.read_precepting(session, rules=self.rules.values())
         self._people = self.evidence.people()
         self._days: dict[int, dict[int, dt.date]] = {}
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}

@@ -23,11 +23,13 @@ from credtrack.models import (
     Competency,
     Completion,
     Module,
+    Person,
     Profession,
     Scale,
     ScaleLevel,
 )
 from credtrack.services.progress.person import PersonRecords
+from credtrack.services.progress.precepted import precepted_rows_of
 from credtrack.services.progress.rated import read_standing_ratings
 
 _IN_CHUNK = 500  # ids per IN (...) list, well within every database's limit
@@ -103,6 +105,12 @@ class RecordsReader:
             self._sign_offs(ids, found)
             for pid, ratings in read_standing_ratings(self.session, ids).items():
                 found[pid].ratings = ratings
+            for pid, given in precepted_rows_of(self.session, ids).items():
+                found[pid].precepted = given
+            for pid, profession in self.session.execute(
+                select(Person.id, Person.profession_id).where(Person.id.in_(ids))
+            ):
+                found[pid].profession_id = profession
             certificates = (
                 select(
                     Certificate.id,

@@ -23,7 +23,7 @@ from credtrack.models import (
     Enrolment,
 )
 from credtrack.rules.judge import BELOW, LAPSED, MET, MISSING, judge_group
-from credtrack.rules.model import Held
+from credtrack.rules.model import PRECEPTING, Held
 from credtrack.rules.status import STATUSES
 from credtrack.services.common import Check, collection_paused, no_check
 from credtrack.services.common import today as _today
@@ -106,7 +106,6 @@ def compute_bulk(
     ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
     rules = load_rules(session, ids)
     evidence = evidence or load_evidence(session, person_ids)
-    evidence.read_precepting(session, rules.values())
     requirement_ids = {cid: [r.id for r in rule.requirements] for cid, rule in rules.items()}
     check()
     held = select(Certificate.person_id, Certificate.credential_id).where(
@@ -117,6 +116,10 @@ def compute_bulk(
     if pairs is None:
         pairs = _scope_pairs(session, person_ids, credential_ids, held)
         check()
+    # A preceptor's record is read only for the people judged on a credential asking it (one grouped query).
+    precepting = {c for c, rule in rules.items() if any(r.kind == PRECEPTING for r in rule.requirements)}
+    if precepting:
+        evidence.read_precepting(session, {p for p, c in pairs if c in precepting})
     certs: dict[tuple[int, int], Held] = {}
     for p, c, code, expires in session.execute(
         held.add_columns(Certificate.code, Certificate.expires_on).order_by(Certificate.issued_on, Certificate.id)

@@ -57,9 +57,18 @@ class PreceptedSignOff(NamedTuple):
 
 def precepted_rows(session: Session, person_id: int) -> list[PreceptedSignOff]:
     """Every sign-off the person gave as assessor, newest first, voided ones included."""
+    return precepted_rows_of(session, [person_id]).get(person_id, [])
+
+
+def precepted_rows_of(session: Session, person_ids: list[int]) -> dict[int, list[PreceptedSignOff]]:
+    """Every sign-off each named person gave as assessor, newest first, voided ones included (through the
+    sign-offs' assessor index); people who gave none are absent."""
+    if not person_ids:
+        return {}
     learner = aliased(Person)
     stmt = (
         select(
+            Assessment.assessor_person_id,
             Assessment.id,
             learner.id,
             learner.full_name,
@@ -79,10 +88,14 @@ def precepted_rows(session: Session, person_id: int) -> list[PreceptedSignOff]:
         .join(Competency, Competency.id == Assessment.competency_id)
         .join(Scale, Scale.id == Assessment.scale_id)
         .join(ScaleLevel, ScaleLevel.id == Assessment.level_id)
-        .where(Assessment.assessor_person_id == person_id)
+        .where(Assessment.assessor_person_id.in_(person_ids))
         .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
     )
-    return [PreceptedSignOff._make(row) for row in session.execute(stmt)]
+    found: dict[int, list[PreceptedSignOff]] = defaultdict(list)
+    for assessor, *row in session.execute(stmt):
+        assert assessor is not None  # it is one of the named people
+        found[assessor].append(PreceptedSignOff._make(row))
+    return dict(found)
 
 
 def facts_from_rows(rows: Iterable[PreceptedSignOff], own_profession_id: int | None) -> list[PreceptedFact]:

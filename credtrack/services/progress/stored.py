@@ -140,10 +140,11 @@ class StoredEvidence:
         sign_offs: list[str],
         ratings: list[str],
         keys: _Keys,
-        precepted: list[list[PreceptedFact]] | None = None,
+        precepted: list[list[PreceptedFact] | None] | None = None,
     ) -> None:
         self._done, self._signed, self._rated, self._keys = completions, sign_offs, ratings, keys
-        self._precepted = precepted  # None: not read (no precepting requirement was to be judged)
+        # None (for the group or a person): not read, as no precepting requirement was to be judged of them.
+        self._precepted = precepted
 
     def __len__(self) -> int:
         return len(self._done)
@@ -229,9 +230,10 @@ class StoredEvidence:
         return out
 
     def precepted(self) -> list[list[PreceptedFact]]:
-        if self._precepted is None:
+        given = self._precepted
+        if given is None or None in given:
             raise RuntimeError("Precepting records were not read: call EvidenceReader.read_precepting first.")
-        return self._precepted
+        return given  # type: ignore[return-value]  # no None left in it
 
 
 class EvidenceReader:
@@ -246,24 +248,33 @@ class EvidenceReader:
         self._people: list[int] | None = None
         self._everyone: StoredEvidence | None = None
         self._person_ids = person_ids
-        self.precepted: dict[int, list[PreceptedFact]] | None = None
+        self.precepted: dict[int, list[PreceptedFact]] = {}
+        self._precepting_read: set[int] | None = set()  # whose precepting records are read (None: everyone's)
 
-    def read_precepting(self, session: Session, rules: Iterable[CredentialRules] | None = None) -> None:
-        """Read the precepting records of the people in scope, once, if any of ``rules`` (all, when None)
-        has a precepting requirement; groups handed out afterwards can answer ``precepted``."""
-        if self.precepted is not None:
-            return
+    def read_precepting(
+        self, session: Session, person_ids: Iterable[int] | None = None, rules: Iterable[CredentialRules] | None = None
+    ) -> None:
+        """Read the precepting records of the named people (everyone in scope, when None), each once, if any
+        of ``rules`` (all, when None) has a precepting requirement. Groups handed out afterwards answer
+        ``precepted`` for the people read; asked of anyone else, they refuse rather than answer "none"."""
+        if self._precepting_read is None:
+            return  # everyone's already read
         if rules is not None and not any(r.kind == PRECEPTING for rule in rules for r in rule.requirements):
             return
-        self.precepted = precepted_facts(session, self._person_ids)
-        self._people = self._everyone = None  # preceptors with no other evidence join everyone
+        if person_ids is None:
+            self.precepted.update(precepted_facts(session, self._person_ids))
+            self._precepting_read = None
+            self._people = self._everyone = None  # preceptors with no other evidence join everyone
+            return
+        wanted = sorted(set(person_ids) - self._precepting_read)
+        if wanted:
+            self.precepted.update(precepted_facts(session, wanted))
+            self._precepting_read.update(wanted)
 
     def people(self) -> list[int]:
         """Everyone with some standing evidence (a precepting record too, once read), in id order."""
         if self._people is None:
-            self._people = sorted(
-                set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.precepted or ())
-            )
+            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.precepted))
         return self._people
 
     def everyone(self) -> StoredEvidence:
@@ -273,13 +284,19 @@ class EvidenceReader:
         return self._everyone
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
-        done, signed, rated, given = self.completions, self.sign_offs, self.ratings, self.precepted
+        done, signed, rated, given, read = (
+            self.completions,
+            self.sign_offs,
+            self.ratings,
+            self.precepted,
+            self._precepting_read,
+        )
         return StoredEvidence(
             [done.get(p, "") for p in person_ids],
             [signed.get(p, "") for p in person_ids],
             [rated.get(p, "") for p in person_ids] if rated else [""] * len(person_ids),
             self._keys,
-            [given.get(p, []) for p in person_ids] if given is not None else None,
+            None if read == set() else [given.get(p, []) if read is None or p in read else None for p in person_ids],
         )
 
     def completed_modules(self, person_id: int) -> set[int]:

@@ -48,7 +48,7 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
         s = uow.session
         people = list(s.scalars(select(Person.id).order_by(Person.id)))
         reader = EvidenceReader(s)
-        reader.read_precepting(s)
+        reader.read_precepting(s, people)
         stored = reader.group(people)
         in_memory = RecordsEvidence([facts_of(load_person_records(s, pid)) for pid in people])
         modules = list(s.scalars(select(Module.id)))

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from credtrack.errors import PermissionDenied, ValidationError
 from credtrack.models import CredentialRequirement
-from credtrack.services import catalog, pathways, people, rating_sources, setup
+from credtrack.services import catalog, cohorts, pathways, people, rating_sources, setup
 from credtrack.services.catalog import RequirementSpec
+from credtrack.services.certificates.records import load_records_for
 from credtrack.services.precepting import NO_ACCOUNT, precepted_record
 from credtrack.services.progress import bulk
-from credtrack.services.progress.person import person_all_progress, person_progress
+from credtrack.services.progress.person import group_progress, load_rules, person_all_progress, person_progress
 from credtrack.services.records.signoffs import void_assessment
 from tests.unit.records.builders import (
     TODAY,
@@ -183,3 +184,22 @@ def test_a_precepting_requirement_with_bad_numbers_is_refused_and_nothing_is_wri
     assert snapshot(w.db) == before
     with w.uow() as uow:
         assert uow.session.scalar(select(CredentialRequirement.id).where(CredentialRequirement.kind == "x")) is None
+
+
+def test_a_cohort_with_the_credential_is_judged_alike_in_bulk_and_from_the_records_a_batch_issue_reads(
+    w: World,
+) -> None:
+    more = learners(w)
+    cred = small_credential(w, count=2, professions=2)
+    cohorts.create_cohort(w.uow(), w.educator, code="PRECEPT", name="Preceptors 2026", start_date="2026-01-05")
+    cohorts.assign_credential(w.uow(), w.educator, "PRECEPT", "PRECEPT-T", "2026-12-01")
+    cohorts.enrol(w.uow(), w.educator, "PRECEPT", [w.preceptor_person, w.learner], "2026-01-05")
+    signoff(w, "C1", "3", "2026-03-01", person=w.learner2)
+    signoff(w, "C1", "3", "2026-03-02", person=more["SW"])
+    rows = {r.person_id: r.status for r in bulk.bulk_progress(w.uow(), w.viewer, cohort_code="PRECEPT", today=TODAY)}
+    assert rows == {w.preceptor_person: "eligible", w.learner: "not_started"}
+    with w.uow() as uow:
+        records = load_records_for(uow.session, [w.preceptor_person, w.learner])
+        rules = load_rules(uow.session, [cred])[cred]
+        judged = group_progress(rules, [(p, records[p]) for p in (w.preceptor_person, w.learner)], TODAY)
+    assert [p.status for p in judged] == ["eligible", "not_started"]
