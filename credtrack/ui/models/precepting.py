@@ -12,22 +12,17 @@ class PreceptedTableModel(RowTableModel[Any]):
     """The sign-offs a person gave as assessor (``progress.precepted.PreceptedSignOff``), voided ones included."""
 
     columns = (
-        Column("Assessed", lambda r: r.assessed_on, width=95),
+        Column("Assessed", lambda r: r.assessed_on, width=85),
         Column(
             "Learner",
             lambda r: r.learner_name,
             sort_key=lambda r: r.learner_name.casefold(),
-            width=180,
+            width=130,
             tooltip=lambda r: r.learner_external_id,
         ),
-        Column("Learner's profession", lambda r: r.learner_profession or "(not recorded)", width=150),
-        Column(
-            "Competency",
-            lambda r: f"{r.competency_code} — {r.competency_label}",
-            width=240,
-            tooltip=lambda r: r.competency_label,
-        ),
-        Column("Level", lambda r: f"{r.level_label} ({r.scale_code})", width=150),
+        Column("Learner's profession", lambda r: r.learner_profession or "(not recorded)", width=140),
+        Column("Competency", lambda r: r.competency_code, width=85, tooltip=lambda r: r.competency_label),
+        Column("Level", lambda r: r.level_label, width=120, tooltip=lambda r: f"{r.level_label} ({r.scale_code})"),
         Column(
             "State",
             lambda r: "Voided" if r.voided else "Historical, unverified" if r.pending else "Standing",
