@@ -185,6 +185,24 @@ class CredentialDialog(QDialog):
                     self.level.addItem(f"{s.code}: at least {lv.code} · {lv.label}", (s, lv))
         self.add_competency = QPushButton("Add competency")
         self.add_competency.clicked.connect(self._add_competency)
+        # A preceptor's own record: sign-offs they gave to learners of professions other than theirs.
+        self.precepted_count = QSpinBox()
+        self.precepted_count.setRange(1, 50)
+        self.precepted_count.setValue(10)
+        self.precepted_count.setSuffix(" sign-offs given")
+        self.precepted_count.setAccessibleName("Sign-offs the preceptor must have given")
+        self.precepted_professions = QSpinBox()
+        self.precepted_professions.setRange(1, 50)
+        self.precepted_professions.setValue(3)
+        self.precepted_professions.setPrefix("to learners of ")
+        self.precepted_professions.setSuffix(" other professions")
+        self.precepted_professions.setAccessibleName("Learner professions other than the preceptor's")
+        self.add_precepting = QPushButton("Add precepting record")
+        self.add_precepting.setToolTip(
+            "For preceptors and coaches: standing sign-offs they gave to learners of professions other than "
+            "their own, to learners of at least this many professions."
+        )
+        self.add_precepting.clicked.connect(self._add_precepting)
         self.remove = QPushButton("Remove selected")
         self.remove.clicked.connect(self._remove)
         row1 = QHBoxLayout()
@@ -196,6 +214,10 @@ class CredentialDialog(QDialog):
         row2.addWidget(self.add_competency)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        row_precepting = QHBoxLayout()
+        row_precepting.addWidget(self.precepted_count, 1)
+        row_precepting.addWidget(self.precepted_professions, 1)
+        row_precepting.addWidget(self.add_precepting)
         row3 = QHBoxLayout()
         row3.addWidget(self.remove)
         row3.addStretch(1)
@@ -203,6 +225,7 @@ class CredentialDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addLayout(row_precepting)
         layout.addLayout(row3)
         buttons = save_cancel_buttons(self)
         layout.addWidget(buttons)
@@ -220,6 +243,9 @@ class CredentialDialog(QDialog):
             self.competency,
             self.level,
             self.add_competency,
+            self.precepted_count,
+            self.precepted_professions,
+            self.add_precepting,
             self.remove,
             buttons=buttons,
         )
@@ -255,6 +281,12 @@ class CredentialDialog(QDialog):
             self._frameworks = getattr(self, "_frameworks", {})
             self._frameworks[c.code] = c.framework_code
 
+    def _add_precepting(self) -> None:
+        if any(r.kind == "precepting" for r in self.requirements.rows()):
+            return  # one precepting record per credential: remove the one listed to change it
+        count, professions = self.precepted_count.value(), self.precepted_professions.value()
+        self._add(RequirementRow(0, "precepting", *([None] * 10), min_count=count, min_professions=professions))
+
     def _remove(self) -> None:
         row = selected_row(self.table)
         if row is not None:
@@ -287,6 +319,8 @@ def _spec(r: RequirementRow, frameworks: dict[str, str | None]) -> RequirementSp
         )
     if r.kind == "rating_sources":
         return RequirementSpec(kind="rating_sources", min_count=r.min_count)
+    if r.kind == "precepting":
+        return RequirementSpec(kind="precepting", min_count=r.min_count, min_professions=r.min_professions)
     return RequirementSpec(
         kind="competency",
         competency_code=r.competency_code,

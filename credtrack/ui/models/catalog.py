@@ -51,13 +51,19 @@ class CredentialsTableModel(RowTableModel[Any]):
     )
 
 
-_KINDS = {"module": "Module", "competency": "Competency", "ratings": "Ratings", "rating_sources": "Sources"}
+_KINDS = {
+    "module": "Module",
+    "competency": "Competency",
+    "ratings": "Ratings",
+    "rating_sources": "Sources",
+    "precepting": "Precepting",
+}
 
 
 def requirement_text(r: Any) -> str:
     if r.kind == "module":
         return f"Complete {r.module_code} · {r.module_title}"
-    if r.kind in ("ratings", "rating_sources"):
+    if r.kind in ("ratings", "rating_sources", "precepting"):
         return r.describe
     return f"Signed off {r.competency_code} · {r.competency_label}"
 
