@@ -19,12 +19,14 @@ from credtrack.models import (
     Rating,
     RatingSource,
     ScaleLevel,
+    User,
     evidence,
 )
 from credtrack.reports import achievement
 from credtrack.reports.achievement import Achievements
 from credtrack.rules.evidence import RecordsEvidence
-from credtrack.services.progress.person import facts_of, load_person_records
+from credtrack.rules.judge import first_met
+from credtrack.services.progress.person import facts_of, load_person_records, load_rules
 from credtrack.services.progress.stored import EvidenceReader
 
 
@@ -122,3 +124,19 @@ def test_achievements_are_the_same_found_credential_by_credential_or_in_one_pass
         assert got_alone == {c: together.days(c) for c in credentials}
         assert sum(len(days) for days in got_alone.values()) >= 5
         assert [alone.first_of(p, credentials) for p in people] == [together.first_of(p, credentials) for p in people]
+
+
+def test_a_preceptor_s_first_achievement_is_found_alike_from_the_grouped_query_and_their_records(demo_db) -> None:
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        ipf = s.scalar(select(Credential.id).where(Credential.code == "IP-FACILITATION"))
+        found = Achievements(s, [ipf]).days(ipf)
+        rules = load_rules(s, [ipf])[ipf]
+        preceptors = sorted(s.scalars(select(User.person_id).where(User.person_id.is_not(None))))
+        expected = {}
+        for p in preceptors:
+            (day,) = first_met(rules, RecordsEvidence([facts_of(load_person_records(s, p))]))
+            if day is not None:
+                expected[p] = day
+    assert found == expected
+    assert found  # the demo has a preceptor who earned Interprofessional facilitation
