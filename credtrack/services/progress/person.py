@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str  # "completion", "assessment" or "rating"
+    kind: str  # "completion", "assessment", "rating" or "precepted" (a sign-off the person gave, not received)
     record_id: int
     on: dt.date
     summary: str
@@ -410,7 +410,7 @@ def _precepting_row(r: RequirementRule, state: str, records: PersonRecords) -> R
     if counted:
         latest, kinds = counted[0], len({x.learner_profession_id for x in counted})
         ev = Evidence(
-            "assessment",
+            "precepted",
             latest.id,
             latest.assessed_on,
             f"{len(counted)} sign-offs given to learners of {kinds} other professions "

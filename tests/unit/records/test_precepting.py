@@ -3,15 +3,18 @@ person's page and in everyone's progress alike, and who may read what someone ha
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import pytest
 from sqlalchemy import select
 
 from credtrack.errors import PermissionDenied, ValidationError
-from credtrack.models import CredentialRequirement
+from credtrack.models import Certificate, CredentialRequirement
 from credtrack.services import catalog, cohorts, pathways, people, rating_sources, setup
+from credtrack.services import keys as key_service
 from credtrack.services.catalog import RequirementSpec
+from credtrack.services.certificates import issuing
 from credtrack.services.certificates.records import load_records_for
 from credtrack.services.precepting import NO_ACCOUNT, precepted_record
 from credtrack.services.progress import bulk
@@ -203,3 +206,17 @@ def test_a_cohort_with_the_credential_is_judged_alike_in_bulk_and_from_the_recor
         rules = load_rules(uow.session, [cred])[cred]
         judged = group_progress(rules, [(p, records[p]) for p in (w.preceptor_person, w.learner)], TODAY)
     assert [p.status for p in judged] == ["eligible", "not_started"]
+
+
+def test_a_certificate_earned_by_precepting_lists_none_of_the_learners_sign_offs_as_the_holder_s(w: World) -> None:
+    more = learners(w)
+    cred = small_credential(w, count=2, professions=2)
+    signoff(w, "C1", "3", "2026-03-01", person=w.learner2)
+    signoff(w, "TT1", "4", "2026-03-02", person=more["PT"])
+    key_service.create_issuer_key(w.uow())
+    code = issuing.issue_certificate(w.uow(), w.educator, w.preceptor_person, cred, today=TODAY).value.code
+    with w.uow() as uow:
+        stored = uow.session.scalar(select(Certificate.snapshot_json).where(Certificate.code == code))
+    snapshot = json.loads(stored or "{}")
+    assert snapshot["holder"]["external_id"] == "STAFF-1"
+    assert snapshot["signoffs"] == []  # the sign-offs she gave are her learners', not hers
