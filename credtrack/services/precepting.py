@@ -19,7 +19,8 @@ from credtrack.services.progress.precepted import PreceptedSignOff, precepted_ro
 
 NO_ACCOUNT = (
     "No user account is linked to this person, so sign-offs they give in credtrack are not recorded as theirs. "
-    "An administrator can link their account to this person (Users page, or credtrack-cli users)."
+    "An administrator links a new account to a person when creating it: "
+    "credtrack-cli users add NAME --role preceptor --person EXTERNAL_ID."
 )
 
 
