@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from credtrack import demo_improvement, demo_mail, demo_ratings, demo_reminders
+from credtrack import demo_improvement, demo_mail, demo_precepting, demo_ratings, demo_reminders
 from credtrack.db import Database
 from credtrack.demo_names import COMMENTS, NAME_GROUPS, SETTINGS, UNITS
 from credtrack.demo_units import ensure_units, membership_rows, unit_history
@@ -444,6 +444,10 @@ def load_demo(
         learners = [(ids[r["external_id"]], r["profession_id"], r["start_date"], r["end_date"]) for r in person_rows]
         demo_improvement.add_improvement_work(s, learners, today, seed, users, preceptors)
         demo_mail.add_mail_settings(s, actor)
+        say("preceptor pathway")
+        demo_precepting.add_pathway_records(
+            s, [(p[2], p[1]) for p in sorted(preceptors, key=lambda p: p[0])], today, seed, users["educator"]
+        )
         evidence.rebuild(s.connection())
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.models import Rating, RatingScore, RatingSource, ScaleLevel, utcnow
 from credtrack.services.audit import record_state
+from credtrack.services.pathways import pathway_data
 
 RATERS = ("A. Okafor", "M. Lindqvist", "R. Haddad", "S. Novak", "J. Tanaka", "L. Moreau", "D. Mensah", "K. Iyer")
 RATING_COMMENTS = (
@@ -42,7 +43,15 @@ def add_ratings(
     their own, so the rest of the demo is the same with or without them."""
     rng = random.Random(seed + 101)
     asked = random.Random(seed + 103)
-    sources = list(s.scalars(select(RatingSource).where(RatingSource.active.is_(True)).order_by(RatingSource.code)))
+    # Learners' ratings of their preceptor are the preceptor pathway's (``demo_precepting``), drawn apart.
+    learners_of_preceptors = pathway_data()["rating_source"]["code"]
+    sources = list(
+        s.scalars(
+            select(RatingSource)
+            .where(RatingSource.active.is_(True), RatingSource.code != learners_of_preceptors)
+            .order_by(RatingSource.code)
+        )
+    )
     if not sources:
         return
     levels = {(lv.scale_id, lv.rank): lv.id for lv in s.scalars(select(ScaleLevel))}

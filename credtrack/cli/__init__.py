@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "credtrack.cli.ratings",
     "credtrack.cli.improvement",
     "credtrack.cli.reminders",
+    "credtrack.cli.precepting",
     "credtrack.cli.units",
     "credtrack.cli.corrections",
     "credtrack.cli.certificates",

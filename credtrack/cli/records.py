@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from credtrack.cli import context, files
+from credtrack.cli.precepting import register_people as register_precepted
 from credtrack.errors import ValidationError
 from credtrack.services import catalog, frameworks, people
 from credtrack.services.audit import check as audit_check
@@ -37,6 +38,7 @@ def register(sub) -> None:
     r.add_argument("external_id")
     r.add_argument("--reason", required=True)
     r.set_defaults(handler=cmd_people_archive)
+    register_precepted(psub)
 
     p = sub.add_parser("framework", help="competency frameworks")
     fsub = p.add_subparsers(dest="framework_command", required=True)

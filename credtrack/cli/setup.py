@@ -123,7 +123,8 @@ def cmd_init(args) -> int:
     print(f"Database ready: {db.describe()} (for {'a demo' if purpose == 'demo' else 'real use'})")
     print(
         f"Starter data added: {summary.professions} professions, {summary.frameworks} frameworks, "
-        f"{summary.scales} scales, {summary.rating_sources} rating sources."
+        f"{summary.scales} scales, {summary.rating_sources} rating sources"
+        + (", and the preceptor development pathway." if summary.pathway_parts else ".")
     )
     if args.admin:
         password = _new_password(f"Password for {args.admin}: ", "CREDTRACK_PASSWORD")

@@ -156,7 +156,8 @@ class Credential(IdMixin, VersionedMixin, Base):
 
 # What each kind of requirement names: a module; a competency on a scale at a level; ratings from one source
 # (how many, optionally at or above a level of the source's scale); ratings from how many sources; how many
-# confirmed works of improvement of a kind, with teams of how many professions.
+# confirmed works of improvement of a kind, with teams of how many professions; a precepting record (how
+# many sign-offs given, to learners of how many other professions).
 REQUIREMENT_SHAPE = (
     "(kind = 'module' AND module_id IS NOT NULL AND competency_id IS NULL AND min_level_id IS NULL"
     " AND source_id IS NULL)"
@@ -168,6 +169,8 @@ REQUIREMENT_SHAPE = (
     " AND min_level_id IS NULL AND min_count >= 1)"
     " OR (kind = 'improvement' AND work_kind IS NOT NULL AND source_id IS NULL AND module_id IS NULL"
     " AND competency_id IS NULL AND min_level_id IS NULL AND min_count >= 1 AND min_professions >= 1)"
+    " OR (kind = 'precepting' AND source_id IS NULL AND module_id IS NULL AND competency_id IS NULL"
+    " AND min_level_id IS NULL AND min_count >= 1 AND min_professions >= 1)"
 )
 
 

@@ -14,7 +14,7 @@ ASSESSMENT_METHODS = (
     "other",
 )
 VERIFICATION_STATES = ("not_required", "pending", "verified")
-REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources", "improvement")
+REQUIREMENT_KINDS = ("module", "competency", "ratings", "rating_sources", "improvement", "precepting")
 # A learner's contribution to quality improvement and patient safety, a record of its own.
 IMPROVEMENT_KINDS = ("qi_project", "safety_review", "huddle_led", "teach_back")
 # How a rating reached credtrack: signed by the rater in credtrack, or recorded by an educator or preceptor

@@ -84,6 +84,8 @@ class Assessment(IdMixin, VersionedMixin, Base):
         ),
         Index("ix_assessment_person_competency", "person_id", "competency_id"),
         Index("ix_assessment_competency_id", "competency_id"),
+        # A preceptor's own record: the sign-offs they gave, voided ones included.
+        Index("ix_assessment_assessor_person_id", "assessor_person_id"),
         # Covers the progress rules' lookups of standing sign-offs without touching the table.
         Index(
             "ix_assessment_current",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.models import Credential
 from credtrack.rules.judge import first_met
-from credtrack.rules.model import MODULE, CredentialRules
+from credtrack.rules.model import MODULE, PRECEPTING, CredentialRules
 from credtrack.services.common import collection_paused
 from credtrack.services.progress.person import load_rules
 from credtrack.services.progress.stored import EvidenceReader, StoredEvidence
@@ -31,14 +31,27 @@ from credtrack.services.progress.stored import EvidenceReader, StoredEvidence
 _ONE_PASS_FROM = 10  # credentials asked about at once: above this, one pass finds everyone's candidates
 
 
+def _asks_precepting(rules: CredentialRules) -> bool:
+    return any(r.kind == PRECEPTING for r in rules.requirements)
+
+
+def _modules(rules: CredentialRules) -> frozenset[int]:
+    return frozenset(r.target_id for r in rules.requirements if r.kind == MODULE)
+
+
 class Achievements:
     """First-achievement dates for everyone, judged once per credential and answered per (person, credential)."""
 
     def __init__(self, session: Session, credential_ids: list[int] | None = None) -> None:
         ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
+        self._session = session
         self.evidence = EvidenceReader(session)
-        self._people = self.evidence.people()
         self.rules: dict[int, CredentialRules] = load_rules(session, ids)
+        # A precepting record is read for a credential's candidates when it is judged; only a credential
+        # asking one and no module makes everyone (preceptors with no other evidence too) a candidate.
+        if any(_asks_precepting(r) and not _modules(r) for r in self.rules.values()):
+            self.evidence.read_precepting(session)
+        self._people = self.evidence.people()
         self._days: dict[int, dict[int, dt.date]] = {}
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         self._sample: StoredEvidence | None = None
@@ -53,6 +66,9 @@ class Achievements:
             if rules is not None:
                 with collection_paused():  # a few lists per requirement over many people, none in a cycle
                     people, group = self._candidates(rules)
+                    if _asks_precepting(rules):
+                        self.evidence.read_precepting(self._session, people)
+                        group = self.evidence.group(people)
                     met = first_met(rules, group)
                     found = {p: day for p, day in zip(people, met, strict=True) if day is not None}
             self._days[credential_id] = found

@@ -3,8 +3,9 @@
 Standing evidence is what counts towards a credential today: completions that are not voided and
 not awaiting verification, sign-offs that are not voided and not historical ones awaiting
 confirmation, ratings from other sources (a colleague, a patient advisor, the learner) that are
-not voided, and improvement work (QI projects, safety event reviews, ...) a supervisor has confirmed and
-nobody has voided. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
+not voided, improvement work (QI projects, safety event reviews, ...) a supervisor has confirmed and
+nobody has voided; and, for a preceptor, the standing sign-offs they gave to learners of a profession
+other than their own. The judge (``credtrack.rules.judge``) asks only the questions of ``Evidence``, and asks
 them of a group of people at once (a cohort, everyone assigned a credential, or one person): each
 answer is a list with one entry per person, in the group's order. Where the answers come from is the
 caller's choice:
@@ -65,6 +66,11 @@ class Evidence(Protocol):
         team spans at least ``min_professions`` distinct professions (the learner's own counted)."""
         ...
 
+    def precepted(self) -> list[list[PreceptedFact]]:
+        """The standing sign-offs the person gave as assessor to learners of a profession other than their
+        own (learners with no profession recorded are not counted), earliest first."""
+        ...
+
 
 class SignOffFact(NamedTuple):
     """A standing sign-off as the rules see it."""
@@ -92,6 +98,14 @@ class WorkFact(NamedTuple):
     professions: int
 
 
+class PreceptedFact(NamedTuple):
+    """A standing sign-off a preceptor gave, as the rules see it: its day and the learner's profession.
+    Ordered by day, then profession, so that two answers list the same sign-offs in the same order."""
+
+    on: dt.date
+    learner_profession_id: int
+
+
 class PersonFacts(NamedTuple):
     """One person's standing evidence in memory."""
 
@@ -99,6 +113,7 @@ class PersonFacts(NamedTuple):
     sign_offs: Mapping[int, Sequence[SignOffFact]]  # competency id -> standing sign-offs
     ratings: Sequence[RatingFact] = ()
     works: Sequence[WorkFact] = ()
+    precepted: Sequence[PreceptedFact] = ()  # sign-offs given to learners of other professions
 
 
 class RecordsEvidence:
@@ -173,3 +188,6 @@ class RecordsEvidence:
             sorted(f.on for f in p.works if f.kind == work_kind and f.professions >= min_professions)
             for p in self._people
         ]
+
+    def precepted(self) -> list[list[PreceptedFact]]:
+        return [sorted(p.precepted) for p in self._people]

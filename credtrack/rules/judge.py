@@ -25,11 +25,12 @@ from functools import cache
 from typing import NamedTuple
 
 from credtrack.rules.dates import months_after
-from credtrack.rules.evidence import Evidence
+from credtrack.rules.evidence import Evidence, PreceptedFact
 from credtrack.rules.model import (
     COMPETENCY,
     IMPROVEMENT,
     MODULE,
+    PRECEPTING,
     RATING_SOURCES,
     RATINGS,
     CredentialRules,
@@ -156,6 +157,41 @@ def first_met_improvement(rs: Sequence[RequirementRule], evidence: Evidence) -> 
     return latest if latest is not None else [dt.date.min] * len(evidence)
 
 
+def judge_precepting(r: RequirementRule, evidence: Evidence, today: dt.date) -> list[Verdict]:
+    """A precepting record: met once the person has given at least ``min_count`` standing sign-offs to
+    learners of professions other than their own, those learners being of at least ``min_professions``
+    professions; short of that, any such sign-off is some evidence towards it."""
+    need, kinds = r.min_count or 1, r.min_professions or 1
+    return [
+        _MET
+        if len(given) >= need and len({f.learner_profession_id for f in given}) >= kinds
+        else _BELOW
+        if given
+        else _MISSING
+        for given in evidence.precepted()
+    ]
+
+
+def _precepting_met_on(given: list[PreceptedFact], need: int, kinds: int) -> dt.date | None:
+    """The day of the sign-off that first made ``need`` sign-offs to learners of ``kinds`` professions."""
+    seen: set[int] = set()
+    for count, fact in enumerate(given, start=1):
+        seen.add(fact.learner_profession_id)
+        if count >= need and len(seen) >= kinds:
+            return fact.on
+    return None
+
+
+def first_met_precepting(rs: Sequence[RequirementRule], evidence: Evidence) -> list[dt.date | None]:
+    """The day the person's precepting record first met every precepting requirement (later voids aside)."""
+    given = evidence.precepted()
+    latest: list[dt.date | None] | None = None
+    for r in rs:
+        days = [_precepting_met_on(g, r.min_count or 1, r.min_professions or 1) for g in given]
+        latest = days if latest is None else _later(latest, days)
+    return latest if latest is not None else [dt.date.min] * len(evidence)
+
+
 def _later(a: list[dt.date | None], b: list[dt.date | None]) -> list[dt.date | None]:
     """Per person, the later of two days, or None where either is None (never met)."""
     return [None if x is None or y is None else x if x > y else y for x, y in zip(a, b, strict=True)]
@@ -174,6 +210,7 @@ KINDS: dict[str, Kind] = {
     RATINGS: Kind(judge_ratings, first_met_ratings),
     RATING_SOURCES: Kind(judge_rating_sources, first_met_rating_sources),
     IMPROVEMENT: Kind(judge_improvement, first_met_improvement),
+    PRECEPTING: Kind(judge_precepting, first_met_precepting),
 }
 
 

@@ -10,16 +10,18 @@ MODULE, COMPETENCY = "module", "competency"
 RATINGS, RATING_SOURCES = "ratings", "rating_sources"
 # Improvement work: at least N confirmed works of a kind, each with a team spanning at least P professions.
 IMPROVEMENT = "improvement"
+# A preceptor's own record: sign-offs they gave to learners of professions other than theirs.
+PRECEPTING = "precepting"
 
 
 @dataclass(frozen=True)
 class RequirementRule:
     """One requirement: a module (target = module id), a competency (target = competency id), ratings
-    from one source (target = rating source id) or ratings from several sources (target unused, 0),
-    with what its kind needs (a module's validity; a competency's or a source's scale and minimum
-    level; how many ratings, or how many sources). Improvement work (target unused, 0) names the kind of
-    work (``work_kind``), how many works (``min_count``) and how many professions each team spans
-    (``min_professions``)."""
+    from one source (target = rating source id), ratings from several sources or a precepting record
+    (target unused, 0), with what its kind needs (a module's validity; a competency's or a source's scale
+    and minimum level; how many ratings, sources or sign-offs given; how many learner professions).
+    Improvement work (target unused, 0) names the kind of work (``work_kind``), how many works
+    (``min_count``) and how many professions each team spans (``min_professions``)."""
 
     id: int
     kind: str

@@ -54,6 +54,8 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "settings.edit": ("change institution settings", frozenset({ADMIN})),
     "backup.manage": ("make or restore backups", frozenset({ADMIN})),
     "read": ("view records", EVERYONE),
+    # A preceptor reads their own precepting record; staff and auditors read anyone's.
+    "precepting.read": ("view what someone else has precepted", frozenset({ADMIN, EDUCATOR, VIEWER})),
     "reports.read": ("view reports", EVERYONE),
     "audit.read": ("view the audit log", frozenset({ADMIN, EDUCATOR, VIEWER})),
     "audit.export": ("export the audit log for an auditor", frozenset({ADMIN})),

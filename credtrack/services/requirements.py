@@ -33,9 +33,11 @@ def competencies(session: Session, codes: list[str], framework_code: str | None 
 class RequirementSpec:
     """A requirement as the user states it: a module code; a competency code at a minimum level; how many
     ratings from a source (``source_code``, ``min_count``, optionally at or above ``min_level_code`` of the
-    source's scale); or ratings from how many sources (``min_count``)."""
+    source's scale); ratings from how many sources (``min_count``); or a precepting record: how many
+    standing sign-offs the person gave (``min_count``) to learners of how many professions other than their
+    own (``min_professions``)."""
 
-    kind: str  # "module", "competency", "ratings", "rating_sources" or "improvement"
+    kind: str  # "module", "competency", "ratings", "rating_sources", "improvement" or "precepting"
     module_code: str | None = None
     competency_code: str | None = None
     framework_code: str | None = None
@@ -77,6 +79,8 @@ class RequirementRow:
             return sources_needed(self.min_count)
         if self.kind == "improvement":
             return works_needed(self.min_count, self.work_kind or "", self.min_professions)
+        if self.kind == "precepting":
+            return precepting_needed(self.min_count, self.min_professions)
         return f"{self.competency_code} – {self.competency_label}: at least {self.min_level_label} ({self.scale_code})"
 
 
@@ -97,6 +101,13 @@ def works_needed(count: int | None, work_kind: str, professions: int | None) -> 
 
 def sources_needed(count: int | None) -> str:
     return f"Ratings from at least {count or 1} different sources"
+
+
+def precepting_needed(count: int | None, professions: int | None) -> str:
+    """What a precepting requirement asks, in words."""
+    n, k = count or 1, professions or 1
+    learners = f"learners of at least {k} other profession{'s' if k != 1 else ''}"
+    return f"Precepting: {n} sign-off{'s' if n != 1 else ''} given to {learners}"
 
 
 def requirement_row(r: CredentialRequirement) -> RequirementRow:
@@ -160,12 +171,20 @@ def build_requirements(session: Session, specs: list[RequirementSpec]) -> list[C
             req = CredentialRequirement(
                 kind="rating_sources", min_count=_count(spec.min_count, "sources"), sort_order=order
             )
+        elif spec.kind == "precepting":
+            key = ("precepting", 0)
+            req = CredentialRequirement(
+                kind="precepting",
+                min_count=_count(spec.min_count, "sign-offs given"),
+                min_professions=_count(spec.min_professions, "learner professions", "min_professions"),
+                sort_order=order,
+            )
         elif spec.kind == "improvement":
             key, req = _improvement_requirement(spec, order)
         else:
             raise ValidationError(
                 f"A requirement is a module, a competency, ratings from a source, ratings from several "
-                f"sources or improvement work, not {spec.kind!r}."
+                f"sources, improvement work or a precepting record, not {spec.kind!r}."
             )
         if key in seen:
             raise ValidationError("The same requirement is listed twice.", field="requirements")
@@ -214,18 +233,18 @@ def _improvement_requirement(spec: RequirementSpec, order: int) -> tuple[tuple, 
         kind="improvement",
         work_kind=kind,
         min_count=_count(spec.min_count, "works"),
-        min_professions=_count(spec.min_professions, "professions on the team"),
+        min_professions=_count(spec.min_professions, "professions on the team", "min_professions"),
         sort_order=order,
     )
     return ("improvement", kind), req
 
 
-def _count(value: object, what: str) -> int:
+def _count(value: object, what: str, field: str = "min_count") -> int:
     """A requirement's count: a whole number from 1 to 50."""
     try:
         number = int(value) if value not in (None, "") else 1  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        raise ValidationError(f"The number of {what} must be a whole number.", field="min_count") from None
+        raise ValidationError(f"The number of {what} must be a whole number.", field=field) from None
     if not 1 <= number <= 50:
-        raise ValidationError(f"The number of {what} must be 1–50.", field="min_count")
+        raise ValidationError(f"The number of {what} must be 1–50.", field=field)
     return number

@@ -1,5 +1,5 @@
 """Setting up a new database: the starter frameworks, professions, scales and rating sources from
-resources/starter."""
+resources/starter, and the preceptor development pathway (``services.pathways``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from credtrack.models import Framework, Person, Profession, RatingSource, Scale,
 from credtrack.services.audit import log as audit
 from credtrack.services.changes import Change, Result
 from credtrack.services.frameworks import _create_framework, _create_scale
+from credtrack.services.pathways import add_missing_pathway
 from credtrack.services.permissions import SYSTEM, Actor
 from credtrack.services.rating_sources import DEFAULT_ATTESTATION
 
@@ -28,6 +29,7 @@ class StarterSummary:
     frameworks: int
     scales: int
     rating_sources: int = 0
+    pathway_parts: int = 0  # frameworks, modules, sources and credentials of the preceptor pathway
 
 
 def starter_json(name: str):
@@ -35,7 +37,8 @@ def starter_json(name: str):
 
 
 def load_starter_data(uow: UnitOfWork, actor: Actor = SYSTEM) -> Result[StarterSummary]:
-    """Add whichever starter professions, frameworks, scales and rating sources are missing. Safe to run twice."""
+    """Add whichever starter professions, frameworks, scales, rating sources and parts of the preceptor
+    pathway are missing. Safe to run twice."""
     with uow:
         session = uow.session
         added_prof = 0
@@ -57,8 +60,10 @@ def load_starter_data(uow: UnitOfWork, actor: Actor = SYSTEM) -> Result[StarterS
                 added_scales += 1
         session.flush()
         added_sources = _starter_rating_sources(session)
-        summary = StarterSummary(added_prof, added_fw, added_scales, added_sources)
-        if added_prof or added_fw or added_scales or added_sources:
+        pathway = add_missing_pathway(session)
+        parts = len(pathway.frameworks + pathway.modules + pathway.rating_sources + pathway.credentials)
+        summary = StarterSummary(added_prof, added_fw, added_scales, added_sources, parts)
+        if added_prof or added_fw or added_scales or added_sources or parts:
             session.flush()
             audit.record(session, actor, "setup.starter_data", "database", "", after=summary.__dict__)
         uow.commit()

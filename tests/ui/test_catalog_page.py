@@ -154,3 +154,27 @@ def test_a_credential_needing_ratings_is_made_in_the_editor(qtbot, demo_ctx, mon
     qtbot.mouseClick(page.credentials.edit_button, Qt.MouseButton.LeftButton)
     again = catalog.get_credential(ctx.uow(), ctx.actor, "VOICES-2")
     assert [r.describe for r in again.requirements] == [r.describe for r in created.requirements]
+
+
+def test_the_credential_editor_keeps_and_adds_a_precepting_record(qtbot, demo_ctx):
+    ctx = demo_ctx()
+    ipf = catalog.get_credential(ctx.uow(), ctx.actor, "IP-FACILITATION")
+    dialog = CredentialDialog([], [], [], ipf)
+    qtbot.addWidget(dialog)
+    shown = dialog.requirements
+    texts = [shown.data(shown.index(r, 1)) for r in range(shown.rowCount())]
+    assert "Precepting: 10 sign-offs given to learners of at least 3 other professions" in texts
+    # Saved again as it stands, the precepting record is kept with its numbers.
+    catalog.update_credential(ctx.uow(), ctx.actor, ipf.id, requirements=dialog.specs(), **dialog.values())
+    again = catalog.get_credential(ctx.uow(), ctx.actor, "IP-FACILITATION")
+    assert [(r.kind, r.min_count, r.min_professions) for r in again.requirements if r.kind == "precepting"] == [
+        ("precepting", 10, 3)
+    ]
+
+    new = CredentialDialog([], [], [])
+    qtbot.addWidget(new)
+    new.precepted_count.setValue(4)
+    new.precepted_professions.setValue(2)
+    qtbot.mouseClick(new.add_precepting, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(new.add_precepting, Qt.MouseButton.LeftButton)  # one precepting record per credential
+    assert [(s.kind, s.min_count, s.min_professions) for s in new.specs()] == [("precepting", 4, 2)]

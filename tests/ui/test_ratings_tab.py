@@ -112,6 +112,7 @@ def test_printing_a_blank_form_asks_which_source_and_where_then_saves_one_page(
 
     assert offered == [
         [
+            "Learner rating their preceptor (LEARNER-FAC)",  # the starter preceptor pathway's
             "Patient or family advisor (PATIENT)",
             "Colleague of another profession (PEER-IP)",
             "Self-assessment (SELF)",

@@ -45,7 +45,10 @@ def cli(db, monkeypatch, capsys):
 def test_everyday_records_work_from_the_command_line(cli) -> None:
     code, out, _ = cli("init", "--demo", "--admin", "admin", password=ADMIN_PASSWORD)
     assert code == 0
-    assert "Starter data added: 11 professions, 1 frameworks, 4 scales, 4 rating sources." in out
+    assert (
+        "Starter data added: 11 professions, 1 frameworks, 4 scales, 4 rating sources, "
+        "and the preceptor development pathway." in out
+    )
     assert "Administrator account 'admin' created." in out
 
     code, out, _ = cli("demo", "--people", "20")

@@ -23,12 +23,14 @@ from credtrack.models import (
     Competency,
     Completion,
     Module,
+    Person,
     Profession,
     Scale,
     ScaleLevel,
 )
 from credtrack.services.progress.improved import read_standing_works
 from credtrack.services.progress.person import PersonRecords
+from credtrack.services.progress.precepted import precepted_rows_of
 from credtrack.services.progress.rated import read_standing_ratings
 
 _IN_CHUNK = 500  # ids per IN (...) list, well within every database's limit
@@ -106,6 +108,12 @@ class RecordsReader:
                 found[pid].ratings = ratings
             for pid, works in read_standing_works(self.session, ids).items():
                 found[pid].works = works
+            for pid, given in precepted_rows_of(self.session, ids).items():
+                found[pid].precepted = given
+            for pid, profession in self.session.execute(
+                select(Person.id, Person.profession_id).where(Person.id.in_(ids))
+            ):
+                found[pid].profession_id = profession
             certificates = (
                 select(
                     Certificate.id,

@@ -23,7 +23,7 @@ from credtrack.models import (
     Enrolment,
 )
 from credtrack.rules.judge import BELOW, LAPSED, MET, MISSING, judge_group
-from credtrack.rules.model import Held
+from credtrack.rules.model import PRECEPTING, Held
 from credtrack.rules.status import STATUSES
 from credtrack.services.common import Check, collection_paused, no_check
 from credtrack.services.common import today as _today
@@ -116,6 +116,10 @@ def compute_bulk(
     if pairs is None:
         pairs = _scope_pairs(session, person_ids, credential_ids, held)
         check()
+    # A preceptor's record is read only for the people judged on a credential asking it (one grouped query).
+    precepting = {c for c, rule in rules.items() if any(r.kind == PRECEPTING for r in rule.requirements)}
+    if precepting:
+        evidence.read_precepting(session, {p for p, c in pairs if c in precepting})
     certs: dict[tuple[int, int], Held] = {}
     for p, c, code, expires in session.execute(
         held.add_columns(Certificate.code, Certificate.expires_on).order_by(Certificate.issued_on, Certificate.id)

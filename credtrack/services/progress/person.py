@@ -33,14 +33,23 @@ from credtrack.models import (
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, MET, judge_group
-from credtrack.rules.model import IMPROVEMENT, RATING_SOURCES, RATINGS, CredentialRules, Held, RequirementRule
+from credtrack.rules.model import (
+    IMPROVEMENT,
+    PRECEPTING,
+    RATING_SOURCES,
+    RATINGS,
+    CredentialRules,
+    Held,
+    RequirementRule,
+)
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
 from credtrack.services.progress.improved import StandingWork, read_standing_works, shown_work
+from credtrack.services.progress.precepted import PreceptedSignOff, facts_from_rows, precepted_rows
 from credtrack.services.progress.rated import StandingRating, read_standing_ratings
-from credtrack.services.requirements import ratings_needed, sources_needed, works_needed
+from credtrack.services.requirements import precepting_needed, ratings_needed, sources_needed, works_needed
 
 if TYPE_CHECKING:
     from credtrack.services.certificates.records import (
@@ -52,7 +61,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Evidence:
-    kind: str  # "completion", "assessment", "rating" or "improvement"
+    kind: str  # "completion", "assessment", "rating", "improvement" or "precepted" (a sign-off the person gave)
     record_id: int
     on: dt.date
     summary: str
@@ -193,6 +202,11 @@ def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[i
                     min_professions=min_professions,
                 )
             )
+        elif kind == PRECEPTING:
+            label = precepting_needed(min_count, min_professions)
+            reqs[cid].append(
+                RequirementRule(rid, kind, 0, "PRECEPTING", label, min_count=min_count, min_professions=min_professions)
+            )
         else:
             assert comp_id is not None
             reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
@@ -227,6 +241,8 @@ class PersonRecords:
     first_completed: dict[int, dt.date] = field(default_factory=dict)  # module id -> earliest current completion
     ratings: list[StandingRating] = field(default_factory=list)  # standing ratings from other sources, oldest first
     works: list[StandingWork] = field(default_factory=list)  # standing improvement work, earliest ended first
+    precepted: list[PreceptedSignOff] = field(default_factory=list)  # sign-offs they gave, newest first
+    profession_id: int | None = None  # their own profession, which the sign-offs they gave are set against
 
 
 def load_person_records(session: Session, person_id: int) -> PersonRecords:
@@ -258,7 +274,9 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
         certificates[cert.credential_id] = cert  # the latest issue wins
     ratings = read_standing_ratings(session, [person_id]).get(person_id, [])
     works = read_standing_works(session, [person_id]).get(person_id, [])
-    return PersonRecords(completions, assessments, certificates, first, ratings, works)
+    profession_id = session.scalar(select(Person.profession_id).where(Person.id == person_id))
+    given = precepted_rows(session, person_id)
+    return PersonRecords(completions, assessments, certificates, first, ratings, works, given, profession_id)
 
 
 def facts_of(records: PersonRecords) -> PersonFacts:
@@ -279,7 +297,14 @@ def facts_of(records: PersonRecords) -> PersonFacts:
         ]
         for cid, found in records.assessments.items()
     }
-    return PersonFacts(completions, sign_offs, [r.fact() for r in records.ratings], [w.fact() for w in records.works])
+    precepted = facts_from_rows(records.precepted, records.profession_id)
+    return PersonFacts(
+        completions,
+        sign_offs,
+        [r.fact() for r in records.ratings],
+        works=[w.fact() for w in records.works],
+        precepted=precepted,
+    )
 
 
 def evidence_of(records: PersonRecords) -> RecordsEvidence:
@@ -363,6 +388,8 @@ def _requirement_row(
         return _ratings_row(r, state, records)
     if r.kind == IMPROVEMENT:
         return _improvement_row(r, state, records)
+    if r.kind == PRECEPTING:
+        return _precepting_row(r, state, records)
     needed = f"Signed off at {r.min_label} or above"
     candidates = [a for a in records.assessments.get(r.target_id, []) if a.scale_id == r.scale_id]
     if state == MET:
@@ -424,6 +451,22 @@ def _improvement_row(r: RequirementRule, state: str, records: PersonRecords) -> 
     return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
 
 
+def _precepting_row(r: RequirementRule, state: str, records: PersonRecords) -> RequirementProgress:
+    """A precepting requirement with the counts so far and the latest sign-off counted."""
+    counted = [x for x in records.precepted if x.counted(records.profession_id)]  # newest first
+    ev = None
+    if counted:
+        latest, kinds = counted[0], len({x.learner_profession_id for x in counted})
+        ev = Evidence(
+            "precepted",
+            latest.id,
+            latest.assessed_on,
+            f"{len(counted)} sign-offs given to learners of {kinds} other professions "
+            f"(latest {latest.assessed_on.isoformat()})",
+        )
+    return RequirementProgress(r.id, r.kind, r.code, r.label, state, ev, r.label)
+
+
 def _profession_names(records: PersonRecords, ids: frozenset[int]) -> set[str]:
     return {
         a.assessor_profession.name
@@ -461,6 +504,12 @@ def person_all_progress(
             )
         )
         ids |= set(records.certificates)
+        if any(x.counted(records.profession_id) for x in records.precepted):
+            ids |= set(
+                session.scalars(
+                    select(CredentialRequirement.credential_id).where(CredentialRequirement.kind == PRECEPTING)
+                )
+            )
         if records.completions or records.assessments or records.ratings or records.works:
             ids |= set(
                 session.scalars(

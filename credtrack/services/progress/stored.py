@@ -5,6 +5,11 @@ step and their format; only this module reads them). ``EvidenceReader`` reads th
 out ``StoredEvidence`` groups, which answer the questions of ``credtrack.rules.evidence.Evidence``
 with substring searches — ``",12:" in completions``, ``",7.3:" in sign_offs`` — so no row is built
 per record. ``sign_off_counts`` counts everyone's sign-offs for the dashboard the same way.
+
+A preceptor's own record (the sign-offs they gave) is not packed: it depends on their learners'
+professions as well as on the sign-offs, so it is counted by one grouped query
+(``progress.precepted.precepted_facts``), read only when a credential judged has a precepting
+requirement (``EvidenceReader.read_precepting``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import compress
 
@@ -20,6 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.models import PersonEvidence, ScaleLevel
+from credtrack.rules.evidence import PreceptedFact
+from credtrack.rules.model import PRECEPTING, CredentialRules
+from credtrack.services.progress.precepted import precepted_facts
 
 PERSON_FILTER_LIMIT = 2000  # above this many named people, read everyone and filter in Python
 
@@ -125,24 +133,33 @@ class StoredEvidence:
     """A group of people's standing evidence answered from their packed rows
     (``credtrack.rules.evidence.Evidence``): ``EvidenceReader.group`` hands one out."""
 
-    __slots__ = ("_done", "_signed", "_rated", "_worked", "_keys")
+    __slots__ = ("_done", "_signed", "_rated", "_worked", "_keys", "_precepted")
 
     def __init__(
-        self, completions: list[str], sign_offs: list[str], ratings: list[str], works: list[str], keys: _Keys
+        self,
+        completions: list[str],
+        sign_offs: list[str],
+        ratings: list[str],
+        works: list[str],
+        keys: _Keys,
+        precepted: list[list[PreceptedFact] | None] | None = None,
     ) -> None:
         self._done, self._signed, self._rated, self._worked, self._keys = completions, sign_offs, ratings, works, keys
+        # None (for the group or a person): not read, as no precepting requirement was to be judged of them.
+        self._precepted = precepted
 
     def __len__(self) -> int:
         return len(self._done)
 
     def select(self, indices: Sequence[int]) -> StoredEvidence:
-        done, signed, rated, worked = self._done, self._signed, self._rated, self._worked
+        done, signed, rated, worked, given = self._done, self._signed, self._rated, self._worked, self._precepted
         return StoredEvidence(
             [done[i] for i in indices],
             [signed[i] for i in indices],
             [rated[i] for i in indices],
             [worked[i] for i in indices],
             self._keys,
+            [given[i] for i in indices] if given is not None else None,
         )
 
     def where(self, flags: Sequence[bool]) -> StoredEvidence:
@@ -153,6 +170,7 @@ class StoredEvidence:
             list(compress(self._rated, flags)),
             list(compress(self._worked, flags)),
             self._keys,
+            list(compress(self._precepted, flags)) if self._precepted is not None else None,
         )
 
     def has_completion(self, module_id: int) -> list[bool]:
@@ -224,6 +242,12 @@ class StoredEvidence:
             for text in self._worked
         ]
 
+    def precepted(self) -> list[list[PreceptedFact]]:
+        given = self._precepted
+        if given is None or None in given:
+            raise RuntimeError("Precepting records were not read: call EvidenceReader.read_precepting first.")
+        return given  # type: ignore[return-value]  # no None left in it
+
 
 class EvidenceReader:
     """Everyone's (or the named people's) packed rows, read once, handed out in groups."""
@@ -236,11 +260,36 @@ class EvidenceReader:
         self._keys = _Keys(dict(levels))
         self._people: list[int] | None = None
         self._everyone: StoredEvidence | None = None
+        self._person_ids = person_ids
+        self.precepted: dict[int, list[PreceptedFact]] = {}
+        self._precepting_read: set[int] | None = set()  # whose precepting records are read (None: everyone's)
+
+    def read_precepting(
+        self, session: Session, person_ids: Iterable[int] | None = None, rules: Iterable[CredentialRules] | None = None
+    ) -> None:
+        """Read the precepting records of the named people (everyone in scope, when None), each once, if any
+        of ``rules`` (all, when None) has a precepting requirement. Groups handed out afterwards answer
+        ``precepted`` for the people read; asked of anyone else, they refuse rather than answer "none"."""
+        if self._precepting_read is None:
+            return  # everyone's already read
+        if rules is not None and not any(r.kind == PRECEPTING for rule in rules for r in rule.requirements):
+            return
+        if person_ids is None:
+            self.precepted.update(precepted_facts(session, self._person_ids))
+            self._precepting_read = None
+            self._people = self._everyone = None  # preceptors with no other evidence join everyone
+            return
+        wanted = sorted(set(person_ids) - self._precepting_read)
+        if wanted:
+            self.precepted.update(precepted_facts(session, wanted))
+            self._precepting_read.update(wanted)
 
     def people(self) -> list[int]:
-        """Everyone with some standing evidence, in id order."""
+        """Everyone with some standing evidence (a precepting record too, once read), in id order."""
         if self._people is None:
-            self._people = sorted(set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.works))
+            self._people = sorted(
+                set(self.completions) | set(self.sign_offs) | set(self.ratings) | set(self.works) | set(self.precepted)
+            )
         return self._people
 
     def everyone(self) -> StoredEvidence:
@@ -250,13 +299,21 @@ class EvidenceReader:
         return self._everyone
 
     def group(self, person_ids: Sequence[int]) -> StoredEvidence:
-        done, signed, rated, worked = self.completions, self.sign_offs, self.ratings, self.works
+        done, signed, rated, worked, given, read = (
+            self.completions,
+            self.sign_offs,
+            self.ratings,
+            self.works,
+            self.precepted,
+            self._precepting_read,
+        )
         return StoredEvidence(
             [done.get(p, "") for p in person_ids],
             [signed.get(p, "") for p in person_ids],
             [rated.get(p, "") for p in person_ids] if rated else [""] * len(person_ids),
             [worked.get(p, "") for p in person_ids] if worked else [""] * len(person_ids),
             self._keys,
+            None if read == set() else [given.get(p, []) if read is None or p in read else None for p in person_ids],
         )
 
     def completed_modules(self, person_id: int) -> set[int]:

@@ -215,6 +215,24 @@ class CredentialDialog(QDialog):
         self.add_sources.clicked.connect(self._add_sources)
         for widget in (self.source, self.rating_count, self.rating_level, self.add_ratings, self.add_sources):
             widget.setEnabled(bool(sources))
+        # A preceptor's own record: sign-offs they gave to learners of professions other than theirs.
+        self.precepted_count = QSpinBox()
+        self.precepted_count.setRange(1, 50)
+        self.precepted_count.setValue(10)
+        self.precepted_count.setSuffix(" sign-offs given")
+        self.precepted_count.setAccessibleName("Sign-offs the preceptor must have given")
+        self.precepted_professions = QSpinBox()
+        self.precepted_professions.setRange(1, 50)
+        self.precepted_professions.setValue(3)
+        self.precepted_professions.setPrefix("to learners of ")
+        self.precepted_professions.setSuffix(" other professions")
+        self.precepted_professions.setAccessibleName("Learner professions other than the preceptor's")
+        self.add_precepting = QPushButton("Add precepting record")
+        self.add_precepting.setToolTip(
+            "For preceptors and coaches: standing sign-offs they gave to learners of professions other than "
+            "their own, to learners of at least this many professions."
+        )
+        self.add_precepting.clicked.connect(self._add_precepting)
         self.remove = QPushButton("Remove selected")
         self.remove.clicked.connect(self._remove)
         row1 = QHBoxLayout()
@@ -236,6 +254,10 @@ class CredentialDialog(QDialog):
         row_sources.addWidget(self.add_sources)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        row_precepting = QHBoxLayout()
+        row_precepting.addWidget(self.precepted_count, 1)
+        row_precepting.addWidget(self.precepted_professions, 1)
+        row_precepting.addWidget(self.add_precepting)
         row3 = QHBoxLayout()
         row3.addWidget(self.remove)
         row3.addStretch(1)
@@ -245,6 +267,7 @@ class CredentialDialog(QDialog):
         layout.addLayout(row2)
         layout.addLayout(row_ratings)
         layout.addLayout(row_sources)
+        layout.addLayout(row_precepting)
         layout.addLayout(row3)
         buttons = save_cancel_buttons(self)
         layout.addWidget(buttons)
@@ -268,6 +291,9 @@ class CredentialDialog(QDialog):
             self.add_ratings,
             self.source_count,
             self.add_sources,
+            self.precepted_count,
+            self.precepted_professions,
+            self.add_precepting,
             self.remove,
             buttons=buttons,
         )
@@ -343,6 +369,12 @@ class CredentialDialog(QDialog):
             )
         )  # fmt: skip
 
+    def _add_precepting(self) -> None:
+        if any(r.kind == "precepting" for r in self.requirements.rows()):
+            return  # one precepting record per credential: remove the one listed to change it
+        count, professions = self.precepted_count.value(), self.precepted_professions.value()
+        self._add(RequirementRow(0, "precepting", *([None] * 10), min_count=count, min_professions=professions))
+
     def _remove(self) -> None:
         row = selected_row(self.table)
         if row is not None:
@@ -379,6 +411,8 @@ def _spec(r: RequirementRow, frameworks: dict[str, str | None]) -> RequirementSp
         return RequirementSpec(
             kind="improvement", work_kind=r.work_kind, min_count=r.min_count, min_professions=r.min_professions
         )
+    if r.kind == "precepting":
+        return RequirementSpec(kind="precepting", min_count=r.min_count, min_professions=r.min_professions)
     return RequirementSpec(
         kind="competency",
         competency_code=r.competency_code,

@@ -57,13 +57,14 @@ _KINDS = {
     "ratings": "Ratings",
     "rating_sources": "Sources",
     "improvement": "Improvement",
+    "precepting": "Precepting",
 }
 
 
 def requirement_text(r: Any) -> str:
     if r.kind == "module":
         return f"Complete {r.module_code} · {r.module_title}"
-    if r.kind in ("ratings", "rating_sources", "improvement"):
+    if r.kind in ("ratings", "rating_sources", "improvement", "precepting"):
         return r.describe
     return f"Signed off {r.competency_code} · {r.competency_label}"
 

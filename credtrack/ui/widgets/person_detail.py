@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 
 from credtrack.services import cohorts, improvement, people, ratings, units
 from credtrack.services.certificates import evidence as certificate_evidence
+from credtrack.services.permissions import allowed
+from credtrack.services.precepting import precepted_record
 from credtrack.services.progress import person as progress
 from credtrack.services.records import listing as record_listing
 from credtrack.ui import certificate_rows, style
@@ -24,6 +26,7 @@ from credtrack.ui.table import RowTableModel, TableProxy, make_table, selected_r
 from credtrack.ui.widgets.banner import Banner
 from credtrack.ui.widgets.checklist import ProgressChecklist
 from credtrack.ui.widgets.improvement_tab import ImprovementTab
+from credtrack.ui.widgets.precepted import PreceptedPanel
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -41,6 +44,7 @@ class PersonDetail:
     ratings: list[Any] = field(default_factory=list)  # ratings from other sources, newest first
     improvement: list[Any] = field(default_factory=list)  # improvement work, latest first
     unit_history: list[Any] = field(default_factory=list)  # services.units.MembershipRow, latest first
+    precepted: Any = None  # services.precepting.PreceptedRecord; None when the user may not see it
 
 
 def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
@@ -59,6 +63,9 @@ def load_detail(ctx: AppContext, person_id: int) -> PersonDetail:
         ratings=ratings.person_ratings(ctx.uow(), ctx.actor, person_id),
         improvement=improvement.person_work(ctx.uow(), ctx.actor, person_id),
         unit_history=list(reversed(units.history(ctx.uow(), ctx.actor, person_id))),
+        precepted=precepted_record(ctx.uow(), ctx.actor, person_id)
+        if ctx.actor.person_id == person_id or allowed(ctx.actor, "precepting.read")
+        else None,
     )
 
 
@@ -187,6 +194,8 @@ class PersonDetailPane(QWidget):
         self.tabs.addTab(self.improvement, "Improvement work")
         self.units_view = make_table(TableProxy(self.unit_history, self), "Units this person was in")
         self.tabs.addTab(self.units_view, "Units")
+        self.precepted = PreceptedPanel()
+        self.tabs.addTab(self.precepted, "Precepted")
         self.evidence_banner = Banner()
         self.evidence_banner.setObjectName("voided_evidence")
         self.empty = QLabel("Select a person to see their progress, records and certificates.")
@@ -272,6 +281,7 @@ class PersonDetailPane(QWidget):
         self.ratings.set_rows(detail.ratings)
         self.improvement.set_rows(detail.improvement)
         self.unit_history.set_rows(detail.unit_history)
+        self.precepted.show_record(detail.precepted)
         self._update_record_buttons()
         if detail.voided_evidence:
             many = len(detail.voided_evidence) > 1
@@ -288,3 +298,5 @@ class PersonDetailPane(QWidget):
         self.tabs.setTabText(4, f"Ratings ({len(detail.ratings)})")
         self.tabs.setTabText(5, f"Improvement work ({len(detail.improvement)})")
         self.tabs.setTabText(6, f"Units ({len(detail.unit_history)})")
+        given = detail.precepted.counted if detail.precepted is not None else None
+        self.tabs.setTabText(7, "Precepted" if not given else f"Precepted ({given})")

@@ -20,13 +20,15 @@ from credtrack.models import (
     Rating,
     RatingSource,
     ScaleLevel,
+    User,
     evidence,
 )
 from credtrack.models.enums import IMPROVEMENT_KINDS
 from credtrack.reports import achievement
 from credtrack.reports.achievement import Achievements
 from credtrack.rules.evidence import RecordsEvidence
-from credtrack.services.progress.person import facts_of, load_person_records
+from credtrack.rules.judge import first_met
+from credtrack.services.progress.person import facts_of, load_person_records, load_rules
 from credtrack.services.progress.stored import EvidenceReader
 
 
@@ -50,7 +52,9 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
     with demo_db.unit_of_work() as uow:
         s = uow.session
         people = list(s.scalars(select(Person.id).order_by(Person.id)))
-        stored = EvidenceReader(s).group(people)
+        reader = EvidenceReader(s)
+        reader.read_precepting(s, people)
+        stored = reader.group(people)
         in_memory = RecordsEvidence([facts_of(load_person_records(s, pid)) for pid in people])
         modules = list(s.scalars(select(Module.id)))
         questions = set(
@@ -103,8 +107,13 @@ def test_stored_and_in_memory_evidence_answer_every_question_alike(demo_db) -> N
             worked += sum(bool(days) for days in stored.improvement_days(kind, professions))
     broad = stored.improvement_days("qi_project", 3)
     assert worked > 10 and sum(bool(days) for days in broad) >= 2  # the demo holds confirmed, broad QI projects
+    # What each person precepted: the grouped query and the preceptor's own rows filtered in memory.
+    assert stored.precepted() == in_memory.precepted()
+    given = [len(found) for found in stored.precepted() if found]
+    assert len(given) >= 3 and min(given) >= 10  # the demo's preceptors have signed off many learners
     picked = [3, 0, 7]
     assert stored.select(picked).best_rank(*min(questions)) == in_memory.select(picked).best_rank(*min(questions))
+    assert stored.select(picked).precepted() == in_memory.select(picked).precepted()
 
 
 def demo_db_sources(db) -> list[int]:
@@ -125,3 +134,19 @@ def test_achievements_are_the_same_found_credential_by_credential_or_in_one_pass
         assert got_alone == {c: together.days(c) for c in credentials}
         assert sum(len(days) for days in got_alone.values()) >= 5
         assert [alone.first_of(p, credentials) for p in people] == [together.first_of(p, credentials) for p in people]
+
+
+def test_a_preceptor_s_first_achievement_is_found_alike_from_the_grouped_query_and_their_records(demo_db) -> None:
+    with demo_db.unit_of_work() as uow:
+        s = uow.session
+        ipf = s.scalar(select(Credential.id).where(Credential.code == "IP-FACILITATION"))
+        found = Achievements(s, [ipf]).days(ipf)
+        rules = load_rules(s, [ipf])[ipf]
+        preceptors = sorted(s.scalars(select(User.person_id).where(User.person_id.is_not(None))))
+        expected = {}
+        for p in preceptors:
+            (day,) = first_met(rules, RecordsEvidence([facts_of(load_person_records(s, p))]))
+            if day is not None:
+                expected[p] = day
+    assert found == expected
+    assert found  # the demo has a preceptor who earned Interprofessional facilitation

@@ -17,6 +17,8 @@ from credtrack.importing import (
     run_import,
 )
 from credtrack.models import Assessment, AuditEvent, Person, Profession, evidence
+from credtrack.services.precepting import NO_ACCOUNT, precepted_record
+from credtrack.services.progress.precepted import facts_from_rows, precepted_facts
 from tests.unit.data.conftest import SIGNER_PASSWORD
 
 HEADER = "External ID,Competency,Scale,Level,Assessed on,Assessor ID,Assessor name,Assessor profession\n"
@@ -127,3 +129,20 @@ def test_importing_sign_offs_needs_the_attestation_and_the_importers_password(db
         )
     assert _count(db) == 0
     assert _signed(db, signer, path).inserted == 1
+
+
+def test_imported_sign_offs_naming_an_assessor_are_that_preceptor_s_precepting_record(db, seeded, signer, tmp_path):
+    path = _file(
+        tmp_path,
+        "P001,VE1,ENTRUST5,4,2024-03-01,R001,,",  # a nurse learner, a pharmacist assessor
+        "P002,VE1,ENTRUST5,3,2024-03-02,R001,,",  # a physician learner
+        "P003,VE1,ENTRUST5,3,2024-03-03,R001,,",  # a pharmacist learner: the assessor's own profession
+    )
+    _signed(db, signer, path)
+    record = precepted_record(db.unit_of_work(), signer, seeded.people["R001"])
+    assert [s.learner_external_id for s in record.sign_offs] == ["P003", "P002", "P001"]
+    assert (record.counted, record.professions_counted) == (2, 2)
+    assert record.note == NO_ACCOUNT  # no account is linked to R001: sign-offs in credtrack would not be theirs
+    with db.unit_of_work() as uow:
+        grouped = precepted_facts(uow.session, [seeded.people["R001"]])
+    assert grouped[seeded.people["R001"]] == facts_from_rows(record.sign_offs, seeded.professions["PHARM"])

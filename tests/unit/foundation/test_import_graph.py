@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.demo_names",
         "credtrack.demo_improvement",
         "credtrack.demo_mail",
+        "credtrack.demo_precepting",
         "credtrack.demo_ratings",
         "credtrack.demo_reminders",
         "credtrack.demo_units",

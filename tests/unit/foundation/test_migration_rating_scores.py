@@ -4,22 +4,28 @@ not call them unaccounted, and names a score changed after it."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from sqlalchemy import text
 
 from credtrack import migrations, schema
 from credtrack.db import Database
+from credtrack.services import setup
 from credtrack.services.audit import record_check
 from credtrack.services.database import open_database
 from credtrack.services.setup import load_starter_data
 from tests.unit.foundation.test_migrations import empty_url  # noqa: F401  (the fixture)
 
 
-def _rated_before_scores_were_vouched(url: str) -> None:
-    """A database at ratings1 holding one rating with two scores, written as that revision's code left them."""
+def _rated_before_scores_were_vouched(url: str, monkeypatch) -> None:
+    """A database at ratings1 holding one rating with two scores, written as that revision's code left them
+    (its starter data had no preceptor pathway: that came with a later revision)."""
     db = Database(url)
     schema.run_upgrade(db, "ratings1")
+    none = SimpleNamespace(frameworks=[], modules=[], rating_sources=[], credentials=[])
+    monkeypatch.setattr(setup, "add_missing_pathway", lambda _session: none)
     load_starter_data(db.unit_of_work())
+    monkeypatch.undo()
     with db.engine.begin() as conn:
         conn.execute(
             text(
@@ -48,8 +54,12 @@ def _rated_before_scores_were_vouched(url: str) -> None:
     db.dispose()
 
 
-def test_scores_recorded_before_the_upgrade_are_vouched_for_and_a_later_edit_is_named(empty_url, tmp_path) -> None:  # noqa: F811
-    _rated_before_scores_were_vouched(empty_url)
+def test_scores_recorded_before_the_upgrade_are_vouched_for_and_a_later_edit_is_named(
+    empty_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+) -> None:
+    _rated_before_scores_were_vouched(empty_url, monkeypatch)
     db = open_database(empty_url, backup_dir=tmp_path / "backups")
     try:
         assert schema.current_revision(db) == migrations.HEAD

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 import credtrack.services
 from credtrack.errors import AuthenticationError, PermissionDenied
 from credtrack.mail.settings import MailSettings
-from credtrack.models import Enrolment, Module, Profession, RatingSource
+from credtrack.models import Credential, CredentialRequirement, Enrolment, Module, Profession, RatingSource
 from credtrack.paths import data_dir
 from credtrack.services import (
     catalog,
@@ -31,6 +31,7 @@ from credtrack.services import (
     improvement,
     improvement_files,
     mail,
+    pathways,
     people,
     rating_sources,
     ratings,
@@ -151,6 +152,16 @@ def _placed(w: World, tag: str) -> int:
     return person.value.id
 
 
+def _without_pathway_credential(w: World) -> None:
+    """The starter pathway's credential gone, as from a database set up before it: adding it writes again."""
+    with w.uow() as uow:
+        ipf = uow.session.scalar(select(Credential.id).where(Credential.code == "IP-FACILITATION"))
+        if ipf is not None:
+            uow.session.execute(delete(CredentialRequirement).where(CredentialRequirement.credential_id == ipf))
+            uow.session.execute(delete(Credential).where(Credential.id == ipf))
+            uow.commit()
+
+
 CASES = [
     # accounts
     Case(
@@ -222,6 +233,12 @@ CASES = [
                 "levels": [{"code": "A", "label": "Not yet"}, {"code": "B", "label": "Yes"}],
             },
         ),
+    ),
+    Case(
+        "pathways.add_preceptor_pathway",
+        "catalog.edit",
+        lambda w, a, c, t: pathways.add_preceptor_pathway(w.uow(), a),
+        lambda w, a: _without_pathway_credential(w),
     ),
     Case(
         "catalog.create_module",
@@ -468,6 +485,7 @@ NOTICE = {
     "cohorts": Change.COHORTS,
     "records": Change.RECORDS,
     "rating_sources": Change.CATALOG,
+    "pathways": Change.CATALOG,
     "ratings": Change.RECORDS,
     "improvement": Change.RECORDS,
     "improvement_files": Change.RECORDS,

@@ -45,7 +45,7 @@ def w(db) -> World:
 
 def test_the_starter_sources_each_have_a_form_and_setting_up_again_adds_none(w: World) -> None:
     sources = {s.code: s for s in rating_sources.list_sources(w.uow(), w.viewer)}
-    assert set(sources) == {"PEER-IP", "PATIENT", "TEAM", "SELF"}
+    assert set(sources) == {"PEER-IP", "PATIENT", "TEAM", "SELF", "LEARNER-FAC"}
     assert all(s.scale_code == "OBSERVED5" and s.competency_codes and s.attestation_text for s in sources.values())
     assert load_starter_data(w.db.unit_of_work()).value.rating_sources == 0
 
