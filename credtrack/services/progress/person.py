@@ -21,15 +21,11 @@ from credtrack.models import (
     Certificate,
     Cohort,
     CohortCredential,
-    Competency,
     Completion,
     Credential,
     CredentialRequirement,
     Enrolment,
-    Module,
     Person,
-    RatingSource,
-    ScaleLevel,
 )
 from credtrack.rules.evidence import PersonFacts, RecordsEvidence, SignOffFact
 from credtrack.rules.judge import BELOW, MET, judge_group
@@ -46,10 +42,11 @@ from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.common import get_or_404
 from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
+from credtrack.services.progress.credential_rules import credential_rules as _credential
+from credtrack.services.progress.credential_rules import load_rules
 from credtrack.services.progress.improved import StandingWork, read_standing_works, shown_work
 from credtrack.services.progress.precepted import PreceptedSignOff, facts_from_rows, precepted_rows
 from credtrack.services.progress.rated import StandingRating, read_standing_ratings
-from credtrack.services.requirements import precepting_needed, ratings_needed, sources_needed, works_needed
 
 if TYPE_CHECKING:
     from credtrack.services.certificates.records import (
@@ -115,116 +112,6 @@ class CredentialProgress:
     @property
     def eligible(self) -> bool:
         return self.total > 0 and self.met >= self.total and self.professions_ok
-
-
-def load_rules(session: Session, credential_ids: list[int] | set[int]) -> dict[int, CredentialRules]:
-    """The requirements of the given credentials, read in two queries."""
-    ids = list(credential_ids)
-    if not ids:
-        return {}
-    R = CredentialRequirement
-    reqs: dict[int, list[RequirementRule]] = defaultdict(list)
-    stmt = (
-        select(
-            R.id,
-            R.credential_id,
-            R.kind,
-            R.module_id,
-            Module.code,
-            Module.title,
-            Module.validity_months,
-            R.competency_id,
-            Competency.code,
-            Competency.label,
-            R.scale_id,
-            ScaleLevel.rank,
-            ScaleLevel.label,
-            R.source_id,
-            RatingSource.code,
-            RatingSource.name,
-            R.min_count,
-            R.work_kind,
-            R.min_professions,
-        )
-        .outerjoin(Module, Module.id == R.module_id)
-        .outerjoin(Competency, Competency.id == R.competency_id)
-        .outerjoin(ScaleLevel, ScaleLevel.id == R.min_level_id)
-        .outerjoin(RatingSource, RatingSource.id == R.source_id)
-        .where(R.credential_id.in_(ids))
-        .order_by(R.credential_id, R.sort_order, R.id)
-    )
-    for (
-        rid,
-        cid,
-        kind,
-        mid,
-        mcode,
-        mtitle,
-        validity,
-        comp_id,
-        ccode,
-        clabel,
-        scale_id,
-        rank,
-        level_label,
-        source_id,
-        source_code,
-        source_name,
-        min_count,
-        work_kind,
-        min_professions,
-    ) in session.execute(stmt):
-        # The requirement's shape constraint: a module requirement names its module, a competency one its
-        # competency, a ratings one its source.
-        if kind == "module":
-            assert mid is not None
-            reqs[cid].append(RequirementRule(rid, kind, mid, mcode, mtitle, validity))
-        elif kind == RATINGS:
-            assert source_id is not None
-            label = ratings_needed(min_count, source_name, level_label)
-            reqs[cid].append(
-                RequirementRule(rid, kind, source_id, source_code, label, None, scale_id, rank, level_label, min_count)
-            )
-        elif kind == RATING_SOURCES:
-            label = sources_needed(min_count)
-            reqs[cid].append(RequirementRule(rid, kind, 0, "SOURCES", label, min_count=min_count))
-        elif kind == IMPROVEMENT:
-            label = works_needed(min_count, work_kind, min_professions)
-            reqs[cid].append(
-                RequirementRule(
-                    rid,
-                    kind,
-                    0,
-                    work_kind.upper(),
-                    label,
-                    min_count=min_count,
-                    work_kind=work_kind,
-                    min_professions=min_professions,
-                )
-            )
-        elif kind == PRECEPTING:
-            label = precepting_needed(min_count, min_professions)
-            reqs[cid].append(
-                RequirementRule(rid, kind, 0, "PRECEPTING", label, min_count=min_count, min_professions=min_professions)
-            )
-        else:
-            assert comp_id is not None
-            reqs[cid].append(RequirementRule(rid, kind, comp_id, ccode, clabel, None, scale_id, rank, level_label))
-    return {
-        cid: CredentialRules(cid, code, title, minimum, tuple(reqs.get(cid, ())))
-        for cid, code, title, minimum in session.execute(
-            select(Credential.id, Credential.code, Credential.title, Credential.min_assessor_professions).where(
-                Credential.id.in_(ids)
-            )
-        )
-    }
-
-
-def _credential(session: Session, credential_id: int) -> CredentialRules:
-    rules = load_rules(session, [credential_id]).get(credential_id)
-    if rules is None:
-        raise NotFoundError(f"No credential with id {credential_id}.")
-    return rules
 
 
 @dataclass

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
         "credtrack.reports",
         "credtrack.importing",
         "credtrack.demo",
+        "credtrack.demo_history",
         "credtrack.demo_names",
         "credtrack.demo_improvement",
         "credtrack.demo_mail",
