@@ -65,7 +65,7 @@ def add_improvement_work(
     users: dict[str, int],
     preceptors: Sequence[Any],
 ) -> None:
-    """Improvement work for about a fifth of the learners (``(person id, profession id, start date, end
+    """Improvement work for about a third of the learners (``(person id, profession id, start date, end
     date)`` each), done while they were here: mostly QI
     projects and safety event reviews with teams of two to five professions, most confirmed by a preceptor,
     some still awaiting confirmation, a few voided."""
@@ -76,7 +76,7 @@ def add_improvement_work(
     works: list[dict[str, Any]] = []
     members: list[dict[str, Any]] = []
     for pid, own, joined, left in learners:
-        if rng.random() > 0.2:
+        if rng.random() > 0.35:  # about a third of learners take part in improvement work
             continue
         for _ in range(rng.choice([1, 1, 1, 2])):
             kind = rng.choices(list(TITLES), weights=[5, 3, 1, 1])[0]

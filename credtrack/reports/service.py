@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.db import UnitOfWork
 from credtrack.errors import CredtrackError
-from credtrack.reports import compliance, coverage, metrics, unit_reports, unit_support
+from credtrack.reports import compliance, coverage, metrics, unit_qi_teams, unit_reports, unit_support
 from credtrack.reports.tables import ReportTable
 from credtrack.reports.unit_scope import Period, UnitScope
 from credtrack.services.common import Check, no_check
@@ -96,6 +96,10 @@ REPORTS: dict[str, tuple[str, Runner]] = {
         "Units: multi-source rating coverage",
         _by_unit(unit_reports.rating_coverage_report),
     ),
+    "unit-qi-teams": (
+        "Units: interprofessional mix of QI teams",
+        _by_unit(unit_qi_teams.qi_teams_report),
+    ),
     "unit-retention": (
         "Units: retention at 90 days and 1 year by onboarding status",
         _by_unit(unit_reports.retention_report),
@@ -128,6 +132,7 @@ OPTIONS: dict[str, frozenset[str]] = {
     },
     "unit-assessor-mix": frozenset({"since", "until"}),
     "unit-rating-coverage": frozenset({"since", "until"}),
+    "unit-qi-teams": frozenset({"since", "until"}),
 }
 
 

@@ -6,8 +6,8 @@ measures it has a figure for. The lowest score comes first: that unit is, all me
 one whose team most needs coaching. Beside the score stand each measure's figure and the unit's weakest
 measure (the one it ranks lowest on, relative to how many units were ranked there).
 
-A new measure (the interprofessional mix of QI teams, once improvement projects are recorded) is one
-function giving a figure per unit from a ``UnitScope``, and one ``Measure`` added to ``MEASURES``.
+A new measure is one function giving a figure per unit from a ``UnitScope``, and one ``Measure`` added to
+``MEASURES`` (the interprofessional mix of QI teams came in that way).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from credtrack.reports import unit_reports as ur
 from credtrack.reports.tables import ReportTable
+from credtrack.reports.unit_qi_teams import qi_team_figures
 from credtrack.reports.unit_scope import UnitScope
 
 Figures = dict[int, float | None]  # unit id -> the measure's figure (None: not enough to say)
@@ -46,6 +47,10 @@ def _two_sources(scope: UnitScope) -> Figures:
     return {u: f.share_two for u, f in ur.rating_coverage_figures(scope).items()}
 
 
+def _qi_teams(scope: UnitScope) -> Figures:
+    return {u: f.share_broad for u, f in qi_team_figures(scope).items()}
+
+
 def _retention_year(scope: UnitScope) -> Figures:
     """Everyone's retention at 1 year, whatever their onboarding status."""
     out: Figures = {}
@@ -61,6 +66,7 @@ MEASURES: list[Measure] = [
     Measure("median_days_to_credential", "time to credential", False, _days_to_credential),
     Measure("other_profession_share", "sign-offs by other professions", True, _assessor_mix),
     Measure("share_2_sources", "ratings from 2 or more sources", True, _two_sources),
+    Measure("share_qi_3_professions", "QI teams of 3 or more professions", True, _qi_teams),
     Measure("retention_1_year", "retention at 1 year", True, _retention_year),
 ]
 

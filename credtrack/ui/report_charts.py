@@ -157,6 +157,12 @@ def unit_rating_coverage(table: Any) -> ChartData:
     )
 
 
+def unit_qi_teams(table: Any) -> ChartData:
+    return _by_unit(
+        table, [("3 or more professions", "share_3_professions")], "QI projects whose team spans 3 or more professions"
+    )
+
+
 def unit_retention(table: Any) -> ChartData:
     """Retention at 1 year by onboarding status (at 90 days when no one's first year is over)."""
     d = _column(table, "days")
@@ -189,6 +195,7 @@ CHARTS: dict[str, Callable[[Any], ChartData]] = {
     "unit-completion": unit_completion,
     "unit-assessor-mix": unit_assessor_mix,
     "unit-rating-coverage": unit_rating_coverage,
+    "unit-qi-teams": unit_qi_teams,
     "unit-retention": unit_retention,
     "units-to-support": units_to_support,
 }

@@ -45,11 +45,14 @@ def test_each_report_shows_the_service_rows_and_a_chart(qtbot, demo_ctx, demo_db
     assert page.model.rowCount() == len(expected.rows)
     assert [page.model.index(r, 0).data(ROW_ROLE) for r in range(page.model.rowCount())] == expected.rows
     assert page.model.columnCount() == len(expected.columns)
-    if name != "expiring":
+    # Nothing may be expiring; and this 40-person demo is one cohort that started weeks ago, too recently to
+    # have finished a QI project (the larger demo of tests/unit/data/test_unit_reports_demo.py has them).
+    if name not in ("expiring", "unit-qi-teams"):
         assert expected.rows, "the demo data should give every report something to show"
-    assert page.chart.categories and page.chart.series
-    assert all(len(values) == len(page.chart.categories) for _name, values in page.chart.series)
-    assert "nothing to show" not in page.chart.title
+    if expected.rows or name == "expiring":  # the expiring chart always has its bands
+        assert page.chart.categories and page.chart.series
+        assert all(len(values) == len(page.chart.categories) for _name, values in page.chart.series)
+        assert "nothing to show" not in page.chart.title
     assert expected.title in page.status.text()
 
 

@@ -148,14 +148,15 @@ def test_units_to_support_put_the_weakest_unit_first_with_its_weakest_measure(db
         "median_days_to_credential",
         "other_profession_share",
         "share_2_sources",
+        "share_qi_3_professions",
         "retention_1_year",
     ]
     # Ranks, 1 the weakest: completion ICU 1, 4 West 2; days to credential only 4 West (1); other professions
-    # ICU 1, 4 West 2; two sources both 0 (both 1); retention at 1 year not reached. ICU (1+1+1)/3, 4 West
-    # (2+1+2+1)/4. A measure only one unit has says nothing about it, so 4 West is weakest on ratings.
+    # ICU 1, 4 West 2; two sources both 0 (both 1); no QI project; retention at 1 year not reached. ICU
+    # (1+1+1)/3, 4 West (2+1+2+1)/4. A measure only one unit has says nothing about it, so 4 West is weakest on ratings.
     assert table.rows == [
-        ("ICU", 1, 1.0, "onboarding completion", 0.0, None, 0.0, 0.0, None),
-        ("4 West", 2, 1.5, "ratings from 2 or more sources", 1.0, 25.0, 0.75, 0.0, None),
+        ("ICU", 1, 1.0, "onboarding completion", 0.0, None, 0.0, 0.0, None, None),
+        ("4 West", 2, 1.5, "ratings from 2 or more sources", 1.0, 25.0, 0.75, 0.0, None, None),
     ]
 
 

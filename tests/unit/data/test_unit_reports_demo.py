@@ -68,6 +68,24 @@ FROM members mb JOIN unit u ON u.id = mb.unit_id LEFT JOIN sources s ON s.person
 GROUP BY u.name
 """
 
+# A team's professions: its members' and the learner's own; a project counts in the unit its learner was in
+# on the day it ended.
+QI_TEAMS = """
+WITH team AS (
+  SELECT w.id, w.person_id, w.ended_on, count(DISTINCT t.profession_id) AS n FROM improvement_work w
+  LEFT JOIN (SELECT work_id, profession_id FROM improvement_member
+             UNION ALL SELECT id, learner_profession_id FROM improvement_work WHERE learner_profession_id IS NOT NULL) t
+    ON t.work_id = w.id
+  WHERE w.kind = 'qi_project' AND w.confirmed_at IS NOT NULL AND w.voided_at IS NULL
+    AND w.ended_on BETWEEN :since AND :until
+  GROUP BY w.id, w.person_id, w.ended_on)
+SELECT u.name, count(*), count(DISTINCT t.person_id), sum(t.n), sum(CASE WHEN t.n >= 3 THEN 1 ELSE 0 END)
+FROM team t JOIN unit_membership m ON m.person_id = t.person_id
+  AND m.start_date <= t.ended_on AND (m.end_date IS NULL OR m.end_date >= t.ended_on)
+JOIN unit u ON u.id = m.unit_id
+GROUP BY u.name
+"""
+
 RETENTION = f"""
 WITH {ACHIEVED},
 members AS ({MEMBERS}),
@@ -190,6 +208,20 @@ def test_unit_rating_coverage_matches_its_rule(demo) -> None:
     assert two  # someone really is rated from two sources
 
 
+def test_unit_qi_teams_matches_its_rule(demo) -> None:
+    projects, broad = 0, set()
+    for since, until in PERIODS:
+        d = Demo(demo, since, until)
+        expected = [
+            (u, n, learners, round(professions / n, 1), wide, _share(wide, n))
+            for u, n, learners, professions, wide in d.sql(QI_TEAMS)
+        ]
+        assert d.report("unit-qi-teams").rows == _by_name(expected), (since, until)
+        projects += sum(row[1] for row in expected)
+        broad |= {row[-1] for row in expected}
+    assert projects >= 3 and broad  # the demo's units really ran QI projects
+
+
 def test_unit_retention_matches_its_rule(demo) -> None:
     left = groups = 0
     for since, until, onboarding in CASES:
@@ -214,6 +246,7 @@ def _check_ranking(d: Demo) -> None:
     completion = {r[0]: r for r in d.report("unit-completion").rows}
     mix = {r[0]: r[5] for r in d.report("unit-assessor-mix").rows}
     coverage = {r[0]: r for r in d.report("unit-rating-coverage").rows}
+    qi = {r[0]: r[5] for r in d.report("unit-qi-teams").rows}
     year: dict[str, list[int]] = {}
     for unit, days, _grp, n, still, _retention in d.report("unit-retention").rows:
         if days == 365:
@@ -227,6 +260,7 @@ def _check_ranking(d: Demo) -> None:
             completion[u][4] if u in completion else None,
             mix.get(u),
             coverage[u][4],
+            qi.get(u),
             _share(year[u][1], year[u][0]) if u in year else None,
         )
         for u in units
@@ -234,7 +268,7 @@ def _check_ranking(d: Demo) -> None:
     scores = {}
     for u in units:
         mine = []
-        for i, higher_is_better in enumerate((True, False, True, True, True)):
+        for i, higher_is_better in enumerate((True, False, True, True, True, True)):
             if figures[u][i] is None:
                 continue
             known = [figures[v][i] for v in units if figures[v][i] is not None]
