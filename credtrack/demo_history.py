@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from credtrack.db import Database
+from credtrack.services import keys as key_service
 from credtrack.services.certificates import issuing as certificates
 from credtrack.services.certificates.issuing import demo_certificates
 from credtrack.services.permissions import SYSTEM
@@ -14,11 +15,13 @@ from credtrack.services.progress.bulk import compute_bulk
 
 
 def after_demo_hooks(db: Database) -> list[str]:
-    """Further demo steps: a signing key, certificates issued over the demo's history, one left to issue."""
+    """Further demo steps: a signing key, certificates issued over the demo's history, then one issued today
+    and one left to issue (chosen after the history, so the one offered is not already held)."""
 
-    lines = demo_certificates(db)
-    lines += _certificate_history(db)
-    return lines
+    if not key_service.list_keys(db.unit_of_work()):
+        key_service.create_issuer_key(db.unit_of_work(), SYSTEM)
+    history = _certificate_history(db)
+    return demo_certificates(db) + history
 
 
 def _certificate_history(db: Database, limit: int = 60) -> list[str]:

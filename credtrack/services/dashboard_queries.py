@@ -57,7 +57,7 @@ def _domain_coverage(session: Session, framework_code: str | None) -> list[tuple
         select(CompetencyDomain.code, CompetencyDomain.name, Competency.id)
         .join(Framework, Framework.id == CompetencyDomain.framework_id)
         .join(Competency, Competency.domain_id == CompetencyDomain.id)
-        .order_by(CompetencyDomain.sort_order, CompetencyDomain.code)
+        .order_by(Framework.id, CompetencyDomain.sort_order, CompetencyDomain.code)  # the first framework first
     )
     if framework_code:
         competencies = competencies.where(Framework.code == framework_code)

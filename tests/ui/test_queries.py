@@ -23,5 +23,6 @@ def test_dashboard_summary_counts(demo_ctx):
         "RR Roles and Responsibilities",
         "C Communication",
         "TT Teams and Teamwork",
+        "FAC Facilitation",  # the preceptor pathway's framework, after the core competencies
     ]
     assert certificate_queries.list_certificates(ctx.uow(), ctx.actor) == []
