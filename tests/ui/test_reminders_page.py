@@ -122,6 +122,37 @@ def test_wording_and_rules_are_edited_on_the_page(qtbot, sqlite_db, boxes, on_th
     assert rules_tab.target.findData("module:ONB-101") == -1  # one that never lapses has nothing to remind
 
 
+def test_a_unit_s_educator_address_is_set_and_cleared_on_the_page(qtbot, sqlite_db, boxes):
+    from credtrack.services import units
+    from credtrack.services.reminders import rules
+
+    w = build_world(sqlite_db)
+    for name in ("4 West", "Intensive Care"):
+        units.create_unit(w.uow(), w.admin, name=name)
+    ctx = AppContext(sqlite_db, w.educator, runner=TaskRunner(synchronous=True))
+    page = open_page(qtbot, RemindersPage, ctx)
+    tab = page.educators
+    page.tabs.setCurrentWidget(tab)
+    assert [r.unit for r in tab.model.rows()] == ["4 West", "Intensive Care"] and not tab.save_button.isEnabled()
+    tab.table.selectRow(1)
+    tab.email.setText("not an address")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds()[-1] == "error"  # refused, with what is wrong; nothing saved
+    assert [r.email for r in rules.unit_educators(w.uow(), w.educator)] == [None, None]
+    tab.table.selectRow(1)
+    tab.email.setText("icu.educator@riverbend.example")
+    qtbot.keyClick(tab.email, Qt.Key.Key_Return)
+    assert [(r.unit, r.email) for r in tab.model.rows()] == [
+        ("4 West", None),
+        ("Intensive Care", "icu.educator@riverbend.example"),
+    ]
+    tab.table.selectRow(1)
+    assert tab.email.text() == "icu.educator@riverbend.example"
+    tab.email.clear()
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert [r.email for r in rules.unit_educators(w.uow(), w.educator)] == [None, None]
+
+
 def test_a_reminder_an_interrupted_run_left_sending_is_settled_from_the_history(qtbot, sqlite_db, boxes, on_the_day):
     w = build_world(sqlite_db)
     people.update_person(w.uow(), w.admin, w.learner, email="minh.nguyen@riverbend.example")

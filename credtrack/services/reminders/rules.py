@@ -195,3 +195,21 @@ def set_unit_educator(uow: UnitOfWork, actor: Actor, unit_name: str, email: str 
         )
         uow.commit()
         return Result(address, Change.PEOPLE | Change.SETTINGS | Change.AUDIT)
+
+
+@dataclass(frozen=True)
+class UnitEducator:
+    unit: str
+    email: str | None  # copied on the unit's learners' reminders when their rule says so
+
+
+def unit_educators(uow: UnitOfWork, actor: Actor) -> list[UnitEducator]:
+    """Every active unit with the educator address its learners' reminders may be copied to, by name."""
+    with uow:
+        require(actor, "reminders.read")
+        return [
+            UnitEducator(name, email)
+            for name, email in uow.session.execute(
+                select(Unit.name, Unit.educator_email).where(Unit.active.is_(True)).order_by(Unit.name_key)
+            )
+        ]

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from credtrack.services.changes import Change
 from credtrack.services.common import today
-from credtrack.services.reminders import history, outbox
+from credtrack.services.reminders import history, outbox, rules
 from credtrack.services.reminders.sending import send_through_mail
 from credtrack.ui import crash, messages, style
 from credtrack.ui.models.reminders import DueRemindersTableModel, ReminderHistoryTableModel
@@ -26,6 +26,7 @@ from credtrack.ui.pages.base import Page
 from credtrack.ui.table import TableProxy, make_table, selected_row
 from credtrack.ui.tasks import TaskControl
 from credtrack.ui.widgets.reminder_settings import RulesEditor, WordingEditor, load_settings
+from credtrack.ui.widgets.unit_educators import UnitEducatorsEditor
 
 if TYPE_CHECKING:
     from credtrack.ui.context import AppContext
@@ -156,6 +157,8 @@ class RemindersPage(Page):
         self.rules = RulesEditor(ctx)
         self.tabs.addTab(self.wording, "Wording")
         self.tabs.addTab(self.rules, "Rules")
+        self.educators = UnitEducatorsEditor(ctx)
+        self.tabs.addTab(self.educators, "Unit educators")
         self.tabs.currentChanged.connect(lambda _i: self._show_selected())
         top = QHBoxLayout()
         top.addWidget(style.title(self.title))
@@ -184,12 +187,18 @@ class RemindersPage(Page):
         ctx = self.ctx
 
         def work(_control: TaskControl) -> tuple[Any, ...]:
-            return outbox.due_reminders(ctx.uow(), ctx.actor), history.history(ctx.uow(), ctx.actor), load_settings(ctx)
+            return (
+                outbox.due_reminders(ctx.uow(), ctx.actor),
+                history.history(ctx.uow(), ctx.actor),
+                load_settings(ctx),
+                rules.unit_educators(ctx.uow(), ctx.actor),
+            )
 
         ctx.run(work, self._loaded, parent=self)
 
     def _loaded(self, found: tuple[Any, ...]) -> None:
-        due, sent, (templates, rule_rows, credentials, modules) = found
+        due, sent, (templates, rule_rows, credentials, modules), educators = found
+        self.educators.set_rows(educators)
         self.wording.set_templates(templates)
         self.rules.set_data(rule_rows, credentials, modules)
         self.due_model.set_rows(due)
