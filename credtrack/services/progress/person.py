@@ -161,8 +161,9 @@ def load_person_records(session: Session, person_id: int) -> PersonRecords:
         certificates[cert.credential_id] = cert  # the latest issue wins
     ratings = read_standing_ratings(session, [person_id]).get(person_id, [])
     works = read_standing_works(session, [person_id]).get(person_id, [])
-    profession_id = session.scalar(select(Person.profession_id).where(Person.id == person_id))
     given = precepted_rows(session, person_id)
+    # Their own profession matters only to the sign-offs they gave (set against it); most people gave none.
+    profession_id = session.scalar(select(Person.profession_id).where(Person.id == person_id)) if given else None
     return PersonRecords(completions, assessments, certificates, first, ratings, works, given, profession_id)
 
 
