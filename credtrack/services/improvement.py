@@ -17,12 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from credtrack.db import UnitOfWork
-from credtrack.errors import NotFoundError, PermissionDenied, ValidationError
+from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import ImprovementMember, ImprovementWork, Person, Profession, utcnow
 from credtrack.models.enums import IMPROVEMENT_KINDS, label
 from credtrack.services.accounts.signing import check_password_first, reauthenticate
 from credtrack.services.audit import log as audit
-from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,
@@ -33,9 +32,8 @@ from credtrack.services.common import (
     parse_date,
     required_text,
 )
-from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.records.common import active_person, not_about_themselves
+from credtrack.services.records.common import active_person, not_about_themselves, void_record
 
 CONFIRMATION_TEXT = (
     "I supervised this work and confirm that the learner did it as described, in the role stated, with this team."
@@ -308,27 +306,7 @@ def void_work(
         require(actor, "improvement.void")
         session = uow.session
         work = load_work(session, work_id)
-        why = required_text(reason, "A reason for voiding", "reason", 1000)
-        if actor.role == "preceptor" and work.recorded_by_id != actor.id:
-            raise PermissionDenied("void improvement work recorded by someone else", actor.role)
-        if work.voided_at is not None:
-            raise ValidationError("This work is already voided.")
-        work.voided_at, work.voided_by_id, work.void_reason = utcnow(), actor.id, why
-        session.flush()  # re-packs the person's standing evidence (models.evidence)
-        resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, work, today or _today()))
-        after: dict = {"voided": True, "void_reason": why}
-        if resting:
-            after["certificates_issued_on_it"] = list(resting)
-        audit.record(
-            session,
-            actor,
-            "improvement.void",
-            "improvement",
-            work.id,
-            before={"voided": False},
-            after=after,
-            note=f"Certificates issued on this work stay valid until reviewed: {', '.join(resting)}" if resting else "",
-        )
+        void_record(session, actor, work, reason, "piece of improvement work", today, entity="improvement")
         row = work_row(work)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT)

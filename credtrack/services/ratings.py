@@ -18,12 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from credtrack.db import UnitOfWork
-from credtrack.errors import NotFoundError, PermissionDenied, ValidationError
+from credtrack.errors import NotFoundError, ValidationError
 from credtrack.models import Person, Profession, Rating, RatingScore, RatingSource, ScaleLevel, User, utcnow
 from credtrack.models.enums import RATING_COLLECTION, label
 from credtrack.services.accounts.signing import check_password_first, reauthenticate
 from credtrack.services.audit import log as audit
-from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change, Result
 from credtrack.services.common import (
     by_code,
@@ -34,9 +33,8 @@ from credtrack.services.common import (
     refuse_controls,
     required_text,
 )
-from credtrack.services.common import today as _today
 from credtrack.services.permissions import Actor, require
-from credtrack.services.records.common import active_person, not_about_themselves
+from credtrack.services.records.common import active_person, not_about_themselves, void_record
 from credtrack.services.requirements import competencies as _competencies
 
 SIGNED_ATTESTATION = "I attest that I observed this learner myself and that this rating is my own."
@@ -219,29 +217,7 @@ def void_rating(
         require(actor, "ratings.void")
         session = uow.session
         rating = get_or_404(session, Rating, rating_id, "rating")
-        why = required_text(reason, "A reason for voiding", "reason", 1000)
-        if actor.role == "preceptor" and rating.recorded_by_id != actor.id:
-            raise PermissionDenied("void a rating recorded by someone else", actor.role)
-        if rating.voided_at is not None:
-            raise ValidationError("This rating is already voided.")
-        rating.voided_at, rating.voided_by_id, rating.void_reason = utcnow(), actor.id, why
-        session.flush()  # re-packs the person's standing evidence (models.evidence)
-        resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, rating, today or _today()))
-        after: dict = {"voided": True, "void_reason": why}
-        if resting:
-            after["certificates_issued_on_it"] = list(resting)
-        audit.record(
-            session,
-            actor,
-            "rating.void",
-            "rating",
-            rating.id,
-            before={"voided": False},
-            after=after,
-            note=(
-                f"Certificates issued on this rating stay valid until reviewed: {', '.join(resting)}" if resting else ""
-            ),
-        )
+        resting = void_record(session, actor, rating, reason, "rating", today, entity="rating")
         row = replace(_rating_row(rating), resting_certificates=resting)
         uow.commit()
         return Result(row, Change.RECORDS | Change.AUDIT | (Change.CERTIFICATES if resting else Change.NONE))

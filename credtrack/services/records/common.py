@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from credtrack.errors import PermissionDenied, ValidationError
-from credtrack.models import Assessment, Completion, Person, utcnow
+from credtrack.models import Assessment, Completion, ImprovementWork, Person, Rating, utcnow
 from credtrack.services.audit import log as audit
 from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.common import get_or_404, required_text
@@ -29,10 +29,19 @@ def not_about_themselves(actor: Actor, person_id: int, what: str) -> None:
 
 
 def void_record(
-    session: Session, actor: Actor, record: Completion | Assessment, reason: str, kind: str, today: dt.date | None
+    session: Session,
+    actor: Actor,
+    record: Completion | Assessment | Rating | ImprovementWork,
+    reason: str,
+    kind: str,
+    today: dt.date | None,
+    *,
+    entity: str | None = None,
 ) -> tuple[str, ...]:
     """Mark a record void with a reason; it stays in history. Preceptors may void only their own.
-    Returns the codes of the valid certificates that were issued on it."""
+    Returns the codes of the valid certificates that were issued on it (named in the audit event; they stay
+    valid until someone reviews them). ``kind`` names the record in messages, ``entity`` in the log (by
+    default the completion's or sign-off's table)."""
     reason = required_text(reason, "A reason for voiding", "reason", 1000)
     owner = record.assessor_user_id if isinstance(record, Assessment) else record.recorded_by_id
     if actor.role == "preceptor" and owner != actor.id:
@@ -43,7 +52,7 @@ def void_record(
     record.voided_at, record.voided_by_id, record.void_reason = utcnow(), actor.id, reason
     session.flush()  # re-packs the person's standing evidence (models.evidence)
     resting = tuple(v.certificate_code for v in certificate_evidence.resting_on(session, record, today or _today()))
-    entity = "assessment" if isinstance(record, Assessment) else "completion"
+    entity = entity or ("assessment" if isinstance(record, Assessment) else "completion")
     after: dict = {"voided": True, "void_reason": reason}
     if resting:
         after["certificates_issued_on_it"] = list(resting)
