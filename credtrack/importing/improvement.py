@@ -19,7 +19,7 @@ from credtrack.errors import ValidationError
 from credtrack.importing.fields import FIELDS
 from credtrack.importing.people import profession_lookup
 from credtrack.importing.plan import ImportOptions, Plan, RowReader, describe_choices, lookup_key
-from credtrack.importing.records import archived_people, person_lookup
+from credtrack.importing.records import archived_people, person_lookup, row_person
 from credtrack.models import ImprovementWork, Person, utcnow
 from credtrack.models.enums import IMPROVEMENT_KINDS, label
 from credtrack.services.improvement import MAX_TEAM, parse_team
@@ -96,16 +96,8 @@ _OPTIONAL = {"aim": 4000, "role": 120, "outcome": 4000}
 
 
 def _learner(reader: RowReader, people: dict[str, int], archived: set[int], actor: Actor) -> int | None:
-    external_id = reader.text("external_id", required=True, max_length=64)
-    if not external_id:
-        return None
-    person_id = people.get(external_id)
-    if person_id is None:
-        reader.problem("external_id", f"unknown person {external_id!r}: import them as people first")
-    elif person_id in archived:
-        reader.problem("external_id", f"person {external_id!r} is archived; records can no longer be added")
-        return None
-    elif actor.person_id is not None and person_id == actor.person_id:
+    person_id = row_person(reader, people, archived)
+    if person_id is not None and actor.person_id is not None and person_id == actor.person_id:
         reader.problem("external_id", "this work is your own: nobody records their own work; ask a colleague")
         return None
     return person_id

@@ -33,7 +33,8 @@ def archived_people(session: Session) -> set[int]:
     return set(session.connection().scalars(select(Person.id).where(Person.status == "archived")))
 
 
-def _person(reader: RowReader, people: dict[str, int], archived: set[int] | None = None) -> int | None:
+def row_person(reader: RowReader, people: dict[str, int], archived: set[int] | None = None) -> int | None:
+    """The person a row's external id names; an unknown or archived one is a problem of the row (None)."""
     external_id = reader.text("external_id", required=True, max_length=64)
     if not external_id:
         return None
@@ -84,7 +85,7 @@ def plan_enrolments(session: Session, reader: RowReader, plan: Plan, options: Im
     now = utcnow()
     plan.constants = {"version": 1, "updated_at": now}
     for row in reader:
-        pid = _person(reader, people)
+        pid = row_person(reader, people)
         cohort_text = reader.text("cohort", required=True)
         cohort = cohorts.get(lookup_key(cohort_text)) if cohort_text else None
         if cohort_text and cohort is None:
@@ -170,7 +171,7 @@ def plan_completions(
     }
     evidence_mapped = reader.has("evidence")
     for row in reader:
-        pid = _person(reader, people, archived)
+        pid = row_person(reader, people, archived)
         module_text = reader.text("module", required=True, max_length=40)
         module = modules.get(lookup_key(module_text)) if module_text else None
         if module_text and module is None:
