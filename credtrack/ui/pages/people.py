@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from credtrack.errors import CredtrackError
 from credtrack.models.enums import PERSON_STATUSES
 from credtrack.reports.rating_form import write_rating_form
 from credtrack.reports.transcript import write_transcript
@@ -26,8 +25,9 @@ from credtrack.services.certificates import evidence as certificate_evidence
 from credtrack.services.changes import Change
 from credtrack.services.records import completions as completion_records
 from credtrack.services.records import signoffs as signoff_records
-from credtrack.ui import crash, messages, style
+from credtrack.ui import messages, style
 from credtrack.ui.calendar_files import save_person_calendar
+from credtrack.ui.dialogs.kept_open import open_saving_on_accept
 from credtrack.ui.dialogs.person_dialog import PersonDialog
 from credtrack.ui.dialogs.rating_dialog import RatingDialog
 from credtrack.ui.export import export_button
@@ -376,26 +376,12 @@ class PeoplePage(Page):
         if source_code is not None:
             dialog.source.setCurrentIndex(max(0, dialog.source.findData(source_code)))
 
-        def save() -> None:
-            values = dialog.values()
-            dialog.message.setText("")
-
-            def failed(exc: BaseException) -> None:
-                if isinstance(exc, CredtrackError):
-                    dialog.message.setText(exc.message)
-                else:
-                    crash.report(exc, dialog)
-
-            ctx.mutate(
-                lambda: ratings.record_rating(ctx.uow(), ctx.actor, person_id=person_id, **values),
-                lambda _row: (dialog.done(QDialog.DialogCode.Accepted), self._load_detail()),
-                parent=dialog,
-                on_error=failed,
-            )
-
-        dialog.buttons.accepted.disconnect()
-        dialog.buttons.accepted.connect(save)
-        dialog.open()
+        open_saving_on_accept(
+            ctx,
+            dialog,
+            lambda values: ratings.record_rating(ctx.uow(), ctx.actor, person_id=person_id, **values),
+            self._load_detail,
+        )
 
     def verify_record(self, kind: str, row: Any) -> None:
         """Verify a completion awaiting verification, or confirm a historical sign-off, signed with a password."""

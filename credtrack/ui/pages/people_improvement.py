@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
-from credtrack.errors import CredtrackError
 from credtrack.services import improvement, improvement_files, people
-from credtrack.ui import crash, messages
+from credtrack.ui import messages
 from credtrack.ui.dialogs.improvement_dialog import ImprovementDialog
+from credtrack.ui.dialogs.kept_open import open_saving_on_accept
 from credtrack.ui.widgets.person_detail import PersonDetailPane
 
 if TYPE_CHECKING:
@@ -55,26 +55,12 @@ class ImprovementActions:
         dialog = ImprovementDialog(shown.full_name, professions, self.parent)
         person_id = shown.id
 
-        def save() -> None:
-            values = dialog.values()
-            dialog.message.setText("")
-
-            def failed(exc: BaseException) -> None:
-                if isinstance(exc, CredtrackError):
-                    dialog.message.setText(exc.message)
-                else:
-                    crash.report(exc, dialog)
-
-            ctx.mutate(
-                lambda: improvement.record_work(ctx.uow(), ctx.actor, person_id=person_id, **values),
-                lambda _row: (dialog.done(QDialog.DialogCode.Accepted), self.reload()),
-                parent=dialog,
-                on_error=failed,
-            )
-
-        dialog.buttons.accepted.disconnect()
-        dialog.buttons.accepted.connect(save)
-        dialog.open()
+        open_saving_on_accept(
+            ctx,
+            dialog,
+            lambda values: improvement.record_work(ctx.uow(), ctx.actor, person_id=person_id, **values),
+            self.reload,
+        )
 
     def confirm(self, row: Any) -> None:
         ended = ""
