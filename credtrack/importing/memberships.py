@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from credtrack.importing.plan import Plan, RowReader
 from credtrack.importing.problems import Problem
-from credtrack.models import Unit, UnitMembership, unit_key, utcnow
+from credtrack.models import Person, Unit, UnitMembership, unit_key, utcnow
 from credtrack.services.audit import record_state
 
 CHUNK = 900  # ids per IN (...) list, under SQLite's bound-parameter limit
@@ -70,6 +70,97 @@ def check_moves(session: Session, reader: RowReader, plan: Plan) -> None:
                 f"{move.on.isoformat()} when this file would move them: correct that membership instead",
             )
         )
+
+
+def last_units_of_leavers(session: Session) -> dict[int, int]:
+    """Person id -> the unit of their last stay, for those who have left (an end date, and no unit now): a file
+    naming that unit for them again says where they were, not a move."""
+    rows = session.execute(
+        select(UnitMembership.person_id, UnitMembership.unit_id)
+        .join(Person, Person.id == UnitMembership.person_id)
+        .where(Person.end_date.is_not(None), Person.unit.is_(None))
+        .order_by(UnitMembership.person_id, UnitMembership.start_date)
+    )
+    return dict(rows.all())  # the later stay of a person overwrites the earlier
+
+
+def check_leavings(session: Session, reader: RowReader, plan: Plan) -> None:
+    """For each end date the file gives, the stay it closes (the one the person is in after the file, or the one
+    their old end date closed); a problem when that stay began after the end date. The person's unit is cleared
+    on their row, as leaving does in the app."""
+    if not plan.leavings:
+        return
+    moves = {m.external_id: m for m in plan.unit_moves}
+    histories = _histories(session, [leaving.person_id for leaving in plan.leavings if leaving.person_id is not None])
+    names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    for leaving in plan.leavings:
+        move = moves.get(leaving.external_id)
+        if move is not None:
+            begins, unit_id = move.on, move.unit_id
+        else:
+            stays = histories.get(leaving.person_id or 0, [])
+            if not stays or stays[-1][2] not in (None, leaving.was):
+                continue  # in no unit, or left one before their old end date: nothing to close
+            _mid, begins, _ended, unit_id = stays[-1]
+        if begins > leaving.end:
+            plan.problems.append(
+                Problem(
+                    leaving.row,
+                    reader.column_name("end_date"),
+                    f"{leaving.external_id} is in {names.get(unit_id, 'a unit')} from {begins.isoformat()}, after the "
+                    f"end date {leaving.end.isoformat()}: give a later end date (or a start date), or correct that "
+                    "membership first",
+                )
+            )
+        elif leaving.update is not None and plan.updates[leaving.update]["unit"] is not None:
+            diff = plan.update_diffs[leaving.update]["changed"]
+            diff["unit"] = [diff["unit"][0] if "unit" in diff else plan.updates[leaving.update]["unit"], None]
+            plan.updates[leaving.update]["unit"] = None
+
+
+def write_leavings(session: Session, plan: Plan, new_ids: list[int]) -> int:
+    """End the stays the file's end dates close, after its moves are written (same transaction); how many."""
+    if not plan.leavings:
+        return 0
+    added = dict(zip(plan.inserted_keys, new_ids, strict=True))
+    leaving = {(lv.person_id if lv.person_id is not None else added[lv.external_id]): lv for lv in plan.leavings}
+    now = utcnow()
+    ended: list[dict[str, Any]] = [
+        {"b_id": stays[-1][0], "end_date": leaving[pid].end, "updated_at": now}
+        for pid, stays in _histories(session, list(leaving)).items()
+        if stays[-1][2] in (None, leaving[pid].was)
+    ]
+    table = UnitMembership.__table__
+    for start in range(0, len(ended), WRITE_CHUNK):
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(end_date=bindparam("end_date"), version=table.c.version + 1, updated_at=bindparam("updated_at")),
+            ended[start : start + WRITE_CHUNK],
+        )
+    record_state.touch(session, "unit_membership", [e["b_id"] for e in ended])
+    return len(ended)
+
+
+def _histories(session: Session, person_ids: list[int]) -> dict[int, list[tuple[int, dt.date, dt.date | None, int]]]:
+    """Person id -> their memberships (id, start, end, unit id), earliest first."""
+    found: dict[int, list[tuple[int, dt.date, dt.date | None, int]]] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(
+                UnitMembership.person_id,
+                UnitMembership.id,
+                UnitMembership.start_date,
+                UnitMembership.end_date,
+                UnitMembership.unit_id,
+            )
+            .where(UnitMembership.person_id.in_(ids[start : start + CHUNK]))
+            .order_by(UnitMembership.person_id, UnitMembership.start_date)
+        )
+        for pid, mid, begun, ended, unit_id in rows:
+            found.setdefault(pid, []).append((mid, begun, ended, unit_id))
+    return found
 
 
 def write_moves(session: Session, plan: Plan, new_ids: list[int]) -> int:

@@ -8,8 +8,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credtrack.importing.memberships import check_moves, unit_lookup
-from credtrack.importing.plan import ImportOptions, Plan, RowReader, UnitMove, describe_choices, lookup_key
+from credtrack.importing.memberships import check_leavings, check_moves, last_units_of_leavers, unit_lookup
+from credtrack.importing.plan import (
+    ImportOptions,
+    Leaving,
+    Plan,
+    RowReader,
+    UnitMove,
+    describe_choices,
+    lookup_key,
+)
 from credtrack.models import Person, Profession, fold, unit_key, utcnow
 from credtrack.models.enums import PERSON_STATUSES
 
@@ -45,6 +53,7 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
             select(Person.id, Person.external_id, Person.version, *(getattr(Person, f) for f in PERSON_FIELDS))
         )
     }
+    left_from = last_units_of_leavers(session) if reader.has("unit") else {}
     seen: dict[str, int] = {}
     now = utcnow()
     plan.constants = {"version": 1, "created_at": now, "updated_at": now}
@@ -111,6 +120,14 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         if current is not None:
             start = values.get("start_date", current.start_date)
             end = values.get("end_date", current.end_date)
+            if (
+                end is not None
+                and current.unit is None
+                and unit_id is not None
+                and left_from.get(current.id) == unit_id
+            ):
+                values.pop("unit")  # the unit they were in when they left, as their history already says
+                unit_id = None
         if start is not None and end is not None and end < start:
             reader.problem(
                 "end_date", f"impossible date: end date {end.isoformat()} is before the start date {start.isoformat()}"
@@ -128,7 +145,8 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
                 "full_name": values.get("full_name", ""),
                 "email": values.get("email"),
                 "profession_id": values.get("profession_id"),
-                "unit": values.get("unit"),
+                # Someone added with an end date has left: in their unit until then, and in none now.
+                "unit": values.get("unit") if end is None else None,
                 "start_date": values.get("start_date"),
                 "end_date": values.get("end_date"),
                 "status": values.get("status", "active"),
@@ -138,6 +156,8 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
             plan.inserted_keys.append(external_id)
             if unit_id is not None:  # in their unit from their first day, as the person form does
                 plan.unit_moves.append(UnitMove(row, external_id, unit_id, start or reader.today))
+                if end is not None:
+                    plan.leavings.append(Leaving(row, external_id, end))
             continue
         diff = {f: (getattr(current, f), v) for f, v in values.items() if getattr(current, f) != v}
         if not diff:
@@ -155,4 +175,8 @@ def plan_people(session: Session, reader: RowReader, plan: Plan, options: Import
         if "unit" in diff and unit_id is not None:  # moved from the day of the import (or their start, if later)
             on = max(reader.today, start or reader.today)
             plan.unit_moves.append(UnitMove(row, external_id, unit_id, on, current.id))
+        if "end_date" in diff:
+            ending = Leaving(row, external_id, values["end_date"], current.end_date, current.id, len(plan.updates) - 1)
+            plan.leavings.append(ending)
     check_moves(session, reader, plan)
+    check_leavings(session, reader, plan)

@@ -44,6 +44,19 @@ class UnitMove:
     person_id: int | None = None  # None: someone the import adds
 
 
+@dataclass(frozen=True)
+class Leaving:
+    """A person of the file given an end date (new, or a changed one): the unit stay they are in then ends on it,
+    or the stay their old end date closed follows the new one, as the person form does."""
+
+    row: int
+    external_id: str
+    end: dt.date
+    was: dt.date | None = None  # their end date before the file
+    person_id: int | None = None  # None: someone the import adds
+    update: int | None = None  # their row in ``Plan.updates``, whose unit is cleared once their stay ends
+
+
 @dataclass
 class Plan:
     kind: str
@@ -58,6 +71,7 @@ class Plan:
     updated_keys: list[str] = field(default_factory=list)
     update_diffs: list[dict[str, Any]] = field(default_factory=list)
     unit_moves: list[UnitMove] = field(default_factory=list)  # people files: memberships to open
+    leavings: list[Leaving] = field(default_factory=list)  # people files: stays an end date closes
     # Each insert's child rows: a ratings file's scores, an improvement file's team members.
     scores: list[list[dict[str, Any]]] = field(default_factory=list)
 

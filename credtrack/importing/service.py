@@ -11,7 +11,7 @@ from credtrack.db import UnitOfWork
 from credtrack.errors import ValidationError
 from credtrack.importing import fields as fields_mod
 from credtrack.importing.improvement import plan_improvement
-from credtrack.importing.memberships import write_moves
+from credtrack.importing.memberships import write_leavings, write_moves
 from credtrack.importing.people import plan_people
 from credtrack.importing.plan import Cancel, ImportOptions, Plan, Progress, RowReader
 from credtrack.importing.problems import FileProblemError, ImportRejectedError, Problem
@@ -183,6 +183,9 @@ def run_import(
             moved = write_moves(uow.session, plan, new_ids)
             if moved:
                 summary["unit_memberships"] = moved  # people put in a unit (or moved to another) by this file
+            ended = write_leavings(uow.session, plan, new_ids)
+            if ended:
+                summary["unit_memberships_ended"] = ended  # stays the file's end dates closed (or moved)
             if attestation is not None:
                 summary["attestation"] = attestation
             if report.kind == "assessments":

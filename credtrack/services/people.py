@@ -149,8 +149,7 @@ def create_person(
         if unit_name:
             since = parse_date(unit_from, "The date they joined the unit", "unit_from") or start or today()
             units.place(session, actor, person, _unit_named(session, actor, unit_name), since)
-        if end is not None:
-            _close_unit_on_leaving(session, actor, person, end)
+        units.follow_end_date(session, actor, person, None, end)
         audit.record(session, actor, "person.create", "person", person.id, after=_snapshot(person))
         row = person_row(person)
         uow.commit()
@@ -204,8 +203,7 @@ def update_person(
             _change_unit(session, actor, person, limited_text(unit, "A unit", "unit", 120), unit_from)  # type: ignore[arg-type]
         if end_date is not _UNSET and person.end_date and status is None and person.status == "active":
             person.status = "inactive"  # an end date means they have left, as at creation
-        if person.end_date is not None and person.end_date != before["end_date"]:
-            _close_unit_on_leaving(session, actor, person, person.end_date)
+        units.follow_end_date(session, actor, person, before["end_date"], person.end_date)
         if status is not None:
             if status not in PERSON_STATUSES:
                 raise ValidationError(f"Status must be one of: {', '.join(PERSON_STATUSES)}.", field="status")
@@ -235,21 +233,6 @@ def _change_unit(session: Session, actor: Actor, person: Person, name: str, sinc
         units.place(session, actor, person, _unit_named(session, actor, name), day)
     else:
         units.leave_unit(session, actor, person, day)
-
-
-def _close_unit_on_leaving(session: Session, actor: Actor, person: Person, end: dt.date) -> None:
-    """Someone given an end date has left: their open unit membership ends on that day (audited), and from the
-    next they are in no unit. A membership that began after that day is refused, not rewritten."""
-    current = units.open_membership(session, person.id)
-    if current is None:
-        return
-    if current.start_date > end:
-        raise ValidationError(
-            f"{person.full_name} has been in {current.unit.name} since {current.start_date.isoformat()}, after the "
-            f"end date {end.isoformat()}: correct that unit membership first, or give a later end date.",
-            field="end_date",
-        )
-    units.leave_unit(session, actor, person, end + dt.timedelta(days=1))
 
 
 def archive_person(uow: UnitOfWork, actor: Actor, person_id: int, reason: str) -> Result[PersonRow]:

@@ -390,6 +390,52 @@ def leave_unit(session: Session, actor: Actor, person: Person, on: dt.date) -> N
     audit.record(session, actor, "unit.leave", "unit_membership", current.id, before=before, after=after)
 
 
+def follow_end_date(session: Session, actor: Actor, person: Person, was: dt.date | None, now: dt.date | None) -> None:
+    """``person``'s end date changed from ``was`` to ``now`` (the person edit path), in the caller's transaction.
+
+    The stay their leaving closed (their last membership, ended on ``was``, none open) follows the end date: it
+    ends on the new day, or is open again when the end date is cleared. Otherwise a new end date closes the open
+    membership on that day. A membership that began after the end date is refused, not rewritten."""
+    if now == was:
+        return
+    history = _history(session, person.id)
+    last = history[-1] if history else None
+    if last is not None and was is not None and last.end_date == was:
+        if now is not None and now < last.start_date:
+            raise ValidationError(
+                f"{person.full_name} was in {last.unit.name} from {last.start_date.isoformat()}, after the end date "
+                f"{now.isoformat()}: correct that unit membership first, or give a later end date.",
+                field="end_date",
+            )
+        before = _membership_snapshot(last)
+        last.end_date = now
+        person.unit = last.unit.name if now is None else None
+        session.flush()
+        note = "The end date was cleared: the stay runs on." if now is None else "The end date moved."
+        action = "unit.return" if now is None else "unit.leave"
+        audit.record(
+            session,
+            actor,
+            action,
+            "unit_membership",
+            last.id,
+            before=before,
+            after=_membership_snapshot(last),
+            note=note,
+        )
+        return
+    current = next((m for m in history if m.end_date is None), None)
+    if now is None or current is None:
+        return
+    if current.start_date > now:
+        raise ValidationError(
+            f"{person.full_name} has been in {current.unit.name} since {current.start_date.isoformat()}, after the "
+            f"end date {now.isoformat()}: correct that unit membership first, or give a later end date.",
+            field="end_date",
+        )
+    leave_unit(session, actor, person, now + _DAY)
+
+
 # Questions -------------------------------------------------------------------------------------
 
 

@@ -75,12 +75,12 @@ EXPECTED = [
         "José Núñez",
         "jose@example.org",
         "PHARM",
-        "ICU",
+        None,  # in ICU until they left on 2024-03-29 (their unit history says so), in no unit now
         dt.date(2023, 10, 2),
         dt.date(2024, 3, 29),
         "inactive",
         "jose nunez n101",
-    ),  # left on 2024-03-29
+    ),
     ("N102", "Renée Côté", None, "SW", None, dt.date(2024, 1, 15), None, "active", "renee cote n102"),
 ]
 

@@ -312,6 +312,41 @@ def test_an_end_date_before_the_unit_they_are_in_began_is_refused_and_writes_not
     assert len(_actions(world)) == before
 
 
+def test_a_moved_end_date_moves_the_end_of_the_stay_and_a_cleared_one_reopens_it(world) -> None:
+    pid = people.create_person(
+        world.uow(), world.educator, external_id="EMP-7", full_name="Ana Lima", unit="ICU", start_date="2026-02-01",
+        end_date="2026-06-30",
+    ).value.id  # fmt: skip
+    assert _spans(world, pid) == [("ICU", D(2026, 2, 1), D(2026, 6, 30))]
+    start = len(_actions(world))
+    people.update_person(world.uow(), world.educator, pid, end_date="2026-08-31")  # they stayed longer
+    assert _spans(world, pid) == [("ICU", D(2026, 2, 1), D(2026, 8, 31))]
+    assert _person_unit(world, pid) is None
+    people.update_person(world.uow(), world.educator, pid, end_date=None)  # the leaving was a mistake
+    assert _spans(world, pid) == [("ICU", D(2026, 2, 1), None)]
+    assert _person_unit(world, pid) == "ICU"
+    assert _actions(world)[start:] == ["unit.leave", "person.update", "unit.return", "person.update"]
+    people.update_person(world.uow(), world.educator, pid, unit="4 West", unit_from="2026-04-01")
+    people.update_person(world.uow(), world.educator, pid, end_date="2026-07-31")
+    before = len(_actions(world))
+    with pytest.raises(ValidationError, match="was in 4 West from 2026-04-01, after the end date 2026-03-15"):
+        people.update_person(world.uow(), world.educator, pid, end_date="2026-03-15")
+    assert _spans(world, pid)[-1] == ("4 West", D(2026, 4, 1), D(2026, 7, 31))  # the refusal wrote nothing
+    assert len(_actions(world)) == before
+    _log_agrees(world)
+
+
+def test_a_stay_ended_before_the_leaving_does_not_follow_the_end_date(world) -> None:
+    pid = people.create_person(
+        world.uow(), world.educator, external_id="EMP-7", full_name="Ana Lima", unit="ICU", start_date="2026-02-01"
+    ).value.id
+    people.update_person(world.uow(), world.educator, pid, unit="", unit_from="2026-04-01")  # out of any unit
+    people.update_person(world.uow(), world.educator, pid, end_date="2026-06-30")
+    people.update_person(world.uow(), world.educator, pid, end_date="2026-09-30")
+    assert _spans(world, pid) == [("ICU", D(2026, 2, 1), D(2026, 3, 31))]
+    _log_agrees(world)
+
+
 # Questions ---------------------------------------------------------------------------------------
 
 
