@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from credtrack.errors import AuthenticationError
 from credtrack.models import AuditEvent
+from credtrack.services import people
 from credtrack.services.accounts import users as accounts
 from credtrack.ui.pages import users as users_module
 from credtrack.ui.pages.audit import AuditPage
@@ -69,6 +70,48 @@ def test_users_page_shows_service_refusal(qtbot, admin_ctx, boxes):
     qtbot.mouseClick(page.role_button, Qt.MouseButton.LeftButton)
     assert boxes.kinds() == ["error"]
     assert "own administrator rights" in boxes.texts()
+
+
+def test_an_account_is_linked_to_its_person_from_the_users_page(qtbot, sqlite_db, admin, admin_ctx, boxes, monkeypatch):
+    for ext, name in (("EMP-1", "Ana Lima"), ("EMP-2", "Bo Chen")):
+        people.create_person(sqlite_db.unit_of_work(), admin, external_id=ext, full_name=name)
+    add_user(sqlite_db, admin, "ana", "preceptor")
+    add_user(sqlite_db, admin, "bo", "preceptor")
+    page = UsersPage(admin_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activate()
+    _select(page.table, lambda r: r.username == "ana")
+    assert page.link_button.isEnabled() and not page.unlink_button.isEnabled()
+
+    def choose(dialog):  # typed as a user would: part of the name, then Enter on the first match
+        assert dialog.windowTitle().startswith("Link ") and dialog.windowTitle().endswith(" to a person")
+        qtbot.keyClicks(dialog.picker.search, "lima")
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+        assert dialog.link_button.isEnabled()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(users_module.LinkPersonDialog, "exec", choose)
+    qtbot.mouseClick(page.link_button, Qt.MouseButton.LeftButton)
+    ana = next(r for r in page.model.rows() if r.username == "ana")
+    assert ana.person == "Ana Lima (EMP-1)"
+    assert page.model.data(page.model.index(page.model.rows().index(ana), 3)) == "Ana Lima (EMP-1)"
+    assert accounts.log_in(sqlite_db.unit_of_work(), "ana", PASSWORD).person_id == ana.person_id
+
+    # The same person cannot be linked to a second account: said, and nothing changes.
+    _select(page.table, lambda r: r.username == "bo")
+    qtbot.mouseClick(page.link_button, Qt.MouseButton.LeftButton)
+    assert boxes.kinds() == ["error"]
+    assert "Ana Lima is linked to the account 'ana' already" in boxes.texts()
+    assert next(r for r in page.model.rows() if r.username == "bo").person is None
+
+    _select(page.table, lambda r: r.username == "ana")
+    assert page.unlink_button.isEnabled()
+    qtbot.mouseClick(page.unlink_button, Qt.MouseButton.LeftButton)
+    assert next(r for r in page.model.rows() if r.username == "ana").person is None
+    with sqlite_db.unit_of_work() as uow:
+        changes = uow.session.query(AuditEvent).filter(AuditEvent.action == "user.update").count()
+    assert changes == 2  # linked, then unlinked; the refused link wrote nothing
 
 
 def test_audit_page_filters_and_verifies_chain(qtbot, sqlite_db, admin, admin_ctx, boxes):

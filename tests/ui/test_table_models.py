@@ -82,6 +82,6 @@ def test_proxy_filter_and_state_colours():
     proxy.setFilterFixedString("łukas")
     assert proxy.rowCount() == 1
     assert proxy.row_at(0).username == "zoe"
-    state = model.index(1, 3)
+    state = model.index(1, 4)
     assert state.data() == "Locked"
     assert state.data(Qt.ItemDataRole.ForegroundRole) is not None

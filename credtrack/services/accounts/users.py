@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from credtrack.db import UnitOfWork, intend_to_write
 from credtrack.errors import (
@@ -51,6 +51,7 @@ class UserRow:
     failed_logins: int
     person_id: int | None
     last_login_at: dt.datetime | None
+    person: str | None = None  # the linked person, as "Name (external id)"
 
 
 def hash_password(password: str) -> str:
@@ -76,6 +77,7 @@ def _row(user: User, now: dt.datetime | None = None, paused: bool = False) -> Us
         user.failed_logins,
         user.person_id,
         user.last_login_at,
+        f"{user.person.full_name} ({user.person.external_id})" if user.person is not None else None,
     )
 
 
@@ -160,8 +162,7 @@ def create_user(
         check_password_rules(password, names=(username, display_name))
         if _get_by_username(session, username) is not None:
             raise DuplicateError(f"The user name {username!r} is already taken.")
-        if person_id is not None and session.get(Person, person_id) is None:
-            raise NotFoundError("The person linked to this account does not exist.")
+        _check_person_link(session, person_id, None)
         user = User(
             username=username,
             display_name=limited_text(display_name, "A display name", "display_name", 200),
@@ -379,8 +380,7 @@ def update_user(
         if display_name is not None:
             user.display_name = limited_text(display_name, "A display name", "display_name", 200)
         if person_id is not ...:
-            if person_id is not None and session.get(Person, person_id) is None:
-                raise NotFoundError("The person linked to this account does not exist.")
+            _check_person_link(session, person_id, user.id)
             user.person_id = person_id
         if user.id == actor.id and (user.role != "admin" or not user.active):
             raise ValidationError("You cannot remove your own administrator rights or switch off your own account.")
@@ -389,6 +389,18 @@ def update_user(
         row = _row(user)
         uow.commit()
         return Result(row, Change.USERS | Change.AUDIT)
+
+
+def _check_person_link(session: Session, person_id: int | None, user_id: int | None) -> None:
+    """A linked person exists and is nobody else's: their sign-ins, ratings and precepting record are theirs."""
+    if person_id is None:
+        return
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError("The person linked to this account does not exist.")
+    other = session.scalar(select(User.username).where(User.person_id == person_id, User.id != (user_id or 0)))
+    if other is not None:
+        raise DuplicateError(f"{person.full_name} is linked to the account {other!r} already: unlink it there first.")
 
 
 def _ensure_an_admin_remains(session: Session) -> None:
@@ -405,7 +417,7 @@ def list_users(uow: UnitOfWork, actor: Actor) -> list[UserRow]:
         paused = login_throttle.paused_names(uow.session, now)
         return [
             _row(u, now, login_throttle.name_digest(u.username) in paused)
-            for u in uow.session.scalars(select(User).order_by(User.username))
+            for u in uow.session.scalars(select(User).options(selectinload(User.person)).order_by(User.username))
         ]
 
 

@@ -21,6 +21,7 @@ class UsersTableModel(RowTableModel[Any]):
         Column("User name", lambda r: r.username, width=140),
         Column("Name", lambda r: r.display_name, width=200),
         Column("Role", lambda r: r.role.capitalize(), width=100),
+        Column("Person", lambda r: r.person or "", width=220),
         Column(
             "State", _user_state, width=110, colour=lambda r: BAD if r.locked else (MUTED if not r.active else None)
         ),

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from credtrack.models.enums import ROLES
+from credtrack.services import people_index
 from credtrack.services.accounts import users as accounts
 from credtrack.services.changes import Change
 from credtrack.ui import messages, style
+from credtrack.ui.dialogs.link_person_dialog import LinkPersonDialog
 from credtrack.ui.keyboard import set_dialog_order
 from credtrack.ui.models.admin import UsersTableModel
 from credtrack.ui.pages.base import Page
@@ -101,6 +103,11 @@ class UsersPage(Page):
         self.reset_button.clicked.connect(self.reset_password)
         self.active_button = QPushButton("Switch off")
         self.active_button.clicked.connect(self.toggle_active)
+        self.link_button = QPushButton("Link to person…")
+        self.link_button.setToolTip("The person this account belongs to: their own page and precepting record")
+        self.link_button.clicked.connect(self.link_person)
+        self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.clicked.connect(self.unlink_person)
 
         top = QHBoxLayout()
         top.addWidget(style.title(self.title))
@@ -114,6 +121,9 @@ class UsersPage(Page):
         actions.addWidget(self.unlock_button)
         actions.addWidget(self.reset_button)
         actions.addWidget(self.active_button)
+        actions.addSpacing(16)
+        actions.addWidget(self.link_button)
+        actions.addWidget(self.unlink_button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -134,6 +144,8 @@ class UsersPage(Page):
             self.unlock_button,
             self.reset_button,
             self.active_button,
+            self.link_button,
+            self.unlink_button,
         )
         self._update_buttons()
 
@@ -149,8 +161,9 @@ class UsersPage(Page):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        for button in (self.role_button, self.unlock_button, self.reset_button, self.active_button):
+        for button in (self.role_button, self.unlock_button, self.reset_button, self.active_button, self.link_button):
             button.setEnabled(row is not None)
+        self.unlink_button.setEnabled(row is not None and row.person_id is not None)
         if row is not None:
             self.unlock_button.setEnabled(row.locked)
             self.active_button.setText("Switch off" if row.active else "Switch on")
@@ -197,4 +210,24 @@ class UsersPage(Page):
                     self, "Password reset", f"{row.username} can now sign in with the new password."
                 ),
                 parent=self,
+            )
+
+    def link_person(self) -> None:
+        row, ctx = self.selected(), self.ctx
+        if row is None:
+            return
+        dialog = LinkPersonDialog(row, people_index.all_people(ctx.uow(), ctx.actor), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or (person_id := dialog.person_id()) is None:
+            return
+        ctx.mutate(
+            lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, person_id=person_id), self._after, parent=self
+        )
+
+    def unlink_person(self) -> None:
+        row, ctx = self.selected(), self.ctx
+        if row is None or row.person_id is None:
+            return
+        if messages.confirm(self, "Unlink", f"Unlink {row.username} from {row.person}?"):
+            ctx.mutate(
+                lambda: accounts.update_user(ctx.uow(), ctx.actor, row.id, person_id=None), self._after, parent=self
             )

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from credtrack import paths
-from credtrack.errors import AccountLocked, AuthenticationError, ValidationError
+from credtrack.errors import AccountLocked, AuthenticationError, DuplicateError, ValidationError
 from credtrack.models import AuditEvent, LoginThrottle, User, utcnow
 from credtrack.services.accounts import throttle as login_throttle
 from credtrack.services.accounts import users as accounts
@@ -245,3 +245,21 @@ def test_the_last_administrator_cannot_be_demoted_or_switched_off(db) -> None:
     accounts.update_user(w.uow(), w.admin, w.educator.id, role="admin")
     promoted = accounts.log_in(w.uow(), "educator", PASSWORD)
     assert accounts.update_user(w.uow(), promoted, w.admin.id, role="educator").value.role == "educator"
+
+
+def test_a_person_is_linked_to_one_account_at_most(db) -> None:
+    w = build_world(db)
+    taken = accounts.list_users(w.uow(), w.admin)
+    owner = next(u for u in taken if u.person_id == w.preceptor_person)
+    assert owner.person is not None and "(" in owner.person  # "Name (external id)"
+    with pytest.raises(DuplicateError, match=f"linked to the account '{owner.username}' already"):
+        accounts.create_user(
+            w.uow(), w.admin, username="second", password=PASSWORD, role="preceptor", person_id=w.preceptor_person
+        )
+    other = accounts.create_user(w.uow(), w.admin, username="second", password=PASSWORD, role="preceptor").value
+    with pytest.raises(DuplicateError, match="unlink it there first"):
+        accounts.update_user(w.uow(), w.admin, other.id, person_id=w.preceptor_person)
+    accounts.update_user(w.uow(), w.admin, owner.id, person_id=None)
+    moved = accounts.update_user(w.uow(), w.admin, other.id, person_id=w.preceptor_person).value
+    assert moved.person_id == w.preceptor_person
+    assert accounts.update_user(w.uow(), w.admin, other.id, person_id=w.preceptor_person).value.person == moved.person
