@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -36,9 +37,19 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _digest(text: str | None) -> int | None:
+    """``credtrack_digest(text)`` in SQLite: 64 bits of BLAKE2b as a signed integer (PostgreSQL's statements
+    use 64 bits of md5 instead; a digest is only ever compared with one the same database made)."""
+    if text is None:
+        return None
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy, not the driver, decide where transactions begin (see _sqlite_on_begin).
     dbapi_connection.isolation_level = None
+    # The packed evidence rows carry a digest of their texts (models/evidence.py).
+    dbapi_connection.create_function("credtrack_digest", 1, _digest, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")

@@ -38,6 +38,7 @@ from credtrack.models import (
     fold,
     utcnow,
 )
+from credtrack.reports import achieved_refresh
 from credtrack.services import catalog, cohorts, settings, setup
 from credtrack.services.accounts import users as accounts
 from credtrack.services.audit import log as audit
@@ -446,6 +447,7 @@ def load_demo(
             s, [(p[2], p[1]) for p in sorted(preceptors, key=lambda p: p[0])], today, seed, users["educator"]
         )
         evidence.rebuild(s.connection())
+        achieved_refresh.rebuild(s)  # the first days the reports read, as the desktop keeps them
         n_comp = s.scalar(select(func.count()).select_from(Completion)) or 0
         n_assess = s.scalar(select(func.count()).select_from(Assessment)) or 0
         summary = DemoSummary(people, n_comp, n_assess, len(cohort_codes))

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy ORM classes for the whole credtrack domain (no Qt)."""
 
+from credtrack.models.achieved import AchievedDays, AchievedRules
 from credtrack.models.audit import AuditCheckpoint, AuditEvent, AuditRecordState
 from credtrack.models.base import Base, fold, utcnow
 from credtrack.models.catalog import (
@@ -26,6 +27,8 @@ from credtrack.models.trust import TrustedIssuer, TrustedIssuerKey
 from credtrack.models.units import Unit, UnitMembership, unit_key
 
 __all__ = [
+    "AchievedDays",
+    "AchievedRules",
     "Assessment",
     "AuditCheckpoint",
     "AuditEvent",

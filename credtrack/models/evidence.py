@@ -31,6 +31,10 @@ module 12" and ``",7.3:" in text`` "has a standing sign-off on competency 7 at l
 
 Dates are always ten characters (ISO), so a date is read as the ten characters after its key.
 
+``digest`` is a 64-bit digest of the four texts (``completions|sign_offs|ratings|improvement``), written with
+them by every statement here: whoever judged a row can tell later, from the digest alone, whether it changed
+(the first-achievement days projection, ``models/achieved.py``, does).
+
 Someone with none of these has no row. ``stale_people`` compares the table with the records it is made
 from, for tests and for ``credtrack-cli`` checks.
 """
@@ -39,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ForeignKey, Text, bindparam, event, text
+from sqlalchemy import BigInteger, ForeignKey, Text, bindparam, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -58,6 +62,7 @@ class PersonEvidence(Base):
     sign_offs: Mapped[str] = mapped_column(Text, default="", server_default="")
     ratings: Mapped[str] = mapped_column(Text, default="", server_default="")
     improvement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    digest: Mapped[int | None] = mapped_column(BigInteger)
 
 
 CHUNK = 500  # people per statement when re-packing named people
@@ -110,13 +115,25 @@ def _sql(connection: Connection) -> dict[str, str]:
     }
 
 
+def _digest(connection: Connection, texts: str) -> str:
+    """The SQL of a 64-bit digest of ``texts`` (an expression): SQLite's ``credtrack_digest`` is registered on
+    every connection credtrack opens (``credtrack.db``); PostgreSQL takes 64 bits of md5."""
+    if connection.dialect.name == "sqlite":
+        return f"credtrack_digest({texts})"
+    return f"('x' || substr(md5({texts}), 1, 16))::bit(64)::bigint"
+
+
+_ALL_TEXTS = "completions || '|' || sign_offs || '|' || ratings || '|' || improvement"
+
+
 def _packed_select(connection: Connection, people: str) -> str:
     """person_id, completions, sign_offs, ratings, improvement for the people matched by the ``people`` condition on
     ``person_id``."""
     sql = _sql(connection)
     return (
-        "SELECT ids.person_id, COALESCE(c.packed, ''), COALESCE(a.packed, ''), COALESCE(r.packed, ''), "
-        "COALESCE(w.packed, '') FROM "
+        "SELECT ids.person_id AS person_id, COALESCE(c.packed, '') AS completions, "
+        "COALESCE(a.packed, '') AS sign_offs, COALESCE(r.packed, '') AS ratings, "
+        "COALESCE(w.packed, '') AS improvement FROM "
         f"(SELECT person_id FROM completion WHERE {_CURRENT_COMPLETION} AND {people} "
         f" UNION SELECT person_id FROM assessment WHERE {_STANDING_SIGN_OFF} AND {people}"
         f" UNION SELECT person_id FROM rating WHERE voided_at IS NULL AND {people}"
@@ -132,7 +149,13 @@ def _packed_select(connection: Connection, people: str) -> str:
     )
 
 
-_INSERT = "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings, improvement) "
+def _insert(connection: Connection, people: str) -> str:
+    """Insert the packed rows (with their digest) of the people matched by ``people``."""
+    return (
+        "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings, improvement, digest) "
+        f"SELECT person_id, completions, sign_offs, ratings, improvement, {_digest(connection, _ALL_TEXTS)} "
+        f"FROM ({_packed_select(connection, people)}) packed"
+    )
 
 
 def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
@@ -146,9 +169,7 @@ def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
             {"ids": chunk},
         )
         connection.execute(
-            text(_INSERT + _packed_select(connection, "person_id IN :ids")).bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            text(_insert(connection, "person_id IN :ids")).bindparams(bindparam("ids", expanding=True)),
             {"ids": chunk},
         )
 
@@ -156,7 +177,7 @@ def refresh(connection: Connection, person_ids: Iterable[int]) -> None:
 def rebuild(connection: Connection) -> None:
     """Re-pack everyone's rows (after a schema upgrade or loading demo data)."""
     connection.execute(text("DELETE FROM person_evidence"))
-    connection.execute(text(_INSERT + _packed_select(connection, "1 = 1")))
+    connection.execute(text(_insert(connection, "1 = 1")))
 
 
 def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int, int] | list[int]]) -> None:
@@ -166,13 +187,21 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
         ("completion", _CURRENT_COMPLETION) if kind == "completions" else ("assessment", _STANDING_SIGN_OFF)
     )
     packed = _sql(connection)[kind]
-    other = "sign_offs" if kind == "completions" else "completions"
+    merged = (
+        f"CASE WHEN person_evidence.{kind} = '' THEN excluded.{kind} "
+        f"ELSE person_evidence.{kind} || substr(excluded.{kind}, 2) END"
+    )
+    # The digest of the texts as they will be, each in its place (the one appended to as merged above).
+    names = ("completions", "sign_offs", "ratings", "improvement")
+    inserted = [("packed" if name == kind else "''") for name in names]
+    kept = [(merged if name == kind else f"person_evidence.{name}") for name in names]
+    joined = " || '|' || "
     statement = text(
-        f"INSERT INTO person_evidence (person_id, {kind}, {other}) SELECT person_id, {packed}, '' FROM {table} "
-        f"WHERE id BETWEEN :low AND :high AND {condition} "
-        f"GROUP BY person_id "
-        f"ON CONFLICT (person_id) DO UPDATE SET {kind} = CASE WHEN person_evidence.{kind} = '' "
-        f"THEN excluded.{kind} ELSE person_evidence.{kind} || substr(excluded.{kind}, 2) END"
+        "INSERT INTO person_evidence (person_id, completions, sign_offs, ratings, improvement, digest) "
+        f"SELECT person_id, {', '.join(inserted)}, {_digest(connection, joined.join(inserted))} "
+        f"FROM (SELECT person_id, {packed} AS packed FROM {table} "
+        f"WHERE id BETWEEN :low AND :high AND {condition} GROUP BY person_id) added WHERE 1 = 1 "
+        f"ON CONFLICT (person_id) DO UPDATE SET {kind} = {merged}, digest = {_digest(connection, joined.join(kept))}"
     )
     serialise_writers(connection)
     for low, high in id_ranges:
@@ -180,14 +209,22 @@ def append_rows(connection: Connection, kind: str, id_ranges: Iterable[tuple[int
 
 
 def stale_people(connection: Connection) -> list[int]:
-    """People whose packed row differs from their records (token order aside); empty when in step."""
+    """People whose packed row differs from their records (token order aside) or whose digest is not that of
+    the row's texts; empty when in step."""
 
     def tokens(sql: str) -> dict[int, tuple[set[str], ...]]:
         return {pid: tuple(set(t.split(",")) - {""} for t in texts) for pid, *texts in connection.execute(text(sql))}
 
     stored = tokens("SELECT person_id, completions, sign_offs, ratings, improvement FROM person_evidence")
     fresh = tokens(_packed_select(connection, "1 = 1"))
-    return sorted(pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid))
+    # A row whose digest is not that of its texts is out of step too: whoever judged it could not tell it changed.
+    undigested = connection.execute(
+        text(
+            f"SELECT person_id FROM person_evidence WHERE digest IS NULL OR digest <> {_digest(connection, _ALL_TEXTS)}"
+        )
+    ).scalars()
+    differ = {pid for pid in stored.keys() | fresh.keys() if stored.get(pid) != fresh.get(pid)}
+    return sorted(differ | set(undigested))
 
 
 @event.listens_for(Session, "after_flush")

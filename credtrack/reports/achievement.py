@@ -9,6 +9,10 @@ minimum do not move this first-achievement date (the judge's status weighs those
 Everyone's evidence is read once (``progress.stored.EvidenceReader``) and each credential asked about
 is judged once, for its candidates only: the people who completed every one of its modules at some
 time (a module is the quickest test, so most people are ruled out before any date is read).
+
+The days already judged are read from the first-achievement days projection where it is in step
+(``achieved_days``): only the people whose evidence changed since, and credentials whose rules did, are
+judged here.
 """
 
 from __future__ import annotations
@@ -16,17 +20,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
+from functools import cached_property
 from itertools import compress
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credtrack.models import Credential
+from credtrack.reports.achieved_days import Trusted, trusted
 from credtrack.rules.judge import first_met
 from credtrack.rules.model import MODULE, PRECEPTING, CredentialRules
 from credtrack.services.common import collection_paused
 from credtrack.services.progress.person import load_rules
-from credtrack.services.progress.stored import EvidenceReader, StoredEvidence
+from credtrack.services.progress.stored import PERSON_FILTER_LIMIT, EvidenceReader, StoredEvidence
 
 _ONE_PASS_FROM = 10  # credentials asked about at once: above this, one pass finds everyone's candidates
 
@@ -42,20 +48,39 @@ def _modules(rules: CredentialRules) -> frozenset[int]:
 class Achievements:
     """First-achievement dates for everyone, judged once per credential and answered per (person, credential)."""
 
-    def __init__(self, session: Session, credential_ids: list[int] | None = None) -> None:
+    def __init__(self, session: Session, credential_ids: list[int] | None = None, *, stored: bool = True) -> None:
+        """``stored=False`` judges every credential for everyone, ignoring the projection."""
         ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
         self._session = session
-        self.evidence = EvidenceReader(session)
         self.rules: dict[int, CredentialRules] = load_rules(session, ids)
-        # A precepting record is read for a credential's candidates when it is judged; only a credential
-        # asking one and no module makes everyone (preceptors with no other evidence too) a candidate.
-        if any(_asks_precepting(r) and not _modules(r) for r in self.rules.values()):
-            self.evidence.read_precepting(session)
-        self._people = self.evidence.people()
+        self._stale_evidence: EvidenceReader | None = None
         self._days: dict[int, dict[int, dt.date]] = {}
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         self._sample: StoredEvidence | None = None
         self._all_candidates: dict[int, list[int]] | None = None
+        self.trusted: Trusted | None = trusted(session, self.rules) if stored else None
+
+    @cached_property
+    def evidence(self) -> EvidenceReader:
+        """Everyone's evidence, read on first need (not at all when the projection answers everything)."""
+        reader = EvidenceReader(self._session)
+        # A precepting record is read for a credential's candidates when it is judged; only a credential
+        # asking one and no module makes everyone (preceptors with no other evidence too) a candidate.
+        if any(_asks_precepting(r) and not _modules(r) for r in self.rules.values()):
+            reader.read_precepting(self._session)
+        return reader
+
+    @cached_property
+    def _people(self) -> list[int]:
+        return self.evidence.people()
+
+    def _evidence_of(self, people: list[int]) -> EvidenceReader:
+        """A reader holding these people's evidence: everyone's when read already or when they are many."""
+        if "evidence" in self.__dict__ or len(people) > PERSON_FILTER_LIMIT:
+            return self.evidence
+        if self._stale_evidence is None:
+            self._stale_evidence = EvidenceReader(self._session, people)
+        return self._stale_evidence
 
     def days(self, credential_id: int) -> dict[int, dt.date]:
         """Everyone who achieved the credential, with the day (judged once, on first asking)."""
@@ -64,25 +89,40 @@ class Achievements:
             rules = self.rules.get(credential_id)
             found = {}
             if rules is not None:
-                with collection_paused():  # a few lists per requirement over many people, none in a cycle
-                    people, group = self._candidates(rules)
-                    if _asks_precepting(rules):
-                        self.evidence.read_precepting(self._session, people)
-                        group = self.evidence.group(people)
-                    met = first_met(rules, group)
-                    found = {p: day for p, day in zip(people, met, strict=True) if day is not None}
+                kept = self.trusted
+                if kept is not None and credential_id in kept.credentials:
+                    found = kept.days(credential_id)
+                    if kept.stale:
+                        found.update(self._judged(rules, *self._candidates(rules, kept.stale)))
+                else:
+                    found = self._judged(rules, *self._candidates(rules))
             self._days[credential_id] = found
         return found
 
-    def _candidates(self, rules: CredentialRules) -> tuple[list[int], StoredEvidence]:
+    def _judged(self, rules: CredentialRules, people: list[int], group: StoredEvidence) -> dict[int, dt.date]:
+        with collection_paused():  # a few lists per requirement over many people, none in a cycle
+            if _asks_precepting(rules):
+                self.evidence.read_precepting(self._session, people)
+                group = self.evidence.group(people)
+            met = first_met(rules, group)
+        return {p: day for p, day in zip(people, met, strict=True) if day is not None}
+
+    def _candidates(self, rules: CredentialRules, among: list[int] | None = None) -> tuple[list[int], StoredEvidence]:
         """The people who could have achieved the credential, with their evidence: those who completed
-        every one of its modules at some time (everyone with evidence, for a credential without modules).
+        every one of its modules at some time (everyone with evidence, for a credential without modules);
+        only of ``among`` when given.
 
         A module is the quickest test. Asked about a few credentials, each is tested on everyone, its
         rarest module first; asked about many, one pass over everyone's completed modules answers for all
         of them. On the records bench (100,000 people) a credential tested alone takes about 40 ms and
         the pass about 0.4 s, hence the limit."""
         modules = frozenset(r.target_id for r in rules.requirements if r.kind == MODULE)
+        if among is not None:  # a few people (those the projection cannot answer for): no sample to order by
+            group = self._evidence_of(among).group(among)
+            for module in sorted(modules):
+                holds = group.has_completion(module)
+                among, group = list(compress(among, holds)), group.where(holds)
+            return among, group
         if len(self.rules) > _ONE_PASS_FROM:
             people = self._candidates_of_all()[rules.id]
             return people, self.evidence.group(people)

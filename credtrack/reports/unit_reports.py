@@ -11,17 +11,17 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from operator import itemgetter
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 
 from credtrack.models import Assessment, Rating
 from credtrack.reports.tables import ReportTable
-from credtrack.reports.unit_scope import UnitScope
+from credtrack.reports.unit_scope import UnitScope, day_of
 from credtrack.services.common import checked
 from credtrack.services.progress.stored import plain_rows
 
 HORIZONS = (90, 365)
+_IDS_PER_READ = 5000  # learners named in one statement (written inline: plain numbers)
 GROUPS = ("completed onboarding", "did not complete")
 
 
@@ -59,6 +59,7 @@ def _completion_figures(scope: UnitScope) -> dict[int, Completion]:
     # Every credential asked about below is judged in one go (asked one set at a time, a later, larger set
     # would read everyone's evidence again).
     scope.achievements(frozenset().union(*assigned.values()))
+    earliest = {theirs: scope.earliest(theirs) for theirs in set(assigned.values())}
     out = {}
     for unit_id, members in scope.members.items():
         n, days = 0, []
@@ -67,7 +68,7 @@ def _completion_figures(scope: UnitScope) -> dict[int, Completion]:
             if not theirs:
                 continue
             n += 1
-            first = scope.earliest(theirs).get(pid)
+            first = earliest[theirs].get(pid)
             if first is not None and first <= until:
                 began = people[pid][0] or scope.joined(unit_id, pid)
                 days.append(max((first - began).days, 0))
@@ -105,46 +106,82 @@ class AssessorMix:
         return _share(self.other_profession, self.sign_offs)
 
 
+def _standing_sign_offs(scope: UnitScope) -> tuple:
+    A = Assessment
+    since, until = scope.period.since, scope.period.until
+    return (A.voided_at.is_(None), A.verification != "pending", A.assessed_on >= since, A.assessed_on <= until)
+
+
+def assessor_groups(scope: UnitScope) -> Select:
+    """The period's standing sign-offs grouped by learner and assessor profession: how many, first and last day."""
+    A = Assessment
+    return (
+        select(A.person_id, A.assessor_profession_id, func.count(), func.min(A.assessed_on), func.max(A.assessed_on))
+        .where(*_standing_sign_offs(scope))
+        .group_by(A.person_id, A.assessor_profession_id)
+    )
+
+
 def assessor_mix_figures(scope: UnitScope) -> dict[int, AssessorMix]:
     """Per unit: the standing sign-offs (not voided, not awaiting verification) dated in the period and given
     to a learner while in the unit (a stay of theirs in it covers the sign-off's day).
 
-    The period's sign-offs are read through their own covering index (``ix_assessment_period``) and placed in
-    units here: on the records bench (a loaded machine), the same figures grouped in SQL took 3.2 s against
-    0.45 s for the read.
+    The period's sign-offs are read grouped by learner and assessor profession, with the first and last day of
+    each group (through the covering index ``ix_assessment_period``): a group inside one stay of its learner is
+    placed whole; only the groups of learners who moved between its first and last day (or who were in no unit
+    for part of it) are read sign-off by sign-off. On the records bench (100,000 people, 357,000 sign-offs in
+    the year) the figures took 1.1 s read one sign-off a row and placed here, 0.5 s grouped; grouped entirely
+    in SQL, with the stays joined, 3.2 s.
     """
-    stmt = select(Assessment.person_id, Assessment.assessed_on, Assessment.assessor_profession_id).where(
-        Assessment.voided_at.is_(None),
-        Assessment.verification != "pending",
-        Assessment.assessed_on >= scope.period.since,
-        Assessment.assessed_on <= scope.period.until,
-    )
-    rows = plain_rows(scope.session, stmt)
+    A = Assessment
+    standing = _standing_sign_offs(scope)
+    grouped = plain_rows(scope.session, assessor_groups(scope))
     scope.check()
-    # Each sign-off is placed in the unit of the learner's stay covering its day, compared as the driver gives
-    # days (SQLite: ISO text), so no row is converted.
-    as_text = bool(rows) and isinstance(rows[0][1], str)
-
-    def raw(day: dt.date | None):
-        return day.isoformat() if as_text and day is not None else day
-
-    bounds = {pid: [(unit, raw(first), raw(last)) for unit, first, last in mine] for pid, mine in scope.stays.items()}
-    placed = [
-        (unit, pid, assessor)
-        for pid, on, assessor in rows
-        if (mine := bounds.get(pid)) is not None
-        for unit, first, last in mine
-        if first <= on and (last is None or last >= on)
-    ]
+    stays = scope.stays
+    placed: list[tuple[int, int, int | None, int]] = []  # (unit, learner, assessor profession, sign-offs)
+    split: set[tuple[int, int | None]] = set()  # (learner, assessor profession) groups spanning stays
+    for pid, assessor, n, first_on, last_on in grouped:
+        mine = stays.get(pid)
+        if mine is None:
+            continue
+        lo, hi = day_of(first_on), day_of(last_on)
+        for unit, first, last in mine:
+            if first <= lo and (last is None or last >= hi):
+                placed.append((unit, pid, assessor, n))
+                break
+        else:
+            split.add((pid, assessor))
+    learners = sorted({pid for pid, _assessor in split})
+    for start in range(0, len(learners), _IDS_PER_READ):
+        rows = plain_rows(
+            scope.session,
+            select(A.person_id, A.assessor_profession_id, A.assessed_on).where(
+                *standing, A.person_id.in_(learners[start : start + _IDS_PER_READ])
+            ),
+        )
+        for pid, assessor, raw in rows:
+            if (pid, assessor) in split:
+                on = day_of(raw)
+                placed.extend(
+                    (unit, pid, assessor, 1)
+                    for unit, first, last in stays[pid]
+                    if first <= on and (last is None or last >= on)
+                )
     scope.check()
     own = {pid: profession for pid, (_start, _end, profession) in scope.people.items()}
-    first = itemgetter(0)
-    sign_offs = Counter(map(first, placed))
-    learners = Counter(map(first, {(unit, pid) for unit, pid, _assessor in placed}))
-    professions = Counter(map(first, {(unit, assessor) for unit, _pid, assessor in placed if assessor is not None}))
-    others = Counter(unit for unit, pid, assessor in placed if assessor is not None and assessor != own.get(pid))
+    sign_offs: Counter[int] = Counter()
+    others: Counter[int] = Counter()
+    learner_sets: dict[int, set[int]] = defaultdict(set)
+    profession_sets: dict[int, set[int]] = defaultdict(set)
+    for unit, pid, assessor, n in placed:
+        sign_offs[unit] += n
+        learner_sets[unit].add(pid)
+        if assessor is not None:
+            profession_sets[unit].add(assessor)
+            if assessor != own.get(pid):
+                others[unit] += n
     return {
-        unit_id: AssessorMix(learners[unit_id], n, professions[unit_id], others[unit_id])
+        unit_id: AssessorMix(len(learner_sets[unit_id]), n, len(profession_sets[unit_id]), others[unit_id])
         for unit_id, n in sign_offs.items()
     }
 
@@ -190,16 +227,20 @@ class RatingCoverage:
         return _share(self.three_sources, self.people)
 
 
-def rating_coverage_figures(scope: UnitScope) -> dict[int, RatingCoverage]:
-    """Per unit: of its people, how many hold standing ratings (not voided) dated in the period from at
-    least one, two and three distinct sources."""
+def rating_sources(scope: UnitScope) -> Select:
+    """Each person's count of distinct sources of standing ratings dated in the period."""
     since, until = scope.period.since, scope.period.until
-    stmt = (
+    return (
         select(Rating.person_id, func.count(distinct(Rating.source_id)))
         .where(Rating.voided_at.is_(None), Rating.rated_on >= since, Rating.rated_on <= until)
         .group_by(Rating.person_id)
     )
-    sources = dict(scope.session.execute(stmt).all())
+
+
+def rating_coverage_figures(scope: UnitScope) -> dict[int, RatingCoverage]:
+    """Per unit: of its people, how many hold standing ratings (not voided) dated in the period from at
+    least one, two and three distinct sources."""
+    sources = dict(plain_rows(scope.session, rating_sources(scope)))
     scope.check()
     out = {}
     for unit_id, members in scope.members.items():
@@ -234,23 +275,27 @@ def retention_figures(scope: UnitScope) -> dict[int, dict[tuple[int, str], tuple
     after day H; "completed onboarding" when they achieved an onboarding credential within their first H days."""
     people, until = scope.people, scope.period.until
     earliest = scope.earliest(scope.onboarding)
+    spans = [(horizon, dt.timedelta(days=horizon)) for horizon in HORIZONS]
+    # Each person's (horizon, group, still there) once: someone in two units during the period counts in both.
+    facts: dict[int, tuple[tuple[int, str, bool], ...]] = {}
+    for pid, (start, end, _profession) in checked(list(people.items()), scope.check):
+        if start is None:
+            continue
+        first = earliest.get(pid)
+        facts[pid] = tuple(
+            (horizon, GROUPS[0] if first is not None and first <= mark else GROUPS[1], end is None or end >= mark)
+            for horizon, span in spans
+            if (mark := start + span) <= until
+        )
     out: dict[int, dict[tuple[int, str], tuple[int, int]]] = {}
     for unit_id, members in scope.members.items():
         counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-        for pid in checked(list(members), scope.check):
-            start, end, _profession = people[pid]
-            if start is None:
-                continue
-            first = earliest.get(pid)
-            for horizon in HORIZONS:
-                mark = start + dt.timedelta(days=horizon)
-                if mark > until:
-                    continue
-                group = GROUPS[0] if first is not None and first <= mark else GROUPS[1]
-                entry = counts[(horizon, group)]
-                entry[0] += 1
-                entry[1] += end is None or end >= mark
+        for (horizon, group, still), n in Counter(f for pid in members for f in facts.get(pid, ())).items():
+            entry = counts[(horizon, group)]
+            entry[0] += n
+            entry[1] += n if still else 0
         out[unit_id] = {key: (n, still) for key, (n, still) in counts.items()}
+        scope.check()
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from credtrack.errors import ValidationError
@@ -89,21 +89,24 @@ class UnitScope:
         self.onboarding_note = "Onboarding credentials: " + (", ".join(codes) or "none") + "."
         members: dict[int, set[int]] = defaultdict(set)
         since, until = period.since, period.until
+        M, P = UnitMembership, Person
+        # Each stay overlapping the period, with its person's dates and profession (read in the same pass).
         rows = plain_rows(
             session,
-            select(
-                UnitMembership.unit_id, UnitMembership.person_id, UnitMembership.start_date, UnitMembership.end_date
-            ),
+            select(M.unit_id, M.person_id, M.start_date, M.end_date, P.start_date, P.end_date, P.profession_id)
+            .join(P, P.id == M.person_id)
+            .where(M.start_date <= until, or_(M.end_date.is_(None), M.end_date >= since)),
         )
         stays: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
-        for unit_id, person_id, start, end in checked(rows, check):
-            first, last = day_of(start), (day_of(end) if end is not None else None)
-            if first > until or (last is not None and last < since):
-                continue
+        people: dict[int, tuple[dt.date | None, dt.date | None, int | None]] = {}
+        for unit_id, person_id, first, last, start, end, profession in checked(rows, check):
             members[unit_id].add(person_id)
-            stays[person_id].append((unit_id, first, last))
+            stays[person_id].append((unit_id, day_of(first), day_of(last) if last is not None else None))
+            if person_id not in people:
+                people[person_id] = (day_of(start) if start else None, day_of(end) if end else None, profession)
         self.members = dict(members)
         self.stays = dict(stays)  # person -> (unit, first day, last day or None) of each stay overlapping the period
+        self.people = people  # everyone in a unit during the period: (start date, end date, profession id)
         self._achievements: list[tuple[frozenset[int], Achievements]] = []
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         self._remembered: dict[str, Any] = {}
@@ -122,17 +125,6 @@ class UnitScope:
     def units(self) -> list[tuple[int, str]]:
         """(id, name) of each unit someone was in during the period, by name."""
         return sorted(((u, self.unit_names[u]) for u in self.members), key=lambda pair: pair[1].casefold())
-
-    @cached_property
-    def people(self) -> dict[int, tuple[dt.date | None, dt.date | None, int | None]]:
-        """Everyone in a unit during the period: (start date, end date, profession id)."""
-        wanted = set().union(*self.members.values()) if self.members else set()
-        rows = plain_rows(self.session, select(Person.id, Person.start_date, Person.end_date, Person.profession_id))
-        return {
-            pid: (day_of(start) if start is not None else None, day_of(end) if end is not None else None, profession)
-            for pid, start, end, profession in checked(rows, self.check)
-            if pid in wanted
-        }
 
     def achievements(self, credential_ids: frozenset[int]) -> Achievements:
         """First achievements of (at least) these credentials: one already read for more is reused. Asked for a

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from credtrack.reports import achieved_refresh
 from credtrack.reports.service import ReportOptions, run_report
 from credtrack.reports.unit_support import MEASURES
 from credtrack.services import dashboard_queries
@@ -83,6 +84,7 @@ def units_to_support(ctx: AppContext, top: int = 5) -> tuple[str, list[UnitToSup
     """The ``top`` units the units-to-support report lists first over the year up to today, each with its
     weakest measure, and the period they were ranked over (runs on a worker)."""
     options = ReportOptions()
+    achieved_refresh.keep_in_step(ctx.uow())  # the first days the ranking reads, in step with today's records
     table = run_report(ctx.uow(), ctx.actor, "units-to-support", options)
     columns = {m.label: m.column for m in MEASURES}
     out = []
