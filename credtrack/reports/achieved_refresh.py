@@ -32,55 +32,49 @@ log = logging.getLogger(__name__)
 class Refreshed:
     people_written: int  # rows written (their evidence or days had changed)
     people_removed: int  # rows of people with no evidence left
-    credentials_judged: int  # credentials judged afresh for everyone (new, or their rules changed)
+    credentials_judged: int  # credentials new or with changed rules (everyone is judged again then)
 
 
 def refresh(session: Session) -> Refreshed:
     """Bring the projection in step, in the caller's transaction: the people whose evidence changed are judged
-    again, and every credential whose rules changed (or that is new) is judged again for everyone."""
+    again, and when a credential's rules changed (or a credential is new) everyone is judged again."""
     serialise_writers(session.connection())  # two workstations refreshing at once write one after the other
-    achievements = Achievements(session, list(session.scalars(select(Credential.id))))
-    rules = {cid: r for cid, r in achievements.rules.items() if storable(r)}
+    ids = list(session.scalars(select(Credential.id)))
+    judge = Achievements(session, ids, stored=False)
+    rules = {cid: r for cid, r in judge.rules.items() if storable(r)}
     levels = levels_key(session)
     prints = {cid: fingerprint(r, levels) for cid, r in rules.items()}
     known = dict(session.execute(select(AchievedRules.credential_id, AchievedRules.fingerprint)).all())
-    trust = achievements.trusted
-    judged_afresh = [cid for cid in rules if trust is None or cid not in trust.credentials]
-    digest = trust.digests if trust is not None else evidence_digests(session)
-    people = sorted(digest)
+    digest = evidence_digests(session)
     stored = {
         pid: (kept, text)
         for pid, kept, text in plain_rows(
             session, select(AchievedDays.person_id, AchievedDays.evidence_digest, AchievedDays.days)
         )
     }
-    removed = sorted(set(stored) - set(people))
-    rewrite = people if judged_afresh else (trust.stale if trust is not None else people)
-    written = 0
-    if rewrite:
-        wanted = set(rewrite)
-        per_person: dict[int, list[str]] = {p: [] for p in rewrite}
-        for cid in sorted(rules):
-            for pid, day in achievements.days(cid).items():
-                if pid in wanted:
-                    per_person[pid].append(f"{cid}:{day.isoformat()}")
-        rows = []
-        for pid in rewrite:
-            text = "," + ",".join(per_person[pid]) + "," if per_person[pid] else ""
-            if stored.get(pid) != (digest[pid], text):
-                rows.append({"person_id": pid, "evidence_digest": digest[pid], "days": text})
-        gone = [r["person_id"] for r in rows if r["person_id"] in stored]
-        for start in range(0, len(gone), WRITE_CHUNK):
-            session.execute(delete(AchievedDays).where(AchievedDays.person_id.in_(gone[start : start + WRITE_CHUNK])))
-        for start in range(0, len(rows), WRITE_CHUNK):
-            session.execute(insert(AchievedDays), rows[start : start + WRITE_CHUNK])
-        written = len(rows)
-    for start in range(0, len(removed), WRITE_CHUNK):
-        session.execute(delete(AchievedDays).where(AchievedDays.person_id.in_(removed[start : start + WRITE_CHUNK])))
+    removed = sorted(set(stored) - set(digest))
+    afresh = [cid for cid in rules if known.get(cid) != prints[cid]]
+    if afresh:  # rare (the catalog changed): everyone, every credential
+        rewrite = sorted(digest)
+        days = {cid: judge.days(cid) for cid in rules}
+    else:
+        rewrite = [p for p in sorted(digest) if p not in stored or stored[p][0] != digest[p]]
+        days = {cid: judge.days_among(cid, rewrite) for cid in rules} if rewrite else {}
+    rows = []
+    for pid in rewrite:
+        tokens = [f"{cid}:{found[pid].isoformat()}" for cid, found in sorted(days.items()) if pid in found]
+        text = "," + ",".join(tokens) + "," if tokens else ""
+        if stored.get(pid) != (digest[pid], text):
+            rows.append({"person_id": pid, "evidence_digest": digest[pid], "days": text})
+    gone = [r["person_id"] for r in rows if r["person_id"] in stored] + removed
+    for start in range(0, len(gone), WRITE_CHUNK):
+        session.execute(delete(AchievedDays).where(AchievedDays.person_id.in_(gone[start : start + WRITE_CHUNK])))
+    for start in range(0, len(rows), WRITE_CHUNK):
+        session.execute(insert(AchievedDays), rows[start : start + WRITE_CHUNK])
     if prints != known:
         session.execute(delete(AchievedRules))
         session.execute(insert(AchievedRules), [{"credential_id": c, "fingerprint": f} for c, f in prints.items()])
-    return Refreshed(written, len(removed), len(judged_afresh))
+    return Refreshed(len(rows), len(removed), len(afresh))
 
 
 def rebuild(session: Session) -> Refreshed:

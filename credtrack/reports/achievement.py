@@ -99,6 +99,11 @@ class Achievements:
             self._days[credential_id] = found
         return found
 
+    def days_among(self, credential_id: int, people: list[int]) -> dict[int, dt.date]:
+        """Of ``people`` only, who achieved the credential and when (judged, whatever the projection holds)."""
+        rules = self.rules.get(credential_id)
+        return self._judged(rules, *self._candidates(rules, people)) if rules is not None and people else {}
+
     def _judged(self, rules: CredentialRules, people: list[int], group: StoredEvidence) -> dict[int, dt.date]:
         with collection_paused():  # a few lists per requirement over many people, none in a cycle
             if _asks_precepting(rules):
