@@ -54,7 +54,7 @@ def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Trusted:
     """The stored days ``Achievements`` may use: for ``credentials``, of everyone with evidence but ``stale``."""
 
@@ -62,16 +62,42 @@ class Trusted:
     stale: list[int]  # people with evidence whose stored days are missing or were judged from other evidence
     texts: Mapping[int, str]  # person -> stored days, for the people whose evidence is unchanged
     digests: Mapping[int, int | None]  # everyone with evidence -> the digest of their packed row
+    _parsed: dict[int, dict[int, dt.date]] | None = None
 
     def days(self, credential_id: int) -> dict[int, dt.date]:
-        key = f",{credential_id}:"
-        width = len(key)
-        out: dict[int, dt.date] = {}
-        for person, text in self.texts.items():
-            at = text.find(key)
-            if at >= 0:
-                out[person] = _day(text[at + width : at + width + 10])
-        return out
+        """The people (of those in step) who achieved the credential, with the day. Asked of a few credentials,
+        each is looked for in every text; of more, every text is read once for all of them."""
+        if self._parsed is None and len(self.credentials) <= _LOOK_FOR_EACH:
+            return _looked_for(self.texts, credential_id)
+        if self._parsed is None:
+            self._parsed = _parsed(self.texts, self.credentials)
+        return dict(self._parsed.get(credential_id, {}))
+
+
+_LOOK_FOR_EACH = 4  # credentials asked about: above this, reading every text once is the quicker
+
+
+def _looked_for(texts: Mapping[int, str], credential_id: int) -> dict[int, dt.date]:
+    key = f",{credential_id}:"
+    width = len(key)
+    out: dict[int, dt.date] = {}
+    for person, text in texts.items():
+        at = text.find(key)
+        if at >= 0:
+            out[person] = _day(text[at + width : at + width + 10])
+    return out
+
+
+def _parsed(texts: Mapping[int, str], credentials: frozenset[int]) -> dict[int, dict[int, dt.date]]:
+    out: dict[int, dict[int, dt.date]] = {}
+    for person, text in texts.items():
+        for token in text.split(","):
+            if token:
+                credential, _, day = token.partition(":")
+                cid = int(credential)
+                if cid in credentials:
+                    out.setdefault(cid, {})[person] = _day(day)
+    return out
 
 
 def trusted(session: Session, rules: Mapping[int, CredentialRules]) -> Trusted | None:

@@ -71,6 +71,12 @@ class Achievements:
         return reader
 
     @cached_property
+    def _judged_here(self) -> dict[int, CredentialRules]:
+        """The credentials judged for everyone here: those the projection cannot answer for."""
+        kept = self.trusted.credentials if self.trusted is not None else frozenset()
+        return {cid: rules for cid, rules in self.rules.items() if cid not in kept}
+
+    @cached_property
     def _people(self) -> list[int]:
         return self.evidence.people()
 
@@ -128,7 +134,7 @@ class Achievements:
                 holds = group.has_completion(module)
                 among, group = list(compress(among, holds)), group.where(holds)
             return among, group
-        if len(self.rules) > _ONE_PASS_FROM:
+        if len(self._judged_here) > _ONE_PASS_FROM:
             people = self._candidates_of_all()[rules.id]
             return people, self.evidence.group(people)
         people, group = self._people, self.evidence.everyone()
@@ -138,12 +144,12 @@ class Achievements:
         return people, group
 
     def _candidates_of_all(self) -> dict[int, list[int]]:
-        """``_candidates`` for every credential asked about, from one pass over everyone."""
+        """``_candidates`` for every credential judged here, from one pass over everyone."""
         if self._all_candidates is not None:
             return self._all_candidates
         modules = {
             cid: frozenset(r.target_id for r in rules.requirements if r.kind == MODULE)
-            for cid, rules in self.rules.items()
+            for cid, rules in self._judged_here.items()
         }
         by_module: dict[int, list[int]] = defaultdict(list)  # each credential under the rarest of its modules
         for cid, mine in modules.items():
