@@ -8,12 +8,14 @@ import pypdfium2 as pdfium
 from reportlab.lib.units import mm
 
 from credtrack.certificates import pdf
+from credtrack.certificates.verify import Verdict
 from credtrack.models import CredentialRequirement
 from credtrack.services import improvement, ratings
 from credtrack.services.catalog import RequirementSpec, create_credential
 from credtrack.services.certificates import copies as certificate_copies
 from credtrack.services.certificates import issuing as certificates
 from credtrack.services.certificates import queries as certificate_queries
+from credtrack.services.certificates import revocations
 from credtrack.services.improvement import TeamMember
 from tests.unit.certificates.helpers import pdf_text
 
@@ -87,6 +89,7 @@ def test_the_certificate_lists_its_ratings_without_naming_any_rater(db, tmp_path
     # The list stays clear of the QR, the signature and the dates: between it and them is only the QR's caption.
     floor = 26 * mm + pdf.QR_SIZE + 7 * mm
     assert _flat(_text_between(cert.pdf_path, 60 * mm, floor)) == "Scan to verify"
+    assert revocations.verify_input(db.unit_of_work(), cert.pdf_path, today=DAY).verdict is Verdict.VALID
 
     # Voiding a rating behind it leaves the certificate as it was issued: the reprint still lists the rating.
     ratings.void_rating(db.unit_of_work(), w.educator, first.id, "Feedback was about another learner", today=DAY)
