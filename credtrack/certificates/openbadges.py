@@ -15,6 +15,7 @@ from typing import Any
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
+from credtrack.certificates.evidence_lines import rater_shown
 from credtrack.certificates.keys import SigningKey
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
@@ -190,7 +191,8 @@ def _evidence(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
         )
     for rating in snapshot.get("ratings", []):
         # A rater outside the institution (a patient advisor) is not named on a credential the learner shares.
-        by = f" by a {rating['rater_profession']}" if rating.get("rater_profession") else ""
+        profession = rater_shown(rating.get("rater_profession"))
+        by = f" by a {profession}" if profession else ""
         scores = ", ".join(f"{s['competency']} {s['level_label']}" for s in rating.get("scores", []))
         items.append(
             {

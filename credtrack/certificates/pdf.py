@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from credtrack.certificates import marking, qr, scripts, textfit
+from credtrack.certificates import evidence_pdf, marking, qr, scripts, textfit
+from credtrack.certificates.evidence_lines import EvidenceLine
 from credtrack.certificates.fonts import (
     SANS,
     SANS_BOLD,
@@ -23,6 +24,7 @@ from credtrack.certificates.fonts import (
     SERIF_ITALIC,
     register_fonts,
 )
+from credtrack.certificates.page_style import ACCENT, GOLD, HEADING_HEIGHT, INK, MUTED, clip, draw_heading
 
 __all__ = [
     "SANS",
@@ -35,12 +37,9 @@ __all__ = [
     "register_fonts",
     "render",
 ]
-INK = HexColor("#1C2B39")
-ACCENT = HexColor("#1F4E79")
-GOLD = HexColor("#A8843E")
-MUTED = HexColor("#5A6570")
 QR_SIZE = 38 * mm
 PAPER_SIZES = {"A4": landscape(A4), "Letter": landscape(letter)}
+EVIDENCE_WEIGHT = 1.0  # the evidence's share of the spare height, above it
 EARNED = "has earned the micro-credential"
 BY_EXCEPTION = "was issued, by exception, the micro-credential"
 
@@ -67,6 +66,7 @@ class CertificatePage:
     title: str = "Certificate of Achievement"
     by_exception: bool = False  # issued by an administrator's override, not earned by meeting every requirement
     mark: marking.CopyMark | None = None  # a copy of a certificate no longer in force
+    evidence: tuple[EvidenceLine, ...] = ()  # the ratings and improvement work it was earned on
 
 
 def format_date(day: dt.date) -> str:
@@ -107,11 +107,19 @@ def draw_page(c: Canvas, page: CertificatePage, size: tuple[float, float]) -> No
     top, floor = h - 22 * mm, 26 * mm + QR_SIZE + 7 * mm
     fixed = sum(block.height for _, block in blocks)
     weights = sum(weight for weight, _ in blocks)
-    comp_room = top - floor - fixed - weights * 3 * mm
+    # The evidence keeps room for its heading and two lines; the competencies take theirs first.
+    kept = evidence_pdf.least_height(page.evidence) + EVIDENCE_WEIGHT * 3 * mm if page.evidence else 0.0
+    comp_room = top - floor - fixed - weights * 3 * mm - kept
     grid = _competency_grid(page, right - left - 12 * mm, comp_room) if page.competencies else None
     if grid is not None:
         blocks.append((1.6, _Block(height=grid.height, kind="competencies")))
         weights += 1.6
+    evidence = None
+    if page.evidence:
+        weights += EVIDENCE_WEIGHT
+        taken = sum(block.height for _, block in blocks)
+        evidence = evidence_pdf.layout(page.evidence, right - left - 12 * mm, top - floor - taken - weights * 3 * mm)
+        blocks.append((EVIDENCE_WEIGHT, _Block(height=evidence.height, kind="evidence")))
     leftover = top - floor - sum(block.height for _, block in blocks)
     gap = max(2 * mm, min(11 * mm, leftover / weights)) if weights else 0.0
     y = top
@@ -133,6 +141,9 @@ def draw_page(c: Canvas, page: CertificatePage, size: tuple[float, float]) -> No
                 )
         elif block.kind == "competencies" and grid is not None:
             _draw_competencies(c, page, grid, left + 6 * mm, centre, y)
+            y -= block.height
+        elif block.kind == "evidence" and evidence is not None:
+            evidence_pdf.draw(c, page.evidence, evidence, centre, y)
             y -= block.height
         else:
             y -= block.height
@@ -212,9 +223,6 @@ def _frame(c: Canvas, w: float, h: float) -> None:
     c.rect(11.5 * mm, 11.5 * mm, w - 23 * mm, h - 23 * mm, stroke=1, fill=0)
 
 
-HEADING_HEIGHT = 5.5 * mm
-
-
 @dataclass(frozen=True)
 class _Grid:
     size: float
@@ -252,9 +260,9 @@ def _competency_grid(page: CertificatePage, width: float, room: float) -> _Grid:
 
 
 def _draw_competencies(c: Canvas, page: CertificatePage, grid: _Grid, left: float, centre: float, top: float) -> None:
-    heading = "Competencies certified" + (f" · {page.framework_name}" if page.framework_name else "")
-    c.setFillColor(MUTED)
-    scripts.draw(c, centre, top - 7.5, heading.upper(), SANS_BOLD, 7.5, align="centre", char_space=0.8)
+    draw_heading(
+        c, centre, top, "Competencies certified" + (f" · {page.framework_name}" if page.framework_name else "")
+    )
     first = top - HEADING_HEIGHT - grid.size
     left = centre - grid.columns * grid.column_width / 2
     for index, (code, label) in enumerate(page.competencies[: grid.shown]):
@@ -268,7 +276,7 @@ def _draw_competencies(c: Canvas, page: CertificatePage, grid: _Grid, left: floa
             c,
             x + grid.code_width,
             y,
-            _clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm),
+            clip(label, SANS, grid.size, grid.column_width - grid.code_width - 4 * mm),
             SANS,
             grid.size,
         )
@@ -282,14 +290,6 @@ def _draw_competencies(c: Canvas, page: CertificatePage, grid: _Grid, left: floa
             first - row * grid.leading,
             f"and {hidden} more (listed in the Open Badge record)",
         )
-
-
-def _clip(text: str, font: str, size: float, room: float) -> str:
-    if textfit.width(text, font, size) <= room:
-        return text
-    while text and textfit.width(text + "…", font, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
 
 
 def _signature(c: Canvas, page: CertificatePage, left: float, base: float) -> None:

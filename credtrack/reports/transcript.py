@@ -1,4 +1,5 @@
-"""A learner's transcript as a PDF: credentials, module completions and competency sign-offs."""
+"""A learner's transcript as a PDF: credentials, module completions, competency sign-offs, ratings and improvement
+work."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from credtrack.models import (
     Setting,
 )
 from credtrack.models.enums import label
+from credtrack.reports.transcript_evidence import TranscriptRating, TranscriptWork, standing_ratings, standing_works
 from credtrack.reports.transcript_pdf import render
 from credtrack.rules.status import STATUS_LABELS
 from credtrack.services.permissions import Actor, require
@@ -48,6 +50,8 @@ class TranscriptData:
     in_progress: list[tuple[str, str, str]] = field(default_factory=list)
     completions: list[tuple[dt.date, str, str, str, str]] = field(default_factory=list)
     signoffs: list[tuple[dt.date, str, str, str, str, str, str]] = field(default_factory=list)
+    ratings: list[TranscriptRating] = field(default_factory=list)  # standing: not voided
+    works: list[TranscriptWork] = field(default_factory=list)  # standing: confirmed, not voided
 
 
 def load_transcript(session: Session, external_id: str, today: dt.date | None = None) -> TranscriptData:
@@ -125,6 +129,8 @@ def load_transcript(session: Session, external_id: str, today: dt.date | None = 
                 comp,
             )
         )
+    data.ratings = standing_ratings(session, person.id)
+    data.works = standing_works(session, person.id)
     return data
 
 

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, Table
 from credtrack.certificates import scripts
 from credtrack.reports.fonts import register_fonts
 from credtrack.reports.pdf_text import text
+from credtrack.reports.transcript_evidence import team_text
 
 if TYPE_CHECKING:
     from credtrack.reports.transcript import TranscriptData
@@ -35,7 +36,14 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
     head = ParagraphStyle("head", parent=body, fontName=bold)
     title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=17, leading=21, spaceAfter=2 * mm)
     section = ParagraphStyle(
-        "section", parent=body, fontName=bold, fontSize=11, leading=14, spaceBefore=5 * mm, spaceAfter=2 * mm
+        "section",
+        parent=body,
+        fontName=bold,
+        fontSize=11,
+        leading=14,
+        spaceBefore=5 * mm,
+        spaceAfter=2 * mm,
+        keepWithNext=1,  # a section's heading never ends a page without the start of its table
     )
     small = ParagraphStyle("small", parent=body, fontSize=7.5, textColor=colors.HexColor("#52606d"))
 
@@ -120,6 +128,25 @@ def render(data: TranscriptData, path: Path, *, paper: str = "A4", printed_on: d
         ],
         [0.125, 0.30, 0.17, 0.13, 0.135, 0.14],
         "No competency sign-offs recorded.",
+    )
+
+    story.append(p(f"Multi-source ratings ({len(data.ratings)})", section))
+    story += table(
+        ["Date", "Source", "Rater's profession", "Collected", "Levels"],
+        [[_date(r.rated_on), r.source, r.rater_profession or "—", r.collection, r.scores or "—"] for r in data.ratings],
+        [0.12, 0.24, 0.14, 0.19, 0.31],
+        "No ratings recorded.",
+    )
+
+    story.append(p(f"Improvement work ({len(data.works)})", section))
+    story += table(
+        ["Ended", "Work", "Role", "Team", "Confirmed by"],
+        [
+            [_date(w.ended_on), f"{w.kind} – {w.title}", w.role or "—", team_text(w.professions), w.confirmed_by]
+            for w in data.works
+        ],
+        [0.125, 0.33, 0.14, 0.255, 0.15],
+        "No confirmed improvement work recorded.",
     )
 
     def footer(canvas: Any, doc: Any) -> None:

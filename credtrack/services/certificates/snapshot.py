@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from credtrack.certificates import pdf
+from credtrack.certificates import evidence_lines, pdf
 from credtrack.certificates.marking import CopyMark
 from credtrack.models import (
     Assessment,
@@ -274,4 +274,5 @@ def page_for(
         title=institution.certificate_title or "Certificate of Achievement",
         by_exception=by_exception,
         mark=mark,
+        evidence=evidence_lines.from_snapshot(snapshot),
     )
