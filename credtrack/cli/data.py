@@ -10,8 +10,9 @@ from credtrack import importing
 from credtrack.cli import context
 from credtrack.cli.records import _signing_password
 from credtrack.errors import ValidationError
+from credtrack.reports import achieved_refresh
 from credtrack.reports.lists import LISTS
-from credtrack.reports.service import REPORTS, ReportOptions, run_report
+from credtrack.reports.service import READS_FIRST_DAYS, REPORTS, ReportOptions, run_report
 from credtrack.reports.tables import write_csv_stream, write_table
 from credtrack.reports.transcript import write_transcript
 from credtrack.services.permissions import require
@@ -178,6 +179,8 @@ def cmd_report(args) -> int:
     )
     db = context.database(args)
     actor = context.actor(args, db)
+    if args.metric in READS_FIRST_DAYS:
+        achieved_refresh.keep_in_step(db.unit_of_work())  # as the desktop does before these reports
     table = run_report(db.unit_of_work(), actor, args.metric, options)
     if args.out:
         path = write_table(table, args.out, args.format)

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from credtrack.cli import main
-from credtrack.models import Person, Unit, UnitMembership
+from credtrack.models import Credential, Person, Unit, UnitMembership
+from credtrack.reports import achieved_days
 from credtrack.services import rating_sources
 from credtrack.services.accounts import users as accounts
 from credtrack.services.database import open_database
 from credtrack.services.permissions import SYSTEM
+from credtrack.services.progress.credential_rules import load_rules
 from tests.unit.data.conftest import FIXTURES, seed
 
 
@@ -120,6 +122,13 @@ def test_a_report_by_unit_runs_over_the_period_given_and_a_bad_period_is_one_lin
 
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert [row[:2] for row in rows] == [("unit", "people"), ("4 West", 1), ("ICU", 1)]
+    # The report read its first days from the projection, brought in step first as the desktop does.
+    db = open_database(cli_db)
+    with db.unit_of_work() as uow:
+        credentials = list(uow.session.scalars(select(Credential.id)))
+        kept = achieved_days.trusted(uow.session, load_rules(uow.session, credentials))
+    db.dispose()
+    assert kept is not None and kept.stale == [] and kept.credentials == frozenset(credentials)
     assert main(["report", "unit-completion", "--from", "2024-03-01", "--to", "2024-02-01"]) == 1
     err = capsys.readouterr().err
     assert "starts on 2024-03-01, after it ends (2024-02-01)" in err and "Traceback" not in err
