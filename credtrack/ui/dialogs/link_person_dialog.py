@@ -22,7 +22,7 @@ class LinkPersonDialog(QDialog):
         )
         intro.setWordWrap(True)
         style.set_role(intro, "subtitle")
-        self.picker = LearnerPicker("Linking to")
+        self.picker = LearnerPicker("Linking to", nobody="No person chosen yet.")
         self.picker.search.setPlaceholderText("Type the person's name or ID, then Enter")
         self.picker.search.setAccessibleName("Find person")
         self.picker.set_people(people)

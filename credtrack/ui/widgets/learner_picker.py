@@ -38,9 +38,16 @@ class LearnerPicker(QWidget):
     chosen = Signal()  # the user settled on a learner (Enter or double-click)
     changed = Signal()  # the selected learner changed
 
-    def __init__(self, chosen_prefix: str = "Signing for", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        chosen_prefix: str = "Signing for",
+        parent: QWidget | None = None,
+        *,
+        nobody: str = "No learner chosen yet.",
+    ) -> None:
         super().__init__(parent)
         self._chosen_prefix = chosen_prefix  # what happens to the chosen learner, e.g. "Issuing to"
+        self._nobody = nobody  # said while no one is chosen
         self.search = _SearchField(self)
         self.search.setPlaceholderText("Type the learner's name or ID, then Enter")
         self.search.setAccessibleName("Find learner")
@@ -53,7 +60,7 @@ class LearnerPicker(QWidget):
             self.table.hideColumn(column)
         self.table.selectionModel().selectionChanged.connect(self._changed)
         self.table.activated.connect(lambda _ix: self.chosen.emit())
-        self.chosen_label = QLabel("No learner chosen yet.")
+        self.chosen_label = QLabel(nobody)
         style.set_role(self.chosen_label, "subtitle")
         self.chosen_label.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -83,7 +90,7 @@ class LearnerPicker(QWidget):
     def _changed(self) -> None:
         person = self.person()
         if person is None:
-            self.chosen_label.setText("No learner chosen yet.")
+            self.chosen_label.setText(self._nobody)
         else:
             self.chosen_label.setText(
                 f"{self._chosen_prefix}: <b>{person.full_name}</b> · {person.external_id} · "
