@@ -130,6 +130,7 @@ def cmd_import(args) -> int:
         attestation_accepted=attested,
         password=password,
     )
+    achieved_refresh.keep_in_step(db.unit_of_work())  # the reports' first days, in step with what the file changed
     print(result.value.summary())
     return 0
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from credtrack import importing
 from credtrack.errors import CredtrackError
 from credtrack.importing import ATTESTATIONS, SIGNOFF_IMPORT_ATTESTATION, ImportCancelledError, ImportOptions
+from credtrack.reports import achieved_refresh
 from credtrack.services import frameworks
 from credtrack.services.changes import Change
 from credtrack.ui import crash, messages, style
@@ -369,7 +370,16 @@ class ImportPage(Page):
 
         signature = self.signing.signature() if self._signing_offs() else {}
         self.signing.password.clear()  # a signature is given once, for this import
-        self._run_service(importing.run_import, done, failed, **signature)
+        ctx = self.ctx
+
+        def import_file(*args: Any, **kwargs: Any) -> Any:
+            result = importing.run_import(*args, **kwargs)
+            # The first-achievement days the reports read, in step with what the file changed, while the
+            # importer waits rather than the next person to open a report.
+            achieved_refresh.keep_in_step(ctx.uow())
+            return result
+
+        self._run_service(import_file, done, failed, **signature)
 
     def cancel(self) -> None:
         self._stop.set()

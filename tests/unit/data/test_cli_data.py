@@ -10,6 +10,7 @@ from sqlalchemy import select
 from credtrack.cli import main
 from credtrack.models import Credential, Person, Unit, UnitMembership
 from credtrack.reports import achieved_days
+from credtrack.reports.achievement import Achievements
 from credtrack.services import rating_sources
 from credtrack.services.accounts import users as accounts
 from credtrack.services.database import open_database
@@ -134,3 +135,23 @@ def test_a_report_by_unit_runs_over_the_period_given_and_a_bad_period_is_one_lin
     assert "starts on 2024-03-01, after it ends (2024-02-01)" in err and "Traceback" not in err
     assert main(["report", "unit-completion", "--to", "31/12/2024"]) == 1
     assert "--to '31/12/2024' is not a date (use YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_an_import_leaves_the_first_achievement_days_in_step_with_what_it_changed(cli_db, tmp_path, capsys):
+    cohort = tmp_path / "enrolments.csv"
+    cohort.write_text("External ID,Cohort,Enrolled on\nP001,C2024,2024-01-08\n")
+    assert main(["import", "enrolments", str(cohort)]) == 0
+    path = tmp_path / "completions.csv"
+    path.write_text("External ID,Module,Completed on\nP001,ENR-301,2024-02-01\nP003,IPE-101,2024-02-03\n")
+    assert main(["import", "completions", str(path)]) == 0
+    assert "imported 2 new" in capsys.readouterr().out
+    db = open_database(cli_db)
+    with db.unit_of_work() as uow:
+        credentials = list(uow.session.scalars(select(Credential.id)))
+        kept = achieved_days.trusted(uow.session, load_rules(uow.session, credentials))
+        days = Achievements(uow.session, credentials, stored=False)
+        judged = {cid: days.days(cid) for cid in credentials}
+    db.dispose()
+    assert kept is not None and kept.stale == []  # the two learners' new rows were judged before the command ended
+    assert {cid: kept.days(cid) for cid in credentials} == judged
+    assert [len(found) for found in judged.values() if found] == [1]  # the residency huddles credential
