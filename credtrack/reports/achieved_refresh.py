@@ -42,9 +42,15 @@ def refresh(session: Session) -> Refreshed:
     ids = list(session.scalars(select(Credential.id)))
     judge = Achievements(session, ids, stored=False)
     rules = {cid: r for cid, r in judge.rules.items() if storable(r)}
+    known = dict(session.execute(select(AchievedRules.credential_id, AchievedRules.fingerprint)).all())
+    if not rules:  # nothing to store (no credential yet, or only precepting ones): nothing any reader would trust
+        if not known:
+            return Refreshed(0, 0, 0)
+        cleared = len(session.scalars(delete(AchievedDays).returning(AchievedDays.person_id)).all())
+        session.execute(delete(AchievedRules))
+        return Refreshed(0, cleared, 0)
     levels = levels_key(session)
     prints = {cid: fingerprint(r, levels) for cid, r in rules.items()}
-    known = dict(session.execute(select(AchievedRules.credential_id, AchievedRules.fingerprint)).all())
     digest = evidence_digests(session)
     stored = {
         pid: (kept, text)

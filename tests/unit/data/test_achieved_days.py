@@ -151,3 +151,9 @@ def test_a_digest_that_is_not_that_of_its_row_is_found_by_the_evidence_check(dem
             update(PersonEvidence).where(PersonEvidence.person_id == person).values(digest=PersonEvidence.digest + 1)
         )
         assert evidence.stale_people(s.connection()) == [person]
+
+
+def test_a_database_with_no_credential_yet_keeps_nothing(db) -> None:
+    with db.unit_of_work() as uow:
+        assert achieved_refresh.refresh(uow.session) == achieved_refresh.Refreshed(0, 0, 0)
+        assert uow.session.scalar(select(func.count()).select_from(AchievedDays)) == 0
