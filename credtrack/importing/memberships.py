@@ -47,16 +47,10 @@ def unit_lookup(session: Session) -> tuple[dict[str, KnownUnit], list[str]]:
 def check_moves(session: Session, reader: RowReader, plan: Plan) -> None:
     """A problem for each move of someone on record onto a day their unit history already covers."""
     moving = {m.person_id: m for m in plan.unit_moves if m.person_id is not None}
-    ids = sorted(moving)
     clash: dict[int, dt.date] = {}  # the latest day of history on or after the move
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(UnitMembership.person_id, UnitMembership.start_date, UnitMembership.end_date).where(
-                UnitMembership.person_id.in_(ids[start : start + CHUNK])
-            )
-        )
-        for pid, begun, ended in rows:
-            on = moving[pid].on
+    for pid, stays in _histories(session, list(moving)).items():
+        on = moving[pid].on
+        for _id, begun, ended, _unit in stays:
             # As a move in the app: an open membership that began that very day is replaced, not clashed with.
             if begun > on or (ended is not None and ended >= on):
                 clash[pid] = max(clash.get(pid, on), ended or begun)
@@ -171,9 +165,16 @@ def write_moves(session: Session, plan: Plan, new_ids: list[int]) -> int:
     moves = [(m.person_id if m.person_id is not None else added[m.external_id], m) for m in plan.unit_moves]
     connection = session.connection()
     table = UnitMembership.__table__
-    open_now = _open_memberships(session, [pid for pid, m in moves if m.person_id is not None])
+    histories = _histories(session, [pid for pid, m in moves if m.person_id is not None])
+    # Each person's open membership (id, start), and the one that ended the day before a move on its start day.
+    open_now = {pid: (stays[-1][0], stays[-1][1]) for pid, stays in histories.items() if stays[-1][2] is None}
     same_day = {pid: m.on for pid, m in moves if pid in open_now and open_now[pid][1] == m.on}
-    before = _ended_the_day_before(session, same_day)
+    before = {
+        pid: (mid, unit_id)
+        for pid, on in same_day.items()
+        for mid, _begun, ended, unit_id in histories[pid]
+        if ended == on - _DAY
+    }
     replaced: list[dict[str, Any]] = []
     closed: list[dict[str, Any]] = []
     opened: list[dict[str, Any]] = []
@@ -219,31 +220,3 @@ def write_moves(session: Session, plan: Plan, new_ids: list[int]) -> int:
         for start in range(0, len(opened), WRITE_CHUNK):
             connection.execute(insert(table).values(version=1, updated_at=now), opened[start : start + WRITE_CHUNK])
     return len(moves)
-
-
-def _open_memberships(session: Session, person_ids: list[int]) -> dict[int, tuple[int, dt.date]]:
-    """Person id -> (their open membership's id, its start) for those of ``person_ids`` who have one."""
-    found: dict[int, tuple[int, dt.date]] = {}
-    ids = sorted(set(person_ids))
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(UnitMembership.person_id, UnitMembership.id, UnitMembership.start_date).where(
-                UnitMembership.person_id.in_(ids[start : start + CHUNK]), UnitMembership.end_date.is_(None)
-            )
-        )
-        found.update({pid: (mid, begun) for pid, mid, begun in rows})
-    return found
-
-
-def _ended_the_day_before(session: Session, days: dict[int, dt.date]) -> dict[int, tuple[int, int]]:
-    """Person id -> (id, unit id) of their membership that ended the day before ``days[person id]``."""
-    found: dict[int, tuple[int, int]] = {}
-    ids = sorted(days)
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(
-            select(UnitMembership.person_id, UnitMembership.id, UnitMembership.unit_id, UnitMembership.end_date).where(
-                UnitMembership.person_id.in_(ids[start : start + CHUNK]), UnitMembership.end_date.is_not(None)
-            )
-        )
-        found.update({pid: (mid, uid) for pid, mid, uid, ended in rows if ended == days[pid] - _DAY})
-    return found

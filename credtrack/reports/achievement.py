@@ -53,7 +53,7 @@ class Achievements:
         ids = credential_ids if credential_ids is not None else list(session.scalars(select(Credential.id)))
         self._session = session
         self.rules: dict[int, CredentialRules] = load_rules(session, ids)
-        self._stale_evidence: EvidenceReader | None = None
+        self._few: tuple[frozenset[int], EvidenceReader] | None = None  # a few people's evidence, read alone
         self._days: dict[int, dict[int, dt.date]] = {}
         self._earliest: dict[frozenset[int], dict[int, dt.date]] = {}
         self._sample: StoredEvidence | None = None
@@ -84,9 +84,10 @@ class Achievements:
         """A reader holding these people's evidence: everyone's when read already or when they are many."""
         if "evidence" in self.__dict__ or len(people) > PERSON_FILTER_LIMIT:
             return self.evidence
-        if self._stale_evidence is None:
-            self._stale_evidence = EvidenceReader(self._session, people)
-        return self._stale_evidence
+        wanted = frozenset(people)
+        if self._few is None or not wanted <= self._few[0]:
+            self._few = (wanted, EvidenceReader(self._session, people))
+        return self._few[1]
 
     def days(self, credential_id: int) -> dict[int, dt.date]:
         """Everyone who achieved the credential, with the day (judged once, on first asking)."""

@@ -54,8 +54,15 @@ def _by_unit(report: Callable[[UnitScope], ReportTable]) -> Runner:
 # The reports that ask when people first achieved credentials (``achievement.Achievements``): they are
 # quicker with the first-achievement days projection in step (``achieved_refresh.keep_in_step``).
 READS_FIRST_DAYS = frozenset(
-    {"completion-by-profession", "completion-by-cohort", "completion-by-unit", "retention", "unit-completion"}
-    | {"unit-retention", "units-to-support"}
+    {
+        "completion-by-profession",
+        "completion-by-cohort",
+        "completion-by-unit",
+        "retention",
+        "unit-completion",
+        "unit-retention",
+        "units-to-support",
+    }
 )
 
 REPORTS: dict[str, tuple[str, Runner]] = {

@@ -12,7 +12,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import distinct, func, select
 
 from credtrack.models import Assessment, Rating
 from credtrack.reports.tables import ReportTable
@@ -106,22 +106,6 @@ class AssessorMix:
         return _share(self.other_profession, self.sign_offs)
 
 
-def _standing_sign_offs(scope: UnitScope) -> tuple:
-    A = Assessment
-    since, until = scope.period.since, scope.period.until
-    return (A.voided_at.is_(None), A.verification != "pending", A.assessed_on >= since, A.assessed_on <= until)
-
-
-def assessor_groups(scope: UnitScope) -> Select:
-    """The period's standing sign-offs grouped by learner and assessor profession: how many, first and last day."""
-    A = Assessment
-    return (
-        select(A.person_id, A.assessor_profession_id, func.count(), func.min(A.assessed_on), func.max(A.assessed_on))
-        .where(*_standing_sign_offs(scope))
-        .group_by(A.person_id, A.assessor_profession_id)
-    )
-
-
 def assessor_mix_figures(scope: UnitScope) -> dict[int, AssessorMix]:
     """Per unit: the standing sign-offs (not voided, not awaiting verification) dated in the period and given
     to a learner while in the unit (a stay of theirs in it covers the sign-off's day).
@@ -134,8 +118,18 @@ def assessor_mix_figures(scope: UnitScope) -> dict[int, AssessorMix]:
     in SQL, with the stays joined, 3.2 s.
     """
     A = Assessment
-    standing = _standing_sign_offs(scope)
-    grouped = plain_rows(scope.session, assessor_groups(scope))
+    standing = (
+        A.voided_at.is_(None),
+        A.verification != "pending",
+        A.assessed_on >= scope.period.since,
+        A.assessed_on <= scope.period.until,
+    )
+    grouped = plain_rows(
+        scope.session,
+        select(A.person_id, A.assessor_profession_id, func.count(), func.min(A.assessed_on), func.max(A.assessed_on))
+        .where(*standing)
+        .group_by(A.person_id, A.assessor_profession_id),
+    )
     scope.check()
     stays = scope.stays
     placed: list[tuple[int, int, int | None, int]] = []  # (unit, learner, assessor profession, sign-offs)
@@ -227,20 +221,16 @@ class RatingCoverage:
         return _share(self.three_sources, self.people)
 
 
-def rating_sources(scope: UnitScope) -> Select:
-    """Each person's count of distinct sources of standing ratings dated in the period."""
+def rating_coverage_figures(scope: UnitScope) -> dict[int, RatingCoverage]:
+    """Per unit: of its people, how many hold standing ratings (not voided) dated in the period from at
+    least one, two and three distinct sources."""
     since, until = scope.period.since, scope.period.until
-    return (
+    stmt = (
         select(Rating.person_id, func.count(distinct(Rating.source_id)))
         .where(Rating.voided_at.is_(None), Rating.rated_on >= since, Rating.rated_on <= until)
         .group_by(Rating.person_id)
     )
-
-
-def rating_coverage_figures(scope: UnitScope) -> dict[int, RatingCoverage]:
-    """Per unit: of its people, how many hold standing ratings (not voided) dated in the period from at
-    least one, two and three distinct sources."""
-    sources = dict(plain_rows(scope.session, rating_sources(scope)))
+    sources = dict(plain_rows(scope.session, stmt))
     scope.check()
     out = {}
     for unit_id, members in scope.members.items():
